@@ -1,0 +1,75 @@
+/**
+ * The one catalogue of user-facing messages. Every error that survkit throws
+ * is built here, so wording stays consistent and tests can assert against it.
+ * Each message starts with the function name and names the argument.
+ */
+
+/** Formats a value for a message: numbers as written, strings quoted, arrays by length. */
+export function show(value: unknown): string {
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`;
+  return typeof value;
+}
+
+export const messages = {
+  lengthMismatch: (fn: string, a: string, na: number, b: string, nb: number) =>
+    `${fn}: '${a}' has ${na} values but '${b}' has ${nb}`,
+  empty: (fn: string, arg: string) => `${fn}: '${arg}' is empty; expected at least one value`,
+  notArray: (fn: string, arg: string, got: unknown) =>
+    `${fn}: '${arg}' must be an array or typed array of numbers; got ${show(got)}`,
+  notFinite: (fn: string, arg: string, index: number, got: unknown) =>
+    `${fn}: '${arg}' must be finite; got ${show(got)} at index ${index}`,
+  notNumber: (fn: string, arg: string, index: number, got: unknown) =>
+    `${fn}: '${arg}' must hold numbers; got ${show(got)} at index ${index}`,
+  negative: (fn: string, arg: string, index: number, got: number) =>
+    `${fn}: '${arg}' must be >= 0; got ${got} at index ${index}`,
+  badEventCode: (fn: string, arg: string, index: number, got: unknown) =>
+    `${fn}: '${arg}' must hold event codes 0 (censored) or 1, 2, … (cause); got ${show(got)} at index ${index}`,
+  notBinaryEvent: (fn: string, arg: string, index: number, got: number) =>
+    `${fn}: '${arg}' must be 0 (censored) or 1 (event) here; got ${got} at index ${index} (competing risks are not supported by this function)`,
+  optionRange: (fn: string, option: string, expected: string, got: unknown) =>
+    `${fn}: option '${option}' must be ${expected}; got ${show(got)}`,
+  argRange: (fn: string, arg: string, expected: string, got: unknown) =>
+    `${fn}: '${arg}' must be ${expected}; got ${show(got)}`,
+  notAscending: (fn: string, arg: string, index: number) =>
+    `${fn}: '${arg}' must be strictly ascending; it is not at index ${index}`,
+  notSorted: (fn: string, arg: string, index: number) =>
+    `${fn}: '${arg}' must be sorted ascending; it is not at index ${index}`,
+  noEvents: (fn: string, arg: string) =>
+    `${fn}: all subjects in '${arg}' are censored; at least one event is needed`,
+  noComparablePairs: (fn: string) =>
+    `${fn}: the data have no comparable pairs (every pair is censored before the other's event or tied in time), so concordance is undefined`,
+  curveOutOfRange: (fn: string, arg: string, subject: number, column: number, got: number) =>
+    `${fn}: '${arg}' must hold survival probabilities in [0, 1]; got ${got} for subject ${subject} at grid column ${column}`,
+  curveIncreasing: (fn: string, arg: string, subject: number, column: number, by: number) =>
+    `${fn}: '${arg}' must be non-increasing in time for every subject; subject ${subject} rises by ${by} at grid column ${column}`,
+  shapeMismatch: (fn: string, arg: string, expected: string, got: string) =>
+    `${fn}: '${arg}' must have shape ${expected}; got ${got}`,
+  censoringZero: (fn: string, time: number) =>
+    `${fn}: the censoring survival function G is 0 at time ${time}, where an event is weighted by 1/G; ` +
+    `pass a smaller 'tau', drop the subjects at or after that time, or opt in to { clipWeights: g } to floor G at g`,
+  timeOutsideFollowUp: (fn: string, arg: string, got: number, lo: number, hi: number) =>
+    `${fn}: '${arg}' must lie within the follow-up of the test data, [${lo}, ${hi}); got ${got}`,
+  timeOutsideTrain: (fn: string, arg: string, got: number, hi: number) =>
+    `${fn}: '${arg}' must be smaller than the largest training time ${hi} (the censoring distribution is unknown beyond it); got ${got}`,
+  tooFewTimes: (fn: string, arg: string, need: number, got: number) =>
+    `${fn}: '${arg}' needs at least ${need} time points; got ${got}`,
+  unknownColumn: (fn: string, column: string, available: readonly string[]) =>
+    `${fn}: no column ${JSON.stringify(column)}; the data have ${available.map((c) => JSON.stringify(c)).join(', ')}`,
+  noCases: (fn: string, time: number) =>
+    `${fn}: no subject has an event at or before time ${time}, so the AUC there is undefined`,
+  noControls: (fn: string, time: number) =>
+    `${fn}: no subject is known to survive beyond time ${time}, so the AUC there is undefined`,
+  unknownMetric: (fn: string, got: string) => `${fn}: unknown metric ${JSON.stringify(got)}`,
+  csvRow: (file: string, row: number, column: string, problem: string) =>
+    `${file}: row ${row}, column ${JSON.stringify(column)}: ${problem}`,
+  csvFile: (file: string, problem: string) => `${file}: ${problem}`,
+  cliUsage: (problem: string) => `survkit: ${problem} (run 'survkit --help' for usage)`,
+} as const;
+
+export type MessageKey = keyof typeof messages;

@@ -1,0 +1,64 @@
+/**
+ * Float64 helpers for sorting and tie groups. All are O(n log n) or O(n)
+ * and allocate only O(n).
+ */
+
+/** Indices that sort `values` ascending; stable (ties keep input order). */
+export function argsort(values: ArrayLike<number>): Int32Array {
+  const n = values.length;
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  // Typed-array sort with a comparator is stable in V8 (TimSort).
+  idx.sort((a, b) => (values[a] as number) - (values[b] as number) || a - b);
+  return idx;
+}
+
+/**
+ * Indices that sort by `primary` ascending, then by `secondary` ascending.
+ * Stable for full ties.
+ */
+export function argsort2(primary: ArrayLike<number>, secondary: ArrayLike<number>): Int32Array {
+  const n = primary.length;
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort(
+    (a, b) =>
+      (primary[a] as number) - (primary[b] as number) ||
+      (secondary[a] as number) - (secondary[b] as number) ||
+      a - b,
+  );
+  return idx;
+}
+
+/** Sorted unique values of `values` (ascending). */
+export function uniqueSorted(values: ArrayLike<number>): Float64Array {
+  const s = Float64Array.from(values).sort();
+  let m = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (i === 0 || (s[i] as number) !== (s[m - 1] as number)) s[m++] = s[i] as number;
+  }
+  return s.slice(0, m);
+}
+
+/**
+ * Number of elements of ascending `sorted` that are < x ('left') or <= x
+ * ('right') — numpy's `searchsorted`.
+ */
+export function searchSorted(sorted: ArrayLike<number>, x: number, side: 'left' | 'right' = 'left'): number {
+  let lo = 0;
+  let hi = sorted.length;
+  if (side === 'left') {
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+  } else {
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as number) <= x) lo = mid + 1;
+      else hi = mid;
+    }
+  }
+  return lo;
+}

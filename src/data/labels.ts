@@ -1,0 +1,102 @@
+import { assertSameLength, toFloat64 } from '../core/assert.js';
+import { survkitError } from '../core/errors.js';
+
+/**
+ * Validated time-to-event labels. `time[i] >= 0` is the observed time of
+ * subject i and `event[i]` its status: 0 = censored, k >= 1 = event of cause
+ * k (1 for single-risk data). Both arrays are frozen copies.
+ */
+export interface SurvivalLabels {
+  readonly time: Float64Array;
+  readonly event: Int32Array;
+}
+
+/** What {@link survivalLabels} accepts for the event indicator. */
+export type EventInput = ArrayLike<number> | ArrayLike<boolean> | readonly (number | boolean)[];
+
+/**
+ * Validates and copies time-to-event labels.
+ *
+ * @param time observed times, finite and >= 0 (array or typed array)
+ * @param event 0/1 (or false/true) event indicators; k >= 2 marks a competing cause
+ * @returns `{ time: Float64Array, event: Int32Array }`
+ * @throws {SurvkitError} on unequal lengths, empty input, NaN/±Infinity,
+ *   negative times, or event codes that are not non-negative integers
+ * @example
+ * const y = survivalLabels([5, 3, 9], [1, 0, true]);
+ * y.event; // Int32Array [1, 0, 1]
+ */
+export function survivalLabels(time: unknown, event: unknown, fn = 'survivalLabels'): SurvivalLabels {
+  const t = toFloat64(fn, 'time', time);
+  const e = toEventCodes(fn, 'event', event);
+  assertSameLength(fn, 'time', t.length, 'event', e.length);
+  for (let i = 0; i < t.length; i++) {
+    if ((t[i] as number) < 0) throw survkitError('negative', fn, 'time', i, t[i] as number);
+  }
+  return Object.freeze({ time: t, event: e });
+}
+
+/** Converts 0/1/k or boolean event indicators into an `Int32Array`. */
+export function toEventCodes(fn: string, arg: string, values: unknown): Int32Array {
+  if (values === null || typeof values !== 'object' || typeof (values as { length?: unknown }).length !== 'number') {
+    throw survkitError('notArray', fn, arg, values);
+  }
+  const src = values as ArrayLike<unknown>;
+  if (src.length === 0) throw survkitError('empty', fn, arg);
+  const out = new Int32Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    if (v === true || v === false) {
+      out[i] = v ? 1 : 0;
+    } else if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 2 ** 31 - 1) {
+      out[i] = v;
+    } else {
+      throw survkitError('badEventCode', fn, arg, i, v);
+    }
+  }
+  return out;
+}
+
+/** True when `x` already is a {@link SurvivalLabels} object. */
+export function isSurvivalLabels(x: unknown): x is SurvivalLabels {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    (x as SurvivalLabels).time instanceof Float64Array &&
+    (x as SurvivalLabels).event instanceof Int32Array
+  );
+}
+
+/**
+ * Accepts labels as `SurvivalLabels`, `{ time, event }` arrays or a
+ * `[time, event]` pair, validating them in the name of `fn`.
+ */
+export type LabelsInput = SurvivalLabels | { time: unknown; event: unknown };
+
+/** Validates anything {@link LabelsInput} allows. */
+export function asLabels(fn: string, arg: string, x: unknown): SurvivalLabels {
+  if (isSurvivalLabels(x)) {
+    if (x.time.length !== x.event.length) throw survkitError('lengthMismatch', fn, `${arg}.time`, x.time.length, `${arg}.event`, x.event.length);
+    return x;
+  }
+  if (typeof x !== 'object' || x === null || !('time' in x) || !('event' in x)) {
+    throw survkitError('argRange', fn, arg, 'survival labels { time, event }', x);
+  }
+  const r = x;
+  return survivalLabels(r.time, r.event, fn);
+}
+
+/** Throws unless every event code is 0 or 1 (single risk). */
+export function assertSingleRisk(fn: string, arg: string, labels: SurvivalLabels): void {
+  const e = labels.event;
+  for (let i = 0; i < e.length; i++) {
+    if ((e[i] as number) > 1) throw survkitError('notBinaryEvent', fn, arg, i, e[i] as number);
+  }
+}
+
+/** Number of subjects with an event (any cause). */
+export function countEvents(labels: SurvivalLabels): number {
+  let d = 0;
+  for (const v of labels.event) if (v !== 0) d++;
+  return d;
+}

@@ -1,0 +1,112 @@
+import { assertChoice, assertNumberOption } from '../core/assert.js';
+import { asLabels, type LabelsInput } from '../data/labels.js';
+import { riskTable } from './risk-table.js';
+import { StepFunction } from './step-function.js';
+import quantile from '@stdlib/stats-base-dists-normal-quantile';
+
+/** How pointwise confidence limits are formed (R `survfit`'s `conf.type`). */
+export type ConfType = 'log-log' | 'log' | 'plain';
+
+/** Options of {@link kaplanMeier}. */
+export interface KaplanMeierOptions {
+  /** Confidence level of the pointwise limits, in (0, 1). Default 0.95. */
+  confidence?: number;
+  /** Transform for the limits. Default `'log-log'`. */
+  confType?: ConfType;
+}
+
+/**
+ * The Kaplan–Meier estimate as a right-continuous {@link StepFunction}
+ * (`values` = Ŝ(t), 1 before the first time) with its risk table, Greenwood
+ * standard error and pointwise confidence limits at every distinct
+ * observed time (censoring-only times included, as R `survfit` reports them).
+ */
+export class KaplanMeier extends StepFunction {
+  constructor(
+    times: Float64Array,
+    survival: Float64Array,
+    /** Subjects at risk just before each time. */
+    readonly nRisk: Float64Array,
+    /** Events at each time. */
+    readonly nEvents: Float64Array,
+    /** Censorings at each time. */
+    readonly nCensored: Float64Array,
+    /** Greenwood standard error of the cumulative hazard −log Ŝ (R's `std.err`). */
+    readonly stdErr: Float64Array,
+    /** Lower confidence limit of Ŝ(t). */
+    readonly lower: Float64Array,
+    /** Upper confidence limit of Ŝ(t). */
+    readonly upper: Float64Array,
+    readonly confidence: number,
+    readonly confType: ConfType,
+  ) {
+    super(times, survival, 1);
+  }
+}
+
+/**
+ * Kaplan–Meier product-limit estimator, Ŝ(t) = Π_{t_k ≤ t} (1 − d_k / n_k),
+ * with Greenwood's variance Var(−log Ŝ) = Σ d_k / (n_k (n_k − d_k)) and
+ * pointwise limits as in R `survival::survfit` (`conf.type` 'log-log', 'log'
+ * or 'plain'). Any non-zero event code counts as an event.
+ *
+ * Degenerate cases: where Ŝ = 1 (no event yet) both limits are 1; where
+ * n_k = d_k (Ŝ drops to 0) the standard error is +Infinity and both limits
+ * are 0 from then on; limits are clipped to [0, 1].
+ *
+ * @param time observed times (>= 0)
+ * @param event event indicators (0 = censored)
+ * @throws {SurvkitError} on invalid labels or options
+ * @example
+ * const km = kaplanMeier([1, 2, 2, 3], [1, 1, 0, 1]);
+ * km.at(2); // 0.5
+ * @see Kaplan & Meier (1958), JASA 53:457–481; Greenwood (1926)
+ */
+export function kaplanMeier(time: unknown, event: unknown, opts: KaplanMeierOptions = {}): KaplanMeier {
+  const fn = 'kaplanMeier';
+  const y = asLabels(fn, 'labels', { time, event });
+  const confidence = assertNumberOption(fn, 'confidence', opts.confidence ?? 0.95, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
+  const confType = assertChoice(fn, 'confType', opts.confType ?? 'log-log', ['log-log', 'log', 'plain'] as const);
+  const tab = riskTable(y.time, y.event);
+  const m = tab.times.length;
+  const s = new Float64Array(m);
+  const se = new Float64Array(m);
+  const lower = new Float64Array(m);
+  const upper = new Float64Array(m);
+  const z = quantile(1 - (1 - confidence) / 2, 0, 1);
+  let surv = 1;
+  let green = 0;
+  for (let k = 0; k < m; k++) {
+    const n = tab.nRisk[k] as number;
+    const d = tab.nEvents[k] as number;
+    if (d > 0) {
+      surv *= 1 - d / n;
+      green = n > d ? green + d / (n * (n - d)) : Infinity;
+    }
+    s[k] = surv;
+    const sek = Math.sqrt(green);
+    se[k] = sek;
+    const [lo, hi] = limits(surv, sek, z, confType);
+    lower[k] = lo;
+    upper[k] = hi;
+  }
+  return new KaplanMeier(tab.times, s, tab.nRisk, tab.nEvents, tab.nCensored, se, lower, upper, confidence, confType);
+}
+
+/** Pointwise limits for Ŝ given the standard error of −log Ŝ. */
+function limits(s: number, se: number, z: number, type: ConfType): [number, number] {
+  if (s >= 1 || se === 0) return [s, s];
+  if (s <= 0 || !Number.isFinite(se)) return [0, 0];
+  const clip = (v: number) => Math.min(1, Math.max(0, v));
+  if (type === 'plain') return [clip(s - z * se * s), clip(s + z * se * s)];
+  if (type === 'log') return [clip(s * Math.exp(-z * se)), clip(s * Math.exp(z * se))];
+  const ll = Math.log(-Math.log(s));
+  const w = (z * se) / Math.log(s); // negative
+  return [clip(Math.exp(-Math.exp(ll - w))), clip(Math.exp(-Math.exp(ll + w)))];
+}
+
+/** {@link kaplanMeier} on a labels object. */
+export function kaplanMeierOf(labels: LabelsInput, opts: KaplanMeierOptions = {}): KaplanMeier {
+  const y = asLabels('kaplanMeier', 'labels', labels);
+  return kaplanMeier(y.time, y.event, opts);
+}

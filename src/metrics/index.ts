@@ -1,0 +1,2 @@
+/** survkit/metrics — evaluation of censored outcomes (no TensorFlow.js). */
+export {};

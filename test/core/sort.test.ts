@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { argsort, searchSorted, uniqueSorted } from '../../src/core/sort.js';
+import { FenwickTree } from '../../src/core/fenwick.js';
+
+describe('core/sort', () => {
+  it('argsort is stable and sorts ascending', () => {
+    expect(Array.from(argsort([3, 1, 2, 1]))).toEqual([1, 3, 2, 0]);
+  });
+  it('searchSorted matches numpy left/right', () => {
+    const a = [1, 2, 2, 3];
+    expect(searchSorted(a, 2, 'left')).toBe(1);
+    expect(searchSorted(a, 2, 'right')).toBe(3);
+    expect(searchSorted(a, 0, 'right')).toBe(0);
+    expect(searchSorted(a, 9, 'left')).toBe(4);
+  });
+  it('uniqueSorted drops duplicates', () => {
+    expect(Array.from(uniqueSorted([3, 1, 3, 2, 1]))).toEqual([1, 2, 3]);
+  });
+  it('searchSorted agrees with a linear count (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -5, max: 5 })), fc.integer({ min: -6, max: 6 }), (xs, x) => {
+        const s = [...xs].sort((a, b) => a - b);
+        expect(searchSorted(s, x, 'left')).toBe(s.filter((v) => v < x).length);
+        expect(searchSorted(s, x, 'right')).toBe(s.filter((v) => v <= x).length);
+      }),
+    );
+  });
+  it('Fenwick prefix sums equal direct sums (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(19), fc.integer({ min: -3, max: 3 })), { maxLength: 60 }), (ops) => {
+        const f = new FenwickTree(20);
+        const direct = new Array<number>(20).fill(0);
+        for (const [i, w] of ops) {
+          f.add(i, w);
+          direct[i] = (direct[i] ?? 0) + w;
+        }
+        for (let k = 0; k <= 20; k++) expect(f.prefix(k)).toBe(direct.slice(0, k).reduce((a, b) => a + b, 0));
+      }),
+    );
+  });
+});
