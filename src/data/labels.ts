@@ -100,3 +100,16 @@ export function countEvents(labels: SurvivalLabels): number {
   for (const v of labels.event) if (v !== 0) d++;
   return d;
 }
+
+/** The labels of subjects `idx` (repeats allowed), e.g. for a bootstrap sample. */
+export function subsetLabels(labels: SurvivalLabels, idx: ArrayLike<number>): SurvivalLabels {
+  const n = idx.length;
+  const time = new Float64Array(n);
+  const event = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = idx[k] as number;
+    time[k] = labels.time[i] as number;
+    event[k] = labels.event[i] as number;
+  }
+  return Object.freeze({ time, event });
+}

@@ -80,6 +80,20 @@ export class SurvivalCurves {
     return this.values.slice(i * this.m, (i + 1) * this.m);
   }
 
+  /** The curves of the subjects `idx` (repeats allowed), on the same grid. */
+  subset(idx: ArrayLike<number>): SurvivalCurves {
+    const { m } = this;
+    const out = new Float64Array(idx.length * m);
+    for (let r = 0; r < idx.length; r++) {
+      const i = idx[r] as number;
+      if (!(Number.isInteger(i) && i >= 0 && i < this.n)) {
+        throw survkitError('argRange', 'SurvivalCurves.subset', 'idx', `integers in [0, ${this.n})`, i);
+      }
+      out.set(this.values.subarray(i * m, (i + 1) * m), r * m);
+    }
+    return new SurvivalCurves(this.times, out);
+  }
+
   /** Index of the last grid time <= t, or −1 when t precedes the grid. */
   indexAt(t: number): number {
     return searchSorted(this.times, t, 'right') - 1;
