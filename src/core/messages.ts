@@ -70,6 +70,8 @@ export const messages = {
     `${file}: row ${row}, column ${JSON.stringify(column)}: ${problem}`,
   csvFile: (file: string, problem: string) => `${file}: ${problem}`,
   cliUsage: (problem: string) => `survkit: ${problem} (run 'survkit --help' for usage)`,
+  transformNotFitted: (fn: string, what: string) =>
+    `${fn}: the transform has not been fitted, so ${what} is unknown; call fit() first`,
 } as const;
 
 export type MessageKey = keyof typeof messages;

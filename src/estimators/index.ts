@@ -5,3 +5,16 @@ export { nelsonAalen, NelsonAalen } from './nelson-aalen.js';
 export { censoringKaplanMeier, type CensoringTies } from './censoring.js';
 export { SurvivalCurves, type Interpolation } from './survival-curves.js';
 export { riskTable, type RiskTable } from './risk-table.js';
+export { breslowBaseline, breslowSurvival, type BreslowBaseline, type BreslowOptions } from './breslow.js';
+export { coxTimeBaseline, coxTimeSurvival, type TimeDependentLogRisk } from './cox-time-breslow.js';
+export { pmfFromLogits, survivalFromPmfLogits, survivalFromHazardLogits, cifFromLogits } from './discrete-time.js';
+export {
+  discretize,
+  DiscreteTimeTransform,
+  type DiscretizeOptions,
+  type DiscreteLabels,
+  type DiscreteTimeTransformJSON,
+  type CutScheme,
+} from '../data/discretize.js';
+export { TimeScaler, type TimeScalerOptions, type TimeScalerJSON } from '../data/time-scaler.js';
+export { CaseControlSampler, sampleCaseControl, type CaseControlSample } from '../data/case-control.js';

@@ -1,0 +1,115 @@
+import { assertNumberOption, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
+import { survkitError } from '../core/errors.js';
+import { asLabels, assertSingleRisk, type LabelsInput } from '../data/labels.js';
+import { makeBaseline, timeGroups, type BreslowBaseline, type BreslowOptions } from './breslow.js';
+import { SurvivalCurves } from './survival-curves.js';
+
+/**
+ * A time-dependent log-risk g(t, x_j) evaluated at one time t for the listed
+ * subjects (indices into the data the caller holds), e.g. a Cox-Time network
+ * run on [x_j, t]. Returns one value per listed subject, in that order.
+ */
+export type TimeDependentLogRisk = (t: number, subjects: Int32Array) => ArrayLike<number>;
+
+function readBack(fn: string, values: ArrayLike<number>, want: number[], t: number): Float64Array {
+  const v = toFloat64(fn, `logRiskAt(${t})`, values, { allowEmpty: true });
+  if (!want.includes(v.length)) {
+    throw survkitError('shapeMismatch', fn, `logRiskAt(${t})`, `${want.join(' or ')} values`, `${v.length}`);
+  }
+  return v;
+}
+
+function logSumExp(v: Float64Array, pick?: Int32Array): number {
+  let top = -Infinity;
+  const len = pick === undefined ? v.length : pick.length;
+  for (let a = 0; a < len; a++) top = Math.max(top, v[pick === undefined ? a : (pick[a] as number)] as number);
+  let s = 0;
+  for (let a = 0; a < len; a++) s += Math.exp((v[pick === undefined ? a : (pick[a] as number)] as number) - top);
+  return top + Math.log(s);
+}
+
+/**
+ * Cox-Time's time-dependent Breslow baseline (pycox 0.3.0 `CoxTime._compute_baseline_hazards`,
+ * Kvamme et al. 2019 §2.1): at each distinct event time t_k,
+ * ĥ0(t_k) = d_k / Σ_{j: T_j ≥ t_k} exp(g(t_k, x_j)), with the network re-evaluated at t_k;
+ * 0 at censored-only times; all distinct training durations are kept, ascending.
+ * `logRiskAt(t_k, atRisk)` is called once per distinct event time with the
+ * at-risk subjects' indices (training order) and returns g for those subjects —
+ * or for all n training subjects, from which the at-risk ones are taken.
+ * Times are those of `labels` (for Cox-Time the standardised times; map the grid back with `TimeScaler.inverse`).
+ *
+ * pycox takes the risk set as the rows from the first event at t_k onwards in an
+ * unstable sort by time, which can leave out censored subjects tied at t_k; survkit
+ * always uses {j: T_j ≥ t_k}.
+ *
+ * @example
+ * const base = coxTimeBaseline(labels, (t, atRisk) => model.logRiskAt(t, atRisk));
+ * @throws {SurvkitError} on invalid labels, competing-risk codes, or a callback returning the wrong number of values
+ * @see Kvamme, Borgan & Scheel (2019) JMLR 20(129) eq. (10); pycox `models/cox_time.py`
+ */
+export function coxTimeBaseline(labels: LabelsInput, logRiskAt: TimeDependentLogRisk, opts: BreslowOptions = {}): BreslowBaseline {
+  const fn = 'coxTimeBaseline';
+  const y = asLabels(fn, 'labels', labels);
+  assertSingleRisk(fn, 'labels.event', y);
+  const maxDuration = opts.maxDuration === undefined ? Infinity : assertNumberOption(fn, 'maxDuration', opts.maxDuration);
+  const { order, times, starts, events } = timeGroups(y);
+  const n = order.length;
+  let m = times.length;
+  while (m > 0 && (times[m - 1] as number) > maxDuration) m--;
+  const hazard = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    const d = events[k] as number;
+    if (d === 0) continue;
+    const atRisk = order.slice(starts[k]);
+    const t = times[k] as number;
+    const g = readBack(fn, logRiskAt(t, atRisk), [atRisk.length, n], t);
+    const lse = g.length === atRisk.length ? logSumExp(g) : logSumExp(g, atRisk);
+    hazard[k] = Math.exp(Math.log(d) - lse);
+  }
+  return makeBaseline(times.slice(0, m), hazard);
+}
+
+/**
+ * Survival curves of a Cox-Time model: H_i(t_k) = Σ_{l ≤ k} ĥ0(t_l)·exp(g(t_l, x_i)),
+ * S_i = exp(−H_i) (pycox `CoxTime._predict_cumulative_hazards`). `logRiskAt(t, subjects)`
+ * is called only at grid times with ĥ0 > 0 (pycox evaluates every time and then
+ * zeroes those rows — the same result), with `subjects` = 0..n−1.
+ *
+ * @param baseline from {@link coxTimeBaseline}
+ * @param logRiskAt g(t, x_i) for the n subjects to predict for
+ * @param n number of subjects
+ * @param opts.times grid to label the curves with (same length, strictly ascending), e.g.
+ *   `scaler.inverse(baseline.times)` to return to the original time scale
+ * @example
+ * const curves = coxTimeSurvival(base, (t, ids) => model.logRiskAt(t, ids), nTest, { times: scaler.inverse(base.times) });
+ * @throws {SurvkitError} on an empty baseline, a bad `times`, or a callback returning the wrong number of values
+ */
+export function coxTimeSurvival(
+  baseline: BreslowBaseline,
+  logRiskAt: TimeDependentLogRisk,
+  n: number,
+  opts: { times?: ArrayLike<number> } = {},
+): SurvivalCurves {
+  const fn = 'coxTimeSurvival';
+  assertNumberOption(fn, 'n', n, { min: 0, integer: true });
+  const m = baseline.times.length;
+  if (m === 0) throw survkitError('empty', fn, 'baseline.times');
+  const times = opts.times === undefined ? baseline.times : toFloat64(fn, 'times', opts.times);
+  if (times.length !== m) throw survkitError('lengthMismatch', fn, 'times', times.length, 'baseline.times', m);
+  assertStrictlyAscending(fn, 'times', times);
+  const all = new Int32Array(n);
+  for (let i = 0; i < n; i++) all[i] = i;
+  const H = new Float64Array(n);
+  const values = new Float64Array(n * m);
+  for (let k = 0; k < m; k++) {
+    const h0 = baseline.hazard[k] as number;
+    if (h0 > 0) {
+      const t = baseline.times[k] as number;
+      const g = readBack(fn, logRiskAt(t, all), [n], t);
+      const lh = Math.log(h0);
+      for (let i = 0; i < n; i++) H[i] = (H[i] as number) + Math.exp(lh + (g[i] as number));
+    }
+    for (let i = 0; i < n; i++) values[i * m + k] = Math.exp(-(H[i] as number));
+  }
+  return new SurvivalCurves(times, values, { fn });
+}

@@ -1,0 +1,9 @@
+/** survkit losses — survival losses as plain functions of TensorFlow.js tensors (float32), differentiable on cpu, wasm and tfjs-node. */
+export { coxPhLoss, coxPhLossFloat64, type CoxPhLossOptions } from './cox-ph.js';
+export type { CoxTies, CoxConvention } from './cox-partial-likelihood.js';
+export { coxCcLoss, type CoxCcLossOptions } from './cox-cc.js';
+export { deepHitLoss, type DeepHitLossOptions } from './deephit.js';
+export { deepHitNll, type DeepHitConvention } from './deephit-nll.js';
+export { deepHitRankLoss, type DeepHitRankOptions } from './deephit-rank.js';
+export { pairRankMatrix } from './discrete-targets.js';
+export { logisticHazardLoss } from './logistic-hazard.js';
