@@ -70,6 +70,10 @@ export const messages = {
     `${file}: row ${row}, column ${JSON.stringify(column)}: ${problem}`,
   csvFile: (file: string, problem: string) => `${file}: ${problem}`,
   cliUsage: (problem: string) => `survkit: ${problem} (run 'survkit --help' for usage)`,
+  unknownLayer: (fn: string, arg: string, got: string, available: readonly string[]) =>
+    `${fn}: '${arg}' names no layer of the model: ${JSON.stringify(got)}; its layers are ${available.map((c) => JSON.stringify(c)).join(', ')}`,
+  notFitted: (fn: string, what: string) => `${fn}: the model has not been fitted yet, so ${what} is unknown; call fit() first`,
+  modelDir: (fn: string, path: string, problem: string) => `${fn}: cannot load a survkit model from ${JSON.stringify(path)}: ${problem}`,
   transformNotFitted: (fn: string, what: string) =>
     `${fn}: the transform has not been fitted, so ${what} is unknown; call fit() first`,
 } as const;

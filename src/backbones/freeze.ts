@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs';
+import { survkitError } from '../core/errors.js';
+
+/**
+ * Freezes or unfreezes the layers of `model` (see `AttachOptions.freeze`):
+ * `true` freezes all, `false` unfreezes all, a list freezes exactly the named
+ * layers and makes the others trainable. Frozen batch-norm layers are put in
+ * inference mode (see {@link inferenceModeForFrozenBatchNorm}).
+ *
+ * @example
+ * freezeLayers('myFn', backbone, ['conv1', 'conv2']);
+ * @throws {SurvkitError} when a listed name is not a layer of `model`
+ */
+export function freezeLayers(fn: string, model: tf.LayersModel, freeze: boolean | readonly string[]): void {
+  if (typeof freeze === 'boolean') {
+    for (const l of model.layers) l.trainable = !freeze;
+  } else {
+    const names = model.layers.map((l) => l.name);
+    for (const f of freeze) if (!names.includes(f)) throw survkitError('unknownLayer', fn, 'freeze', f, names);
+    const frozen = new Set(freeze);
+    for (const l of model.layers) l.trainable = !frozen.has(l.name);
+  }
+  inferenceModeForFrozenBatchNorm(model);
+}
+
+const patched = new WeakSet<tf.layers.Layer>();
+
+/**
+ * Makes every non-trainable `BatchNormalization` layer of `model` (nested
+ * models included) run in inference mode even when the model is called with
+ * `training: true`, so a frozen backbone keeps its moving mean and variance
+ * (Keras' behaviour; tf.layers' own batch norm would keep updating them).
+ * Idempotent; survkit's models call it again after loading.
+ *
+ * @example
+ * inferenceModeForFrozenBatchNorm(net);
+ */
+export function inferenceModeForFrozenBatchNorm(model: tf.LayersModel): void {
+  for (const layer of allLayers(model)) {
+    if (layer.getClassName() !== 'BatchNormalization' || patched.has(layer)) continue;
+    patched.add(layer);
+    const call = layer.call.bind(layer);
+    layer.call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) =>
+      call(inputs, layer.trainable ? kwargs : { ...kwargs, training: false });
+  }
+}
+
+function allLayers(model: tf.LayersModel): tf.layers.Layer[] {
+  const out: tf.layers.Layer[] = [];
+  for (const l of model.layers) {
+    out.push(l);
+    if (l instanceof tf.LayersModel) out.push(...allLayers(l));
+  }
+  return out;
+}

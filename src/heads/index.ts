@@ -1,0 +1,12 @@
+/** survkit heads — serialisable TF.js layers that turn features into log-risks or logits. */
+export { CoxHead, type CoxHeadArgs } from './cox-head.js';
+export { CoxTimeHead, type CoxTimeHeadArgs } from './cox-time-head.js';
+export { DiscreteHead, type DiscreteHeadArgs } from './discrete-head.js';
+export { type HeadLayerArgs } from './common.js';
+export { torchLinearInit, kaimingNormalInit, deriveSeed, ACTIVATIONS, type ActivationName } from './init.js';
+
+import type { CoxHead } from './cox-head.js';
+import type { CoxTimeHead } from './cox-time-head.js';
+import type { DiscreteHead } from './discrete-head.js';
+/** Any survkit survival head. */
+export type SurvivalHead = CoxHead | CoxTimeHead | DiscreteHead;
