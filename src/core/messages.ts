@@ -65,6 +65,14 @@ export const messages = {
     `${fn}: no subject has an event at or before time ${time}, so the AUC there is undefined`,
   noControls: (fn: string, time: number) =>
     `${fn}: no subject is known to survive beyond time ${time}, so the AUC there is undefined`,
+  censoringZeroBrier: (fn: string, time: number) =>
+    `${fn}: the censoring survival function G is 0 at time ${time}, where a subject needs the weight 1/G; ` +
+    `evaluate at earlier times, estimate G from other labels (option 'train'), or set option 'maxWeight' to floor G at 1/maxWeight`,
+  censoringZeroAuc: (fn: string, time: number) =>
+    `${fn}: the censoring survival function G of 'train' is 0 at time ${time}, where a case needs the weight 1/G; ` +
+    `evaluate at earlier times or estimate G from labels with longer follow-up`,
+  noIpcwSubjects: (fn: string, time: number) =>
+    `${fn}: every subject was censored at or before time ${time}, so no subject carries weight there and the score is undefined (0/0); evaluate at earlier times`,
   unknownMetric: (fn: string, got: string) => `${fn}: unknown metric ${JSON.stringify(got)}`,
   csvRow: (file: string, row: number, column: string, problem: string) =>
     `${file}: row ${row}, column ${JSON.stringify(column)}: ${problem}`,

@@ -1,0 +1,249 @@
+/**
+ * Cumulative/dynamic time-dependent AUC with inverse-probability-of-censoring
+ * weights (Uno et al. 2007; Hung & Chiang 2010), as scikit-survival 0.21
+ * `cumulative_dynamic_auc` computes it, or as R riskRegression `Score`.
+ */
+import { assertChoice, assertNumberOption, assertSameLength, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
+import { survkitError } from '../core/errors.js';
+import { searchSorted } from '../core/sort.js';
+import { asLabels, assertSingleRisk, countEvents, type LabelsInput } from '../data/labels.js';
+import { censoringKaplanMeier } from '../estimators/censoring.js';
+import { riskTable } from '../estimators/risk-table.js';
+import { SurvivalCurves } from '../estimators/survival-curves.js';
+
+/** Options of {@link cumulativeDynamicAuc}. */
+export interface CumulativeDynamicAucOptions {
+  /**
+   * Risks within tiedTol of their neighbour in sorted order form one tied
+   * threshold (½ credit). Default 1e-8 (scikit-survival), 0 for `'riskRegression'`.
+   */
+  tiedTol?: number;
+  /**
+   * `'sksurv'` (default): cases weighted 1/Ĝ(T_i) and scikit-survival's input
+   * rules. `'riskRegression'`: cases weighted 1/Ĝ(T_i−) (R riskRegression
+   * `Score(metrics = "auc")`), no follow-up restriction on `times`.
+   */
+  convention?: 'sksurv' | 'riskRegression';
+}
+
+/** Result of {@link cumulativeDynamicAuc}. */
+export interface CumulativeDynamicAucResult {
+  /** The evaluation times (a copy). */
+  times: Float64Array;
+  /** AUC(t) at each time. */
+  auc: Float64Array;
+  /** Σ_k AUC(t_k)(Ŝ(t_{k−1}) − Ŝ(t_k)) / (1 − Ŝ(t_m)), Ŝ = Kaplan–Meier of `test`, Ŝ(t_0) = 1; AUC(t_1) when m = 1. */
+  meanAuc: number;
+}
+
+/** Risk scores grouped by equal value: `values` ascending and distinct, `group[i]` = subject i's entry. */
+interface RiskGroups {
+  values: Float64Array;
+  group: Int32Array;
+}
+
+/** Groups equal risks with the native typed-array sort and binary search: O(n log n), no comparator. */
+function groupRisks(r: Float64Array): RiskGroups {
+  const sorted = Float64Array.from(r).sort();
+  let u = 0;
+  for (let j = 0; j < sorted.length; j++) {
+    if (u === 0 || (sorted[j] as number) !== (sorted[u - 1] as number)) sorted[u++] = sorted[j] as number;
+  }
+  const values = sorted.subarray(0, u);
+  const group = new Int32Array(r.length);
+  for (let i = 0; i < r.length; i++) group[i] = lowerBound(values, r[i] as number);
+  return { values, group };
+}
+
+/** Index of the first element of ascending `a` that is >= x (monomorphic binary search). */
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * AUC at time t: the ROC curve through the thresholds taken from the highest
+ * risk down, where distinct risks within `tol` of their neighbour share one
+ * threshold (scikit-survival's rule), integrated by the trapezoid rule.
+ */
+function aucAt(g: RiskGroups, time: Float64Array, caseW: Float64Array, t: number, tol: number, totalW: number, nControls: number): number {
+  const u = g.values.length;
+  const wCase = new Float64Array(u);
+  const nCtrl = new Float64Array(u);
+  for (let i = 0; i < time.length; i++) {
+    const k = g.group[i] as number;
+    if ((time[i] as number) > t) nCtrl[k] = (nCtrl[k] as number) + 1;
+    else wCase[k] = (wCase[k] as number) + (caseW[i] as number); // 0 for censored subjects
+  }
+  let tp = 0;
+  let fp = 0;
+  let prevTp = 0;
+  let prevFp = 0;
+  let area = 0;
+  for (let k = u - 1; k >= 0; k--) {
+    tp += wCase[k] as number;
+    fp += nCtrl[k] as number;
+    if (k > 0 && Math.abs((g.values[k] as number) - (g.values[k - 1] as number)) <= tol) continue;
+    const x = fp / nControls;
+    const y = tp / totalW;
+    area += ((x - prevFp) * (y + prevTp)) / 2;
+    prevFp = x;
+    prevTp = y;
+  }
+  return area;
+}
+
+/**
+ * Cumulative/dynamic AUC at each time t: the probability that a case
+ * (event at or before t) has a higher risk than a control (T > t), cases
+ * weighted by the inverse censoring probability and controls equally:
+ *
+ *   AUC(t) = Σ_i Σ_j w_i 1(T_i <= t, δ_i = 1) 1(T_j > t) [1(r_i > r_j) + ½ 1(r_i ≈ r_j)]
+ *            / (Σ_i w_i 1(T_i <= t, δ_i = 1) · #{j: T_j > t})
+ *
+ * with w_i = 1/Ĝ(T_i) (scikit-survival) or 1/Ĝ(T_i−) (riskRegression), Ĝ the
+ * events-first Kaplan–Meier estimate of censoring fitted on `train`. Ties
+ * follow scikit-survival: sorted by descending risk, runs whose neighbours
+ * differ by <= tiedTol form one threshold of the ROC curve, integrated by the
+ * trapezoid rule (so exact ties count ½). `meanAuc` is scikit-survival's
+ * summary, the AUC averaged over the Kaplan–Meier distribution of `test`.
+ *
+ * With `risk` a {@link SurvivalCurves}, the risk at t is 1 − Ŝ_i(t), read as a
+ * right-continuous step (1 − 1 = 0 before the grid), as scikit-survival does
+ * with a 2-D estimate. For riskRegression, pass the evaluated labels as
+ * `train` (it fits Ĝ on the evaluated data).
+ *
+ * O(m·n log n) time (one native sort per distinct risk vector, then O(n) per
+ * time), O(n) memory.
+ *
+ * @param train labels Ĝ is fitted on (use `test` itself for a single-sample analysis)
+ * @param test the n evaluated subjects' `{ time, event }` (event 0/1)
+ * @param risk n risk scores (higher = earlier event) or n survival curves
+ * @param times m >= 1 strictly ascending times >= 0; for `'sksurv'` within
+ *   the follow-up [min T, max T) of `test`
+ * @returns `{ times, auc, meanAuc }`
+ * @throws {SurvkitError} on invalid or mismatched inputs, competing-risk
+ *   codes, no events (`noEvents`; in `train` too for sksurv), times outside
+ *   the follow-up (`timeOutsideFollowUp`, sksurv), a case after the last
+ *   training time (`timeOutsideTrain`, sksurv), Ĝ = 0 at a case
+ *   (`censoringZeroAuc`), or a time without cases (`noCases`) or controls
+ *   (`noControls`) — where scikit-survival returns NaN
+ * @example
+ * const y = { time: [1, 2, 3, 4, 5], event: [1, 1, 0, 1, 0] };
+ * cumulativeDynamicAuc(y, y, [5, 4, 3, 2, 1], [2, 4]).auc; // Float64Array [1, 1]
+ * @see Uno, Cai, Tian & Wei (2007), JASA 102:527–537; Hung & Chiang (2010),
+ *   Canadian Journal of Statistics 38:8–26; Lambert & Chevret (2016), SMMR (meanAuc)
+ */
+export function cumulativeDynamicAuc(
+  train: LabelsInput,
+  test: LabelsInput,
+  risk: ArrayLike<number> | SurvivalCurves,
+  times: ArrayLike<number>,
+  opts: CumulativeDynamicAucOptions = {},
+): CumulativeDynamicAucResult {
+  const fn = 'cumulativeDynamicAuc';
+  const tr = asLabels(fn, 'train', train);
+  const te = asLabels(fn, 'test', test);
+  assertSingleRisk(fn, 'train.event', tr);
+  assertSingleRisk(fn, 'test.event', te);
+  const convention = assertChoice(fn, 'convention', opts.convention ?? 'sksurv', ['sksurv', 'riskRegression'] as const);
+  const sk = convention === 'sksurv';
+  const tol = assertNumberOption(fn, 'tiedTol', opts.tiedTol ?? (sk ? 1e-8 : 0), { min: 0 });
+  const n = te.time.length;
+  const curves = risk instanceof SurvivalCurves ? risk : undefined;
+  let fixed: Float64Array | undefined;
+  if (curves) {
+    if (curves.n !== n) throw survkitError('shapeMismatch', fn, 'risk', `${n} subjects (one per test label)`, `${curves.n} subjects`);
+  } else {
+    fixed = toFloat64(fn, 'risk', risk);
+    assertSameLength(fn, 'test.time', n, 'risk', fixed.length);
+  }
+  const t = toFloat64(fn, 'times', times);
+  assertStrictlyAscending(fn, 'times', t);
+  if ((t[0] as number) < 0) throw survkitError('negative', fn, 'times', 0, t[0] as number);
+  if (countEvents(te) === 0) throw survkitError('noEvents', fn, 'test.event');
+  if (sk && countEvents(tr) === 0) throw survkitError('noEvents', fn, 'train.event');
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of te.time) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const m = t.length;
+  const tLast = t[m - 1] as number;
+  if (sk && ((t[0] as number) < lo || tLast >= hi)) {
+    throw survkitError('timeOutsideFollowUp', fn, 'times', (t[0] as number) < lo ? (t[0] as number) : tLast, lo, hi);
+  }
+
+  // Case weights 1/Ĝ for the events that are a case at some evaluation time.
+  const G = censoringKaplanMeier(tr, { ties: 'events-first' });
+  const gLastTime = G.times[G.times.length - 1] as number;
+  const gLast = G.values[G.values.length - 1] as number;
+  const caseW = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const ti = te.time[i] as number;
+    if ((te.event[i] as number) === 0 || ti > tLast) continue;
+    if (sk && ti > gLastTime && gLast > 0) throw survkitError('timeOutsideTrain', fn, 'test.time', ti, gLastTime);
+    const g = G.at(ti, { side: sk ? 'right' : 'left' });
+    if (!(g > 0)) throw survkitError('censoringZeroAuc', fn, ti);
+    caseW[i] = 1 / g;
+  }
+
+  const auc = new Float64Array(m);
+  let groups: RiskGroups | undefined = fixed ? groupRisks(fixed) : undefined;
+  const r = new Float64Array(n);
+  let lastCol = -2;
+  for (let k = 0; k < m; k++) {
+    const tk = t[k] as number;
+    let totalW = 0;
+    let nControls = 0;
+    for (let i = 0; i < n; i++) {
+      if ((te.time[i] as number) > tk) nControls++;
+      else totalW += caseW[i] as number;
+    }
+    if (totalW === 0) throw survkitError('noCases', fn, tk);
+    if (nControls === 0) throw survkitError('noControls', fn, tk);
+    if (curves) {
+      const c = curves.indexAt(tk);
+      if (c !== lastCol) {
+        for (let i = 0; i < n; i++) r[i] = c < 0 ? 0 : 1 - curves.get(i, c);
+        groups = groupRisks(r);
+        lastCol = c;
+      }
+    }
+    auc[k] = aucAt(groups as RiskGroups, te.time, caseW, tk, tol, totalW, nControls);
+  }
+
+  let meanAuc = auc[0] as number;
+  if (m > 1) {
+    const km = productLimit(te.time, te.event);
+    let prev = 1;
+    let integral = 0;
+    for (let k = 0; k < m; k++) {
+      const j = searchSorted(km.times, t[k] as number, 'right');
+      const s = j === 0 ? 1 : (km.surv[j - 1] as number);
+      integral += (auc[k] as number) * (prev - s);
+      prev = s;
+    }
+    meanAuc = integral / (1 - prev);
+  }
+  return { times: t, auc, meanAuc };
+}
+
+/** Kaplan–Meier Ŝ at the distinct observed times (scikit-survival's SurvivalFunctionEstimator). */
+function productLimit(time: Float64Array, event: Int32Array): { times: Float64Array; surv: Float64Array } {
+  const tab = riskTable(time, event);
+  const surv = new Float64Array(tab.times.length);
+  let s = 1;
+  for (let k = 0; k < surv.length; k++) {
+    s *= 1 - (tab.nEvents[k] as number) / (tab.nRisk[k] as number);
+    surv[k] = s;
+  }
+  return { times: tab.times, surv };
+}
