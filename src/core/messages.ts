@@ -44,6 +44,13 @@ export const messages = {
     `${fn}: all subjects in '${arg}' are censored; at least one event is needed`,
   noComparablePairs: (fn: string) =>
     `${fn}: the data have no comparable pairs (every pair is censored before the other's event or tied in time), so concordance is undefined`,
+  tooFewSubjects: (fn: string, option: string, groups: number, n: number) =>
+    `${fn}: option '${option}' asks for ${groups} groups but there are only ${n} subjects; use at most ${n}`,
+  calibrationDegenerateGroup: (fn: string, group: number, mean: number, t: number) =>
+    `${fn}: group ${group} has mean predicted event probability ${mean} at t = ${t}, so its Hosmer–Lemeshow term ` +
+    `(divided by p̄(1 − p̄)) is undefined; choose another 't' or fewer groups`,
+  calibrationNoDf: (fn: string, used: number, df: number) =>
+    `${fn}: only ${used} groups could be used, which leaves ${df} degrees of freedom; use more groups or a smaller 't'`,
   curveOutOfRange: (fn: string, arg: string, subject: number, column: number, got: number) =>
     `${fn}: '${arg}' must hold survival probabilities in [0, 1]; got ${got} for subject ${subject} at grid column ${column}`,
   curveIncreasing: (fn: string, arg: string, subject: number, column: number, by: number) =>
