@@ -41,6 +41,7 @@ export class KaplanMeier extends StepFunction {
     readonly confType: ConfType,
   ) {
     super(times, survival, 1);
+    Object.freeze(this);
   }
 }
 

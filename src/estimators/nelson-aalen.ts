@@ -20,6 +20,7 @@ export class NelsonAalen extends StepFunction {
     readonly variance: Float64Array,
   ) {
     super(times, cumulativeHazard, 0);
+    Object.freeze(this);
   }
 }
 

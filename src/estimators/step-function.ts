@@ -24,7 +24,8 @@ export class StepFunction {
     this.values = toFloat64(fn, 'values', values, { allowEmpty: true });
     assertSameLength(fn, 'times', this.times.length, 'values', this.values.length);
     assertStrictlyAscending(fn, 'times', this.times);
-    Object.freeze(this);
+    // Subclasses add fields after super() returns, so they freeze themselves.
+    if (new.target === StepFunction) Object.freeze(this);
   }
 
   /** Value at `t` (or the left limit with `side: 'left'`). */
