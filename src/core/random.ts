@@ -1,7 +1,9 @@
 /**
- * A small seeded pseudo-random generator (SplitMix64 seeding of
- * xoshiro128**), so that bootstraps and samplers are reproducible across
- * platforms. Not for cryptography.
+ * A small seeded pseudo-random generator (xoshiro128** whose four state
+ * words come from a SplitMix32-style hash of the seed), so that bootstraps
+ * and samplers are reproducible across platforms. The seed is truncated to
+ * an integer and taken modulo 2^32 (seeds that differ by a multiple of 2^32
+ * give the same stream). Not for cryptography.
  */
 export class Random {
   private s0: number;

@@ -25,7 +25,7 @@ export interface BootstrapResult {
   level: number;
   /** The replicate values that could be computed, in draw order. */
   replicates: Float64Array;
-  /** Replicates skipped because the statistic was undefined on the resample (e.g. no comparable pairs). */
+  /** Replicates skipped because the statistic was undefined on the resample (it threw a SurvkitError, e.g. no comparable pairs, or returned NaN or ±Infinity). */
   skipped: number;
 }
 
@@ -34,15 +34,17 @@ export interface BootstrapResult {
  * statistic receives the row indices of a resample (drawn with replacement,
  * n of n) and returns a number; the original sample is `0..n−1`.
  * Resamples on which the statistic throws a {@link SurvkitError} (undefined
- * there, like a C-index without comparable pairs) are skipped and counted;
- * if more than half are skipped, the bootstrap throws.
+ * there, like a C-index without comparable pairs) or returns a non-finite
+ * number are skipped and counted; if more than half are skipped, the
+ * bootstrap throws.
  *
- * Percentiles use the inverse empirical CDF with averaging at
- * discontinuities (Hyndman–Fan type 2, simple-statistics `quantileSorted`).
+ * Percentiles interpolate linearly between order statistics (Hyndman–Fan
+ * type 7, numpy's and R's default; simple-statistics `quantileSorted`).
  *
  * @param statistic function of a row-index array
  * @param n number of subjects
- * @throws {SurvkitError} on bad options, or when the statistic is undefined on most resamples
+ * @throws {SurvkitError} on bad options, when the statistic is not finite on
+ *   the original sample, or when it is undefined on most resamples
  * @example
  * const y = survivalLabels(time, event);
  * const ci = bootstrap((idx) => concordanceIndex(take(y.time, idx), take(y.event, idx), take(risk, idx)).cIndex,
@@ -58,13 +60,16 @@ export function bootstrap(statistic: (idx: Int32Array) => number, n: number, opt
   const identity = new Int32Array(n);
   for (let i = 0; i < n; i++) identity[i] = i;
   const estimate = statistic(identity);
+  if (!Number.isFinite(estimate)) throw survkitError('argRange', fn, 'statistic', 'a finite number on the original sample', estimate);
   const rng = new Random(seed);
   const values: number[] = [];
   let skipped = 0;
   for (let b = 0; b < reps; b++) {
     const idx = rng.sampleWithReplacement(n);
     try {
-      values.push(statistic(idx));
+      const v = statistic(idx);
+      if (Number.isFinite(v)) values.push(v);
+      else skipped++;
     } catch (err) {
       if (!(err instanceof SurvkitError)) throw err;
       skipped++;
