@@ -91,6 +91,10 @@ export const messages = {
   modelDir: (fn: string, path: string, problem: string) => `${fn}: cannot load a survkit model from ${JSON.stringify(path)}: ${problem}`,
   transformNotFitted: (fn: string, what: string) =>
     `${fn}: the transform has not been fitted, so ${what} is unknown; call fit() first`,
+  envRange: (fn: string, variable: string, expected: string, got: unknown) =>
+    `${fn}: environment variable ${variable} must be ${expected}; got ${show(got)}`,
+  backendUnavailable: (fn: string, arg: string, backend: string, reason: string) =>
+    `${fn}: the TensorFlow.js backend ${JSON.stringify(backend)} asked for by ${arg} is not available: ${reason}`,
 } as const;
 
 export type MessageKey = keyof typeof messages;
