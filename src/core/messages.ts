@@ -84,6 +84,8 @@ export const messages = {
   csvRow: (file: string, row: number, column: string, problem: string) =>
     `${file}: row ${row}, column ${JSON.stringify(column)}: ${problem}`,
   csvFile: (file: string, problem: string) => `${file}: ${problem}`,
+  csvRagged: (file: string, row: number, got: number, expected: number, detail: string) =>
+    `${file}: row ${row} has ${got} field${got === 1 ? '' : 's'} but the header has ${expected}${detail}`,
   cliUsage: (problem: string) => `survkit: ${problem} (run 'survkit --help' for usage)`,
   unknownLayer: (fn: string, arg: string, got: string, available: readonly string[]) =>
     `${fn}: '${arg}' names no layer of the model: ${JSON.stringify(got)}; its layers are ${available.map((c) => JSON.stringify(c)).join(', ')}`,

@@ -1,0 +1,160 @@
+/**
+ * Output of `survkit evaluate`: one JSON object (`--format json`) or a
+ * readable table (default).
+ */
+import type { EvaluateReport, MetricReport, MetricReports } from './evaluate.js';
+import { METRIC_NAMES, type MetricName } from './evaluate-metrics.js';
+
+/**
+ * The report as one JSON object (2-space indent, arrays of numbers on one
+ * line, trailing newline). Typed arrays become plain arrays; NaN and
+ * ±Infinity become null (JSON has no such numbers), as JSON.stringify does.
+ *
+ * @example
+ * JSON.parse(formatJson(evaluateFile('datasets/example-risk.csv'))).meta.format; // 'risk'
+ */
+export function formatJson(report: EvaluateReport): string {
+  return `${stringify(report, '')}\n`;
+}
+
+function stringify(v: unknown, indent: string): string {
+  if (ArrayBuffer.isView(v)) return stringify(Array.from(v as Float64Array), indent);
+  if (Array.isArray(v)) {
+    const items: unknown[] = v;
+    if (items.every((x) => x === null || typeof x !== 'object')) return `[${items.map((x) => JSON.stringify(x) ?? 'null').join(', ')}]`;
+    const inner = `${indent}  `;
+    return `[\n${items.map((x) => inner + stringify(x, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined && typeof x !== 'function');
+    if (entries.length === 0) return '{}';
+    const inner = `${indent}  `;
+    return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${stringify(x, inner)}`).join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+const isSkipped = (r: MetricReport | undefined): r is { skipped: string } => r !== undefined && typeof r.skipped === 'string';
+
+/** A number with 4 decimals (or in exponent form when tiny / huge), '—' for undefined. */
+export function fmt(v: unknown, digits = 4): string {
+  if (typeof v !== 'number') return '—';
+  if (!Number.isFinite(v)) return String(v);
+  if (v !== 0 && (Math.abs(v) < 10 ** -digits || Math.abs(v) >= 1e6)) return v.toExponential(2);
+  return v.toFixed(digits);
+}
+
+/** A time value as written (shortest round-trip form, 6 significant digits at most). */
+function fmtTime(t: number): string {
+  return String(Number(t.toPrecision(6)));
+}
+
+function label(name: MetricName, r: Record<string, unknown>, tau: number | null): string {
+  switch (name) {
+    case 'concordanceIndex':
+      return 'concordanceIndex (Harrell)';
+    case 'concordanceIndexIpcw':
+      return `concordanceIndexIpcw (Uno${tau === null ? '' : `, tau = ${tau}`})`;
+    case 'concordanceTd':
+      return `concordanceTd (${typeof r.method === 'string' ? r.method : 'antolini'})`;
+    case 'cumulativeDynamicAuc':
+      return 'cumulativeDynamicAuc (mean)';
+    case 'dCalibration':
+      return `dCalibration (p-value; chi2 = ${fmt(r.statistic, 2)}, df = ${String(r.df)})`;
+    default:
+      return name;
+  }
+}
+
+function mainValue(name: MetricName, r: Record<string, unknown>): string {
+  if ('cIndex' in r) return fmt(r.cIndex);
+  if ('value' in r) return fmt(r.value);
+  if (name === 'cumulativeDynamicAuc') return fmt(r.meanAuc);
+  if (name === 'dCalibration') return fmt(r.pValue);
+  return '';
+}
+
+function ciText(r: Record<string, unknown>): [string, string] {
+  const ci = r.ci as Record<string, unknown> | undefined;
+  if (ci === undefined) return ['', ''];
+  if (typeof ci.skipped === 'string') return ['(no CI, see JSON)', ''];
+  return [`${fmt(ci.lower)} – ${fmt(ci.upper)}`, fmt(ci.se)];
+}
+
+/** Up to `k` indices spread evenly over 0..m−1 (first and last included). */
+function spread(m: number, k: number): number[] {
+  if (m <= k) return Array.from({ length: m }, (_, i) => i);
+  return Array.from({ length: k }, (_, j) => Math.round((j * (m - 1)) / (k - 1)));
+}
+
+function metricRows(metrics: MetricReports, tau: number | null, withCi: boolean): { rows: string[][]; notes: string[] } {
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  for (const name of METRIC_NAMES) {
+    const r = metrics[name];
+    if (r === undefined) continue;
+    if (isSkipped(r)) {
+      rows.push([name, 'skipped', '', '']);
+      notes.push(`${name} skipped: ${r.skipped}`);
+      continue;
+    }
+    if (name === 'brierScore') {
+      const times = r.times as Float64Array;
+      const values = r.values as Float64Array;
+      for (const k of spread(times.length, 5)) rows.push([`brierScore at t = ${fmtTime(times[k] as number)}`, fmt(values[k]), '', '']);
+    } else {
+      rows.push([label(name, r, tau), mainValue(name, r), ...(withCi ? ciText(r) : ['', ''])]);
+      const ci = r.ci as { skipped?: unknown; skippedResamples?: unknown } | undefined;
+      if (typeof ci?.skipped === 'string') notes.push(`${name}: no bootstrap CI: ${ci.skipped}`);
+      else if (typeof ci?.skippedResamples === 'number' && ci.skippedResamples > 0) {
+        notes.push(`${name}: undefined on ${ci.skippedResamples} bootstrap resample(s), which were left out of the CI`);
+      }
+    }
+    const dropped = r.droppedTimes as number[] | undefined;
+    if (dropped !== undefined && dropped.length > 0) {
+      notes.push(`${name}: ${dropped.length} evaluation time(s) outside where it is defined were left out (${dropped.slice(0, 3).map(fmtTime).join(', ')}${dropped.length > 3 ? ', …' : ''})`);
+    }
+  }
+  return { rows, notes };
+}
+
+function table(rows: string[][], header: string[]): string[] {
+  const used = header.map((_, c) => c === 0 || c === 1 || rows.some((r) => (r[c] ?? '') !== ''));
+  const all = [header, ...rows].map((r) => r.filter((_, c) => used[c]));
+  const widths = (all[0] as string[]).map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
+  return all.map((r) => r.map((cell, c) => cell.padEnd(widths[c] as number)).join('  ').trimEnd());
+}
+
+/**
+ * The report as a readable table: the settings, then one row per metric (the
+ * Brier score at up to 5 of the evaluation times; all of them are in the
+ * JSON), then the same per group, then the reasons for skipped metrics.
+ */
+export function formatTable(report: EvaluateReport): string {
+  const m = report.meta;
+  const level = m.bootstrap === null ? 0.95 : m.bootstrap.level;
+  const withCi = m.bootstrap !== null;
+  const header = ['metric', 'value', `${Math.round(level * 100)}% CI`, 'se'];
+  const times = m.times;
+  const lines: string[] = [
+    `survkit evaluate ${m.file ?? ''}`.trimEnd(),
+    `  format       ${m.format}${m.curveGrid ? ` (survival curves on ${m.curveGrid.length} grid times, ${fmtTime(m.curveGrid[0] as number)} … ${fmtTime(m.curveGrid[m.curveGrid.length - 1] as number)})` : ' (one risk score per subject)'}`,
+    `  subjects     ${m.n} (${m.events} events, ${m.censored} censored)`,
+    `  IPCW labels  ${m.train.source}: ${m.train.n} subjects, ${m.train.events} events`,
+    `  times        ${times.length} (${m.timesSource})${times.length > 0 ? `: ${fmtTime(times[0] as number)} … ${fmtTime(times[times.length - 1] as number)}` : ''}`,
+    ...(m.format === 'curves' ? [`  convention   ${m.convention} (Brier score and NBLL weights and integration)`, `  risk score   ${m.riskScore}, for Harrell's and Uno's C`] : []),
+    ...(m.bootstrap ? [`  bootstrap    ${m.bootstrap.replicates} resamples of the subjects, seed ${m.bootstrap.seed}, percentile intervals`] : []),
+    '',
+  ];
+  const main = metricRows(report, m.tau, withCi);
+  lines.push(...table(main.rows, header));
+  const notes = [...main.notes];
+  for (const [name, g] of Object.entries(report.groups ?? {})) {
+    lines.push('', `group ${JSON.stringify(name)}: ${g.meta.n} subjects (${g.meta.events} events, ${g.meta.censored} censored)`);
+    const part = metricRows(g, m.tau, withCi);
+    lines.push(...table(part.rows, header));
+    notes.push(...part.notes.map((x) => `group ${JSON.stringify(name)}: ${x}`));
+  }
+  if (notes.length > 0) lines.push('', 'notes:', ...notes.map((x) => `  ${x}`));
+  return `${lines.join('\n')}\n`;
+}

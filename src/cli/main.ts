@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+/**
+ * The `survkit` command: argument parsing (node:util parseArgs), `--help`,
+ * `--version` and dispatch to the subcommands. Exit codes: 0 ok, 2 bad input
+ * or usage (one line on stderr), 1 unexpected error.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { SurvkitError } from '../core/errors.js';
+import { messages } from '../core/messages.js';
+import { parseNumber } from '../io/predictions.js';
+import { evaluateFile, type EvaluateOptions } from './evaluate.js';
+import { formatJson, formatTable } from './format.js';
+import { EVALUATE_HELP, MAIN_HELP } from './help.js';
+
+/** Where the command writes. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+};
+
+/** A usage error: printed as one line, exit code 2. */
+class UsageError extends Error {}
+
+const OPTIONS = {
+  train: { type: 'string' },
+  times: { type: 'string' },
+  grid: { type: 'string' },
+  tau: { type: 'string' },
+  convention: { type: 'string' },
+  bootstrap: { type: 'string' },
+  seed: { type: 'string' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** The package version, read from package.json next to src/ or dist/. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function number(flag: string, text: string, what: string, ok: (v: number) => boolean): number {
+  const v = parseNumber(text);
+  if (v === undefined || !ok(v)) throw new UsageError(`--${flag} must be ${what}; got ${JSON.stringify(text)}`);
+  return v;
+}
+
+/** Turns the parsed flags into {@link EvaluateOptions}, rejecting malformed values. */
+export function evaluateOptions(values: Partial<Record<keyof typeof OPTIONS, string | boolean>>): { options: EvaluateOptions; format: 'table' | 'json' } {
+  const str = (k: keyof typeof OPTIONS): string | undefined => (typeof values[k] === 'string' ? values[k] : undefined);
+  const o: EvaluateOptions = {};
+  const train = str('train');
+  if (train !== undefined) o.train = train;
+  const times = str('times');
+  const grid = str('grid');
+  if (times !== undefined && grid !== undefined) throw new UsageError('--times and --grid cannot be used together');
+  if (times !== undefined) {
+    const list = times.split(',').map((t) => number('times', t, 'a comma-separated list of times >= 0', (v) => v >= 0));
+    for (let k = 1; k < list.length; k++) {
+      if (!((list[k] as number) > (list[k - 1] as number))) throw new UsageError(`--times must be strictly ascending; got ${JSON.stringify(times)}`);
+    }
+    o.times = list;
+  }
+  if (grid !== undefined) o.grid = number('grid', grid, 'an integer >= 2', (v) => Number.isInteger(v) && v >= 2);
+  const tau = str('tau');
+  if (tau !== undefined) o.tau = number('tau', tau, 'a time > 0', (v) => v > 0);
+  const convention = str('convention');
+  if (convention !== undefined) {
+    if (convention !== 'pycox' && convention !== 'sksurv') throw new UsageError(`--convention must be pycox or sksurv; got ${JSON.stringify(convention)}`);
+    o.convention = convention;
+  }
+  const bs = str('bootstrap');
+  if (bs !== undefined) o.bootstrap = number('bootstrap', bs, 'an integer >= 2 (the number of resamples)', (v) => Number.isInteger(v) && v >= 2);
+  const seed = str('seed');
+  if (seed !== undefined) {
+    if (bs === undefined) throw new UsageError('--seed needs --bootstrap');
+    o.seed = number('seed', seed, 'an integer', (v) => Number.isSafeInteger(v));
+  }
+  const format = str('format') ?? 'table';
+  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json; got ${JSON.stringify(format)}`);
+  return { options: o, format };
+}
+
+/**
+ * Runs the `survkit` command.
+ *
+ * @param argv the arguments after the program name (`process.argv.slice(2)`)
+ * @param io where to write standard output and standard error
+ * @returns the exit code: 0 ok, 2 bad input or usage, 1 unexpected error
+ * @example
+ * const code = main(['evaluate', 'datasets/example-risk.csv', '--format', 'json'], { stdout: console.log, stderr: console.error });
+ */
+export function main(argv: readonly string[], io: CliIo = processIo): number {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    const [command, ...rest] = positionals;
+    if (values.version === true) {
+      io.stdout(`${version()}\n`);
+      return 0;
+    }
+    if (values.help === true) {
+      io.stdout(command === 'evaluate' ? EVALUATE_HELP : `${MAIN_HELP}\n${EVALUATE_HELP}`);
+      return 0;
+    }
+    if (command === undefined) throw new UsageError('no command given; the command is "evaluate"');
+    if (command !== 'evaluate') throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is "evaluate"`);
+    if (rest.length === 0) throw new UsageError('evaluate needs a predictions CSV file');
+    if (rest.length > 1) throw new UsageError(`evaluate takes one predictions file; got ${rest.length} (${rest.map((r) => JSON.stringify(r)).join(', ')})`);
+    const { options, format } = evaluateOptions(values);
+    const report = evaluateFile(rest[0] as string, options);
+    io.stdout(format === 'json' ? formatJson(report) : formatTable(report));
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`${messages.cliUsage(err.message)}\n`);
+      return 2;
+    }
+    if (err instanceof SurvkitError) {
+      io.stderr(`${err.message}\n`);
+      return 2;
+    }
+    const e = err as Error;
+    io.stderr(`survkit: unexpected error: ${e.stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) process.exitCode = main(process.argv.slice(2));

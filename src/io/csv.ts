@@ -1,0 +1,169 @@
+/**
+ * A small, strict CSV reader (RFC 4180): comma-separated fields, fields in
+ * double quotes may hold commas, line breaks and doubled quotes (`""`); lines
+ * end in LF or CRLF; a UTF-8 byte-order mark is dropped; the first record is
+ * the header. Everything else is an error that names the file, the row and
+ * the column, so a user can find the cell: a quote inside an unquoted field,
+ * text after a closing quote, an unterminated quote, a row with more or fewer
+ * fields than the header, an empty or duplicated header name, a blank line
+ * between data rows, an empty file. Blank lines at the end are ignored.
+ *
+ * Rows are numbered as a spreadsheet shows them: the header is row 1, the
+ * first data row is row 2 (a record that spans several lines through a quoted
+ * line break still counts as one row).
+ */
+import { readFileSync } from 'node:fs';
+import { survkitError } from '../core/errors.js';
+
+/** A parsed CSV file: the header and the data rows, all cells as strings. */
+export interface CsvTable {
+  /** The file name used in messages. */
+  readonly file: string;
+  /** Column names from the first record. */
+  readonly header: readonly string[];
+  /** Data records; each has exactly `header.length` cells. `rows[r]` is spreadsheet row r + 2. */
+  readonly rows: readonly (readonly string[])[];
+}
+
+/**
+ * Parses CSV text (see the module comment for the accepted dialect).
+ *
+ * @param text the file contents
+ * @param file the file name to put in messages
+ * @returns {@link CsvTable} with the header and data rows as strings
+ * @throws {SurvkitError} (`csvFile`, `csvRow`, `csvRagged`) on an empty file,
+ *   a header without data rows, empty or duplicated header names, stray or
+ *   unterminated quotes, blank lines between rows, or ragged rows
+ * @example
+ * parseCsv('time,event\r\n1.5,1\r\n"2",0\r\n', 'a.csv').rows; // [['1.5', '1'], ['2', '0']]
+ */
+export function parseCsv(text: string, file: string): CsvTable {
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const records = splitRecords(src, file);
+  while (records.length > 0 && records[records.length - 1] === null) records.pop();
+  if (records.length === 0) throw survkitError('csvFile', file, 'the file is empty; expected a header row such as "time,event,risk"');
+  const header = records[0];
+  if (header === null || header === undefined) throw survkitError('csvRow', file, 1, '#1', 'the header line is blank');
+  const seen = new Set<string>();
+  header.forEach((name, k) => {
+    if (name.trim() === '') throw survkitError('csvRow', file, 1, `#${k + 1}`, 'the header name is empty');
+    if (seen.has(name)) throw survkitError('csvRow', file, 1, name, 'the header names this column twice');
+    seen.add(name);
+  });
+  if (records.length === 1) throw survkitError('csvFile', file, 'the file has a header but no data rows');
+  const rows: string[][] = [];
+  records.slice(1).forEach((cells, r) => {
+    const row = r + 2;
+    if (cells === null) throw survkitError('csvRow', file, row, header[0] as string, 'the line is blank (blank lines are allowed only at the end)');
+    rows.push(cells);
+    if (cells.length !== header.length) {
+      const missing = cells.length < header.length ? `; column ${JSON.stringify(header[cells.length])} is missing` : '';
+      throw survkitError('csvRagged', file, row, cells.length, header.length, missing);
+    }
+  });
+  return { file, header, rows };
+}
+
+/**
+ * Reads and parses a CSV file from disk (UTF-8).
+ *
+ * @param path the file path (also the name used in messages)
+ * @throws {SurvkitError} `csvFile` when the file cannot be read (no such file,
+ *   a directory, no permission), and everything {@link parseCsv} throws
+ * @example
+ * const t = readCsv('datasets/example-risk.csv');
+ * t.header; // ['time', 'event', 'risk', 'group']
+ */
+export function readCsv(path: string): CsvTable {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a CSV file' : code === 'EACCES' ? 'permission denied' : `cannot be read (${(err as Error).message})`;
+    throw survkitError('csvFile', path, why);
+  }
+  return parseCsv(text, path);
+}
+
+/** Splits text into records of raw cells (quoted cells lose their quotes); null marks a blank line. */
+function splitRecords(s: string, file: string): (string[] | null)[] {
+  const records: (string[] | null)[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false; // the current record has a quoted field (so it is not a blank line)
+  let i = 0;
+  const n = s.length;
+  const where = (): [number, string] => [records.length + 1, records[0]?.[cells.length] ?? `#${cells.length + 1}`];
+  while (i <= n) {
+    if (i === n) {
+      // end of input: close the last record unless the text ended with a line break
+      if (cells.length > 0 || cell !== '' || quoted) {
+        cells.push(cell);
+        records.push(cells);
+      }
+      break;
+    }
+    const c = s[i] as string;
+    if (c === '"') {
+      if (cell !== '') {
+        const [row, col] = where();
+        throw survkitError('csvRow', file, row, col, 'a double quote inside an unquoted field (quote the whole field and double the inner quotes)');
+      }
+      i++;
+      quoted = true;
+      let closed = false;
+      while (i < n) {
+        const q = s[i] as string;
+        if (q === '"') {
+          if (s[i + 1] === '"') {
+            cell += '"';
+            i += 2;
+            continue;
+          }
+          closed = true;
+          i++;
+          break;
+        }
+        cell += q;
+        i++;
+      }
+      if (!closed) {
+        const [row, col] = where();
+        throw survkitError('csvRow', file, row, col, 'the quoted field is never closed');
+      }
+      const next = s[i];
+      if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
+        const [row, col] = where();
+        throw survkitError('csvRow', file, row, col, 'text after the closing quote of a quoted field');
+      }
+      continue;
+    }
+    if (c === ',') {
+      cells.push(cell);
+      cell = '';
+      i++;
+      continue;
+    }
+    if (c === '\r' || c === '\n') {
+      if (c === '\r') {
+        if (s[i + 1] !== '\n') {
+          const [row, col] = where();
+          throw survkitError('csvRow', file, row, col, 'a bare carriage return (lines must end in LF or CRLF)');
+        }
+        i++;
+      }
+      i++;
+      cells.push(cell);
+      records.push(cells.length === 1 && cell === '' && !quoted ? null : cells);
+      cells = [];
+      cell = '';
+      quoted = false;
+      continue;
+    }
+    cell += c;
+    i++;
+  }
+  return records;
+}
