@@ -42,6 +42,8 @@ export const messages = {
     `${fn}: '${arg}' must be sorted ascending; it is not at index ${index}`,
   noEvents: (fn: string, arg: string) =>
     `${fn}: all subjects in '${arg}' are censored; at least one event is needed`,
+  negativeVariance: (fn: string, method: string, got: number) =>
+    `${fn}: the ${method} variance estimate is negative (${got}) for these data (too few subjects or events); use the infinitesimal-jackknife ('ij') or bootstrap method instead`,
   noComparablePairs: (fn: string) =>
     `${fn}: the data have no comparable pairs (every pair is censored before the other's event or tied in time), so concordance is undefined`,
   tooFewSubjects: (fn: string, option: string, groups: number, n: number) =>

@@ -5,4 +5,9 @@ export { calibrationAt, type CalibrationAtOptions, type CalibrationAtResult, typ
 export { brierScore, nbll, type BrierOptions, type BrierConvention, type BrierIntegration, type TimeScores } from './brier.js';
 export { integratedBrierScore, integratedNbll } from './integrated.js';
 export { cumulativeDynamicAuc, type CumulativeDynamicAucOptions, type CumulativeDynamicAucResult } from './cumulative-dynamic-auc.js';
+export { concordanceIndex, type ConcordanceOptions, type ConcordanceResult, type ScoreDirection } from './concordance-harrell.js';
+export { concordanceIndexIpcw, type IpcwConcordanceOptions, type IpcwConcordanceResult } from './concordance-uno.js';
+export { concordanceTd, type ConcordanceTdMethod, type ConcordanceTdResult } from './concordance-td.js';
+export { concordanceConfidenceInterval, type ConcordanceCiMethod, type ConcordanceCiOptions, type ConcordanceCiResult } from './concordance-ci.js';
+export { compareConcordance, type CompareMethod, type ComparisonAlternative, type CompareConcordanceOptions, type CompareConcordanceResult } from './compare-concordance.js';
 export {};
