@@ -51,10 +51,11 @@ export interface EvaluateMeta {
   censored: number;
   convention: 'pycox' | 'sksurv';
   /** The evaluation times of the Brier score / NBLL / AUC (before per-metric dropping). */
-  times: Float64Array;
-  timesSource: string;
-  /** The prediction grid of the curves (curves format). */
-  curveGrid?: Float64Array;
+  grid: Float64Array;
+  /** Where `grid` comes from: `--times`, or `--grid N` (linspace of the evaluated times). */
+  gridSource: string;
+  /** The time grid of the predicted curves (curves format). */
+  curveTimes?: Float64Array;
   /** Where the censoring distribution for IPCW comes from. */
   train: { source: string; n: number; events: number };
   /** The risk score used by concordanceIndex / concordanceIndexIpcw. */
@@ -66,7 +67,7 @@ export interface EvaluateMeta {
 }
 
 /** A group's part of the report. */
-export type GroupReport = { meta: { n: number; events: number; censored: number; times: Float64Array } } & MetricReports;
+export type GroupReport = { meta: { n: number; events: number; censored: number; grid: Float64Array } } & MetricReports;
 
 /** What {@link evaluateFile} returns. */
 export type EvaluateReport = { meta: EvaluateMeta; groups?: Record<string, GroupReport> } & MetricReports;
@@ -152,9 +153,9 @@ function evaluateWith(pred: Predictions, s: Settings): EvaluateReport {
     events,
     censored: labels.time.length - events,
     convention: s.eval.convention,
-    times,
-    timesSource: s.eval.times !== undefined ? '--times' : `--grid ${s.eval.grid}: linspace(min, max, ${s.eval.grid}) of the evaluated times`,
-    ...(pred.format === 'curves' ? { curveGrid: pred.curves.times } : {}),
+    grid: times,
+    gridSource: s.eval.times !== undefined ? '--times' : `--grid ${s.eval.grid}: linspace(min, max, ${s.eval.grid}) of the evaluated times`,
+    ...(pred.format === 'curves' ? { curveTimes: pred.curves.times } : {}),
     train: { source: s.trainSource, n: trainLabels.time.length, events: countEvents(trainLabels) },
     riskScore: pred.format === 'risk' ? 'the risk column' : RMST_RISK,
     tau: s.eval.tau ?? null,
@@ -173,7 +174,7 @@ function evaluateWith(pred: Predictions, s: Settings): EvaluateReport {
       } catch (err) {
         if (!(err instanceof SurvkitError)) throw err;
       }
-      groups[name] = { meta: { n: idx.length, events: ev, censored: idx.length - ev, times: gt }, ...metricsOf(sub, s) };
+      groups[name] = { meta: { n: idx.length, events: ev, censored: idx.length - ev, grid: gt }, ...metricsOf(sub, s) };
     }
     report.groups = groups;
   }

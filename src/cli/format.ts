@@ -135,13 +135,13 @@ export function formatTable(report: EvaluateReport): string {
   const level = m.bootstrap === null ? 0.95 : m.bootstrap.level;
   const withCi = m.bootstrap !== null;
   const header = ['metric', 'value', `${Math.round(level * 100)}% CI`, 'se'];
-  const times = m.times;
+  const times = m.grid;
   const lines: string[] = [
     `survkit evaluate ${m.file ?? ''}`.trimEnd(),
-    `  format       ${m.format}${m.curveGrid ? ` (survival curves on ${m.curveGrid.length} grid times, ${fmtTime(m.curveGrid[0] as number)} … ${fmtTime(m.curveGrid[m.curveGrid.length - 1] as number)})` : ' (one risk score per subject)'}`,
+    `  format       ${m.format}${m.curveTimes ? ` (survival curves on ${m.curveTimes.length} grid times, ${fmtTime(m.curveTimes[0] as number)} … ${fmtTime(m.curveTimes[m.curveTimes.length - 1] as number)})` : ' (one risk score per subject)'}`,
     `  subjects     ${m.n} (${m.events} events, ${m.censored} censored)`,
     `  IPCW labels  ${m.train.source}: ${m.train.n} subjects, ${m.train.events} events`,
-    `  times        ${times.length} (${m.timesSource})${times.length > 0 ? `: ${fmtTime(times[0] as number)} … ${fmtTime(times[times.length - 1] as number)}` : ''}`,
+    `  times        ${times.length} (${m.gridSource})${times.length > 0 ? `: ${fmtTime(times[0] as number)} … ${fmtTime(times[times.length - 1] as number)}` : ''}`,
     ...(m.format === 'curves' ? [`  convention   ${m.convention} (Brier score and NBLL weights and integration)`, `  risk score   ${m.riskScore}, for Harrell's and Uno's C`] : []),
     ...(m.bootstrap ? [`  bootstrap    ${m.bootstrap.replicates} resamples of the subjects, seed ${m.bootstrap.seed}, percentile intervals`] : []),
     '',

@@ -48,7 +48,7 @@ describe('survkit evaluate as a process', () => {
       return -a;
     });
 
-    expect(out.meta?.times).toEqual(grid);
+    expect(out.meta?.grid).toEqual(grid);
     expect(out.meta?.n).toBe(300);
     expect(out.meta?.format).toBe('curves');
     expect(out.concordanceIndex).toEqual({ ...concordanceIndex(y.time, y.event, rmst) });

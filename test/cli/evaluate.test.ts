@@ -64,8 +64,8 @@ describe('evaluateFile: curves format equals the metric functions on the parsed 
     expect(r.meta).toMatchObject({ file: CURVES, format: 'curves', n: 300, convention: 'pycox', tau: null, bootstrap: null, backendFree: true });
     expect(r.meta.events + r.meta.censored).toBe(300);
     expect(r.meta.train).toEqual({ source: TRAIN, n: 600, events: train.event.reduce((a, b) => a + b, 0) });
-    expect(arr(r.meta.times)).toEqual(arr(grid));
-    expect(arr(r.meta.curveGrid)).toEqual(arr(curves.times));
+    expect(arr(r.meta.grid)).toEqual(arr(grid));
+    expect(arr(r.meta.curveTimes)).toEqual(arr(curves.times));
   });
 
   it('the concordance indices (Harrell and Uno on −RMST)', () => {
@@ -128,7 +128,7 @@ describe('evaluateFile: risk format', () => {
 
   it('explicit --times are used as given where the AUC is defined', () => {
     const withTimes = evaluateFile(RISK, { times: [1, 2, 4] });
-    expect(arr(withTimes.meta.times)).toEqual([1, 2, 4]);
+    expect(arr(withTimes.meta.grid)).toEqual([1, 2, 4]);
     const auc = metric(withTimes, 'cumulativeDynamicAuc');
     expect(arr(auc.auc)).toEqual(arr(cumulativeDynamicAuc(p.labels, p.labels, p.risk, [1, 2, 4]).auc));
     expect(auc.droppedTimes).toEqual([]);
@@ -142,7 +142,7 @@ describe('evaluateFile: risk format', () => {
       const { meta, ...metrics } = r.groups?.[g] ?? { meta: undefined };
       const { meta: aloneMeta, groups: _g, ...aloneMetrics } = alone;
       expect(metrics).toEqual(aloneMetrics);
-      expect(meta).toEqual({ n: aloneMeta.n, events: aloneMeta.events, censored: aloneMeta.censored, times: aloneMeta.times });
+      expect(meta).toEqual({ n: aloneMeta.n, events: aloneMeta.events, censored: aloneMeta.censored, grid: aloneMeta.grid });
     }
   });
 });
@@ -154,7 +154,7 @@ describe('evaluateFile: metrics the data do not allow are skipped, not fatal', (
     expect(metric(r, 'concordanceIndex')).toEqual({ skipped: messages.noComparablePairs('concordanceIndex') });
     expect(metric(r, 'concordanceIndexIpcw')).toEqual({ skipped: messages.noComparablePairs('concordanceIndexIpcw') });
     expect((metric(r, 'cumulativeDynamicAuc').skipped as string).startsWith("evaluate: 'time' must be spread over at least two values")).toBe(true);
-    expect(r.meta.times.length).toBe(0);
+    expect(r.meta.grid.length).toBe(0);
   });
 
   it('no events at all', () => {
@@ -168,9 +168,9 @@ describe('evaluateFile: metrics the data do not allow are skipped, not fatal', (
 describe('evaluateFile: sksurv convention', () => {
   it('drops evaluation times at or after the largest evaluated time (scikit-survival requires t < max T)', () => {
     const r = evaluateFile(CURVES, { convention: 'sksurv' });
-    const hi = r.meta.times[r.meta.times.length - 1] as number;
+    const hi = r.meta.grid[r.meta.grid.length - 1] as number;
     expect(metric(r, 'brierScore').droppedTimes).toEqual([hi]);
-    expect(arr(metric(r, 'brierScore').times)).toEqual(arr(r.meta.times.slice(0, 99)));
+    expect(arr(metric(r, 'brierScore').times)).toEqual(arr(r.meta.grid.slice(0, 99)));
   });
 });
 

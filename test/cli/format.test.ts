@@ -37,7 +37,7 @@ describe('formatJson', () => {
   });
 
   it('puts arrays of numbers on one line', () => {
-    expect(formatJson(report)).toMatch(/"curveGrid": \[0\.5, 1, 1\.5, /);
+    expect(formatJson(report)).toMatch(/"curveTimes": \[0\.5, 1, 1\.5, /);
   });
 });
 

@@ -74,7 +74,7 @@ describe('evaluate on METABRIC DeepHit curves vs pycox 0.3.0 EvalSurv and scikit
 
   it('pycox protocol (defaults): grid, C_td antolini, Brier curve, IBS, integrated NBLL', () => {
     const out = runJson('evaluate', path, '--format', 'json');
-    expect(out.meta?.times).toEqual(ev.time_grid); // numpy linspace, bit for bit
+    expect(out.meta?.grid).toEqual(ev.time_grid); // numpy linspace, bit for bit
     expectClose(out.concordanceTd?.cIndex, ev.c_td_antolini);
     expectAllClose(out.brierScore?.values, ev.brier_score);
     expectClose(out.integratedBrierScore?.value, ev.ibs);
