@@ -23,17 +23,30 @@ function isDataFrameLike(x: unknown): x is DataFrameLike {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && Array.isArray((x as DataFrameLike).columns);
 }
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
 /**
- * Reads one column of a {@link TableLike} as a plain array.
- * @throws {SurvkitError} when the column does not exist
+ * Reads one column of a {@link TableLike} as an array-like, in the name of
+ * `fn`. Row records are checked against the keys of the first row (a later
+ * row without the key gives `undefined`, which the label validation rejects).
+ *
+ * @throws {SurvkitError} `unknownColumn` when the column does not exist (the
+ *   message lists the available names); `argRange` when `table` is not a
+ *   table or a DataFrame-like object has neither `column(name)` nor row `values`
+ * @example
+ * getColumn('myFn', { t: [1, 2], e: [1, 0] }, 't'); // [1, 2]
  */
 export function getColumn(fn: string, table: TableLike, name: string): ArrayLike<unknown> {
+  if (typeof table !== 'object' || table === null) {
+    throw survkitError('argRange', fn, 'table', 'a table (column object, row records or DataFrame-like)', table);
+  }
   if (Array.isArray(table)) {
     const rows = table as readonly Record<string, unknown>[];
-    if (rows.length > 0 && !(name in (rows[0] as object))) {
-      throw survkitError('unknownColumn', fn, name, Object.keys(rows[0] as object));
+    const first = rows[0];
+    if (first !== undefined && (typeof first !== 'object' || first === null || !hasOwn(first, name))) {
+      throw survkitError('unknownColumn', fn, name, typeof first === 'object' && first !== null ? Object.keys(first) : []);
     }
-    return rows.map((r) => r[name]);
+    return rows.map((r) => (typeof r === 'object' && r !== null ? r[name] : undefined));
   }
   if (isDataFrameLike(table)) {
     const cols = table.columns;
@@ -45,15 +58,19 @@ export function getColumn(fn: string, table: TableLike, name: string): ArrayLike
     throw survkitError('argRange', fn, 'table', 'a DataFrame with column(name) or row values', table);
   }
   const rec = table as Record<string, ArrayLike<unknown>>;
-  const col = rec[name];
+  const col = hasOwn(rec, name) ? rec[name] : undefined;
   if (col === undefined) throw survkitError('unknownColumn', fn, name, Object.keys(rec));
   return col;
 }
 
 /**
  * Builds {@link SurvivalLabels} from a table (column object, row records or
- * DataFrame-like).
+ * DataFrame-like such as a danfo.js `DataFrame`), reading the columns named
+ * by `columns.time` (default `'time'`) and `columns.event` (default `'event'`).
+ * Errors name `labelsFromTable`.
  *
+ * @throws {SurvkitError} `unknownColumn` for a missing column, and every
+ *   error of {@link survivalLabels} for the values
  * @example
  * labelsFromTable([{ t: 3, e: 1 }, { t: 5, e: 0 }], { time: 't', event: 'e' });
  */
@@ -64,5 +81,5 @@ export function labelsFromTable(
   const fn = 'labelsFromTable';
   const time = getColumn(fn, table, columns.time ?? 'time');
   const event = getColumn(fn, table, columns.event ?? 'event');
-  return survivalLabels(Array.from(time), Array.from(event), fn);
+  return survivalLabels(time, event, fn);
 }

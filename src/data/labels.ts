@@ -4,7 +4,9 @@ import { survkitError } from '../core/errors.js';
 /**
  * Validated time-to-event labels. `time[i] >= 0` is the observed time of
  * subject i and `event[i]` its status: 0 = censored, k >= 1 = event of cause
- * k (1 for single-risk data). Both arrays are frozen copies.
+ * k (1 for single-risk data). Both arrays are fresh copies owned by the
+ * labels object, which is frozen (JavaScript cannot freeze the elements of a
+ * typed array: do not write into them).
  */
 export interface SurvivalLabels {
   readonly time: Float64Array;
@@ -33,10 +35,26 @@ export function survivalLabels(time: unknown, event: unknown, fn = 'survivalLabe
   for (let i = 0; i < t.length; i++) {
     if ((t[i] as number) < 0) throw survkitError('negative', fn, 'time', i, t[i] as number);
   }
-  return Object.freeze({ time: t, event: e });
+  return markValidated(Object.freeze({ time: t, event: e }));
 }
 
-/** Converts 0/1/k or boolean event indicators into an `Int32Array`. */
+/**
+ * Labels objects built by {@link survivalLabels} / {@link subsetLabels}.
+ * {@link asLabels} passes only these through unchecked; any other object,
+ * even one with a `Float64Array` time and an `Int32Array` event, is validated.
+ */
+const validated = new WeakSet<SurvivalLabels>();
+
+function markValidated(y: SurvivalLabels): SurvivalLabels {
+  validated.add(y);
+  return y;
+}
+
+/**
+ * Converts 0/1/k or boolean event indicators into a fresh `Int32Array`.
+ * @throws {SurvkitError} `notArray` for a non-array, `empty` for no values,
+ *   `badEventCode` for anything but a non-negative integer or a boolean
+ */
 export function toEventCodes(fn: string, arg: string, values: unknown): Int32Array {
   if (values === null || typeof values !== 'object' || typeof (values as { length?: unknown }).length !== 'number') {
     throw survkitError('notArray', fn, arg, values);
@@ -57,7 +75,11 @@ export function toEventCodes(fn: string, arg: string, values: unknown): Int32Arr
   return out;
 }
 
-/** True when `x` already is a {@link SurvivalLabels} object. */
+/**
+ * True when `x` has the shape of a {@link SurvivalLabels} object
+ * (`time: Float64Array`, `event: Int32Array`). A structural check only: it
+ * says nothing about the values.
+ */
 export function isSurvivalLabels(x: unknown): x is SurvivalLabels {
   return (
     typeof x === 'object' &&
@@ -73,12 +95,19 @@ export function isSurvivalLabels(x: unknown): x is SurvivalLabels {
  */
 export type LabelsInput = SurvivalLabels | { time: unknown; event: unknown };
 
-/** Validates anything {@link LabelsInput} allows. */
+/**
+ * Validates anything {@link LabelsInput} allows, in the name of `fn`.
+ * Labels made by {@link survivalLabels} (or {@link subsetLabels} of such)
+ * are returned as they are; everything else, typed arrays included, is
+ * validated and copied as {@link survivalLabels} does.
+ *
+ * @throws {SurvkitError} `argRange` when `x` has no `time` and `event`, and
+ *   every error of {@link survivalLabels}
+ * @example
+ * asLabels('myMetric', 'labels', { time: [1, 2], event: [1, 0] }).event; // Int32Array [1, 0]
+ */
 export function asLabels(fn: string, arg: string, x: unknown): SurvivalLabels {
-  if (isSurvivalLabels(x)) {
-    if (x.time.length !== x.event.length) throw survkitError('lengthMismatch', fn, `${arg}.time`, x.time.length, `${arg}.event`, x.event.length);
-    return x;
-  }
+  if (isSurvivalLabels(x) && validated.has(x)) return x;
   if (typeof x !== 'object' || x === null || !('time' in x) || !('event' in x)) {
     throw survkitError('argRange', fn, arg, 'survival labels { time, event }', x);
   }
@@ -86,7 +115,10 @@ export function asLabels(fn: string, arg: string, x: unknown): SurvivalLabels {
   return survivalLabels(r.time, r.event, fn);
 }
 
-/** Throws unless every event code is 0 or 1 (single risk). */
+/**
+ * Throws unless every event code is 0 or 1 (single risk).
+ * @throws {SurvkitError} `notBinaryEvent` naming the first index with a code >= 2
+ */
 export function assertSingleRisk(fn: string, arg: string, labels: SurvivalLabels): void {
   const e = labels.event;
   for (let i = 0; i < e.length; i++) {
@@ -94,22 +126,36 @@ export function assertSingleRisk(fn: string, arg: string, labels: SurvivalLabels
   }
 }
 
-/** Number of subjects with an event (any cause). */
+/**
+ * Number of subjects with an event (any cause, i.e. a non-zero code).
+ * @example
+ * countEvents(survivalLabels([1, 2, 3], [1, 0, 2])); // 2
+ */
 export function countEvents(labels: SurvivalLabels): number {
   let d = 0;
   for (const v of labels.event) if (v !== 0) d++;
   return d;
 }
 
-/** The labels of subjects `idx` (repeats allowed), e.g. for a bootstrap sample. */
+/**
+ * The labels of subjects `idx` (repeats allowed, any order), e.g. for a
+ * bootstrap sample. O(|idx|).
+ *
+ * @throws {SurvkitError} `argRange` when an index is not an integer in [0, n)
+ * @example
+ * subsetLabels(survivalLabels([5, 3, 9], [1, 0, 1]), [2, 2, 0]).time; // Float64Array [9, 9, 5]
+ */
 export function subsetLabels(labels: SurvivalLabels, idx: ArrayLike<number>): SurvivalLabels {
   const n = idx.length;
+  const size = labels.time.length;
   const time = new Float64Array(n);
   const event = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     const i = idx[k] as number;
+    if (!(Number.isInteger(i) && i >= 0 && i < size)) throw survkitError('argRange', 'subsetLabels', 'idx', `integers in [0, ${size})`, i);
     time[k] = labels.time[i] as number;
     event[k] = labels.event[i] as number;
   }
-  return Object.freeze({ time, event });
+  const out = Object.freeze({ time, event });
+  return validated.has(labels) ? markValidated(out) : out;
 }

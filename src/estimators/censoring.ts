@@ -19,8 +19,17 @@ export type CensoringTies = 'events-first' | 'together';
  * function, used for inverse-probability-of-censoring weights (IPCW), as a
  * right-continuous {@link StepFunction} (1 before the first time).
  *
+ * Ĝ(t) = Π_{u_k ≤ t} (1 − c_k / r_k), c_k censorings at u_k, r_k = n_k − d_k
+ * ('events-first') or n_k ('together'), one entry per distinct observed time.
+ * 'events-first' equals R prodlim 2019.11.13 `prodlim(Hist(time, event) ~ 1,
+ * reverse = TRUE)` (the reverse KM of pec / riskRegression); 'together' equals
+ * R `survfit(Surv(time, 1 - event) ~ 1)` and pycox 0.3.0's `EvalSurv`
+ * censoring KM (checked to a few ulps). With 'events-first', censorings tied
+ * with the last events take Ĝ to 0. Any non-zero event code is an event.
+ *
  * @param labels the labels whose censoring distribution is estimated
  * @param opts.ties tie order, default `'events-first'`
+ * @throws {SurvkitError} on invalid labels or an unknown `ties`
  * @example
  * const G = censoringKaplanMeier({ time: [1, 2, 3], event: [1, 0, 1] });
  * G.at(2); // 0.5

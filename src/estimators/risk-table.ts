@@ -1,3 +1,5 @@
+import { assertNumberOption, assertSameLength } from '../core/assert.js';
+import { survkitError } from '../core/errors.js';
 import { argsort } from '../core/sort.js';
 
 /**
@@ -13,9 +15,32 @@ export interface RiskTable {
   readonly nCensored: Float64Array;
 }
 
-/** Builds the {@link RiskTable} of validated labels. */
+/**
+ * Builds the {@link RiskTable} of labels: for each distinct time t_k
+ * (ascending), n_k = #{T >= t_k}, d_k = #{T = t_k, event (of `cause`)} and
+ * c_k = #{T = t_k, censored}. Σ_k (d_k + c_k) = n when `cause` is not given.
+ * Empty labels give an empty table.
+ *
+ * @param time observed times, finite and >= 0
+ * @param event event codes (0 = censored, k >= 1 = cause k)
+ * @param cause count only events of this cause (integer >= 1)
+ * @throws {SurvkitError} on unequal lengths, non-finite or negative times,
+ *   event codes that are not non-negative integers, or a bad `cause`
+ * @example
+ * riskTable(new Float64Array([2, 1, 2]), new Int32Array([1, 0, 0])).nRisk; // Float64Array [3, 2]
+ */
 export function riskTable(time: Float64Array, event: Int32Array, cause?: number): RiskTable {
+  const fn = 'riskTable';
   const n = time.length;
+  assertSameLength(fn, 'time', n, 'event', event.length);
+  if (cause !== undefined) assertNumberOption(fn, 'cause', cause, { min: 1, integer: true });
+  for (let i = 0; i < n; i++) {
+    const t = time[i] as number;
+    if (!Number.isFinite(t)) throw survkitError('notFinite', fn, 'time', i, t);
+    if (t < 0) throw survkitError('negative', fn, 'time', i, t);
+    const e = event[i] as number;
+    if (!(Number.isInteger(e) && e >= 0)) throw survkitError('badEventCode', fn, 'event', i, e);
+  }
   const order = argsort(time);
   const times = new Float64Array(n);
   const nRisk = new Float64Array(n);

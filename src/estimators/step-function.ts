@@ -1,4 +1,5 @@
 import { toFloat64, assertStrictlyAscending, assertSameLength } from '../core/assert.js';
+import { survkitError } from '../core/errors.js';
 import { searchSorted } from '../core/sort.js';
 
 /** Which one-sided limit to read at a jump. */
@@ -8,7 +9,12 @@ export type Side = 'right' | 'left';
  * An immutable right-continuous step function: `values[k]` holds on
  * `[times[k], times[k+1])`, and `initial` holds before `times[0]`.
  * `at(t)` reads the value at t (`side: 'right'`, the default) or the limit
- * from the left, f(t−) (`side: 'left'`).
+ * from the left, f(t−) (`side: 'left'`). `at(NaN)` is NaN. O(log m) per
+ * point.
+ *
+ * @throws {SurvkitError} (constructor) when `times` and `values` differ in
+ *   length, hold non-finite values, `times` is not strictly ascending, or
+ *   `initial` is not finite
  *
  * @example
  * const f = new StepFunction([1, 3], [0.5, 0.25], 1);
@@ -24,6 +30,7 @@ export class StepFunction {
     this.values = toFloat64(fn, 'values', values, { allowEmpty: true });
     assertSameLength(fn, 'times', this.times.length, 'values', this.values.length);
     assertStrictlyAscending(fn, 'times', this.times);
+    if (!Number.isFinite(initial)) throw survkitError('argRange', fn, 'initial', 'a finite number', initial);
     // Subclasses add fields after super() returns, so they freeze themselves.
     if (new.target === StepFunction) Object.freeze(this);
   }
@@ -41,6 +48,7 @@ export class StepFunction {
   }
 
   private valueAt(t: number, side: Side): number {
+    if (Number.isNaN(t)) return NaN;
     // number of jump times <= t (right) or < t (left)
     const k = searchSorted(this.times, t, side === 'right' ? 'right' : 'left');
     return k === 0 ? this.initial : (this.values[k - 1] as number);

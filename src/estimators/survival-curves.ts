@@ -19,6 +19,9 @@ export const MONOTONE_TOL = 1e-12;
  * `'linear'` they are interpolated between grid times (and between (0, 1) and
  * the first grid time when that is > 0), constant after the last.
  *
+ * @throws {SurvkitError} (constructor) `empty` / `notAscending` / `notFinite`
+ *   for `times`; `shapeMismatch` when `values` is not a multiple of m long;
+ *   `curveOutOfRange` / `curveIncreasing` naming subject and grid column
  * @example
  * const c = new SurvivalCurves([1, 2], [0.9, 0.5, 0.8, 0.7]); // 2 subjects
  * c.get(1, 0); // 0.8
@@ -45,29 +48,48 @@ export class SurvivalCurves {
     Object.freeze(this);
   }
 
-  /** Builds curves from one array per subject. */
+  /**
+   * Builds curves from one array per subject (each of length m = times.length).
+   * @throws {SurvkitError} `shapeMismatch` for a row of another length, and
+   *   every error of the constructor
+   * @example
+   * SurvivalCurves.fromRows([1, 2], [[0.9, 0.5], [0.8, 0.7]]).n; // 2
+   */
   static fromRows(times: ArrayLike<number>, rows: readonly ArrayLike<number>[], opts: { fn?: string; arg?: string } = {}): SurvivalCurves {
+    const fn = opts.fn ?? 'SurvivalCurves.fromRows';
+    if (!Array.isArray(rows)) throw survkitError('argRange', fn, 'rows', 'an array of curves (one array per subject)', rows);
+    const list: readonly unknown[] = rows;
     const m = times.length;
-    const out = new Float64Array(rows.length * m);
-    rows.forEach((r, i) => {
-      if (r.length !== m) throw survkitError('shapeMismatch', opts.fn ?? 'SurvivalCurves.fromRows', `rows[${i}]`, `${m} values`, `${r.length}`);
-      for (let k = 0; k < m; k++) out[i * m + k] = r[k] as number;
+    const out = new Float64Array(list.length * m);
+    list.forEach((r, i) => {
+      const row = typeof r === 'object' && r !== null ? (r as ArrayLike<unknown>) : undefined;
+      if (row?.length !== m) throw survkitError('shapeMismatch', fn, `rows[${i}]`, `${m} values`, `${String(row?.length)} values`);
+      for (let k = 0; k < m; k++) out[i * m + k] = row[k] as number;
     });
     return new SurvivalCurves(times, out, opts);
   }
 
   /**
    * Builds curves from pycox's layout: a matrix with one row per grid time
-   * and one column per subject (`surv_df.values`), as a flat row-major array.
+   * and one column per subject (`surv_df.values`), as a flat row-major array
+   * of m × nSubjects values.
+   * @throws {SurvkitError} `argRange` unless `nSubjects` is an integer >= 0,
+   *   `shapeMismatch` unless `timeMajor` has m × nSubjects values, and every
+   *   error of the constructor (named `SurvivalCurves.fromTimeMajor`)
+   * @example
+   * SurvivalCurves.fromTimeMajor([1, 2], [0.9, 0.8, 0.5, 0.7], 2).get(1, 0); // 0.8
    */
   static fromTimeMajor(times: ArrayLike<number>, timeMajor: ArrayLike<number>, nSubjects: number): SurvivalCurves {
+    const fn = 'SurvivalCurves.fromTimeMajor';
+    if (!(Number.isInteger(nSubjects) && nSubjects >= 0)) throw survkitError('argRange', fn, 'nSubjects', 'an integer >= 0', nSubjects);
+    const src = toFloat64(fn, 'timeMajor', timeMajor, { allowEmpty: true });
     const m = times.length;
-    if (timeMajor.length !== m * nSubjects) {
-      throw survkitError('shapeMismatch', 'SurvivalCurves.fromTimeMajor', 'timeMajor', `${m} × ${nSubjects}`, `${timeMajor.length} values`);
+    if (src.length !== m * nSubjects) {
+      throw survkitError('shapeMismatch', fn, 'timeMajor', `${m} × ${nSubjects}`, `${src.length} values`);
     }
     const out = new Float64Array(m * nSubjects);
-    for (let k = 0; k < m; k++) for (let i = 0; i < nSubjects; i++) out[i * m + k] = timeMajor[k * nSubjects + i] as number;
-    return new SurvivalCurves(times, out);
+    for (let k = 0; k < m; k++) for (let i = 0; i < nSubjects; i++) out[i * m + k] = src[k * nSubjects + i] as number;
+    return new SurvivalCurves(times, out, { fn, arg: 'timeMajor' });
   }
 
   /** Ŝ_i at grid column k. */
@@ -80,7 +102,10 @@ export class SurvivalCurves {
     return this.values.slice(i * this.m, (i + 1) * this.m);
   }
 
-  /** The curves of the subjects `idx` (repeats allowed), on the same grid. */
+  /**
+   * The curves of the subjects `idx` (repeats allowed), on the same grid.
+   * @throws {SurvkitError} `argRange` when an index is not an integer in [0, n)
+   */
   subset(idx: ArrayLike<number>): SurvivalCurves {
     const { m } = this;
     const out = new Float64Array(idx.length * m);
@@ -105,7 +130,14 @@ export class SurvivalCurves {
     return k < 0 ? 1 : (this.values[i * this.m + k] as number);
   }
 
-  /** The curves on another grid, read as steps or interpolated linearly. */
+  /**
+   * The curves on another strictly ascending grid `times`, read as steps
+   * (default) or interpolated linearly (see the class comment). O(n·q + q log m).
+   * @throws {SurvkitError} for an empty, non-finite or non-ascending `times`
+   *   or an unknown `interpolation`
+   * @example
+   * new SurvivalCurves([1, 3], [0.75, 0.25]).at([2], { interpolation: 'linear' }).values; // Float64Array [0.5]
+   */
   at(times: ArrayLike<number>, opts: { interpolation?: Interpolation } = {}): SurvivalCurves {
     const fn = 'SurvivalCurves.at';
     const mode = assertChoice(fn, 'interpolation', opts.interpolation ?? 'step', ['step', 'linear'] as const);
