@@ -1,7 +1,29 @@
-/** survkit — deep survival analysis and uncertainty quantification for Node.js and TensorFlow.js. */
+/**
+ * survkit — deep survival analysis and uncertainty quantification for
+ * Node.js and TensorFlow.js. This entry point exports everything; the
+ * TensorFlow.js-free parts are also available as `survkit/metrics` and
+ * `survkit/estimators`.
+ */
 export { SurvkitError } from './core/errors.js';
 export { messages } from './core/messages.js';
-export { survivalLabels, asLabels, type SurvivalLabels, type LabelsInput, type EventInput } from './data/labels.js';
+export { Random } from './core/random.js';
+export { take } from './core/take.js';
+export {
+  survivalLabels,
+  asLabels,
+  subsetLabels,
+  countEvents,
+  type SurvivalLabels,
+  type LabelsInput,
+  type EventInput,
+} from './data/labels.js';
 export { labelsFromTable, getColumn, type TableLike, type DataFrameLike } from './data/adapters.js';
 export * from './estimators/index.js';
 export * from './metrics/index.js';
+export * from './uncertainty/index.js';
+export * from './backend/index.js';
+export * from './ops/index.js';
+export * from './losses/index.js';
+export * from './heads/index.js';
+export * from './backbones/index.js';
+export * from './models/index.js';
