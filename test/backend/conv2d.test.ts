@@ -28,6 +28,8 @@ const cases: Case[] = [
   { name: '3×2 stride 2 valid (unused border rows)', x: [2, 8, 7, 2], f: [3, 2, 2, 3], strides: 2, pad: 'valid' },
   { name: 'strides [2, 1] same', x: [1, 7, 6, 2], f: [3, 3, 2, 3], strides: [2, 1], pad: 'same' },
   { name: '1×1 stride 1', x: [2, 5, 5, 1], f: [1, 1, 1, 5], strides: 1, pad: 'valid' },
+  { name: '1×1 stride 2 (phases without taps)', x: [2, 6, 5, 3], f: [1, 1, 3, 2], strides: 2, pad: 'valid' },
+  { name: '2×2 stride 3 same', x: [1, 8, 8, 2], f: [2, 2, 2, 3], strides: 3, pad: 'same' },
   { name: 'explicit padding stride 2', x: [1, 6, 6, 2], f: [3, 3, 2, 3], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { name: '3×3 dilation 2 same', x: [1, 8, 8, 2], f: [3, 3, 2, 3], strides: 1, pad: 'same', dilations: 2 },
   { name: '2×3 dilation 2 valid', x: [2, 8, 7, 2], f: [2, 3, 2, 3], strides: 1, pad: 'valid', dilations: 2 },
@@ -61,8 +63,19 @@ afterAll(async () => {
   await tf.setBackend(previous);
 });
 
+// Larger cases (compared with the stock kernels only): wide enough that the wasm
+// filter gradient splits the batch into several XNNPACK products and sums them.
+const grouped: Case[] = [
+  { name: 'several image groups, stride 1 same', x: [3, 20, 20, 2], f: [3, 3, 2, 100], strides: 1, pad: 'same' },
+  { name: 'several image groups, stride 2 same', x: [3, 20, 20, 2], f: [3, 3, 2, 400], strides: 2, pad: 'same' },
+];
+const groupedData = grouped.map((c) => {
+  const info = tf.backend_util.computeConv2DInfo(c.x, c.f, c.strides, 1, c.pad);
+  return { c, info, x: randomValues(rng, size(c.x)), w: randomValues(rng, size(c.f)), dy: randomValues(rng, size(info.outShape)) };
+});
+
 describe('against the stock cpu kernels (dilations 1)', () => {
-  const plain = data.filter((d) => (d.c.dilations ?? 1) === 1);
+  const plain = [...data.filter((d) => (d.c.dilations ?? 1) === 1), ...groupedData];
   it.each(plain.map((d) => [d.c.name, d] as const))('%s', async (_name, d) => {
     const { c } = d;
     await tf.setBackend('cpu');

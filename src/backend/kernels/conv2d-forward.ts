@@ -26,11 +26,11 @@ export interface Conv2DAttrs {
 const CHUNK_ELEMENTS = 1 << 22;
 
 /** y (NHWC) from NHWC x and a [KH, KW, Ci, Co] filter. */
-export function conv2dCpu(x: Float32Array, w: Float32Array, g: ConvGeometry): Float32Array {
+export function conv2dCpu(x: Float32Array, w: Float32Array, g: ConvGeometry, chunkElements = CHUNK_ELEMENTS): Float32Array {
   const { k: K, outChannels: Co } = g;
   const perImage = g.outHeight * g.outWidth;
   const xImage = g.inHeight * g.inWidth * g.inChannels;
-  const imagesPerChunk = Math.max(1, Math.min(g.batch, Math.floor(CHUNK_ELEMENTS / Math.max(1, K * perImage))));
+  const imagesPerChunk = Math.max(1, Math.min(g.batch, Math.floor(chunkElements / Math.max(1, K * perImage))));
   const wt = transpose2d(w, K, Co);
   const y = new Float32Array(g.n * Co);
   const p = new Float32Array(imagesPerChunk * perImage * K);

@@ -65,11 +65,11 @@ export function i32(backend: AnyBackend, info: TensorInfo): Int32Array {
   return Int32Array.from(values as ArrayLike<number>);
 }
 
-/** Allocates a zero-filled float32 tensor of `shape` on `backend`. */
-export function alloc(backend: AnyBackend, shape: number[]): TensorInfo {
+/** Allocates a float32 tensor of `shape` on `backend`, zero-filled unless `zero` is false (then arbitrary on wasm). */
+export function alloc(backend: AnyBackend, shape: number[], zero = true): TensorInfo {
   if (isWasm(backend)) {
     const out = backend.makeOutput(shape, 'float32');
-    (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
+    if (zero) (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
     return out;
   }
   if (isCpu(backend)) {
