@@ -45,6 +45,15 @@ export function caseControlPlan(train: TrainSet, val: TrainSet | undefined, ctx:
   return plan;
 }
 
+/**
+ * One case-control draw within a batch with a fixed seed (0), for
+ * `model.loss(x, labels)`: the rows [cases; control blocks] and the cases' times.
+ */
+export function fixedDraw(b: Batch, k: number): { rows: Int32Array; caseTime: Float64Array; cases: number } {
+  const draw = new CaseControlSampler(b, { nControls: k }).sample(new Random(0));
+  return { rows: rowsOf(draw.cases, draw.controls, k), caseTime: timesOf(b, draw.cases), cases: draw.cases.length };
+}
+
 /** Rows [cases; controls block 0; …; block k−1] for a batch of cases. */
 function rowsOf(cases: ArrayLike<number>, controls: Int32Array, k: number): Int32Array {
   const b = cases.length;

@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../core/assert.js';
-import { Random } from '../core/random.js';
-import { CaseControlSampler } from '../data/case-control.js';
 import { coxCcLoss } from '../losses/cox-cc.js';
-import { caseControlPlan } from './cc-plan.js';
+import { caseControlPlan, fixedDraw } from './cc-plan.js';
 import { baselineFromJSON, CoxBase, type BaselineJSON } from './cox-base.js';
 import { gatherRows, disposeAll, type Batch } from './data.js';
 import type { TrainingPlan } from './fit-loop.js';
@@ -77,17 +75,10 @@ export class CoxCC extends CoxBase {
 
   /** For `loss()`: controls drawn within the batch with a fixed seed (0). */
   protected batchLoss(b: Batch, training: boolean): tf.Scalar {
-    const sampler = new CaseControlSampler(b, { nControls: this.nControls });
-    const draw = sampler.sample(new Random(0));
-    const nc = draw.cases.length;
-    const rows = new Int32Array(nc * (1 + this.nControls));
-    for (let c = 0; c < nc; c++) {
-      rows[c] = draw.cases[c] as number;
-      for (let j = 0; j < this.nControls; j++) rows[(1 + j) * nc + c] = draw.controls[c * this.nControls + j] as number;
-    }
-    const x = gatherRows(b.x, rows);
+    const draw = fixedDraw(b, this.nControls);
+    const x = gatherRows(b.x, draw.rows);
     try {
-      return this.caseControlLoss(x, nc, this.nControls, training);
+      return this.caseControlLoss(x, draw.cases, this.nControls, training);
     } finally {
       disposeAll(x);
     }

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { Random } from '../core/random.js';
-import { CaseControlSampler } from '../data/case-control.js';
 import { asLabels, type LabelsInput } from '../data/labels.js';
 import { TimeScaler, type TimeScalerJSON } from '../data/time-scaler.js';
 import type { BreslowBaseline } from '../estimators/breslow.js';
@@ -10,7 +8,7 @@ import { coxTimeBaseline, coxTimeSurvival } from '../estimators/cox-time-breslow
 import { SurvivalCurves } from '../estimators/survival-curves.js';
 import { CoxTimeHead, type CoxTimeHeadArgs } from '../heads/cox-time-head.js';
 import { coxCcLoss } from '../losses/cox-cc.js';
-import { caseControlPlan } from './cc-plan.js';
+import { caseControlPlan, fixedDraw } from './cc-plan.js';
 import { baselineFromJSON, baselineToJSON, type BaselineJSON } from './cox-base.js';
 import { splitCaseControl } from './cox-cc.js';
 import { coxTimeSourceBaseline } from './cox-time-source.js';
@@ -134,19 +132,10 @@ export class CoxTime extends SurvivalModel {
 
   /** For `loss()`: controls drawn within the batch with a fixed seed (0). */
   protected batchLoss(b: Batch, training: boolean): tf.Scalar {
-    const k = this.nControls;
-    const draw = new CaseControlSampler(b, { nControls: k }).sample(new Random(0));
-    const nc = draw.cases.length;
-    const rows = new Int32Array(nc * (1 + k));
-    const caseTime = new Float64Array(nc);
-    for (let c = 0; c < nc; c++) {
-      rows[c] = draw.cases[c] as number;
-      caseTime[c] = b.time[draw.cases[c] as number] as number;
-      for (let j = 0; j < k; j++) rows[(1 + j) * nc + c] = draw.controls[c * k + j] as number;
-    }
-    const x = gatherRows(b.x, rows);
+    const draw = fixedDraw(b, this.nControls);
+    const x = gatherRows(b.x, draw.rows);
     try {
-      return this.caseControlLoss(x, caseTime, nc, k, training);
+      return this.caseControlLoss(x, draw.caseTime, draw.cases, this.nControls, training);
     } finally {
       disposeAll(x);
     }

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { Random } from '../core/random.js';
 import type { LabelsInput } from '../data/labels.js';
 import type { SurvivalCurves } from '../estimators/survival-curves.js';
 import { inferenceModeForFrozenBatchNorm } from '../backbones/freeze.js';
-import { asInputs, disposeAll, gatherRows, inMemory, isBatchSource, labelRows, type Batch, type InMemoryData } from './data.js';
+import { asInputs, disposeAll, inMemory, isBatchSource, type Batch } from './data.js';
+import { fitData, type FitContext } from './fit-data.js';
 import { loopOptions, runFitLoop, type TrainingPlan } from './fit-loop.js';
 import { buildNet, type NetOptions } from './net-options.js';
 import { familyLoader, registeredFamilies } from './registry.js';
@@ -33,13 +32,7 @@ export interface PredictRiskOptions {
   at?: number;
 }
 
-/** Resolved fit context handed to the families. */
-export interface FitContext {
-  rng: Random;
-  batchSize: number;
-  validationBatchSize: number;
-  seed: number;
-}
+export type { FitContext } from './fit-data.js';
 
 /**
  * The base of survkit's survival models: a TF.js network (backbone + survival
@@ -130,27 +123,8 @@ export abstract class SurvivalModel {
   fit(source: BatchSource, opts?: FitOptions): Promise<History>;
   async fit(x: ModelInput | BatchSource, labelsOrOpts?: LabelsInput | FitOptions, maybeOpts?: FitOptions): Promise<History> {
     const fn = `${this.constructor.name}.fit`;
-    const source = isBatchSource(x);
-    const opts: FitOptions = (source ? (labelsOrOpts as FitOptions | undefined) : maybeOpts) ?? {};
-    const seed = assertNumberOption(fn, 'seed', opts.seed ?? 0, { integer: true });
-    const batchSize = assertNumberOption(fn, 'batchSize', opts.batchSize ?? 256, { min: 1, integer: true });
-    const validationBatchSize = assertNumberOption(fn, 'validationBatchSize', opts.validationBatchSize ?? batchSize, { min: 1, integer: true });
-    const ctx: FitContext = { rng: new Random(seed), batchSize, validationBatchSize, seed };
-    const owned: tf.Tensor[] = [];
+    const { opts, ctx, train, val, owned } = fitData(fn, this.inputCount, x, labelsOrOpts, maybeOpts);
     try {
-      let train: TrainSet = source ? { kind: 'source', source: x } : { kind: 'memory', data: inMemory(fn, x, labelsOrOpts as LabelsInput, this.inputCount) };
-      let val: TrainSet | undefined;
-      const v = opts.validation;
-      if (typeof v === 'number') {
-        if (train.kind !== 'memory') throw survkitError('optionRange', fn, 'validation', 'validation data (a fraction needs in-memory training data)', v);
-        assertNumberOption(fn, 'validation', v, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
-        const split = splitRows(train.data, v, ctx.rng);
-        owned.push(...split.train.x, ...split.val.x);
-        train = { kind: 'memory', data: split.train };
-        val = { kind: 'memory', data: split.val };
-      } else if (v !== undefined) {
-        val = isBatchSource(v) ? { kind: 'source', source: v } : { kind: 'memory', data: inMemory(fn, v.x, v.labels, this.inputCount) };
-      }
       const loop = loopOptions(fn, opts, val !== undefined);
       await this.prepare(train, ctx);
       const history = await runFitLoop(this.net, this.plan(train, val, ctx), loop);
@@ -235,17 +209,4 @@ export abstract class SurvivalModel {
     this.network?.dispose();
     this.network = undefined;
   }
-}
-
-/** Held-out split of in-memory data: a seeded random `fraction` of rows becomes validation data. */
-function splitRows(d: InMemoryData, fraction: number, rng: Random): { train: InMemoryData; val: InMemoryData } {
-  const perm = rng.permutation(d.n);
-  const nVal = Math.max(1, Math.min(d.n - 1, Math.round(d.n * fraction)));
-  const valRows = perm.slice(0, nVal).sort();
-  const trainRows = perm.slice(nVal).sort();
-  const part = (rows: Int32Array): InMemoryData => {
-    const y = labelRows(d.labels, rows);
-    return { x: gatherRows(d.x, rows), labels: Object.freeze(y), n: rows.length };
-  };
-  return { train: part(trainRows), val: part(valRows) };
 }

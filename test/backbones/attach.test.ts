@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
 import { attachHead, mlp } from '../../src/backbones/index.js';
 import { messages } from '../../src/core/messages.js';
 import { CoxHead, CoxTimeHead, DiscreteHead } from '../../src/heads/index.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend({ backend: 'cpu' });
 });
 
 function cnn2d(): tf.LayersModel {

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
 import { mlp } from '../../src/backbones/index.js';
 import { messages } from '../../src/core/messages.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend({ backend: 'cpu' });
 });
 
 const weightsOf = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));

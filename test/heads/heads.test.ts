@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
 import { messages } from '../../src/core/messages.js';
 import { CoxHead, CoxTimeHead, DiscreteHead } from '../../src/heads/index.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend({ backend: 'cpu' });
 });
 
 async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {

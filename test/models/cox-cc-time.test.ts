@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
+import { mlp } from '../../src/backbones/mlp.js';
 import { messages } from '../../src/core/messages.js';
 import { Random } from '../../src/core/random.js';
 import { CaseControlSampler } from '../../src/data/case-control.js';
@@ -14,7 +16,7 @@ import { synthetic } from './synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'survkit-cc-'));
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend({ backend: 'cpu' });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -52,6 +54,20 @@ describe('CoxCC', () => {
     const expected = tf.tidy(() => ccLossOf(m.net.apply(tf.gather(data.x, Array.from(rows)), { training: true }) as tf.Tensor, b, k));
     const h = await m.fit(data.x, labels, { epochs: 1, batchSize: 1000, seed: 9, verbose: false });
     expect(h.loss[0]).toBeCloseTo(expected, 5);
+  });
+
+  it('loss() is the case-control loss of one fixed draw (seed 0) in inference mode', async () => {
+    const m = new CoxCC({ inputDim: 4, hidden: [8], seed: 8, nControls: 2 });
+    const draw = new CaseControlSampler(labels, { nControls: 2 }).sample(new Random(0));
+    const b = draw.cases.length;
+    const rows = new Int32Array(3 * b);
+    draw.cases.forEach((c, i) => {
+      rows[i] = c;
+      rows[b + i] = draw.controls[2 * i] as number;
+      rows[2 * b + i] = draw.controls[2 * i + 1] as number;
+    });
+    const expected = tf.tidy(() => ccLossOf(m.net.predict(tf.gather(data.x, Array.from(rows))) as tf.Tensor, b, 2));
+    expect(await m.loss(data.x, labels)).toBeCloseTo(expected, 6);
   });
 
   it('trains, validates with repeated fresh controls, saves and loads bit-identically without leaking tensors', async () => {
@@ -141,6 +157,14 @@ describe('CoxTime', () => {
     const h = await m.fit(source, { epochs: 2, verbose: false, validation: source });
     expect(h.loss.every(Number.isFinite) && h.valLoss.every(Number.isFinite)).toBe(true);
     expect(m.baseline?.times.length).toBe(new Set(data.time).size);
+  });
+
+  it('puts a Cox-Time head on any backbone (time appended as the last input)', async () => {
+    const m = new CoxTime({ backbone: mlp({ inputDim: 4, hidden: [6], seed: 1, dropout: 0 }), head: { hidden: [4], dropout: 0 }, seed: 1 });
+    expect(m.net.inputs.map((i) => i.shape)).toEqual([[null, 4], [null, 1]]);
+    expect(m.inputCount).toBe(1);
+    const h = await m.fit(data.x, labels, { epochs: 1, batchSize: 64, verbose: false });
+    expect(Number.isFinite(h.loss[0])).toBe(true);
   });
 
   it('rejects a net without a time input', async () => {

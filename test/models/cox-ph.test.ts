@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
 import { attachHead } from '../../src/backbones/attach.js';
 import { messages } from '../../src/core/messages.js';
 import { breslowBaseline, breslowSurvival } from '../../src/estimators/breslow.js';
@@ -13,7 +14,7 @@ import { synthetic, weightsOf } from './synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'survkit-coxph-'));
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend({ backend: 'cpu' });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

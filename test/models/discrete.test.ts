@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
 import { messages } from '../../src/core/messages.js';
 import { DiscreteTimeTransform } from '../../src/data/discretize.js';
 import { survivalFromHazardLogits, survivalFromPmfLogits } from '../../src/estimators/discrete-time.js';
@@ -15,7 +16,7 @@ import { synthetic } from './synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'survkit-discrete-'));
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend({ backend: 'cpu' });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -80,6 +81,16 @@ describe('DeepHit', () => {
     const fine = await m.predictSurvival(data.x, { interpolation: 10 });
     expect(Array.from(fine.values)).toEqual(Array.from(interpolateCurves(curves, 10).values));
     expect(fine.m).toBe(5 * 10 + 1);
+  });
+
+  it("uses the plain softmax (no pad column) with the paper's convention", async () => {
+    const cuts = [0, 0.5, 1, 1.5, 2];
+    const m = new DeepHit({ inputDim: 4, hidden: [8], seed: 7, cuts, causes: 1, convention: 'paper', alpha: 1, beta: 0.5 });
+    await m.fit(data.x, labels, { epochs: 1, batchSize: 60, verbose: false });
+    const logits = await m.predictLogits(data.x);
+    const curves = await m.predictSurvival(data.x);
+    expect(Array.from(curves.values)).toEqual(Array.from(survivalFromPmfLogits(logits.values, cuts, { pad: false }).values));
+    expect(curves.get(0, cuts.length - 1)).toBeCloseTo(0, 12);
   });
 
   it('builds its network in fit when the cuts are fitted from data (quantiles), and saves/loads bit-identically', async () => {

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
 import { messages } from '../../src/core/messages.js';
 import { EarlyStopping } from '../../src/models/early-stopping.js';
 import { loopOptions, runFitLoop, type TrainingPlan } from '../../src/models/fit-loop.js';
 import { Progress } from '../../src/models/progress.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend({ backend: 'cpu' });
 });
 
 /** Reference: torchtuples' rule written as a direct scan. */

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Random } from '../../src/core/random.js';
 
 export interface Synthetic {
-  x: tf.Tensor2D;
+  readonly x: tf.Tensor2D;
   X: Float32Array;
   time: Float64Array;
   event: Int32Array;
@@ -35,7 +35,19 @@ export function synthetic(n: number, d = 4, seed = 1, opts: { causes?: number; r
     const cause = (opts.causes ?? 1) > 1 && (X[i * d + 2] as number) > 0 ? 2 : 1;
     event[i] = t <= c ? cause : 0;
   }
-  return { x: tf.tensor2d(X, [n, d]), X, time, event, n, d };
+  let x: tf.Tensor2D | undefined;
+  return {
+    // created on first use, after the test's beforeAll has chosen the backend
+    get x(): tf.Tensor2D {
+      x ??= tf.keep(tf.tensor2d(X, [n, d])); // kept: may first be used inside a tf.tidy
+      return x;
+    },
+    X,
+    time,
+    event,
+    n,
+    d,
+  };
 }
 
 /** All weights of a model as plain arrays. */
