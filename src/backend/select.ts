@@ -177,6 +177,9 @@ export async function describe(backend: BackendName): Promise<BackendInfo> {
  * What {@link initBackend} chose, or undefined before the first call.
  * If the backend was switched afterwards by `tf.setBackend`, the
  * description is refreshed on the next {@link initBackend} call.
+ *
+ * @example
+ * currentBackend()?.backend; // 'wasm' after `await initBackend()`
  */
 export function currentBackend(): BackendInfo | undefined {
   return current;

@@ -72,7 +72,13 @@ export function runLgamma<T extends tf.Tensor>(x: T): T {
 
 let registered = false;
 
-/** Registers the kernels (for every backend name) and gradients; idempotent. */
+/**
+ * Registers the kernels (for every backend name) and gradients; idempotent.
+ * Runs when survkit's ops module loads (and on first use of an op).
+ *
+ * @example
+ * registerGammaKernels(); // then tf.engine().runKernel('SurvkitLgamma', { x })
+ */
 export function registerGammaKernels(): void {
   if (registered) return;
   for (const backendName of BACKENDS) {

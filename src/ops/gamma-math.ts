@@ -66,7 +66,12 @@ function stirling(z: number): number {
   return (z - 0.5) * Math.log(z) - z + HALF_LOG_2PI + series * r;
 }
 
-/** log Γ(x) for x ≥ 0 (see the module notes for the domain). */
+/**
+ * log Γ(x) in float64 for x ≥ 0 (see the module notes for the domain).
+ *
+ * @example
+ * lgammaScalar(0.5); // 0.5723649429247001 = log √π
+ */
 export function lgammaScalar(x: number): number {
   if (Number.isNaN(x) || x < 0) return NaN;
   if (x === 0 || x === Infinity) return Infinity;
@@ -102,8 +107,11 @@ function factorial(n: number): number {
 }
 
 /**
- * The polygamma function ψ⁽ⁿ⁾(x) = dⁿ⁺¹ log Γ(x) / dxⁿ⁺¹ for integer
- * n ≥ 0 (n = 0: digamma, n = 1: trigamma) and x ≥ 0.
+ * The polygamma function ψ⁽ⁿ⁾(x) = dⁿ⁺¹ log Γ(x) / dxⁿ⁺¹ in float64 for
+ * integer n ≥ 0 (n = 0: digamma, n = 1: trigamma) and x ≥ 0.
+ *
+ * @example
+ * polygammaScalar(1, 1); // 1.6449340668482264 = π²/6
  */
 export function polygammaScalar(n: number, x: number): number {
   if (Number.isNaN(x) || x < 0) return NaN;
@@ -138,12 +146,22 @@ export function polygammaScalar(n: number, x: number): number {
   return sign * (asym + nFact * shift);
 }
 
-/** ψ(x) = d log Γ(x) / dx. */
+/**
+ * ψ(x) = d log Γ(x) / dx in float64.
+ *
+ * @example
+ * digammaScalar(1); // −0.5772156649015329 = −γ
+ */
 export function digammaScalar(x: number): number {
   return polygammaScalar(0, x);
 }
 
-/** ψ′(x) = d² log Γ(x) / dx². */
+/**
+ * ψ′(x) = d² log Γ(x) / dx² in float64.
+ *
+ * @example
+ * trigammaScalar(0.5); // 4.934802200544679 = π²/2
+ */
 export function trigammaScalar(x: number): number {
   return polygammaScalar(1, x);
 }

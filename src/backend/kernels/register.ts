@@ -53,6 +53,10 @@ const key = (name: string, backend: string): string => `${name}@${backend}`;
 /**
  * Registers all patches (once; later calls return the same list). Returns
  * the patched kernels as `Name@backend` strings, plus `grad:Conv2D`.
+ * Called when survkit's backend module loads; calling it again is harmless.
+ *
+ * @example
+ * registerKernelPatches(); // ['Conv2DBackpropFilter@cpu', …, 'grad:Conv2D']
  */
 export function registerKernelPatches(): string[] {
   if (installed.length === 0) {
@@ -80,12 +84,25 @@ export function patchedKernelNames(): string[] {
   return [...installed.map((c) => key(c.kernelName, c.backendName)), `grad:${tf.Conv2D}`];
 }
 
-/** The stock TF.js kernel that a patch replaced (undefined where the backend had none). */
+/**
+ * The stock TF.js kernel that a patch replaced (undefined where the backend had none).
+ *
+ * @example
+ * stockKernel('Conv2DBackpropFilter', 'cpu'); // TF.js's element-by-element kernel
+ * stockKernel('Conv2DBackpropFilter', 'wasm'); // undefined: wasm had none
+ */
 export function stockKernel(name: string, backend: string): KernelConfig | undefined {
   return stock.get(key(name, backend));
 }
 
-/** Restores the stock kernels and gradient (for comparisons in tests and benchmarks). */
+/**
+ * Restores the stock kernels and gradient (for comparisons in tests and
+ * benchmarks); {@link registerKernelPatches} installs the patches again.
+ *
+ * @example
+ * unregisterKernelPatches(); // stock TF.js: conv training fails on wasm again
+ * registerKernelPatches();
+ */
 export function unregisterKernelPatches(): void {
   if (installed.length === 0) return;
   for (const config of installed) {
