@@ -84,7 +84,11 @@ function median(xs: number[]): number {
  * state, snapshots) are disposed before it returns, so `tf.memory().numTensors`
  * is unchanged by a fit.
  *
+ * @example
+ * const plan: TrainingPlan = { epoch: function* () { yield { loss: () => myLoss(), size: 32, release: () => {} }; } };
+ * const history = await runFitLoop(net, plan, loopOptions('myFit', { epochs: 5 }, false));
  * @returns the training {@link History}
+ * @throws whatever the plan's loss throws (the optimiser state is disposed first)
  */
 export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOptions): Promise<History> {
   const { optimizer, owned } = makeOptimizer(o);

@@ -5,6 +5,9 @@ import { SurvivalCurves } from '../estimators/survival-curves.js';
  * pycox's sub-grid between cut points (`make_subgrid(cuts, sub)`): for each
  * interval [τ_k, τ_{k+1}) the points τ_k + r·(τ_{k+1} − τ_k)/sub, r = 0..sub−1,
  * then the last cut; (m − 1)·sub + 1 points.
+ *
+ * @example
+ * subgrid(Float64Array.from([0, 1, 3]), 2); // [0, 0.5, 1, 2, 3]
  */
 export function subgrid(cuts: Float64Array, sub: number): Float64Array {
   const m = cuts.length;
@@ -22,6 +25,10 @@ export function subgrid(cuts: Float64Array, sub: number): Float64Array {
  * Rows interpolated linearly between grid columns on {@link subgrid}: value
  * v_k + (r/sub)·(v_{k+1} − v_k) (pycox `InterpolateDiscrete` with
  * `scheme='const_pdf'`, the "CDI" interpolation of Kvamme & Borgan 2019).
+ * `values` is row-major n × m; the result n × ((m − 1)·sub + 1).
+ *
+ * @example
+ * interpolateRows(Float64Array.from([1, 0.5]), 1, 2, 2); // [1, 0.75, 0.5]
  */
 export function interpolateRows(values: Float64Array, n: number, m: number, sub: number): Float64Array {
   const w = (m - 1) * sub + 1;
