@@ -123,7 +123,7 @@ function filterGradWasmPhased(backend: AnyBackend, x: TensorInfo, dy: TensorInfo
       }
     }
   }
-  const dyv = Float32Array.from(f32(backend, dy));
+  const dyv = f32(backend, dy).slice();
   return groupedProduct(backend, g, image, (b0, nb, p, d) => {
     const n = nb * image;
     for (let kh = 0; kh < KH; kh++) {
@@ -154,8 +154,8 @@ function filterGradWasm(backend: AnyBackend, x: TensorInfo, dy: TensorInfo, g: C
   if (g.padTop >= 0 && g.padLeft >= 0) return filterGradWasmPhased(backend, x, dy, g);
   const perImage = g.outHeight * g.outWidth;
   const xImage = g.inHeight * g.inWidth * g.inChannels;
-  const xv = Float32Array.from(f32(backend, x));
-  const dyv = Float32Array.from(f32(backend, dy));
+  const xv = f32(backend, x).slice();
+  const dyv = f32(backend, dy).slice();
   const Co = g.outChannels;
   return groupedProduct(backend, g, perImage, (b0, nb, p, d) => {
     const gc: ConvGeometry = { ...g, batch: nb, n: nb * perImage };

@@ -169,7 +169,7 @@ function inputGradWasmPhased(backend: AnyBackend, dy: TensorInfo, phases: Phase[
 
 function inputGradWasm(backend: AnyBackend, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
   if (g.strideHeight > 1 || g.strideWidth > 1) {
-    const phases = planPhases(Float32Array.from(f32(backend, filter)), g);
+    const phases = planPhases(f32(backend, filter).slice(), g);
     if (phases !== null) return inputGradWasmPhased(backend, dy, phases, g);
   }
   const pad = g.strideHeight === 1 && g.strideWidth === 1 ? transposedPadding(g) : null;
