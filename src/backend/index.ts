@@ -3,10 +3,15 @@
  * and the kernel and gradient patches (registered when this module loads).
  */
 import { registerKernelPatches } from './kernels/register.js';
-import { silenceCpuBanner } from './select.js';
+import { initBackend, silenceCpuBanner } from './select.js';
 
 registerKernelPatches();
 silenceCpuBanner();
+// Choose the backend when survkit's TensorFlow.js side is first imported, so
+// that tensors a user creates right after `import … from 'survkit'` already
+// live on the fastest backend (tfjs-node, else WASM, else CPU; SURVKIT_BACKEND
+// overrides). A later `initBackend({ backend })` or `tf.setBackend` still wins.
+await initBackend();
 
 export { initBackend, currentBackend, BACKENDS, type BackendName, type BackendInfo, type InitBackendOptions } from './select.js';
 export { backendInfo, formatBackendInfo } from './info.js';

@@ -33,6 +33,17 @@ function blocks(file: string): Block[] {
   return out;
 }
 
+/** Runs node with `args`; on failure, throws with the end of stderr only (minified sources can fill a screen). */
+function run(args: string[]): void {
+  try {
+    execFileSync(process.execPath, args, { cwd: root, stdio: 'pipe', timeout: 120_000 });
+  } catch (err) {
+    const e = err as { stderr?: Buffer; message: string };
+    const tail = (e.stderr?.toString() ?? e.message).split('\n').filter((l) => l.length < 400).slice(-15).join('\n');
+    throw new Error(`example failed:\n${tail}`);
+  }
+}
+
 const docs = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 const all = docs.flatMap(blocks);
 const tsBlocks = all.filter((b) => b.lang === 'ts' || b.lang === 'typescript');
@@ -50,11 +61,7 @@ describe('documentation examples run', () => {
     it(`${b.file}:${b.line} (ts)`, () => {
       const path = join(scratch, `example-${k}.ts`);
       writeFileSync(path, b.code);
-      execFileSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path], {
-        cwd: root,
-        stdio: 'pipe',
-        timeout: 120_000,
-      });
+      run([join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path]);
     });
   }
 
@@ -62,11 +69,7 @@ describe('documentation examples run', () => {
     it(`${b.file}:${b.line} (sh)`, () => {
       for (const cmd of b.code.split('\n').filter((l) => l.startsWith('survkit '))) {
         const args = cmd.replace(/^survkit /, '').match(/"[^"]*"|\S+/g) ?? [];
-        execFileSync(process.execPath, [join(root, 'dist', 'cli', 'main.js'), ...args.map((a) => a.replace(/^"|"$/g, ''))], {
-          cwd: root,
-          stdio: 'pipe',
-          timeout: 120_000,
-        });
+        run([join(root, 'dist', 'cli', 'main.js'), ...args.map((a) => a.replace(/^"|"$/g, ''))]);
       }
     });
   }
