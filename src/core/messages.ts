@@ -57,6 +57,21 @@ export const messages = {
     `${fn}: '${arg}' must hold survival probabilities in [0, 1]; got ${got} for subject ${subject} at grid column ${column}`,
   curveIncreasing: (fn: string, arg: string, subject: number, column: number, by: number) =>
     `${fn}: '${arg}' must be non-increasing in time for every subject; subject ${subject} rises by ${by} at grid column ${column}`,
+  probRowSum: (fn: string, arg: string, row: number, sum: number, tol: number) =>
+    `${fn}: each row of '${arg}' must sum to 1 (within ${tol}); row ${row} sums to ${sum}`,
+  probRange: (fn: string, arg: string, row: number, column: number, got: number) =>
+    `${fn}: '${arg}' must hold probabilities in [0, 1]; got ${got} at row ${row}, class ${column}`,
+  raggedRows: (fn: string, arg: string, row: number, got: number, expected: number) =>
+    `${fn}: every row of '${arg}' must have the same number of classes; row ${row} has ${got} but row 0 has ${expected}`,
+  classLabel: (fn: string, arg: string, index: number, got: unknown, classes: number) =>
+    `${fn}: '${arg}' must hold integer class indices 0 … ${classes - 1} (K = ${classes} columns of probabilities); got ${show(got)} at index ${index}`,
+  notBinaryOutcome: (fn: string, arg: string, index: number, got: unknown) =>
+    `${fn}: '${arg}' must hold 0/1 or false/true; got ${show(got)} at index ${index}`,
+  tooFewValues: (fn: string, arg: string, need: number, got: number) =>
+    `${fn}: '${arg}' needs at least ${need} values; got ${got}`,
+  unreachableRisk: (fn: string, option: string, target: number, best: number, coverage: number) =>
+    `${fn}: no threshold keeps the risk of the kept cases (their error rate or mean loss) at or below ${option} = ${target}; ` +
+    `the lowest achievable is ${best}, keeping a fraction ${coverage} of the cases; raise '${option}' or use a better uncertainty score`,
   shapeMismatch: (fn: string, arg: string, expected: string, got: string) =>
     `${fn}: '${arg}' must have shape ${expected}; got ${got}`,
   censoringZero: (fn: string, time: number) =>

@@ -10,4 +10,11 @@ export { concordanceIndexIpcw, type IpcwConcordanceOptions, type IpcwConcordance
 export { concordanceTd, type ConcordanceTdMethod, type ConcordanceTdResult } from './concordance-td.js';
 export { concordanceConfidenceInterval, type ConcordanceCiMethod, type ConcordanceCiOptions, type ConcordanceCiResult } from './concordance-ci.js';
 export { compareConcordance, type CompareMethod, type ComparisonAlternative, type CompareConcordanceOptions, type CompareConcordanceResult } from './compare-concordance.js';
+export { expectedCalibrationError, maxCalibrationError, adaptiveCalibrationError, type CalibrationErrorOptions, type CalibrationNorm, type AdaptiveCalibrationErrorOptions } from './calibration-error.js';
+export { reliabilityDiagram, type ReliabilityBin, type ReliabilityDiagramOptions } from './reliability-diagram.js';
+export { type Binning } from './confidence-bins.js';
+export { topLabel, ROW_SUM_TOLERANCE, type ProbsInput, type ClassLabelsInput } from './top-label.js';
+export { multiclassBrier, logLoss, predictiveEntropy } from './proper-scores.js';
+export { riskCoverageCurve, aurc, excessAurc, coverageAtRisk, riskAtCoverage, type RiskCoverageCurve, type SelectiveOutcome } from './selective.js';
+export { oodAuroc } from './ood.js';
 export {};

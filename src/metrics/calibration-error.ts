@@ -1,0 +1,150 @@
+import { assertChoice } from '../core/assert.js';
+import { binOptions, binStats, type Binning, type BinStats } from './confidence-bins.js';
+import { topLabelOf, type ClassLabelsInput, type ProbsInput } from './top-label.js';
+
+/** Norm of the per-bin gaps |acc_b − conf_b|. */
+export type CalibrationNorm = 'l1' | 'l2' | 'max';
+
+/** Options of {@link expectedCalibrationError}. */
+export interface CalibrationErrorOptions {
+  /** Number of bins, an integer >= 1. Default 15 (torchmetrics' default). */
+  bins?: number;
+  /** 'equal-width' (default) or 'equal-mass' (quantile edges). */
+  binning?: Binning;
+  /** 'l1' = ECE (default), 'l2' = RMS calibration error, 'max' = MCE. */
+  norm?: CalibrationNorm;
+}
+
+function gapNorm(s: BinStats, norm: CalibrationNorm): number {
+  let l1 = 0;
+  let l2 = 0;
+  let max = 0;
+  for (let b = 0; b < s.count.length; b++) {
+    const m = s.count[b] as number;
+    if (m === 0) continue;
+    const gap = Math.abs((s.accuracy[b] as number) - (s.confidence[b] as number));
+    const w = m / s.n;
+    l1 += gap * w;
+    l2 += gap * gap * w;
+    if (gap > max) max = gap;
+  }
+  return norm === 'l1' ? l1 : norm === 'l2' ? Math.sqrt(l2) : max;
+}
+
+/**
+ * Top-label expected calibration error (Naeini et al. 2015; Guo et al. 2017):
+ * with c_i = max_k p_ik and correct_i = [argmax_k p_ik = y_i], cases are
+ * grouped into B bins by c_i and
+ *
+ *   ECE = Σ_b (n_b / n)·|acc_b − conf_b|          (norm 'l1')
+ *   RMSCE = √(Σ_b (n_b / n)·(acc_b − conf_b)²)    (norm 'l2')
+ *   MCE = max over non-empty b of |acc_b − conf_b| (norm 'max')
+ *
+ * where acc_b is the fraction correct and conf_b the mean confidence in bin b.
+ *
+ * Bins (torchmetrics' edge convention): 'equal-width' bins are
+ * [b/B, (b+1)/B), the last one closed at 1; 'equal-mass' bins have the
+ * linear-interpolation quantiles of the confidences at b/B as edges (first 0,
+ * last 1; netcal `equal_intervals=False`), same [lo, hi) rule.
+ *
+ * Matches torchmetrics 1.2.1 `multiclass_calibration_error` up to its float32
+ * arithmetic (it casts confidences to float32: ~1e-7 absolute), and a float64
+ * re-computation of its definition to 1e-15 — except that torchmetrics gives
+ * confidences exactly equal to 1 a (B+1)-th bin of their own, while here they
+ * join the last bin. Equal-mass ECE equals netcal's ECE with
+ * `equal_intervals=False` (torch-uncertainty's adaptive ECE instead splits the
+ * sorted cases into equal counts, separating tied confidences).
+ *
+ * Cost O(n·K + n log n).
+ *
+ * @param probs n×K class probabilities: a flat row-major array of length n·K
+ *   (K = length / labels.length) or n rows; rows must sum to 1 (±1e-6)
+ * @param labels n integer class indices 0 … K−1
+ * @param opts `bins` (default 15), `binning` (default 'equal-width'), `norm` (default 'l1')
+ * @returns the calibration error, in [0, 1]
+ * @throws {SurvkitError} when labels are empty, lengths disagree, a probability
+ *   is outside [0, 1], a row does not sum to 1, a label is not a class index,
+ *   or `bins` is not an integer >= 1
+ * @example
+ * // two cases at confidence 0.9 (one right), one at 0.6 (right)
+ * expectedCalibrationError([[0.9, 0.1], [0.1, 0.9], [0.6, 0.4]], [0, 0, 0], { bins: 10 });
+ * // (2/3)·|0.5 − 0.9| + (1/3)·|1 − 0.6| ≈ 0.4
+ * @see Guo, Pleiss, Sun & Weinberger (2017), "On calibration of modern neural networks", ICML
+ */
+export function expectedCalibrationError(probs: ProbsInput, labels: ClassLabelsInput, opts: CalibrationErrorOptions = {}): number {
+  return calibrationError('expectedCalibrationError', probs, labels, opts, 'l1');
+}
+
+/**
+ * Maximum calibration error: the largest |acc_b − conf_b| over the non-empty
+ * bins — {@link expectedCalibrationError} with norm 'max'.
+ *
+ * @param probs n×K class probabilities (flat row-major or rows)
+ * @param labels n integer class indices
+ * @param opts `bins` (default 15), `binning` (default 'equal-width')
+ * @returns MCE in [0, 1]
+ * @throws {SurvkitError} as {@link expectedCalibrationError}
+ * @example
+ * maxCalibrationError([[0.9, 0.1], [0.1, 0.9], [0.6, 0.4]], [0, 0, 0], { bins: 10 }); // 0.4
+ * @see Naeini, Cooper & Hauskrecht (2015), "Obtaining well calibrated probabilities using Bayesian binning", AAAI
+ */
+export function maxCalibrationError(probs: ProbsInput, labels: ClassLabelsInput, opts: Omit<CalibrationErrorOptions, 'norm'> = {}): number {
+  return calibrationError('maxCalibrationError', probs, labels, { ...opts, norm: 'max' }, 'max');
+}
+
+function calibrationError(fn: string, probs: ProbsInput, labels: ClassLabelsInput, opts: CalibrationErrorOptions, def: CalibrationNorm): number {
+  const { bins, binning } = binOptions(fn, opts, 'equal-width');
+  const norm = assertChoice(fn, 'norm', opts.norm ?? def, ['l1', 'l2', 'max'] as const);
+  const t = topLabelOf(fn, probs, labels);
+  return gapNorm(binStats(t.confidence, t.correct, bins, binning), norm);
+}
+
+/** Options of {@link adaptiveCalibrationError}. */
+export interface AdaptiveCalibrationErrorOptions {
+  /** Number of bins, an integer >= 1. Default 15. */
+  bins?: number;
+  /** 'equal-mass' (default) or 'equal-width' (netcal's default layout). */
+  binning?: Binning;
+}
+
+/**
+ * Average calibration error as netcal defines `ACE`: the UNWEIGHTED mean of
+ * |acc_b − conf_b| over the non-empty bins (every populated bin counts the
+ * same, however few cases it holds),
+ *
+ *   ACE = (1 / #{b: n_b > 0}) Σ_{b: n_b > 0} |acc_b − conf_b|.
+ *
+ * Bins default to equal-mass (quantile edges, the "adaptive" layout); netcal's
+ * own default is equal-width (`binning: 'equal-width'` reproduces it). Bins,
+ * edges and the [lo, hi) rule are those of {@link expectedCalibrationError}.
+ * netcal clips confidences to [ε, 1 − ε] first, which changes nothing here
+ * but the bin of c = 1 (the last bin in both). torch-uncertainty's
+ * `AdaptiveCalibrationError` is a different quantity (count-weighted, equal
+ * counts per bin).
+ *
+ * @param probs n×K class probabilities (flat row-major or rows)
+ * @param labels n integer class indices
+ * @param opts `bins` (default 15), `binning` (default 'equal-mass')
+ * @returns ACE in [0, 1]
+ * @throws {SurvkitError} as {@link expectedCalibrationError}
+ * @example
+ * // one case at confidence 0.9 (wrong), three at 0.6 (right); 2 equal-mass bins
+ * adaptiveCalibrationError([[0.9, 0.1], [0.6, 0.4], [0.6, 0.4], [0.6, 0.4]], [1, 0, 0, 0], { bins: 2 });
+ * // edges 0, 0.6, 1: all four fall in [0.6, 1], the only non-empty bin → |0.75 − 0.675| ≈ 0.075
+ * @see Neumann, Zisserman & Vedaldi (2018), "Relaxed softmax: efficient confidence auto-calibration
+ *   for safe pedestrian detection", NeurIPS MLITS workshop; netcal `netcal.metrics.ACE`
+ */
+export function adaptiveCalibrationError(probs: ProbsInput, labels: ClassLabelsInput, opts: AdaptiveCalibrationErrorOptions = {}): number {
+  const fn = 'adaptiveCalibrationError';
+  const { bins, binning } = binOptions(fn, opts, 'equal-mass');
+  const t = topLabelOf(fn, probs, labels);
+  const s = binStats(t.confidence, t.correct, bins, binning);
+  let sum = 0;
+  let used = 0;
+  for (let b = 0; b < bins; b++) {
+    if ((s.count[b] as number) === 0) continue;
+    sum += Math.abs((s.accuracy[b] as number) - (s.confidence[b] as number));
+    used++;
+  }
+  return sum / used;
+}

@@ -1,0 +1,143 @@
+import { assertNumberOption } from '../core/assert.js';
+import { casesForCoverage, maxCoverageAtRisk, rankOutcomes, riskSequence, trapezoidAurc, type SelectiveOutcome } from './selective-core.js';
+
+export type { SelectiveOutcome } from './selective-core.js';
+
+/** Result of {@link riskCoverageCurve}: parallel arrays, ascending in coverage. */
+export interface RiskCoverageCurve {
+  /** Fraction of cases kept, k/n. */
+  coverage: Float64Array;
+  /** Mean loss (error rate for `correct`) of the kept cases. */
+  risk: Float64Array;
+  /** Keep the cases with uncertainty <= threshold to reach that point. */
+  thresholds: Float64Array;
+}
+
+/**
+ * Risk–coverage curve of selective prediction (Geifman & El-Yaniv 2017): the
+ * cases are kept from the least to the most uncertain; keeping those with
+ * uncertainty <= t gives coverage = #kept / n and risk = mean loss of the
+ * kept cases. One point per distinct uncertainty value (a threshold cannot
+ * separate tied cases), ending at coverage 1 with the overall risk.
+ *
+ * @param uncertainty n finite scores, higher = more uncertain (1 − max p, entropy, u = K/S, a
+ *   band width …); only their order matters
+ * @param outcome `{ correct }` (0/1 or booleans; risk = error rate) or `{ loss }` (finite numbers)
+ * @returns `{ coverage, risk, thresholds }` (Float64Arrays, ascending)
+ * @throws {SurvkitError} when inputs are empty, differ in length, are not finite, or `correct` is not 0/1
+ * @example
+ * riskCoverageCurve([0.1, 0.4, 0.4, 0.9], { correct: [1, 1, 0, 0] });
+ * // coverage [0.25, 0.75, 1], risk [0, 1/3, 0.5], thresholds [0.1, 0.4, 0.9]
+ * @see Geifman & El-Yaniv (2017), "Selective classification for deep neural networks", NeurIPS
+ */
+export function riskCoverageCurve(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome): RiskCoverageCurve {
+  const r = rankOutcomes('riskCoverageCurve', uncertainty, outcome);
+  const m = r.ends.length;
+  const coverage = new Float64Array(m);
+  const risk = new Float64Array(m);
+  const thresholds = new Float64Array(m);
+  for (let g = 0; g < m; g++) {
+    const k = r.ends[g] as number;
+    coverage[g] = k / r.n;
+    risk[g] = (r.c[k] as number) / k;
+    thresholds[g] = r.u[k - 1] as number;
+  }
+  return { coverage, risk, thresholds };
+}
+
+/**
+ * Area under the risk–coverage curve, as torch-uncertainty computes `AURC`:
+ * with r_k the mean loss of the k least uncertain cases (k = 1 … n),
+ *
+ *   AURC = trapezoid(r_k over coverage k/n, k = 1 … n) / (1 − 1/n)
+ *        = Σ_{k=1}^{n−1} (r_k + r_{k+1}) / (2(n − 1)).
+ *
+ * Lower is better. Tied uncertainties: torch-uncertainty's `argsort` leaves
+ * their order open; here r_k is its expectation over all orders of the tied
+ * cases (the expected loss of the first k grows linearly inside a tie group),
+ * which equals torch-uncertainty exactly when there are no ties and makes the
+ * value depend only on the ranking of the scores.
+ *
+ * @param uncertainty n >= 2 finite scores, higher = more uncertain
+ * @param outcome `{ correct }` (0/1) or `{ loss }` per case
+ * @returns AURC (for `correct`: in [0, 1])
+ * @throws {SurvkitError} when fewer than 2 cases, lengths differ, values are not finite or `correct` is not 0/1
+ * @example
+ * aurc([0.1, 0.2, 0.3, 0.4], { correct: [1, 1, 0, 1] });
+ * // r = [0, 0, 1/3, 1/4] → (0 + 1/3 + 7/12) / 6 = 11/72 ≈ 0.1528
+ * @see Geifman, Uziel & El-Yaniv (2019), "Bias-reduced uncertainty estimation for deep neural
+ *   classifiers", ICLR; torch-uncertainty `metrics/classification/risk_coverage.py` (commit 0d0df2b2)
+ */
+export function aurc(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome): number {
+  return trapezoidAurc(riskSequence(rankOutcomes('aurc', uncertainty, outcome, 2)));
+}
+
+/**
+ * Excess AURC (E-AURC, Geifman et al. 2019): {@link aurc} minus the AURC of
+ * the oracle ranking of the same cases (lowest loss kept first), computed on
+ * the same grid, so a perfect ranking scores exactly 0 and the value does
+ * not depend on the overall error rate the way AURC does. Always >= 0.
+ *
+ * @param uncertainty n >= 2 finite scores, higher = more uncertain
+ * @param outcome `{ correct }` (0/1) or `{ loss }` per case
+ * @returns E-AURC >= 0
+ * @throws {SurvkitError} as {@link aurc}
+ * @example
+ * excessAurc([0.1, 0.2, 0.3, 0.4], { correct: [1, 1, 1, 0] }); // perfect ranking → 0
+ * @see Geifman, Uziel & El-Yaniv (2019), ICLR
+ */
+export function excessAurc(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome): number {
+  const r = rankOutcomes('excessAurc', uncertainty, outcome, 2);
+  const losses = Float64Array.from(r.loss).sort();
+  const oracle = new Float64Array(r.n);
+  let s = 0;
+  for (let k = 0; k < r.n; k++) {
+    s += losses[k] as number;
+    oracle[k] = s / (k + 1);
+  }
+  return Math.max(0, trapezoidAurc(riskSequence(r)) - trapezoidAurc(oracle));
+}
+
+/**
+ * Largest coverage whose risk is at most `risk` (torch-uncertainty
+ * `CovAtxRisk`): over the thresholds at distinct uncertainty values, the
+ * greatest k/n with mean loss of the kept cases <= risk (the curve need not
+ * be monotone; the largest admissible coverage wins).
+ *
+ * @param uncertainty n finite scores, higher = more uncertain
+ * @param outcome `{ correct }` (0/1) or `{ loss }` per case
+ * @param risk the admissible risk (a finite number)
+ * @returns coverage in (0, 1]
+ * @throws {SurvkitError} when no threshold reaches the risk (the message gives the lowest
+ *   achievable risk), and for bad inputs as {@link aurc}
+ * @example
+ * coverageAtRisk([0.1, 0.2, 0.3, 0.4], { correct: [1, 1, 0, 1] }, 0.25); // 1 (risk 1/4 at full coverage)
+ */
+export function coverageAtRisk(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, risk: number): number {
+  const fn = 'coverageAtRisk';
+  const target = assertNumberOption(fn, 'risk', risk);
+  return maxCoverageAtRisk(fn, 'risk', rankOutcomes(fn, uncertainty, outcome), target).coverage;
+}
+
+/**
+ * Risk when keeping a fraction `coverage` of the cases (torch-uncertainty
+ * `RiskAtxCov`): r_k for k = ⌈n·coverage⌉ (a product within 1e-9 of an
+ * integer counts as that integer, so 0.7 of 10 cases keeps 7), the mean loss
+ * of the k least uncertain cases; inside a tie group, its expectation over the
+ * order of the tied cases.
+ *
+ * @param uncertainty n finite scores, higher = more uncertain
+ * @param outcome `{ correct }` (0/1) or `{ loss }` per case
+ * @param coverage fraction kept, in (0, 1]
+ * @returns the risk at that coverage
+ * @throws {SurvkitError} when `coverage` is not in (0, 1], and for bad inputs as {@link aurc}
+ * @example
+ * riskAtCoverage([0.1, 0.2, 0.3, 0.4], { correct: [1, 1, 0, 1] }, 0.5); // 0
+ */
+export function riskAtCoverage(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, coverage: number): number {
+  const fn = 'riskAtCoverage';
+  const cov = assertNumberOption(fn, 'coverage', coverage, { min: 0, max: 1, minExclusive: true });
+  const r = rankOutcomes(fn, uncertainty, outcome);
+  const k = casesForCoverage(r.n, cov);
+  return (r.c[k] as number) / k;
+}
