@@ -17,4 +17,4 @@ export { topLabel, ROW_SUM_TOLERANCE, type ProbsInput, type ClassLabelsInput } f
 export { multiclassBrier, logLoss, predictiveEntropy } from './proper-scores.js';
 export { riskCoverageCurve, aurc, excessAurc, coverageAtRisk, riskAtCoverage, type RiskCoverageCurve, type SelectiveOutcome } from './selective.js';
 export { oodAuroc } from './ood.js';
-export {};
+export { bootstrap, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
