@@ -6,6 +6,7 @@
  * | Conv2DBackpropFilter | replaced | added | wasm has none; cpu's reads element by element |
  * | Conv2DBackpropInput | replaced | replaced | im2col/GEMM or XNNPACK instead of scalar loops |
  * | Conv2D | replaced | — | cpu: im2col + GEMM (wasm keeps XNNPACK) |
+ * | Sum | replaced | — | cpu: one pass, no transpose (conv bias gradients) |
  * | MaxPoolGrad | replaced | replaced | one pass instead of per-element arg-max recomputation |
  * | UnsortedSegmentSum | — | added | gradient of tf.gather |
  * | DepthwiseConv2dNativeBackpropFilter/Input | — | added | depthwise training on wasm |
@@ -25,6 +26,8 @@ import { conv2dGradConfig, setPatchedBackends } from './conv2d-grad.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
 import type { PatchedBackend } from './kernel-io.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { clearStock, keepStock, stockKernel } from './stock.js';
+import { sumCpuConfig } from './sum.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** Every kernel patch survkit ships, per backend. */
@@ -37,6 +40,7 @@ export function kernelPatchConfigs(): KernelConfig[] {
   return [
     ...perBackend('cpu'),
     conv2dCpuConfig(),
+    sumCpuConfig(),
     ...perBackend('wasm'),
     unsortedSegmentSumConfig('wasm'),
     depthwiseBackpropFilterConfig('wasm'),
@@ -44,7 +48,6 @@ export function kernelPatchConfigs(): KernelConfig[] {
   ];
 }
 
-const stock = new Map<string, KernelConfig>();
 let stockGrad: GradConfig | undefined;
 let installed: KernelConfig[] = [];
 
@@ -62,10 +65,9 @@ export function registerKernelPatches(): string[] {
   if (installed.length === 0) {
     const configs = kernelPatchConfigs();
     for (const config of configs) {
-      const k = key(config.kernelName, config.backendName);
       const existing = tf.getKernel(config.kernelName, config.backendName);
       if (existing !== undefined) {
-        stock.set(k, existing);
+        keepStock(existing);
         tf.unregisterKernel(config.kernelName, config.backendName);
       }
       tf.registerKernel(config);
@@ -84,16 +86,7 @@ export function patchedKernelNames(): string[] {
   return [...installed.map((c) => key(c.kernelName, c.backendName)), `grad:${tf.Conv2D}`];
 }
 
-/**
- * The stock TF.js kernel that a patch replaced (undefined where the backend had none).
- *
- * @example
- * stockKernel('Conv2DBackpropFilter', 'cpu'); // TF.js's element-by-element kernel
- * stockKernel('Conv2DBackpropFilter', 'wasm'); // undefined: wasm had none
- */
-export function stockKernel(name: string, backend: string): KernelConfig | undefined {
-  return stock.get(key(name, backend));
-}
+export { stockKernel };
 
 /**
  * Restores the stock kernels and gradient (for comparisons in tests and
@@ -107,11 +100,11 @@ export function unregisterKernelPatches(): void {
   if (installed.length === 0) return;
   for (const config of installed) {
     tf.unregisterKernel(config.kernelName, config.backendName);
-    const original = stock.get(key(config.kernelName, config.backendName));
+    const original = stockKernel(config.kernelName, config.backendName);
     if (original !== undefined) tf.registerKernel(original);
   }
   if (stockGrad !== undefined) tf.registerGradient(stockGrad);
   setPatchedBackends([]);
-  stock.clear();
+  clearStock();
   installed = [];
 }
