@@ -84,54 +84,87 @@ export function sweepByTime(x: SweepInput): AnchorTotals {
   const n = event.length;
   const { order, starts } = tg;
   const u = rg.starts.length - 1;
-  // subjects in time order: sequential reads in the sweep
+  // a rank is "simple" when its value is unique and has no neighbour within tol:
+  // its subject ties with nobody, so neither the tie counts nor the boundaries are needed
+  const simple = new Uint8Array(u);
+  for (let g = 0; g < u; g++) {
+    simple[g] = lower[g] === g && upper[g] === g + 1 && (rg.starts[g + 1] as number) - (rg.starts[g] as number) === 1 ? 1 : 0;
+  }
+  const plain = x.weight === undefined && x.per === undefined;
+  // subjects in time order, so that the sweep reads sequentially
   const ev = new Uint8Array(n);
   const sl = new Int32Array(n);
+  const cl = new Uint8Array(n); // 1 = rank in a tie cluster
   for (let p = 0; p < n; p++) {
     const i = order[p] as number;
+    const r = rg.group[i] as number;
     ev[p] = (event[i] as number) === 0 ? 0 : 1;
-    sl[p] = rg.group[i] as number;
+    sl[p] = r;
+    cl[p] = 1 - (simple[r] as number);
   }
   const tree = new CountTree(u);
-  const cnt = new Int32Array(u); // plain counts per rank, for narrow tie ranges
+  const cnt = new Int32Array(u); // counts per tie-cluster rank
   const o = newTotals(starts.length - 1);
+  let con = 0;
+  let tie = 0;
+  let comp = 0;
   let inserted = 0;
+  const query = (k: number): void => {
+    const s = sl[k] as number;
+    let pl: number;
+    let ph: number;
+    if (cl[k] === 0) ph = pl = tree.prefix(s);
+    else {
+      const lo = lower[s] as number;
+      const hi = upper[s] as number;
+      pl = tree.prefix(lo);
+      ph = pl;
+      if (hi - lo <= 4) for (let q = lo; q < hi; q++) ph += cnt[q] as number;
+      else ph = tree.prefix(hi);
+    }
+    if (plain) {
+      con += pl;
+      tie += ph - pl;
+      comp += inserted;
+    } else record(o, x, order[k] as number, pl, ph - pl, inserted - ph, inserted);
+  };
+  const insert = (k: number): void => {
+    const s = sl[k] as number;
+    tree.add(s);
+    if (cl[k] !== 0) cnt[s] = (cnt[s] as number) + 1;
+  };
   for (let g = starts.length - 2; g >= 0; g--) {
     const a = starts[g] as number;
     const b = starts[g + 1] as number;
-    let d = 0;
-    const before = inserted;
+    let c = 0;
     for (let k = a; k < b; k++) {
       if (ev[k] !== 0) continue;
-      const s = sl[k] as number;
-      tree.add(s);
-      cnt[s] = (cnt[s] as number) + 1;
-      inserted++;
+      insert(k);
+      c++;
     }
-    o.groupCounts[2 * g + 1] = inserted - before;
+    inserted += c;
+    let d = 0;
     for (let k = a; k < b; k++) {
       if (ev[k] === 0) continue;
+      query(k);
       d++;
-      const s = sl[k] as number;
-      const lo = lower[s] as number;
-      const hi = upper[s] as number;
-      const pl = tree.prefix(lo);
-      let ph = pl;
-      if (hi - lo <= 4) for (let q = lo; q < hi; q++) ph += cnt[q] as number;
-      else ph = tree.prefix(hi);
-      record(o, x, order[k] as number, pl, ph - pl, inserted - ph, inserted);
     }
     o.groupCounts[2 * g] = d;
+    o.groupCounts[2 * g + 1] = c;
     if (d === 0) continue;
-    for (let k = a; k < b; k++) {
-      if (ev[k] === 0) continue;
-      const s = sl[k] as number;
-      tree.add(s);
-      cnt[s] = (cnt[s] as number) + 1;
-    }
+    for (let k = a; k < b; k++) if (ev[k] !== 0) insert(k);
     inserted += d;
   }
+  if (plain) addPlain(o, con, tie, comp);
   return o;
+}
+
+/** Totals of an unweighted sweep without per-subject output (weights 1). */
+function addPlain(o: AnchorTotals, con: number, tie: number, comp: number): void {
+  o.concordant = o.wConcordant = con;
+  o.tiedRisk = o.wTiedRisk = tie;
+  o.comparable = o.wComparable = comp;
+  o.discordant = o.wDiscordant = comp - con - tie;
 }
 
 /**
@@ -166,6 +199,10 @@ export function sweepByRisk(x: SweepInput): AnchorTotals {
   let pa = 0;
   let pb = 0;
   const u = rg.starts.length - 1;
+  const plain = x.weight === undefined && x.per === undefined;
+  let con = 0;
+  let tie = 0;
+  let cmp = 0;
   for (let g = 0; g < u; g++) {
     const endA = rg.starts[lower[g] as number] as number;
     const endB = rg.starts[upper[g] as number] as number;
@@ -177,9 +214,14 @@ export function sweepByRisk(x: SweepInput): AnchorTotals {
       const comp = atLeast[k0] as number;
       const a = pa - treeA.prefix(k0);
       const b = pb - treeB.prefix(k0);
-      record(o, x, rg.order[p] as number, a, b - a, comp - b, comp);
+      if (plain) {
+        con += a;
+        tie += b - a;
+        cmp += comp;
+      } else record(o, x, rg.order[p] as number, a, b - a, comp - b, comp);
     }
   }
+  if (plain) addPlain(o, con, tie, cmp);
   return o;
 }
 
