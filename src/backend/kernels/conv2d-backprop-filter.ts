@@ -10,13 +10,15 @@
  * and the stock cpu kernel reads element by element (~90 s per step of a
  * small CNN). The fused conv2d op's gradient calls this kernel directly, so
  * a gradient override alone does not cover it.
+ * The wasm path lives in filter-grad-wasm.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { convGeometry, filterShape, type ConvGeometry } from './conv-geometry.js';
 import { gemmNT, transpose2d } from './gemm.js';
 import { im2colCols } from './im2col.js';
-import { alloc, callKernel, f32, fromValues, release, type AnyBackend, type PatchedBackend } from './kernel-io.js';
+import { filterGradWasm } from './filter-grad-wasm.js';
+import { f32, fromValues, release, type AnyBackend, type PatchedBackend } from './kernel-io.js';
 import { toNhwc } from './layout.js';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -49,119 +51,6 @@ export function filterGradCpu(x: Float32Array, dy: Float32Array, g: ConvGeometry
     gemmNT(pt, dyt, dw, K, Co, gc.n, b0 > 0);
   }
   return dw;
-}
-
-/** Floats of dy per XNNPACK product on wasm: keeps the packed right-hand side in cache (~256 KB). */
-const WASM_GROUP_FLOATS = 1 << 16;
-
-/** Multiplies one image group's patch matrix with its dy rows on wasm and adds the [K, Co] result to `acc`. */
-type GroupFiller = (b0: number, nb: number, p: Float32Array, d: Float32Array) => void;
-
-/**
- * dW on wasm as a sum over groups of images of Pᵀ_G · dY_G (XNNPACK). The
- * reduction runs over every output pixel, so one product over all of them
- * would stream the packed dY from memory once per row tile; groups small
- * enough for the cache are ~2× faster. `cols` is the number of patch
- * columns per image and `fill` writes a group's patch matrix [K, nb·cols]
- * and dY rows [nb·cols, Co].
- */
-function groupedProduct(backend: AnyBackend, g: ConvGeometry, cols: number, fill: GroupFiller): TensorInfo {
-  const { k: K, outChannels: Co } = g;
-  const perGroup = Math.max(1, Math.min(g.batch, Math.floor(WASM_GROUP_FLOATS / (cols * Co))));
-  const acc = new Float32Array(K * Co);
-  for (let b0 = 0; b0 < g.batch; b0 += perGroup) {
-    const nb = Math.min(perGroup, g.batch - b0);
-    const p = alloc(backend, [1, K, nb * cols], false);
-    const d = alloc(backend, [1, nb * cols, Co], false);
-    fill(b0, nb, f32(backend, p), f32(backend, d));
-    const out = callKernel('BatchMatMul', 'wasm', backend, { a: p, b: d }, { transposeA: false, transposeB: false });
-    const ov = f32(backend, out);
-    for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] as number) + (ov[i] as number);
-    release(backend, out);
-    release(backend, p);
-    release(backend, d);
-  }
-  return fromValues(backend, filterShape(g), acc);
-}
-
-/**
- * The transposed patch matrix by block copies instead of a gather. Split
- * the zero-padded input into sh × sw phase grids X_{r,t}[b, i, j] =
- * Xpad[b, sh·i + r, sw·j + t] (channel-major, Hq = OH + ⌊(KH−1)·dh/sh⌋ rows,
- * Wq likewise). Tap (kh, kw) reads Xpad[b, sh·oh + kh·dh, …] = X_{r,t}[b, oh + a, ow + c]
- * with kh·dh = sh·a + r, kw·dw = sw·c + t: a shift by a·Wq + c of one phase
- * grid, so each row of Pᵀ is one contiguous copy. dy is embedded in the same
- * Hq × Wq grid, whose zeros cancel the extra columns.
- */
-function filterGradWasmPhased(backend: AnyBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
-  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: Co } = g;
-  const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = g;
-  const { padTop: pt, padLeft: pl } = g;
-  const aMax = Math.floor(((KH - 1) * dh) / sh);
-  const cMax = Math.floor(((KW - 1) * dw) / sw);
-  const Hq = OH + aMax;
-  const Wq = OW + cMax;
-  const image = Hq * Wq;
-  const npad = g.batch * image;
-  // Phase grids, phase-major then channel-major: xp[((r·sw + t)·C + c)·npad + (b·Hq + i)·Wq + j].
-  const xv = f32(backend, x);
-  const xp = new Float32Array(sh * sw * C * npad + aMax * Wq + cMax);
-  for (let b = 0; b < g.batch; b++) {
-    for (let h = 0; h < H; h++) {
-      const p = h + pt;
-      const r = p % sh;
-      const i = (p - r) / sh;
-      if (i >= Hq) continue;
-      for (let w = 0; w < W; w++) {
-        const q = w + pl;
-        const t = q % sw;
-        const j = (q - t) / sw;
-        if (j >= Wq) continue;
-        const dst = (r * sw + t) * C * npad + (b * Hq + i) * Wq + j;
-        const src = ((b * H + h) * W + w) * C;
-        for (let c = 0; c < C; c++) xp[dst + c * npad] = xv[src + c] as number;
-      }
-    }
-  }
-  const dyv = f32(backend, dy).slice();
-  return groupedProduct(backend, g, image, (b0, nb, p, d) => {
-    const n = nb * image;
-    for (let kh = 0; kh < KH; kh++) {
-      const r = (kh * dh) % sh;
-      const a = (kh * dh - r) / sh;
-      for (let kw = 0; kw < KW; kw++) {
-        const t = (kw * dw) % sw;
-        const c0 = (kw * dw - t) / sw;
-        const from = (r * sw + t) * C * npad + b0 * image + a * Wq + c0;
-        for (let c = 0; c < C; c++) {
-          const src = from + c * npad;
-          p.set(xp.subarray(src, src + n), ((kh * KW + kw) * C + c) * n);
-        }
-      }
-    }
-    d.fill(0);
-    for (let b = 0; b < nb; b++) {
-      for (let oh = 0; oh < OH; oh++) {
-        const src = ((b0 + b) * OH + oh) * OW * Co;
-        d.set(dyv.subarray(src, src + OW * Co), (b * Hq + oh) * Wq * Co);
-      }
-    }
-  });
-}
-
-/** dW on wasm: patch matrices by block copies (im2col if the padding were negative), products by XNNPACK. */
-function filterGradWasm(backend: AnyBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
-  if (g.padTop >= 0 && g.padLeft >= 0) return filterGradWasmPhased(backend, x, dy, g);
-  const perImage = g.outHeight * g.outWidth;
-  const xImage = g.inHeight * g.inWidth * g.inChannels;
-  const xv = f32(backend, x).slice();
-  const dyv = f32(backend, dy).slice();
-  const Co = g.outChannels;
-  return groupedProduct(backend, g, perImage, (b0, nb, p, d) => {
-    const gc: ConvGeometry = { ...g, batch: nb, n: nb * perImage };
-    im2colCols(xv.subarray(b0 * xImage, (b0 + nb) * xImage), gc, p);
-    d.set(dyv.subarray(b0 * perImage * Co, (b0 + nb) * perImage * Co));
-  });
 }
 
 /** The filter gradient on `backendName` for TensorInfo inputs (NHWC or NCHW). */
