@@ -106,6 +106,8 @@ export const messages = {
   cliUsage: (problem: string) => `survkit: ${problem} (run 'survkit --help' for usage)`,
   unknownLayer: (fn: string, arg: string, got: string, available: readonly string[]) =>
     `${fn}: '${arg}' names no layer of the model: ${JSON.stringify(got)}; its layers are ${available.map((c) => JSON.stringify(c)).join(', ')}`,
+  noDropout: (fn: string, arg: string) =>
+    `${fn}: the network of '${arg}' has no dropout layer with rate > 0 (tf.layers Dropout or SeededDropout), so every MC-dropout pass would give the same prediction; train it with dropout (e.g. option 'dropout' of the tabular MLP) or use an ensemble`,
   notFitted: (fn: string, what: string) => `${fn}: the model has not been fitted yet, so ${what} is unknown; call fit() first`,
   modelDir: (fn: string, path: string, problem: string) => `${fn}: cannot load a survkit model from ${JSON.stringify(path)}: ${problem}`,
   transformNotFitted: (fn: string, what: string) =>

@@ -18,3 +18,4 @@ export { multiclassBrier, logLoss, predictiveEntropy } from './proper-scores.js'
 export { riskCoverageCurve, aurc, excessAurc, coverageAtRisk, riskAtCoverage, type RiskCoverageCurve, type SelectiveOutcome } from './selective.js';
 export { oodAuroc } from './ood.js';
 export { bootstrap, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
+export { selectiveSurvivalTable, type SelectiveSurvivalOptions, type SelectiveSurvivalRow, type SelectiveSurvivalTable } from './selective-survival.js';

@@ -13,6 +13,7 @@ export { Progress, type ProgressStream } from './progress.js';
 export { runFitLoop, type TrainingPlan, type TrainStep } from './fit-loop.js';
 export { interpolateCurves, subgrid } from './interpolate.js';
 export { riskFromCurves } from './risk.js';
+export { withInferenceDropout, dropoutLayers, MC_DROPOUT_CLASSES } from './inference-dropout.js';
 export { type SurvkitModelJSON } from './save-load.js';
 export type {
   ModelInput,
