@@ -34,12 +34,12 @@ function blocks(file: string): Block[] {
 }
 
 /** Runs node with `args`; on failure, throws with the end of stderr only (minified sources can fill a screen). */
-function run(args: string[]): void {
+function run(args: string[], stream: 'stdout' | 'stderr' = 'stderr'): void {
   try {
     execFileSync(process.execPath, args, { cwd: root, stdio: 'pipe', timeout: 120_000 });
   } catch (err) {
-    const e = err as { stderr?: Buffer; message: string };
-    const tail = (e.stderr?.toString() ?? e.message).split('\n').filter((l) => l.length < 400).slice(-15).join('\n');
+    const e = err as { stderr?: Buffer; stdout?: Buffer; message: string };
+    const tail = (e[stream]?.toString() ?? e.message).split('\n').filter((l) => l.length < 400).slice(-15).join('\n');
     throw new Error(`example failed:\n${tail}`);
   }
 }
@@ -55,6 +55,15 @@ describe('documentation examples run', () => {
 
   it('finds examples to run', () => {
     expect(tsBlocks.length + shBlocks.length).toBeGreaterThan(0);
+  });
+
+  it('type-checks every TypeScript example', () => {
+    tsBlocks.forEach((b, k) => writeFileSync(join(scratch, `example-${k}.ts`), `// ${b.file}:${b.line}\n${b.code}`));
+    writeFileSync(
+      join(scratch, 'tsconfig.json'),
+      JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { noEmit: true, rootDir: '.' }, include: ['*.ts'], exclude: [] }),
+    );
+    run([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(scratch, 'tsconfig.json')], 'stdout');
   });
 
   for (const [k, b] of tsBlocks.entries()) {
