@@ -17,6 +17,17 @@ export function formatJson(report: EvaluateReport): string {
   return `${stringify(report, '')}\n`;
 }
 
+/**
+ * Any report (`survkit train`, `predict`, `info`) as one JSON object in the
+ * layout of {@link formatJson}.
+ *
+ * @example
+ * formatJsonValue({ a: new Float64Array([1, 2]) }); // '{\n  "a": [1, 2]\n}\n'
+ */
+export function formatJsonValue(value: unknown): string {
+  return `${stringify(value, '')}\n`;
+}
+
 function stringify(v: unknown, indent: string): string {
   if (ArrayBuffer.isView(v)) return stringify(Array.from(v as Float64Array), indent);
   if (Array.isArray(v)) {

@@ -1,10 +1,18 @@
-/** The `survkit --help` and `survkit evaluate --help` texts. */
+/** The `survkit --help` and `survkit <command> --help` texts. */
 
-export const MAIN_HELP = `survkit — evaluate censored time-to-event predictions
+export const MAIN_HELP = `survkit — train survival networks and evaluate censored time-to-event predictions
 
 Usage:
   survkit evaluate <predictions.csv> [options]   compute survival metrics of a predictions file
-  survkit --help                                 show this help (survkit evaluate --help: the evaluate options)
+  survkit train --model <m> --data <file.csv> [options]
+                                                 train a survival network on a CSV table and
+                                                 report its test-set metrics
+  survkit predict --model <dir> --data <file.csv> [--out curves.csv]
+                                                 survival curves of a trained model (the curves
+                                                 format that evaluate reads)
+  survkit info                                   the TensorFlow.js backend and versions
+  survkit <command> --help                       the options of a command
+  survkit --help                                 show this help and the evaluate options
   survkit --version                              print the version
 
 Exit codes: 0 ok, 2 bad input or usage (one line on stderr naming the file,
@@ -69,5 +77,106 @@ Options:
   --format <f>           table (default) or json (one JSON object with a "meta"
                          key and one key per metric; skipped metrics are
                          { "skipped": "<reason>" }).
+  -h, --help             show this help
+`;
+
+export const TRAIN_HELP = `Usage:
+  survkit train --model coxph|coxcc|coxtime|deephit|logistichazard --data <file.csv>
+                [--duration-col duration] [--event-col event] [--features x0,x1,…]
+                [--split-col split [--val-col val] | --test-frac 0.2 --val-frac 0.2]
+                [--seed S] [--epochs N] [--batch-size 256] [--lr 0.01] [--hidden 32,32]
+                [--dropout 0.1] [--batch-norm | --no-batch-norm] [--patience 10]
+                [--cuts 10] [--cut-scheme equidistant|quantiles] [--interpolation 10]
+                [--ties pycox|breslow|efron] [--out <model-dir>] [--format table|json]
+
+Trains a survival network on a CSV table (header row; one row per subject) and
+prints its metrics on the test rows with the keys of survkit evaluate
+(concordanceTd (Antolini), concordanceIndex, concordanceIndexIpcw,
+brierScore, integratedBrierScore, integratedNbll, cumulativeDynamicAuc,
+dCalibration) plus epochs, bestEpoch (1-based), msPerEpoch and backend.
+The defaults are the protocol of pycox's example notebooks, so that
+  survkit train --model coxph --data metabric.csv --split-col split --val-col val --seed S
+reproduces pycox 0.3.0's results (see docs/pycox-parity.md).
+
+Data:
+  --duration-col <c>     observed time column, >= 0 (default duration)
+  --event-col <c>        1 = event, 0 = censored (default event)
+  --features <c1,c2,…>   covariate columns (numbers). Default: every other column
+                         except the split and validation columns (and columns
+                         named "split" or "val"). A covariate with exactly two
+                         distinct values among the training rows is left as it
+                         is; every other one is standardised with the training
+                         mean and population standard deviation (stored with the
+                         model and applied by survkit predict).
+  --split-col <c>        fixed split: rows whose <c> cell is "test" are the test
+                         set; of the others, rows with --val-col (default val)
+                         = 1 are the validation set, the rest the training set.
+  --test-frac <f>        random split (seeded with --seed; default when
+  --val-frac <f>         --split-col is not given): a fraction f of the rows is
+                         the test set (default 0.2), then a fraction of the rest
+                         the validation set (default 0.2; 0 = no validation set
+                         and no early stopping).
+
+Network and training:
+  --model <m>            coxph (DeepSurv), coxcc (Cox-CC: one control per case,
+                         shrink 0), coxtime (Cox-Time: time standardised as an
+                         input), deephit (single risk, alpha 0.2, sigma 0.1),
+                         logistichazard (nnet-survival)
+  --hidden <w1,w2,…>     MLP widths (default 32,32); ReLU; dense kernels
+                         Kaiming-normal as torchtuples
+  --batch-norm           batch normalisation after each activation (the
+  --no-batch-norm        default; PyTorch momentum 0.1 and eps 1e-5)
+  --dropout <p>          dropout after each hidden block (default 0.1)
+  --lr <r>               Adam learning rate (default 0.01; beta 0.9, 0.999, eps 1e-8)
+  --batch-size <b>       rows per batch (default 256; Cox-CC / Cox-Time: cases)
+  --epochs <N>           at most N epochs (default 512 for coxph, coxcc,
+                         coxtime; 100 for deephit, logistichazard)
+  --patience <p>         stop after p epochs without a lower validation loss
+                         and restore the best weights (default 10)
+  --seed <S>             seed of the weights, dropout, shuffling, case-control
+                         draws and the random split (default 0)
+  --ties <t>             coxph loss: pycox (default: pycox 0.3.0's loss, which
+                         ignores tied times), breslow or efron (exact risk sets)
+  --cuts <K>             deephit / logistichazard: K cut points (default 10)
+  --cut-scheme <s>       equidistant (default) or quantiles of the training times
+  --interpolation <s>    deephit / logistichazard: test curves with s linear
+                         steps per interval (default 10, pycox interpolate(10))
+
+Evaluation (pycox's protocol): the censoring Kaplan-Meier of the test labels,
+Brier score and NBLL on 100 times linspace(min, max) of the test durations.
+Cox models: Breslow baseline on the training rows.
+
+Output:
+  --out <dir>            save the trained model (model.json, weights.bin,
+                         survkit.json with the standardisation) for survkit predict
+  --format <f>           table (default) or json
+  -h, --help             show this help
+Backend: SURVKIT_BACKEND=cpu|wasm|tensorflow (default the fastest available).
+`;
+
+export const PREDICT_HELP = `Usage:
+  survkit predict --model <model-dir> --data <file.csv> [--out curves.csv]
+                  [--duration-col c] [--event-col c] [--id-col c] [--interpolation s]
+
+Predicts the survival curve of every row of <file.csv> with a model saved by
+survkit train --out (its covariate columns are looked up by name and
+standardised as in training). Output (to --out, else standard output):
+  time,event,<t1>,<t2>,…   when the file has the duration and event columns
+                           (names as in training, or --duration-col /
+                           --event-col): the curves format survkit evaluate reads
+  id,<t1>,<t2>,…           when it has neither (subjects without outcomes): id is
+                           the --id-col cell, else the 1-based data row number
+The grid times are the model's: the distinct training times (Cox models) or the
+cut points with --interpolation steps per interval (default as in training).
+Numbers are written in the shortest form that reads back exactly.
+  -h, --help             show this help
+`;
+
+export const INFO_HELP = `Usage:
+  survkit info [--format table|json]
+
+Prints the TensorFlow.js backend survkit trains on (SURVKIT_BACKEND or the
+fastest available: tfjs-node, then wasm, then cpu), its versions and
+capabilities, survkit's kernel patches, and the survkit and Node.js versions.
   -h, --help             show this help
 `;

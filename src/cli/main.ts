@@ -7,26 +7,17 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SurvkitError } from '../core/errors.js';
-import { messages } from '../core/messages.js';
-import { parseNumber } from '../io/predictions.js';
 import { evaluateFile, type EvaluateOptions } from './evaluate.js';
 import { formatJson, formatTable } from './format.js';
 import { EVALUATE_HELP, MAIN_HELP } from './help.js';
+import { numberFlag, reportError, UsageError, type CliIo } from './usage.js';
 
-/** Where the command writes. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+export type { CliIo } from './usage.js';
 
 const processIo: CliIo = {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
 };
-
-/** A usage error: printed as one line, exit code 2. */
-class UsageError extends Error {}
 
 const OPTIONS = {
   train: { type: 'string' },
@@ -47,11 +38,11 @@ export function version(): string {
   return pkg.version;
 }
 
-function number(flag: string, text: string, what: string, ok: (v: number) => boolean): number {
-  const v = parseNumber(text);
-  if (v === undefined || !ok(v)) throw new UsageError(`--${flag} must be ${what}; got ${JSON.stringify(text)}`);
-  return v;
-}
+const number = numberFlag;
+
+/** The commands that load TensorFlow.js (run from commands.ts, imported on demand). */
+const ASYNC_COMMANDS = ['train', 'predict', 'info'] as const;
+const COMMANDS = '"evaluate", "train", "predict" or "info"';
 
 /** Turns the parsed flags into {@link EvaluateOptions}, rejecting malformed values. */
 export function evaluateOptions(values: Partial<Record<keyof typeof OPTIONS, string | boolean>>): { options: EvaluateOptions; format: 'table' | 'json' } {
@@ -90,15 +81,25 @@ export function evaluateOptions(values: Partial<Record<keyof typeof OPTIONS, str
 }
 
 /**
- * Runs the `survkit` command.
+ * Runs the `survkit` command. `evaluate`, `--help`, `--version` and usage
+ * errors finish synchronously and return the exit code; `train`, `predict`
+ * and `info` (which load TensorFlow.js, imported only then) return a promise of it.
  *
  * @param argv the arguments after the program name (`process.argv.slice(2)`)
  * @param io where to write standard output and standard error
- * @returns the exit code: 0 ok, 2 bad input or usage, 1 unexpected error
+ * @returns the exit code (or its promise): 0 ok, 2 bad input or usage, 1 unexpected error
  * @example
  * const code = main(['evaluate', 'datasets/example-risk.csv', '--format', 'json'], { stdout: console.log, stderr: console.error });
+ * const trained = await main(['train', '--model', 'coxph', '--data', 'metabric.csv', '--split-col', 'split'], io);
  */
-export function main(argv: readonly string[], io: CliIo = processIo): number {
+export function main(argv: readonly string[], io: CliIo = processIo): number | Promise<number> {
+  const first = argv[0];
+  if ((ASYNC_COMMANDS as readonly string[]).includes(first ?? '')) {
+    return import('./commands.js').then(
+      (m) => m.runAsyncCommand(first as (typeof ASYNC_COMMANDS)[number], argv.slice(1), io, version()),
+      (err: unknown) => reportError(err, io),
+    );
+  }
   try {
     let parsed;
     try {
@@ -116,8 +117,9 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
       io.stdout(command === 'evaluate' ? EVALUATE_HELP : `${MAIN_HELP}\n${EVALUATE_HELP}`);
       return 0;
     }
-    if (command === undefined) throw new UsageError('no command given; the command is "evaluate"');
-    if (command !== 'evaluate') throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is "evaluate"`);
+    if (command === undefined) throw new UsageError(`no command given; the command is ${COMMANDS}`);
+    if ((ASYNC_COMMANDS as readonly string[]).includes(command)) throw new UsageError(`put the command ${JSON.stringify(command)} first (survkit ${command} [options])`);
+    if (command !== 'evaluate') throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is ${COMMANDS}`);
     if (rest.length === 0) throw new UsageError('evaluate needs a predictions CSV file');
     if (rest.length > 1) throw new UsageError(`evaluate takes one predictions file; got ${rest.length} (${rest.map((r) => JSON.stringify(r)).join(', ')})`);
     const { options, format } = evaluateOptions(values);
@@ -125,17 +127,7 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
     io.stdout(format === 'json' ? formatJson(report) : formatTable(report));
     return 0;
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr(`${messages.cliUsage(err.message)}\n`);
-      return 2;
-    }
-    if (err instanceof SurvkitError) {
-      io.stderr(`${err.message}\n`);
-      return 2;
-    }
-    const e = err as Error;
-    io.stderr(`survkit: unexpected error: ${e.stack ?? String(e)}\n`);
-    return 1;
+    return reportError(err, io);
   }
 }
 
@@ -149,4 +141,13 @@ function invokedDirectly(): boolean {
   }
 }
 
-if (invokedDirectly()) process.exitCode = main(process.argv.slice(2));
+if (invokedDirectly()) {
+  // a closed pipe (survkit predict … | head) ends the command quietly
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  const code = main(process.argv.slice(2));
+  if (typeof code === 'number') process.exitCode = code;
+  else void code.then((c) => (process.exitCode = c));
+}

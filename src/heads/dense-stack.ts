@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchNormTraining } from '../ops/batch-norm.js';
 import { activate, deriveSeed, kaimingNormalInit, torchLinearInit, type ActivationName, type Initializer } from './init.js';
 
 /** Options of a stack of pycox `DenseVanillaBlock`s (dense → activation → batch norm → dropout). */
@@ -91,13 +92,11 @@ function batchNorm(h: tf.Tensor2D, b: Required<Block>, training: boolean, moment
   if (!training) {
     return tf.batchNorm2d(h, b.movingMean.read() as tf.Tensor1D, b.movingVariance.read() as tf.Tensor1D, b.beta.read() as tf.Tensor1D, b.gamma.read() as tf.Tensor1D, epsilon);
   }
-  const { mean, variance } = tf.moments(h, 0);
-  // Moving averages: a variable write is not recorded on the gradient tape (as in tf.layers.batchNormalization).
-  tf.tidy(() => {
+  // Closed-form gradient (batchNormTraining); moving averages: a variable write is not recorded on the gradient tape.
+  return batchNormTraining(h, b.gamma.read() as tf.Tensor1D, b.beta.read() as tf.Tensor1D, epsilon, (mean, variance) => {
     const m = b.movingMean.read();
     const v = b.movingVariance.read();
     b.movingMean.write(tf.add(tf.mul(m, momentum), tf.mul(mean, 1 - momentum)));
     b.movingVariance.write(tf.add(tf.mul(v, momentum), tf.mul(variance, 1 - momentum)));
-  });
-  return tf.batchNorm2d(h, mean as tf.Tensor1D, variance as tf.Tensor1D, b.beta.read() as tf.Tensor1D, b.gamma.read() as tf.Tensor1D, epsilon);
+  }) as tf.Tensor2D;
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { EarlyStopping } from './early-stopping.js';
+import { FusedAdam } from './fused-adam.js';
 import { Progress, type ProgressStream } from './progress.js';
 import type { FitCallbacks, FitOptions, History } from './types.js';
 
@@ -64,7 +65,8 @@ function makeOptimizer(o: LoopOptions): { optimizer: tf.Optimizer; owned: boolea
     case 'rmsprop':
       return { optimizer: tf.train.rmsprop(o.learningRate), owned: true };
     default:
-      return { optimizer: tf.train.adam(o.learningRate, 0.9, 0.999, 1e-8), owned: true };
+      // tf.train.adam's arithmetic on all variables at once (fewer kernel calls per step; see FusedAdam)
+      return { optimizer: new FusedAdam(o.learningRate, 0.9, 0.999, 1e-8), owned: true };
   }
 }
 

@@ -3,6 +3,7 @@ import { survkitError } from '../core/errors.js';
 import type { LabelsInput } from '../data/labels.js';
 import type { SurvivalCurves } from '../estimators/survival-curves.js';
 import { inferenceModeForFrozenBatchNorm } from '../backbones/freeze.js';
+import { fastBatchNormTraining } from '../backbones/fast-batch-norm.js';
 import { asInputs, disposeAll, inMemory, isBatchSource, type Batch } from './data.js';
 import { fitData, type FitContext } from './fit-data.js';
 import { loopOptions, runFitLoop, type TrainingPlan } from './fit-loop.js';
@@ -84,6 +85,7 @@ export abstract class SurvivalModel {
   protected adoptNet(net: tf.LayersModel): void {
     this.network = net;
     inferenceModeForFrozenBatchNorm(net);
+    fastBatchNormTraining(net);
   }
 
   /** Builds the network from the options with the given head (used by the families). */

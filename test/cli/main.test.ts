@@ -10,7 +10,7 @@ import { messages } from '../../src/core/messages.js';
 function run(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  const code = main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) }) as number;
   return { code, out, err };
 }
 
@@ -58,8 +58,8 @@ describe('survkit main: output', () => {
 describe('survkit main: usage errors exit 2 with one line', () => {
   const usage = (p: string) => `${messages.cliUsage(p)}\n`;
   const cases: [string, string[], string][] = [
-    ['no command', [], usage('no command given; the command is "evaluate"')],
-    ['unknown command', ['score', 'x.csv'], usage('unknown command "score"; the command is "evaluate"')],
+    ['no command', [], usage('no command given; the command is "evaluate", "train", "predict" or "info"')],
+    ['unknown command', ['score', 'x.csv'], usage('unknown command "score"; the command is "evaluate", "train", "predict" or "info"')],
     ['no file', ['evaluate'], usage('evaluate needs a predictions CSV file')],
     ['two files', ['evaluate', 'a.csv', 'b.csv'], usage('evaluate takes one predictions file; got 2 ("a.csv", "b.csv")')],
     ['--times with --grid', ['evaluate', 'datasets/example-risk.csv', '--times', '1,2', '--grid', '5'], usage('--times and --grid cannot be used together')],

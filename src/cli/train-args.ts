@@ -1,0 +1,119 @@
+/**
+ * The flags of `survkit train`, parsed into {@link TrainOptions} (every
+ * malformed or contradictory flag is a {@link UsageError}).
+ */
+import type { SurvivalFamily } from '../models/survival-model.js';
+import type { TrainOptions } from './train.js';
+import { FAMILIES, isDiscrete, type TrainTies } from './train-models.js';
+import { choiceFlag, numberFlag, UsageError } from './usage.js';
+
+/** node:util parseArgs configuration of `survkit train`. */
+export const TRAIN_FLAGS = {
+  model: { type: 'string' },
+  data: { type: 'string' },
+  'duration-col': { type: 'string' },
+  'event-col': { type: 'string' },
+  features: { type: 'string' },
+  'split-col': { type: 'string' },
+  'val-col': { type: 'string' },
+  'test-frac': { type: 'string' },
+  'val-frac': { type: 'string' },
+  seed: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  hidden: { type: 'string' },
+  dropout: { type: 'string' },
+  'batch-norm': { type: 'boolean' },
+  'no-batch-norm': { type: 'boolean' },
+  patience: { type: 'string' },
+  cuts: { type: 'string' },
+  'cut-scheme': { type: 'string' },
+  interpolation: { type: 'string' },
+  ties: { type: 'string' },
+  out: { type: 'string' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = Partial<Record<keyof typeof TRAIN_FLAGS, string | boolean>>;
+
+const int = (flag: string, text: string, min: number): number => numberFlag(flag, text, `an integer >= ${min}`, (v) => Number.isInteger(v) && v >= min);
+
+function names(flag: string, text: string): string[] {
+  const list = text.split(',').map((s) => s.trim());
+  if (list.some((s) => s === '')) throw new UsageError(`--${flag} must be a comma-separated list of column names; got ${JSON.stringify(text)}`);
+  return list;
+}
+
+/**
+ * Turns the parsed flags of `survkit train` into options for `trainFile`.
+ *
+ * @returns the data file, the options and the output format
+ * @throws {UsageError} for a missing --model/--data, a malformed value, or flags that do not go together
+ */
+export function trainOptions(v: Values): { data: string; options: TrainOptions; format: 'table' | 'json' } {
+  const str = (k: keyof typeof TRAIN_FLAGS): string | undefined => (typeof v[k] === 'string' ? v[k] : undefined);
+  const modelText = str('model');
+  if (modelText === undefined) throw new UsageError(`train needs --model (${FAMILIES.join(', ')})`);
+  const model: SurvivalFamily = choiceFlag('model', modelText, FAMILIES);
+  const data = str('data');
+  if (data === undefined) throw new UsageError('train needs --data <file.csv>');
+  const o: TrainOptions = { model };
+  const dc = str('duration-col');
+  if (dc !== undefined) o.durationCol = dc;
+  const ec = str('event-col');
+  if (ec !== undefined) o.eventCol = ec;
+  const features = str('features');
+  if (features !== undefined) o.features = names('features', features);
+  const seedText = str('seed');
+  const seed = seedText === undefined ? 0 : numberFlag('seed', seedText, 'an integer', (x) => Number.isSafeInteger(x));
+  o.seed = seed;
+  const splitCol = str('split-col');
+  const valCol = str('val-col');
+  const testFrac = str('test-frac');
+  const valFrac = str('val-frac');
+  if (splitCol !== undefined) {
+    if (testFrac !== undefined || valFrac !== undefined) throw new UsageError('--split-col cannot be combined with --test-frac or --val-frac');
+    o.split = { kind: 'column', splitCol, valCol: valCol ?? 'val' };
+  } else {
+    if (valCol !== undefined) throw new UsageError('--val-col needs --split-col');
+    o.split = {
+      kind: 'random',
+      testFrac: testFrac === undefined ? 0.2 : numberFlag('test-frac', testFrac, 'a fraction in (0, 1)', (x) => x > 0 && x < 1),
+      valFrac: valFrac === undefined ? 0.2 : numberFlag('val-frac', valFrac, 'a fraction in [0, 1)', (x) => x >= 0 && x < 1),
+      seed,
+    };
+  }
+  const epochs = str('epochs');
+  if (epochs !== undefined) o.epochs = int('epochs', epochs, 1);
+  const bs = str('batch-size');
+  if (bs !== undefined) o.batchSize = int('batch-size', bs, 2);
+  const lr = str('lr');
+  if (lr !== undefined) o.learningRate = numberFlag('lr', lr, 'a learning rate > 0', (x) => x > 0);
+  const hidden = str('hidden');
+  if (hidden !== undefined) o.hidden = hidden.split(',').map((h) => int('hidden', h.trim(), 1));
+  const dropout = str('dropout');
+  if (dropout !== undefined) o.dropout = numberFlag('dropout', dropout, 'a rate in [0, 1)', (x) => x >= 0 && x < 1);
+  if (v['batch-norm'] === true && v['no-batch-norm'] === true) throw new UsageError('--batch-norm and --no-batch-norm cannot be used together');
+  o.batchNorm = v['no-batch-norm'] !== true;
+  const patience = str('patience');
+  if (patience !== undefined) o.patience = int('patience', patience, 0);
+  const discreteOnly = (['cuts', 'cut-scheme', 'interpolation'] as const).filter((k) => v[k] !== undefined);
+  if (!isDiscrete(model) && discreteOnly.length > 0) throw new UsageError(`--${discreteOnly[0]} applies to the discrete-time models (deephit, logistichazard), not ${model}`);
+  const cuts = str('cuts');
+  if (cuts !== undefined) o.cuts = int('cuts', cuts, 1);
+  const scheme = str('cut-scheme');
+  if (scheme !== undefined) o.cutScheme = choiceFlag('cut-scheme', scheme, ['equidistant', 'quantiles'] as const);
+  const interp = str('interpolation');
+  if (interp !== undefined) o.interpolation = int('interpolation', interp, 1);
+  const ties = str('ties');
+  if (ties !== undefined) {
+    if (model !== 'coxph') throw new UsageError(`--ties applies to coxph, not ${model}`);
+    o.ties = choiceFlag<TrainTies>('ties', ties, ['pycox', 'breslow', 'efron']);
+  }
+  const out = str('out');
+  if (out !== undefined) o.out = out;
+  const format = choiceFlag('format', str('format') ?? 'table', ['table', 'json'] as const);
+  return { data, options: o, format };
+}

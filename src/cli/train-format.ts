@@ -1,0 +1,46 @@
+/** Output of `survkit train`: a readable summary plus the test metrics table, or one JSON object. */
+import type { EvaluateReport } from './evaluate.js';
+import { fmt, formatJsonValue, formatTable } from './format.js';
+import type { TrainReport } from './train.js';
+
+/** The train report as JSON (same layout as `survkit evaluate --format json`). */
+export function formatTrainJson(report: TrainReport): string {
+  return formatJsonValue(report);
+}
+
+function modelLine(r: TrainReport): string {
+  const s = r.meta.settings;
+  const extra: string[] = [];
+  if (s.ties !== undefined) extra.push(`ties ${s.ties}`);
+  if (s.cuts !== undefined) extra.push(`${s.cuts} ${s.cutScheme ?? ''} cuts, curves interpolated ${s.interpolation ?? 1} steps per interval`);
+  if (s.alpha !== undefined) extra.push(`alpha ${s.alpha}, sigma ${s.sigma ?? ''}`);
+  if (s.nControls !== undefined) extra.push(`${s.nControls} control(s) per case, shrink ${s.shrink ?? 0}`);
+  const net = `MLP ${s.hidden.join('-')} ${s.activation}${s.batchNorm ? ', batch norm' : ''}, dropout ${s.dropout}`;
+  return `${r.meta.model}${extra.length > 0 ? ` (${extra.join('; ')})` : ''}; ${net}`;
+}
+
+/**
+ * The train report as text: data, split and training summary, then the test
+ * metrics exactly as `survkit evaluate` prints them.
+ */
+export function formatTrainTable(r: TrainReport): string {
+  const m = r.meta;
+  const s = m.settings;
+  const es = s.earlyStopping;
+  const lines = [
+    `survkit train ${m.file}`,
+    `  model        ${modelLine(r)}`,
+    `  rows         ${m.rows.train} training (${m.events.train} events), ${m.rows.validation} validation (${m.events.validation} events), ${m.rows.test} test (${m.events.test} events)`,
+    `  split        ${m.split}`,
+    `  covariates   ${m.features.length}: standardised ${m.standardized.length > 0 ? m.standardized.join(', ') : 'none'}; left as is (binary) ${m.leftAsIs.length > 0 ? m.leftAsIs.join(', ') : 'none'}`,
+    `  training     adam lr ${s.learningRate}, batch ${s.batchSize}, seed ${m.seed}; ${r.epochs} epochs (at most ${s.maxEpochs})` +
+      (es ? `, early stopping patience ${es.patience}, best epoch ${r.bestEpoch} restored` : ', no validation rows: no early stopping'),
+    `  speed        ${fmt(r.msPerEpoch, 1)} ms per epoch (median, with the validation pass) on ${r.backend}`,
+    ...(m.savedTo !== null ? [`  saved to     ${m.savedTo}`] : []),
+    '',
+    `test rows: metrics as survkit evaluate computes them`,
+  ];
+  const evalText = formatTable({ ...(r as unknown as EvaluateReport), meta: m.evaluation });
+  const body = evalText.split('\n').slice(1);
+  return `${lines.join('\n')}\n${body.join('\n')}`;
+}
