@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../core/assert.js';
-import { pairRankMatrix, upToMask, width } from './discrete-targets.js';
+import { rankValueGrad } from './deephit-rank-host.js';
+import { width } from './discrete-targets.js';
 import { discreteBatch, flatSoftmax, type DeepHitConvention, type DiscreteBatch } from './deephit-nll.js';
 
 /** Options of {@link deepHitRankLoss}. */
@@ -22,8 +23,9 @@ export interface DeepHitRankOptions {
  * softmax without pad, mean over j, mean over the K causes, then a SUM over
  * subjects i (so it grows with the batch size).
  *
- * R^e_ij = F_{e,i}(κ_i) − F_{e,j}(κ_i) is computed as a matrix product with
- * host-built masks (no gather), so it differentiates on WASM. Cost O(n²·K·m).
+ * R^e_ij = F_{e,i}(κ_i) − F_{e,j}(κ_i) and the pair sum are computed on the host in
+ * float64 from the softmax probabilities (a `tf.customGrad`, see `rankValueGrad`;
+ * no gather, so it differentiates on WASM). Cost O(n²·K + n·K·m).
  *
  * @param phi logits, [n, m] or [n, K, m]
  * @param idxDuration κ_i ∈ [0, m − 1]
@@ -49,21 +51,16 @@ export function deepHitRankLoss(
 /** {@link deepHitRankLoss} on validated inputs. */
 export function rankOf(phi: tf.Tensor, b: DiscreteBatch, sigma: number, convention: DeepHitConvention): tf.Scalar {
   const l = b.layout;
-  const w = width(l);
-  const n = l.n;
-  const scale = convention === 'pycox' ? 1 / (n * n) : 1 / (n * l.causes);
-  return tf.tidy(() => {
-    const p = flatSoftmax(phi, l);
-    let total: tf.Scalar | undefined;
-    for (let c = 0; c < l.causes; c++) {
-      const pairs = pairRankMatrix(b.idx, b.event, convention, l.causes === 1 ? undefined : c + 1);
-      const mask = tf.tensor2d(upToMask(l, b.idx, c), [n, w]);
-      const fAtOwn = tf.sum(tf.mul(p, mask), 1, true); // F_{c,i}(κ_i), [n, 1]
-      const fOthers = tf.matMul(mask, p, false, true); // [i, j] = F_{c,j}(κ_i)
-      const r = tf.sub(fAtOwn, fOthers);
-      const term = tf.sum<tf.Scalar>(tf.mul(tf.tensor2d(pairs, [n, n]), tf.exp(tf.div(r, -sigma))));
-      total = total === undefined ? term : tf.add<tf.Scalar>(total, term);
-    }
-    return tf.mul(total as tf.Scalar, scale);
+  const shape: [number, number] = [l.n, width(l)];
+  // The pairwise part runs on the host in float64 (rankValueGrad): reading p back once is far cheaper than
+  // the ~20 n × n tensor kernels (mask product, broadcast, exp and their gradients) it replaces.
+  const term = tf.customGrad((input: unknown) => {
+    const p = input as tf.Tensor;
+    const r = rankValueGrad(p.dataSync(), l, b.idx, b.event, sigma, convention);
+    return {
+      value: tf.scalar(r.value),
+      gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.tensor2d(Float32Array.from(r.grad), shape)),
+    };
   });
+  return tf.tidy(() => term(flatSoftmax(phi, l)) as tf.Scalar);
 }
