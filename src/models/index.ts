@@ -13,6 +13,12 @@ export { Progress, type ProgressStream } from './progress.js';
 export { runFitLoop, type TrainingPlan, type TrainStep } from './fit-loop.js';
 export { interpolateCurves, subgrid } from './interpolate.js';
 export { riskFromCurves } from './risk.js';
+export { Classifier, registerClassifier, type ClassifierOptions, type ClassifierPredictOptions } from './classifier.js';
+export { EvidentialClassifier, type EvidentialClassifierOptions, type EvidentialFitOptions } from './evidential-classifier.js';
+export { SoftmaxClassifier, type SoftmaxClassifierOptions } from './softmax-classifier.js';
+export { klAnnealing, klFixed, type KlSchedule, type KlScheduleJSON } from './kl-annealing.js';
+export { dirichletPrediction, predictionFromProbs, softmaxRows, type ClassPrediction, type UncertaintyScore } from './class-prediction.js';
+export { type ClassifierFitOptions, type ClassIndexInput, type ClassValidationData } from './class-data.js';
 export { withInferenceDropout, dropoutLayers, MC_DROPOUT_CLASSES } from './inference-dropout.js';
 export { type SurvkitModelJSON } from './save-load.js';
 export type {

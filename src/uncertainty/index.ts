@@ -4,3 +4,7 @@ export { survivalBands, type SurvivalBands, type SurvivalBandOptions, type RiskB
 export { survivalBandWidth, type BandWidthOptions } from './survival-score.js';
 export { SurvivalEnsemble, type SurvivalEnsembleOptions, type EnsembleBandOptions } from './survival-ensemble.js';
 export { survivalMcDropout, type McDropoutOptions } from './survival-mc-dropout.js';
+export { fitTemperature, temperatureScale, temperatureNll, TemperatureScaling, type TemperatureFit, type FitTemperatureOptions, type LogitsInput } from './temperature-scaling.js';
+export { mcDropoutPredict, type McDropoutPredictOptions } from './mc-dropout.js';
+export { DeepEnsemble, type DeepEnsembleOptions } from './ensemble.js';
+export { combineSamples, SAMPLE_SCORES, type SampleScore } from './sample-stats.js';
