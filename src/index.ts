@@ -18,6 +18,7 @@ export {
   type EventInput,
 } from './data/labels.js';
 export { labelsFromTable, getColumn, type TableLike, type DataFrameLike } from './data/adapters.js';
+export { syntheticImageSurvival, type SyntheticImageOptions, type SyntheticImages } from './data/synthetic-images.js';
 export * from './estimators/index.js';
 export * from './metrics/index.js';
 export * from './uncertainty/index.js';

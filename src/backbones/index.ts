@@ -4,3 +4,7 @@ export { attachHead, type AttachOptions, type HeadLayer } from './attach.js';
 export { freezeLayers, inferenceModeForFrozenBatchNorm } from './freeze.js';
 export { GlobalPool, type GlobalPoolArgs } from './global-pool.js';
 export { SeededDropout, type SeededDropoutArgs } from './seeded-dropout.js';
+export { resnet2d, type ResNet2dOptions } from './resnet2d.js';
+export { r3d, mc3, r2plus1d, type VideoNetOptions } from './video.js';
+export { type ResNetCommonOptions, type ResNetNorm } from './resnet-options.js';
+export { ZeroPadding3D, type ZeroPadding3DArgs } from './zero-padding3d.js';

@@ -1,0 +1,52 @@
+/** Helpers shared by the backbone tests: save/load round trip, trainable-parameter count, one Adam step. */
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Saves `model` through `tf.io.withSaveHandler` and loads it back with `tf.io.fromMemory`. */
+export async function roundTrip(model: tf.LayersModel): Promise<{ loaded: tf.LayersModel; artifacts: tf.io.ModelArtifacts }> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler((a) => {
+      saved = a;
+      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
+    }),
+  );
+  const a = saved as tf.io.ModelArtifacts;
+  // Through JSON text, as a file on disk would be.
+  const topology = JSON.parse(JSON.stringify(a.modelTopology)) as object;
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs: a.weightSpecs, weightData: a.weightData }));
+  return { loaded, artifacts: a };
+}
+
+/** Number of trainable scalars (what PyTorch's `sum(p.numel() for p in model.parameters())` counts). */
+export function trainableCount(model: tf.LayersModel): number {
+  return model.trainableWeights.reduce((a, w) => a + (w.shape as number[]).reduce((x, y) => x * y, 1), 0);
+}
+
+/** torchvision's published parameter counts (see the fixture's provenance). */
+export const torchvision = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/backbones/torchvision-param-counts.json', import.meta.url)), 'utf8')) as {
+  fcParams: { resnet18: number; video: number };
+  numParams: { resnet18: number; r3d_18: number; mc3_18: number; r2plus1d_18: number };
+};
+
+/**
+ * Runs `steps` Adam steps of mean(output²) on `x` (training mode) and
+ * returns the losses; disposes everything it makes.
+ */
+export function adamSteps(model: tf.LayersModel, x: tf.Tensor, steps: number): number[] {
+  const optimizer = tf.train.adam(1e-2);
+  const losses: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    const loss = optimizer.minimize(() => tf.mean(tf.square(model.apply(x, { training: true }) as tf.Tensor)), true) as tf.Scalar;
+    losses.push(loss.dataSync()[0] as number);
+    loss.dispose();
+  }
+  optimizer.dispose();
+  return losses;
+}
+
+/** Copies of all weights of `model`, as plain arrays. */
+export function weightValues(model: tf.LayersModel): number[][] {
+  return model.getWeights().map((w) => Array.from(w.dataSync()));
+}
