@@ -6,6 +6,7 @@
  * censoring Kaplan–Meier of the test labels, 100 evaluation times
  * linspace(min, max) of the test durations).
  */
+import { mkdirSync } from 'node:fs';
 import { survkitError } from '../core/errors.js';
 import { asLabels, countEvents } from '../data/labels.js';
 import { Standardizer, type StandardizerJSON } from '../data/standardize.js';
@@ -122,6 +123,15 @@ function checkOptions(o: TrainOptions): void {
   }
 }
 
+/** Creates the output directory (or checks that it is one), with a one-line error naming it. */
+function prepareOutDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw survkitError('csvFile', dir, `the model cannot be saved here (${(err as Error).message})`);
+  }
+}
+
 /**
  * Trains a model on a parsed CSV table (see {@link TrainOptions}) and
  * evaluates it on the test rows. The caller owns (and disposes) the model.
@@ -156,6 +166,7 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
     eventCol: cols.eventCol,
     interpolation: settings.interpolation ?? 1,
   };
+  if (o.out !== undefined) prepareOutDir(o.out); // fail before training, not after it
   const backend = await initBackend(o.backend === undefined ? {} : { backend: o.backend });
   const epochs = o.epochs ?? defaultEpochs(settings.model);
   const batchSize = o.batchSize ?? 256;
@@ -179,7 +190,12 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
       ...(hasVal ? { validation: { x: xVal as NonNullable<typeof xVal>, labels: val.labels }, earlyStopping: { patience } } : {}),
     });
     curves = await model.predictSurvival(xTest as NonNullable<typeof xTest>, { interpolation: settings.interpolation ?? 1 });
-    if (o.out !== undefined) await model.save(o.out);
+    if (o.out !== undefined) {
+      const dir = o.out;
+      await model.save(dir).catch((err: unknown) => {
+        throw survkitError('csvFile', dir, `the model cannot be saved here (${(err as Error).message})`);
+      });
+    }
   } catch (err) {
     model.dispose();
     throw err;

@@ -77,6 +77,12 @@ describe('survkit train: bad data', () => {
     const v = writeCsv(dir, 'bad-val.csv', 'x,duration,event,split,val\n1,2,1,train,2\n');
     expect((await run('train', '--model', 'coxph', '--data', v, '--split-col', 'split')).err).toBe(`${messages.csvRow(v, 2, 'val', '2 is not 0 or 1; expected 1 (validation row) or 0')}\n`);
   });
+  it('names an --out path that cannot be a directory, before training', async () => {
+    const r = await run('train', '--model', 'coxph', '--data', data, '--out', join(data, 'sub'));
+    expect(r.code).toBe(2);
+    expect(r.err.startsWith(`${join(data, 'sub')}: the model cannot be saved here (`)).toBe(true);
+    expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+  });
   it('rejects a split without test rows and training rows without events', async () => {
     const noTest = survivalCsv(40).replace(/,test,/g, ',train,');
     const p = writeCsv(dir, 'notest.csv', noTest);
