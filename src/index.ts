@@ -18,6 +18,10 @@ export {
   type EventInput,
 } from './data/labels.js';
 export { labelsFromTable, getColumn, type TableLike, type DataFrameLike } from './data/adapters.js';
+export { Standardizer, type StandardizerColumn, type StandardizerJSON } from './data/standardize.js';
+export { trainTable, trainFile, type TrainOptions, type TrainReport, type TabularModelMeta } from './cli/train.js';
+export { predictFile, type PredictOptions, type PredictResult } from './cli/predict.js';
+export { curvesCsv } from './io/curves-csv.js';
 export { syntheticImageSurvival, type SyntheticImageOptions, type SyntheticImages } from './data/synthetic-images.js';
 export * from './estimators/index.js';
 export * from './metrics/index.js';

@@ -9,6 +9,7 @@ export { CoxBase, type BaselineJSON } from './cox-base.js';
 export { DiscreteBase, type DiscreteOptions } from './discrete-base.js';
 export { type NetOptions } from './net-options.js';
 export { EarlyStopping } from './early-stopping.js';
+export { FusedAdam } from './fused-adam.js';
 export { Progress, type ProgressStream } from './progress.js';
 export { runFitLoop, type TrainingPlan, type TrainStep } from './fit-loop.js';
 export { interpolateCurves, subgrid } from './interpolate.js';

@@ -10,3 +10,4 @@ export { lgamma } from './lgamma.js';
 export { digamma, trigamma, polygamma } from './digamma.js';
 export { lgammaScalar, polygammaScalar, digammaScalar, trigammaScalar } from './gamma-math.js';
 export { registerGammaKernels } from './gamma-kernels.js';
+export { batchNormTraining } from './batch-norm.js';
