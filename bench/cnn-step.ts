@@ -7,7 +7,7 @@
  *   'maxpool': conv3×3 16 'same' ReLU → maxpool 2 → conv3×3 32 → maxpool 2 → conv3×3 64 → GAP → dense 1;
  *   'stride2': the same with stride-2 convolutions instead of pooling.
  * One step = forward + backward + Adam through `optimizer.minimize` (MSE on
- * random targets), read back to the host. Median of 3 after one warm-up.
+ * random targets), read back to the host. Median of 3 after two warm-up steps.
  * Reference on the same machine: PyTorch 1.13 CPU, one thread, 23 ms
  * (stride-2) and 170 ms (max-pool).
  *
@@ -49,6 +49,7 @@ export function timeCnnStep(variant: CnnVariant, batch = 32, repeats = 3): numbe
     loss.dispose();
   };
   try {
+    step(); // JIT and XNNPACK set-up; timeMedian adds one more warm-up step
     return timeMedian(step, repeats, true);
   } finally {
     tf.dispose([x, y]);
