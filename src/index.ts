@@ -1,8 +1,8 @@
 /**
  * survkit — deep survival analysis and uncertainty quantification for
  * Node.js and TensorFlow.js. This entry point exports everything; the
- * TensorFlow.js-free parts are also available as `survkit/metrics` and
- * `survkit/estimators`.
+ * TensorFlow.js-free parts are also available as `survkit/metrics`,
+ * `survkit/estimators` and `survkit/plotting`.
  */
 export { SurvkitError } from './core/errors.js';
 export { messages } from './core/messages.js';
@@ -23,6 +23,8 @@ export { trainTable, trainFile, type TrainOptions, type TrainReport, type Tabula
 export { predictFile, type PredictOptions, type PredictResult } from './cli/predict.js';
 export { curvesCsv } from './io/curves-csv.js';
 export { syntheticImageSurvival, type SyntheticImageOptions, type SyntheticImages } from './data/synthetic-images.js';
+export { rotateImage, translateImage, type ImageTransformOptions } from './data/rotate.js';
+export { readMnist, readMnistArrays, MNIST_SIDE, MNIST_PIXELS, type ReadMnistOptions, type MnistArrays, type MnistTensors } from './io/mnist.js';
 export * from './estimators/index.js';
 export * from './metrics/index.js';
 export * from './uncertainty/index.js';
@@ -32,3 +34,4 @@ export * from './losses/index.js';
 export * from './heads/index.js';
 export * from './backbones/index.js';
 export * from './models/index.js';
+export * from './plotting/index.js';

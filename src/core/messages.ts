@@ -116,6 +116,10 @@ export const messages = {
     `${fn}: environment variable ${variable} must be ${expected}; got ${show(got)}`,
   backendUnavailable: (fn: string, arg: string, backend: string, reason: string) =>
     `${fn}: the TensorFlow.js backend ${JSON.stringify(backend)} asked for by ${arg} is not available: ${reason}`,
+  dataFile: (fn: string, arg: string, path: string, problem: string) =>
+    `${fn}: cannot read '${arg}' from ${JSON.stringify(path)}: ${problem}`,
+  missingPackage: (fn: string, pkg: string, purpose: string) =>
+    `${fn}: the optional package ${JSON.stringify(pkg)} is not installed; it is needed ${purpose} (npm install ${pkg})`,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -1,0 +1,10 @@
+/**
+ * survkit/plotting — Vega-Lite spec builders for survival and uncertainty
+ * results, and headless rendering to SVG / PNG. No TensorFlow.js here.
+ */
+export { VEGA_LITE_SCHEMA, type PlotOptions, type PlotSpec } from './common.js';
+export { kaplanMeierSpec, survivalCurvesSpec, type KaplanMeierSpecOptions, type LabelledCurve, type SurvivalCurvesSpecOptions } from './survival-plots.js';
+export { calibrationSpec, reliabilitySpec, type CalibrationSpecOptions, type ReliabilitySpecOptions } from './calibration-plots.js';
+export { riskCoverageSpec, type LabelledRiskCoverage, type RiskCoverageSpecOptions } from './selective-plots.js';
+export { rotatedDigitSpec, type RotationPoint, type RotationSeries, type RotatedDigitSpecOptions } from './rotation-plot.js';
+export { renderSvg, renderPng, pngAvailable, type RenderPngOptions } from './render.js';

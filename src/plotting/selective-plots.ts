@@ -1,0 +1,64 @@
+/** Vega-Lite spec of risk–coverage curves (selective prediction). */
+import { survkitError } from '../core/errors.js';
+import type { RiskCoverageCurve } from '../metrics/selective.js';
+import { nonEmpty, panelSize, topLevel, uniqueLabels, type PlotOptions, type PlotSpec } from './common.js';
+
+/** One method of {@link riskCoverageSpec}. */
+export interface LabelledRiskCoverage {
+  /** Legend label (e.g. 'evidential (AURC 0.004)'). */
+  label: string;
+  /** The output of `riskCoverageCurve(uncertainty, { correct })`. */
+  curve: RiskCoverageCurve;
+}
+
+/** Options of {@link riskCoverageSpec}. */
+export interface RiskCoverageSpecOptions extends PlotOptions {
+  /** Axis title of the risk (default 'Risk (error rate of kept cases)'). */
+  yTitle?: string;
+  /** Largest number of points drawn per curve (default 400; longer curves are thinned evenly, the ends kept). */
+  maxPoints?: number;
+}
+
+/**
+ * Risk–coverage curves: for each method, the error rate (or mean loss) of
+ * the kept cases against the fraction kept, keeping the least uncertain
+ * first (Geifman & El-Yaniv 2017). Lower is better; the area under each
+ * curve is its AURC.
+ *
+ * @param curves `{ label, curve }` per method
+ * @example
+ * const spec = riskCoverageSpec([
+ *   { label: 'evidential', curve: riskCoverageCurve(edl.uncertainty, { correct }) },
+ *   { label: 'softmax', curve: riskCoverageCurve(sm.uncertainty, { correct: correctSm }) },
+ * ]);
+ * @throws {SurvkitError} for an empty list, duplicate labels or a curve whose arrays differ in length
+ */
+export function riskCoverageSpec(curves: readonly LabelledRiskCoverage[], opts: RiskCoverageSpecOptions = {}): PlotSpec {
+  const fn = 'riskCoverageSpec';
+  const list = nonEmpty<LabelledRiskCoverage>(fn, 'curves', curves);
+  uniqueLabels(fn, 'curves', list.map((c) => c.label));
+  const maxPoints = Math.max(2, Math.floor(opts.maxPoints ?? 400));
+  const rows = list.flatMap((c, i) => {
+    const cov = c.curve?.coverage;
+    const risk = c.curve?.risk;
+    if (!(cov instanceof Float64Array) || !(risk instanceof Float64Array) || cov.length !== risk.length || cov.length === 0) {
+      throw survkitError('argRange', fn, `curves[${i}].curve`, 'the result of riskCoverageCurve (coverage and risk of equal, non-zero length)', c.curve);
+    }
+    const m = cov.length;
+    const idx = m <= maxPoints ? Array.from({ length: m }, (_, k) => k) : Array.from({ length: maxPoints }, (_, k) => Math.round((k * (m - 1)) / (maxPoints - 1)));
+    return idx.map((k) => ({ method: c.label, coverage: cov[k] as number, risk: risk[k] as number }));
+  });
+  const { width, height } = panelSize(fn, opts);
+  return {
+    ...topLevel(opts),
+    width,
+    height,
+    data: { values: rows },
+    mark: { type: 'line', interpolate: 'linear' },
+    encoding: {
+      x: { field: 'coverage', type: 'quantitative', title: 'Coverage (fraction of cases kept)', scale: { domain: [0, 1] } },
+      y: { field: 'risk', type: 'quantitative', title: opts.yTitle ?? 'Risk (error rate of kept cases)' },
+      color: { field: 'method', type: 'nominal', title: null, sort: list.map((c) => c.label) },
+    },
+  };
+}
