@@ -113,11 +113,21 @@ const built = await buildMethods({
   klSteps: cfg.klSteps,
   mcSamples: cfg.mcSamples,
   ensembleMembers: cfg.ensemble,
-  settings: { epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.lr, modelsDir: values.models, reuse: values.reuse, xVal, yVal: val.labels },
+  settings: {
+    epochs: cfg.epochs,
+    batchSize: cfg.batchSize,
+    learningRate: cfg.lr,
+    modelsDir: values.models,
+    reuse: values.reuse,
+    signature: JSON.stringify({ epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, augment: cfg.augment, klSteps: cfg.klSteps, nTrain: cfg.nTrain, nVal: cfg.nVal, seed: cfg.seed }),
+    xVal,
+    yVal: val.labels,
+  },
 });
 const trainSeconds = (performance.now() - tTrain) / 1000;
 xTrain.dispose();
 const methods = built.methods;
+const reused = built.reused;
 const byKey = (k: string): Method => methods.find((m) => m.key === k) as Method;
 
 // 1. Held-out digits.
@@ -182,7 +192,7 @@ re-run with \`npm run bench:mnist -- <data-dir>\` (the MNIST files are not in th
 - Baselines on the same backbone: softmax (cross-entropy), temperature scaling of that model (T fitted on the validation part: T = ${built.temperature.toFixed(3)}),
   MC dropout on that model (${cfg.mcSamples} passes, dropout 0.5 after the dense layer), deep ensemble of ${cfg.ensemble} softmax models (seeds ${cfg.seed}…${cfg.seed + cfg.ensemble - 1}; member 0 is the softmax baseline).
 - Training: Adam, learning rate ${cfg.lr}, batch ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}, no early stopping; backend ${tf.getBackend()} (TF.js ${tf.version.tfjs}), Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.
-- Run time: training ${trainSeconds.toFixed(0)} s${values.reuse ? ' (models reused from an earlier run where present)' : ''}, experiments ${evalSeconds.toFixed(0)} s, total ${totalSeconds.toFixed(0)} s.
+- Run time: training ${trainSeconds.toFixed(0)} s in this run${values.reuse ? ` (models saved by an earlier run with the same settings were reused: ${reused.join(', ') || 'none'}; the table shows their training times from that run)` : ''}, experiments ${evalSeconds.toFixed(0)} s, total ${totalSeconds.toFixed(0)} s.
 
 ## Acceptance (issue 4 §5)
 
@@ -214,6 +224,20 @@ ${test.n} images of uniform noise U(0, 1) per pixel and the ${test.n} held-out d
 method's uncertainty score (\`oodAuroc\`; 1 = every OOD image more uncertain than every digit).
 
 ${t3}
+
+## Notes
+
+- Evidence function. The reference PyTorch demo (dougbrion/pytorch-classification-uncertainty) uses ReLU evidence,
+  trained on the 60 000 MNIST training images with batches of 1000. Here, with 7 000 training digits and batches of
+  ${cfg.batchSize}, a class whose logit turns negative for every input gets no evidence and no gradient (α = 1, "dead"
+  class); its digits then sit at u = 1 with ties broken to class 0. Softplus evidence (log(1 + e^z), never exactly 0)
+  does not have this failure, so it is the default of this benchmark (\`--evidence\`).${cfg.also.includes('relu') ? ' The "evidential (MSE, relu)" row is the reference\'s evidence function with the same settings.' : ''}
+- The reference demo rotates test image 5 (a "1"); here that image is in the training part, so the first held-out "1" is used,
+  and every held-out "1" is summarised as well.
+- The reference README reports (for its own runs, not the paper): softmax LeNet ≈ 98.9 % test accuracy after 50 epochs on
+  60 000 images; EDL-MSE u ≈ 1.0 on misclassified rotations and ≈ 0.2 on correctly classified ones. Sensoy et al. (2018) is
+  the source of the experiment; its tables were not used as targets (see ANCHORS.md §3.2).
+- "Confidently wrong" means max p ≥ 0.9 for the softmax model. Classes in the rotation table are argmax α (ties → lowest class).
 
 Figures: ${figures.map((n) => `\`${figDir}/${n}\``).join(', ')}.
 `;

@@ -3,7 +3,7 @@
  * benchmark (bench/evidential-mnist.ts): the evidential LeNet and the
  * baselines on the same backbone, each as a `predict(x) → ClassPrediction`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { lenet } from '../src/backbones/index.js';
@@ -73,6 +73,8 @@ export interface TrainSettings {
   /** Directory where trained models are saved (and loaded from with `reuse`). */
   modelsDir: string;
   reuse: boolean;
+  /** Everything that shapes a trained model (data split, augmentation, optimiser…): a saved model is reused only when it matches. */
+  signature: string;
   /** Validation images for the per-epoch log line (accuracy only; not used for selection). */
   xVal: tf.Tensor;
   yVal: Int32Array;
@@ -81,7 +83,7 @@ export interface TrainSettings {
 /** A trained model with its training time. */
 export interface Trained<M extends Classifier> {
   model: M;
-  /** Wall-clock training time, ms (0 when loaded). */
+  /** Wall-clock training time, ms (for a loaded model: the summed epoch times of the run that trained it). */
   ms: number;
   history: History | null;
   loaded: boolean;
@@ -102,10 +104,15 @@ export async function trainOrLoad<M extends Classifier>(
   seed: number,
 ): Promise<Trained<M>> {
   const dir = join(s.modelsDir, name);
+  const sig = join(dir, 'bench-settings.json');
   if (s.reuse && existsSync(join(dir, 'survkit.json'))) {
+    const saved = existsSync(sig) ? readFileSync(sig, 'utf8') : '';
+    if (saved !== s.signature) throw new Error(`bench:mnist: ${dir} was trained with other settings (${saved || 'unknown'}); drop --reuse or use another --models directory`);
     const model = (await Classifier.load(dir)) as M;
     console.log(`[${name}] loaded from ${dir}`);
-    return { model, ms: 0, history: model.history, loaded: true };
+    // Training time of the earlier run: the sum of its epochs' wall times (stored in the model's history).
+    const ms = model.history?.epochMs.reduce((a, v) => a + v, 0) ?? 0;
+    return { model, ms, history: model.history, loaded: true };
   }
   const model = build();
   const t0 = performance.now();
@@ -124,6 +131,7 @@ export async function trainOrLoad<M extends Classifier>(
   });
   const ms = performance.now() - t0;
   await model.save(dir);
+  writeFileSync(sig, s.signature);
   return { model, ms, history, loaded: false };
 }
 
@@ -161,7 +169,9 @@ export interface MethodOptions {
  * returns the methods in table order: evidential, softmax, temperature
  * scaling, MC dropout, deep ensemble, then extra evidential variants.
  */
-export async function buildMethods(o: MethodOptions): Promise<{ methods: Method[]; temperature: number; edl: EvidentialClassifier; softmax: SoftmaxClassifier; dispose: () => void }> {
+export async function buildMethods(
+  o: MethodOptions,
+): Promise<{ methods: Method[]; temperature: number; edl: EvidentialClassifier; softmax: SoftmaxClassifier; reused: string[]; dispose: () => void }> {
   const s = o.settings;
   const edlModel = (evidence: EvidenceFunction) =>
     trainOrLoad(
@@ -187,6 +197,11 @@ export async function buildMethods(o: MethodOptions): Promise<{ methods: Method[
   const extra: Trained<EvidentialClassifier>[] = [];
   for (const ev of o.alsoEvidence) extra.push(await edlModel(ev));
 
+  const reused = [
+    ...(edl.loaded ? [`edl-mse-${o.evidence}`] : []),
+    ...members.flatMap((m, k) => (m.loaded ? [`softmax-${k}`] : [])),
+    ...extra.flatMap((t, i) => (t.loaded ? [`edl-mse-${o.alsoEvidence[i]}`] : [])),
+  ];
   const ts = new TemperatureScaling(sm.model);
   const fitT = await ts.fit(o.xVal, o.yVal);
   const ensemble = DeepEnsemble.of(members.map((m) => m.model));
@@ -210,6 +225,7 @@ export async function buildMethods(o: MethodOptions): Promise<{ methods: Method[
     temperature: fitT.temperature,
     edl: edl.model,
     softmax: sm.model,
+    reused,
     dispose: () => {
       edl.model.dispose();
       ensemble.dispose();

@@ -17,7 +17,7 @@ export function table(header: string[], rows: (string | number)[][]): string {
 
 const pct = (v: number, d = 2): string => `${(100 * v).toFixed(d)} %`;
 const f = (v: number, d = 4): string => (Number.isFinite(v) ? v.toFixed(d) : String(v));
-const s = (ms: number): string => (ms > 0 ? `${(ms / 1000).toFixed(0)} s` : 'loaded');
+const s = (ms: number): string => `${(ms / 1000).toFixed(0)} s`;
 
 /** Held-out accuracy, calibration and selective prediction of every method. */
 export function heldOutTable(rows: HeldOutRow[]): string {
@@ -123,7 +123,7 @@ export async function writeFigures(out: string, r: RotationResult, rows: HeldOut
     'mnist-risk-coverage',
     riskCoverageSpec(
       rows.map((row) => ({ label: `${row.name} (AURC ${row.aurc.toFixed(4)})`, curve: row.curve })),
-      { title: 'Risk–coverage on held-out MNIST digits', width: 520, height: 320 },
+      { title: 'Risk–coverage on held-out MNIST digits (coverage 0.8–1)', width: 520, height: 320, coverageDomain: [0.8, 1] },
     ),
   );
   for (const row of rows.filter((x) => ['evidential', 'softmax', 'temperature'].includes(x.key))) {

@@ -78,9 +78,11 @@ function cosSin(degrees: number): [number, number] {
 
 /**
  * Rotates an image about its centre ((width − 1)/2, (height − 1)/2) by
- * `degrees`, counter-clockwise as displayed (row 0 at the top) — the
- * direction of `scipy.ndimage.rotate(img, degrees, reshape=False)` and PIL's
- * `Image.rotate` — keeping the size. Each output pixel (x, y) (offsets from
+ * `degrees`, counter-clockwise as displayed (row 0 at the top), keeping the
+ * size: equal, to float32 rounding, to `scipy.ndimage.rotate(img, degrees,
+ * reshape=False, order=1, mode='grid-constant')` (scipy's default
+ * mode='constant' — used by the reference EDL demo — differs only in border
+ * pixels, which it zeroes instead of blending). Each output pixel (x, y) (offsets from
  * the centre, y pointing down) reads the input at
  * (x cos θ − y sin θ, x sin θ + y cos θ), interpolated bilinearly; pixels
  * that come from outside the image get `fill` (default 0). Multiples of 90°

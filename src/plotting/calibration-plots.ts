@@ -65,8 +65,8 @@ export interface ReliabilitySpecOptions extends PlotOptions {
 
 /**
  * A reliability diagram: one bar per non-empty confidence bin, spanning the
- * bin [lower, upper) with height = accuracy of its cases, a point at the
- * bins' mean confidence, and the diagonal of perfect calibration (accuracy
+ * bin [lower, upper) with height = accuracy of its cases, a point at each
+ * bin's (mean confidence, accuracy), and the diagonal of perfect calibration (accuracy
  * = confidence). Gaps between the bar tops and the diagonal are
  * miscalibration; the count-weighted mean gap is the ECE.
  *

@@ -97,7 +97,7 @@ export function rotatedDigitSpec(series: readonly RotationSeries[], opts: Rotate
         x: { field: 'angle', type: 'quantitative', title: 'Rotation (degrees)', scale: { domain: [Math.min(...angles), Math.max(...angles)] } },
         y: { field: 'value', type: 'quantitative', title: 'Probability / uncertainty', scale: { domain: [0, 1] } },
         color: { field: 'curve', type: 'nominal', title: 'class', scale: { domain, range } },
-        strokeDash: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['probability', 'uncertainty'], range: [[1, 0], [5, 3]] }, legend: hasU ? {} : null },
+        strokeDash: { field: 'kind', type: 'nominal', scale: { domain: ['probability', 'uncertainty'], range: [[1, 0], [5, 3]] }, legend: null },
       },
     };
   });

@@ -1,4 +1,5 @@
 /** Vega-Lite spec of risk–coverage curves (selective prediction). */
+import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import type { RiskCoverageCurve } from '../metrics/selective.js';
 import { nonEmpty, panelSize, topLevel, uniqueLabels, type PlotOptions, type PlotSpec } from './common.js';
@@ -17,6 +18,8 @@ export interface RiskCoverageSpecOptions extends PlotOptions {
   yTitle?: string;
   /** Largest number of points drawn per curve (default 400; longer curves are thinned evenly, the ends kept). */
   maxPoints?: number;
+  /** Range of coverage shown (default [0, 1]); e.g. [0.8, 1] to zoom in on the last cases kept. */
+  coverageDomain?: readonly [number, number];
 }
 
 /**
@@ -49,16 +52,20 @@ export function riskCoverageSpec(curves: readonly LabelledRiskCoverage[], opts: 
     return idx.map((k) => ({ method: c.label, coverage: cov[k] as number, risk: risk[k] as number }));
   });
   const { width, height } = panelSize(fn, opts);
+  const [lo, hi] = opts.coverageDomain ?? [0, 1];
+  assertNumberOption(fn, 'coverageDomain[0]', lo, { min: 0, max: 1 });
+  assertNumberOption(fn, 'coverageDomain[1]', hi, { min: lo, max: 1, minExclusive: true });
   return {
     ...topLevel(opts),
     width,
     height,
     data: { values: rows },
-    mark: { type: 'line', interpolate: 'linear' },
+    ...(lo > 0 ? { transform: [{ filter: `datum.coverage >= ${lo}` }] } : {}),
+    mark: { type: 'line', interpolate: 'linear', clip: true },
     encoding: {
-      x: { field: 'coverage', type: 'quantitative', title: 'Coverage (fraction of cases kept)', scale: { domain: [0, 1] } },
+      x: { field: 'coverage', type: 'quantitative', title: 'Coverage (fraction of cases kept)', scale: { domain: [lo, hi] } },
       y: { field: 'risk', type: 'quantitative', title: opts.yTitle ?? 'Risk (error rate of kept cases)' },
-      color: { field: 'method', type: 'nominal', title: null, sort: list.map((c) => c.label) },
+      color: { field: 'method', type: 'nominal', title: null, sort: list.map((c) => c.label), legend: { labelLimit: 480, orient: 'bottom', direction: 'vertical' } },
     },
   };
 }

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { messages } from '../../src/core/messages.js';
 import { rotateImage, translateImage } from '../../src/data/rotate.js';
@@ -11,7 +13,22 @@ const rot90 = (img: ArrayLike<number>, n: number, c = 1): number[] => {
   return out;
 };
 
+/** scipy.ndimage.rotate(order=1, mode='grid-constant') outputs; see the fixture's provenance. */
+const golden = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/images/rotate_scipy.json', import.meta.url)), 'utf8')) as {
+  provenance: string;
+  cases: { height: number; width: number; channels: number; degrees: number; image: number[]; rotated: number[] }[];
+};
+
 describe('rotateImage', () => {
+  it('golden: equals scipy.ndimage.rotate(reshape=False, order=1, mode=\'grid-constant\') (float32 output: ≤ 1e-7 absolute)', () => {
+    expect(golden.provenance).toMatch(/^scipy 1\.17\.1/);
+    for (const g of golden.cases) {
+      const got = rotateImage(Float64Array.from(g.image), g.height, g.width, g.degrees, { channels: g.channels });
+      expect(got.length).toBe(g.rotated.length);
+      g.rotated.forEach((r, i) => expect(Math.abs((got[i] as number) - r)).toBeLessThanOrEqual(1e-7));
+    }
+  });
+
   it('named cases: 2×2 quarter turns counter-clockwise (as scipy.ndimage.rotate and np.rot90)', () => {
     expect(Array.from(rotateImage([1, 2, 3, 4], 2, 2, 90))).toEqual([2, 4, 1, 3]);
     expect(Array.from(rotateImage([1, 2, 3, 4], 2, 2, 180))).toEqual([4, 3, 2, 1]);

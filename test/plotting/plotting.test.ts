@@ -217,3 +217,14 @@ describe('plotting never loads TensorFlow.js', () => {
     }
   });
 });
+
+describe('riskCoverageSpec coverageDomain', () => {
+  it('zooms in on the last cases kept and rejects an empty range', async () => {
+    const curve = riskCoverageCurve([0.1, 0.2, 0.3, 0.4, 0.5], { correct: [1, 1, 1, 0, 0] });
+    const spec = riskCoverageSpec([{ label: 'm', curve }], { coverageDomain: [0.5, 1] });
+    const { marks } = await render(spec);
+    expect(marks.line?.groups).toBe(1);
+    expect(JSON.stringify(spec)).toContain('datum.coverage >= 0.5');
+    expect(() => riskCoverageSpec([{ label: 'm', curve }], { coverageDomain: [0.5, 0.5] })).toThrow(/riskCoverageSpec: .*'coverageDomain\[1\]'/);
+  });
+});
