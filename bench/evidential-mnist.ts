@@ -192,7 +192,7 @@ re-run with \`npm run bench:mnist -- <data-dir>\` (the MNIST files are not in th
 - Baselines on the same backbone: softmax (cross-entropy), temperature scaling of that model (T fitted on the validation part: T = ${built.temperature.toFixed(3)}),
   MC dropout on that model (${cfg.mcSamples} passes, dropout 0.5 after the dense layer), deep ensemble of ${cfg.ensemble} softmax models (seeds ${cfg.seed}…${cfg.seed + cfg.ensemble - 1}; member 0 is the softmax baseline).
 - Training: Adam, learning rate ${cfg.lr}, batch ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}, no early stopping; backend ${tf.getBackend()} (TF.js ${tf.version.tfjs}), Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.
-- Run time: training ${trainSeconds.toFixed(0)} s in this run${values.reuse ? ` (models saved by an earlier run with the same settings were reused: ${reused.join(', ') || 'none'}; the table shows their training times from that run)` : ''}, experiments ${evalSeconds.toFixed(0)} s, total ${totalSeconds.toFixed(0)} s.
+- Run time: training ${trainSeconds.toFixed(0)} s in this run${reused.length > 0 ? ` (${reused.join(', ')} loaded from an earlier run with the same settings, \`--reuse\`; the table shows the training times that run recorded)` : ''}, experiments ${evalSeconds.toFixed(0)} s, total ${totalSeconds.toFixed(0)} s.
 
 ## Acceptance (issue 4 §5)
 
@@ -204,6 +204,8 @@ Uncertainty scores: evidential u = K/S; softmax and temperature scaling 1 − ma
 "error at 90 % coverage" is the error rate after dropping the 10 % most uncertain held-out digits. AURC as torch-uncertainty (lower is better).
 
 ${t1}
+
+The figure shows the five methods of the comparison (extra evidence functions are in the table only).
 
 ${img('mnist-risk-coverage')}
 
