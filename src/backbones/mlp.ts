@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { ACTIVATIONS, deriveSeed, kaimingNormalInit, torchLinearInit, type ActivationName } from '../heads/init.js';
+import { ACTIVATIONS, deriveSeed, kaimingNormalInit, torchLinearInit, type ActivationName } from '../ops/init.js';
 import { SeededDropout } from './seeded-dropout.js';
 
 /** Options of {@link mlp}. */

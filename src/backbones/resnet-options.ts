@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../core/assert.js';
 import { registerBackbonePatches } from '../backend/kernels/backbone-patches.js';
 import { survkitError } from '../core/errors.js';
-import { deriveSeed } from '../heads/init.js';
+import { deriveSeed } from '../ops/init.js';
 
 // Batch-norm gradient, cpu FusedConv2D and Conv3D patches: training these networks is slow (or, for
 // 3D convolutions on wasm, wrong) with the stock kernels.

@@ -69,17 +69,25 @@ export class TimeScaler {
     let sum = 0;
     for (const v of x) sum += v;
     const mean = sum / n;
+    // Deviations are divided by their largest magnitude m before squaring, so
+    // that the variance neither underflows (times ~1e-160) nor overflows.
+    let m = 0;
+    for (const v of x) m = Math.max(m, Math.abs(v - mean));
     let sq = 0;
     let corr = 0;
-    for (const v of x) {
-      sq += (v - mean) * (v - mean);
-      corr += v - mean;
+    if (m > 0) {
+      for (const v of x) {
+        const d = (v - mean) / m;
+        sq += d * d;
+        corr += d;
+      }
     }
-    const variance = (sq - (corr * corr) / n) / n;
+    const scaledVariance = (sq - (corr * corr) / n) / n; // variance / m²
     const eps = Number.EPSILON;
-    const constant = variance <= n * eps * variance + (n * mean * eps) ** 2; // scikit-learn's _is_constant_feature
+    // scikit-learn's _is_constant_feature, var ≤ n·eps·var + (n·mean·eps)², divided by m².
+    const constant = m === 0 || scaledVariance <= n * eps * scaledVariance + ((n * mean * eps) / m) ** 2;
     this.mu = this.withMean ? mean : 0;
-    this.s = this.withStd && !constant ? Math.sqrt(variance) : 1;
+    this.s = this.withStd && !constant ? m * Math.sqrt(scaledVariance) : 1;
     return this;
   }
 

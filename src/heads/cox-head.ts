@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { featureWidth, seedOf, singleShape, uniqueLayerName, type HeadLayerArgs } from './common.js';
-import { torchLinearInit } from './init.js';
+import { torchLinearInit } from '../ops/init.js';
 
 /** Options of {@link CoxHead}. */
 export type CoxHeadArgs = HeadLayerArgs;

@@ -3,7 +3,7 @@ import { assertChoice, assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { seedOf, uniqueLayerName, type HeadLayerArgs } from './common.js';
 import { DenseStack } from './dense-stack.js';
-import { ACTIVATIONS, deriveSeed, torchLinearInit, type ActivationName } from './init.js';
+import { ACTIVATIONS, deriveSeed, torchLinearInit, type ActivationName } from '../ops/init.js';
 
 /** Options of {@link CoxTimeHead}. */
 export interface CoxTimeHeadArgs extends HeadLayerArgs {

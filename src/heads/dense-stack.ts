@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchNormTraining } from '../ops/batch-norm.js';
-import { activate, deriveSeed, kaimingNormalInit, torchLinearInit, type ActivationName, type Initializer } from './init.js';
+import { activate, deriveSeed, kaimingNormalInit, torchLinearInit, type ActivationName, type Initializer } from '../ops/init.js';
 
 /** Options of a stack of pycox `DenseVanillaBlock`s (dense → activation → batch norm → dropout). */
 export interface DenseStackOptions {

@@ -1,16 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../core/assert.js';
-import { featureWidth, seedOf, singleShape, uniqueLayerName, type HeadLayerArgs } from './common.js';
-import { deriveSeed, torchLinearInit } from './init.js';
+import { LinearHead, type LinearHeadArgs } from './linear-head.js';
 
 /** Options of {@link DiscreteHead}. */
-export interface DiscreteHeadArgs extends HeadLayerArgs {
+export interface DiscreteHeadArgs extends LinearHeadArgs {
   /** Number of output intervals per cause (the label transform's `outFeatures`, e.g. the number of cuts). */
   cuts: number;
   /** Number of competing causes K (default 1). */
   causes?: number;
-  /** Whether the logits have a bias (default true, as pycox's `MLPVanilla`). */
-  useBias?: boolean;
 }
 
 /**
@@ -31,21 +28,15 @@ export interface DiscreteHeadArgs extends HeadLayerArgs {
  * @throws {SurvkitError} for a non-positive `cuts` / `causes` or an input that is not `[batch, d]`
  * @see Lee et al. (2018), DeepHit, AAAI; Gensheimer & Narasimhan (2019), nnet-survival, PeerJ.
  */
-export class DiscreteHead extends tf.layers.Layer {
+export class DiscreteHead extends LinearHead {
   static className = 'survkit>DiscreteHead';
   readonly cuts: number;
   readonly causes: number;
-  readonly useBias: boolean;
-  readonly seed: number | undefined;
-  private kernel: tf.LayerVariable | null = null;
-  private bias: tf.LayerVariable | null = null;
 
   constructor(args: DiscreteHeadArgs) {
-    super({ ...args, name: args.name ?? uniqueLayerName('discrete_head') });
+    super('DiscreteHead', 'discrete_head', args);
     this.cuts = assertNumberOption('DiscreteHead', 'cuts', args.cuts, { min: 1, integer: true });
     this.causes = assertNumberOption('DiscreteHead', 'causes', args.causes ?? 1, { min: 1, integer: true });
-    this.useBias = args.useBias ?? true;
-    this.seed = seedOf('DiscreteHead', args.seed);
   }
 
   /** Number of logits per subject, causes × cuts. */
@@ -53,27 +44,13 @@ export class DiscreteHead extends tf.layers.Layer {
     return this.cuts * this.causes;
   }
 
-  override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const d = featureWidth('DiscreteHead', 'inputs', singleShape('DiscreteHead', inputShape));
-    this.kernel = this.addWeight('kernel', [d, this.units], 'float32', torchLinearInit(d, deriveSeed(this.seed, 0)));
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], 'float32', torchLinearInit(d, deriveSeed(this.seed, 1)));
-    this.built = true;
-  }
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return [singleShape('DiscreteHead', inputShape)[0] ?? null, this.units];
-  }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
-      const z = tf.matMul(x, (this.kernel as tf.LayerVariable).read());
-      return this.bias ? tf.add(z, this.bias.read()) : z;
-    });
+    return tf.tidy(() => this.linear(inputs));
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), cuts: this.cuts, causes: this.causes, useBias: this.useBias, seed: this.seed ?? null };
+    return { ...super.getConfig(), cuts: this.cuts, causes: this.causes };
   }
 }
 tf.serialization.registerClass(DiscreteHead);

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../core/assert.js';
-import { featureWidth, seedOf, singleShape, uniqueLayerName, type HeadLayerArgs } from './common.js';
-import { deriveSeed, torchLinearInit } from './init.js';
+import { LinearHead, type LinearHeadArgs } from './linear-head.js';
 
 /** How logits become non-negative evidence (Sensoy et al. 2018 use ReLU; exp and softplus are the alternatives). */
 export type EvidenceFunction = 'relu' | 'softplus' | 'exp';
@@ -10,13 +9,11 @@ export type EvidenceFunction = 'relu' | 'softplus' | 'exp';
 export const EVIDENCE_FUNCTIONS: readonly EvidenceFunction[] = ['relu', 'softplus', 'exp'];
 
 /** Options of {@link EvidentialHead} / {@link evidentialHead}. */
-export interface EvidentialHeadArgs extends HeadLayerArgs {
+export interface EvidentialHeadArgs extends LinearHeadArgs {
   /** Number of classes K (≥ 2). */
   classes: number;
   /** Evidence function (default 'relu', as the reference implementation). */
   evidence?: EvidenceFunction;
-  /** Whether the logits have a bias (default true). */
-  useBias?: boolean;
 }
 
 /** Limit of the logits before `exp` evidence: exp(clamp(z, −10, 10)), as the reference implementation does. */
@@ -69,44 +66,29 @@ export function alphaFromLogits(logits: tf.Tensor, evidence: EvidenceFunction): 
  *   or an input that is not `[batch, d]`
  * @see Sensoy, Kaplan & Kandemir (2018) NeurIPS, arXiv:1806.01768
  */
-export class EvidentialHead extends tf.layers.Layer {
+export class EvidentialHead extends LinearHead {
   static className = 'survkit>EvidentialHead';
   readonly classes: number;
   readonly evidence: EvidenceFunction;
-  readonly useBias: boolean;
-  readonly seed: number | undefined;
-  private kernel: tf.LayerVariable | null = null;
-  private bias: tf.LayerVariable | null = null;
 
   constructor(args: EvidentialHeadArgs) {
-    super({ ...args, name: args.name ?? uniqueLayerName('evidential_head') });
+    super('EvidentialHead', 'evidential_head', args);
     this.classes = assertNumberOption('EvidentialHead', 'classes', args.classes, { min: 2, integer: true });
     this.evidence = assertChoice('EvidentialHead', 'evidence', args.evidence ?? 'relu', EVIDENCE_FUNCTIONS);
-    this.useBias = args.useBias ?? true;
-    this.seed = seedOf('EvidentialHead', args.seed);
   }
 
-  override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const d = featureWidth('EvidentialHead', 'inputs', singleShape('EvidentialHead', inputShape));
-    this.kernel = this.addWeight('kernel', [d, this.classes], 'float32', torchLinearInit(d, deriveSeed(this.seed, 0)));
-    if (this.useBias) this.bias = this.addWeight('bias', [this.classes], 'float32', torchLinearInit(d, deriveSeed(this.seed, 1)));
-    this.built = true;
+  /** Number of Dirichlet parameters, the number of classes K. */
+  get units(): number {
+    return this.classes;
   }
 
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return [singleShape('EvidentialHead', inputShape)[0] ?? null, this.classes];
-  }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
-      const z = tf.matMul(x, (this.kernel as tf.LayerVariable).read());
-      return alphaFromLogits(this.bias ? tf.add(z, this.bias.read()) : z, this.evidence);
-    });
+    return tf.tidy(() => alphaFromLogits(this.linear(inputs), this.evidence));
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), classes: this.classes, evidence: this.evidence, useBias: this.useBias, seed: this.seed ?? null };
+    return { ...super.getConfig(), classes: this.classes, evidence: this.evidence };
   }
 }
 tf.serialization.registerClass(EvidentialHead);

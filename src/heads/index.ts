@@ -5,7 +5,8 @@ export { DiscreteHead, type DiscreteHeadArgs } from './discrete-head.js';
 export { EvidentialHead, evidentialHead, alphaFromLogits, EVIDENCE_FUNCTIONS, EXP_EVIDENCE_CLAMP, type EvidentialHeadArgs, type EvidenceFunction } from './evidential-head.js';
 export { LogitsHead, type LogitsHeadArgs } from './logits-head.js';
 export { type HeadLayerArgs } from './common.js';
-export { torchLinearInit, kaimingNormalInit, deriveSeed, ACTIVATIONS, type ActivationName } from './init.js';
+export { LinearHead, type LinearHeadArgs } from './linear-head.js';
+export { torchLinearInit, kaimingNormalInit, deriveSeed, ACTIVATIONS, type ActivationName } from '../ops/init.js';
 
 import type { CoxHead } from './cox-head.js';
 import type { CoxTimeHead } from './cox-time-head.js';

@@ -8,7 +8,7 @@ import { asInputs, disposeAll } from './data.js';
 import { loopOptions, runFitLoop } from './fit-loop.js';
 import { forwardMemory, PREDICT_BATCH, type Outputs } from './forward.js';
 import { buildNet, checkNetOptions, type NetOptions } from './net-options.js';
-import { readModelFiles, writeModelFiles } from './save-load.js';
+import { loadModelDir, writeModelFiles } from './save-load.js';
 import type { History, JsonValue, ModelInput } from './types.js';
 
 /** How a classifier gets its network (see {@link NetOptions}) and its number of classes. */
@@ -193,18 +193,7 @@ export abstract class Classifier {
    * @throws {SurvkitError} when a file is missing, is not a survkit model, or the family is not a classifier
    */
   static async load(dir: string): Promise<Classifier> {
-    const fn = 'Classifier.load';
-    const { net, meta } = await readModelFiles(fn, dir);
-    const loader = loaders.get(meta.family);
-    if (loader === undefined) {
-      net.dispose();
-      throw survkitError('modelDir', fn, dir, `unknown classifier family ${JSON.stringify(meta.family)} (known: ${[...loaders.keys()].join(', ')})`);
-    }
-    const model = loader(net, meta.state);
-    model.covariates = meta.covariates ?? null;
-    model.history = meta.training?.history ?? null;
-    model.trainingBackend = meta.training?.backend ?? null;
-    return model;
+    return loadModelDir('Classifier.load', dir, 'classifier', (family) => loaders.get(family), () => [...loaders.keys()]);
   }
 
   /** Frees the network's weights. */

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { attachHead, type AttachOptions } from '../backbones/attach.js';
 import { mlp } from '../backbones/mlp.js';
 import { survkitError } from '../core/errors.js';
-import type { ActivationName } from '../heads/init.js';
+import type { ActivationName } from '../ops/init.js';
 import type { JsonValue } from './types.js';
 
 /**

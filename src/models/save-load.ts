@@ -93,3 +93,37 @@ export async function readModelFiles(fn: string, dir: string): Promise<ModelFile
   const net = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }));
   return { net, meta };
 }
+
+/** The fields every loaded model (survival or classifier) gets back from `survkit.json`. */
+interface RestoredModel {
+  covariates: JsonValue | null;
+  history: History | null;
+  trainingBackend: string | null;
+}
+
+/**
+ * Reads a model directory and rebuilds the model with the loader registered
+ * for its family; restores covariate metadata, training history and backend.
+ *
+ * @param kind 'model' or 'classifier', for the error message
+ * @throws {SurvkitError} `modelDir` for missing or invalid files or an unknown family
+ */
+export async function loadModelDir<M extends RestoredModel>(
+  fn: string,
+  dir: string,
+  kind: string,
+  loaderOf: (family: string) => ((net: tf.LayersModel, state: SurvkitModelJSON['state']) => M) | undefined,
+  known: () => string[],
+): Promise<M> {
+  const { net, meta } = await readModelFiles(fn, dir);
+  const loader = loaderOf(meta.family);
+  if (loader === undefined) {
+    net.dispose();
+    throw survkitError('modelDir', fn, dir, `unknown ${kind} family ${JSON.stringify(meta.family)} (known: ${known().join(', ')})`);
+  }
+  const model = loader(net, meta.state);
+  model.covariates = meta.covariates ?? null;
+  model.history = meta.training?.history ?? null;
+  model.trainingBackend = meta.training?.backend ?? null;
+  return model;
+}

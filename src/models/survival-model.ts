@@ -9,7 +9,7 @@ import { fitData, type FitContext } from './fit-data.js';
 import { loopOptions, runFitLoop, type TrainingPlan } from './fit-loop.js';
 import { buildNet, type NetOptions } from './net-options.js';
 import { familyLoader, registeredFamilies } from './registry.js';
-import { readModelFiles, writeModelFiles } from './save-load.js';
+import { loadModelDir, writeModelFiles } from './save-load.js';
 import { genericPlan, type TrainSet } from './train-plan.js';
 import type { BatchSource, FitOptions, History, JsonValue, ModelInput } from './types.js';
 
@@ -192,18 +192,7 @@ export abstract class SurvivalModel {
    * @throws {SurvkitError} when a file is missing or not a survkit model, or the family is unknown
    */
   static async load(dir: string): Promise<SurvivalModel> {
-    const fn = 'SurvivalModel.load';
-    const { net, meta } = await readModelFiles(fn, dir);
-    const loader = familyLoader(meta.family);
-    if (loader === undefined) {
-      net.dispose();
-      throw survkitError('modelDir', fn, dir, `unknown model family ${JSON.stringify(meta.family)} (known: ${registeredFamilies().join(', ')})`);
-    }
-    const model = loader(net, meta.state);
-    model.covariates = meta.covariates ?? null;
-    model.history = meta.training?.history ?? null;
-    model.trainingBackend = meta.training?.backend ?? null;
-    return model;
+    return loadModelDir('SurvivalModel.load', dir, 'model', familyLoader, registeredFamilies);
   }
 
   /** Frees the network's weights. */

@@ -1,0 +1,113 @@
+/**
+ * The direction of imports between src/ modules (DESIGN.md, "Modules and the
+ * direction of imports"): each module imports only modules listed before it
+ * in LAYERS, and the TF.js-free modules never reach @tensorflow/* — not even
+ * through another module — so that `survkit/metrics` and
+ * `survkit/estimators` evaluate a CSV without loading TF.js.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
+
+/** Bottom to top; a module may import any module before it. */
+const LAYERS = [
+  'core',
+  'data',
+  'estimators',
+  'metrics',
+  'backend',
+  'ops',
+  'backbones',
+  'losses',
+  'heads',
+  'io',
+  'models',
+  'uncertainty',
+  'explain',
+  'plotting',
+  'cli',
+] as const;
+
+/** Modules whose whole import graph must stay free of TF.js. */
+const TF_FREE = ['core', 'data', 'estimators', 'metrics', 'plotting'];
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
+    else if (p.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** Static and dynamic import / export-from specifiers of a source file. */
+function specifiers(text: string): string[] {
+  const re = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+  return [...text.matchAll(re)].map((m) => (m[1] ?? m[2] ?? m[3]) as string);
+}
+
+const moduleOf = (file: string): string => relative(SRC, file).split(sep)[0] as string;
+
+const files = filesUnder(SRC);
+/** file → resolved local files it imports, plus bare package names. */
+const graph = new Map<string, { local: string[]; packages: string[] }>();
+for (const f of files) {
+  const local: string[] = [];
+  const packages: string[] = [];
+  for (const s of specifiers(readFileSync(f, 'utf8'))) {
+    if (s.startsWith('.')) local.push(resolve(dirname(f), s).replace(/\.js$/, '.ts'));
+    else packages.push(s);
+  }
+  graph.set(f, { local, packages });
+}
+
+describe('module layering (DESIGN.md)', () => {
+  it('finds the source files and every module is placed in LAYERS', () => {
+    expect(files.length).toBeGreaterThan(100);
+    const modules = new Set(files.map(moduleOf).filter((m) => !m.endsWith('.ts')));
+    for (const m of modules) expect(LAYERS as readonly string[], `module ${m} is not in LAYERS`).toContain(m);
+  });
+
+  it('each module imports only modules below it', () => {
+    const violations: string[] = [];
+    for (const [f, { local }] of graph) {
+      const from = moduleOf(f);
+      const rank = (LAYERS as readonly string[]).indexOf(from);
+      if (rank < 0) continue; // top-level entry points (index.ts, metrics.ts, …)
+      for (const target of local) {
+        const to = moduleOf(target);
+        const toRank = (LAYERS as readonly string[]).indexOf(to);
+        if (to !== from && toRank >= rank) violations.push(`${relative(SRC, f)} → ${relative(SRC, target)}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('the TF.js-free modules never reach @tensorflow/*, directly or transitively', () => {
+    const violations: string[] = [];
+    for (const f of files) {
+      if (!TF_FREE.includes(moduleOf(f))) continue;
+      const seen = new Set<string>();
+      const stack = [f];
+      while (stack.length > 0) {
+        const g = stack.pop() as string;
+        if (seen.has(g)) continue;
+        seen.add(g);
+        const node = graph.get(g);
+        if (node === undefined) continue;
+        if (node.packages.some((p) => p.startsWith('@tensorflow/'))) violations.push(`${relative(SRC, f)} reaches TF.js via ${relative(SRC, g)}`);
+        stack.push(...node.local);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('the import scanner sees every import form used in src/', () => {
+    const sample = "import { a } from '../heads/x.js';\nexport { b } from '../models/y.js';\nconst m = await import('../cli/z.js');\nimport './side.js';";
+    expect(specifiers(sample)).toEqual(['../heads/x.js', '../models/y.js', '../cli/z.js', './side.js']);
+  });
+});
