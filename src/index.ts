@@ -22,6 +22,8 @@ export { Standardizer, type StandardizerColumn, type StandardizerJSON } from './
 export { trainTable, trainFile, type TrainOptions, type TrainReport, type TabularModelMeta } from './cli/train.js';
 export { predictFile, type PredictOptions, type PredictResult } from './cli/predict.js';
 export { curvesCsv } from './io/curves-csv.js';
+export { readPredictions, readLabels, predictionsFromTable, type Predictions, type RiskPredictions, type CurvePredictions } from './io/predictions.js';
+export { readCsv, parseCsv, type CsvTable } from './io/csv.js';
 export { syntheticImageSurvival, type SyntheticImageOptions, type SyntheticImages } from './data/synthetic-images.js';
 export { rotateImage, translateImage, type ImageTransformOptions } from './data/rotate.js';
 export { readMnist, readMnistArrays, MNIST_SIDE, MNIST_PIXELS, type ReadMnistOptions, type MnistArrays, type MnistTensors } from './io/mnist.js';

@@ -8,3 +8,4 @@ export { calibrationSpec, reliabilitySpec, type CalibrationSpecOptions, type Rel
 export { riskCoverageSpec, type LabelledRiskCoverage, type RiskCoverageSpecOptions } from './selective-plots.js';
 export { rotatedDigitSpec, type RotationPoint, type RotationSeries, type RotatedDigitSpecOptions } from './rotation-plot.js';
 export { renderSvg, renderPng, pngAvailable, type RenderPngOptions } from './render.js';
+export { displayPlot, displayTable, displayMarkdown, displayBundle, setDisplaySink, formatTable, type MimeBundle, type DisplaySink, type TableOptions } from './notebook.js';
