@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { roundTrip } from '../helpers/layers.js';
 import { initBackend } from '../../src/backend/index.js';
 import { attachHead, mlp } from '../../src/backbones/index.js';
 import { messages } from '../../src/core/messages.js';
@@ -18,15 +19,6 @@ function cnn2d(): tf.LayersModel {
   return tf.model({ inputs: image, outputs: h, name: 'classifier' });
 }
 
-async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler((a) => {
-    saved = a;
-    return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
-  }));
-  const a = saved as tf.io.ModelArtifacts;
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData }));
-}
 
 describe('attachHead', () => {
   it('cuts a classifier at a named layer, average-pools the 4-D map and adds a Cox head', () => {

@@ -3,21 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Saves `model` through `tf.io.withSaveHandler` and loads it back with `tf.io.fromMemory`. */
-export async function roundTrip(model: tf.LayersModel): Promise<{ loaded: tf.LayersModel; artifacts: tf.io.ModelArtifacts }> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((a) => {
-      saved = a;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
-    }),
-  );
-  const a = saved as tf.io.ModelArtifacts;
-  // Through JSON text, as a file on disk would be.
-  const topology = JSON.parse(JSON.stringify(a.modelTopology)) as object;
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs: a.weightSpecs, weightData: a.weightData }));
-  return { loaded, artifacts: a };
-}
+export { roundTripArtifacts as roundTrip } from '../helpers/layers.js';
 
 /** Number of trainable scalars (what PyTorch's `sum(p.numel() for p in model.parameters())` counts). */
 export function trainableCount(model: tf.LayersModel): number {

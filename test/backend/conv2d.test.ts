@@ -6,10 +6,10 @@
  * dilations 1/2, NHWC (and NCHW at the kernel level).
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerKernelPatches, stockKernel } from '../../src/backend/index.js';
+import { describe, expect, it } from 'vitest';
+import { stockKernel } from '../../src/backend/index.js';
 import { Random } from '../../src/core/random.js';
-import { conv2dNaive, dot, finiteDiff, maxScaledDiff, on, randomValues, size, type Shape4 } from './reference.js';
+import { conv2dNaive, dot, finiteDiff, maxScaledDiff, on, randomValues, size, type Shape4, usePatchedKernels } from './reference.js';
 
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 interface Case {
@@ -54,14 +54,7 @@ function stockCpu(name: string, inputs: Record<string, tf.Tensor>, attrs: object
   return values;
 }
 
-let previous = 'cpu';
-beforeAll(() => {
-  previous = tf.getBackend() ?? 'cpu';
-  registerKernelPatches();
-});
-afterAll(async () => {
-  await tf.setBackend(previous);
-});
+usePatchedKernels();
 
 // Larger cases (compared with the stock kernels only): wide enough that the wasm
 // filter gradient splits the batch into several XNNPACK products and sums them.

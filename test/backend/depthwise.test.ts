@@ -5,10 +5,9 @@
  * channel multipliers 1/2, and a dilated case at the kernel level.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerKernelPatches } from '../../src/backend/index.js';
+import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random.js';
-import { depthwiseNaive, dot, finiteDiff, maxScaledDiff, on, randomValues, size, type Shape4 } from './reference.js';
+import { depthwiseNaive, dot, finiteDiff, maxScaledDiff, on, randomValues, size, type Shape4, usePatchedKernels } from './reference.js';
 
 interface Case {
   name: string;
@@ -28,14 +27,7 @@ const cases: Case[] = [
 const rng = new Random(5);
 const t4 = (v: Float64Array, s: number[]) => tf.tensor4d(Float32Array.from(v), s as Shape4);
 
-let previous = 'cpu';
-beforeAll(() => {
-  previous = tf.getBackend() ?? 'cpu';
-  registerKernelPatches();
-});
-afterAll(async () => {
-  await tf.setBackend(previous);
-});
+usePatchedKernels();
 
 describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
   const dil = c.dilations ?? 1;

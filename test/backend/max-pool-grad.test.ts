@@ -4,10 +4,10 @@
  * and against float64 central finite differences (inputs without ties).
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerKernelPatches, stockKernel } from '../../src/backend/index.js';
+import { describe, expect, it } from 'vitest';
+import { stockKernel } from '../../src/backend/index.js';
 import { Random } from '../../src/core/random.js';
-import { dot, finiteDiff, maxPoolNaive, maxScaledDiff, on, randomValues, size, type Shape4 } from './reference.js';
+import { dot, finiteDiff, maxPoolNaive, maxScaledDiff, on, randomValues, size, type Shape4, usePatchedKernels } from './reference.js';
 
 interface Case {
   name: string;
@@ -26,14 +26,7 @@ const cases: Case[] = [
 const rng = new Random(11);
 const t4 = (v: Float64Array, s: number[]) => tf.tensor4d(Float32Array.from(v), s as Shape4);
 
-let previous = 'cpu';
-beforeAll(() => {
-  previous = tf.getBackend() ?? 'cpu';
-  registerKernelPatches();
-});
-afterAll(async () => {
-  await tf.setBackend(previous);
-});
+usePatchedKernels();
 
 function stockCpuMaxPoolGrad(x: tf.Tensor4D, dy: tf.Tensor4D, y: tf.Tensor4D, c: Case): Float32Array {
   const config = stockKernel('MaxPoolGrad', 'cpu');

@@ -5,7 +5,8 @@
  * differences of a scalar function of a Float64Array.
  */
 import * as tf from '@tensorflow/tfjs';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { registerKernelPatches } from '../../src/backend/index.js';
 import { Random } from '../../src/core/random.js';
 
 export type Shape4 = [number, number, number, number];
@@ -131,4 +132,16 @@ export function maxScaledDiff(a: ArrayLike<number>, b: ArrayLike<number>): numbe
 export async function on(backend: 'cpu' | 'wasm', f: () => tf.Tensor): Promise<Float32Array> {
   if (tf.getBackend() !== backend) await tf.setBackend(backend);
   return tf.tidy(() => f().dataSync() as Float32Array);
+}
+
+/** Registers survkit's kernel patches before the file's tests and restores the previous backend after them. */
+export function usePatchedKernels(): void {
+  let previous = 'cpu';
+  beforeAll(() => {
+    previous = tf.getBackend() ?? 'cpu';
+    registerKernelPatches();
+  });
+  afterAll(async () => {
+    await tf.setBackend(previous);
+  });
 }

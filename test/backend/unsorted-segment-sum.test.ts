@@ -6,18 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerKernelPatches } from '../../src/backend/index.js';
-import { finiteDiff, maxScaledDiff, on } from './reference.js';
+import { describe, expect, it } from 'vitest';
+import { finiteDiff, maxScaledDiff, on, usePatchedKernels } from './reference.js';
 
-let previous = 'cpu';
-beforeAll(() => {
-  previous = tf.getBackend() ?? 'cpu';
-  registerKernelPatches();
-});
-afterAll(async () => {
-  await tf.setBackend(previous);
-});
+usePatchedKernels();
 
 describe('UnsortedSegmentSum on wasm', () => {
   it('matches the stock cpu kernel for random ids, including ids outside [0, numSegments)', async () => {

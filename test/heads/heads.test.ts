@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { roundTrip, values } from '../helpers/layers.js';
 import { initBackend } from '../../src/backend/index.js';
 import { messages } from '../../src/core/messages.js';
 import { CoxHead, CoxTimeHead, DiscreteHead } from '../../src/heads/index.js';
@@ -8,24 +9,7 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
 
-async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      saved = a;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
-    }),
-  );
-  const a = saved as tf.io.ModelArtifacts;
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData }));
-}
 
-function values(t: tf.Tensor | tf.Tensor[]): Float32Array {
-  const x = Array.isArray(t) ? (t[0] as tf.Tensor) : t;
-  const v = x.dataSync() as Float32Array;
-  x.dispose();
-  return v;
-}
 
 describe('CoxHead', () => {
   it('is linear without bias: g(0) = 0 and g(a·x) = a·g(x)', () => {

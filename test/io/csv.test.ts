@@ -3,21 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SurvkitError } from '../../src/core/errors.js';
+import { errorOf } from '../helpers/errors.js';
 import { messages } from '../../src/core/messages.js';
 import { parseCsv, readCsv } from '../../src/io/csv.js';
 
 const F = 'f.csv';
 
-function errorOf(f: () => unknown): SurvkitError {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof SurvkitError) return err;
-    throw err;
-  }
-  throw new Error('expected a SurvkitError');
-}
 
 describe('parseCsv: accepted input', () => {
   it('reads header and rows as strings', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SurvkitError } from '../../src/core/errors.js';
+import { errorOf } from '../helpers/errors.js';
 import { messages } from '../../src/core/messages.js';
 import { parseCsv } from '../../src/io/csv.js';
 import { parseNumber, predictionsFromTable, readLabels, readPredictions } from '../../src/io/predictions.js';
@@ -11,15 +11,6 @@ import { parseNumber, predictionsFromTable, readLabels, readPredictions } from '
 const F = 'p.csv';
 const parse = (text: string) => predictionsFromTable(parseCsv(text, F));
 
-function errorOf(f: () => unknown): SurvkitError {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof SurvkitError) return err;
-    throw err;
-  }
-  throw new Error('expected a SurvkitError');
-}
 
 describe('parseNumber', () => {
   it('accepts decimal and scientific numbers with surrounding spaces', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { throwsCode } from '../helpers/errors.js';
 import { brierScore, nbll } from '../../src/metrics/brier.js';
 import { integratedBrierScore, integratedNbll } from '../../src/metrics/integrated.js';
 import { SurvivalCurves } from '../../src/estimators/survival-curves.js';
@@ -14,17 +15,6 @@ const y = metabricLabels();
 /** Curves that are constant in time: S_i(t) = p_i for t >= 0. */
 const constant = (p: number[]): SurvivalCurves => new SurvivalCurves([0], p);
 
-function throwsCode(f: () => unknown, code: string, message?: string): void {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SurvkitError);
-    expect((e as SurvkitError).code).toBe(code);
-    if (message !== undefined) expect((e as SurvkitError).message).toBe(message);
-    return;
-  }
-  throw new Error(`expected a SurvkitError ${code}`);
-}
 
 describe.each(models)('brierScore / nbll golden, METABRIC %s', (model) => {
   const curves = metabricSurv(model);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { throwsCode } from '../helpers/errors.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cumulativeDynamicAuc } from '../../src/metrics/cumulative-dynamic-auc.js';
 import { SurvivalCurves } from '../../src/estimators/survival-curves.js';
 import { messages } from '../../src/core/messages.js';
-import { SurvkitError } from '../../src/core/errors.js';
 import { brierR, evalsurv, fixtureDir, maxRelErr, metabricLabels, metabricSurv, REL, type Model } from './brier-fixtures.js';
 
 const models: Model[] = ['deephit', 'logistichazard'];
@@ -16,17 +16,6 @@ interface MeanAucFixture {
 }
 const meanFixture = JSON.parse(readFileSync(join(fixtureDir, 'brier', 'sksurv_mean_auc.json'), 'utf8')) as MeanAucFixture;
 
-function throwsCode(f: () => unknown, code: string, message?: string): void {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SurvkitError);
-    expect((e as SurvkitError).code).toBe(code);
-    if (message !== undefined) expect((e as SurvkitError).message).toBe(message);
-    return;
-  }
-  throw new Error(`expected a SurvkitError ${code}`);
-}
 
 describe.each(models)('cumulativeDynamicAuc golden, METABRIC %s', (model) => {
   const curves = metabricSurv(model);
