@@ -26,6 +26,8 @@ export { readPredictions, readLabels, predictionsFromTable, type Predictions, ty
 export { readCsv, parseCsv, type CsvTable } from './io/csv.js';
 export { syntheticImageSurvival, type SyntheticImageOptions, type SyntheticImages } from './data/synthetic-images.js';
 export { rotateImage, translateImage, type ImageTransformOptions } from './data/rotate.js';
+export { parseDicom, readDicom, applyWindow, type DicomImage, type DicomWindow, type WindowOptions } from './io/dicom.js';
+export { readDicomSeries, dicomTensor, dicomSeriesTensor, type DicomSeries, type ReadDicomSeriesOptions, type DicomScaling, type DicomTensorOptions } from './io/dicom-series.js';
 export { readMnist, readMnistArrays, MNIST_SIDE, MNIST_PIXELS, type ReadMnistOptions, type MnistArrays, type MnistTensors } from './io/mnist.js';
 export * from './estimators/index.js';
 export * from './metrics/index.js';

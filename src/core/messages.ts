@@ -118,6 +118,7 @@ export const messages = {
     `${fn}: the TensorFlow.js backend ${JSON.stringify(backend)} asked for by ${arg} is not available: ${reason}`,
   dataFile: (fn: string, arg: string, path: string, problem: string) =>
     `${fn}: cannot read '${arg}' from ${JSON.stringify(path)}: ${problem}`,
+  dicomFile: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
   missingPackage: (fn: string, pkg: string, purpose: string) =>
     `${fn}: the optional package ${JSON.stringify(pkg)} is not installed; it is needed ${purpose} (npm install ${pkg})`,
 } as const;

@@ -1,0 +1,258 @@
+/**
+ * DICOM images on the host: pixel data of uncompressed DICOM files (single
+ * and multi-frame, grey or RGB) as modality values (stored value × Rescale
+ * Slope + Rescale Intercept, e.g. Hounsfield units for CT), windowing
+ * (DICOM PS3.3 C.11.2.1.2.1, 'LINEAR'), and series assembled into volumes
+ * in patient order. Parsing uses `dicom-parser`; the pixel decoding, rescale
+ * and windowing are checked against pydicom.
+ *
+ * Supported transfer syntaxes: implicit VR little endian, explicit VR little
+ * and big endian. Compressed (encapsulated) pixel data — JPEG, JPEG 2000,
+ * RLE — is rejected with an error naming the transfer syntax: decompress it
+ * first (e.g. `dcmdjpeg` / `gdcmconv --raw`).
+ */
+import dicomParser from 'dicom-parser';
+import { readFile } from 'node:fs/promises';
+import { survkitError } from '../core/errors.js';
+
+/** What {@link parseDicom} returns: one DICOM image (all its frames) on the host. */
+export interface DicomImage {
+  /** The file name (or the label given), named in errors. */
+  file: string;
+  rows: number;
+  columns: number;
+  /** Number of frames (NumberOfFrames, 1 when absent). */
+  frames: number;
+  /** 1 (grey) or 3 (RGB). */
+  samplesPerPixel: number;
+  /** PhotometricInterpretation: 'MONOCHROME1' (low values bright), 'MONOCHROME2' or 'RGB'. */
+  photometric: string;
+  /**
+   * frames × rows × columns × samplesPerPixel values, row-major with samples
+   * last (RGB interleaved whatever the file's PlanarConfiguration), after the
+   * modality rescale (grey images only).
+   */
+  pixels: Float32Array;
+  rescaleSlope: number;
+  rescaleIntercept: number;
+  /** The first VOI window of the file (WindowCenter / WindowWidth), or undefined. */
+  window: DicomWindow | undefined;
+  /** Bits per stored value (BitsStored) and whether values are signed (PixelRepresentation 1). */
+  bitsStored: number;
+  signed: boolean;
+  /** PixelSpacing in mm, [between rows, between columns], or undefined. */
+  pixelSpacing: [number, number] | undefined;
+  sliceThickness: number | undefined;
+  /** ImagePositionPatient (mm) and ImageOrientationPatient (row then column direction cosines). */
+  imagePositionPatient: [number, number, number] | undefined;
+  imageOrientationPatient: [number, number, number, number, number, number] | undefined;
+  instanceNumber: number | undefined;
+  modality: string | undefined;
+  seriesInstanceUID: string | undefined;
+  transferSyntaxUID: string;
+}
+
+/** A VOI window: the centre and width of the range of modality values mapped to display grey levels. */
+export interface DicomWindow {
+  center: number;
+  width: number;
+}
+
+const IMPLICIT_LE = '1.2.840.10008.1.2';
+const EXPLICIT_LE = '1.2.840.10008.1.2.1';
+const EXPLICIT_BE = '1.2.840.10008.1.2.2';
+const NATIVE = [IMPLICIT_LE, EXPLICIT_LE, EXPLICIT_BE];
+
+const TAG = {
+  transferSyntax: 'x00020010',
+  samplesPerPixel: 'x00280002',
+  photometric: 'x00280004',
+  planarConfiguration: 'x00280006',
+  frames: 'x00280008',
+  rows: 'x00280010',
+  columns: 'x00280011',
+  pixelSpacing: 'x00280030',
+  bitsAllocated: 'x00280100',
+  bitsStored: 'x00280101',
+  highBit: 'x00280102',
+  pixelRepresentation: 'x00280103',
+  windowCenter: 'x00281050',
+  windowWidth: 'x00281051',
+  rescaleIntercept: 'x00281052',
+  rescaleSlope: 'x00281053',
+  sliceThickness: 'x00180050',
+  imagePosition: 'x00200032',
+  imageOrientation: 'x00200037',
+  instanceNumber: 'x00200013',
+  modality: 'x00080060',
+  seriesUid: 'x0020000e',
+  pixelData: 'x7fe00010',
+} as const;
+
+function floats(ds: dicomParser.DataSet, tag: string): number[] | undefined {
+  const n = ds.numStringValues(tag);
+  if (n === undefined || n === 0) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = ds.floatString(tag, i);
+    if (v === undefined || !Number.isFinite(v)) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+/**
+ * Parses one DICOM file's bytes: attributes and pixel data as modality values.
+ *
+ * @param bytes the file (DICOM Part 10, with or without the 128-byte preamble)
+ * @param file a name for error messages (default 'DICOM data')
+ * @throws {SurvkitError} `dicomFile` when the bytes are not DICOM, have no pixel data, use a compressed or
+ *   unknown transfer syntax, or have pixel attributes survkit cannot decode (BitsAllocated other than 8, 16
+ *   or 32, SamplesPerPixel other than 1 or 3, too few bytes)
+ * @example
+ * const img = parseDicom(new Uint8Array(await readFile('slice.dcm')), 'slice.dcm');
+ * img.pixels; // Float32Array of Hounsfield units for CT
+ */
+export function parseDicom(bytes: Uint8Array, file = 'DICOM data'): DicomImage {
+  const fn = 'parseDicom';
+  const fail = (problem: string): never => {
+    throw survkitError('dicomFile', fn, file, problem);
+  };
+  if (!(bytes instanceof Uint8Array)) fail(`expected the file's bytes as a Uint8Array, got ${typeof bytes}`);
+  let ds: dicomParser.DataSet;
+  try {
+    ds = dicomParser.parseDicom(bytes);
+  } catch (e) {
+    // dicom-parser throws strings as well as Errors.
+    const reason = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
+    return fail(`not a readable DICOM file (${reason.replace(/^dicomParser\.\w+: /, '')})`);
+  }
+  const syntax = ds.string(TAG.transferSyntax) ?? IMPLICIT_LE;
+  const pixel = ds.elements[TAG.pixelData];
+  if (pixel === undefined) return fail('has no pixel data (7FE0,0010); it is not an image');
+  if (pixel.encapsulatedPixelData === true || !NATIVE.includes(syntax)) {
+    return fail(`the pixel data is compressed or in an unsupported transfer syntax (${syntax}); survkit reads uncompressed DICOM (${NATIVE.join(', ')}): decompress it first, e.g. with 'gdcmconv --raw' or 'dcmdjpeg'`);
+  }
+  const rows = ds.uint16(TAG.rows) ?? 0;
+  const columns = ds.uint16(TAG.columns) ?? 0;
+  if (rows < 1 || columns < 1) fail(`Rows and Columns must be positive; got ${rows} × ${columns}`);
+  const samples = ds.uint16(TAG.samplesPerPixel) ?? 1;
+  if (samples !== 1 && samples !== 3) fail(`SamplesPerPixel must be 1 or 3; got ${samples}`);
+  const frames = ds.intString(TAG.frames) ?? 1;
+  if (!(frames >= 1)) fail(`NumberOfFrames must be a positive integer; got ${frames}`);
+  const bitsAllocated = ds.uint16(TAG.bitsAllocated) ?? 0;
+  if (bitsAllocated !== 8 && bitsAllocated !== 16 && bitsAllocated !== 32) fail(`BitsAllocated must be 8, 16 or 32; got ${bitsAllocated}`);
+  const bitsStored = ds.uint16(TAG.bitsStored) ?? bitsAllocated;
+  const highBit = ds.uint16(TAG.highBit) ?? bitsStored - 1;
+  if (bitsStored < 1 || bitsStored > bitsAllocated || highBit < bitsStored - 1 || highBit >= bitsAllocated) {
+    fail(`inconsistent BitsStored ${bitsStored} / HighBit ${highBit} for BitsAllocated ${bitsAllocated}`);
+  }
+  const signed = (ds.uint16(TAG.pixelRepresentation) ?? 0) === 1;
+  const photometric = ds.string(TAG.photometric) ?? (samples === 3 ? 'RGB' : 'MONOCHROME2');
+  const count = frames * rows * columns * samples;
+  const bytesPer = bitsAllocated / 8;
+  if (pixel.length < count * bytesPer) fail(`the pixel data has ${pixel.length} bytes; ${frames} frame(s) of ${rows} × ${columns} × ${samples} × ${bytesPer} bytes need ${count * bytesPer}`);
+
+  const view = new DataView(ds.byteArray.buffer, ds.byteArray.byteOffset + pixel.dataOffset, count * bytesPer);
+  const little = syntax !== EXPLICIT_BE;
+  const shift = highBit + 1 - bitsStored;
+  const range = 2 ** bitsStored;
+  const read = bitsAllocated === 8 ? (i: number) => view.getUint8(i) : bitsAllocated === 16 ? (i: number) => view.getUint16(2 * i, little) : (i: number) => view.getUint32(4 * i, little);
+  const slope = samples === 1 ? (ds.floatString(TAG.rescaleSlope) ?? 1) : 1;
+  const intercept = samples === 1 ? (ds.floatString(TAG.rescaleIntercept) ?? 0) : 0;
+  if (!Number.isFinite(slope) || !Number.isFinite(intercept)) fail(`RescaleSlope / RescaleIntercept must be numbers; got ${slope} / ${intercept}`);
+  const planar = samples === 3 && (ds.uint16(TAG.planarConfiguration) ?? 0) === 1;
+  const perFrame = rows * columns;
+  const pixels = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    // Stored value: the BitsStored bits ending at HighBit, two's complement when signed.
+    let v = Math.floor(read(i) / 2 ** shift) % range;
+    if (signed && v >= range / 2) v -= range;
+    let out = i;
+    if (planar) {
+      // File order: frame, sample plane, pixel → survkit order: frame, pixel, sample.
+      const f = Math.floor(i / (3 * perFrame));
+      const r = i - 3 * perFrame * f;
+      const s = Math.floor(r / perFrame);
+      out = 3 * perFrame * f + 3 * (r - s * perFrame) + s;
+    }
+    pixels[out] = v * slope + intercept;
+  }
+  const centers = floats(ds, TAG.windowCenter);
+  const widths = floats(ds, TAG.windowWidth);
+  const window = centers !== undefined && widths !== undefined && (widths[0] as number) >= 1 ? { center: centers[0] as number, width: widths[0] as number } : undefined;
+  const spacing = floats(ds, TAG.pixelSpacing);
+  const position = floats(ds, TAG.imagePosition);
+  const orientation = floats(ds, TAG.imageOrientation);
+  return {
+    file,
+    rows,
+    columns,
+    frames,
+    samplesPerPixel: samples,
+    photometric,
+    pixels,
+    rescaleSlope: slope,
+    rescaleIntercept: intercept,
+    window,
+    bitsStored,
+    signed,
+    pixelSpacing: spacing?.length === 2 ? [spacing[0] as number, spacing[1] as number] : undefined,
+    sliceThickness: ds.floatString(TAG.sliceThickness),
+    imagePositionPatient: position?.length === 3 ? (position as [number, number, number]) : undefined,
+    imageOrientationPatient: orientation?.length === 6 ? (orientation as [number, number, number, number, number, number]) : undefined,
+    instanceNumber: ds.intString(TAG.instanceNumber),
+    modality: ds.string(TAG.modality),
+    seriesInstanceUID: ds.string(TAG.seriesUid),
+    transferSyntaxUID: syntax,
+  };
+}
+
+/**
+ * Reads a DICOM file from disk ({@link parseDicom}).
+ *
+ * @throws {SurvkitError} `dataFile` when the file cannot be read; as {@link parseDicom}
+ */
+export async function readDicom(path: string): Promise<DicomImage> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw survkitError('dataFile', 'readDicom', 'path', path, code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message);
+  }
+  return parseDicom(bytes, path);
+}
+
+/** Options of {@link applyWindow}. */
+export interface WindowOptions {
+  /** Map low values to 1 and high values to 0 (for MONOCHROME1 images; default false). */
+  invert?: boolean;
+}
+
+/**
+ * DICOM's linear VOI window (PS3.3 C.11.2.1.2.1, VOI LUT Function 'LINEAR')
+ * scaled to [0, 1]: with c the centre and w the width, x ≤ c − 0.5 − (w−1)/2
+ * → 0, x > c − 0.5 + (w−1)/2 → 1, else ((x − (c − 0.5)) / (w − 1) + 0.5).
+ * The same as pydicom's `apply_voi_lut` (its output range divided out).
+ *
+ * @param values modality values (e.g. {@link DicomImage.pixels})
+ * @param window e.g. `{ center: 40, width: 400 }` (a CT soft-tissue window) or the file's {@link DicomImage.window}
+ * @returns a new Float32Array in [0, 1]
+ * @throws {SurvkitError} for a width < 1 or a non-finite centre
+ */
+export function applyWindow(values: ArrayLike<number>, window: DicomWindow, opts: WindowOptions = {}): Float32Array {
+  const fn = 'applyWindow';
+  if (window === null || typeof window !== 'object' || !Number.isFinite(window.center)) throw survkitError('argRange', fn, 'window', '{ center, width } with a finite centre', window);
+  if (!(window.width >= 1) || !Number.isFinite(window.width)) throw survkitError('argRange', fn, 'window.width', 'a finite number >= 1 (DICOM)', window.width);
+  const { center: c, width: w } = window;
+  const lo = c - 0.5 - (w - 1) / 2;
+  const hi = c - 0.5 + (w - 1) / 2;
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i] as number;
+    const y = x <= lo ? 0 : x > hi ? 1 : (x - (c - 0.5)) / (w - 1) + 0.5;
+    out[i] = opts.invert === true ? 1 - y : y;
+  }
+  return out;
+}
