@@ -42,6 +42,14 @@ export interface AttachOptions {
  * head's output. Works with functional models and built `tf.sequential`
  * models, pretrained or not (e.g. a MobileNet loaded with `tf.loadLayersModel`).
  *
+ * Memory: the result holds the backbone's layers up to the cut without
+ * adding TF.js references to them, so disposing the result (or the survival
+ * model that adopts it) frees those layers, and the backbone must not be
+ * disposed after it ("Layer … is already disposed"). Layers of the backbone
+ * after `cutAt` are not part of the result: dispose them yourself when the
+ * backbone is no longer used, e.g.
+ * `for (const l of backbone.layers) if (!net.layers.includes(l)) l.dispose();`.
+ *
  * @example
  * const cnn = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [64, 64, 1], filters: 8, kernelSize: 3 })] });
  * const net = attachHead(cnn, new CoxHead({ seed: 0 }), { pool: 'avg', tabularInputDim: 3 });

@@ -78,7 +78,7 @@ export abstract class Classifier {
     } else {
       this.classes = assertNumberOption(fn, 'classes', opts.classes, { min: 2, integer: true });
     }
-    const net = opts.net ?? buildNet(fn, { ...opts, attach: { name: 'classifier', ...opts.attach } }, head(this.classes), opts.seed);
+    const net = opts.net ?? buildNet(fn, { ...opts, attach: { name: 'classifier', ...opts.attach } }, () => head(this.classes), opts.seed);
     this.network = net;
     inferenceModeForFrozenBatchNorm(net);
   }

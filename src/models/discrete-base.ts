@@ -59,7 +59,7 @@ export abstract class DiscreteBase extends SurvivalModel {
   protected abstract discreteLoss(phi: tf.Tensor, idx: Int32Array, event: Int32Array): tf.Scalar;
 
   private buildHeadNet(seed: number | undefined): void {
-    const head = new DiscreteHead({ cuts: this.transform.outFeatures, causes: this.causes ?? 1, seed: seed ?? null });
+    const head = () => new DiscreteHead({ cuts: this.transform.outFeatures, causes: this.causes ?? 1, seed: seed ?? null });
     this.adoptNet(this.buildWithHead(head, seed));
   }
 

@@ -42,10 +42,11 @@ export function checkNetOptions(fn: string, o: NetOptions): void {
  * MLP; for `backbone`, `attachHead(backbone, head, attach)`. `mlpHidden`
  * overrides the MLP's hidden layers (Cox-Time puts them in its head).
  */
-export function buildNet(fn: string, o: NetOptions, head: tf.layers.Layer, seed: number | undefined, mlpHidden?: readonly number[]): tf.LayersModel {
+export function buildNet(fn: string, o: NetOptions, makeHead: () => tf.layers.Layer, seed: number | undefined, mlpHidden?: readonly number[]): tf.LayersModel {
   checkNetOptions(fn, o);
+  // The head is made only when it is used: a given `net` brings its own.
   if (o.net) return o.net;
-  if (o.backbone) return attachHead(o.backbone, head, o.attach ?? {});
+  if (o.backbone) return attachHead(o.backbone, makeHead(), o.attach ?? {});
   const backbone = mlp({
     inputDim: o.inputDim as number,
     hidden: mlpHidden ?? o.hidden ?? [32, 32],
@@ -54,5 +55,5 @@ export function buildNet(fn: string, o: NetOptions, head: tf.layers.Layer, seed:
     ...(o.activation === undefined ? {} : { activation: o.activation }),
     ...(seed === undefined ? {} : { seed }),
   });
-  return attachHead(backbone, head, o.attach ?? {});
+  return attachHead(backbone, makeHead(), o.attach ?? {});
 }

@@ -89,8 +89,8 @@ export abstract class SurvivalModel {
   }
 
   /** Builds the network from the options with the given head (used by the families). */
-  protected buildWithHead(head: tf.layers.Layer, seed: number | undefined): tf.LayersModel {
-    return buildNet(this.constructor.name, this.netOptions, head, seed);
+  protected buildWithHead(makeHead: () => tf.layers.Layer, seed: number | undefined): tf.LayersModel {
+    return buildNet(this.constructor.name, this.netOptions, makeHead, seed);
   }
 
   /** Fits label transforms and makes sure the network exists (called at the start of `fit`). */

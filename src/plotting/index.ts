@@ -9,3 +9,5 @@ export { riskCoverageSpec, type LabelledRiskCoverage, type RiskCoverageSpecOptio
 export { rotatedDigitSpec, type RotationPoint, type RotationSeries, type RotatedDigitSpecOptions } from './rotation-plot.js';
 export { renderSvg, renderPng, pngAvailable, type RenderPngOptions } from './render.js';
 export { displayPlot, displayTable, displayMarkdown, displayBundle, setDisplaySink, formatTable, type MimeBundle, type DisplaySink, type TableOptions } from './notebook.js';
+export { imageGridSpec, type ImageGridItem, type ImageGridSpecOptions } from './image-grid.js';
+export { encodePng, pngDataUrl, crc32, type EncodePngOptions } from './png.js';

@@ -5,6 +5,7 @@
  */
 import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
+import { pngDataUrl } from './png.js';
 import { finite, nonEmpty, panelSize, topLevel, uniqueLabels, type PlotOptions, type PlotSpec } from './common.js';
 
 /** The prediction for one rotation angle. */
@@ -107,31 +108,28 @@ export function rotatedDigitSpec(series: readonly RotationSeries[], opts: Rotate
   return { ...top, vconcat: [body, imageStrip(fn, opts.images, angles, panels.length * width + (panels.length - 1) * 60)] } as PlotSpec;
 }
 
-/** The rotated inputs side by side as a heat map of the pixels above 0.02. */
+/** The rotated inputs side by side, dark on white (each an embedded PNG). */
 function imageStrip(fn: string, images: NonNullable<RotatedDigitSpecOptions['images']>, angles: readonly number[], width: number): object {
   const h = assertNumberOption(fn, 'images.height', images.height, { min: 1, integer: true });
   const w = assertNumberOption(fn, 'images.width', images.width, { min: 1, integer: true });
   const pixels = nonEmpty<ArrayLike<number>>(fn, 'images.pixels', images.pixels);
   if (pixels.length !== angles.length) throw survkitError('lengthMismatch', fn, 'images.pixels', pixels.length, 'series[0].points', angles.length);
-  const rows: { x: number; y: number; v: number }[] = [];
-  pixels.forEach((img, a) => {
-    if (img?.length !== h * w) throw survkitError('shapeMismatch', fn, `images.pixels[${a}]`, `${h * w} values (height × width)`, `${img?.length ?? 0} values`);
-    for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) {
-      const v = img[r * w + c] as number;
-      if (v > 0.02) rows.push({ x: a * (w + 2) + c, y: r, v: Math.min(1, v) });
-    }
-  });
   const total = pixels.length * (w + 2);
   const cell = width / total;
+  const values = pixels.map((img, a) => {
+    if (img?.length !== h * w) throw survkitError('shapeMismatch', fn, `images.pixels[${a}]`, `${h * w} values (height × width)`, `${img?.length ?? 0} values`);
+    const inverted = Float32Array.from({ length: h * w }, (_, i) => 1 - Math.min(1, Math.max(0, img[i] as number)));
+    return { x: a * (w + 2) + w / 2, url: pngDataUrl(inverted, h, w) };
+  });
   return {
     width,
     height: Math.max(10, cell * h),
-    data: { values: rows },
-    mark: { type: 'rect', width: cell, height: cell },
+    data: { values },
+    mark: { type: 'image', width: cell * w, height: cell * h, aspect: false },
     encoding: {
       x: { field: 'x', type: 'quantitative', scale: { domain: [0, total] }, axis: null },
-      y: { field: 'y', type: 'quantitative', scale: { domain: [0, h], reverse: true }, axis: null },
-      color: { field: 'v', type: 'quantitative', scale: { domain: [0, 1], range: ['white', 'black'] }, legend: null },
+      y: { datum: h / 2, type: 'quantitative', scale: { domain: [0, h] }, axis: null },
+      url: { field: 'url', type: 'nominal' },
     },
   };
 }

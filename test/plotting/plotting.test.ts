@@ -179,7 +179,8 @@ describe('rotatedDigitSpec', () => {
       classNames: ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'],
     });
     const { svg, marks } = await render(spec);
-    expect(marks.rect?.items).toBe(4);
+    expect(marks.image?.items).toBe(angles.length); // one embedded PNG per angle
+    expect(svg).toContain('data:image/png;base64,');
     expect(svg).toContain('seven');
   });
 
