@@ -83,12 +83,12 @@ function cellText(v: unknown, digits: number): string {
  * A table as Markdown and as aligned plain text (the two parts of the bundle
  * {@link displayTable} shows). Numbers are right-aligned in the plain text.
  *
- * @param rows one object per row
+ * @param rows one object per row (a type alias or an interface)
  * @throws {SurvkitError} when `rows` is not an array of objects or `digits` is not an integer in [1, 17]
  */
-export function formatTable(rows: readonly Record<string, unknown>[], opts: TableOptions = {}): { markdown: string; text: string } {
+export function formatTable(rows: readonly object[], opts: TableOptions = {}): { markdown: string; text: string } {
   const fn = 'formatTable';
-  const list: readonly Record<string, unknown>[] = rows;
+  const list = rows as readonly Record<string, unknown>[];
   const isArray: (x: unknown) => boolean = Array.isArray; // checks without narrowing `list` to any[]
   if (!isArray(list) || list.some((r) => r === null || typeof r !== 'object')) throw survkitError('argRange', fn, 'rows', 'an array of row objects', rows);
   const digits = assertNumberOption(fn, 'digits', opts.digits ?? 4, { min: 1, max: 17, integer: true });
@@ -116,7 +116,7 @@ export function formatTable(rows: readonly Record<string, unknown>[], opts: Tabl
  * await displayTable([{ metric: 'Harrell C', value: 0.71234 }, { metric: 'IBS', value: 0.1603 }]);
  * @throws {SurvkitError} as {@link formatTable}
  */
-export async function displayTable(rows: readonly Record<string, unknown>[], opts: TableOptions = {}): Promise<void> {
+export async function displayTable(rows: readonly object[], opts: TableOptions = {}): Promise<void> {
   const { markdown, text } = formatTable(rows, opts);
   await displayBundle({ 'text/plain': text, 'text/markdown': markdown });
 }

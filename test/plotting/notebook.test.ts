@@ -74,3 +74,14 @@ describe('display functions', () => {
     await expect(displayMarkdown(3 as never)).rejects.toThrow(messages.argRange('displayMarkdown', 'markdown', 'a string', 3));
   });
 });
+
+describe('formatTable types', () => {
+  it('accepts rows typed by an interface (no index signature)', () => {
+    interface Row {
+      name: string;
+      score: number;
+    }
+    const rows: Row[] = [{ name: 'a', score: 0.5 }];
+    expect(formatTable(rows).text).toBe('name  score\na       0.5');
+  });
+});
