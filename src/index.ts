@@ -32,6 +32,7 @@ export { readMnist, readMnistArrays, MNIST_SIDE, MNIST_PIXELS, type ReadMnistOpt
 export * from './estimators/index.js';
 export * from './metrics/index.js';
 export * from './uncertainty/index.js';
+export * from './explain/index.js';
 export * from './backend/index.js';
 export * from './ops/index.js';
 export * from './losses/index.js';
