@@ -1,4 +1,4 @@
-/** survkit/uncertainty — turning uncertainty scores into decisions (pure TypeScript parts). */
+/** survkit uncertainty — flagging, the classifier baselines (temperature scaling, MC dropout, deep ensembles), and survival ensembles, MC dropout and bands on survival curves. */
 export { flagLowConfidence, type FlagPolicy, type FlagResult } from './flag.js';
 export { survivalBands, type SurvivalBands, type SurvivalBandOptions, type RiskBand } from './survival-bands.js';
 export { survivalBandWidth, type BandWidthOptions } from './survival-score.js';
