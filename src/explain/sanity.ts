@@ -37,8 +37,9 @@ export interface RandomizationStep {
  * Runs the model-randomisation test. Each layer with weights is randomised
  * in turn from the output towards the input: every weight tensor is
  * replaced by Gaussian values with the mean and standard deviation of the
- * original one (so activations keep their scale), seeded. The model's
- * weights are restored afterwards, bit for bit.
+ * original one (so activations keep their scale), seeded; batch-norm
+ * running statistics are kept. The model's weights are restored afterwards,
+ * bit for bit. A step whose explanation has non-finite values reports NaN.
  *
  * An explanation method passes when the correlations fall towards 0 as more
  * of the network is randomised; correlations that stay near 1 mean the
@@ -66,7 +67,10 @@ export async function modelRandomizationTest(model: tf.LayersModel, x: tf.Tensor
   };
   const restore = (): void => model.layers.forEach((l, i) => l.setWeights(original[i] as tf.Tensor[]));
   const randomise = (layer: tf.layers.Layer): void => {
-    const next = layer.getWeights().map((w) => {
+    const names = layer.weights.map((w) => w.originalName);
+    const next = layer.getWeights().map((w, k) => {
+      // Batch-norm running statistics are not learned weights (and a random variance can be negative): kept.
+      if (/moving_(mean|variance)$/.test(names[k] ?? '')) return tf.clone(w);
       const v = w.dataSync();
       let mean = 0;
       for (const a of v) mean += a;
@@ -88,10 +92,12 @@ export async function modelRandomizationTest(model: tf.LayersModel, x: tf.Tensor
       randomise(layer);
       const e = await explainValues();
       if (e.length !== base.length) throw survkitError('argRange', fn, 'explain', `attributions of ${base.length} values every time`, `${e.length} values`);
+      // Non-finite attributions (a randomised network that overflows) have no ranks: NaN, not a number from sorting NaN.
+      const finite = e.every(Number.isFinite);
       steps.push({
         layer: layer.name,
-        rankCorrelation: sampleRankCorrelation(Array.from(base), Array.from(e)),
-        rankCorrelationAbs: sampleRankCorrelation(baseAbs, Array.from(e, Math.abs)),
+        rankCorrelation: finite ? sampleRankCorrelation(Array.from(base), Array.from(e)) : Number.NaN,
+        rankCorrelationAbs: finite ? sampleRankCorrelation(baseAbs, Array.from(e, Math.abs)) : Number.NaN,
       });
     }
     return steps;

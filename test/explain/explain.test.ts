@@ -196,3 +196,28 @@ describe('modelRandomizationTest', () => {
     m.dispose();
   });
 });
+
+describe('modelRandomizationTest: batch norm and non-finite explanations', () => {
+  it('keeps batch-norm running statistics, randomises gamma and beta, and reports NaN for non-finite attributions', async () => {
+    const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3, name: 'd' }), tf.layers.batchNormalization({ name: 'bn' }), tf.layers.dense({ units: 1, name: 'out' })] });
+    const bn = m.getLayer('bn');
+    bn.setWeights([tf.ones([3]), tf.zeros([3]), tf.tensor1d([0.1, 0.2, 0.3]), tf.tensor1d([0.5, 0.01, 2])]);
+    const seen: number[][] = [];
+    const xs = tf.tensor2d(randomArray(8), [2, 4]);
+    const steps = await modelRandomizationTest(
+      m,
+      xs,
+      (model, input) => {
+        seen.push(Array.from(model.getLayer('bn').getWeights()[3]?.dataSync() ?? []));
+        return seen.length === 3 ? tf.fill(input.shape, Number.NaN) : saliency(model, input);
+      },
+      { seed: 2 },
+    );
+    for (const v of seen) expect(v).toEqual([0.5, 0.01, 2].map(Math.fround));
+    expect(steps.map((s) => s.layer)).toEqual(['out', 'bn', 'd']);
+    expect(Number.isNaN(steps[1]?.rankCorrelation)).toBe(true);
+    expect(Number.isFinite(steps[2]?.rankCorrelation)).toBe(true);
+    xs.dispose();
+    m.dispose();
+  });
+});
