@@ -104,7 +104,7 @@ function floats(ds: dicomParser.DataSet, tag: string): number[] | undefined {
 /**
  * Parses one DICOM file's bytes: attributes and pixel data as modality values.
  *
- * @param bytes the file (DICOM Part 10, with or without the 128-byte preamble)
+ * @param bytes the file: DICOM Part 10 (preamble and "DICM"), or a bare implicit VR little endian data set
  * @param file a name for error messages (default 'DICOM data')
  * @throws {SurvkitError} `dicomFile` when the bytes are not DICOM, have no pixel data, use a compressed or
  *   unknown transfer syntax, or have pixel attributes survkit cannot decode (BitsAllocated other than 8, 16
@@ -120,12 +120,18 @@ export function parseDicom(bytes: Uint8Array, file = 'DICOM data'): DicomImage {
   };
   if (!(bytes instanceof Uint8Array)) fail(`expected the file's bytes as a Uint8Array, got ${typeof bytes}`);
   let ds: dicomParser.DataSet;
+  const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e)); // dicom-parser throws strings too
   try {
     ds = dicomParser.parseDicom(bytes);
   } catch (e) {
-    // dicom-parser throws strings as well as Errors.
-    const reason = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
-    return fail(`not a readable DICOM file (${reason.replace(/^dicomParser\.\w+: /, '')})`);
+    // Without the "DICM" prefix (older archives write the bare data set): implicit VR little endian, the default syntax.
+    if (!/DICM prefix not found/.test(reasonOf(e))) return fail(`not a readable DICOM file (${reasonOf(e).replace(/^dicomParser\.\w+: /, '')})`);
+    try {
+      ds = dicomParser.parseDicom(bytes, { TransferSyntaxUID: IMPLICIT_LE });
+    } catch (e2) {
+      return fail(`not a readable DICOM file (no "DICM" prefix, and not an implicit VR little endian data set: ${reasonOf(e2).replace(/^dicomParser\.\w+: /, '')})`);
+    }
+    if (ds.elements[TAG.pixelData] === undefined && ds.elements[TAG.rows] === undefined) return fail('not a readable DICOM file (no "DICM" prefix, and no image attributes as a bare data set)');
   }
   const syntax = ds.string(TAG.transferSyntax) ?? IMPLICIT_LE;
   const pixel = ds.elements[TAG.pixelData];
