@@ -13,7 +13,7 @@ const randomArray = (n: number): Float32Array => Float32Array.from({ length: n }
 
 /** score(x) = Σ w ⊙ x per example: a linear score whose attributions are known exactly. */
 function linearScore(w: Float32Array): (x: tf.Tensor) => tf.Tensor {
-  return (x) => tf.tidy(() => tf.sum(tf.mul(tf.reshape(x, [x.shape[0] as number, -1]), tf.tensor1d(w)), 1));
+  return (x) => tf.tidy(() => tf.sum(tf.mul(tf.reshape(x, [x.shape[0], -1]), tf.tensor1d(w)), 1));
 }
 
 /** The occlusion map by its definition, in float64: mean over covering patches of Σ_patch w·(x − baseline). */
@@ -124,7 +124,7 @@ describe('saliency', () => {
   });
 
   it('integrated gradients are complete: Σ attributions = score(x) − score(x₀) (nonlinear score, 200 steps)', () => {
-    const nonlinear = (x: tf.Tensor): tf.Tensor => tf.tidy(() => tf.sum(tf.tanh(tf.mul(tf.reshape(x, [x.shape[0] as number, -1]), tf.tensor1d(w))), 1));
+    const nonlinear = (x: tf.Tensor): tf.Tensor => tf.tidy(() => tf.sum(tf.tanh(tf.mul(tf.reshape(x, [x.shape[0], -1]), tf.tensor1d(w))), 1));
     const x = tf.tensor(xv, [2, 12]);
     const ig = saliency(nonlinear, x, { method: 'integratedGradients', steps: 200 });
     const a = ig.dataSync();
@@ -138,7 +138,7 @@ describe('saliency', () => {
   });
 
   it('SmoothGrad is reproducible with a seed and differs from the plain gradient on a nonlinear score', () => {
-    const nonlinear = (x: tf.Tensor): tf.Tensor => tf.tidy(() => tf.sum(tf.square(tf.reshape(x, [x.shape[0] as number, -1])), 1));
+    const nonlinear = (x: tf.Tensor): tf.Tensor => tf.tidy(() => tf.sum(tf.square(tf.reshape(x, [x.shape[0], -1])), 1));
     const x = tf.tensor(xv, [2, 12]);
     const a = saliency(nonlinear, x, { method: 'smoothGrad', seed: 1, samples: 5 });
     const b = saliency(nonlinear, x, { method: 'smoothGrad', seed: 1, samples: 5 });
