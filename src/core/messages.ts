@@ -121,6 +121,8 @@ export const messages = {
   dicomFile: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
   missingPackage: (fn: string, pkg: string, purpose: string) =>
     `${fn}: the optional package ${JSON.stringify(pkg)} is not installed; it is needed ${purpose} (npm install ${pkg})`,
+  missingProgram: (fn: string, program: string, tried: string, remedy: string) =>
+    `${fn}: cannot run ${program} (${tried}); ${remedy}`,
 } as const;
 
 export type MessageKey = keyof typeof messages;
