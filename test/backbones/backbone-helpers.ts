@@ -1,5 +1,6 @@
 /** Helpers shared by the backbone tests: save/load round trip, trainable-parameter count, one Adam step. */
 import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -35,4 +36,22 @@ export function adamSteps(model: tf.LayersModel, x: tf.Tensor, steps: number): n
 /** Copies of all weights of `model`, as plain arrays. */
 export function weightValues(model: tf.LayersModel): number[][] {
   return model.getWeights().map((w) => Array.from(w.dataSync()));
+}
+
+/**
+ * Trains `net` on mean(output²) with Adam: one warm-up step (the optimiser's
+ * variables), then `steps` more, and checks a finite decreasing loss, moved
+ * weights and no leaked tensors. Disposes `x` and `net`.
+ */
+export function expectTrains(net: tf.LayersModel, x: tf.Tensor, steps: number): void {
+  const w0 = weightValues(net);
+  adamSteps(net, x, 1);
+  const before = tf.memory().numTensors;
+  const losses = adamSteps(net, x, steps);
+  expect(tf.memory().numTensors).toBe(before);
+  expect(losses.every(Number.isFinite)).toBe(true);
+  expect(losses.at(-1)).toBeLessThan(losses[0] as number);
+  expect(weightValues(net)).not.toEqual(w0);
+  tf.dispose(x);
+  net.dispose();
 }
