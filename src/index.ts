@@ -17,7 +17,7 @@ export {
   type LabelsInput,
   type EventInput,
 } from './data/labels.js';
-export { labelsFromTable, getColumn, type TableLike, type DataFrameLike } from './data/adapters.js';
+export { labelsFromTable, covariatesFromTable, columnNames, getColumn, type TableLike, type DataFrameLike, type TableCovariates } from './data/adapters.js';
 export { Standardizer, type StandardizerColumn, type StandardizerJSON } from './data/standardize.js';
 export { trainTable, trainFile, type TrainOptions, type TrainReport, type TabularModelMeta } from './cli/train.js';
 export { predictFile, type PredictOptions, type PredictResult } from './cli/predict.js';

@@ -83,3 +83,60 @@ export function labelsFromTable(
   const event = getColumn(fn, table, columns.event ?? 'event');
   return survivalLabels(time, event, fn);
 }
+
+/** The column names of a {@link TableLike} (the keys of the first row for row records). */
+export function columnNames(fn: string, table: TableLike): string[] {
+  if (typeof table !== 'object' || table === null) throw survkitError('argRange', fn, 'table', 'a table (column object, row records or DataFrame-like)', table);
+  if (Array.isArray(table)) {
+    const first = (table as readonly unknown[])[0];
+    return typeof first === 'object' && first !== null ? Object.keys(first) : [];
+  }
+  if (isDataFrameLike(table)) return [...table.columns];
+  return Object.keys(table);
+}
+
+/** Covariates read from a table by {@link covariatesFromTable}: an n × d matrix, row-major. */
+export interface TableCovariates {
+  /** n × d values, row-major (row i is `values[i*d … i*d+d−1]`), float32 as TF.js takes them: `tf.tensor2d(values, [n, d])`. */
+  values: Float32Array;
+  n: number;
+  d: number;
+  /** The column of each of the d features, in order. */
+  columns: string[];
+}
+
+/**
+ * Reads covariate columns of a table (column object, row records or a
+ * danfo.js `DataFrame`) into a row-major n × d float32 matrix of finite
+ * numbers — the `x` of a tabular model, `tf.tensor2d(cov.values, [cov.n, cov.d])`.
+ * Booleans count as 0 / 1; anything else that is not a finite number is an
+ * error naming the column and the row.
+ *
+ * @param columns the columns to read, in order (default: every column not in `exclude`)
+ * @param opts.exclude columns to leave out of the default (e.g. `['time', 'event']`)
+ * @example
+ * const cov = covariatesFromTable(df, undefined, { exclude: ['time', 'event'] });
+ * const x = tf.tensor2d(cov.values, [cov.n, cov.d]);
+ * @throws {SurvkitError} `unknownColumn` for a missing column; `notNumber` / `notFinite` for a bad value;
+ *   `lengthMismatch` for columns of different lengths; `argRange` for no columns
+ */
+export function covariatesFromTable(table: TableLike, columns?: readonly string[], opts: { exclude?: readonly string[] } = {}): TableCovariates {
+  const fn = 'covariatesFromTable';
+  const names = columns !== undefined ? [...columns] : columnNames(fn, table).filter((c) => !(opts.exclude ?? []).includes(c));
+  if (names.length === 0) throw survkitError('argRange', fn, 'columns', 'at least one covariate column', names);
+  const cols = names.map((c) => getColumn(fn, table, c));
+  const n = (cols[0] as ArrayLike<unknown>).length;
+  const d = names.length;
+  const values = new Float32Array(n * d);
+  cols.forEach((col, j) => {
+    if (col.length !== n) throw survkitError('lengthMismatch', fn, names[j] as string, col.length, names[0] as string, n);
+    for (let i = 0; i < n; i++) {
+      const v = col[i];
+      const x = typeof v === 'boolean' ? Number(v) : v;
+      if (typeof x !== 'number') throw survkitError('notNumber', fn, names[j] as string, i, v);
+      if (!Number.isFinite(x)) throw survkitError('notFinite', fn, names[j] as string, i, v);
+      values[i * d + j] = x;
+    }
+  });
+  return { values, n, d, columns: names };
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getColumn, labelsFromTable, type DataFrameLike } from '../../src/data/adapters.js';
+import { covariatesFromTable, getColumn, labelsFromTable, type DataFrameLike } from '../../src/data/adapters.js';
 import { asLabels } from '../../src/data/labels.js';
 import { messages } from '../../src/core/messages.js';
 
@@ -120,5 +120,28 @@ describe('adapters properties (fast-check)', () => {
         },
       ),
     );
+  });
+});
+
+describe('covariatesFromTable', () => {
+  it('reads the named columns into a row-major n × d matrix, from columns, records and a danfo.js DataFrame', async () => {
+    const cols = covariatesFromTable({ age: [60, 71], size: [2.5, 1], grade: [true, false] }, ['size', 'age', 'grade']);
+    expect(cols).toEqual({ values: Float32Array.from([2.5, 60, 1, 1, 71, 0]), n: 2, d: 3, columns: ['size', 'age', 'grade'] });
+    const recs = covariatesFromTable([{ time: 1, event: 1, a: 3, b: 4 }, { time: 2, event: 0, a: 5, b: 6 }], undefined, { exclude: ['time', 'event'] });
+    expect(Array.from(recs.values)).toEqual([3, 4, 5, 6]);
+    expect(recs.columns).toEqual(['a', 'b']);
+    const dfd = await import('danfojs-node');
+    const df = new dfd.DataFrame({ time: [3, 5, 2], event: [1, 0, 1], x1: [0.1, 0.2, 0.3], x2: [7, 8, 9] });
+    const fromDf = covariatesFromTable(df as unknown as DataFrameLike, undefined, { exclude: ['time', 'event'] });
+    expect(fromDf.columns).toEqual(['x1', 'x2']);
+    expect(Array.from(fromDf.values)).toEqual([0.1, 7, 0.2, 8, 0.3, 9].map(Math.fround));
+  });
+
+  it('names the column and row of a bad value; rejects missing columns and ragged columns', () => {
+    expect(() => covariatesFromTable({ a: [1, 'x'] })).toThrow(messages.notNumber('covariatesFromTable', 'a', 1, 'x'));
+    expect(() => covariatesFromTable({ a: [1, 2], b: [0, Number.NaN] })).toThrow(messages.notFinite('covariatesFromTable', 'b', 1, Number.NaN));
+    expect(() => covariatesFromTable({ a: [1, 2] }, ['a', 'z'])).toThrow(messages.unknownColumn('covariatesFromTable', 'z', ['a']));
+    expect(() => covariatesFromTable({ a: [1, 2], b: [1] })).toThrow(messages.lengthMismatch('covariatesFromTable', 'b', 1, 'a', 2));
+    expect(() => covariatesFromTable({ time: [1] }, undefined, { exclude: ['time'] })).toThrow(/covariatesFromTable: 'columns' must be at least one covariate column/);
   });
 });
