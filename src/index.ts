@@ -19,12 +19,17 @@ export {
 } from './data/labels.js';
 export { labelsFromTable, covariatesFromTable, columnNames, getColumn, type TableLike, type DataFrameLike, type TableCovariates } from './data/adapters.js';
 export { Standardizer, type StandardizerColumn, type StandardizerJSON } from './data/standardize.js';
-export { trainTable, trainFile, type TrainOptions, type TrainReport, type TabularModelMeta } from './cli/train.js';
+export { trainTable, trainFile, type TrainOptions, type TrainReport, type TabularModelMeta, type TrainSettings } from './cli/train.js';
+export type { SplitSpec } from './cli/train-data.js';
+export type { TrainTies, ModelSettings } from './cli/train-models.js';
+export type { MetricReports, MetricReport, EvaluateMeta, Skipped } from './cli/evaluate.js';
+export { METRIC_NAMES, type MetricName } from './cli/evaluate-metrics.js';
 export { predictFile, type PredictOptions, type PredictResult } from './cli/predict.js';
 export { curvesCsv } from './io/curves-csv.js';
 export { readPredictions, readLabels, predictionsFromTable, type Predictions, type RiskPredictions, type CurvePredictions } from './io/predictions.js';
 export { readCsv, parseCsv, type CsvTable } from './io/csv.js';
 export { syntheticImageSurvival, type SyntheticImageOptions, type SyntheticImages } from './data/synthetic-images.js';
+export type { Distractor } from './data/synthetic-shapes.js';
 export { rotateImage, translateImage, type ImageTransformOptions } from './data/rotate.js';
 export { parseDicom, readDicom, applyWindow, type DicomImage, type DicomWindow, type WindowOptions } from './io/dicom.js';
 export { readDicomSeries, dicomTensor, dicomSeriesTensor, type DicomSeries, type ReadDicomSeriesOptions, type DicomScaling, type DicomTensorOptions } from './io/dicom-series.js';

@@ -25,4 +25,4 @@ export {
   stockKernel,
   kernelPatchConfigs,
 } from './kernels/register.js';
-export { filterGradViaConv } from './kernels/conv2d-grad.js';
+export { filterGradViaConv, type Shape4, type Pad } from './kernels/conv2d-grad.js';

@@ -15,8 +15,10 @@ import type { GradConfig, NamedAttrMap } from '@tensorflow/tfjs';
 import type { FilterGradAttrs } from './conv2d-backprop-filter.js';
 import type { InputGradAttrs } from './conv2d-backprop-input.js';
 
-type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-type Shape4 = [number, number, number, number];
+/** Convolution padding as TF.js kernels take it. */
+export type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+/** A 4-D shape `[a, b, c, d]` (a filter `[kh, kw, in, out]`). */
+export type Shape4 = [number, number, number, number];
 
 interface Conv2DAttrs {
   strides: number | [number, number];
