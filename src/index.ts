@@ -33,7 +33,7 @@ export type { Distractor } from './data/synthetic-shapes.js';
 export { rotateImage, translateImage, type ImageTransformOptions } from './data/rotate.js';
 export { parseDicom, readDicom, applyWindow, type DicomImage, type DicomWindow, type WindowOptions } from './io/dicom.js';
 export { readDicomSeries, dicomTensor, dicomSeriesTensor, type DicomSeries, type ReadDicomSeriesOptions, type DicomScaling, type DicomTensorOptions } from './io/dicom-series.js';
-export { readVideo, videoTensor, type ReadVideoOptions, type Video } from './io/video.js';
+export { readVideo, videoTensor, ffmpegInfo, type ReadVideoOptions, type Video, type FfmpegInfo } from './io/video.js';
 export { readMnist, readMnistArrays, MNIST_SIDE, MNIST_PIXELS, type ReadMnistOptions, type MnistArrays, type MnistTensors } from './io/mnist.js';
 export * from './estimators/index.js';
 export * from './metrics/index.js';

@@ -294,3 +294,30 @@ export function videoTensor(video: Video): tf.Tensor5D {
   }
   return tf.tensor5d(pixels, [1, frames, height, width, channels], 'float32');
 }
+
+/** Which ffmpeg {@link readVideo} would use, and its version line; `available: false` with the reason when none runs. */
+export interface FfmpegInfo {
+  available: boolean;
+  /** How it was found (option, SURVKIT_FFMPEG, the optional package, or the PATH). */
+  how: string;
+  /** The first line of `ffmpeg -version` without its copyright notice, or the reason it did not run. */
+  detail: string;
+}
+
+/**
+ * Looks for ffmpeg as {@link readVideo} does (without an `ffmpegPath`
+ * option) and asks it for its version (for `survkit info`).
+ *
+ * @example
+ * const ff = await ffmpegInfo(); // { available: true, how: "@ffmpeg-installer/ffmpeg's binary …", detail: 'ffmpeg version …' }
+ */
+export async function ffmpegInfo(timeoutMs = 10_000): Promise<FfmpegInfo> {
+  const ff = await findFfmpeg(undefined);
+  try {
+    const r = await run(ff, ['-hide_banner', '-version'], 1 << 16, timeoutMs, '(version)');
+    const first = r.stdout.subarray(0, Math.min(r.bytes, 1 << 16)).toString('utf8').split('\n')[0] ?? '';
+    return r.code === 0 ? { available: true, how: ff.how, detail: first.replace(/\s+Copyright .*$/, '').trim() } : { available: false, how: ff.how, detail: `exited with ${r.code}` };
+  } catch (e) {
+    return { available: false, how: ff.how, detail: (e as Error).message };
+  }
+}

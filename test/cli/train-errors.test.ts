@@ -122,8 +122,13 @@ describe('survkit predict and info', () => {
     expect(t.code).toBe(0);
     expect(t.out).toMatch(/^survkit {9}\d+\.\d+\.\d+\nnode {12}v\d+/);
     expect(t.out).toContain('backend         cpu — pure JavaScript');
+    // The dev dependencies bring both optional tools.
+    expect(t.out).toContain('png output      @resvg/resvg-js');
+    expect(t.out).toMatch(/video \(ffmpeg\) {2}ffmpeg version \S+/);
     const j = await run('info', '--format', 'json');
-    expect((JSON.parse(j.out) as { backend: { backend: string } }).backend.backend).toBe('cpu');
+    const report = JSON.parse(j.out) as { backend: { backend: string }; optional: { png: boolean; ffmpeg: { available: boolean } } };
+    expect(report.backend.backend).toBe('cpu');
+    expect(report.optional).toMatchObject({ png: true, ffmpeg: { available: true } });
   });
 
   it('--help of each command documents its flags', async () => {

@@ -132,7 +132,7 @@ describe('covariatesFromTable', () => {
     expect(recs.columns).toEqual(['a', 'b']);
     const dfd = await import('danfojs-node');
     const df = new dfd.DataFrame({ time: [3, 5, 2], event: [1, 0, 1], x1: [0.1, 0.2, 0.3], x2: [7, 8, 9] });
-    const fromDf = covariatesFromTable(df as unknown as DataFrameLike, undefined, { exclude: ['time', 'event'] });
+    const fromDf = covariatesFromTable(df, undefined, { exclude: ['time', 'event'] });
     expect(fromDf.columns).toEqual(['x1', 'x2']);
     expect(Array.from(fromDf.values)).toEqual([0.1, 7, 0.2, 8, 0.3, 9].map(Math.fround));
   });
