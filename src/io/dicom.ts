@@ -159,30 +159,43 @@ export function parseDicom(bytes: Uint8Array, file = 'DICOM data'): DicomImage {
   const bytesPer = bitsAllocated / 8;
   if (pixel.length < count * bytesPer) fail(`the pixel data has ${pixel.length} bytes; ${frames} frame(s) of ${rows} × ${columns} × ${samples} × ${bytesPer} bytes need ${count * bytesPer}`);
 
-  const view = new DataView(ds.byteArray.buffer, ds.byteArray.byteOffset + pixel.dataOffset, count * bytesPer);
   const little = syntax !== EXPLICIT_BE;
   const shift = highBit + 1 - bitsStored;
+  const start = ds.byteArray.byteOffset + pixel.dataOffset;
+  // Raw values: typed-array views where the layout allows (8 bit; 16 bit little endian, copied if unaligned), else a DataView.
+  let raw: Uint8Array | Uint16Array | undefined;
+  if (bitsAllocated === 8) raw = new Uint8Array(ds.byteArray.buffer, start, count);
+  else if (bitsAllocated === 16 && little) raw = start % 2 === 0 ? new Uint16Array(ds.byteArray.buffer, start, count) : new Uint16Array(ds.byteArray.slice(pixel.dataOffset, pixel.dataOffset + 2 * count).buffer);
+  const view = new DataView(ds.byteArray.buffer, start, count * bytesPer);
+  const read = raw !== undefined ? (i: number) => raw[i] as number : bitsAllocated === 16 ? (i: number) => view.getUint16(2 * i, little) : (i: number) => view.getUint32(4 * i, little);
+  // Stored value: the BitsStored bits ending at HighBit, two's complement when signed (integer ops up to 31 bits).
+  const mask = 2 ** Math.min(bitsStored, 31) - 1;
+  const up = 32 - bitsStored;
   const range = 2 ** bitsStored;
-  const read = bitsAllocated === 8 ? (i: number) => view.getUint8(i) : bitsAllocated === 16 ? (i: number) => view.getUint16(2 * i, little) : (i: number) => view.getUint32(4 * i, little);
+  const decode =
+    bitsStored <= 31
+      ? signed
+        ? (r: number) => (((r >>> shift) & mask) << up) >> up
+        : (r: number) => (r >>> shift) & mask
+      : signed
+        ? (r: number) => (r >= range / 2 ? r - range : r)
+        : (r: number) => r;
   const slope = samples === 1 ? (ds.floatString(TAG.rescaleSlope) ?? 1) : 1;
   const intercept = samples === 1 ? (ds.floatString(TAG.rescaleIntercept) ?? 0) : 0;
   if (!Number.isFinite(slope) || !Number.isFinite(intercept)) fail(`RescaleSlope / RescaleIntercept must be numbers; got ${slope} / ${intercept}`);
   const planar = samples === 3 && (ds.uint16(TAG.planarConfiguration) ?? 0) === 1;
   const perFrame = rows * columns;
   const pixels = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    // Stored value: the BitsStored bits ending at HighBit, two's complement when signed.
-    let v = Math.floor(read(i) / 2 ** shift) % range;
-    if (signed && v >= range / 2) v -= range;
-    let out = i;
-    if (planar) {
-      // File order: frame, sample plane, pixel → survkit order: frame, pixel, sample.
+  if (!planar) {
+    for (let i = 0; i < count; i++) pixels[i] = decode(read(i)) * slope + intercept;
+  } else {
+    // File order: frame, sample plane, pixel → survkit order: frame, pixel, sample.
+    for (let i = 0; i < count; i++) {
       const f = Math.floor(i / (3 * perFrame));
       const r = i - 3 * perFrame * f;
-      const s = Math.floor(r / perFrame);
-      out = 3 * perFrame * f + 3 * (r - s * perFrame) + s;
+      const smp = Math.floor(r / perFrame);
+      pixels[3 * perFrame * f + 3 * (r - smp * perFrame) + smp] = decode(read(i)) * slope + intercept;
     }
-    pixels[out] = v * slope + intercept;
   }
   const centers = floats(ds, TAG.windowCenter);
   const widths = floats(ds, TAG.windowWidth);
