@@ -8,7 +8,7 @@
  *   m = 100 curve grid times and 100 evaluation times;
  * - cumulativeDynamicAuc at n = 1e5 and 10 times, with a risk vector (one
  *   sort) and with the curves (one sort per time).
- * Median of 3 runs after one warm-up. Called by the lead's bench runner.
+ * Median of 3 runs after one warm-up. Run by bench/run.ts (npm run bench).
  */
 import { Random } from '../src/core/random.js';
 import { SurvivalCurves } from '../src/estimators/survival-curves.js';

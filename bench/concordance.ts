@@ -5,7 +5,7 @@
  * risks ~ N(0, 1), event times exponential with rate exp(risk) rounded to
  * 0.1 (ties), independent exponential censoring (≈ 40 % censored);
  * curves S_i(t) = S0(t)^exp(r_i). Median of 3 runs after one warm-up.
- * Called by the lead's bench runner (bench/run.ts).
+ * Run by bench/run.ts (npm run bench).
  */
 import { Random } from '../src/core/random.js';
 import { SurvivalCurves } from '../src/estimators/survival-curves.js';

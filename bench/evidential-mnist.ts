@@ -1,6 +1,6 @@
 /**
  * Reproduction of Sensoy, Kaplan & Kandemir (2018) "Evidential Deep Learning
- * to Quantify Classification Uncertainty" on MNIST (issue 4 §5), with
+ * to Quantify Classification Uncertainty" on MNIST, with
  * survkit's LeNet backbone, evidential head (MSE loss, KL annealing) and the
  * baselines on the same backbone.
  *
@@ -172,7 +172,7 @@ const acceptance = [
   `- OOD AUROC of u ≥ 0.9: noise ${edlOod.aurocNoise.toFixed(4)} — ${pass(edlOod.aurocNoise >= 0.9)}; inverted digits ${edlOod.aurocInverted.toFixed(4)} — ${pass(edlOod.aurocInverted >= 0.9)}`,
   ...rows.map((r) => `- ${r.name}: error ${(100 * r.error).toFixed(2)} % → ${(100 * r.error90).toFixed(2)} % after dropping the 10 % most uncertain — ${pass(r.error90 < r.error)}`),
 ].join('\n');
-console.log(`\nAcceptance (issue 4 §5):\n${acceptance}`);
+console.log(`\nAcceptance criteria:\n${acceptance}`);
 
 const totalSeconds = (performance.now() - t0) / 1000;
 const figDir = relative(dirname(values.results), out) || '.';
@@ -194,7 +194,7 @@ re-run with \`npm run bench:mnist -- <data-dir>\` (the MNIST files are not in th
 - Training: Adam, learning rate ${cfg.lr}, batch ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}, no early stopping; backend ${tf.getBackend()} (TF.js ${tf.version.tfjs}), Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.
 - Run time: training ${trainSeconds.toFixed(0)} s in this run${reused.length > 0 ? ` (${reused.join(', ')} loaded from an earlier run with the same settings, \`--reuse\`; the table shows the training times that run recorded)` : ''}, experiments ${evalSeconds.toFixed(0)} s, total ${totalSeconds.toFixed(0)} s.
 
-## Acceptance (issue 4 §5)
+## Acceptance criteria
 
 ${acceptance}
 

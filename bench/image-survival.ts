@@ -1,5 +1,5 @@
 /**
- * Image survival benchmark (issue 3 §5): a survival head on an image
+ * Image survival benchmark: a survival head on an image
  * backbone, end to end, larger than the CI test (test/e2e/image-survival.test.ts).
  *
  * 1. Training-step time of the TFJS-NODE.md 2D CNN (batch 32, 64×64×1;

@@ -1,5 +1,5 @@
 /**
- * Reproduces pycox 0.3.0's results on METABRIC and SUPPORT (issue 3 §5):
+ * Reproduces pycox 0.3.0's results on METABRIC and SUPPORT:
  * every model × data set × seed through `trainTable` — the code path of
  * `survkit train --model <m> --data <d>.csv --split-col split --val-col val
  * --seed <s>` — and a table of mean ± sd (sample sd) of C_td (Antolini), IBS,

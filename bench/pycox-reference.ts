@@ -57,7 +57,7 @@ export const PYCOX_QUANTILES: Record<'metabric' | 'support', Record<'deephit' | 
   },
 };
 
-/** The acceptance of issue 3 §5: mean C_td ≥ pycox − 0.01 and mean IBS ≤ pycox + 0.005. */
+/** The acceptance criteria: mean C_td ≥ pycox − 0.01 and mean IBS ≤ pycox + 0.005. */
 export function passes(ctd: number, ibs: number, ref: PycoxRow): boolean {
   return ctd >= ref.ctd - 0.01 && ibs <= ref.ibs + 0.005;
 }

@@ -1,5 +1,5 @@
 /**
- * Uncertainty for survival predictions on METABRIC and SUPPORT (issue 4 §4):
+ * Uncertainty for survival predictions on METABRIC and SUPPORT:
  * for a Cox model (CoxPH / DeepSurv) and a discrete-time model
  * (LogisticHazard), a deep ensemble of 5 networks and MC dropout with 20
  * passes (of the ensemble's first member) give per-subject bands on S(t);
