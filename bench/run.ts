@@ -9,12 +9,14 @@ import { parseArgs } from 'node:util';
 import { benchConcordance } from './concordance.js';
 import { benchBrier } from './brier.js';
 import { benchCnnStep } from './cnn-step.js';
+import { benchInputs } from './inputs.js';
 import type { Row } from './row.js';
 
 const suites: Record<string, () => Promise<Row[]>> = {
   concordance: benchConcordance,
   brier: benchBrier,
   cnn: benchCnnStep,
+  inputs: benchInputs,
 };
 
 const { values } = parseArgs({

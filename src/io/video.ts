@@ -298,6 +298,8 @@ export function videoTensor(video: Video): tf.Tensor5D {
 /** Which ffmpeg {@link readVideo} would use, and its version line; `available: false` with the reason when none runs. */
 export interface FfmpegInfo {
   available: boolean;
+  /** The executable that was tried. */
+  command: string;
   /** How it was found (option, SURVKIT_FFMPEG, the optional package, or the PATH). */
   how: string;
   /** The first line of `ffmpeg -version` without its copyright notice, or the reason it did not run. */
@@ -316,8 +318,8 @@ export async function ffmpegInfo(timeoutMs = 10_000): Promise<FfmpegInfo> {
   try {
     const r = await run(ff, ['-hide_banner', '-version'], 1 << 16, timeoutMs, '(version)');
     const first = r.stdout.subarray(0, Math.min(r.bytes, 1 << 16)).toString('utf8').split('\n')[0] ?? '';
-    return r.code === 0 ? { available: true, how: ff.how, detail: first.replace(/\s+Copyright .*$/, '').trim() } : { available: false, how: ff.how, detail: `exited with ${r.code}` };
+    return r.code === 0 ? { available: true, command: ff.bin, how: ff.how, detail: first.replace(/\s+Copyright .*$/, '').trim() } : { available: false, command: ff.bin, how: ff.how, detail: `exited with ${r.code}` };
   } catch (e) {
-    return { available: false, how: ff.how, detail: (e as Error).message };
+    return { available: false, command: ff.bin, how: ff.how, detail: (e as Error).message };
   }
 }
