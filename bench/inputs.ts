@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { concatBytes } from '../src/core/bytes.js';
 import { Random } from '../src/core/random.js';
 import { readDicom } from '../src/io/dicom.js';
 import { ffmpegInfo, readVideo } from '../src/io/video.js';
@@ -57,13 +58,7 @@ function ctLike(frames: number, rows: number, columns: number, seed: number): Ui
     element(0x0028, 0x1053, 'DS', text('1')),
     element(0x7fe0, 0x0010, 'OW', new Uint8Array(pixels.buffer)),
   ];
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 async function median(fn: () => Promise<unknown>, repeats = 5): Promise<number> {

@@ -6,6 +6,7 @@
  */
 import { deflateSync } from 'node:zlib';
 import { assertNumberOption } from '../core/assert.js';
+import { concatBytes } from '../core/bytes.js';
 import { survkitError } from '../core/errors.js';
 
 const CRC_TABLE = (() => {
@@ -78,14 +79,7 @@ export function encodePng(values: ArrayLike<number>, height: number, width: numb
   iv.setUint32(4, h);
   ihdr[8] = 8; // bit depth
   ihdr[9] = c === 1 ? 0 : 2; // colour type: grey or truecolour
-  const parts = [new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', new Uint8Array(deflateSync(raw))), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', new Uint8Array(deflateSync(raw))), chunk('IEND', new Uint8Array(0))]);
 }
 
 /** {@link encodePng} as a `data:image/png;base64,…` URL (for Vega-Lite `image` marks, HTML or Markdown). */
