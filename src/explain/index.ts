@@ -3,3 +3,4 @@ export { occlusionSensitivity, type OcclusionOptions, type OcclusionResult } fro
 export { saliency, type SaliencyMethod, type SaliencyOptions } from './saliency.js';
 export { modelRandomizationTest, type ExplanationFunction, type RandomizationOptions, type RandomizationStep } from './sanity.js';
 export { scoreFunction, type ScoreFunction, type Explained } from './score.js';
+export { survivalScore } from './survival-score.js';

@@ -66,7 +66,7 @@ export class DeepHit extends DiscreteBase {
     };
   }
 
-  protected get pad(): boolean {
+  get pad(): boolean {
     return this.lossOptions.convention !== 'paper';
   }
 

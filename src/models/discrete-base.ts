@@ -52,7 +52,7 @@ export abstract class DiscreteBase extends SurvivalModel {
   }
 
   /** Whether the family's softmax has pycox's pad column (DeepHit 'pycox'). */
-  protected abstract get pad(): boolean;
+  abstract get pad(): boolean;
   /** Curves from flattened logits on the cuts. */
   protected abstract curvesFromLogits(logits: Float64Array, cuts: Float64Array): SurvivalCurves;
   /** The family loss of logits `phi` ([b, m] or [b, K, m]). */

@@ -33,7 +33,7 @@ export class LogisticHazard extends DiscreteBase {
     super(opts, 1);
   }
 
-  protected get pad(): boolean {
+  get pad(): boolean {
     return false;
   }
 
