@@ -1,6 +1,7 @@
 /** A small seeded survival table for the train / predict tests (not a test file). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
 import { Random } from '../../src/core/random.js';
 
 /**
@@ -32,4 +33,12 @@ export function writeCsv(dir: string, name: string, text = survivalCsv()): strin
   const p = join(dir, name);
   writeFileSync(p, text);
   return p;
+}
+
+/** Runs the `survkit` command in-process, collecting its exit code, stdout and stderr. */
+export async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  return { code, out, err };
 }

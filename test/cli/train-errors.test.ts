@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { main } from '../../src/cli/main.js';
 import { messages } from '../../src/core/messages.js';
-import { survivalCsv, writeCsv } from './train-data-fixture.js';
+import { runCli, survivalCsv, writeCsv } from './train-data-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'survkit-train-err-'));
 let data: string;
@@ -16,12 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = runCli;
 
 const usage = (p: string) => `${messages.cliUsage(p)}\n`;
 

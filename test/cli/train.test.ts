@@ -16,7 +16,7 @@ import { main } from '../../src/cli/main.js';
 import { trainTable } from '../../src/cli/train.js';
 import { parseCsv } from '../../src/io/csv.js';
 import { SurvivalModel } from '../../src/models/index.js';
-import { survivalCsv, writeCsv } from './train-data-fixture.js';
+import { runCli, survivalCsv, writeCsv } from './train-data-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'survkit-train-'));
 let data: string;
@@ -30,12 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = runCli;
 
 type Json = Record<string, Record<string, unknown>>;
 const fast = ['--epochs', '4', '--hidden', '8', '--batch-size', '32'];
