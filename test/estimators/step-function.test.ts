@@ -43,7 +43,7 @@ describe('StepFunction', () => {
 
 describe('StepFunction properties (fast-check)', () => {
   const fnArb = fc
-    .uniqueArray(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 30 })
+    .uniqueArray(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 30, comparator: 'SameValueZero' })
     .chain((ts) =>
       fc.tuple(
         fc.constant([...ts].sort((a, b) => a - b)),
