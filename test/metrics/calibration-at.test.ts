@@ -129,9 +129,11 @@ describe('calibrationAt: properties', () => {
         const event = rows.map(() => 1);
         const r = calibrationAt(curves, { time, event }, t, { groups });
         expect(r.groups.map((g) => g.n)).toEqual(splitSizes(rows.length, groups));
-        // independent grouping: sort by S_i(t) ascending (ties by index), cut by array_split sizes
+        // independent grouping, as documented: sort by the predicted event probability q_i = 1 − S_i(t)
+        // descending (ties in input order; two S differing in the last bit can give the same q), cut by array_split sizes
         const s = rows.map((row) => Math.exp(-row.lam * t / 10));
-        const order = s.map((_, i) => i).sort((a, b) => s[a]! - s[b]! || a - b);
+        const q = s.map((v) => 1 - v);
+        const order = s.map((_, i) => i).sort((a, b) => q[b]! - q[a]! || a - b);
         let start = 0;
         let weighted = 0;
         splitSizes(rows.length, groups).forEach((size, b) => {
