@@ -83,8 +83,7 @@ export async function occlusionSensitivity(model: Explained, x: tf.Tensor, opts:
   const score = scoreFunction(fn, model, opts.column);
   const values = x.dataSync() as Float32Array;
   const n = values.length;
-  const mean = values.reduce((a, v) => a + v, 0) / n;
-  const fill = opts.baseline === undefined ? 0 : opts.baseline === 'mean' ? mean : assertNumberOption(fn, 'baseline', opts.baseline, {});
+  const fill = opts.baseline === undefined ? 0 : opts.baseline === 'mean' ? values.reduce((a, v) => a + v, 0) / n : assertNumberOption(fn, 'baseline', opts.baseline, {});
   const grid = extent.map((e, i) => Math.floor((e - (patch[i] as number)) / (stride[i] as number)) + 1);
   const positions = grid.reduce((a, g) => a * g, 1);
   // Row-major strides of the ([T,] H, W, C) input.
@@ -103,9 +102,9 @@ export async function occlusionSensitivity(model: Explained, x: tf.Tensor, opts:
     return c;
   };
   /** Calls f(offset of the first channel) for every position of patch p. */
+  const cellStrides = strides.map((s) => s / channels);
   const eachCell = (p: number, f: (offset: number, cell: number) => void): void => {
     const c = corner(p);
-    const cellStrides = strides.map((s) => s / channels);
     const visit = (d: number, offset: number, cell: number): void => {
       if (d === dims) return f(offset, cell);
       for (let k = 0; k < (patch[d] as number); k++) visit(d + 1, offset + ((c[d] as number) + k) * (strides[d] as number), cell + ((c[d] as number) + k) * (cellStrides[d] as number));
