@@ -27,7 +27,9 @@ export function benchCnn(variant: CnnVariant): tf.Sequential {
   const strides = pool ? 1 : 2;
   const init = (seed: number) => tf.initializers.glorotUniform({ seed });
   const model = tf.sequential();
-  model.add(tf.layers.conv2d({ inputShape: [64, 64, 1], filters: 16, kernelSize: 3, strides, padding: 'same', activation: 'relu', kernelInitializer: init(1) }));
+  model.add(
+    tf.layers.conv2d({ inputShape: [64, 64, 1], filters: 16, kernelSize: 3, strides, padding: 'same', activation: 'relu', kernelInitializer: init(1) }),
+  );
   if (pool) model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, strides, padding: 'same', activation: 'relu', kernelInitializer: init(2) }));
   if (pool) model.add(tf.layers.maxPooling2d({ poolSize: 2 }));

@@ -27,7 +27,17 @@ export function benchCnn3d(variant: CnnVariant, frames = 16, side = 64): tf.Sequ
   const strides = pool ? 1 : 2;
   const init = (seed: number) => tf.initializers.glorotUniform({ seed });
   const model = tf.sequential();
-  model.add(tf.layers.conv3d({ inputShape: [frames, side, side, 1], filters: 16, kernelSize: 3, strides, padding: 'same', activation: 'relu', kernelInitializer: init(1) }));
+  model.add(
+    tf.layers.conv3d({
+      inputShape: [frames, side, side, 1],
+      filters: 16,
+      kernelSize: 3,
+      strides,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(1),
+    }),
+  );
   if (pool) model.add(tf.layers.maxPooling3d({ poolSize: 2 }));
   model.add(tf.layers.conv3d({ filters: 32, kernelSize: 3, strides, padding: 'same', activation: 'relu', kernelInitializer: init(2) }));
   if (pool) model.add(tf.layers.maxPooling3d({ poolSize: 2 }));

@@ -68,7 +68,8 @@ const int = (name: string, v: string | undefined): number => {
   return x;
 };
 const evidenceOf = (v: string): EvidenceFunction => {
-  if (!(EVIDENCE_FUNCTIONS as readonly string[]).includes(v)) throw new Error(`bench:mnist: unknown evidence ${JSON.stringify(v)}; one of ${EVIDENCE_FUNCTIONS.join(', ')}`);
+  if (!(EVIDENCE_FUNCTIONS as readonly string[]).includes(v))
+    throw new Error(`bench:mnist: unknown evidence ${JSON.stringify(v)}; one of ${EVIDENCE_FUNCTIONS.join(', ')}`);
   return v as EvidenceFunction;
 };
 const cfg = {
@@ -77,7 +78,7 @@ const cfg = {
   batchSize: int('batch-size', values['batch-size']),
   lr: Number(values.lr),
   evidence: evidenceOf(values.evidence),
-  also: (values.also).split(',').filter(Boolean).map(evidenceOf),
+  also: values.also.split(',').filter(Boolean).map(evidenceOf),
   klSteps: int('kl-steps', values['kl-steps']),
   mcSamples: int('mc-samples', values['mc-samples']),
   ensemble: Math.max(1, int('ensemble', values.ensemble)),
@@ -87,7 +88,9 @@ const cfg = {
 };
 const t0 = performance.now();
 const backend = await initBackend();
-console.log(`backend ${tf.getBackend()} (${JSON.stringify(backend)}), tfjs ${tf.version.tfjs}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+console.log(
+  `backend ${tf.getBackend()} (${JSON.stringify(backend)}), tfjs ${tf.version.tfjs}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+);
 
 // Data: train / validation / held-out test.
 const d = await readMnistArrays(dataDir);
@@ -119,7 +122,16 @@ const built = await buildMethods({
     learningRate: cfg.lr,
     modelsDir: values.models,
     reuse: values.reuse,
-    signature: JSON.stringify({ epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, augment: cfg.augment, klSteps: cfg.klSteps, nTrain: cfg.nTrain, nVal: cfg.nVal, seed: cfg.seed }),
+    signature: JSON.stringify({
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      lr: cfg.lr,
+      augment: cfg.augment,
+      klSteps: cfg.klSteps,
+      nTrain: cfg.nTrain,
+      nVal: cfg.nVal,
+      seed: cfg.seed,
+    }),
     xVal,
     yVal: val.labels,
   },
@@ -168,9 +180,16 @@ const acceptance = [
   `- Rotated "1", u at 0° ≤ 0.3: u = ${checks.u0.toFixed(3)} — ${pass(checks.u0 <= 0.3)}`,
   `- Rotated "1", u ≥ 0.5 where softmax confidently (max p ≥ 0.9) predicts a wrong class in 60°–130° (angles ${checks.confWrongAngles.join('°, ') || 'none'}${checks.confWrongAngles.length ? '°' : ''}): min u = ${checks.minUConfWrong.toFixed(3)} — ${pass(checks.confWrongAngles.length > 0 && checks.minUConfWrong >= 0.5)}`,
   `  (min u over every angle in 60°–130° where softmax is wrong: ${checks.minUWrong.toFixed(3)}; u over 60°–130°: ${checks.minURange.toFixed(3)} … ${checks.maxURange.toFixed(3)})`,
-  ...(agg ? [`- All ${agg.ones} held-out "1"s: u ≤ 0.3 at 0° for ${(100 * agg.fractionUpright).toFixed(1)} %; of the ${agg.confWrongCases} (digit, angle in 60°–130°) cases where softmax is wrong with p ≥ 0.9, u ≥ 0.5 in ${(100 * agg.fractionUAtLeastHalf).toFixed(1)} %`] : []),
+  ...(agg
+    ? [
+        `- All ${agg.ones} held-out "1"s: u ≤ 0.3 at 0° for ${(100 * agg.fractionUpright).toFixed(1)} %; of the ${agg.confWrongCases} (digit, angle in 60°–130°) cases where softmax is wrong with p ≥ 0.9, u ≥ 0.5 in ${(100 * agg.fractionUAtLeastHalf).toFixed(1)} %`,
+      ]
+    : []),
   `- OOD AUROC of u ≥ 0.9: noise ${edlOod.aurocNoise.toFixed(4)} — ${pass(edlOod.aurocNoise >= 0.9)}; inverted digits ${edlOod.aurocInverted.toFixed(4)} — ${pass(edlOod.aurocInverted >= 0.9)}`,
-  ...rows.map((r) => `- ${r.name}: error ${(100 * r.error).toFixed(2)} % → ${(100 * r.error90).toFixed(2)} % after dropping the 10 % most uncertain — ${pass(r.error90 < r.error)}`),
+  ...rows.map(
+    (r) =>
+      `- ${r.name}: error ${(100 * r.error).toFixed(2)} % → ${(100 * r.error90).toFixed(2)} % after dropping the 10 % most uncertain — ${pass(r.error90 < r.error)}`,
+  ),
 ].join('\n');
 console.log(`\nAcceptance criteria:\n${acceptance}`);
 
@@ -248,4 +267,3 @@ await writeFile(values.results, md);
 console.log(`\nwrote ${values.results} and ${figures.length} figures to ${out}; total ${totalSeconds.toFixed(0)} s`);
 built.dispose();
 tf.dispose([xVal, xTest]);
-

@@ -39,7 +39,7 @@ function coxStepMs(net: tf.LayersModel, shape: number[], repeats = 3): number {
   const x = tf.randomNormal(shape, 0, 1, 'float32', 5);
   const n = shape[0] as number;
   const time = Float64Array.from({ length: n }, (_, i) => n - i);
-  const event = Int32Array.from({ length: n }, (_, i) => i % 3 === 0 ? 0 : 1);
+  const event = Int32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 1));
   const step = () => {
     const loss = optimizer.minimize(() => coxPhLoss(net.apply(x, { training: true }) as tf.Tensor, time, event), true) as tf.Scalar;
     loss.dataSync();
@@ -59,7 +59,11 @@ function backboneRows(backend: BackendName): Row[] {
   const image = attachHead(resnet2d({ inputShape: [64, 64, 1], widths: [16, 32, 64], seed: 1 }), new CoxHead({ seed: 1 }), { pool: 'avg' });
   rows.push({ task: `resnet2d-16-32-64 step ${backend}`, n: 32, m: 64, ms: coxStepMs(image, [32, 64, 64, 1]) });
   image.dispose();
-  for (const [name, make] of [['r3d', r3d], ['mc3', mc3], ['r2plus1d', r2plus1d]] as const) {
+  for (const [name, make] of [
+    ['r3d', r3d],
+    ['mc3', mc3],
+    ['r2plus1d', r2plus1d],
+  ] as const) {
     const net = attachHead(make({ inputShape: [8, 32, 32, 1], seed: 1 }), new CoxHead({ seed: 1 }), { pool: 'avg', name: `${name}_net` });
     rows.push({ task: `${name}-8-16-32 step ${backend}`, n: 4, m: 32, ms: coxStepMs(net, [4, 8, 32, 32, 1]) });
     net.dispose();
@@ -68,7 +72,7 @@ function backboneRows(backend: BackendName): Row[] {
 }
 
 function meanIntensity(d: SyntheticImages): Float64Array {
-  const px = (d.shape[1]) * (d.shape[2]);
+  const px = d.shape[1] * d.shape[2];
   return Float64Array.from({ length: d.time.length }, (_, i) => d.images.subarray(i * px, (i + 1) * px).reduce((a, v) => a + v, 0) / px);
 }
 
@@ -85,7 +89,10 @@ export interface ImageSurvivalResult {
 }
 
 /** Trains resnet2d (8/16/32) + Cox head on synthetic images and evaluates Harrell's C on held-out ones. */
-export async function trainImageModel(backend: BackendName, o: { nTrain: number; nTest: number; size: number; epochs: number; batchSize: number }): Promise<ImageSurvivalResult> {
+export async function trainImageModel(
+  backend: BackendName,
+  o: { nTrain: number; nTest: number; size: number; epochs: number; batchSize: number },
+): Promise<ImageSurvivalResult> {
   await initBackend({ backend });
   const train = syntheticImageSurvival({ n: o.nTrain, size: o.size, seed: 1, censoring: 0.3 });
   const test = syntheticImageSurvival({ n: o.nTest, size: o.size, seed: 2, censoring: 0.3 });
@@ -143,11 +150,21 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     const ref = pytorch[r.task.split(' ').slice(0, 2).join(' ')];
     console.log(`| ${r.task} | ${r.n} | ${r.m ?? ''} | ${r.ms.toFixed(1)} | ${ref === undefined ? '' : `${ref} ms`} |`);
   }
-  const o = { nTrain: Number(values['n-train']), nTest: Number(values['n-test']), size: Number(values.size), epochs: Number(values.epochs), batchSize: Number(values['batch-size']) };
-  console.log(`\nDeepSurv on ${o.nTrain} synthetic ${o.size}×${o.size} images (resnet2d 8/16/32 + Cox head, ${o.epochs} epochs, batch ${o.batchSize}, Adam 0.01); Harrell's C on ${o.nTest} held-out images`);
+  const o = {
+    nTrain: Number(values['n-train']),
+    nTest: Number(values['n-test']),
+    size: Number(values.size),
+    epochs: Number(values.epochs),
+    batchSize: Number(values['batch-size']),
+  };
+  console.log(
+    `\nDeepSurv on ${o.nTrain} synthetic ${o.size}×${o.size} images (resnet2d 8/16/32 + Cox head, ${o.epochs} epochs, batch ${o.batchSize}, Adam 0.01); Harrell's C on ${o.nTest} held-out images`,
+  );
   console.log('| backend | held-out C | true log-risk C | mean-intensity C | training s | ms/epoch | ms/step |\n|---|---|---|---|---|---|---|');
   for (const backend of list(values['train-backends'])) {
     const r = await trainImageModel(backend, o);
-    console.log(`| ${r.backend} | ${r.cIndex.toFixed(3)} | ${r.oracleC.toFixed(3)} | ${r.intensityC.toFixed(3)} | ${(r.trainMs / 1000).toFixed(1)} | ${r.msPerEpoch.toFixed(0)} | ${r.msPerStep.toFixed(0)} |`);
+    console.log(
+      `| ${r.backend} | ${r.cIndex.toFixed(3)} | ${r.oracleC.toFixed(3)} | ${r.intensityC.toFixed(3)} | ${(r.trainMs / 1000).toFixed(1)} | ${r.msPerEpoch.toFixed(0)} | ${r.msPerStep.toFixed(0)} |`,
+    );
   }
 }

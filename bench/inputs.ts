@@ -80,7 +80,8 @@ export async function benchInputs(): Promise<Row[]> {
     const dcm = join(dir, 'ct.dcm');
     writeFileSync(dcm, ctLike(20, 512, 512, 1));
     const check = await readDicom(dcm);
-    if (check.pixels.length !== 20 * 512 * 512 || check.pixels.some((v) => v < -3072 || v > 1023)) throw new Error('bench inputs: the DICOM file did not decode as written');
+    if (check.pixels.length !== 20 * 512 * 512 || check.pixels.some((v) => v < -3072 || v > 1023))
+      throw new Error('bench inputs: the DICOM file did not decode as written');
     rows.push({ task: 'readDicom, 20 × 512×512 int16 (pixels)', n: 20 * 512 * 512, ms: await median(() => readDicom(dcm)) });
     const ff = await ffmpegInfo();
     if (!ff.available) {
@@ -88,7 +89,20 @@ export async function benchInputs(): Promise<Row[]> {
       return rows;
     }
     const clip = join(dir, 'clip.mp4');
-    const made = spawnSync(ff.command, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x480:rate=25:duration=10', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', clip]);
+    const made = spawnSync(ff.command, [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=640x480:rate=25:duration=10',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      clip,
+    ]);
     if (made.status !== 0) throw new Error(`bench inputs: ffmpeg could not make the clip: ${made.stderr.toString()}`);
     for (const sampling of ['first', 'uniform'] as const) {
       rows.push({

@@ -7,7 +7,19 @@ import * as tf from '@tensorflow/tfjs';
 import { Random } from '../src/core/random.js';
 import { rotateImage } from '../src/data/rotate.js';
 import { MNIST_PIXELS, MNIST_SIDE } from '../src/io/mnist.js';
-import { aurc, excessAurc, expectedCalibrationError, logLoss, multiclassBrier, oodAuroc, reliabilityDiagram, riskAtCoverage, riskCoverageCurve, type ReliabilityBin, type RiskCoverageCurve } from '../src/metrics/index.js';
+import {
+  aurc,
+  excessAurc,
+  expectedCalibrationError,
+  logLoss,
+  multiclassBrier,
+  oodAuroc,
+  reliabilityDiagram,
+  riskAtCoverage,
+  riskCoverageCurve,
+  type ReliabilityBin,
+  type RiskCoverageCurve,
+} from '../src/metrics/index.js';
 import type { ClassPrediction } from '../src/models/index.js';
 import { imageTensor, type Method, type Part } from './mnist-models.js';
 

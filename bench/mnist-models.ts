@@ -107,7 +107,8 @@ export async function trainOrLoad<M extends Classifier>(
   const sig = join(dir, 'bench-settings.json');
   if (s.reuse && existsSync(join(dir, 'survkit.json'))) {
     const saved = existsSync(sig) ? readFileSync(sig, 'utf8') : '';
-    if (saved !== s.signature) throw new Error(`bench:mnist: ${dir} was trained with other settings (${saved || 'unknown'}); drop --reuse or use another --models directory`);
+    if (saved !== s.signature)
+      throw new Error(`bench:mnist: ${dir} was trained with other settings (${saved || 'unknown'}); drop --reuse or use another --models directory`);
     const model = (await Classifier.load(dir)) as M;
     console.log(`[${name}] loaded from ${dir}`);
     // Training time of the earlier run: the sum of its epochs' wall times (stored in the model's history).
@@ -125,7 +126,9 @@ export async function trainOrLoad<M extends Classifier>(
     callbacks: {
       onEpochEnd: async (epoch, logs) => {
         const acc = accuracy(await model.predict(s.xVal), s.yVal);
-        console.log(`[${name}] epoch ${epoch + 1}/${s.epochs} loss ${logs.loss.toFixed(4)} val acc ${(100 * acc).toFixed(2)} % (${(logs.ms / 1000).toFixed(1)} s)`);
+        console.log(
+          `[${name}] epoch ${epoch + 1}/${s.epochs} loss ${logs.loss.toFixed(4)} val acc ${(100 * acc).toFixed(2)} % (${(logs.ms / 1000).toFixed(1)} s)`,
+        );
       },
     },
   });
@@ -210,7 +213,13 @@ export async function buildMethods(
     { key: 'evidential', name: `evidential (MSE, ${o.evidence})`, score: 'u = K/S', predict: (x) => edl.model.predict(x), trainMs: edl.ms },
     { key: 'softmax', name: 'softmax', score: '1 − max p', predict: (x) => sm.model.predict(x), trainMs: sm.ms },
     { key: 'temperature', name: `temperature scaling (T = ${fitT.temperature.toFixed(3)})`, score: '1 − max p', predict: (x) => ts.predict(x), trainMs: sm.ms },
-    { key: 'mc-dropout', name: `MC dropout (N = ${o.mcSamples})`, score: 'entropy of mean p', predict: (x) => mcDropoutPredict(sm.model, x, { samples: o.mcSamples, seed: o.seed }), trainMs: sm.ms },
+    {
+      key: 'mc-dropout',
+      name: `MC dropout (N = ${o.mcSamples})`,
+      score: 'entropy of mean p',
+      predict: (x) => mcDropoutPredict(sm.model, x, { samples: o.mcSamples, seed: o.seed }),
+      trainMs: sm.ms,
+    },
     { key: 'ensemble', name: `deep ensemble (M = ${members.length})`, score: 'entropy of mean p', predict: (x) => ensemble.predict(x), trainMs: msOf(members) },
     ...extra.map((t, i) => ({
       key: `evidential-${o.alsoEvidence[i]}`,

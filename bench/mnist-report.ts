@@ -22,8 +22,34 @@ const s = (ms: number): string => `${(ms / 1000).toFixed(0)} s`;
 /** Held-out accuracy, calibration and selective prediction of every method. */
 export function heldOutTable(rows: HeldOutRow[]): string {
   return table(
-    ['method', 'uncertainty score', 'accuracy', 'error', 'error at 90 % coverage', 'AURC', 'E-AURC', 'ECE (15 bins)', 'Brier', 'NLL', 'training', 'predict (2000)'],
-    rows.map((r) => [r.name, r.score, pct(r.accuracy), pct(r.error), pct(r.error90), f(r.aurc, 5), f(r.eaurc, 5), f(r.ece), f(r.brier), f(r.nll), s(r.trainMs), `${(r.predictMs / 1000).toFixed(1)} s`]),
+    [
+      'method',
+      'uncertainty score',
+      'accuracy',
+      'error',
+      'error at 90 % coverage',
+      'AURC',
+      'E-AURC',
+      'ECE (15 bins)',
+      'Brier',
+      'NLL',
+      'training',
+      'predict (2000)',
+    ],
+    rows.map((r) => [
+      r.name,
+      r.score,
+      pct(r.accuracy),
+      pct(r.error),
+      pct(r.error90),
+      f(r.aurc, 5),
+      f(r.eaurc, 5),
+      f(r.ece),
+      f(r.brier),
+      f(r.nll),
+      s(r.trainMs),
+      `${(r.predictMs / 1000).toFixed(1)} s`,
+    ]),
   );
 }
 
@@ -44,7 +70,13 @@ export function rotationTable(r: RotationResult, keys: { edl: string; softmax: s
   const others = keys.others.map((o) => ({ ...o, p: r.preds.get(o.key) as ClassPrediction }));
   return table(
     ['angle', 'evidential: class (p)', 'u', 'softmax: class (p)', ...others.map((o) => `${o.name}: class (p) / uncertainty`)],
-    ANGLES.map((a, j) => [`${a}°`, top(e, j), f(e.uncertainty[j] as number, 3), top(sm, j), ...others.map((o) => `${top(o.p, j)} / ${f(o.p.uncertainty[j] as number, 3)}`)]),
+    ANGLES.map((a, j) => [
+      `${a}°`,
+      top(e, j),
+      f(e.uncertainty[j] as number, 3),
+      top(sm, j),
+      ...others.map((o) => `${top(o.p, j)} / ${f(o.p.uncertainty[j] as number, 3)}`),
+    ]),
   );
 }
 
@@ -87,12 +119,22 @@ export function rotationChecks(r: RotationResult, edlKey: string, softmaxKey: st
 export function aggregateTable(a: RotationAggregate): string {
   return table(
     ['angle', 'mean u (evidential)', 'softmax wrong with p ≥ 0.9', 'mean u on those'],
-    a.perAngle.map((p) => [`${p.angle}°`, f(p.meanU, 3), pct(p.softmaxConfWrong, 1), p.meanUWhenSoftmaxConfWrong === null ? '–' : f(p.meanUWhenSoftmaxConfWrong, 3)]),
+    a.perAngle.map((p) => [
+      `${p.angle}°`,
+      f(p.meanU, 3),
+      pct(p.softmaxConfWrong, 1),
+      p.meanUWhenSoftmaxConfWrong === null ? '–' : f(p.meanUWhenSoftmaxConfWrong, 3),
+    ]),
   );
 }
 
 /** Figures: the rotated digit, risk–coverage curves, reliability diagrams. Returns the file names written. */
-export async function writeFigures(out: string, r: RotationResult, rows: HeldOutRow[], keys: { edl: string; softmax: string; edlName: string }): Promise<string[]> {
+export async function writeFigures(
+  out: string,
+  r: RotationResult,
+  rows: HeldOutRow[],
+  keys: { edl: string; softmax: string; edlName: string },
+): Promise<string[]> {
   await mkdir(out, { recursive: true });
   const png = await pngAvailable();
   const written: string[] = [];
@@ -128,7 +170,10 @@ export async function writeFigures(out: string, r: RotationResult, rows: HeldOut
     ),
   );
   for (const row of rows.filter((x) => ['evidential', 'softmax', 'temperature'].includes(x.key))) {
-    await save(`mnist-reliability-${row.key}`, reliabilitySpec(row.reliability, { title: row.name, subtitle: `ECE ${row.ece.toFixed(4)}, accuracy ${pct(row.accuracy)}` }));
+    await save(
+      `mnist-reliability-${row.key}`,
+      reliabilitySpec(row.reliability, { title: row.name, subtitle: `ECE ${row.ece.toFixed(4)}, accuracy ${pct(row.accuracy)}` }),
+    );
   }
   return written;
 }

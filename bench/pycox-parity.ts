@@ -62,7 +62,14 @@ function configs(models: Family[], extras: boolean): Config[] {
   }
   for (const m of ['deephit', 'logistichazard'] as const) {
     if (!models.includes(m)) continue;
-    out.push({ model: m, label: `${m} --cut-scheme quantiles`, extra: true, options: { cutScheme: 'quantiles' }, ref: (d) => PYCOX[d][m], refLabel: 'pycox (equidistant)' });
+    out.push({
+      model: m,
+      label: `${m} --cut-scheme quantiles`,
+      extra: true,
+      options: { cutScheme: 'quantiles' },
+      ref: (d) => PYCOX[d][m],
+      refLabel: 'pycox (equidistant)',
+    });
   }
   return out;
 }
@@ -78,7 +85,13 @@ const pm = (xs: number[], d = 4): string => `${mean(xs).toFixed(d)} ± ${sd(xs).
 
 async function runOne(table: ReturnType<typeof readCsv>, dataset: Dataset, c: Config, seed: number, backend: BackendName): Promise<Run> {
   const t0 = performance.now();
-  const { report, model } = await trainTable(table, { model: c.model, ...c.options, split: { kind: 'column', splitCol: 'split', valCol: 'val' }, seed, backend });
+  const { report, model } = await trainTable(table, {
+    model: c.model,
+    ...c.options,
+    split: { kind: 'column', splitCol: 'split', valCol: 'val' },
+    seed,
+    backend,
+  });
   model.dispose();
   const r = report as unknown as Record<string, { cIndex?: number; value?: number }>;
   return {
@@ -98,7 +111,8 @@ async function runOne(table: ReturnType<typeof readCsv>, dataset: Dataset, c: Co
 
 /** The markdown table of one backend's runs. */
 export function table(runs: Run[], cs: Config[], datasets: Dataset[]): string {
-  const head = '| data | model | seeds | C_td antolini | IBS | INBLL | epochs | ms/epoch (median) | backend | pycox C_td | pycox IBS | pycox ms/epoch (uncontended; loaded) | acceptance |';
+  const head =
+    '| data | model | seeds | C_td antolini | IBS | INBLL | epochs | ms/epoch (median) | backend | pycox C_td | pycox IBS | pycox ms/epoch (uncontended; loaded) | acceptance |';
   const lines = [head, `|${' --- |'.repeat(13)}`];
   for (const d of datasets) {
     for (const c of cs) {
@@ -116,7 +130,10 @@ export function table(runs: Run[], cs: Config[], datasets: Dataset[]): string {
           ? 'PASS'
           : `FAIL (needs C_td ≥ ${(ref.ctd - 0.01).toFixed(4)}, IBS ≤ ${(ref.ibs + 0.005).toFixed(4)})`;
       lines.push(
-        `| ${d} | ${c.label} | ${rs.length} | ${pm(rs.map((r) => r.ctd))} | ${pm(rs.map((r) => r.ibs))} | ${pm(rs.map((r) => r.inbll))} | ${pm(rs.map((r) => r.epochs), 1)} | ` +
+        `| ${d} | ${c.label} | ${rs.length} | ${pm(rs.map((r) => r.ctd))} | ${pm(rs.map((r) => r.ibs))} | ${pm(rs.map((r) => r.inbll))} | ${pm(
+          rs.map((r) => r.epochs),
+          1,
+        )} | ` +
           `${median(rs.map((r) => r.msPerEpoch)).toFixed(1)} | ${rs[0]?.backend ?? ''} | ${ref.ctd.toFixed(4)} | ${ref.ibs.toFixed(4)} | ` +
           `${ref.msUncontended === undefined ? '—' : ref.msUncontended.toFixed(1)}; ${ref.msLoaded.toFixed(1)} | ${verdict} |`,
       );
@@ -138,7 +155,8 @@ async function main(): Promise<void> {
     },
   });
   const dir = positionals[0];
-  if (dir === undefined) throw new Error('usage: npm run bench:parity -- <data-dir> [--backend wasm,cpu] [--seeds 5] [--datasets …] [--models …] [--no-extras] [--out dir]');
+  if (dir === undefined)
+    throw new Error('usage: npm run bench:parity -- <data-dir> [--backend wasm,cpu] [--seeds 5] [--datasets …] [--models …] [--no-extras] [--out dir]');
   const backends = values.backend.split(',') as BackendName[];
   const datasets = values.datasets.split(',') as Dataset[];
   const models = values.models.split(',') as Family[];
@@ -156,7 +174,9 @@ async function main(): Promise<void> {
           const r = await runOne(data, d, c, seed, backend);
           runs.push(r);
           appendFileSync(jsonl, `${JSON.stringify(r)}\n`);
-          process.stderr.write(`${d} ${c.label} seed ${seed} (${r.backend}): C_td ${r.ctd.toFixed(4)} IBS ${r.ibs.toFixed(4)} epochs ${r.epochs} ${r.msPerEpoch.toFixed(1)} ms/epoch ${r.wallS.toFixed(1)} s\n`);
+          process.stderr.write(
+            `${d} ${c.label} seed ${seed} (${r.backend}): C_td ${r.ctd.toFixed(4)} IBS ${r.ibs.toFixed(4)} epochs ${r.epochs} ${r.msPerEpoch.toFixed(1)} ms/epoch ${r.wallS.toFixed(1)} s\n`,
+          );
         }
       }
     }

@@ -43,10 +43,6 @@ const env = `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 
 process.stdout.write(`${env}\n${line(header)}\n${body.map(line).join('\n')}\n`);
 
 if (values.markdown !== undefined) {
-  const md = [
-    `| ${header.join(' | ')} |`,
-    `| ${header.map(() => '---').join(' | ')} |`,
-    ...body.map((b) => `| ${b.join(' | ')} |`),
-  ].join('\n');
+  const md = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((b) => `| ${b.join(' | ')} |`)].join('\n');
   writeFileSync(values.markdown, `${env}\n\n${md}\n`);
 }

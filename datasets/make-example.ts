@@ -70,8 +70,7 @@ export function makeExample(o: ExampleOptions = defaults): Record<string, string
   const rng = new Random(o.seed);
   const test = simulate(rng, o.nTest, o);
   const train = simulate(rng, o.nTrain, o);
-  const curve = (eta: number): string[] =>
-    grid.map((t) => num(Math.exp(-Math.pow(t / o.scale, o.shape) * Math.exp(eta * (1 + o.miscalibration)))));
+  const curve = (eta: number): string[] => grid.map((t) => num(Math.exp(-Math.pow(t / o.scale, o.shape) * Math.exp(eta * (1 + o.miscalibration)))));
   const lines = (header: string, rows: string[][]): string => [header, ...rows.map((r) => r.join(','))].join('\n') + '\n';
   return {
     'example-predictions.csv': lines(

@@ -8,15 +8,7 @@ export { SurvkitError } from './core/errors.js';
 export { messages } from './core/messages.js';
 export { Random } from './core/random.js';
 export { take } from './core/take.js';
-export {
-  survivalLabels,
-  asLabels,
-  subsetLabels,
-  countEvents,
-  type SurvivalLabels,
-  type LabelsInput,
-  type EventInput,
-} from './data/labels.js';
+export { survivalLabels, asLabels, subsetLabels, countEvents, type SurvivalLabels, type LabelsInput, type EventInput } from './data/labels.js';
 export { labelsFromTable, covariatesFromTable, columnNames, getColumn, type TableLike, type DataFrameLike, type TableCovariates } from './data/adapters.js';
 export { Standardizer, type StandardizerColumn, type StandardizerJSON } from './data/standardize.js';
 export { trainTable, trainFile, type TrainOptions, type TrainReport, type TabularModelMeta, type TrainSettings } from './cli/train.js';
@@ -32,7 +24,15 @@ export { syntheticImageSurvival, type SyntheticImageOptions, type SyntheticImage
 export type { Distractor } from './data/synthetic-shapes.js';
 export { rotateImage, translateImage, type ImageTransformOptions } from './data/rotate.js';
 export { parseDicom, readDicom, applyWindow, type DicomImage, type DicomWindow, type WindowOptions } from './io/dicom.js';
-export { readDicomSeries, dicomTensor, dicomSeriesTensor, type DicomSeries, type ReadDicomSeriesOptions, type DicomScaling, type DicomTensorOptions } from './io/dicom-series.js';
+export {
+  readDicomSeries,
+  dicomTensor,
+  dicomSeriesTensor,
+  type DicomSeries,
+  type ReadDicomSeriesOptions,
+  type DicomScaling,
+  type DicomTensorOptions,
+} from './io/dicom-series.js';
 export { readVideo, videoTensor, ffmpegInfo, type ReadVideoOptions, type Video, type FfmpegInfo } from './io/video.js';
 export { readMnist, readMnistArrays, MNIST_SIDE, MNIST_PIXELS, type ReadMnistOptions, type MnistArrays, type MnistTensors } from './io/mnist.js';
 export * from './estimators/index.js';

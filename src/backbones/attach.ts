@@ -62,7 +62,8 @@ export function attachHead(backbone: tf.LayersModel, head: HeadLayer, opts: Atta
   if (!(backbone instanceof tf.LayersModel)) throw survkitError('argRange', fn, 'backbone', 'a tf.LayersModel', backbone);
   if (!(head instanceof tf.layers.Layer)) throw survkitError('argRange', fn, 'head', 'a tf.layers.Layer', head);
   const inputs = backbone.inputs;
-  if (inputs === undefined || inputs.length === 0) throw survkitError('argRange', fn, 'backbone', 'a built model (give the first layer an inputShape)', 'a model without inputs');
+  if (inputs === undefined || inputs.length === 0)
+    throw survkitError('argRange', fn, 'backbone', 'a built model (give the first layer an inputShape)', 'a model without inputs');
   const pool = assertChoice(fn, 'pool', opts.pool ?? 'avg', ['avg', 'max', 'none'] as const);
   const prefix = opts.name ?? 'survival_net';
 
@@ -74,7 +75,8 @@ export function attachHead(backbone: tf.LayersModel, head: HeadLayer, opts: Atta
     if (Array.isArray(out)) throw survkitError('argRange', fn, 'cutAt', 'a layer with a single output', `${out.length} outputs`);
     features = out;
   } else {
-    if (backbone.outputs.length !== 1) throw survkitError('argRange', fn, 'backbone', 'a model with one output (or pass cutAt)', `${backbone.outputs.length} outputs`);
+    if (backbone.outputs.length !== 1)
+      throw survkitError('argRange', fn, 'backbone', 'a model with one output (or pass cutAt)', `${backbone.outputs.length} outputs`);
     features = backbone.outputs[0] as tf.SymbolicTensor;
   }
   if (opts.freeze !== undefined) freezeLayers(fn, backbone, opts.freeze);

@@ -40,8 +40,7 @@ export function inferenceModeForFrozenBatchNorm(model: tf.LayersModel): void {
     if (layer.getClassName() !== 'BatchNormalization' || patched.has(layer)) continue;
     patched.add(layer);
     const call = layer.call.bind(layer);
-    layer.call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) =>
-      call(inputs, layer.trainable ? kwargs : { ...kwargs, training: false });
+    layer.call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => call(inputs, layer.trainable ? kwargs : { ...kwargs, training: false });
   }
 }
 

@@ -75,7 +75,13 @@ export function lenet(opts: LeNetOptions = {}): tf.LayersModel {
   const after = (n: number): number => Math.floor((padding === 'valid' ? n - k + 1 : n) / 2);
   const [h2, w2] = [after(after(h0)), after(after(w0))];
   if (h2 < 1 || w2 < 1 || (padding === 'valid' && (Math.min(h0, w0) < k || Math.min(after(h0), after(w0)) < k))) {
-    throw survkitError('optionRange', fn, 'inputShape', `an image large enough for two ${k}×${k} '${padding}' convolutions each followed by 2×2 pooling`, `[${shape.join(', ')}]`);
+    throw survkitError(
+      'optionRange',
+      fn,
+      'inputShape',
+      `an image large enough for two ${k}×${k} '${padding}' convolutions each followed by 2×2 pooling`,
+      `[${shape.join(', ')}]`,
+    );
   }
 
   const input = tf.input({ shape: [h0, w0, c0], name: opts.inputName ?? 'image' });

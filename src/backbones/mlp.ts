@@ -77,7 +77,8 @@ export function mlp(opts: MlpOptions): tf.LayersModel {
       .apply(h) as tf.SymbolicTensor;
     if (activation !== 'linear') h = tf.layers.activation({ activation, name: `${name}_${activation}_${k}` }).apply(h) as tf.SymbolicTensor;
     if (batchNorm) h = tf.layers.batchNormalization({ momentum, epsilon, name: `${name}_batch_norm_${k}` }).apply(h) as tf.SymbolicTensor;
-    if (dropout > 0) h = new SeededDropout({ rate: dropout, seed: deriveSeed(seed, 3 * k + 2) ?? null, name: `${name}_dropout_${k}` }).apply(h) as tf.SymbolicTensor;
+    if (dropout > 0)
+      h = new SeededDropout({ rate: dropout, seed: deriveSeed(seed, 3 * k + 2) ?? null, name: `${name}_dropout_${k}` }).apply(h) as tf.SymbolicTensor;
     fanIn = units;
   });
   return tf.model({ inputs: input, outputs: h, name });

@@ -64,7 +64,16 @@ export function resnet2d(opts: ResNet2dOptions): tf.LayersModel {
     h = conv(plan, seeds, input, w0, 7, 2, `${p}_conv1`);
     h = normRelu(plan, h, `${p}_bn1`, `${p}_relu`);
     // After a ReLU the values are >= 0, so zero padding = PyTorch's -inf padding of MaxPool2d(3, 2, padding=1).
-    h = apply(tf.layers.zeroPadding2d({ padding: [[1, 1], [1, 1]], name: `${p}_maxpool_pad` }), h);
+    h = apply(
+      tf.layers.zeroPadding2d({
+        padding: [
+          [1, 1],
+          [1, 1],
+        ],
+        name: `${p}_maxpool_pad`,
+      }),
+      h,
+    );
     h = apply(tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: `${p}_maxpool` }), h);
   }
   let channels = w0;
@@ -85,7 +94,17 @@ function conv(plan: ResNetPlan, seeds: SeedStream, x: tf.SymbolicTensor, filters
   let padding: 'same' | 'valid' = 'same';
   if (stride > 1) {
     padding = 'valid';
-    if (pad > 0) h = apply(tf.layers.zeroPadding2d({ padding: [[pad, pad], [pad, pad]], name: `${name}_pad` }), h);
+    if (pad > 0)
+      h = apply(
+        tf.layers.zeroPadding2d({
+          padding: [
+            [pad, pad],
+            [pad, pad],
+          ],
+          name: `${name}_pad`,
+        }),
+        h,
+      );
   }
   return apply(
     tf.layers.conv2d({

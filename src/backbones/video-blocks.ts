@@ -27,7 +27,18 @@ export function conv3d(ctx: Ctx, x: tf.SymbolicTensor, filters: number, kernel: 
   let padding: 'same' | 'valid' = 'same';
   if (strides.some((s) => s > 1)) {
     padding = 'valid';
-    if (pad.some((p) => p > 0)) h = apply(new ZeroPadding3D({ padding: [[pad[0], pad[0]], [pad[1], pad[1]], [pad[2], pad[2]]], name: `${name}_pad` }), h);
+    if (pad.some((p) => p > 0))
+      h = apply(
+        new ZeroPadding3D({
+          padding: [
+            [pad[0], pad[0]],
+            [pad[1], pad[1]],
+            [pad[2], pad[2]],
+          ],
+          name: `${name}_pad`,
+        }),
+        h,
+      );
   }
   return apply(
     tf.layers.conv3d({
@@ -100,7 +111,15 @@ export function videoBlock(ctx: Ctx, kind: ConvKind, x: tf.SymbolicTensor, inC: 
  * for (2+1)D, R2Plus1dStem (1×7×7 stride (1, 2, 2) to ⌊45/64·w⌋ channels, then 3×1×1).
  * 'conv3' is a small-input stem at full resolution: 3×3×3 (or 1×3×3 then 3×1×1).
  */
-export function videoStem(ctx: Ctx, x: tf.SymbolicTensor, stem: 'conv3' | 'conv7', twoPlusOne: boolean, inC: number, width: number, p: string): tf.SymbolicTensor {
+export function videoStem(
+  ctx: Ctx,
+  x: tf.SymbolicTensor,
+  stem: 'conv3' | 'conv7',
+  twoPlusOne: boolean,
+  inC: number,
+  width: number,
+  p: string,
+): tf.SymbolicTensor {
   const k = stem === 'conv7' ? 7 : 3;
   const s = stem === 'conv7' ? 2 : 1;
   if (!twoPlusOne) {

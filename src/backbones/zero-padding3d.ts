@@ -51,8 +51,17 @@ export class ZeroPadding3D extends tf.layers.Layer {
       const [[f, k], [top, bottom], [left, right]] = this.padding;
       const h2 = h + top + bottom;
       const w2 = w + left + right;
-      let y: tf.Tensor = tf.pad(tf.reshape(x, [b * t, h, w, c]), [[0, 0], [top, bottom], [left, right], [0, 0]]);
-      y = tf.pad(tf.reshape(y, [b, t, h2 * w2 * c]), [[0, 0], [f, k], [0, 0]]);
+      let y: tf.Tensor = tf.pad(tf.reshape(x, [b * t, h, w, c]), [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ]);
+      y = tf.pad(tf.reshape(y, [b, t, h2 * w2 * c]), [
+        [0, 0],
+        [f, k],
+        [0, 0],
+      ]);
       return tf.reshape(y, [b, t + f + k, h2, w2, c]);
     });
   }

@@ -18,11 +18,5 @@ await initBackend();
 export { initBackend, currentBackend, BACKENDS, type BackendName, type BackendInfo, type InitBackendOptions } from './select.js';
 export { backendInfo, formatBackendInfo } from './info.js';
 export { registerBackbonePatches, unregisterBackbonePatches, backbonePatchNames } from './kernels/backbone-patches.js';
-export {
-  registerKernelPatches,
-  unregisterKernelPatches,
-  patchedKernelNames,
-  stockKernel,
-  kernelPatchConfigs,
-} from './kernels/register.js';
+export { registerKernelPatches, unregisterKernelPatches, patchedKernelNames, stockKernel, kernelPatchConfigs } from './kernels/register.js';
 export { filterGradViaConv, type Shape4, type Pad } from './kernels/conv2d-grad.js';

@@ -32,7 +32,8 @@ const INFO_FLAGS = { format: { type: 'string' }, help: { type: 'boolean', short:
 function parse(command: string, args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): Record<string, string | boolean | undefined> {
   try {
     const r = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-    if (r.positionals.length > 0) throw new UsageError(`${command} takes no positional arguments; got ${r.positionals.map((p) => JSON.stringify(p)).join(', ')}`);
+    if (r.positionals.length > 0)
+      throw new UsageError(`${command} takes no positional arguments; got ${r.positionals.map((p) => JSON.stringify(p)).join(', ')}`);
     return r.values as Record<string, string | boolean | undefined>;
   } catch (err) {
     if (err instanceof UsageError) throw err;
@@ -76,7 +77,10 @@ async function predict(args: readonly string[], io: CliIo): Promise<number> {
   if (interp !== undefined) o.interpolation = numberFlag('interpolation', interp, 'an integer >= 1', (x) => Number.isInteger(x) && x >= 1);
   const r = await predictFile(o);
   if (out === undefined) io.stdout(r.csv);
-  else io.stdout(`wrote ${r.n} survival curves on ${r.m} times (${r.format === 'curves' ? 'time,event,<times>: readable by survkit evaluate' : 'id,<times>'}) to ${out}\n`);
+  else
+    io.stdout(
+      `wrote ${r.n} survival curves on ${r.m} times (${r.format === 'curves' ? 'time,event,<times>: readable by survkit evaluate' : 'id,<times>'}) to ${out}\n`,
+    );
   return 0;
 }
 

@@ -123,7 +123,9 @@ function metricRows(metrics: MetricReports, tau: number | null, withCi: boolean)
     }
     const dropped = r.droppedTimes as number[] | undefined;
     if (dropped !== undefined && dropped.length > 0) {
-      notes.push(`${name}: ${dropped.length} evaluation time(s) outside where it is defined were left out (${dropped.slice(0, 3).map(fmtTime).join(', ')}${dropped.length > 3 ? ', …' : ''})`);
+      notes.push(
+        `${name}: ${dropped.length} evaluation time(s) outside where it is defined were left out (${dropped.slice(0, 3).map(fmtTime).join(', ')}${dropped.length > 3 ? ', …' : ''})`,
+      );
     }
   }
   return { rows, notes };
@@ -133,7 +135,12 @@ function table(rows: string[][], header: string[]): string[] {
   const used = header.map((_, c) => c === 0 || c === 1 || rows.some((r) => (r[c] ?? '') !== ''));
   const all = [header, ...rows].map((r) => r.filter((_, c) => used[c]));
   const widths = (all[0] as string[]).map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
-  return all.map((r) => r.map((cell, c) => cell.padEnd(widths[c] as number)).join('  ').trimEnd());
+  return all.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c] as number))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /**
@@ -153,7 +160,9 @@ export function formatTable(report: EvaluateReport): string {
     `  subjects     ${m.n} (${m.events} events, ${m.censored} censored)`,
     `  IPCW labels  ${m.train.source}: ${m.train.n} subjects, ${m.train.events} events`,
     `  times        ${times.length} (${m.gridSource})${times.length > 0 ? `: ${fmtTime(times[0] as number)} … ${fmtTime(times[times.length - 1] as number)}` : ''}`,
-    ...(m.format === 'curves' ? [`  convention   ${m.convention} (Brier score and NBLL weights and integration)`, `  risk score   ${m.riskScore}, for Harrell's and Uno's C`] : []),
+    ...(m.format === 'curves'
+      ? [`  convention   ${m.convention} (Brier score and NBLL weights and integration)`, `  risk score   ${m.riskScore}, for Harrell's and Uno's C`]
+      : []),
     ...(m.bootstrap ? [`  bootstrap    ${m.bootstrap.replicates} resamples of the subjects, seed ${m.bootstrap.seed}, percentile intervals`] : []),
     '',
   ];

@@ -118,7 +118,8 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
       return 0;
     }
     if (command === undefined) throw new UsageError(`no command given; the command is ${COMMANDS}`);
-    if ((ASYNC_COMMANDS as readonly string[]).includes(command)) throw new UsageError(`put the command ${JSON.stringify(command)} first (survkit ${command} [options])`);
+    if ((ASYNC_COMMANDS as readonly string[]).includes(command))
+      throw new UsageError(`put the command ${JSON.stringify(command)} first (survkit ${command} [options])`);
     if (command !== 'evaluate') throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is ${COMMANDS}`);
     if (rest.length === 0) throw new UsageError('evaluate needs a predictions CSV file');
     if (rest.length > 1) throw new UsageError(`evaluate takes one predictions file; got ${rest.length} (${rest.map((r) => JSON.stringify(r)).join(', ')})`);

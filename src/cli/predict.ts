@@ -51,7 +51,12 @@ const FN = 'survkit predict';
 function metaOf(model: SurvivalModel, dir: string): TabularModelMeta {
   const c = model.covariates as Partial<TabularModelMeta> | null;
   if (c === null || typeof c !== 'object' || c.kind !== 'survkit-train' || !Array.isArray(c.features)) {
-    throw survkitError('modelDir', FN, dir, 'it was not trained by survkit train (it stores no covariate names and standardisation); predict with the library API instead');
+    throw survkitError(
+      'modelDir',
+      FN,
+      dir,
+      'it was not trained by survkit train (it stores no covariate names and standardisation); predict with the library API instead',
+    );
   }
   return c as TabularModelMeta;
 }
@@ -80,7 +85,11 @@ export async function predictFile(o: PredictOptions): Promise<PredictResult> {
     const hasE = table.header.includes(eventCol);
     if (hasT !== hasE) {
       const [has, lacks] = hasT ? [durationCol, eventCol] : [eventCol, durationCol];
-      throw survkitError('csvFile', table.file, `has the column ${JSON.stringify(has)} but no ${JSON.stringify(lacks)}; give both label columns (curves format for survkit evaluate) or neither (id format)`);
+      throw survkitError(
+        'csvFile',
+        table.file,
+        `has the column ${JSON.stringify(has)} but no ${JSON.stringify(lacks)}; give both label columns (curves format for survkit evaluate) or neither (id format)`,
+      );
     }
     if (o.idCol !== undefined && !table.header.includes(o.idCol)) throw survkitError('unknownColumn', FN, o.idCol, table.header);
     const data = readTabular(table, { durationCol, eventCol, features: meta.features }, hasT);

@@ -9,9 +9,7 @@ import type { CsvTable } from '../io/csv.js';
 import { parseNumber } from '../io/predictions.js';
 
 /** How rows are split into training, validation and test rows. */
-export type SplitSpec =
-  | { kind: 'column'; splitCol: string; valCol: string }
-  | { kind: 'random'; testFrac: number; valFrac: number; seed: number };
+export type SplitSpec = { kind: 'column'; splitCol: string; valCol: string } | { kind: 'random'; testFrac: number; valFrac: number; seed: number };
 
 /** Which columns hold what. */
 export interface ColumnSpec {
@@ -42,7 +40,8 @@ export interface Split {
 
 function column(t: CsvTable, name: string, what: string): number {
   const k = t.header.indexOf(name);
-  if (k < 0) throw survkitError('csvFile', t.file, `no ${what} column ${JSON.stringify(name)} in the header (${t.header.map((h) => JSON.stringify(h)).join(', ')})`);
+  if (k < 0)
+    throw survkitError('csvFile', t.file, `no ${what} column ${JSON.stringify(name)} in the header (${t.header.map((h) => JSON.stringify(h)).join(', ')})`);
   return k;
 }
 

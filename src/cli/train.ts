@@ -111,7 +111,8 @@ function checkOptions(o: TrainOptions): void {
   int('patience', o.patience, 0);
   int('cuts', o.cuts, 1);
   int('interpolation', o.interpolation, 1);
-  if (o.learningRate !== undefined && !(o.learningRate > 0 && Number.isFinite(o.learningRate))) throw survkitError('optionRange', FN, 'learningRate', 'a number > 0', o.learningRate);
+  if (o.learningRate !== undefined && !(o.learningRate > 0 && Number.isFinite(o.learningRate)))
+    throw survkitError('optionRange', FN, 'learningRate', 'a number > 0', o.learningRate);
   if (o.dropout !== undefined && !(o.dropout >= 0 && o.dropout < 1)) throw survkitError('optionRange', FN, 'dropout', 'a rate in [0, 1)', o.dropout);
   if (o.hidden !== undefined && (o.hidden.length === 0 || !o.hidden.every((h) => Number.isInteger(h) && h >= 1))) {
     throw survkitError('optionRange', FN, 'hidden', 'a list of layer widths >= 1', o.hidden);
@@ -153,7 +154,11 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   const d = data.features.length;
   const settings = familyDefaults({ ...o, hidden: o.hidden ?? [32, 32], batchNorm: o.batchNorm ?? true, dropout: o.dropout ?? 0.1, seed });
   const std = Standardizer.fit(data.features, data.x, split.train);
-  const part = (rows: Int32Array) => ({ rows, x: std.transform(takeRows(data.x, d, rows), rows.length), labels: asLabels(FN, 'labels', takeLabels(data, rows)) });
+  const part = (rows: Int32Array) => ({
+    rows,
+    x: std.transform(takeRows(data.x, d, rows), rows.length),
+    labels: asLabels(FN, 'labels', takeLabels(data, rows)),
+  });
   const train = part(split.train);
   const val = part(split.val);
   const test = part(split.test);
@@ -174,7 +179,11 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   const patience = o.patience ?? 10;
   const hasVal = val.rows.length > 0;
   const model = buildModel(settings, d, meta as unknown as JsonValue);
-  const tensors = [tabularTensor(train.x, train.rows.length, d), ...(hasVal ? [tabularTensor(val.x, val.rows.length, d)] : []), tabularTensor(test.x, test.rows.length, d)];
+  const tensors = [
+    tabularTensor(train.x, train.rows.length, d),
+    ...(hasVal ? [tabularTensor(val.x, val.rows.length, d)] : []),
+    tabularTensor(test.x, test.rows.length, d),
+  ];
   const [xTrain, xVal] = tensors;
   const xTest = tensors[tensors.length - 1];
   let history: History;

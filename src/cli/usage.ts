@@ -24,7 +24,8 @@ export function numberFlag(flag: string, text: string, what: string, ok: (v: num
 
 /** Parses a choice flag, or throws a {@link UsageError} listing the choices. */
 export function choiceFlag<T extends string>(flag: string, text: string, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(text)) throw new UsageError(`--${flag} must be ${choices.join(', ').replace(/, ([^,]*)$/, ' or $1')}; got ${JSON.stringify(text)}`);
+  if (!(choices as readonly string[]).includes(text))
+    throw new UsageError(`--${flag} must be ${choices.join(', ').replace(/, ([^,]*)$/, ' or $1')}; got ${JSON.stringify(text)}`);
   return text as T;
 }
 

@@ -38,7 +38,7 @@ export function trapezoid(y: ArrayLike<number>, x: ArrayLike<number>): number {
 /** Trapezoid over samples lo..hi (inclusive). */
 function trapezoidRange(y: Float64Array, x: Float64Array, lo: number, hi: number): number {
   let s = 0;
-  for (let k = lo; k < hi; k++) s += ((x[k + 1] as number) - (x[k] as number)) * ((y[k] as number) + (y[k + 1] as number)) / 2;
+  for (let k = lo; k < hi; k++) s += (((x[k + 1] as number) - (x[k] as number)) * ((y[k] as number) + (y[k + 1] as number))) / 2;
   return s;
 }
 
@@ -77,9 +77,7 @@ function basicSimpson(y: Float64Array, x: Float64Array, start: number, stop: num
     const h0divh1 = h1 !== 0 ? h0 / h1 : 0;
     const inv = h0divh1 !== 0 ? 1 / h0divh1 : 0;
     const mid = hprod !== 0 ? hsum / hprod : 0;
-    s +=
-      (hsum / 6) *
-      ((y[j] as number) * (2 - inv) + (y[j + 1] as number) * (hsum * mid) + (y[j + 2] as number) * (2 - h0divh1));
+    s += (hsum / 6) * ((y[j] as number) * (2 - inv) + (y[j + 1] as number) * (hsum * mid) + (y[j + 2] as number) * (2 - h0divh1));
   }
   return s;
 }

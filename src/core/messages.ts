@@ -17,31 +17,21 @@ export function show(value: unknown): string {
 }
 
 export const messages = {
-  lengthMismatch: (fn: string, a: string, na: number, b: string, nb: number) =>
-    `${fn}: '${a}' has ${na} values but '${b}' has ${nb}`,
+  lengthMismatch: (fn: string, a: string, na: number, b: string, nb: number) => `${fn}: '${a}' has ${na} values but '${b}' has ${nb}`,
   empty: (fn: string, arg: string) => `${fn}: '${arg}' is empty; expected at least one value`,
-  notArray: (fn: string, arg: string, got: unknown) =>
-    `${fn}: '${arg}' must be an array or typed array of numbers; got ${show(got)}`,
-  notFinite: (fn: string, arg: string, index: number, got: unknown) =>
-    `${fn}: '${arg}' must be finite; got ${show(got)} at index ${index}`,
-  notNumber: (fn: string, arg: string, index: number, got: unknown) =>
-    `${fn}: '${arg}' must hold numbers; got ${show(got)} at index ${index}`,
-  negative: (fn: string, arg: string, index: number, got: number) =>
-    `${fn}: '${arg}' must be >= 0; got ${got} at index ${index}`,
+  notArray: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be an array or typed array of numbers; got ${show(got)}`,
+  notFinite: (fn: string, arg: string, index: number, got: unknown) => `${fn}: '${arg}' must be finite; got ${show(got)} at index ${index}`,
+  notNumber: (fn: string, arg: string, index: number, got: unknown) => `${fn}: '${arg}' must hold numbers; got ${show(got)} at index ${index}`,
+  negative: (fn: string, arg: string, index: number, got: number) => `${fn}: '${arg}' must be >= 0; got ${got} at index ${index}`,
   badEventCode: (fn: string, arg: string, index: number, got: unknown) =>
     `${fn}: '${arg}' must hold event codes 0 (censored) or 1, 2, … (cause); got ${show(got)} at index ${index}`,
   notBinaryEvent: (fn: string, arg: string, index: number, got: number) =>
     `${fn}: '${arg}' must be 0 (censored) or 1 (event) here; got ${got} at index ${index} (competing risks are not supported by this function)`,
-  optionRange: (fn: string, option: string, expected: string, got: unknown) =>
-    `${fn}: option '${option}' must be ${expected}; got ${show(got)}`,
-  argRange: (fn: string, arg: string, expected: string, got: unknown) =>
-    `${fn}: '${arg}' must be ${expected}; got ${show(got)}`,
-  notAscending: (fn: string, arg: string, index: number) =>
-    `${fn}: '${arg}' must be strictly ascending; it is not at index ${index}`,
-  notSorted: (fn: string, arg: string, index: number) =>
-    `${fn}: '${arg}' must be sorted ascending; it is not at index ${index}`,
-  noEvents: (fn: string, arg: string) =>
-    `${fn}: all subjects in '${arg}' are censored; at least one event is needed`,
+  optionRange: (fn: string, option: string, expected: string, got: unknown) => `${fn}: option '${option}' must be ${expected}; got ${show(got)}`,
+  argRange: (fn: string, arg: string, expected: string, got: unknown) => `${fn}: '${arg}' must be ${expected}; got ${show(got)}`,
+  notAscending: (fn: string, arg: string, index: number) => `${fn}: '${arg}' must be strictly ascending; it is not at index ${index}`,
+  notSorted: (fn: string, arg: string, index: number) => `${fn}: '${arg}' must be sorted ascending; it is not at index ${index}`,
+  noEvents: (fn: string, arg: string) => `${fn}: all subjects in '${arg}' are censored; at least one event is needed`,
   negativeVariance: (fn: string, method: string, got: number) =>
     `${fn}: the ${method} variance estimate is negative (${got}) for these data (too few subjects or events); use the infinitesimal-jackknife ('ij') or bootstrap method instead`,
   noComparablePairs: (fn: string) =>
@@ -65,15 +55,12 @@ export const messages = {
     `${fn}: every row of '${arg}' must have the same number of classes; row ${row} has ${got} but row 0 has ${expected}`,
   classLabel: (fn: string, arg: string, index: number, got: unknown, classes: number) =>
     `${fn}: '${arg}' must hold integer class indices 0 … ${classes - 1} (K = ${classes} columns of probabilities); got ${show(got)} at index ${index}`,
-  notBinaryOutcome: (fn: string, arg: string, index: number, got: unknown) =>
-    `${fn}: '${arg}' must hold 0/1 or false/true; got ${show(got)} at index ${index}`,
-  tooFewValues: (fn: string, arg: string, need: number, got: number) =>
-    `${fn}: '${arg}' needs at least ${need} values; got ${got}`,
+  notBinaryOutcome: (fn: string, arg: string, index: number, got: unknown) => `${fn}: '${arg}' must hold 0/1 or false/true; got ${show(got)} at index ${index}`,
+  tooFewValues: (fn: string, arg: string, need: number, got: number) => `${fn}: '${arg}' needs at least ${need} values; got ${got}`,
   unreachableRisk: (fn: string, option: string, target: number, best: number, coverage: number) =>
     `${fn}: no threshold keeps the risk of the kept cases (their error rate or mean loss) at or below ${option} = ${target}; ` +
     `the lowest achievable is ${best}, keeping a fraction ${coverage} of the cases; raise '${option}' or use a better uncertainty score`,
-  shapeMismatch: (fn: string, arg: string, expected: string, got: string) =>
-    `${fn}: '${arg}' must have shape ${expected}; got ${got}`,
+  shapeMismatch: (fn: string, arg: string, expected: string, got: string) => `${fn}: '${arg}' must have shape ${expected}; got ${got}`,
   censoringZero: (fn: string, time: number) =>
     `${fn}: the censoring survival function G is 0 at time ${time}, where an event is weighted by 1/G; ` +
     `pass a smaller 'tau', drop the subjects at or after that time, or opt in to { clipWeights: g } to floor G at g`,
@@ -81,14 +68,11 @@ export const messages = {
     `${fn}: '${arg}' must lie within the follow-up of the test data, [${lo}, ${hi}); got ${got}`,
   timeOutsideTrain: (fn: string, arg: string, got: number, hi: number) =>
     `${fn}: '${arg}' must be smaller than the largest training time ${hi} (the censoring distribution is unknown beyond it); got ${got}`,
-  tooFewTimes: (fn: string, arg: string, need: number, got: number) =>
-    `${fn}: '${arg}' needs at least ${need} time points; got ${got}`,
+  tooFewTimes: (fn: string, arg: string, need: number, got: number) => `${fn}: '${arg}' needs at least ${need} time points; got ${got}`,
   unknownColumn: (fn: string, column: string, available: readonly string[]) =>
     `${fn}: no column ${JSON.stringify(column)}; the data have ${available.map((c) => JSON.stringify(c)).join(', ')}`,
-  noCases: (fn: string, time: number) =>
-    `${fn}: no subject has an event at or before time ${time}, so the AUC there is undefined`,
-  noControls: (fn: string, time: number) =>
-    `${fn}: no subject is known to survive beyond time ${time}, so the AUC there is undefined`,
+  noCases: (fn: string, time: number) => `${fn}: no subject has an event at or before time ${time}, so the AUC there is undefined`,
+  noControls: (fn: string, time: number) => `${fn}: no subject is known to survive beyond time ${time}, so the AUC there is undefined`,
   censoringZeroBrier: (fn: string, time: number) =>
     `${fn}: the censoring survival function G is 0 at time ${time}, where a subject needs the weight 1/G; ` +
     `evaluate at earlier times, estimate G from other labels (option 'train'), or set option 'maxWeight' to floor G at 1/maxWeight`,
@@ -98,8 +82,7 @@ export const messages = {
   noIpcwSubjects: (fn: string, time: number) =>
     `${fn}: every subject was censored at or before time ${time}, so no subject carries weight there and the score is undefined (0/0); evaluate at earlier times`,
   unknownMetric: (fn: string, got: string) => `${fn}: unknown metric ${JSON.stringify(got)}`,
-  csvRow: (file: string, row: number, column: string, problem: string) =>
-    `${file}: row ${row}, column ${JSON.stringify(column)}: ${problem}`,
+  csvRow: (file: string, row: number, column: string, problem: string) => `${file}: row ${row}, column ${JSON.stringify(column)}: ${problem}`,
   csvFile: (file: string, problem: string) => `${file}: ${problem}`,
   csvRagged: (file: string, row: number, got: number, expected: number, detail: string) =>
     `${file}: row ${row} has ${got} field${got === 1 ? '' : 's'} but the header has ${expected}${detail}`,
@@ -110,19 +93,15 @@ export const messages = {
     `${fn}: the network of '${arg}' has no dropout layer with rate > 0 (tf.layers Dropout or SeededDropout), so every MC-dropout pass would give the same prediction; train it with dropout (e.g. option 'dropout' of the tabular MLP) or use an ensemble`,
   notFitted: (fn: string, what: string) => `${fn}: the model has not been fitted yet, so ${what} is unknown; call fit() first`,
   modelDir: (fn: string, path: string, problem: string) => `${fn}: cannot load a survkit model from ${JSON.stringify(path)}: ${problem}`,
-  transformNotFitted: (fn: string, what: string) =>
-    `${fn}: the transform has not been fitted, so ${what} is unknown; call fit() first`,
-  envRange: (fn: string, variable: string, expected: string, got: unknown) =>
-    `${fn}: environment variable ${variable} must be ${expected}; got ${show(got)}`,
+  transformNotFitted: (fn: string, what: string) => `${fn}: the transform has not been fitted, so ${what} is unknown; call fit() first`,
+  envRange: (fn: string, variable: string, expected: string, got: unknown) => `${fn}: environment variable ${variable} must be ${expected}; got ${show(got)}`,
   backendUnavailable: (fn: string, arg: string, backend: string, reason: string) =>
     `${fn}: the TensorFlow.js backend ${JSON.stringify(backend)} asked for by ${arg} is not available: ${reason}`,
-  dataFile: (fn: string, arg: string, path: string, problem: string) =>
-    `${fn}: cannot read '${arg}' from ${JSON.stringify(path)}: ${problem}`,
+  dataFile: (fn: string, arg: string, path: string, problem: string) => `${fn}: cannot read '${arg}' from ${JSON.stringify(path)}: ${problem}`,
   dicomFile: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
   missingPackage: (fn: string, pkg: string, purpose: string) =>
     `${fn}: the optional package ${JSON.stringify(pkg)} is not installed; it is needed ${purpose} (npm install ${pkg})`,
-  missingProgram: (fn: string, program: string, tried: string, remedy: string) =>
-    `${fn}: cannot run ${program} (${tried}); ${remedy}`,
+  missingProgram: (fn: string, program: string, tried: string, remedy: string) => `${fn}: cannot run ${program} (${tried}); ${remedy}`,
 } as const;
 
 export type MessageKey = keyof typeof messages;

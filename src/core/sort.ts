@@ -21,12 +21,7 @@ export function argsort2(primary: ArrayLike<number>, secondary: ArrayLike<number
   const n = primary.length;
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort(
-    (a, b) =>
-      (primary[a] as number) - (primary[b] as number) ||
-      (secondary[a] as number) - (secondary[b] as number) ||
-      a - b,
-  );
+  idx.sort((a, b) => (primary[a] as number) - (primary[b] as number) || (secondary[a] as number) - (secondary[b] as number) || a - b);
   return idx;
 }
 

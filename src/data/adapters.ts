@@ -7,10 +7,7 @@ import { survivalLabels, type SurvivalLabels } from './labels.js';
  * object with `columns` (names) and either `column(name).values` or
  * per-column `values` (danfo.js `DataFrame` works as is).
  */
-export type TableLike =
-  | Record<string, ArrayLike<unknown>>
-  | readonly Record<string, unknown>[]
-  | DataFrameLike;
+export type TableLike = Record<string, ArrayLike<unknown>> | readonly Record<string, unknown>[] | DataFrameLike;
 
 /** The part of a DataFrame (danfo.js and similar) that survkit reads. */
 export interface DataFrameLike {
@@ -74,10 +71,7 @@ export function getColumn(fn: string, table: TableLike, name: string): ArrayLike
  * @example
  * labelsFromTable([{ t: 3, e: 1 }, { t: 5, e: 0 }], { time: 't', event: 'e' });
  */
-export function labelsFromTable(
-  table: TableLike,
-  columns: { time?: string; event?: string } = {},
-): SurvivalLabels {
+export function labelsFromTable(table: TableLike, columns: { time?: string; event?: string } = {}): SurvivalLabels {
   const fn = 'labelsFromTable';
   const time = getColumn(fn, table, columns.time ?? 'time');
   const event = getColumn(fn, table, columns.event ?? 'event');

@@ -12,7 +12,7 @@ export type CutScheme = 'equidistant' | 'quantiles';
 export function linspace(start: number, stop: number, num: number): Float64Array {
   const out = new Float64Array(num);
   const step = (stop - start) / (num - 1);
-  for (let k = 0; k < num; k++) out[k] = step === 0 ? ((k / (num - 1)) * (stop - start)) + start : k * step + start;
+  for (let k = 0; k < num; k++) out[k] = step === 0 ? (k / (num - 1)) * (stop - start) + start : k * step + start;
   if (num > 1) out[num - 1] = stop;
   return out;
 }

@@ -125,7 +125,13 @@ export class DiscreteTimeTransform {
       else {
         const left = cuts[right] === t ? right : right - 1;
         if (left < 0) {
-          throw survkitError('argRange', fn, `labels.time[${i}]`, `>= the first cut ${cuts[0]} for a censored subject (censorings move to the cut on their left)`, t);
+          throw survkitError(
+            'argRange',
+            fn,
+            `labels.time[${i}]`,
+            `>= the first cut ${cuts[0]} for a censored subject (censorings move to the cut on their left)`,
+            t,
+          );
         }
         idx[i] = left;
       }

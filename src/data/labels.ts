@@ -81,12 +81,7 @@ export function toEventCodes(fn: string, arg: string, values: unknown): Int32Arr
  * says nothing about the values.
  */
 export function isSurvivalLabels(x: unknown): x is SurvivalLabels {
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    (x as SurvivalLabels).time instanceof Float64Array &&
-    (x as SurvivalLabels).event instanceof Int32Array
-  );
+  return typeof x === 'object' && x !== null && (x as SurvivalLabels).time instanceof Float64Array && (x as SurvivalLabels).event instanceof Int32Array;
 }
 
 /**

@@ -23,15 +23,28 @@ function snap(v: number): number {
   return Math.abs(v - r) < SNAP ? r : v;
 }
 
-function checkImage(fn: string, image: unknown, height: number, width: number, opts: ImageTransformOptions): { src: ArrayLike<number>; c: number; fill: number } {
+function checkImage(
+  fn: string,
+  image: unknown,
+  height: number,
+  width: number,
+  opts: ImageTransformOptions,
+): { src: ArrayLike<number>; c: number; fill: number } {
   assertNumberOption(fn, 'height', height, { min: 1, integer: true });
   assertNumberOption(fn, 'width', width, { min: 1, integer: true });
   const c = assertNumberOption(fn, 'channels', opts.channels ?? 1, { min: 1, integer: true });
   const fill = assertNumberOption(fn, 'fill', opts.fill ?? 0, {});
-  if (image === null || typeof image !== 'object' || typeof (image as { length?: unknown }).length !== 'number') throw survkitError('notArray', fn, 'image', image);
+  if (image === null || typeof image !== 'object' || typeof (image as { length?: unknown }).length !== 'number')
+    throw survkitError('notArray', fn, 'image', image);
   const src = image as ArrayLike<number>;
   if (src.length !== height * width * c) {
-    throw survkitError('shapeMismatch', fn, 'image', `${height * width * c} values (height ${height} × width ${width} × channels ${c})`, `${src.length} values`);
+    throw survkitError(
+      'shapeMismatch',
+      fn,
+      'image',
+      `${height * width * c} values (height ${height} × width ${width} × channels ${c})`,
+      `${src.length} values`,
+    );
   }
   return { src, c, fill };
 }
@@ -70,7 +83,14 @@ function cosSin(degrees: number): [number, number] {
   const q = degrees / 90;
   if (Number.isInteger(q)) {
     const m = ((q % 4) + 4) % 4;
-    return ([[1, 0], [0, 1], [-1, 0], [0, -1]] as const)[m] as [number, number];
+    return (
+      [
+        [1, 0],
+        [0, 1],
+        [-1, 0],
+        [0, -1],
+      ] as const
+    )[m] as [number, number];
   }
   const t = (degrees * Math.PI) / 180;
   return [Math.cos(t), Math.sin(t)];
@@ -124,7 +144,14 @@ export function rotateImage(image: ArrayLike<number>, height: number, width: num
  * translateImage([1, 2, 3, 4], 2, 2, 0, 1); // Float32Array [0, 1, 0, 3]
  * @throws {SurvkitError} when the image length is not height × width × channels, or a shift or option is invalid
  */
-export function translateImage(image: ArrayLike<number>, height: number, width: number, dy: number, dx: number, opts: ImageTransformOptions = {}): Float32Array {
+export function translateImage(
+  image: ArrayLike<number>,
+  height: number,
+  width: number,
+  dy: number,
+  dx: number,
+  opts: ImageTransformOptions = {},
+): Float32Array {
   const fn = 'translateImage';
   const { src, c, fill } = checkImage(fn, image, height, width, opts);
   assertNumberOption(fn, 'dy', dy, {});

@@ -108,7 +108,9 @@ export class Standardizer {
       typeof j === 'object' &&
       j.type === 'Standardizer' &&
       Array.isArray(j.columns) &&
-      j.columns.every((c) => typeof c.name === 'string' && typeof c.standardized === 'boolean' && Number.isFinite(c.mean) && Number.isFinite(c.std) && c.std > 0);
+      j.columns.every(
+        (c) => typeof c.name === 'string' && typeof c.standardized === 'boolean' && Number.isFinite(c.mean) && Number.isFinite(c.std) && c.std > 0,
+      );
     if (!ok) throw survkitError('argRange', 'Standardizer.fromJSON', 'json', 'the JSON of a Standardizer', json);
     return new Standardizer(j.columns as StandardizerColumn[]);
   }

@@ -22,7 +22,14 @@ interface Placed {
  * it replaces. Returns the number of bright discs drawn and the pixels they cover
  * (pixel centres within the radius).
  */
-export function drawShapes(rng: Random, img: Float32Array, size: number, nDiscs: number, nDistractors: number, kind: Distractor): { discs: number; discPixels: number } {
+export function drawShapes(
+  rng: Random,
+  img: Float32Array,
+  size: number,
+  nDiscs: number,
+  nDistractors: number,
+  kind: Distractor,
+): { discs: number; discPixels: number } {
   const placed: Placed[] = [];
   let discs = 0;
   let discPixels = 0;

@@ -48,7 +48,7 @@ export function riskTable(time: Float64Array, event: Int32Array, cause?: number)
   const nCensored = new Float64Array(n);
   let m = 0;
   let atRisk = n;
-  for (let k = 0; k < n; ) {
+  for (let k = 0; k < n;) {
     const t = time[order[k] as number] as number;
     let d = 0;
     let c = 0;

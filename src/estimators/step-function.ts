@@ -24,7 +24,11 @@ export type Side = 'right' | 'left';
 export class StepFunction {
   readonly times: Float64Array;
   readonly values: Float64Array;
-  constructor(times: ArrayLike<number>, values: ArrayLike<number>, readonly initial = 1) {
+  constructor(
+    times: ArrayLike<number>,
+    values: ArrayLike<number>,
+    readonly initial = 1,
+  ) {
     const fn = 'StepFunction';
     this.times = toFloat64(fn, 'times', times, { allowEmpty: true });
     this.values = toFloat64(fn, 'values', values, { allowEmpty: true });

@@ -69,7 +69,8 @@ export async function occlusionSensitivity(model: Explained, x: tf.Tensor, opts:
   const fn = 'occlusionSensitivity';
   if (!(x instanceof tf.Tensor)) throw survkitError('argRange', fn, 'x', 'a tf.Tensor', x);
   const shape = x.shape[0] === 1 && (x.rank === 4 || x.rank === 5) ? x.shape.slice(1) : x.shape;
-  if (shape.length !== 3 && shape.length !== 4) throw survkitError('argRange', fn, 'x', 'one image [H, W, C] or clip [T, H, W, C] (optionally with a batch of 1)', `shape [${x.shape.join(', ')}]`);
+  if (shape.length !== 3 && shape.length !== 4)
+    throw survkitError('argRange', fn, 'x', 'one image [H, W, C] or clip [T, H, W, C] (optionally with a batch of 1)', `shape [${x.shape.join(', ')}]`);
   if (opts === null || typeof opts !== 'object') throw survkitError('argRange', fn, 'opts', '{ patch, … }', opts);
   const dims = shape.length - 1; // 2 (H, W) or 3 (T, H, W)
   const extent = shape.slice(0, dims);
@@ -83,7 +84,8 @@ export async function occlusionSensitivity(model: Explained, x: tf.Tensor, opts:
   const score = scoreFunction(fn, model, opts.column);
   const values = x.dataSync() as Float32Array;
   const n = values.length;
-  const fill = opts.baseline === undefined ? 0 : opts.baseline === 'mean' ? values.reduce((a, v) => a + v, 0) / n : assertNumberOption(fn, 'baseline', opts.baseline, {});
+  const fill =
+    opts.baseline === undefined ? 0 : opts.baseline === 'mean' ? values.reduce((a, v) => a + v, 0) / n : assertNumberOption(fn, 'baseline', opts.baseline, {});
   const grid = extent.map((e, i) => Math.floor((e - (patch[i] as number)) / (stride[i] as number)) + 1);
   const positions = grid.reduce((a, g) => a * g, 1);
   // Row-major strides of the ([T,] H, W, C) input.
@@ -107,7 +109,8 @@ export async function occlusionSensitivity(model: Explained, x: tf.Tensor, opts:
     const c = corner(p);
     const visit = (d: number, offset: number, cell: number): void => {
       if (d === dims) return f(offset, cell);
-      for (let k = 0; k < (patch[d] as number); k++) visit(d + 1, offset + ((c[d] as number) + k) * (strides[d] as number), cell + ((c[d] as number) + k) * (cellStrides[d] as number));
+      for (let k = 0; k < (patch[d] as number); k++)
+        visit(d + 1, offset + ((c[d] as number) + k) * (strides[d] as number), cell + ((c[d] as number) + k) * (cellStrides[d] as number));
     };
     visit(0, 0, 0);
   };

@@ -50,7 +50,12 @@ export interface RandomizationStep {
  * @throws {SurvkitError} for a model without weights, bad options, or an explanation whose shape changes
  * @see Adebayo et al. (2018), Sanity Checks for Saliency Maps, NeurIPS
  */
-export async function modelRandomizationTest(model: tf.LayersModel, x: tf.Tensor, explain: ExplanationFunction, opts: RandomizationOptions = {}): Promise<RandomizationStep[]> {
+export async function modelRandomizationTest(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  explain: ExplanationFunction,
+  opts: RandomizationOptions = {},
+): Promise<RandomizationStep[]> {
   const fn = 'modelRandomizationTest';
   if (!(model instanceof tf.LayersModel)) throw survkitError('argRange', fn, 'model', 'a tf.LayersModel', model);
   if (typeof explain !== 'function') throw survkitError('argRange', fn, 'explain', 'a function (model, x) => attributions', explain);
@@ -78,7 +83,11 @@ export async function modelRandomizationTest(model: tf.LayersModel, x: tf.Tensor
       let ss = 0;
       for (const a of v) ss += (a - mean) ** 2;
       const sd = Math.sqrt(ss / v.length) || 1e-2;
-      return tf.tensor(Float32Array.from(v, () => mean + sd * rng.normal()), w.shape, 'float32');
+      return tf.tensor(
+        Float32Array.from(v, () => mean + sd * rng.normal()),
+        w.shape,
+        'float32',
+      );
     });
     layer.setWeights(next);
     tf.dispose(next);

@@ -23,9 +23,11 @@ export type Explained = tf.LayersModel | ScoreFunction;
 export function scoreFunction(fn: string, target: Explained, column?: number): ScoreFunction {
   if (typeof target === 'function') return target;
   if (!(target instanceof tf.LayersModel)) throw survkitError('argRange', fn, 'model', 'a tf.LayersModel or a function from inputs to scores', target);
-  if (target.outputs.length !== 1) throw survkitError('argRange', fn, 'model', 'a model with one output (or pass a score function)', `${target.outputs.length} outputs`);
+  if (target.outputs.length !== 1)
+    throw survkitError('argRange', fn, 'model', 'a model with one output (or pass a score function)', `${target.outputs.length} outputs`);
   const width = (target.outputs[0] as tf.SymbolicTensor).shape.slice(1).reduce((a: number, d) => a * (d ?? 1), 1);
-  if (column === undefined && width !== 1) throw survkitError('argRange', fn, 'column', `the output column to explain (the output has ${width} columns)`, column);
+  if (column === undefined && width !== 1)
+    throw survkitError('argRange', fn, 'column', `the output column to explain (the output has ${width} columns)`, column);
   const k = column ?? 0;
   if (!Number.isInteger(k) || k < 0 || k >= width) throw survkitError('argRange', fn, 'column', `an integer in [0, ${width - 1}]`, column);
   return (x) =>

@@ -64,5 +64,11 @@ export function survivalScore(model: SurvivalModel, t: number): ScoreFunction {
         return tf.sub(1, tf.sum(tf.slice(pmf, [0, 0, 0], [b, causes, j + 1]), [1, 2]));
       });
   }
-  throw survkitError('argRange', fn, 'model', 'a CoxPH, CoxCC, DeepHit or LogisticHazard model (for Cox-Time, explain a function of its network)', model.constructor.name);
+  throw survkitError(
+    'argRange',
+    fn,
+    'model',
+    'a CoxPH, CoxCC, DeepHit or LogisticHazard model (for Cox-Time, explain a function of its network)',
+    model.constructor.name,
+  );
 }

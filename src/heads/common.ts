@@ -24,7 +24,13 @@ export function uniqueLayerName(prefix: string): string {
 export function featureWidth(fn: string, arg: string, shape: tf.Shape): number {
   const d = shape[shape.length - 1];
   if (shape.length !== 2 || typeof d !== 'number') {
-    throw survkitError('shapeMismatch', fn, arg, '[batch, features] with a known feature width (pool or flatten image features first)', `[${shape.map(String).join(', ')}]`);
+    throw survkitError(
+      'shapeMismatch',
+      fn,
+      arg,
+      '[batch, features] with a known feature width (pool or flatten image features first)',
+      `[${shape.map(String).join(', ')}]`,
+    );
   }
   return d;
 }

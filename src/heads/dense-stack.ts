@@ -79,18 +79,18 @@ export class DenseStack {
   }
 }
 
-type AddWeight = (
-  name: string,
-  shape: number[],
-  dtype: 'float32',
-  initializer: Initializer,
-  regularizer: undefined,
-  trainable: boolean,
-) => tf.LayerVariable;
+type AddWeight = (name: string, shape: number[], dtype: 'float32', initializer: Initializer, regularizer: undefined, trainable: boolean) => tf.LayerVariable;
 
 function batchNorm(h: tf.Tensor2D, b: Required<Block>, training: boolean, momentum: number, epsilon: number): tf.Tensor2D {
   if (!training) {
-    return tf.batchNorm2d(h, b.movingMean.read() as tf.Tensor1D, b.movingVariance.read() as tf.Tensor1D, b.beta.read() as tf.Tensor1D, b.gamma.read() as tf.Tensor1D, epsilon);
+    return tf.batchNorm2d(
+      h,
+      b.movingMean.read() as tf.Tensor1D,
+      b.movingVariance.read() as tf.Tensor1D,
+      b.beta.read() as tf.Tensor1D,
+      b.gamma.read() as tf.Tensor1D,
+      epsilon,
+    );
   }
   // Closed-form gradient (batchNormTraining); moving averages: a variable write is not recorded on the gradient tape.
   return batchNormTraining(h, b.gamma.read() as tf.Tensor1D, b.beta.read() as tf.Tensor1D, epsilon, (mean, variance) => {

@@ -44,7 +44,6 @@ export class DiscreteHead extends LinearHead {
     return this.cuts * this.causes;
   }
 
-
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => this.linear(inputs));
   }

@@ -82,7 +82,6 @@ export class EvidentialHead extends LinearHead {
     return this.classes;
   }
 
-
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => alphaFromLogits(this.linear(inputs), this.evidence));
   }

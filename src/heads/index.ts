@@ -2,7 +2,15 @@
 export { CoxHead, type CoxHeadArgs } from './cox-head.js';
 export { CoxTimeHead, type CoxTimeHeadArgs } from './cox-time-head.js';
 export { DiscreteHead, type DiscreteHeadArgs } from './discrete-head.js';
-export { EvidentialHead, evidentialHead, alphaFromLogits, EVIDENCE_FUNCTIONS, EXP_EVIDENCE_CLAMP, type EvidentialHeadArgs, type EvidenceFunction } from './evidential-head.js';
+export {
+  EvidentialHead,
+  evidentialHead,
+  alphaFromLogits,
+  EVIDENCE_FUNCTIONS,
+  EXP_EVIDENCE_CLAMP,
+  type EvidentialHeadArgs,
+  type EvidenceFunction,
+} from './evidential-head.js';
 export { LogitsHead, type LogitsHeadArgs } from './logits-head.js';
 export { type HeadLayerArgs } from './common.js';
 export { LinearHead, type LinearHeadArgs } from './linear-head.js';

@@ -35,7 +35,6 @@ export class LogitsHead extends LinearHead {
     return this.classes;
   }
 
-
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => this.linear(inputs));
   }

@@ -81,7 +81,13 @@ export function readCsv(path: string): CsvTable {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a CSV file' : code === 'EACCES' ? 'permission denied' : `cannot be read (${(err as Error).message})`;
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory, not a CSV file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : `cannot be read (${(err as Error).message})`;
     throw survkitError('csvFile', path, why);
   }
   return parseCsv(text, path);

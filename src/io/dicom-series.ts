@@ -102,7 +102,8 @@ export async function readDicomSeries(source: string | readonly string[], opts: 
   const first = images[0] as DicomImage;
   for (const im of images) {
     if (im.frames !== 1 || im.samplesPerPixel !== 1) fail(`${im.file} is a multi-frame or colour image; read it with readDicom`);
-    if (im.rows !== first.rows || im.columns !== first.columns) fail(`${im.file} is ${im.rows} × ${im.columns} but ${first.file} is ${first.rows} × ${first.columns}`);
+    if (im.rows !== first.rows || im.columns !== first.columns)
+      fail(`${im.file} is ${im.rows} × ${im.columns} but ${first.file} is ${first.rows} × ${first.columns}`);
   }
   let order: 'position' | 'instance';
   let keys: number[];
@@ -110,7 +111,8 @@ export async function readDicomSeries(source: string | readonly string[], opts: 
   if (images.every((im) => im.imagePositionPatient !== undefined && im.imageOrientationPatient !== undefined)) {
     const o = first.imageOrientationPatient as number[];
     for (const im of images) {
-      if ((im.imageOrientationPatient as number[]).some((v, k) => Math.abs(v - (o[k] as number)) > 1e-4)) fail(`${im.file} has another ImageOrientationPatient than ${first.file}`);
+      if ((im.imageOrientationPatient as number[]).some((v, k) => Math.abs(v - (o[k] as number)) > 1e-4))
+        fail(`${im.file} has another ImageOrientationPatient than ${first.file}`);
     }
     const normal = cross(o.slice(0, 3), o.slice(3, 6));
     keys = images.map((im) => (im.imagePositionPatient as number[]).reduce((a, v, k) => a + v * (normal[k] as number), 0));
@@ -123,7 +125,10 @@ export async function readDicomSeries(source: string | readonly string[], opts: 
   }
   const idx = keys.map((_, i) => i).sort((a, b) => (keys[a] as number) - (keys[b] as number));
   for (let j = 1; j < idx.length; j++) {
-    if (keys[idx[j] as number] === keys[idx[j - 1] as number]) fail(`${images[idx[j] as number]?.file} and ${images[idx[j - 1] as number]?.file} are at the same ${order === 'position' ? 'position' : 'InstanceNumber'}`);
+    if (keys[idx[j] as number] === keys[idx[j - 1] as number])
+      fail(
+        `${images[idx[j] as number]?.file} and ${images[idx[j - 1] as number]?.file} are at the same ${order === 'position' ? 'position' : 'InstanceNumber'}`,
+      );
   }
   const sorted = idx.map((i) => images[i] as DicomImage);
   const plane = first.rows * first.columns;
@@ -132,8 +137,12 @@ export async function readDicomSeries(source: string | readonly string[], opts: 
   let sliceSpacing: number | undefined;
   if (order === 'position') {
     positions = idx.map((i) => keys[i] as number);
-    const gaps = positions.slice(1).map((p, j) => p - (positions as number[])[j]!).sort((a, b) => a - b);
-    if (gaps.length > 0) sliceSpacing = gaps.length % 2 === 1 ? gaps[(gaps.length - 1) / 2] : ((gaps[gaps.length / 2 - 1] as number) + (gaps[gaps.length / 2] as number)) / 2;
+    const gaps = positions
+      .slice(1)
+      .map((p, j) => p - (positions as number[])[j]!)
+      .sort((a, b) => a - b);
+    if (gaps.length > 0)
+      sliceSpacing = gaps.length % 2 === 1 ? gaps[(gaps.length - 1) / 2] : ((gaps[gaps.length / 2 - 1] as number) + (gaps[gaps.length / 2] as number)) / 2;
   }
   return {
     files: sorted.map((im) => im.file),
@@ -176,7 +185,8 @@ function scaled(fn: string, values: Float32Array, window: DicomWindow | undefine
     if (window === undefined) throw survkitError('dicomFile', fn, file, "has no WindowCenter / WindowWidth for scaling 'file'; give a window or use 'minmax'");
     return applyWindow(values, window, { invert });
   }
-  if (scaling !== 'auto' && scaling !== 'minmax') throw survkitError('argRange', fn, 'scaling', "'auto', 'file', 'minmax', 'none' or { center, width }", scaling);
+  if (scaling !== 'auto' && scaling !== 'minmax')
+    throw survkitError('argRange', fn, 'scaling', "'auto', 'file', 'minmax', 'none' or { center, width }", scaling);
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {

@@ -129,15 +129,20 @@ export function parseDicom(bytes: Uint8Array, file = 'DICOM data'): DicomImage {
     try {
       ds = dicomParser.parseDicom(bytes, { TransferSyntaxUID: IMPLICIT_LE });
     } catch (e2) {
-      return fail(`not a readable DICOM file (no "DICM" prefix, and not an implicit VR little endian data set: ${reasonOf(e2).replace(/^dicomParser\.\w+: /, '')})`);
+      return fail(
+        `not a readable DICOM file (no "DICM" prefix, and not an implicit VR little endian data set: ${reasonOf(e2).replace(/^dicomParser\.\w+: /, '')})`,
+      );
     }
-    if (ds.elements[TAG.pixelData] === undefined && ds.elements[TAG.rows] === undefined) return fail('not a readable DICOM file (no "DICM" prefix, and no image attributes as a bare data set)');
+    if (ds.elements[TAG.pixelData] === undefined && ds.elements[TAG.rows] === undefined)
+      return fail('not a readable DICOM file (no "DICM" prefix, and no image attributes as a bare data set)');
   }
   const syntax = ds.string(TAG.transferSyntax) ?? IMPLICIT_LE;
   const pixel = ds.elements[TAG.pixelData];
   if (pixel === undefined) return fail('has no pixel data (7FE0,0010); it is not an image');
   if (pixel.encapsulatedPixelData === true || !NATIVE.includes(syntax)) {
-    return fail(`the pixel data is compressed or in an unsupported transfer syntax (${syntax}); survkit reads uncompressed DICOM (${NATIVE.join(', ')}): decompress it first, e.g. with 'gdcmconv --raw' or 'dcmdjpeg'`);
+    return fail(
+      `the pixel data is compressed or in an unsupported transfer syntax (${syntax}); survkit reads uncompressed DICOM (${NATIVE.join(', ')}): decompress it first, e.g. with 'gdcmconv --raw' or 'dcmdjpeg'`,
+    );
   }
   const rows = ds.uint16(TAG.rows) ?? 0;
   const columns = ds.uint16(TAG.columns) ?? 0;
@@ -157,7 +162,8 @@ export function parseDicom(bytes: Uint8Array, file = 'DICOM data'): DicomImage {
   const photometric = ds.string(TAG.photometric) ?? (samples === 3 ? 'RGB' : 'MONOCHROME2');
   const count = frames * rows * columns * samples;
   const bytesPer = bitsAllocated / 8;
-  if (pixel.length < count * bytesPer) fail(`the pixel data has ${pixel.length} bytes; ${frames} frame(s) of ${rows} × ${columns} × ${samples} × ${bytesPer} bytes need ${count * bytesPer}`);
+  if (pixel.length < count * bytesPer)
+    fail(`the pixel data has ${pixel.length} bytes; ${frames} frame(s) of ${rows} × ${columns} × ${samples} × ${bytesPer} bytes need ${count * bytesPer}`);
 
   const little = syntax !== EXPLICIT_BE;
   const shift = highBit + 1 - bitsStored;
@@ -165,9 +171,18 @@ export function parseDicom(bytes: Uint8Array, file = 'DICOM data'): DicomImage {
   // Raw values: typed-array views where the layout allows (8 bit; 16 bit little endian, copied if unaligned), else a DataView.
   let raw: Uint8Array | Uint16Array | undefined;
   if (bitsAllocated === 8) raw = new Uint8Array(ds.byteArray.buffer, start, count);
-  else if (bitsAllocated === 16 && little) raw = start % 2 === 0 ? new Uint16Array(ds.byteArray.buffer, start, count) : new Uint16Array(ds.byteArray.slice(pixel.dataOffset, pixel.dataOffset + 2 * count).buffer);
+  else if (bitsAllocated === 16 && little)
+    raw =
+      start % 2 === 0
+        ? new Uint16Array(ds.byteArray.buffer, start, count)
+        : new Uint16Array(ds.byteArray.slice(pixel.dataOffset, pixel.dataOffset + 2 * count).buffer);
   const view = new DataView(ds.byteArray.buffer, start, count * bytesPer);
-  const read = raw !== undefined ? (i: number) => raw[i] as number : bitsAllocated === 16 ? (i: number) => view.getUint16(2 * i, little) : (i: number) => view.getUint32(4 * i, little);
+  const read =
+    raw !== undefined
+      ? (i: number) => raw[i] as number
+      : bitsAllocated === 16
+        ? (i: number) => view.getUint16(2 * i, little)
+        : (i: number) => view.getUint32(4 * i, little);
   // Stored value: the BitsStored bits ending at HighBit, two's complement when signed (integer ops up to 31 bits).
   const mask = 2 ** Math.min(bitsStored, 31) - 1;
   const up = 32 - bitsStored;
@@ -199,7 +214,8 @@ export function parseDicom(bytes: Uint8Array, file = 'DICOM data'): DicomImage {
   }
   const centers = floats(ds, TAG.windowCenter);
   const widths = floats(ds, TAG.windowWidth);
-  const window = centers !== undefined && widths !== undefined && (widths[0] as number) >= 1 ? { center: centers[0] as number, width: widths[0] as number } : undefined;
+  const window =
+    centers !== undefined && widths !== undefined && (widths[0] as number) >= 1 ? { center: centers[0] as number, width: widths[0] as number } : undefined;
   const spacing = floats(ds, TAG.pixelSpacing);
   const position = floats(ds, TAG.imagePosition);
   const orientation = floats(ds, TAG.imageOrientation);
@@ -238,7 +254,13 @@ export async function readDicom(path: string): Promise<DicomImage> {
     bytes = new Uint8Array(await readFile(path));
   } catch (e) {
     const code = (e as { code?: string }).code;
-    throw survkitError('dataFile', 'readDicom', 'path', path, code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message);
+    throw survkitError(
+      'dataFile',
+      'readDicom',
+      'path',
+      path,
+      code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message,
+    );
   }
   return parseDicom(bytes, path);
 }
@@ -262,7 +284,8 @@ export interface WindowOptions {
  */
 export function applyWindow(values: ArrayLike<number>, window: DicomWindow, opts: WindowOptions = {}): Float32Array {
   const fn = 'applyWindow';
-  if (window === null || typeof window !== 'object' || !Number.isFinite(window.center)) throw survkitError('argRange', fn, 'window', '{ center, width } with a finite centre', window);
+  if (window === null || typeof window !== 'object' || !Number.isFinite(window.center))
+    throw survkitError('argRange', fn, 'window', '{ center, width } with a finite centre', window);
   if (!(window.width >= 1) || !Number.isFinite(window.width)) throw survkitError('argRange', fn, 'window.width', 'a finite number >= 1 (DICOM)', window.width);
   const { center: c, width: w } = window;
   const lo = c - 0.5 - (w - 1) / 2;

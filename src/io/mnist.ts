@@ -75,7 +75,13 @@ export async function readMnistArrays(dir: string, opts: ReadMnistOptions = {}):
   const bytes = await readBytes(fn, 'images', imagePath);
   const labelBytes = await readBytes(fn, 'labels', labelPath);
   if (bytes.length === 0 || bytes.length % MNIST_PIXELS !== 0) {
-    throw survkitError('dataFile', fn, 'images', imagePath, `it has ${bytes.length} bytes, which is not a positive multiple of ${MNIST_PIXELS} (28×28 bytes per image, no header)`);
+    throw survkitError(
+      'dataFile',
+      fn,
+      'images',
+      imagePath,
+      `it has ${bytes.length} bytes, which is not a positive multiple of ${MNIST_PIXELS} (28×28 bytes per image, no header)`,
+    );
   }
   const inFile = bytes.length / MNIST_PIXELS;
   if (labelBytes.length !== inFile) {

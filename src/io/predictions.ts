@@ -65,7 +65,11 @@ function cellNumber(t: CsvTable, r: number, col: number, what: string): number {
 function columnIndex(t: CsvTable, name: string, expected: string): number {
   const k = t.header.indexOf(name);
   if (k < 0) {
-    throw survkitError('csvFile', t.file, `no column ${JSON.stringify(name)} in the header (${t.header.map((h) => JSON.stringify(h)).join(', ')}); expected ${expected}`);
+    throw survkitError(
+      'csvFile',
+      t.file,
+      `no column ${JSON.stringify(name)} in the header (${t.header.map((h) => JSON.stringify(h)).join(', ')}); expected ${expected}`,
+    );
   }
   return k;
 }
@@ -103,7 +107,11 @@ export function readLabels(path: string): SurvivalLabels {
   const t = trimHeader(readCsv(path));
   const extra = t.header.filter((h) => h !== 'time' && h !== 'event' && h !== 'group');
   if (extra.length > 0) {
-    throw survkitError('csvFile', t.file, `unexpected column ${JSON.stringify(extra[0])}; a labels file has the columns "time" and "event" (and optionally "group")`);
+    throw survkitError(
+      'csvFile',
+      t.file,
+      `unexpected column ${JSON.stringify(extra[0])}; a labels file has the columns "time" and "event" (and optionally "group")`,
+    );
   }
   return labelsFromCsv(t);
 }
@@ -166,10 +174,22 @@ function readCurves(t: CsvTable, cols: readonly { h: string; k: number }[]): Sur
   cols.forEach(({ h }, j) => {
     const v = parseNumber(h);
     if (v === undefined || v < 0) {
-      throw survkitError('csvRow', t.file, 1, h, 'unexpected column: in the curves format every column other than time, event and group is a grid time (a number >= 0)');
+      throw survkitError(
+        'csvRow',
+        t.file,
+        1,
+        h,
+        'unexpected column: in the curves format every column other than time, event and group is a grid time (a number >= 0)',
+      );
     }
     if (j > 0 && !(v > (times[j - 1] as number))) {
-      throw survkitError('csvRow', t.file, 1, h, `the grid times must be strictly ascending from left to right; ${h} follows ${(cols[j - 1] as { h: string }).h}`);
+      throw survkitError(
+        'csvRow',
+        t.file,
+        1,
+        h,
+        `the grid times must be strictly ascending from left to right; ${h} follows ${(cols[j - 1] as { h: string }).h}`,
+      );
     }
     times[j] = v;
   });

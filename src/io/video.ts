@@ -143,7 +143,10 @@ function run(ff: { bin: string; how: string }, args: string[], maxBytes: number,
 
 /** The last line of ffmpeg's stderr that says something (its error, usually). */
 function lastLine(stderr: string): string {
-  const lines = stderr.split(/\r?\n|\r/).map((l) => l.trim()).filter((l) => l !== '' && !FILLER.test(l));
+  const lines = stderr
+    .split(/\r?\n|\r/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !FILLER.test(l));
   return lines[lines.length - 1] ?? '(no message)';
 }
 
@@ -229,7 +232,19 @@ export async function readVideo(path: string, opts: ReadVideoOptions): Promise<V
   if (!isFile) throw survkitError('dataFile', FN, 'path', path, 'it is not a regular file');
   const ff = await findFfmpeg(opts.ffmpegPath);
   // 'file:' keeps ffmpeg from reading a ':' in the name as a protocol; -ss before -i seeks accurately.
-  const input = ['-hide_banner', '-nostdin', '-nostats', ...(start > 0 ? ['-ss', start.toFixed(6)] : []), '-i', `file:${resolve(path)}`, '-map', '0:v:0', '-an', '-sn', '-dn'];
+  const input = [
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    ...(start > 0 ? ['-ss', start.toFixed(6)] : []),
+    '-i',
+    `file:${resolve(path)}`,
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-dn',
+  ];
   const resample = fps === undefined ? [] : [`fps=${fps}`];
   // Frames leave the filters as they are: no duplicates or drops to keep a constant rate.
   const passthrough = ['-vsync', 'passthrough'];
@@ -237,9 +252,20 @@ export async function readVideo(path: string, opts: ReadVideoOptions): Promise<V
   let indices = Array.from({ length: frames }, (_, i) => i);
   let sourceFrames: number | undefined;
   if (sampling === 'uniform') {
-    const probe = await run(ff, [...input, ...(fps === undefined ? [] : ['-vf', resample.join(',')]), ...passthrough, '-progress', 'pipe:1', '-f', 'null', '-'], 1 << 16, timeoutMs, path);
+    const probe = await run(
+      ff,
+      [...input, ...(fps === undefined ? [] : ['-vf', resample.join(',')]), ...passthrough, '-progress', 'pipe:1', '-f', 'null', '-'],
+      1 << 16,
+      timeoutMs,
+      path,
+    );
     check(probe, path, 'counting frames');
-    const counts = [...probe.stdout.subarray(0, probe.bytes).toString('latin1').matchAll(/^frame=(\d+)$/gm)];
+    const counts = [
+      ...probe.stdout
+        .subarray(0, probe.bytes)
+        .toString('latin1')
+        .matchAll(/^frame=(\d+)$/gm),
+    ];
     const last = counts[counts.length - 1];
     if (last === undefined) throw survkitError('dataFile', FN, 'path', path, `ffmpeg did not report a frame count: ${lastLine(probe.stderr)}`);
     sourceFrames = Number(last[1]);
@@ -252,12 +278,36 @@ export async function readVideo(path: string, opts: ReadVideoOptions): Promise<V
   filters.push(`scale=${width}:${height}:flags=area`);
   const frameBytes = height * width * channels;
   const want = frames * frameBytes;
-  const decoded = await run(ff, [...input, '-vf', filters.join(','), ...passthrough, '-frames:v', String(frames), '-f', 'rawvideo', '-pix_fmt', channels === 1 ? 'gray' : 'rgb24', 'pipe:1'], want, timeoutMs, path);
+  const decoded = await run(
+    ff,
+    [
+      ...input,
+      '-vf',
+      filters.join(','),
+      ...passthrough,
+      '-frames:v',
+      String(frames),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      channels === 1 ? 'gray' : 'rgb24',
+      'pipe:1',
+    ],
+    want,
+    timeoutMs,
+    path,
+  );
   const info = check(decoded, path, 'decoding');
   if (decoded.bytes !== want) {
     const got = decoded.bytes / frameBytes;
     if (sampling === 'first' && Number.isInteger(got) && got < frames) throw tooFew(path, got, frames, start, fps);
-    throw survkitError('dataFile', FN, 'path', path, `ffmpeg gave ${decoded.bytes} bytes (${got} frames of ${height} × ${width} × ${channels}) instead of ${want} (${frames} frames): ${lastLine(decoded.stderr)}`);
+    throw survkitError(
+      'dataFile',
+      FN,
+      'path',
+      path,
+      `ffmpeg gave ${decoded.bytes} bytes (${got} frames of ${height} × ${width} × ${channels}) instead of ${want} (${frames} frames): ${lastLine(decoded.stderr)}`,
+    );
   }
   const pixels = new Float32Array(want);
   for (let i = 0; i < want; i++) pixels[i] = (decoded.stdout[i] as number) / 255;
@@ -277,7 +327,13 @@ export async function readVideo(path: string, opts: ReadVideoOptions): Promise<V
 
 function tooFew(file: string, got: number, frames: number, start: number, fps: number | undefined) {
   const from = [start > 0 ? `from ${start} s` : '', fps === undefined ? '' : `at ${fps} fps`].filter(Boolean).join(' ');
-  return survkitError('dataFile', FN, 'path', file, `it has ${got} frame${got === 1 ? '' : 's'}${from === '' ? '' : ` ${from}`} but ${frames} were asked for (option 'frames'); no frame is repeated`);
+  return survkitError(
+    'dataFile',
+    FN,
+    'path',
+    file,
+    `it has ${got} frame${got === 1 ? '' : 's'}${from === '' ? '' : ` ${from}`} but ${frames} were asked for (option 'frames'); no frame is repeated`,
+  );
 }
 
 /**
@@ -317,8 +373,14 @@ export async function ffmpegInfo(timeoutMs = 10_000): Promise<FfmpegInfo> {
   const ff = await findFfmpeg(undefined);
   try {
     const r = await run(ff, ['-hide_banner', '-version'], 1 << 16, timeoutMs, '(version)');
-    const first = r.stdout.subarray(0, Math.min(r.bytes, 1 << 16)).toString('utf8').split('\n')[0] ?? '';
-    return r.code === 0 ? { available: true, command: ff.bin, how: ff.how, detail: first.replace(/\s+Copyright .*$/, '').trim() } : { available: false, command: ff.bin, how: ff.how, detail: `exited with ${r.code}` };
+    const first =
+      r.stdout
+        .subarray(0, Math.min(r.bytes, 1 << 16))
+        .toString('utf8')
+        .split('\n')[0] ?? '';
+    return r.code === 0
+      ? { available: true, command: ff.bin, how: ff.how, detail: first.replace(/\s+Copyright .*$/, '').trim() }
+      : { available: false, command: ff.bin, how: ff.how, detail: `exited with ${r.code}` };
   } catch (e) {
     return { available: false, command: ff.bin, how: ff.how, detail: (e as Error).message };
   }

@@ -41,8 +41,7 @@ export function coxCcLoss(gCase: tf.Tensor, gControls: tf.Tensor, opts: CoxCcLos
   return tf.tidy(() => {
     const cases = tf.reshape(gCase, [n, 1]);
     const diff = tf.sub(gControls, cases);
-    let loss: tf.Scalar =
-      k === 1 ? tf.mean(tf.softplus(diff)) : tf.mean(tf.log1p(tf.sum(tf.exp(tf.clipByValue(diff, -3e38, 80)), 1)));
+    let loss: tf.Scalar = k === 1 ? tf.mean(tf.softplus(diff)) : tf.mean(tf.log1p(tf.sum(tf.exp(tf.clipByValue(diff, -3e38, 80)), 1)));
     if (shrink !== 0) {
       // shrink · (mean|g_case| + Σ_c mean|g_c|) / k (for k = 1 pycox's single-control form).
       const absMeans = tf.add(tf.mean(tf.abs(cases)), tf.sum(tf.mean(tf.abs(gControls), 0)));

@@ -1,13 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice } from '../core/assert.js';
-import {
-  coxExactNll,
-  coxPycoxNll,
-  coxRiskSets,
-  type CoxConvention,
-  type CoxTies,
-  type CoxValueGrad,
-} from './cox-partial-likelihood.js';
+import { coxExactNll, coxPycoxNll, coxRiskSets, type CoxConvention, type CoxTies, type CoxValueGrad } from './cox-partial-likelihood.js';
 import { assertFiniteOutput, assertSomeEvent, eventCodes, timesOfLength, vectorLength } from './inputs.js';
 
 /** Options of {@link coxPhLoss} and {@link coxPhLossFloat64}. */

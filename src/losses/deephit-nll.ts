@@ -54,12 +54,7 @@ export function flatSoftmax(phi: tf.Tensor, l: DiscreteLayout): tf.Tensor2D {
  * @throws {SurvkitError} on a bad shape, an index outside [0, m − 1], an event code above K, or a bad option
  * @see Lee et al. (2018) DeepHit, AAAI; Kvamme & Borgan (2019) arXiv:1910.06724; pycox `models/loss.py:nll_pmf`
  */
-export function deepHitNll(
-  phi: tf.Tensor,
-  idxDuration: ArrayLike<number>,
-  event: ArrayLike<number>,
-  opts: { convention?: DeepHitConvention } = {},
-): tf.Scalar {
+export function deepHitNll(phi: tf.Tensor, idxDuration: ArrayLike<number>, event: ArrayLike<number>, opts: { convention?: DeepHitConvention } = {}): tf.Scalar {
   const fn = 'deepHitNll';
   const convention = assertChoice(fn, 'convention', opts.convention ?? 'pycox', ['pycox', 'paper'] as const);
   const b = discreteBatch(fn, phi, idxDuration, event, convention === 'pycox');
@@ -78,10 +73,7 @@ export function nllOf(phi: tf.Tensor, b: DiscreteBatch, convention: DeepHitConve
       const d = tf.tensor1d(Float32Array.from(b.event));
       const phiK = tf.sum(tf.mul(x, tf.tensor2d(oneHotAt(l.n, w, b.idx), [l.n, w])), 1);
       const tail = tf.sum(tf.mul(e, tf.tensor2d(likelihoodMask(l, b.idx, new Int32Array(l.n)), [l.n, w])), 1);
-      const ll = tf.add(
-        tf.sub(tf.mul(d, tf.sub(phiK, gamma)), tf.log(tf.add(tf.sum(e, 1), 1e-7))),
-        tf.mul(tf.sub(1, d), tf.log(tf.add(tail, 1e-7))),
-      );
+      const ll = tf.add(tf.sub(tf.mul(d, tf.sub(phiK, gamma)), tf.log(tf.add(tf.sum(e, 1), 1e-7))), tf.mul(tf.sub(1, d), tf.log(tf.add(tail, 1e-7))));
       return tf.neg(tf.mean<tf.Scalar>(ll));
     }
     const eps = convention === 'pycox' ? 1e-7 : 1e-8;

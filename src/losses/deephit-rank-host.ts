@@ -20,7 +20,8 @@ import { width, type DiscreteLayout } from './discrete-targets.js';
  * @param event 0 = censored, 1..K = cause
  * @returns the loss value and ∂value/∂p (n × width, row-major)
  * @example
- * const { value, grad } = rankValueGrad([0.2, 0.3, 0.5, 0.6, 0.1, 0.3], { n: 2, causes: 1, m: 2, pad: true }, Int32Array.of(0, 1), Int32Array.of(1, 0), 0.1, 'pycox');
+ * const layout = { n: 2, causes: 1, m: 2, pad: true };
+ * const { value, grad } = rankValueGrad([0.2, 0.3, 0.5, 0.6, 0.1, 0.3], layout, Int32Array.of(0, 1), Int32Array.of(1, 0), 0.1, 'pycox');
  * @see Lee et al. (2018) DeepHit, AAAI, eq. (L2); pycox `models/loss.py:_rank_loss_deephit`
  */
 export function rankValueGrad(

@@ -35,12 +35,7 @@ export interface DeepHitRankOptions {
  * @throws {SurvkitError} on bad shapes, indices or event codes, or σ <= 0
  * @see Lee et al. (2018) DeepHit, AAAI, eq. (L2); pycox `models/loss.py:_rank_loss_deephit`
  */
-export function deepHitRankLoss(
-  phi: tf.Tensor,
-  idxDuration: ArrayLike<number>,
-  event: ArrayLike<number>,
-  opts: DeepHitRankOptions = {},
-): tf.Scalar {
+export function deepHitRankLoss(phi: tf.Tensor, idxDuration: ArrayLike<number>, event: ArrayLike<number>, opts: DeepHitRankOptions = {}): tf.Scalar {
   const fn = 'deepHitRankLoss';
   const convention = assertChoice(fn, 'convention', opts.convention ?? 'pycox', ['pycox', 'paper'] as const);
   const sigma = assertNumberOption(fn, 'sigma', opts.sigma ?? 0.1, { min: 0, minExclusive: true });

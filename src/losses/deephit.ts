@@ -38,12 +38,7 @@ export interface DeepHitLossOptions {
  *   σ <= 0, `beta` given with the pycox convention)
  * @see Lee, Zame, Yoon & van der Schaar (2018) DeepHit, AAAI; pycox `models/loss.py:DeepHitSingleLoss`
  */
-export function deepHitLoss(
-  phi: tf.Tensor,
-  idxDuration: ArrayLike<number>,
-  event: ArrayLike<number>,
-  opts: DeepHitLossOptions = {},
-): tf.Scalar {
+export function deepHitLoss(phi: tf.Tensor, idxDuration: ArrayLike<number>, event: ArrayLike<number>, opts: DeepHitLossOptions = {}): tf.Scalar {
   const fn = 'deepHitLoss';
   const convention = assertChoice(fn, 'convention', opts.convention ?? 'pycox', ['pycox', 'paper'] as const);
   const sigma = assertNumberOption(fn, 'sigma', opts.sigma ?? 0.1, { min: 0, minExclusive: true });

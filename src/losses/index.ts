@@ -7,4 +7,11 @@ export { deepHitNll, type DeepHitConvention } from './deephit-nll.js';
 export { deepHitRankLoss, type DeepHitRankOptions } from './deephit-rank.js';
 export { pairRankMatrix } from './discrete-targets.js';
 export { logisticHazardLoss } from './logistic-hazard.js';
-export { evidentialLoss, dirichletKlToUniform, EVIDENTIAL_LOSS_KINDS, type EvidentialLossKind, type EvidentialLossOptions, type EvidentialTargets } from './evidential.js';
+export {
+  evidentialLoss,
+  dirichletKlToUniform,
+  EVIDENTIAL_LOSS_KINDS,
+  type EvidentialLossKind,
+  type EvidentialLossOptions,
+  type EvidentialTargets,
+} from './evidential.js';

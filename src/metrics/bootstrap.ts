@@ -25,7 +25,10 @@ export interface BootstrapResult {
   level: number;
   /** The replicate values that could be computed, in draw order. */
   replicates: Float64Array;
-  /** Replicates skipped because the statistic was undefined on the resample (it threw a SurvkitError, e.g. no comparable pairs, or returned NaN or ±Infinity). */
+  /**
+   * Replicates skipped because the statistic was undefined on the resample (it threw a
+   * SurvkitError, e.g. no comparable pairs, or returned NaN or ±Infinity).
+   */
   skipped: number;
 }
 

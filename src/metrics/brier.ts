@@ -230,4 +230,3 @@ export function nbll(curves: SurvivalCurves, labels: LabelsInput, times: ArrayLi
   const fn = 'nbll';
   return ipcwScores(fn, 'nbll', ipcwInputs(fn, curves, labels, times, opts));
 }
-

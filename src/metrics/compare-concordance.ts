@@ -86,7 +86,11 @@ export interface CompareConcordanceResult {
  * @see Pencina & D'Agostino (2004); Efron & Tibshirani (1993), ch. 16
  */
 export function compareConcordance(
-  time: unknown, event: unknown, riskA: unknown, riskB: unknown, opts: CompareConcordanceOptions = {},
+  time: unknown,
+  event: unknown,
+  riskA: unknown,
+  riskB: unknown,
+  opts: CompareConcordanceOptions = {},
 ): CompareConcordanceResult {
   const fn = 'compareConcordance';
   const method = assertChoice(fn, 'method', opts.method ?? 'bootstrap', ['bootstrap', 'noether', 'ij'] as const);
@@ -141,7 +145,8 @@ export function compareConcordance(
   const seA = noetherStandardError(fn, perEvent(fn, t, e, a.risk, tol), n);
   const seB = noetherStandardError(fn, perEvent(fn, t, e, rb, tol), n);
   const rho = sampleRankCorrelation(Array.from(a.risk), Array.from(rb));
-  if (!Number.isFinite(rho)) throw survkitError('argRange', fn, 'riskA', 'non-constant scores in both riskA and riskB (Spearman correlation undefined)', 'a constant score');
+  if (!Number.isFinite(rho))
+    throw survkitError('argRange', fn, 'riskA', 'non-constant scores in both riskA and riskB (Spearman correlation undefined)', 'a constant score');
   const se = Math.sqrt(Math.max(0, seA * seA + seB * seB - 2 * rho * seA * seB));
   const df = n - 1;
   const half = tQuantile(1 - (1 - level) / 2, df) * se;

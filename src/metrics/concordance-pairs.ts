@@ -107,9 +107,16 @@ export function countPairs(
   }
   if (per !== undefined && opts.perSubject === 'both') countAsLater(x);
   const out: PairCounts = {
-    concordant: o.concordant, discordant: o.discordant, tiedRisk: o.tiedRisk, comparable: o.comparable,
-    wConcordant: o.wConcordant, wDiscordant: o.wDiscordant, wTiedRisk: o.wTiedRisk, wComparable: o.wComparable,
-    tiedTime, tiedEventPairs,
+    concordant: o.concordant,
+    discordant: o.discordant,
+    tiedRisk: o.tiedRisk,
+    comparable: o.comparable,
+    wConcordant: o.wConcordant,
+    wDiscordant: o.wDiscordant,
+    wTiedRisk: o.wTiedRisk,
+    wComparable: o.wComparable,
+    tiedTime,
+    tiedEventPairs,
   };
   return per === undefined ? out : { ...out, perSubject: per };
 }

@@ -52,7 +52,17 @@ export interface AnchorTotals {
 }
 
 function newTotals(groups: number): AnchorTotals {
-  return { concordant: 0, discordant: 0, tiedRisk: 0, comparable: 0, wConcordant: 0, wDiscordant: 0, wTiedRisk: 0, wComparable: 0, groupCounts: new Int32Array(2 * groups) };
+  return {
+    concordant: 0,
+    discordant: 0,
+    tiedRisk: 0,
+    comparable: 0,
+    wConcordant: 0,
+    wDiscordant: 0,
+    wTiedRisk: 0,
+    wComparable: 0,
+    groupCounts: new Int32Array(2 * groups),
+  };
 }
 
 function record(o: AnchorTotals, x: SweepInput, i: number, con: number, tie: number, dis: number, comp: number): void {

@@ -1,6 +1,12 @@
 /** survkit/metrics — evaluation of censored outcomes (no TensorFlow.js). */
 export { dCalibration, type DCalibrationOptions, type DCalibrationResult } from './d-calibration.js';
-export { oneCalibration, type OneCalibrationOptions, type OneCalibrationResult, type OneCalibrationGroup, type OneCalibrationMethod } from './one-calibration.js';
+export {
+  oneCalibration,
+  type OneCalibrationOptions,
+  type OneCalibrationResult,
+  type OneCalibrationGroup,
+  type OneCalibrationMethod,
+} from './one-calibration.js';
 export { calibrationAt, type CalibrationAtOptions, type CalibrationAtResult, type CalibrationAtGroup } from './calibration-at.js';
 export { brierScore, nbll, type BrierOptions, type BrierConvention, type BrierIntegration, type TimeScores } from './brier.js';
 export { integratedBrierScore, integratedNbll } from './integrated.js';
@@ -9,8 +15,21 @@ export { concordanceIndex, type ConcordanceOptions, type ConcordanceResult, type
 export { concordanceIndexIpcw, type IpcwConcordanceOptions, type IpcwConcordanceResult } from './concordance-uno.js';
 export { concordanceTd, type ConcordanceTdMethod, type ConcordanceTdResult } from './concordance-td.js';
 export { concordanceConfidenceInterval, type ConcordanceCiMethod, type ConcordanceCiOptions, type ConcordanceCiResult } from './concordance-ci.js';
-export { compareConcordance, type CompareMethod, type ComparisonAlternative, type CompareConcordanceOptions, type CompareConcordanceResult } from './compare-concordance.js';
-export { expectedCalibrationError, maxCalibrationError, adaptiveCalibrationError, type CalibrationErrorOptions, type CalibrationNorm, type AdaptiveCalibrationErrorOptions } from './calibration-error.js';
+export {
+  compareConcordance,
+  type CompareMethod,
+  type ComparisonAlternative,
+  type CompareConcordanceOptions,
+  type CompareConcordanceResult,
+} from './compare-concordance.js';
+export {
+  expectedCalibrationError,
+  maxCalibrationError,
+  adaptiveCalibrationError,
+  type CalibrationErrorOptions,
+  type CalibrationNorm,
+  type AdaptiveCalibrationErrorOptions,
+} from './calibration-error.js';
 export { reliabilityDiagram, type ReliabilityBin, type ReliabilityDiagramOptions } from './reliability-diagram.js';
 export { type Binning } from './confidence-bins.js';
 export { topLabel, ROW_SUM_TOLERANCE, type ProbsInput, type ClassLabelsInput } from './top-label.js';

@@ -15,11 +15,7 @@ const DEFAULT_RULE = { pycox: 'simpson', sksurv: 'trapezoid', pec: 'step' } as c
 
 function integrated(fn: string, kind: 'brier' | 'nbll', curves: unknown, labels: unknown, times: unknown, opts: BrierOptions): number {
   const inp = ipcwInputs(fn, curves, labels, times, opts);
-  const rule: BrierIntegration = assertChoice(fn, 'integration', opts.integration ?? DEFAULT_RULE[inp.convention], [
-    'simpson',
-    'trapezoid',
-    'step',
-  ] as const);
+  const rule: BrierIntegration = assertChoice(fn, 'integration', opts.integration ?? DEFAULT_RULE[inp.convention], ['simpson', 'trapezoid', 'step'] as const);
   const t = inp.times;
   if (t.length < 2) throw survkitError('tooFewTimes', fn, 'times', 2, t.length);
   const { values } = ipcwScores(fn, kind, inp);

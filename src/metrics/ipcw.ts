@@ -106,8 +106,7 @@ export function ipcwWeights(
     if (countEvents(labels) === 0) throw survkitError('noEvents', fn, 'labels.event');
     if (train !== undefined && countEvents(train) === 0) throw survkitError('noEvents', fn, 'train.event');
   }
-  const reader =
-    convention === 'pycox' ? pycoxReader(src) : eventsFirstReader(src, convention === 'sksurv' ? 'right' : 'left');
+  const reader = convention === 'pycox' ? pycoxReader(src) : eventsFirstReader(src, convention === 'sksurv' ? 'right' : 'left');
   const floor = 1 / maxWeight;
   const checkRange = (t: number, arg: string): void => {
     if (convention === 'sksurv' && t > reader.lastTime && reader.lastValue > 0) {

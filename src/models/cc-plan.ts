@@ -31,7 +31,14 @@ export interface CaseControlPlanOptions {
  * over unshuffled batches of the validation cases, repeated
  * `validationRepeats` times with fresh controls from a second seeded stream.
  */
-export function caseControlPlan(train: TrainSet, val: TrainSet | undefined, ctx: PlanContext & { seed: number }, count: number, fn: string, o: CaseControlPlanOptions): TrainingPlan {
+export function caseControlPlan(
+  train: TrainSet,
+  val: TrainSet | undefined,
+  ctx: PlanContext & { seed: number },
+  count: number,
+  fn: string,
+  o: CaseControlPlanOptions,
+): TrainingPlan {
   const plan: TrainingPlan = { epoch: () => trainEpoch(fn, count, train, ctx, o) };
   if (train.kind === 'memory') {
     let cases = 0;

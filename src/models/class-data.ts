@@ -94,7 +94,8 @@ export function classFitData(
     owned.push(...t.x, ...val.x);
     train = t;
   } else if (v !== undefined) {
-    if (typeof v !== 'object' || v === null || !('x' in v) || !('y' in v)) throw survkitError('optionRange', fn, 'validation', '{ x, y } or a fraction in (0, 1)', v);
+    if (typeof v !== 'object' || v === null || !('x' in v) || !('y' in v))
+      throw survkitError('optionRange', fn, 'validation', '{ x, y } or a fraction in (0, 1)', v);
     val = classData(fn, v.x, v.y, count, classes, 'validation.y');
   }
   return { ctx, train, val, owned };

@@ -71,9 +71,16 @@ export abstract class Classifier {
       const out = opts.net.outputs;
       const width = out.length === 1 ? out[0]?.shape[out[0].shape.length - 1] : undefined;
       if (typeof width !== 'number' || (out[0]?.shape.length ?? 0) !== 2) {
-        throw survkitError('argRange', fn, 'net', 'a network with one output [batch, K]', `${out.length} output(s) of shape [${out[0]?.shape.join(', ') ?? ''}]`);
+        throw survkitError(
+          'argRange',
+          fn,
+          'net',
+          'a network with one output [batch, K]',
+          `${out.length} output(s) of shape [${out[0]?.shape.join(', ') ?? ''}]`,
+        );
       }
-      if (opts.classes !== undefined && opts.classes !== width) throw survkitError('optionRange', fn, 'classes', `${width} (the width of the network's output)`, opts.classes);
+      if (opts.classes !== undefined && opts.classes !== width)
+        throw survkitError('optionRange', fn, 'classes', `${width} (the width of the network's output)`, opts.classes);
       this.classes = assertNumberOption(fn, 'net', width, { min: 2, integer: true });
     } else {
       this.classes = assertNumberOption(fn, 'classes', opts.classes, { min: 2, integer: true });
@@ -193,7 +200,13 @@ export abstract class Classifier {
    * @throws {SurvkitError} when a file is missing, is not a survkit model, or the family is not a classifier
    */
   static async load(dir: string): Promise<Classifier> {
-    return loadModelDir('Classifier.load', dir, 'classifier', (family) => loaders.get(family), () => [...loaders.keys()]);
+    return loadModelDir(
+      'Classifier.load',
+      dir,
+      'classifier',
+      (family) => loaders.get(family),
+      () => [...loaders.keys()],
+    );
   }
 
   /** Frees the network's weights. */

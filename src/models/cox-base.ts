@@ -43,7 +43,13 @@ export abstract class CoxBase extends SurvivalModel {
     this.adoptNet(this.buildWithHead(() => new CoxHead({ seed: opts.seed ?? null }), opts.seed));
     const shape = this.net.outputs[0]?.shape;
     if (this.net.outputs.length !== 1 || shape?.length !== 2 || shape[1] !== 1) {
-      throw survkitError('argRange', fn, 'net', 'a network with one output of shape [batch, 1] (the log-risk)', `output shape [${shape?.map(String).join(', ')}]`);
+      throw survkitError(
+        'argRange',
+        fn,
+        'net',
+        'a network with one output of shape [batch, 1] (the log-risk)',
+        `output shape [${shape?.map(String).join(', ')}]`,
+      );
     }
   }
 
@@ -142,4 +148,3 @@ export abstract class CoxBase extends SurvivalModel {
     return { baseline: baselineToJSON(this.baseline) as unknown as JsonValue };
   }
 }
-

@@ -88,7 +88,8 @@ export class CoxTime extends SurvivalModel {
     this.nControls = assertNumberOption(fn, 'nControls', opts.nControls ?? 1, { min: 1, integer: true });
     this.shrink = assertNumberOption(fn, 'shrink', opts.shrink ?? 0, { min: 0 });
     this.validationRepeats = assertNumberOption(fn, 'validationRepeats', opts.validationRepeats ?? 10, { min: 1, integer: true });
-    this.baselineSample = opts.baselineSample === undefined ? undefined : assertNumberOption(fn, 'baselineSample', opts.baselineSample, { min: 0, minExclusive: true });
+    this.baselineSample =
+      opts.baselineSample === undefined ? undefined : assertNumberOption(fn, 'baselineSample', opts.baselineSample, { min: 0, minExclusive: true });
     if (this.baselineSample !== undefined && this.baselineSample > 1 && !Number.isInteger(this.baselineSample)) {
       throw survkitError('optionRange', fn, 'baselineSample', 'a fraction in (0, 1] or a whole number of rows', this.baselineSample);
     }
@@ -109,7 +110,13 @@ export class CoxTime extends SurvivalModel {
     const net = opts.net ?? buildNet(fn, opts, () => new CoxTimeHead(headArgs), opts.seed, []);
     const last = net.inputs[net.inputs.length - 1]?.shape;
     if (net.inputs.length < 2 || last?.length !== 2 || last[1] !== 1) {
-      throw survkitError('argRange', fn, 'net', 'a network whose last input is the time column [batch, 1] (see attachHead with a CoxTimeHead)', `${net.inputs.length} input(s)`);
+      throw survkitError(
+        'argRange',
+        fn,
+        'net',
+        'a network whose last input is the time column [batch, 1] (see attachHead with a CoxTimeHead)',
+        `${net.inputs.length} input(s)`,
+      );
     }
     this.adoptNet(net);
   }

@@ -32,7 +32,8 @@ export function asInputs(fn: string, arg: string, x: unknown, count: number): tf
   const tensors = list as tf.Tensor[];
   const n = (tensors[0] as tf.Tensor).shape[0] ?? 0;
   tensors.forEach((t, k) => {
-    if (t.rank < 1 || t.shape[0] !== n) throw survkitError('shapeMismatch', fn, `${arg}[${k}]`, `[${n}, …] (the same number of rows as ${arg}[0])`, `[${t.shape.join(', ')}]`);
+    if (t.rank < 1 || t.shape[0] !== n)
+      throw survkitError('shapeMismatch', fn, `${arg}[${k}]`, `[${n}, …] (the same number of rows as ${arg}[0])`, `[${t.shape.join(', ')}]`);
   });
   if (n === 0) throw survkitError('empty', fn, arg);
   return tensors;

@@ -29,7 +29,13 @@ export interface FitData {
  * against the network's `count` data inputs, seeds the RNG, and holds out a
  * seeded random fraction of the rows when `validation` is a number.
  */
-export function fitData(fn: string, count: number, x: ModelInput | BatchSource, labelsOrOpts: LabelsInput | FitOptions | undefined, maybeOpts: FitOptions | undefined): FitData {
+export function fitData(
+  fn: string,
+  count: number,
+  x: ModelInput | BatchSource,
+  labelsOrOpts: LabelsInput | FitOptions | undefined,
+  maybeOpts: FitOptions | undefined,
+): FitData {
   const source = isBatchSource(x);
   const opts: FitOptions = (source ? (labelsOrOpts as FitOptions | undefined) : maybeOpts) ?? {};
   const seed = assertNumberOption(fn, 'seed', opts.seed ?? 0, { integer: true });

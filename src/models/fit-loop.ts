@@ -40,7 +40,8 @@ export function loopOptions(fn: string, opts: FitOptions, hasValidation: boolean
   const epochs = assertNumberOption(fn, 'epochs', opts.epochs ?? 100, { min: 1, integer: true });
   let earlyStopping: EarlyStopping | undefined;
   if (opts.earlyStopping !== undefined && opts.earlyStopping !== false) {
-    if (!hasValidation) throw survkitError('optionRange', fn, 'earlyStopping', "used with 'validation' data (it monitors the validation loss)", opts.earlyStopping);
+    if (!hasValidation)
+      throw survkitError('optionRange', fn, 'earlyStopping', "used with 'validation' data (it monitors the validation loss)", opts.earlyStopping);
     earlyStopping = new EarlyStopping(opts.earlyStopping === true ? {} : opts.earlyStopping, fn);
   }
   const callbacks = opts.callbacks === undefined ? [] : Array.isArray(opts.callbacks) ? opts.callbacks : [opts.callbacks];

@@ -109,7 +109,15 @@ export abstract class SurvivalModel {
 
   /** The training plan (the CC families override it). */
   protected plan(train: TrainSet, val: TrainSet | undefined, ctx: FitContext): TrainingPlan {
-    return genericPlan(this.constructor.name, this.inputCount, train, val, ctx, (b, training) => this.batchLoss(b, training), (b) => this.usableBatch(b));
+    return genericPlan(
+      this.constructor.name,
+      this.inputCount,
+      train,
+      val,
+      ctx,
+      (b, training) => this.batchLoss(b, training),
+      (b) => this.usableBatch(b),
+    );
   }
 
   /**

@@ -56,7 +56,13 @@ function* memoryEpoch(d: InMemoryData, ctx: PlanContext, usable: (b: Batch) => b
   }
 }
 
-async function* sourceEpoch(fn: string, source: BatchSource, count: number, usable: (b: Batch) => boolean, step: (b: Batch) => TrainStep): AsyncGenerator<TrainStep> {
+async function* sourceEpoch(
+  fn: string,
+  source: BatchSource,
+  count: number,
+  usable: (b: Batch) => boolean,
+  step: (b: Batch) => TrainStep,
+): AsyncGenerator<TrainStep> {
   for await (const b of sourceBatches(fn, source, count, true)) if (usable(b)) yield step(b);
 }
 

@@ -82,7 +82,10 @@ let registered = false;
 export function registerGammaKernels(): void {
   if (registered) return;
   for (const backendName of BACKENDS) {
-    for (const [kernelName, kernelFunc] of [[LGAMMA, lgammaFunc], [POLYGAMMA, polygammaFunc]] as const) {
+    for (const [kernelName, kernelFunc] of [
+      [LGAMMA, lgammaFunc],
+      [POLYGAMMA, polygammaFunc],
+    ] as const) {
       if (tf.getKernel(kernelName, backendName) === undefined) {
         const config: KernelConfig = { kernelName, backendName, kernelFunc };
         tf.registerKernel(config);

@@ -8,7 +8,11 @@ import type { CalibrationAtResult } from '../metrics/calibration-at.js';
 import type { ReliabilityBin } from '../metrics/reliability-diagram.js';
 import { finite, nonEmpty, panelSize, topLevel, type PlotOptions, type PlotSpec } from './common.js';
 
-const DIAGONAL = { data: { values: [{ d: 0 }, { d: 1 }] }, mark: { type: 'line', color: '#888', strokeDash: [4, 4] }, encoding: { x: { field: 'd', type: 'quantitative' }, y: { field: 'd', type: 'quantitative' } } };
+const DIAGONAL = {
+  data: { values: [{ d: 0 }, { d: 1 }] },
+  mark: { type: 'line', color: '#888', strokeDash: [4, 4] },
+  encoding: { x: { field: 'd', type: 'quantitative' }, y: { field: 'd', type: 'quantitative' } },
+};
 
 /** Options of {@link calibrationSpec}. */
 export interface CalibrationSpecOptions extends PlotOptions {
@@ -45,12 +49,24 @@ export function calibrationSpec(result: CalibrationAtResult, opts: CalibrationSp
   const x = { field: 'predicted', type: 'quantitative', title: `Predicted survival at t = ${result.t}`, scale: { domain: [0, 1] } };
   const y = { field: 'observed', type: 'quantitative', title: 'Observed (Kaplan–Meier)', scale: { domain: [0, 1] } };
   const layers: object[] = [DIAGONAL];
-  if (opts.intervals ?? true) layers.push({ data: { values: rows }, mark: { type: 'rule', color: '#4c78a8' }, encoding: { x, y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' } } });
-  layers.push({ data: { values: rows }, mark: { type: 'point', filled: true, size: 50, color: '#4c78a8' }, encoding: { x, y, tooltip: ['group', 'n', 'predicted', 'observed'].map((field) => ({ field, type: 'quantitative' })) } });
+  if (opts.intervals ?? true)
+    layers.push({
+      data: { values: rows },
+      mark: { type: 'rule', color: '#4c78a8' },
+      encoding: { x, y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' } },
+    });
+  layers.push({
+    data: { values: rows },
+    mark: { type: 'point', filled: true, size: 50, color: '#4c78a8' },
+    encoding: { x, y, tooltip: ['group', 'n', 'predicted', 'observed'].map((field) => ({ field, type: 'quantitative' })) },
+  });
   const top = topLevel(opts);
   return {
     ...top,
-    title: { text: opts.title ?? 'Calibration', subtitle: `t = ${result.t}; grouped ICI ${result.meanAbsDiff.toFixed(3)}, max ${result.maxAbsDiff.toFixed(3)}` },
+    title: {
+      text: opts.title ?? 'Calibration',
+      subtitle: `t = ${result.t}; grouped ICI ${result.meanAbsDiff.toFixed(3)}, max ${result.maxAbsDiff.toFixed(3)}`,
+    },
     width,
     height,
     layer: layers,
@@ -81,7 +97,15 @@ export function reliabilitySpec(bins: readonly ReliabilityBin[], opts: Reliabili
   const list = nonEmpty<ReliabilityBin>(fn, 'bins', bins);
   const rows = list.flatMap((b, i) =>
     b.count > 0 && b.accuracy !== null && b.confidence !== null
-      ? [{ lower: finite(fn, `bins[${i}].lower`, b.lower), upper: finite(fn, `bins[${i}].upper`, b.upper), accuracy: b.accuracy, confidence: b.confidence, count: b.count }]
+      ? [
+          {
+            lower: finite(fn, `bins[${i}].lower`, b.lower),
+            upper: finite(fn, `bins[${i}].upper`, b.upper),
+            accuracy: b.accuracy,
+            confidence: b.confidence,
+            count: b.count,
+          },
+        ]
       : [],
   );
   if (rows.length === 0) throw survkitError('empty', fn, 'bins (every bin has count 0)');
@@ -95,9 +119,17 @@ export function reliabilitySpec(bins: readonly ReliabilityBin[], opts: Reliabili
     width,
     height,
     layer: [
-      { data: { values: rows }, mark: { type: 'rect', color: '#4c78a8', opacity: 0.75, stroke: 'white' }, encoding: { x, x2: { field: 'upper' }, y, y2: { datum: 0 }, tooltip } },
+      {
+        data: { values: rows },
+        mark: { type: 'rect', color: '#4c78a8', opacity: 0.75, stroke: 'white' },
+        encoding: { x, x2: { field: 'upper' }, y, y2: { datum: 0 }, tooltip },
+      },
       DIAGONAL,
-      { data: { values: rows }, mark: { type: 'point', color: '#e45756', filled: true, size: 25 }, encoding: { x: { field: 'confidence', type: 'quantitative' }, y } },
+      {
+        data: { values: rows },
+        mark: { type: 'point', color: '#e45756', filled: true, size: 25 },
+        encoding: { x: { field: 'confidence', type: 'quantitative' }, y },
+      },
     ],
   } as PlotSpec;
 }

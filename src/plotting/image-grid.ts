@@ -58,11 +58,16 @@ export function imageGridSpec(images: readonly (ImageGridItem | ArrayLike<number
   const cellH = dh + gap + (labelled ? 16 : 0);
   const rows = Math.ceil(items.length / columns);
   const values = items.map((it, i) => {
-    if (it.pixels?.length !== h * w * channels) throw survkitError('shapeMismatch', fn, `images[${i}]`, `${h * w * channels} values (height × width × channels)`, `${it.pixels?.length ?? 0} values`);
+    if (it.pixels?.length !== h * w * channels)
+      throw survkitError('shapeMismatch', fn, `images[${i}]`, `${h * w * channels} values (height × width × channels)`, `${it.pixels?.length ?? 0} values`);
     const col = i % columns;
     const row = Math.floor(i / columns);
     return {
-      url: pngDataUrl(it.pixels, h, w, { channels, ...(opts.min === undefined ? {} : { min: opts.min }), ...(opts.max === undefined ? {} : { max: opts.max }) }),
+      url: pngDataUrl(it.pixels, h, w, {
+        channels,
+        ...(opts.min === undefined ? {} : { min: opts.min }),
+        ...(opts.max === undefined ? {} : { max: opts.max }),
+      }),
       label: it.label ?? '',
       x: col * cellW + dw / 2,
       y: row * cellH + dh / 2,
@@ -81,8 +86,18 @@ export function imageGridSpec(images: readonly (ImageGridItem | ArrayLike<number
     data: { values },
     config: { view: { stroke: null } },
     layer: [
-      { mark: { type: 'image', width: dw, height: dh, aspect: false }, encoding: { x, y: { field: 'y', type: 'quantitative', scale: scale(height), axis: null }, url: { field: 'url', type: 'nominal' } } },
-      ...(labelled ? [{ mark: { type: 'text', fontSize: 11 }, encoding: { x, y: { field: 'ly', type: 'quantitative', scale: scale(height), axis: null }, text: { field: 'label', type: 'nominal' } } }] : []),
+      {
+        mark: { type: 'image', width: dw, height: dh, aspect: false },
+        encoding: { x, y: { field: 'y', type: 'quantitative', scale: scale(height), axis: null }, url: { field: 'url', type: 'nominal' } },
+      },
+      ...(labelled
+        ? [
+            {
+              mark: { type: 'text', fontSize: 11 },
+              encoding: { x, y: { field: 'ly', type: 'quantitative', scale: scale(height), axis: null }, text: { field: 'label', type: 'nominal' } },
+            },
+          ]
+        : []),
     ],
   } as PlotSpec;
 }

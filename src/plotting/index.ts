@@ -8,6 +8,16 @@ export { calibrationSpec, reliabilitySpec, type CalibrationSpecOptions, type Rel
 export { riskCoverageSpec, type LabelledRiskCoverage, type RiskCoverageSpecOptions } from './selective-plots.js';
 export { rotatedDigitSpec, type RotationPoint, type RotationSeries, type RotatedDigitSpecOptions } from './rotation-plot.js';
 export { renderSvg, renderPng, pngAvailable, type RenderPngOptions } from './render.js';
-export { displayPlot, displayTable, displayMarkdown, displayBundle, setDisplaySink, formatTable, type MimeBundle, type DisplaySink, type TableOptions } from './notebook.js';
+export {
+  displayPlot,
+  displayTable,
+  displayMarkdown,
+  displayBundle,
+  setDisplaySink,
+  formatTable,
+  type MimeBundle,
+  type DisplaySink,
+  type TableOptions,
+} from './notebook.js';
 export { imageGridSpec, type ImageGridItem, type ImageGridSpecOptions } from './image-grid.js';
 export { encodePng, pngDataUrl, crc32, type EncodePngOptions } from './png.js';

@@ -60,7 +60,8 @@ export function encodePng(values: ArrayLike<number>, height: number, width: numb
   const w = assertNumberOption(fn, 'width', width, { min: 1, integer: true });
   const c = opts.channels ?? 1;
   if (c !== 1 && c !== 3) throw survkitError('argRange', fn, 'channels', '1 or 3', c);
-  if (values?.length !== h * w * c) throw survkitError('argRange', fn, 'values', `${h * w * c} values (height × width × channels)`, `${values?.length ?? 0} values`);
+  if (values?.length !== h * w * c)
+    throw survkitError('argRange', fn, 'values', `${h * w * c} values (height × width × channels)`, `${values?.length ?? 0} values`);
   const lo = opts.min ?? 0;
   const hi = opts.max ?? 1;
   if (!(hi > lo)) throw survkitError('argRange', fn, 'max', `a number > min (${lo})`, hi);
@@ -79,7 +80,12 @@ export function encodePng(values: ArrayLike<number>, height: number, width: numb
   iv.setUint32(4, h);
   ihdr[8] = 8; // bit depth
   ihdr[9] = c === 1 ? 0 : 2; // colour type: grey or truecolour
-  return concatBytes([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', new Uint8Array(deflateSync(raw))), chunk('IEND', new Uint8Array(0))]);
+  return concatBytes([
+    new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', new Uint8Array(deflateSync(raw))),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 /** {@link encodePng} as a `data:image/png;base64,…` URL (for Vega-Lite `image` marks, HTML or Markdown). */

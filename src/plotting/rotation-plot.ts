@@ -49,7 +49,10 @@ const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2
  * @param series `{ label, points: [{ angle, probs, uncertainty? }] }` per method
  * @example
  * const spec = rotatedDigitSpec([
- *   { label: 'evidential (MSE)', points: angles.map((a, i) => ({ angle: a, probs: edl.probs.subarray(10 * i, 10 * i + 10), uncertainty: edl.uncertainty[i] })) },
+ *   {
+ *     label: 'evidential (MSE)',
+ *     points: angles.map((a, i) => ({ angle: a, probs: edl.probs.subarray(10 * i, 10 * i + 10), uncertainty: edl.uncertainty[i] })),
+ *   },
  *   { label: 'softmax', points: angles.map((a, i) => ({ angle: a, probs: sm.probs.subarray(10 * i, 10 * i + 10) })) },
  * ]);
  * @throws {SurvkitError} for no series, an empty series, duplicate labels, probability rows of different
@@ -59,7 +62,11 @@ const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2
 export function rotatedDigitSpec(series: readonly RotationSeries[], opts: RotatedDigitSpecOptions = {}): PlotSpec {
   const fn = 'rotatedDigitSpec';
   const list = nonEmpty<RotationSeries>(fn, 'series', series);
-  uniqueLabels(fn, 'series', list.map((s) => s.label));
+  uniqueLabels(
+    fn,
+    'series',
+    list.map((s) => s.label),
+  );
   const threshold = assertNumberOption(fn, 'threshold', opts.threshold ?? 0.2, { min: 0, max: 1 });
   const k = nonEmpty<RotationPoint>(fn, 'series[0].points', list[0]?.points)[0]?.probs.length ?? 0;
   if (k < 1) throw survkitError('empty', fn, 'series[0].points[0].probs');
@@ -71,7 +78,8 @@ export function rotatedDigitSpec(series: readonly RotationSeries[], opts: Rotate
   list.forEach((s, i) => {
     nonEmpty<RotationPoint>(fn, `series[${i}].points`, s.points).forEach((p, a) => {
       finite(fn, `series[${i}].points[${a}].angle`, p.angle);
-      if (p.probs?.length !== k) throw survkitError('lengthMismatch', fn, `series[${i}].points[${a}].probs`, p.probs?.length ?? 0, 'series[0].points[0].probs', k);
+      if (p.probs?.length !== k)
+        throw survkitError('lengthMismatch', fn, `series[${i}].points[${a}].probs`, p.probs?.length ?? 0, 'series[0].points[0].probs', k);
       for (let j = 0; j < k; j++) if (finite(fn, `series[${i}].points[${a}].probs`, p.probs[j]) >= threshold) shown.add(j);
       if (p.uncertainty !== undefined && p.uncertainty !== null) finite(fn, `series[${i}].points[${a}].uncertainty`, p.uncertainty);
     });
@@ -98,7 +106,18 @@ export function rotatedDigitSpec(series: readonly RotationSeries[], opts: Rotate
         x: { field: 'angle', type: 'quantitative', title: 'Rotation (degrees)', scale: { domain: [Math.min(...angles), Math.max(...angles)] } },
         y: { field: 'value', type: 'quantitative', title: 'Probability / uncertainty', scale: { domain: [0, 1] } },
         color: { field: 'curve', type: 'nominal', title: 'class', scale: { domain, range } },
-        strokeDash: { field: 'kind', type: 'nominal', scale: { domain: ['probability', 'uncertainty'], range: [[1, 0], [5, 3]] }, legend: null },
+        strokeDash: {
+          field: 'kind',
+          type: 'nominal',
+          scale: {
+            domain: ['probability', 'uncertainty'],
+            range: [
+              [1, 0],
+              [5, 3],
+            ],
+          },
+          legend: null,
+        },
       },
     };
   });

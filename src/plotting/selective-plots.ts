@@ -39,7 +39,11 @@ export interface RiskCoverageSpecOptions extends PlotOptions {
 export function riskCoverageSpec(curves: readonly LabelledRiskCoverage[], opts: RiskCoverageSpecOptions = {}): PlotSpec {
   const fn = 'riskCoverageSpec';
   const list = nonEmpty<LabelledRiskCoverage>(fn, 'curves', curves);
-  uniqueLabels(fn, 'curves', list.map((c) => c.label));
+  uniqueLabels(
+    fn,
+    'curves',
+    list.map((c) => c.label),
+  );
   const maxPoints = Math.max(2, Math.floor(opts.maxPoints ?? 400));
   const rows = list.flatMap((c, i) => {
     const cov = c.curve?.coverage;
@@ -48,7 +52,8 @@ export function riskCoverageSpec(curves: readonly LabelledRiskCoverage[], opts: 
       throw survkitError('argRange', fn, `curves[${i}].curve`, 'the result of riskCoverageCurve (coverage and risk of equal, non-zero length)', c.curve);
     }
     const m = cov.length;
-    const idx = m <= maxPoints ? Array.from({ length: m }, (_, k) => k) : Array.from({ length: maxPoints }, (_, k) => Math.round((k * (m - 1)) / (maxPoints - 1)));
+    const idx =
+      m <= maxPoints ? Array.from({ length: m }, (_, k) => k) : Array.from({ length: maxPoints }, (_, k) => Math.round((k * (m - 1)) / (maxPoints - 1)));
     return idx.map((k) => ({ method: c.label, coverage: cov[k] as number, risk: risk[k] as number }));
   });
   const { width, height } = panelSize(fn, opts);
@@ -65,7 +70,13 @@ export function riskCoverageSpec(curves: readonly LabelledRiskCoverage[], opts: 
     encoding: {
       x: { field: 'coverage', type: 'quantitative', title: 'Coverage (fraction of cases kept)', scale: { domain: [lo, hi] } },
       y: { field: 'risk', type: 'quantitative', title: opts.yTitle ?? 'Risk (error rate of kept cases)' },
-      color: { field: 'method', type: 'nominal', title: null, sort: list.map((c) => c.label), legend: { labelLimit: 480, orient: 'bottom', direction: 'vertical' } },
+      color: {
+        field: 'method',
+        type: 'nominal',
+        title: null,
+        sort: list.map((c) => c.label),
+        legend: { labelLimit: 480, orient: 'bottom', direction: 'vertical' },
+      },
     },
   };
 }

@@ -43,7 +43,8 @@ function isKm(c: StepFunction): c is KaplanMeier {
 function stepRows(group: string, c: StepFunction, band: boolean): KmRow[] {
   const km = isKm(c) && band ? c : undefined;
   const rows: KmRow[] = [];
-  if (c.times.length === 0 || (c.times[0] as number) > 0) rows.push({ group, time: 0, survival: c.initial, ...(km ? { lower: c.initial, upper: c.initial } : {}) });
+  if (c.times.length === 0 || (c.times[0] as number) > 0)
+    rows.push({ group, time: 0, survival: c.initial, ...(km ? { lower: c.initial, upper: c.initial } : {}) });
   c.times.forEach((t, k) => {
     rows.push({ group, time: t, survival: c.values[k] as number, ...(km ? { lower: km.lower[k], upper: km.upper[k] } : {}) });
   });
@@ -71,13 +72,24 @@ export function kaplanMeierSpec(curves: StepFunction | readonly LabelledCurve[],
   list.forEach((c, i) => {
     if (!(c?.curve instanceof StepFunction)) throw survkitError('argRange', fn, `curves[${i}].curve`, 'a StepFunction (e.g. from kaplanMeier)', c?.curve);
   });
-  uniqueLabels(fn, 'curves', list.map((c) => c.label));
+  uniqueLabels(
+    fn,
+    'curves',
+    list.map((c) => c.label),
+  );
   const { width, height } = panelSize(fn, opts);
   const band = opts.band ?? true;
   const rows = list.flatMap((c) => stepRows(c.label, c.curve, band));
-  const censored = (opts.censorMarks ?? true)
-    ? list.flatMap((c) => (isKm(c.curve) ? Array.from(c.curve.times).flatMap((t, k) => ((c.curve as KaplanMeier).nCensored[k] as number) > 0 ? [{ group: c.label, time: t, survival: c.curve.values[k] as number }] : []) : []))
-    : [];
+  const censored =
+    (opts.censorMarks ?? true)
+      ? list.flatMap((c) =>
+          isKm(c.curve)
+            ? Array.from(c.curve.times).flatMap((t, k) =>
+                ((c.curve as KaplanMeier).nCensored[k] as number) > 0 ? [{ group: c.label, time: t, survival: c.curve.values[k] as number }] : [],
+              )
+            : [],
+        )
+      : [];
   const x = { field: 'time', type: 'quantitative' as const, title: opts.xTitle ?? 'Time' };
   const y = { field: 'survival', type: 'quantitative' as const, title: opts.yTitle ?? 'Survival probability', scale: { domain: [0, 1] } };
   const color = { field: 'group', type: 'nominal' as const, title: null, sort: list.map((c) => c.label) };
@@ -119,7 +131,8 @@ export interface SurvivalCurvesSpecOptions extends PlotOptions {
  */
 export function survivalCurvesSpec(curves: SurvivalCurves, opts: SurvivalCurvesSpecOptions = {}): PlotSpec {
   const fn = 'survivalCurvesSpec';
-  if (curves === null || typeof curves !== 'object' || !(curves.times instanceof Float64Array)) throw survkitError('argRange', fn, 'curves', 'SurvivalCurves', curves);
+  if (curves === null || typeof curves !== 'object' || !(curves.times instanceof Float64Array))
+    throw survkitError('argRange', fn, 'curves', 'SurvivalCurves', curves);
   const subjects = opts.subjects ?? Array.from({ length: Math.min(curves.n, 10) }, (_, i) => i);
   nonEmpty(fn, 'subjects', subjects);
   subjects.forEach((s, j) => {
@@ -127,7 +140,11 @@ export function survivalCurvesSpec(curves: SurvivalCurves, opts: SurvivalCurvesS
   });
   const labels = opts.labels ?? subjects.map((s) => `subject ${s}`);
   if (labels.length !== subjects.length) throw survkitError('lengthMismatch', fn, 'labels', labels.length, 'subjects', subjects.length);
-  uniqueLabels(fn, 'labels', labels.map((l) => l));
+  uniqueLabels(
+    fn,
+    'labels',
+    labels.map((l) => l),
+  );
   const { width, height } = panelSize(fn, opts);
   const t0 = Math.min(0, curves.times[0] as number);
   const rows = subjects.flatMap((s, j) => {

@@ -68,7 +68,12 @@ export class DeepEnsemble<M extends Classifier = Classifier> {
     const list = [...models];
     if (list.length === 0) throw survkitError('empty', 'DeepEnsemble.of', 'models');
     let k = 0;
-    return new DeepEnsemble<M>({ members: list.length, build: () => list[k++] as M, ...(opts.score ? { score: opts.score } : {}), ...(opts.seed === undefined ? {} : { seed: opts.seed }) });
+    return new DeepEnsemble<M>({
+      members: list.length,
+      build: () => list[k++] as M,
+      ...(opts.score ? { score: opts.score } : {}),
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+    });
   }
 
   /** Number of classes K. */
@@ -129,10 +134,14 @@ export class DeepEnsemble<M extends Classifier = Classifier> {
     } catch {
       throw survkitError('modelDir', fn, dir, 'ensemble.json is missing or not valid JSON');
     }
-    if (meta.format !== 'survkit-ensemble' || !Number.isInteger(meta.members)) throw survkitError('modelDir', fn, dir, "ensemble.json is not a survkit ensemble file (format 'survkit-ensemble')");
+    if (meta.format !== 'survkit-ensemble' || !Number.isInteger(meta.members))
+      throw survkitError('modelDir', fn, dir, "ensemble.json is not a survkit ensemble file (format 'survkit-ensemble')");
     const models: Classifier[] = [];
     for (let k = 0; k < (meta.members as number); k++) models.push(await Classifier.load(join(dir, `member-${k}`)));
-    return DeepEnsemble.of(models, { ...(meta.score ? { score: meta.score } : {}), ...(Number.isInteger(meta.seeds?.[0]) ? { seed: meta.seeds?.[0] as number } : {}) });
+    return DeepEnsemble.of(models, {
+      ...(meta.score ? { score: meta.score } : {}),
+      ...(Number.isInteger(meta.seeds?.[0]) ? { seed: meta.seeds?.[0] as number } : {}),
+    });
   }
 
   /** Frees every member's weights. */
@@ -145,7 +154,13 @@ function checkMembers(fn: string, members: readonly Classifier[]): void {
   members.forEach((m, k) => {
     if (!(m instanceof Classifier)) throw survkitError('optionRange', fn, 'build', 'a function returning survkit classifiers', m);
     if (m.classes !== (members[0] as Classifier).classes) {
-      throw survkitError('argRange', fn, `members[${k}]`, `a classifier with ${(members[0] as Classifier).classes} classes like members[0]`, `${m.classes} classes`);
+      throw survkitError(
+        'argRange',
+        fn,
+        `members[${k}]`,
+        `a classifier with ${(members[0] as Classifier).classes} classes like members[0]`,
+        `${m.classes} classes`,
+      );
     }
   });
 }

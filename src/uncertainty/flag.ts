@@ -67,7 +67,13 @@ export function flagLowConfidence(score: ArrayLike<number>, policy: FlagPolicy):
   const p = policy as Partial<{ threshold: unknown; targetCoverage: unknown; targetRisk: unknown; calibration: unknown }>;
   const kinds = (['threshold', 'targetCoverage', 'targetRisk'] as const).filter((key) => typeof policy === 'object' && policy !== null && p[key] !== undefined);
   if (kinds.length !== 1) {
-    throw survkitError('argRange', fn, 'policy', 'an object with exactly one of threshold, targetCoverage (+ calibration) or targetRisk (+ calibration)', policy);
+    throw survkitError(
+      'argRange',
+      fn,
+      'policy',
+      'an object with exactly one of threshold, targetCoverage (+ calibration) or targetRisk (+ calibration)',
+      policy,
+    );
   }
   let threshold: number;
   const extra: Pick<FlagResult, 'calibrationCoverage' | 'calibrationRisk'> = {};

@@ -51,6 +51,7 @@ export function combineSamples(samples: readonly Float64Array[], n: number, k: n
   }
   const mutualInformation = new Float64Array(n);
   for (let i = 0; i < n; i++) mutualInformation[i] = Math.max(0, (s.entropy[i] as number) - (meanEntropy[i] as number));
-  const uncertainty = score === 'entropy' ? Float64Array.from(s.entropy) : score === 'variance' ? Float64Array.from(variance) : Float64Array.from(mutualInformation);
+  const uncertainty =
+    score === 'entropy' ? Float64Array.from(s.entropy) : score === 'variance' ? Float64Array.from(variance) : Float64Array.from(mutualInformation);
   return { n, classes: k, probs, alpha: null, uncertainty, score, ...s, mutualInformation, variance };
 }

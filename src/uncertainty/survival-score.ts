@@ -98,7 +98,7 @@ export function survivalBandWidth(bands: SurvivalBands, opts: BandWidthOptions):
   }
   const o = (opts ?? {}) as { at?: unknown; from?: unknown; to?: unknown; risk?: unknown; scale?: unknown };
   const forms = [o.at !== undefined, o.from !== undefined || o.to !== undefined, o.risk !== undefined].filter(Boolean).length;
-  if (forms !== 1) throw survkitError('optionRange', fn, 'opts', "exactly one of { at }, { from, to } or { risk: true }", opts);
+  if (forms !== 1) throw survkitError('optionRange', fn, 'opts', 'exactly one of { at }, { from, to } or { risk: true }', opts);
   const { n, times } = bands;
   const m = times.length;
   const out = new Float64Array(n);

@@ -12,13 +12,16 @@ beforeAll(async () => {
 
 function cnn2d(): tf.LayersModel {
   const image = tf.input({ shape: [8, 8, 1], name: 'image' });
-  let h = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'conv1', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(image) as tf.SymbolicTensor;
+  let h = tf.layers
+    .conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'conv1', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })
+    .apply(image) as tf.SymbolicTensor;
   h = tf.layers.batchNormalization({ name: 'bn1' }).apply(h) as tf.SymbolicTensor;
-  h = tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', name: 'conv2', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers
+    .conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', name: 'conv2', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) })
+    .apply(h) as tf.SymbolicTensor;
   h = tf.layers.dense({ units: 3, name: 'logits' }).apply(tf.layers.flatten({ name: 'flat' }).apply(h)) as tf.SymbolicTensor;
   return tf.model({ inputs: image, outputs: h, name: 'classifier' });
 }
-
 
 describe('attachHead', () => {
   it('cuts a classifier at a named layer, average-pools the 4-D map and adds a Cox head', () => {
@@ -104,11 +107,19 @@ describe('attachHead', () => {
   it('names the problem for unknown layers and multi-output models', () => {
     const backbone = cnn2d();
     expect(() => attachHead(backbone, new CoxHead(), { cutAt: 'nope' })).toThrow(
-      messages.unknownLayer('attachHead', 'cutAt', 'nope', backbone.layers.map((l) => l.name)),
+      messages.unknownLayer(
+        'attachHead',
+        'cutAt',
+        'nope',
+        backbone.layers.map((l) => l.name),
+      ),
     );
     expect(() => attachHead(backbone, new CoxHead(), { freeze: ['conv9'] })).toThrow(/attachHead: 'freeze' names no layer of the model: "conv9"/);
     const x = tf.input({ shape: [2] });
-    const two = tf.model({ inputs: x, outputs: [tf.layers.dense({ units: 1 }).apply(x) as tf.SymbolicTensor, tf.layers.dense({ units: 1 }).apply(x) as tf.SymbolicTensor] });
+    const two = tf.model({
+      inputs: x,
+      outputs: [tf.layers.dense({ units: 1 }).apply(x) as tf.SymbolicTensor, tf.layers.dense({ units: 1 }).apply(x) as tf.SymbolicTensor],
+    });
     expect(() => attachHead(two, new CoxHead())).toThrow(messages.argRange('attachHead', 'backbone', 'a model with one output (or pass cutAt)', '2 outputs'));
   });
 });

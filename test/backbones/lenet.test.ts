@@ -58,17 +58,23 @@ describe('lenet', () => {
   it('property: output shapes for other image sizes, paddings and widths', async () => {
     await initBackend({ backend: 'cpu' });
     fc.assert(
-      fc.property(fc.integer({ min: 16, max: 40 }), fc.integer({ min: 16, max: 40 }), fc.constantFrom<'valid' | 'same'>('valid', 'same'), fc.integer({ min: 1, max: 40 }), (h, w, padding, units) => {
-        const m = lenet({ inputShape: [h, w, 3], padding, units, filters: [2, 3], dropout: 0 });
-        const after = (n: number): number => Math.floor((padding === 'valid' ? n - 4 : n) / 2);
-        const flat = (m.getLayer('lenet_flatten').output as tf.SymbolicTensor).shape;
-        const out = m.outputs[0]?.shape;
-        const hasDropout = m.layers.some((l) => l instanceof SeededDropout);
-        m.dispose();
-        expect(flat).toEqual([null, after(after(h)) * after(after(w)) * 3]);
-        expect(out).toEqual([null, units]);
-        expect(hasDropout).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 16, max: 40 }),
+        fc.integer({ min: 16, max: 40 }),
+        fc.constantFrom<'valid' | 'same'>('valid', 'same'),
+        fc.integer({ min: 1, max: 40 }),
+        (h, w, padding, units) => {
+          const m = lenet({ inputShape: [h, w, 3], padding, units, filters: [2, 3], dropout: 0 });
+          const after = (n: number): number => Math.floor((padding === 'valid' ? n - 4 : n) / 2);
+          const flat = (m.getLayer('lenet_flatten').output as tf.SymbolicTensor).shape;
+          const out = m.outputs[0]?.shape;
+          const hasDropout = m.layers.some((l) => l instanceof SeededDropout);
+          m.dispose();
+          expect(flat).toEqual([null, after(after(h)) * after(after(w)) * 3]);
+          expect(out).toEqual([null, units]);
+          expect(hasDropout).toBe(false);
+        },
+      ),
       { numRuns: 12 },
     );
   });
@@ -99,7 +105,10 @@ describe('lenet', () => {
       const optimizer = tf.train.adam(1e-3);
       const losses: number[] = [];
       for (let s = 0; s < 8; s++) {
-        const loss = optimizer.minimize(() => evidentialLoss(y, net.apply(x, { training: true }) as tf.Tensor, { kind: 'mse', klWeight: 0 }) as tf.Scalar, true) as tf.Scalar;
+        const loss = optimizer.minimize(
+          () => evidentialLoss(y, net.apply(x, { training: true }) as tf.Tensor, { kind: 'mse', klWeight: 0 }) as tf.Scalar,
+          true,
+        ) as tf.Scalar;
         losses.push(loss.dataSync()[0] as number);
         loss.dispose();
       }
@@ -115,7 +124,9 @@ describe('lenet', () => {
   }
 
   it('rejects bad options', () => {
-    expect(() => lenet({ inputShape: [8, 8, 1] })).toThrow(messages.optionRange('lenet', 'inputShape', "an image large enough for two 5×5 'valid' convolutions each followed by 2×2 pooling", '[8, 8, 1]'));
+    expect(() => lenet({ inputShape: [8, 8, 1] })).toThrow(
+      messages.optionRange('lenet', 'inputShape', "an image large enough for two 5×5 'valid' convolutions each followed by 2×2 pooling", '[8, 8, 1]'),
+    );
     expect(() => lenet({ inputShape: [28, 28] as unknown as [number, number, number] })).toThrow(/lenet: .*'inputShape'/);
     expect(() => lenet({ dropout: 1 })).toThrow(/lenet: .*'dropout'/);
     expect(() => lenet({ filters: [20] as unknown as [number, number] })).toThrow(/lenet: .*'filters'/);

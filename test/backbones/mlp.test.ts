@@ -16,8 +16,14 @@ describe('mlp', () => {
     const m = mlp({ inputDim: 5, hidden: [8, 4], batchNorm: true, dropout: 0.1, activation: 'relu', seed: 1 });
     expect(m.layers.map((l) => l.getClassName())).toEqual([
       'InputLayer',
-      'Dense', 'Activation', 'BatchNormalization', 'survkit>SeededDropout',
-      'Dense', 'Activation', 'BatchNormalization', 'survkit>SeededDropout',
+      'Dense',
+      'Activation',
+      'BatchNormalization',
+      'survkit>SeededDropout',
+      'Dense',
+      'Activation',
+      'BatchNormalization',
+      'survkit>SeededDropout',
     ]);
     expect(m.outputs[0]?.shape).toEqual([null, 4]);
     expect(m.layers[3]?.getConfig().momentum).toBe(0.9);

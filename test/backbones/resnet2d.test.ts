@@ -35,14 +35,21 @@ describe('resnet2d', () => {
     const m = resnet2d({ inputShape: [64, 64, 3], widths: [64, 128, 256, 512], blocksPerStage: 2, stem: 'conv7', seed: 0 });
     expect(trainableCount(m) + torchvision.fcParams.resnet18).toBe(torchvision.numParams.resnet18);
     const names = m.layers.map((l) => l.name);
-    for (const n of ['resnet2d_conv1', 'resnet2d_bn1', 'resnet2d_maxpool', 'resnet2d_layer1_1_conv2', 'resnet2d_layer2_0_downsample_0', 'resnet2d_layer4_1_out']) {
+    for (const n of [
+      'resnet2d_conv1',
+      'resnet2d_bn1',
+      'resnet2d_maxpool',
+      'resnet2d_layer1_1_conv2',
+      'resnet2d_layer2_0_downsample_0',
+      'resnet2d_layer4_1_out',
+    ]) {
       expect(names).toContain(n);
     }
     expect(names).not.toContain('resnet2d_layer1_0_downsample_0');
     m.dispose();
   });
 
-  it("pads stride-2 convolutions as PyTorch does (7×7, stride 2, padding 3): equal to a float64 reference", () => {
+  it('pads stride-2 convolutions as PyTorch does (7×7, stride 2, padding 3): equal to a float64 reference', () => {
     const m = resnet2d({ inputShape: [9, 10, 2], widths: [3], stem: 'conv7', norm: 'none', seed: 4 });
     const conv = m.getLayer('resnet2d_conv1');
     const sub = tf.model({ inputs: m.inputs, outputs: conv.output });
@@ -60,7 +67,7 @@ describe('resnet2d', () => {
     m.dispose();
   });
 
-  it('property: output size matches PyTorch\'s arithmetic for any input size and number of stages', () => {
+  it("property: output size matches PyTorch's arithmetic for any input size and number of stages", () => {
     fc.assert(
       fc.property(fc.integer({ min: 8, max: 40 }), fc.integer({ min: 8, max: 40 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), (h, w, stages, conv7) => {
         const widths = [2, 3, 4].slice(0, stages);
@@ -139,7 +146,11 @@ describe('resnet2d', () => {
     ['inputShape', { inputShape: [32, 32] }, messages.optionRange('resnet2d', 'inputShape', '[height, width, channels] (3 positive integers)', [32, 32])],
     ['widths', { inputShape: [8, 8, 1], widths: [] }, messages.optionRange('resnet2d', 'widths', 'a non-empty array of channel counts', [])],
     ['widths', { inputShape: [8, 8, 1], widths: [4, 2.5] }, messages.optionRange('resnet2d', 'widths', 'an integer >= 1', 2.5)],
-    ['blocksPerStage', { inputShape: [8, 8, 1], widths: [4, 8], blocksPerStage: [1] }, messages.optionRange('resnet2d', 'blocksPerStage', 'one count per stage (2)', [1])],
+    [
+      'blocksPerStage',
+      { inputShape: [8, 8, 1], widths: [4, 8], blocksPerStage: [1] },
+      messages.optionRange('resnet2d', 'blocksPerStage', 'one count per stage (2)', [1]),
+    ],
     ['stem', { inputShape: [8, 8, 1], stem: 'conv5' }, messages.optionRange('resnet2d', 'stem', "one of 'conv3', 'conv7'", 'conv5')],
     ['norm', { inputShape: [8, 8, 1], norm: 'layer' }, messages.optionRange('resnet2d', 'norm', "one of 'batch', 'none'", 'layer')],
   ])('rejects a bad %s', (_arg, opts, message) => {

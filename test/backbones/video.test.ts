@@ -39,7 +39,15 @@ describe('video backbones', () => {
 
   it("names layers after torchvision's state-dict keys", () => {
     const names = r2plus1d({ ...tiny, stem: 'conv7' }).layers.map((l) => l.name);
-    for (const n of ['r2plus1d_stem_0', 'r2plus1d_stem_1', 'r2plus1d_stem_3', 'r2plus1d_layer1_0_conv1_0_0', 'r2plus1d_layer1_0_conv1_0_3', 'r2plus1d_layer2_0_downsample_0', 'r2plus1d_layer2_0_out']) {
+    for (const n of [
+      'r2plus1d_stem_0',
+      'r2plus1d_stem_1',
+      'r2plus1d_stem_3',
+      'r2plus1d_layer1_0_conv1_0_0',
+      'r2plus1d_layer1_0_conv1_0_3',
+      'r2plus1d_layer2_0_downsample_0',
+      'r2plus1d_layer2_0_out',
+    ]) {
       expect(names).toContain(n);
     }
     const mc = mc3(tiny);
@@ -89,7 +97,13 @@ describe('video backbones', () => {
   });
 
   it('ZeroPadding3D pads frames, rows and columns and passes the gradient back', () => {
-    const pad = new ZeroPadding3D({ padding: [[1, 0], [0, 2], [1, 1]] });
+    const pad = new ZeroPadding3D({
+      padding: [
+        [1, 0],
+        [0, 2],
+        [1, 1],
+      ],
+    });
     const x = tf.ones([1, 2, 2, 2, 1]);
     const y = pad.apply(x) as tf.Tensor;
     expect(y.shape).toEqual([1, 3, 4, 4, 1]);
@@ -98,8 +112,19 @@ describe('video backbones', () => {
     const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(pad.apply(t) as tf.Tensor, tf.range(0, 48).reshape([1, 3, 4, 4, 1]))))(x);
     // d/dx[f, r, c] = index of (f + 1, r, c + 1) in the padded [3, 4, 4] grid
     expect(Array.from(g.dataSync())).toEqual([17, 18, 21, 22, 33, 34, 37, 38]);
-    expect(() => new ZeroPadding3D({ padding: [[1, 1], [1, 1]] as unknown as [[number, number], [number, number], [number, number]] })).toThrow(
-      messages.optionRange('ZeroPadding3D', 'padding', 'three [before, after] pairs of non-negative integers', [[1, 1], [1, 1]]),
+    expect(
+      () =>
+        new ZeroPadding3D({
+          padding: [
+            [1, 1],
+            [1, 1],
+          ] as unknown as [[number, number], [number, number], [number, number]],
+        }),
+    ).toThrow(
+      messages.optionRange('ZeroPadding3D', 'padding', 'three [before, after] pairs of non-negative integers', [
+        [1, 1],
+        [1, 1],
+      ]),
     );
     tf.dispose([x, y, g]);
   });

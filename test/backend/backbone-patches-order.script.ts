@@ -14,6 +14,9 @@ const x = tf.ones([2, 3, 4, 5, 6]);
 const patched = Array.from(tf.sum(x, [0, 1, 2, 3]).dataSync());
 const stockPath = Array.from(tf.sum(x, [3, 4]).dataSync()).slice(0, 2);
 unregisterBackbonePatches();
-const conv = tf.conv3d(tf.ones<tf.Rank.R5>([1, 3, 3, 3, 1]), tf.ones<tf.Rank.R5>([1, 1, 1, 1, 1]), 1, 'valid').sum().dataSync()[0];
+const conv = tf
+  .conv3d(tf.ones<tf.Rank.R5>([1, 3, 3, 3, 1]), tf.ones<tf.Rank.R5>([1, 1, 1, 1, 1]), 1, 'valid')
+  .sum()
+  .dataSync()[0];
 registerBackbonePatches();
 process.stdout.write(JSON.stringify({ patched, stockPath, conv }));

@@ -5,12 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  backbonePatchNames,
-  registerBackbonePatches,
-  stockBackboneKernel,
-  unregisterBackbonePatches,
-} from '../../src/backend/kernels/backbone-patches.js';
+import { backbonePatchNames, registerBackbonePatches, stockBackboneKernel, unregisterBackbonePatches } from '../../src/backend/kernels/backbone-patches.js';
 import { biasActivationInPlace } from '../../src/backend/kernels/fused-conv2d-cpu.js';
 import { initBackend } from '../../src/backend/index.js';
 import { Random } from '../../src/core/random.js';
@@ -47,7 +42,9 @@ function bnGrads(c: BnCase, values: Float64Array[]): Float32Array[] {
   return tf.tidy(() => {
     const [x, m, v, o, s, dy] = values.map((a, i) => tf.tensor(Float32Array.from(a), i === 0 || i === 5 ? c.x : c.stat));
     const f = (...t: tf.Tensor[]) => tf.sum(tf.mul(tf.batchNorm(t[0] as tf.Tensor, t[1] as tf.Tensor, t[2] as tf.Tensor, t[3], t[4], 1e-3), dy as tf.Tensor));
-    return tf.grads(f)([x, m, v, o, s] as tf.Tensor[]).map((g) => g.dataSync() as Float32Array);
+    return tf
+      .grads(f)([x, m, v, o, s] as tf.Tensor[])
+      .map((g) => g.dataSync() as Float32Array);
   });
 }
 
@@ -82,7 +79,9 @@ describe('batch-norm gradient', () => {
       let sum = 0;
       for (let i = 0; i < xx.length; i++) {
         const ch = i % C; // statistics broadcast over the leading axes
-        sum += (((xx[i] as number) - (mm[ch] as number)) / Math.sqrt((vv[ch] as number) + 1e-3)) * (ss[ch] as number) * (dy[i] as number) + (oo[ch] as number) * (dy[i] as number);
+        sum +=
+          (((xx[i] as number) - (mm[ch] as number)) / Math.sqrt((vv[ch] as number) + 1e-3)) * (ss[ch] as number) * (dy[i] as number) +
+          (oo[ch] as number) * (dy[i] as number);
       }
       return sum;
     };
@@ -139,7 +138,13 @@ describe('cpu FusedConv2D', () => {
 
   it('runs through survkit Conv2D: a conv → batch-norm layer trains on cpu with finite gradients', async () => {
     await initBackend({ backend: 'cpu' });
-    const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) });
+    const conv = tf.layers.conv2d({
+      filters: 4,
+      kernelSize: 3,
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+    });
     const x = tf.randomNormal([2, 6, 6, 2], 0, 1, 'float32', 2);
     const g = tf.grad((t: tf.Tensor) => tf.sum(tf.square(conv.apply(t) as tf.Tensor)))(x);
     expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);

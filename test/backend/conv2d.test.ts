@@ -30,7 +30,18 @@ const cases: Case[] = [
   { name: '1×1 stride 1', x: [2, 5, 5, 1], f: [1, 1, 1, 5], strides: 1, pad: 'valid' },
   { name: '1×1 stride 2 (phases without taps)', x: [2, 6, 5, 3], f: [1, 1, 3, 2], strides: 2, pad: 'valid' },
   { name: '2×2 stride 3 same', x: [1, 8, 8, 2], f: [2, 2, 2, 3], strides: 3, pad: 'same' },
-  { name: 'explicit padding stride 2', x: [1, 6, 6, 2], f: [3, 3, 2, 3], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    name: 'explicit padding stride 2',
+    x: [1, 6, 6, 2],
+    f: [3, 3, 2, 3],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { name: '3×3 dilation 2 same', x: [1, 8, 8, 2], f: [3, 3, 2, 3], strides: 1, pad: 'same', dilations: 2 },
   { name: '2×3 dilation 2 valid', x: [2, 8, 7, 2], f: [2, 3, 2, 3], strides: 1, pad: 'valid', dilations: 2 },
 ];
@@ -130,7 +141,14 @@ describe('fused conv2d (linear activation + bias) calls the backprop kernels dir
       const loss = (x: tf.Tensor, w: tf.Tensor) =>
         tf.sum(
           tf.mul(
-            tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: c.strides, pad: c.pad, bias: tf.tensor1d(Float32Array.from(bias)), activation: 'linear' }),
+            tf.fused.conv2d({
+              x: x as tf.Tensor4D,
+              filter: w as tf.Tensor4D,
+              strides: c.strides,
+              pad: c.pad,
+              bias: tf.tensor1d(Float32Array.from(bias)),
+              activation: 'linear',
+            }),
             t4(d.dy, info.outShape),
           ),
         );

@@ -113,7 +113,13 @@ describe('Conv3D kernels against the float64 definition', () => {
       fc.property(arb, (p) => {
         const valid = !p.same;
         if (valid && (p.kd > p.d || p.kh > p.h || p.kw > p.w)) return; // no output
-        const c: Case = { name: '', x: [p.b, p.d, p.h, p.w, p.ci], f: [p.kd, p.kh, p.kw, p.ci, p.co], strides: [p.sd, p.sh, p.sh], pad: p.same ? 'same' : 'valid' };
+        const c: Case = {
+          name: '',
+          x: [p.b, p.d, p.h, p.w, p.ci],
+          f: [p.kd, p.kh, p.kw, p.ci, p.co],
+          strides: [p.sd, p.sh, p.sh],
+          pad: p.same ? 'same' : 'valid',
+        };
         const info = tf.backend_util.computeConv3DInfo(c.x, c.f, c.strides, 1, c.pad);
         const r = new Random(p.seed);
         const x = randomValues(r, size(c.x));

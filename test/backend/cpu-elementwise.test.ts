@@ -52,16 +52,24 @@ describe('binary ops with broadcasting', () => {
       expect(tf.getKernel(k, 'cpu')?.kernelFunc).not.toBe(stockBackboneKernel(k, 'cpu')?.kernelFunc); // survkit's is in force
     }
     fc.assert(
-      fc.property(shapeArb, fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 31 }), fc.constantFrom('Multiply', 'Add', 'Sub', 'RealDiv'), fc.boolean(), fc.integer(), (shape, keep, onesMask, op, swap, seed) => {
-        // small operand: the last `keep` axes of shape, some set to 1 (general broadcasts go to the stock kernel)
-        const small = shape.slice(Math.max(0, shape.length - keep)).map((d, i) => ((onesMask >> i) & 1 ? 1 : d));
-        const [a, b] = swap ? [seeded(small, seed), seeded(shape, seed + 1)] : [seeded(shape, seed), seeded(small, seed + 1)];
-        const got = tf.engine().runKernel<tf.Tensor>(op, { a, b });
-        const want = stock(op, { a, b });
-        expect(got.shape).toEqual(want.shape);
-        expect(Array.from(got.dataSync())).toEqual(want.values);
-        tf.dispose([a, b, got]);
-      }),
+      fc.property(
+        shapeArb,
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 0, max: 31 }),
+        fc.constantFrom('Multiply', 'Add', 'Sub', 'RealDiv'),
+        fc.boolean(),
+        fc.integer(),
+        (shape, keep, onesMask, op, swap, seed) => {
+          // small operand: the last `keep` axes of shape, some set to 1 (general broadcasts go to the stock kernel)
+          const small = shape.slice(Math.max(0, shape.length - keep)).map((d, i) => ((onesMask >> i) & 1 ? 1 : d));
+          const [a, b] = swap ? [seeded(small, seed), seeded(shape, seed + 1)] : [seeded(shape, seed), seeded(small, seed + 1)];
+          const got = tf.engine().runKernel<tf.Tensor>(op, { a, b });
+          const want = stock(op, { a, b });
+          expect(got.shape).toEqual(want.shape);
+          expect(Array.from(got.dataSync())).toEqual(want.values);
+          tf.dispose([a, b, got]);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -79,7 +87,11 @@ describe('binary ops with broadcasting', () => {
 describe('Relu and Step', () => {
   it('equal the stock kernels, NaN and ±0 included', () => {
     const x = tf.tensor([-2, -0, 0, 0.5, 3, NaN, -Infinity, Infinity]);
-    for (const [name, attrs] of [['Relu', {}], ['Step', { alpha: 0 }], ['Step', { alpha: 0.3 }]] as const) {
+    for (const [name, attrs] of [
+      ['Relu', {}],
+      ['Step', { alpha: 0 }],
+      ['Step', { alpha: 0.3 }],
+    ] as const) {
       const got = tf.engine().runKernel<tf.Tensor>(name, { x }, attrs);
       expect(Array.from(got.dataSync())).toEqual(stock(name, { x }, attrs).values);
       got.dispose();
@@ -141,7 +153,20 @@ describe('Slice and PadV2', () => {
 
   it('slice gradient (a pad) and pad gradient (a slice) round-trip', () => {
     const x = seeded([2, 5, 4, 3], 5);
-    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.slice(tf.pad(t, [[0, 0], [1, 2], [2, 0], [0, 0]]), [0, 1, 2, 0], [2, 5, 4, 3])))(x);
+    const g = tf.grad((t: tf.Tensor) =>
+      tf.sum(
+        tf.slice(
+          tf.pad(t, [
+            [0, 0],
+            [1, 2],
+            [2, 0],
+            [0, 0],
+          ]),
+          [0, 1, 2, 0],
+          [2, 5, 4, 3],
+        ),
+      ),
+    )(x);
     expect(Array.from(g.dataSync()).every((v) => v === 1)).toBe(true);
     tf.dispose([x, g]);
   });

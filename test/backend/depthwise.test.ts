@@ -36,8 +36,10 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
   const w = randomValues(rng, size(c.f));
   const dy = randomValues(rng, size(info.outShape));
   const attrs = { strides: c.strides, pad: c.pad, dilations: dil } as tf.NamedAttrMap;
-  const filterGrad = () => tf.engine().runKernel<tf.Tensor>('DepthwiseConv2dNativeBackpropFilter', { x: t4(x, c.x), dy: t4(dy, info.outShape) }, { ...attrs, filterShape: c.f });
-  const inputGrad = () => tf.engine().runKernel<tf.Tensor>('DepthwiseConv2dNativeBackpropInput', { dy: t4(dy, info.outShape), filter: t4(w, c.f) }, { ...attrs, inputShape: c.x });
+  const filterGrad = () =>
+    tf.engine().runKernel<tf.Tensor>('DepthwiseConv2dNativeBackpropFilter', { x: t4(x, c.x), dy: t4(dy, info.outShape) }, { ...attrs, filterShape: c.f });
+  const inputGrad = () =>
+    tf.engine().runKernel<tf.Tensor>('DepthwiseConv2dNativeBackpropInput', { dy: t4(dy, info.outShape), filter: t4(w, c.f) }, { ...attrs, inputShape: c.x });
 
   it('kernels match float64 finite differences on wasm (and the stock cpu kernels where they apply)', async () => {
     const gw = finiteDiff((v) => dot(depthwiseNaive(x, v, info), dy), w);
@@ -53,7 +55,8 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
   });
 
   it.runIf(dil === 1)('tf.grad of depthwiseConv2d works on wasm and equals cpu', async () => {
-    const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), t4(dy, info.outShape)));
+    const loss = (a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), t4(dy, info.outShape)));
     for (const k of [0, 1]) {
       const g = () => tf.grads(loss)([t4(x, c.x), t4(w, c.f)])[k] as tf.Tensor;
       expect(maxScaledDiff(await on('wasm', g), await on('cpu', g))).toBeLessThan(1e-5);

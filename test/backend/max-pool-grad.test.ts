@@ -32,7 +32,11 @@ function stockCpuMaxPoolGrad(x: tf.Tensor4D, dy: tf.Tensor4D, y: tf.Tensor4D, c:
   const config = stockKernel('MaxPoolGrad', 'cpu');
   if (config === undefined) throw new Error('no stock MaxPoolGrad');
   const backend = tf.backend();
-  const out = config.kernelFunc({ inputs: { dy, input: x, output: y }, backend, attrs: { filterSize: c.filter, strides: c.strides, pad: c.pad } }) as tf.TensorInfo;
+  const out = config.kernelFunc({
+    inputs: { dy, input: x, output: y },
+    backend,
+    attrs: { filterSize: c.filter, strides: c.strides, pad: c.pad },
+  }) as tf.TensorInfo;
   const values = Float32Array.from(backend.readSync(out.dataId) as Float32Array);
   backend.disposeData(out.dataId);
   return values;
@@ -50,7 +54,9 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
       return stockCpuMaxPoolGrad(xt, t4(dy, info.outShape), tf.maxPool(xt, c.filter, c.strides, c.pad), c);
     });
     for (const backend of ['cpu', 'wasm'] as const) {
-      const got = await on(backend, () => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.filter, c.strides, c.pad), t4(dy, info.outShape))))(t4(x, c.x)));
+      const got = await on(backend, () =>
+        tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.filter, c.strides, c.pad), t4(dy, info.outShape))))(t4(x, c.x)),
+      );
       // Same positions; sums of overlapping windows may round differently in float32.
       expect(maxScaledDiff(got, want)).toBeLessThan(1e-6);
     }
@@ -61,7 +67,9 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const dy = randomValues(rng, size(info.outShape));
     const g = finiteDiff((v) => dot(maxPoolNaive(v, info), dy), x, 1e-7);
     for (const backend of ['cpu', 'wasm'] as const) {
-      const got = await on(backend, () => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.filter, c.strides, c.pad), t4(dy, info.outShape))))(t4(x, c.x)));
+      const got = await on(backend, () =>
+        tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.filter, c.strides, c.pad), t4(dy, info.outShape))))(t4(x, c.x)),
+      );
       expect(maxScaledDiff(got, g)).toBeLessThan(1e-5);
     }
   });

@@ -12,15 +12,19 @@ describe('registerKernelPatches', () => {
     expect(first.length).toBeGreaterThan(0);
     const configs = kernelPatchConfigs().map((c) => `${c.kernelName}@${c.backendName}`);
     expect(first).toEqual([...configs, 'grad:Conv2D']);
-    const live = first.filter((k) => k.includes('@')).map((k) => {
-      const [name, backend] = k.split('@') as [string, string];
-      return tf.getKernel(name, backend)?.kernelFunc;
-    });
+    const live = first
+      .filter((k) => k.includes('@'))
+      .map((k) => {
+        const [name, backend] = k.split('@') as [string, string];
+        return tf.getKernel(name, backend)?.kernelFunc;
+      });
     expect(registerKernelPatches()).toEqual(first);
-    const again = first.filter((k) => k.includes('@')).map((k) => {
-      const [name, backend] = k.split('@') as [string, string];
-      return tf.getKernel(name, backend)?.kernelFunc;
-    });
+    const again = first
+      .filter((k) => k.includes('@'))
+      .map((k) => {
+        const [name, backend] = k.split('@') as [string, string];
+        return tf.getKernel(name, backend)?.kernelFunc;
+      });
     expect(again).toEqual(live);
     expect(first).toEqual(
       expect.arrayContaining([

@@ -57,7 +57,7 @@ describe('initBackend', () => {
   it('rejects unknown and unavailable backends with catalogue messages', async () => {
     process.env.SURVKIT_BACKEND = 'gpu';
     await expect(initBackend()).rejects.toThrow(SurvkitError);
-    await expect(initBackend()).rejects.toThrow("initBackend: environment variable SURVKIT_BACKEND must be one of tensorflow, wasm, cpu; got \"gpu\"");
+    await expect(initBackend()).rejects.toThrow('initBackend: environment variable SURVKIT_BACKEND must be one of tensorflow, wasm, cpu; got "gpu"');
     process.env.SURVKIT_BACKEND = 'tensorflow';
     await expect(initBackend()).rejects.toThrow(
       'initBackend: the TensorFlow.js backend "tensorflow" asked for by SURVKIT_BACKEND is not available: install @tensorflow/tfjs-node (or @tensorflow/tfjs-node-gpu) to use it',

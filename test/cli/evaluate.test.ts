@@ -46,7 +46,8 @@ function minusRmst(c: SurvivalCurves): Float64Array {
 }
 
 const arr = (x: unknown): number[] => Array.from(x as Float64Array);
-const metric = (r: EvaluateReport, k: string): Record<string, unknown> => (r as unknown as Record<string, Record<string, unknown>>)[k] as Record<string, unknown>;
+const metric = (r: EvaluateReport, k: string): Record<string, unknown> =>
+  (r as unknown as Record<string, Record<string, unknown>>)[k] as Record<string, unknown>;
 
 describe('evaluateFile: curves format equals the metric functions on the parsed file', () => {
   const p = readPredictions(CURVES);
@@ -179,13 +180,19 @@ describe('evaluateFile: bootstrap', () => {
   if (p.format !== 'risk') throw new Error('fixture');
   const r = evaluateFile(RISK, { bootstrap: 50, seed: 3 });
 
-  it('the CI of Harrell\'s C equals bootstrap() over take()-resampled subjects', () => {
-    const b = bootstrap(
-      (idx) => concordanceIndex(take(p.labels.time, idx), take(p.labels.event, idx), take(p.risk, idx)).cIndex,
-      p.labels.time.length,
-      { replicates: 50, seed: 3 },
-    );
-    expect(metric(r, 'concordanceIndex').ci).toEqual({ lower: b.lower, upper: b.upper, se: b.se, level: 0.95, replicates: b.replicates.length, skippedResamples: b.skipped });
+  it("the CI of Harrell's C equals bootstrap() over take()-resampled subjects", () => {
+    const b = bootstrap((idx) => concordanceIndex(take(p.labels.time, idx), take(p.labels.event, idx), take(p.risk, idx)).cIndex, p.labels.time.length, {
+      replicates: 50,
+      seed: 3,
+    });
+    expect(metric(r, 'concordanceIndex').ci).toEqual({
+      lower: b.lower,
+      upper: b.upper,
+      se: b.se,
+      level: 0.95,
+      replicates: b.replicates.length,
+      skippedResamples: b.skipped,
+    });
     expect(b.estimate).toBe(metric(r, 'concordanceIndex').cIndex);
   });
 
@@ -220,18 +227,24 @@ describe('evaluateFile: option errors', () => {
 
 describe('helpers', () => {
   it('negativeRestrictedMean: −(t_1 + Σ S(t_k)(t_{k+1} − t_k))', () => {
-    const c = SurvivalCurves.fromRows([1, 2, 4], [
-      [0.5, 0.25, 0],
-      [1, 1, 1],
-    ]);
+    const c = SurvivalCurves.fromRows(
+      [1, 2, 4],
+      [
+        [0.5, 0.25, 0],
+        [1, 1, 1],
+      ],
+    );
     expect(Array.from(negativeRestrictedMean(c))).toEqual([-(1 + 0.5 * 1 + 0.25 * 2), -4]);
   });
 
   it('negativeRestrictedMean orders like the independent step integral (property)', () => {
-    const rows = fc.array(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }).map((r) => r.sort((a, b) => b - a)), {
-      minLength: 1,
-      maxLength: 10,
-    });
+    const rows = fc.array(
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }).map((r) => r.sort((a, b) => b - a)),
+      {
+        minLength: 1,
+        maxLength: 10,
+      },
+    );
     fc.assert(
       fc.property(rows, (rs) => {
         const c = SurvivalCurves.fromRows([0.5, 1, 3, 7], rs);

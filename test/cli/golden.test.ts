@@ -23,7 +23,10 @@ const golden = join(import.meta.dirname, '..', 'fixtures', 'golden');
 const tmp = mkdtempSync(join(tmpdir(), 'survkit-golden-'));
 
 function lines(path: string): string[][] {
-  return readFileSync(join(golden, path), 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+  return readFileSync(join(golden, path), 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.split(','));
 }
 
 function runJson(...argv: string[]): Record<string, Record<string, unknown>> {
@@ -89,7 +92,10 @@ describe('evaluate on METABRIC DeepHit curves vs pycox 0.3.0 EvalSurv and scikit
     // scikit-survival gives NaN where no event has happened yet; survkit leaves those times out
     const defined = ev.sksurv.times.map((t, k) => [t, ev.sksurv.cumulative_dynamic_auc[k]] as const).filter(([, a]) => a !== null);
     expect(out.cumulativeDynamicAuc?.times).toEqual(defined.map(([t]) => t));
-    expectAllClose(out.cumulativeDynamicAuc?.auc, defined.map(([, a]) => a as number));
+    expectAllClose(
+      out.cumulativeDynamicAuc?.auc,
+      defined.map(([, a]) => a as number),
+    );
   });
 });
 
@@ -106,7 +112,12 @@ describe('evaluate on METABRIC CoxPH log-risks vs scikit-survival 0.21.0 and lif
     const out = runJson('evaluate', path, '--format', 'json', '--tau', String(want.sksurv.uno.tau));
     const c = out.concordanceIndex as Record<string, number>;
     expectClose(c.cIndex, want.sksurv.harrell);
-    expect([c.concordant, c.discordant, c.tiedRisk, c.tiedTime]).toEqual([want.sksurv.concordant, want.sksurv.discordant, want.sksurv.tied_risk, want.sksurv.tied_time]);
+    expect([c.concordant, c.discordant, c.tiedRisk, c.tiedTime]).toEqual([
+      want.sksurv.concordant,
+      want.sksurv.discordant,
+      want.sksurv.tied_risk,
+      want.sksurv.tied_time,
+    ]);
     expectClose(out.concordanceIndexIpcw?.cIndex, want.sksurv.uno.cindex);
   });
 });

@@ -31,9 +31,25 @@ describe('survkit main: output', () => {
   });
 
   it('passes every flag through (--times, --tau, --convention, --bootstrap, --seed; --flag=value form)', () => {
-    const r = run('evaluate', 'datasets/example-predictions.csv', '--times=1,2.5,4', '--tau', '6', '--convention', 'sksurv', '--bootstrap', '5', '--seed', '9', '--format', 'json');
+    const r = run(
+      'evaluate',
+      'datasets/example-predictions.csv',
+      '--times=1,2.5,4',
+      '--tau',
+      '6',
+      '--convention',
+      'sksurv',
+      '--bootstrap',
+      '5',
+      '--seed',
+      '9',
+      '--format',
+      'json',
+    );
     expect(r.code).toBe(0);
-    expect(r.out).toBe(formatJson(evaluateFile('datasets/example-predictions.csv', { times: [1, 2.5, 4], tau: 6, convention: 'sksurv', bootstrap: 5, seed: 9 })));
+    expect(r.out).toBe(
+      formatJson(evaluateFile('datasets/example-predictions.csv', { times: [1, 2.5, 4], tau: 6, convention: 'sksurv', bootstrap: 5, seed: 9 })),
+    );
   });
 
   it('--version prints the package version', () => {
@@ -47,7 +63,16 @@ describe('survkit main: output', () => {
     for (const flag of ['evaluate', '--train', '--times', '--grid', '--tau', '--convention', '--bootstrap', '--seed', '--format', '--help', '--version']) {
       expect(out).toContain(flag);
     }
-    for (const key of ['concordanceIndex', 'concordanceIndexIpcw', 'concordanceTd', 'brierScore', 'integratedBrierScore', 'integratedNbll', 'cumulativeDynamicAuc', 'dCalibration']) {
+    for (const key of [
+      'concordanceIndex',
+      'concordanceIndexIpcw',
+      'concordanceTd',
+      'brierScore',
+      'integratedBrierScore',
+      'integratedNbll',
+      'cumulativeDynamicAuc',
+      'dCalibration',
+    ]) {
       expect(out).toContain(key);
     }
     expect(out).toMatch(/restricted mean\s+survival time/);
@@ -76,7 +101,10 @@ describe('survkit main: usage errors exit 2 with one line', () => {
   }
 
   it('unknown flags and missing values (node:util parseArgs)', () => {
-    for (const argv of [['evaluate', 'x.csv', '--nope'], ['evaluate', 'x.csv', '--grid']]) {
+    for (const argv of [
+      ['evaluate', 'x.csv', '--nope'],
+      ['evaluate', 'x.csv', '--grid'],
+    ]) {
       const r = run(...argv);
       expect(r.code).toBe(2);
       expect(r.err.startsWith('survkit: ')).toBe(true);
@@ -93,7 +121,11 @@ describe('survkit main: bad files exit 2 with one line naming the file, row and 
   });
   it('empty file', () => {
     const p = file('empty.csv', '');
-    expect(run('evaluate', p)).toEqual({ code: 2, out: '', err: `${messages.csvFile(p, 'the file is empty; expected a header row such as "time,event,risk"')}\n` });
+    expect(run('evaluate', p)).toEqual({
+      code: 2,
+      out: '',
+      err: `${messages.csvFile(p, 'the file is empty; expected a header row such as "time,event,risk"')}\n`,
+    });
   });
   it('ragged row', () => {
     const p = file('ragged.csv', 'time,event,risk\n1,1,0.5\n2,0\n');
@@ -101,13 +133,19 @@ describe('survkit main: bad files exit 2 with one line naming the file, row and 
   });
   it('non-numeric cell', () => {
     const p = file('text.csv', 'time,event,1,2\n1,1,0.5,0.4\n2,0,0.9,abc\n');
-    expect(run('evaluate', p)).toEqual({ code: 2, out: '', err: `${messages.csvRow(p, 3, '2', '"abc" is not a finite number; expected a survival probability in [0, 1]')}\n` });
+    expect(run('evaluate', p)).toEqual({
+      code: 2,
+      out: '',
+      err: `${messages.csvRow(p, 3, '2', '"abc" is not a finite number; expected a survival probability in [0, 1]')}\n`,
+    });
   });
   it('missing column', () => {
     const p = file('nocol.csv', 'time,risk\n1,0.5\n');
     const r = run('evaluate', p);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`${p}: no column "event" in the header ("time", "risk"); expected a header "time,event,risk" (risk format) or "time,event,<t1>,<t2>,…" (curves format)\n`);
+    expect(r.err).toBe(
+      `${p}: no column "event" in the header ("time", "risk"); expected a header "time,event,risk" (risk format) or "time,event,<t1>,<t2>,…" (curves format)\n`,
+    );
   });
   it('a bad --train file is named', () => {
     const p = file('train.csv', 'time,event\n1,yes\n');

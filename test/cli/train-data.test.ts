@@ -31,17 +31,26 @@ describe('train data', () => {
   });
 
   it('errors', () => {
-    expect(() => readTabular(t, { durationCol: 'duration', eventCol: 'event', features: ['a', 'a'] }, true)).toThrow(messages.csvFile('d.csv', 'the covariate column "a" is listed twice'));
+    expect(() => readTabular(t, { durationCol: 'duration', eventCol: 'event', features: ['a', 'a'] }, true)).toThrow(
+      messages.csvFile('d.csv', 'the covariate column "a" is listed twice'),
+    );
     expect(() => readTabular(t, { durationCol: 'duration', eventCol: 'event', features: ['duration'] }, true)).toThrow(
       messages.csvFile('d.csv', 'the column "duration" is the duration or event column and cannot also be a covariate'),
     );
     const neg = parseCsv('a,duration,event\n1,-2,1\n', 'n.csv');
-    expect(() => readTabular(neg, { durationCol: 'duration', eventCol: 'event' }, true)).toThrow(messages.csvRow('n.csv', 2, 'duration', '-2 is negative; expected a duration >= 0'));
+    expect(() => readTabular(neg, { durationCol: 'duration', eventCol: 'event' }, true)).toThrow(
+      messages.csvRow('n.csv', 2, 'duration', '-2 is negative; expected a duration >= 0'),
+    );
     const only = parseCsv('duration,event\n1,1\n', 'o.csv');
-    expect(() => readTabular(only, { durationCol: 'duration', eventCol: 'event' }, true)).toThrow(messages.csvFile('o.csv', 'no covariate columns (the table has only the duration, event and split columns)'));
+    expect(() => readTabular(only, { durationCol: 'duration', eventCol: 'event' }, true)).toThrow(
+      messages.csvFile('o.csv', 'no covariate columns (the table has only the duration, event and split columns)'),
+    );
     const allTest = parseCsv('a,split,val\n1,test,0\n', 'a.csv');
     expect(() => splitRows(allTest, { kind: 'column', splitCol: 'split', valCol: 'val' })).toThrow(
-      messages.csvFile('a.csv', 'the split leaves no training rows (fixed: test = rows with split == "test", validation = other rows with val == 1, training = the rest)'),
+      messages.csvFile(
+        'a.csv',
+        'the split leaves no training rows (fixed: test = rows with split == "test", validation = other rows with val == 1, training = the rest)',
+      ),
     );
   });
 });

@@ -30,14 +30,30 @@ describe('survkit train: usage errors', () => {
     ['bad --hidden', ['train', '--model', 'coxph', '--data', 'x.csv', '--hidden', '32,x'], usage('--hidden must be an integer >= 1; got "x"')],
     ['bad --dropout', ['train', '--model', 'coxph', '--data', 'x.csv', '--dropout', '1'], usage('--dropout must be a rate in [0, 1); got "1"')],
     ['bad --lr', ['train', '--model', 'coxph', '--data', 'x.csv', '--lr=-1'], usage('--lr must be a learning rate > 0; got "-1"')],
-    ['--split-col with --test-frac', ['train', '--model', 'coxph', '--data', 'x.csv', '--split-col', 'split', '--test-frac', '0.3'], usage('--split-col cannot be combined with --test-frac or --val-frac')],
+    [
+      '--split-col with --test-frac',
+      ['train', '--model', 'coxph', '--data', 'x.csv', '--split-col', 'split', '--test-frac', '0.3'],
+      usage('--split-col cannot be combined with --test-frac or --val-frac'),
+    ],
     ['--val-col alone', ['train', '--model', 'coxph', '--data', 'x.csv', '--val-col', 'val'], usage('--val-col needs --split-col')],
     ['bad --test-frac', ['train', '--model', 'coxph', '--data', 'x.csv', '--test-frac', '1'], usage('--test-frac must be a fraction in (0, 1); got "1"')],
     ['--ties for deephit', ['train', '--model', 'deephit', '--data', 'x.csv', '--ties', 'efron'], usage('--ties applies to coxph, not deephit')],
     ['bad --ties', ['train', '--model', 'coxph', '--data', 'x.csv', '--ties', 'exact'], usage('--ties must be pycox, breslow or efron; got "exact"')],
-    ['--cuts for coxtime', ['train', '--model', 'coxtime', '--data', 'x.csv', '--cuts', '5'], usage('--cuts applies to the discrete-time models (deephit, logistichazard), not coxtime')],
-    ['bad --cut-scheme', ['train', '--model', 'deephit', '--data', 'x.csv', '--cut-scheme', 'log'], usage('--cut-scheme must be equidistant or quantiles; got "log"')],
-    ['both batch-norm flags', ['train', '--model', 'coxph', '--data', 'x.csv', '--batch-norm', '--no-batch-norm'], usage('--batch-norm and --no-batch-norm cannot be used together')],
+    [
+      '--cuts for coxtime',
+      ['train', '--model', 'coxtime', '--data', 'x.csv', '--cuts', '5'],
+      usage('--cuts applies to the discrete-time models (deephit, logistichazard), not coxtime'),
+    ],
+    [
+      'bad --cut-scheme',
+      ['train', '--model', 'deephit', '--data', 'x.csv', '--cut-scheme', 'log'],
+      usage('--cut-scheme must be equidistant or quantiles; got "log"'),
+    ],
+    [
+      'both batch-norm flags',
+      ['train', '--model', 'coxph', '--data', 'x.csv', '--batch-norm', '--no-batch-norm'],
+      usage('--batch-norm and --no-batch-norm cannot be used together'),
+    ],
     ['bad --format', ['train', '--model', 'coxph', '--data', 'x.csv', '--format', 'csv'], usage('--format must be table or json; got "csv"')],
     ['train after a flag', ['--format', 'json', 'train'], usage('put the command "train" first (survkit train [options])')],
   ];
@@ -60,17 +76,29 @@ describe('survkit train: bad data', () => {
   it('names a missing column', async () => {
     const r = await run('train', '--model', 'coxph', '--data', data, '--duration-col', 'time');
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`${messages.csvFile(data, 'no duration column "time" in the header ("age", "treated", "grade", "duration", "event", "split", "val")')}\n`);
+    expect(r.err).toBe(
+      `${messages.csvFile(data, 'no duration column "time" in the header ("age", "treated", "grade", "duration", "event", "split", "val")')}\n`,
+    );
     const f = await run('train', '--model', 'coxph', '--data', data, '--features', 'age,height');
-    expect(f.err).toBe(`${messages.csvFile(data, 'no covariate column "height" in the header ("age", "treated", "grade", "duration", "event", "split", "val")')}\n`);
+    expect(f.err).toBe(
+      `${messages.csvFile(data, 'no covariate column "height" in the header ("age", "treated", "grade", "duration", "event", "split", "val")')}\n`,
+    );
   });
   it('names the row and column of a bad cell', async () => {
     const p = writeCsv(dir, 'bad.csv', survivalCsv(20).replace(/\n([^,\n]*),/, '\nabc,'));
-    expect(await run('train', '--model', 'coxph', '--data', p)).toEqual({ code: 2, out: '', err: `${messages.csvRow(p, 2, 'age', '"abc" is not a finite number; expected a number (covariate)')}\n` });
+    expect(await run('train', '--model', 'coxph', '--data', p)).toEqual({
+      code: 2,
+      out: '',
+      err: `${messages.csvRow(p, 2, 'age', '"abc" is not a finite number; expected a number (covariate)')}\n`,
+    });
     const q = writeCsv(dir, 'bad-event.csv', 'x,duration,event\n1,2,1\n2,3,2\n3,1,0\n');
-    expect((await run('train', '--model', 'coxph', '--data', q)).err).toBe(`${messages.csvRow(q, 3, 'event', '2 is not 0 or 1; expected 0 (censored) or 1 (event)')}\n`);
+    expect((await run('train', '--model', 'coxph', '--data', q)).err).toBe(
+      `${messages.csvRow(q, 3, 'event', '2 is not 0 or 1; expected 0 (censored) or 1 (event)')}\n`,
+    );
     const v = writeCsv(dir, 'bad-val.csv', 'x,duration,event,split,val\n1,2,1,train,2\n');
-    expect((await run('train', '--model', 'coxph', '--data', v, '--split-col', 'split')).err).toBe(`${messages.csvRow(v, 2, 'val', '2 is not 0 or 1; expected 1 (validation row) or 0')}\n`);
+    expect((await run('train', '--model', 'coxph', '--data', v, '--split-col', 'split')).err).toBe(
+      `${messages.csvRow(v, 2, 'val', '2 is not 0 or 1; expected 1 (validation row) or 0')}\n`,
+    );
   });
   it('names an --out path that cannot be a directory, before training', async () => {
     const r = await run('train', '--model', 'coxph', '--data', data, '--out', join(data, 'sub'));
@@ -92,7 +120,11 @@ describe('survkit train: bad data', () => {
 
 describe('survkit predict and info', () => {
   it('predict: usage and model errors', async () => {
-    expect(await run('predict', '--data', 'x.csv')).toEqual({ code: 2, out: '', err: usage('predict needs --model <model-dir> (written by survkit train --out)') });
+    expect(await run('predict', '--data', 'x.csv')).toEqual({
+      code: 2,
+      out: '',
+      err: usage('predict needs --model <model-dir> (written by survkit train --out)'),
+    });
     expect(await run('predict', '--model', 'm')).toEqual({ code: 2, out: '', err: usage('predict needs --data <file.csv>') });
     const r = await run('predict', '--model', join(dir, 'no-model'), '--data', data);
     expect(r.code).toBe(2);
@@ -109,7 +141,9 @@ describe('survkit predict and info', () => {
       err: `${messages.csvFile(p, 'has the column "duration" but no "event"; give both label columns (curves format for survkit evaluate) or neither (id format)')}\n`,
     });
     const q = writeCsv(dir, 'nocov.csv', 'age,grade\n60,2\n');
-    expect((await run('predict', '--model', out, '--data', q)).err).toBe(`${messages.csvFile(q, 'no covariate column "treated" in the header ("age", "grade")')}\n`);
+    expect((await run('predict', '--model', out, '--data', q)).err).toBe(
+      `${messages.csvFile(q, 'no covariate column "treated" in the header ("age", "grade")')}\n`,
+    );
   });
 
   it('info prints the backend and versions (table and JSON)', async () => {
@@ -128,7 +162,26 @@ describe('survkit predict and info', () => {
 
   it('--help of each command documents its flags', async () => {
     const train = await run('train', '--help');
-    for (const flag of ['--model', '--data', '--split-col', '--val-col', '--test-frac', '--val-frac', '--seed', '--epochs', '--batch-size', '--lr', '--hidden', '--dropout', '--no-batch-norm', '--cuts', '--cut-scheme', '--ties', '--out', '--format']) {
+    for (const flag of [
+      '--model',
+      '--data',
+      '--split-col',
+      '--val-col',
+      '--test-frac',
+      '--val-frac',
+      '--seed',
+      '--epochs',
+      '--batch-size',
+      '--lr',
+      '--hidden',
+      '--dropout',
+      '--no-batch-norm',
+      '--cuts',
+      '--cut-scheme',
+      '--ties',
+      '--out',
+      '--format',
+    ]) {
       expect(train.out).toContain(flag);
     }
     expect((await run('predict', '-h')).out).toContain('id,<t1>,<t2>');

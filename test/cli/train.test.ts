@@ -39,11 +39,38 @@ describe('survkit train → predict → evaluate', () => {
   for (const model of ['coxph', 'deephit'] as const) {
     it(`${model}: evaluate on the predicted test curves gives exactly the metrics train printed`, async () => {
       const out = join(dir, `model-${model}`);
-      const t = await run('train', '--model', model, '--data', data, '--split-col', 'split', '--val-col', 'val', '--seed', '3', ...fast, '--out', out, '--format', 'json');
+      const t = await run(
+        'train',
+        '--model',
+        model,
+        '--data',
+        data,
+        '--split-col',
+        'split',
+        '--val-col',
+        'val',
+        '--seed',
+        '3',
+        ...fast,
+        '--out',
+        out,
+        '--format',
+        'json',
+      );
       expect(t.err).toBe('');
       expect(t.code).toBe(0);
       const trained = JSON.parse(t.out) as Json;
-      for (const key of ['concordanceTd', 'concordanceIndex', 'integratedBrierScore', 'integratedNbll', 'brierScore', 'epochs', 'bestEpoch', 'msPerEpoch', 'backend']) {
+      for (const key of [
+        'concordanceTd',
+        'concordanceIndex',
+        'integratedBrierScore',
+        'integratedNbll',
+        'brierScore',
+        'epochs',
+        'bestEpoch',
+        'msPerEpoch',
+        'backend',
+      ]) {
         expect(trained).toHaveProperty(key);
       }
       expect(Object.keys(trained).filter((k) => (METRIC_NAMES as readonly string[]).includes(k))).toEqual([...METRIC_NAMES]);
@@ -75,7 +102,22 @@ describe('survkit train → predict → evaluate', () => {
       expect(Object.keys(r)).toEqual(expect.arrayContaining([...METRIC_NAMES, 'epochs', 'bestEpoch', 'msPerEpoch', 'backend', 'history']));
       expect(r.epochs).toBe(2);
     }
-    const table = await run('train', '--model', 'logistichazard', '--data', data, '--test-frac', '0.25', '--seed', '2', ...fast, '--cuts', '5', '--cut-scheme', 'quantiles');
+    const table = await run(
+      'train',
+      '--model',
+      'logistichazard',
+      '--data',
+      data,
+      '--test-frac',
+      '0.25',
+      '--seed',
+      '2',
+      ...fast,
+      '--cuts',
+      '5',
+      '--cut-scheme',
+      'quantiles',
+    );
     expect(table.code).toBe(0);
     expect(table.out).toContain('logistichazard (5 quantiles cuts');
     expect(table.out).toContain('concordanceTd (antolini)');

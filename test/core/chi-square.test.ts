@@ -16,13 +16,18 @@ describe('chiSquareSf', () => {
     expect(chiSquareSf(0, 3)).toBe(1);
     expect(chiSquareSf(-1, 3)).toBe(1);
     fc.assert(
-      fc.property(fc.double({ min: 0.01, max: 100, noNaN: true }), fc.double({ min: 0.01, max: 50, noNaN: true }), fc.integer({ min: 1, max: 30 }), (x, dx, df) => {
-        const a = chiSquareSf(x, df);
-        const b = chiSquareSf(x + dx, df);
-        expect(a).toBeGreaterThanOrEqual(0);
-        expect(a).toBeLessThanOrEqual(1);
-        expect(b).toBeLessThanOrEqual(a + 1e-15); // rounding near 1
-      }),
+      fc.property(
+        fc.double({ min: 0.01, max: 100, noNaN: true }),
+        fc.double({ min: 0.01, max: 50, noNaN: true }),
+        fc.integer({ min: 1, max: 30 }),
+        (x, dx, df) => {
+          const a = chiSquareSf(x, df);
+          const b = chiSquareSf(x + dx, df);
+          expect(a).toBeGreaterThanOrEqual(0);
+          expect(a).toBeLessThanOrEqual(1);
+          expect(b).toBeLessThanOrEqual(a + 1e-15); // rounding near 1
+        },
+      ),
     );
   });
   it('df = 2 has the closed form exp(−x/2)', () => {

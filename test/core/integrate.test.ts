@@ -17,9 +17,7 @@ interface ScipyCase {
   odd?: number;
 }
 // SciPy 1.10 simps(even=...) reproduced with SciPy 1.17 by test/fixtures/generators/simpson_scipy110.py
-const fixture = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'brier', 'simpson_scipy110.json'), 'utf8'),
-) as { cases: ScipyCase[] };
+const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'brier', 'simpson_scipy110.json'), 'utf8')) as { cases: ScipyCase[] };
 
 const close = (a: number, b: number, tol = 1e-12): void => {
   expect(Math.abs(a - b)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b)));
@@ -62,7 +60,7 @@ describe('core/integrate exactness on uneven grids', () => {
       }),
     );
   });
-  it("simpson (every even rule) is exact for degree <= 1 (property)", () => {
+  it('simpson (every even rule) is exact for degree <= 1 (property)', () => {
     fc.assert(
       fc.property(gridArb(2, 30), fc.tuple(coef, coef), (x, c) => {
         const y = x.map((v) => poly(c, v));
@@ -73,10 +71,14 @@ describe('core/integrate exactness on uneven grids', () => {
   });
   it('simpson with an odd number of points is exact for degree <= 2 (property)', () => {
     fc.assert(
-      fc.property(gridArb(3, 31).filter((x) => x.length % 2 === 1), fc.tuple(coef, coef, coef), (x, c) => {
-        const y = x.map((v) => poly(c, v));
-        close(simpson(y, x), polyIntegral(c, x[0] as number, x[x.length - 1] as number), 1e-10);
-      }),
+      fc.property(
+        gridArb(3, 31).filter((x) => x.length % 2 === 1),
+        fc.tuple(coef, coef, coef),
+        (x, c) => {
+          const y = x.map((v) => poly(c, v));
+          close(simpson(y, x), polyIntegral(c, x[0] as number, x[x.length - 1] as number), 1e-10);
+        },
+      ),
     );
   });
   it('simpson is exact for degree 3 when every panel has its middle point in the middle (property)', () => {
@@ -104,7 +106,14 @@ describe('core/integrate exactness on uneven grids', () => {
   });
   it("even N 'avg': not exact for a quadratic (its end intervals use the trapezoid rule)", () => {
     const x = [0, 1, 2, 3];
-    expect(Math.abs(simpson(x.map((v) => v * v), x) - 9)).toBeGreaterThan(1e-3);
+    expect(
+      Math.abs(
+        simpson(
+          x.map((v) => v * v),
+          x,
+        ) - 9,
+      ),
+    ).toBeGreaterThan(1e-3);
   });
   it('stepIntegral integrates the right-continuous step function (property)', () => {
     fc.assert(
@@ -114,7 +123,14 @@ describe('core/integrate exactness on uneven grids', () => {
         for (let k = 0; k + 1 < x.length; k++) exact += (y[k] as number) * ((x[k + 1] as number) - (x[k] as number));
         close(stepIntegral(y, x), exact, 1e-12);
         const c = y[0] as number;
-        close(stepIntegral(x.map(() => c), x), c * ((x[x.length - 1] as number) - (x[0] as number)), 1e-12);
+        close(
+          stepIntegral(
+            x.map(() => c),
+            x,
+          ),
+          c * ((x[x.length - 1] as number) - (x[0] as number)),
+          1e-12,
+        );
       }),
     );
   });

@@ -18,7 +18,10 @@ function withState(s: [number, number, number, number]): Random {
 function uniformPValue(counts: number[]): number {
   const total = counts.reduce((a, b) => a + b, 0);
   const e = total / counts.length;
-  return chiSquareSf(counts.reduce((a, c) => a + (c - e) ** 2 / e, 0), counts.length - 1);
+  return chiSquareSf(
+    counts.reduce((a, c) => a + (c - e) ** 2 / e, 0),
+    counts.length - 1,
+  );
 }
 
 describe('Random: reference outputs (C reference code, test/fixtures/generators/xoshiro128ss.c)', () => {

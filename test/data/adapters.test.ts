@@ -26,7 +26,13 @@ describe('labelsFromTable', () => {
     const a = labelsFromTable({ time: [3, 5], event: [1, 0] });
     expect(Array.from(a.time)).toEqual([3, 5]);
     expect(Array.from(a.event)).toEqual([1, 0]);
-    const b = labelsFromTable([{ t: 3, e: 1 }, { t: 5, e: 0 }], { time: 't', event: 'e' });
+    const b = labelsFromTable(
+      [
+        { t: 3, e: 1 },
+        { t: 5, e: 0 },
+      ],
+      { time: 't', event: 'e' },
+    );
     expect(Array.from(b.time)).toEqual([3, 5]);
     expect(Array.from(b.event)).toEqual([1, 0]);
     expect(asLabels('f', 'labels', b)).toBe(b);
@@ -46,7 +52,13 @@ describe('labelsFromTable', () => {
   });
 
   it('DataFrame-like with columns + row values only', () => {
-    const df = { columns: ['event', 'time'], values: [[1, 10], [0, 20]] };
+    const df = {
+      columns: ['event', 'time'],
+      values: [
+        [1, 10],
+        [0, 20],
+      ],
+    };
     const y = labelsFromTable(df);
     expect(Array.from(y.time)).toEqual([10, 20]);
     expect(Array.from(y.event)).toEqual([1, 0]);
@@ -66,9 +78,7 @@ describe('labelsFromTable', () => {
   it('unknown column errors list the available names', () => {
     expect(() => labelsFromTable({ time: [1], status: [1] })).toThrow(messages.unknownColumn('labelsFromTable', 'event', ['time', 'status']));
     expect(() => labelsFromTable([{ t: 1, e: 1 }])).toThrow(messages.unknownColumn('labelsFromTable', 'time', ['t', 'e']));
-    expect(() => labelsFromTable(new FakeDanfoFrame({ time: [1], e: [1] }))).toThrow(
-      messages.unknownColumn('labelsFromTable', 'event', ['time', 'e']),
-    );
+    expect(() => labelsFromTable(new FakeDanfoFrame({ time: [1], e: [1] }))).toThrow(messages.unknownColumn('labelsFromTable', 'event', ['time', 'e']));
     // inherited properties are not columns
     expect(() => labelsFromTable({ time: [1], event: [1] }, { time: 'constructor' })).toThrow(
       messages.unknownColumn('labelsFromTable', 'constructor', ['time', 'event']),
@@ -77,7 +87,12 @@ describe('labelsFromTable', () => {
 
   it('value errors come from survivalLabels in the name of labelsFromTable', () => {
     expect(() => labelsFromTable({ time: [1, 2], event: [1] })).toThrow(messages.lengthMismatch('labelsFromTable', 'time', 2, 'event', 1));
-    expect(() => labelsFromTable([{ time: 1, event: 1 }, { time: -1, event: 0 }])).toThrow(messages.negative('labelsFromTable', 'time', 1, -1));
+    expect(() =>
+      labelsFromTable([
+        { time: 1, event: 1 },
+        { time: -1, event: 0 },
+      ]),
+    ).toThrow(messages.negative('labelsFromTable', 'time', 1, -1));
     expect(() => labelsFromTable([{ time: 1, event: 1 }, { event: 0 }])).toThrow(messages.notNumber('labelsFromTable', 'time', 1, undefined));
     expect(() => labelsFromTable({ time: [1], event: [0.5] })).toThrow(messages.badEventCode('labelsFromTable', 'event', 0, 0.5));
     expect(() => labelsFromTable([])).toThrow(messages.empty('labelsFromTable', 'time'));
@@ -103,22 +118,19 @@ describe('getColumn', () => {
 describe('adapters properties (fast-check)', () => {
   it('column object, row records and DataFrame-like give the same labels', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.double({ min: 0, max: 1e4, noNaN: true }), fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 40 }),
-        (rows) => {
-          const time = rows.map((r) => r[0]);
-          const event = rows.map((r) => r[1]);
-          const a = labelsFromTable({ time, event });
-          const b = labelsFromTable(rows.map(([t, e]) => ({ time: t, event: e })));
-          const c = labelsFromTable(new FakeDanfoFrame({ event, time }));
-          const d = labelsFromTable({ columns: ['time', 'event'], values: rows.map(([t, e]) => [t, e]) });
-          for (const y of [b, c, d]) {
-            expect(Array.from(y.time)).toEqual(Array.from(a.time));
-            expect(Array.from(y.event)).toEqual(Array.from(a.event));
-          }
-          expect(Array.from(a.time)).toEqual(time);
-        },
-      ),
+      fc.property(fc.array(fc.tuple(fc.double({ min: 0, max: 1e4, noNaN: true }), fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 40 }), (rows) => {
+        const time = rows.map((r) => r[0]);
+        const event = rows.map((r) => r[1]);
+        const a = labelsFromTable({ time, event });
+        const b = labelsFromTable(rows.map(([t, e]) => ({ time: t, event: e })));
+        const c = labelsFromTable(new FakeDanfoFrame({ event, time }));
+        const d = labelsFromTable({ columns: ['time', 'event'], values: rows.map(([t, e]) => [t, e]) });
+        for (const y of [b, c, d]) {
+          expect(Array.from(y.time)).toEqual(Array.from(a.time));
+          expect(Array.from(y.event)).toEqual(Array.from(a.event));
+        }
+        expect(Array.from(a.time)).toEqual(time);
+      }),
     );
   });
 });
@@ -127,7 +139,14 @@ describe('covariatesFromTable', () => {
   it('reads the named columns into a row-major n × d matrix, from columns, records and a danfo.js DataFrame', async () => {
     const cols = covariatesFromTable({ age: [60, 71], size: [2.5, 1], grade: [true, false] }, ['size', 'age', 'grade']);
     expect(cols).toEqual({ values: Float32Array.from([2.5, 60, 1, 1, 71, 0]), n: 2, d: 3, columns: ['size', 'age', 'grade'] });
-    const recs = covariatesFromTable([{ time: 1, event: 1, a: 3, b: 4 }, { time: 2, event: 0, a: 5, b: 6 }], undefined, { exclude: ['time', 'event'] });
+    const recs = covariatesFromTable(
+      [
+        { time: 1, event: 1, a: 3, b: 4 },
+        { time: 2, event: 0, a: 5, b: 6 },
+      ],
+      undefined,
+      { exclude: ['time', 'event'] },
+    );
     expect(Array.from(recs.values)).toEqual([3, 4, 5, 6]);
     expect(recs.columns).toEqual(['a', 'b']);
     const dfd = await import('danfojs-node');
@@ -142,6 +161,8 @@ describe('covariatesFromTable', () => {
     expect(() => covariatesFromTable({ a: [1, 2], b: [0, Number.NaN] })).toThrow(messages.notFinite('covariatesFromTable', 'b', 1, Number.NaN));
     expect(() => covariatesFromTable({ a: [1, 2] }, ['a', 'z'])).toThrow(messages.unknownColumn('covariatesFromTable', 'z', ['a']));
     expect(() => covariatesFromTable({ a: [1, 2], b: [1] })).toThrow(messages.lengthMismatch('covariatesFromTable', 'b', 1, 'a', 2));
-    expect(() => covariatesFromTable({ time: [1] }, undefined, { exclude: ['time'] })).toThrow(/covariatesFromTable: 'columns' must be at least one covariate column/);
+    expect(() => covariatesFromTable({ time: [1] }, undefined, { exclude: ['time'] })).toThrow(
+      /covariatesFromTable: 'columns' must be at least one covariate column/,
+    );
   });
 });

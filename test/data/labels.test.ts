@@ -1,14 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  asLabels,
-  assertSingleRisk,
-  countEvents,
-  isSurvivalLabels,
-  subsetLabels,
-  survivalLabels,
-  toEventCodes,
-} from '../../src/data/labels.js';
+import { asLabels, assertSingleRisk, countEvents, isSurvivalLabels, subsetLabels, survivalLabels, toEventCodes } from '../../src/data/labels.js';
 import { messages } from '../../src/core/messages.js';
 import { SurvkitError } from '../../src/core/errors.js';
 
@@ -84,24 +76,18 @@ describe('asLabels', () => {
   it('validates { time, event } arrays in the name of the caller', () => {
     const y = asLabels('myMetric', 'labels', { time: [1, 2], event: [1, 0] });
     expect(Array.from(y.event)).toEqual([1, 0]);
-    expect(() => asLabels('myMetric', 'labels', { time: [1, 2], event: [1] })).toThrow(
-      messages.lengthMismatch('myMetric', 'time', 2, 'event', 1),
-    );
+    expect(() => asLabels('myMetric', 'labels', { time: [1, 2], event: [1] })).toThrow(messages.lengthMismatch('myMetric', 'time', 2, 'event', 1));
   });
 
   it('validates hand-built typed-array labels too (NaN, negative time, length mismatch)', () => {
     const bad = { time: new Float64Array([1, NaN]), event: new Int32Array([1, 0]) };
     expect(isSurvivalLabels(bad)).toBe(true);
     expect(() => asLabels('f', 'labels', bad)).toThrow(messages.notFinite('f', 'time', 1, NaN));
-    expect(() => asLabels('f', 'labels', { time: new Float64Array([-1]), event: new Int32Array([1]) })).toThrow(
-      messages.negative('f', 'time', 0, -1),
-    );
+    expect(() => asLabels('f', 'labels', { time: new Float64Array([-1]), event: new Int32Array([1]) })).toThrow(messages.negative('f', 'time', 0, -1));
     expect(() => asLabels('f', 'labels', { time: new Float64Array([1, 2]), event: new Int32Array([1]) })).toThrow(
       messages.lengthMismatch('f', 'time', 2, 'event', 1),
     );
-    expect(() => asLabels('f', 'labels', { time: new Float64Array([1]), event: new Int32Array([-3]) })).toThrow(
-      messages.badEventCode('f', 'event', 0, -3),
-    );
+    expect(() => asLabels('f', 'labels', { time: new Float64Array([1]), event: new Int32Array([-3]) })).toThrow(messages.badEventCode('f', 'event', 0, -3));
     const ok = { time: new Float64Array([2, 1]), event: new Int32Array([0, 1]) };
     expect(Array.from(asLabels('f', 'labels', ok).time)).toEqual([2, 1]);
   });
@@ -142,15 +128,18 @@ describe('assertSingleRisk, countEvents, subsetLabels', () => {
 });
 
 describe('labels properties (fast-check)', () => {
-  const rowsArb = fc.array(
-    fc.tuple(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.oneof(fc.boolean(), fc.integer({ min: 0, max: 5 }))),
-    { minLength: 1, maxLength: 50 },
-  );
+  const rowsArb = fc.array(fc.tuple(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.oneof(fc.boolean(), fc.integer({ min: 0, max: 5 }))), {
+    minLength: 1,
+    maxLength: 50,
+  });
 
   it('survivalLabels keeps every value; countEvents = number of non-zero/true events', () => {
     fc.assert(
       fc.property(rowsArb, (rows) => {
-        const y = survivalLabels(rows.map((r) => r[0]), rows.map((r) => r[1]));
+        const y = survivalLabels(
+          rows.map((r) => r[0]),
+          rows.map((r) => r[1]),
+        );
         rows.forEach(([t, e], i) => {
           expect(y.time[i]).toBe(t);
           expect(y.event[i]).toBe(typeof e === 'boolean' ? Number(e) : e);
@@ -163,14 +152,20 @@ describe('labels properties (fast-check)', () => {
   it('subsetLabels(idx) picks rows idx; the identity gives equal labels', () => {
     fc.assert(
       fc.property(rowsArb, fc.array(fc.nat(), { maxLength: 60 }), (rows, raw) => {
-        const y = survivalLabels(rows.map((r) => r[0]), rows.map((r) => r[1]));
+        const y = survivalLabels(
+          rows.map((r) => r[0]),
+          rows.map((r) => r[1]),
+        );
         const idx = raw.map((v) => v % rows.length);
         const s = subsetLabels(y, idx);
         idx.forEach((i, k) => {
           expect(s.time[k]).toBe(y.time[i]);
           expect(s.event[k]).toBe(y.event[i]);
         });
-        const same = subsetLabels(y, rows.map((_, i) => i));
+        const same = subsetLabels(
+          y,
+          rows.map((_, i) => i),
+        );
         expect(Array.from(same.time)).toEqual(Array.from(y.time));
         expect(Array.from(same.event)).toEqual(Array.from(y.event));
       }),
@@ -183,7 +178,12 @@ describe('labels properties (fast-check)', () => {
         const time = rows.map((r) => r[0]);
         const i = at % time.length;
         time[i] = neg;
-        expect(() => survivalLabels(time, rows.map((r) => r[1]))).toThrow(messages.negative('survivalLabels', 'time', i, neg));
+        expect(() =>
+          survivalLabels(
+            time,
+            rows.map((r) => r[1]),
+          ),
+        ).toThrow(messages.negative('survivalLabels', 'time', i, neg));
       }),
     );
   });

@@ -9,7 +9,8 @@ const ramp = (h: number, w: number, c = 1): Float32Array => Float32Array.from({ 
 /** np.rot90(img, k=1): a quarter turn counter-clockwise as displayed. */
 const rot90 = (img: ArrayLike<number>, n: number, c = 1): number[] => {
   const out: number[] = new Array<number>(n * n * c);
-  for (let r = 0; r < n; r++) for (let col = 0; col < n; col++) for (let k = 0; k < c; k++) out[(r * n + col) * c + k] = img[(col * n + (n - 1 - r)) * c + k] as number;
+  for (let r = 0; r < n; r++)
+    for (let col = 0; col < n; col++) for (let k = 0; k < c; k++) out[(r * n + col) * c + k] = img[(col * n + (n - 1 - r)) * c + k] as number;
   return out;
 };
 
@@ -20,7 +21,7 @@ const golden = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/images
 };
 
 describe('rotateImage', () => {
-  it('golden: equals scipy.ndimage.rotate(reshape=False, order=1, mode=\'grid-constant\') (float32 output: ≤ 1e-7 absolute)', () => {
+  it("golden: equals scipy.ndimage.rotate(reshape=False, order=1, mode='grid-constant') (float32 output: ≤ 1e-7 absolute)", () => {
     expect(golden.provenance).toMatch(/^scipy 1\.17\.1/);
     for (const g of golden.cases) {
       const got = rotateImage(Float64Array.from(g.image), g.height, g.width, g.degrees, { channels: g.channels });
@@ -90,7 +91,7 @@ describe('rotateImage', () => {
       fc.property(fc.double({ min: -180, max: 180, noNaN: true }), fc.double({ min: 0.1, max: 2, noNaN: true }), (deg, freq) => {
         const n = 21;
         const c = (n - 1) / 2;
-        const img = Float32Array.from({ length: n * n }, (_, i) => Math.sin(freq * (Math.floor(i / n) - c) / 5) + Math.cos(freq * ((i % n) - c) / 5));
+        const img = Float32Array.from({ length: n * n }, (_, i) => Math.sin((freq * (Math.floor(i / n) - c)) / 5) + Math.cos((freq * ((i % n) - c)) / 5));
         const back = rotateImage(rotateImage(img, n, n, deg), n, n, -deg);
         for (let r = 0; r < n; r++) {
           for (let col = 0; col < n; col++) {
@@ -115,7 +116,9 @@ describe('rotateImage', () => {
   });
 
   it('rejects a wrong length and bad options', () => {
-    expect(() => rotateImage([1, 2, 3], 2, 2, 10)).toThrow(messages.shapeMismatch('rotateImage', 'image', '4 values (height 2 × width 2 × channels 1)', '3 values'));
+    expect(() => rotateImage([1, 2, 3], 2, 2, 10)).toThrow(
+      messages.shapeMismatch('rotateImage', 'image', '4 values (height 2 × width 2 × channels 1)', '3 values'),
+    );
     expect(() => rotateImage([1, 2, 3, 4], 2, 2, NaN)).toThrow(messages.optionRange('rotateImage', 'degrees', 'a finite number', NaN));
     expect(() => rotateImage([1, 2, 3, 4], 2, 2, 10, { channels: 0 })).toThrow(/rotateImage: option 'channels'|'channels'/);
     expect(() => rotateImage(null as unknown as number[], 2, 2, 10)).toThrow(messages.notArray('rotateImage', 'image', null));
@@ -140,7 +143,8 @@ describe('translateImage', () => {
         const n = 8;
         const img = ramp(n, n);
         const back = translateImage(translateImage(img, n, n, dy, dx), n, n, -dy, -dx);
-        for (let r = Math.max(0, -dy); r < Math.min(n, n - dy); r++) for (let c = Math.max(0, -dx); c < Math.min(n, n - dx); c++) expect(back[r * n + c]).toBe(img[r * n + c]);
+        for (let r = Math.max(0, -dy); r < Math.min(n, n - dy); r++)
+          for (let c = Math.max(0, -dx); c < Math.min(n, n - dx); c++) expect(back[r * n + c]).toBe(img[r * n + c]);
       }),
       { numRuns: 30 },
     );

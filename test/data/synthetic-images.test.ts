@@ -6,7 +6,7 @@ import { BRIGHT, DIM } from '../../src/data/synthetic-shapes.js';
 import { concordanceIndex } from '../../src/metrics/index.js';
 
 const meanIntensity = (d: ReturnType<typeof syntheticImageSurvival>): Float64Array => {
-  const px = (d.shape[1]) * (d.shape[2]);
+  const px = d.shape[1] * d.shape[2];
   return Float64Array.from({ length: d.time.length }, (_, i) => {
     let s = 0;
     for (let p = 0; p < px; p++) s += d.images[i * px + p] as number;
@@ -101,7 +101,11 @@ describe('syntheticImageSurvival', () => {
     ['n', { n: 0 }, messages.optionRange('syntheticImageSurvival', 'n', 'an integer >= 1', 0)],
     ['size', { n: 5, size: 8 }, messages.optionRange('syntheticImageSurvival', 'size', 'an integer >= 16 and <= 4096', 8)],
     ['censoring', { n: 5, censoring: 1 }, messages.optionRange('syntheticImageSurvival', 'censoring', 'a finite number >= 0 and <= 0.95', 1)],
-    ['distractors', { n: 5, distractors: 'stars' as never }, messages.optionRange('syntheticImageSurvival', 'distractors', "one of 'dim', 'squares', 'none'", 'stars')],
+    [
+      'distractors',
+      { n: 5, distractors: 'stars' as never },
+      messages.optionRange('syntheticImageSurvival', 'distractors', "one of 'dim', 'squares', 'none'", 'stars'),
+    ],
     ['weibullShape', { n: 5, weibullShape: 0 }, messages.optionRange('syntheticImageSurvival', 'weibullShape', 'a finite number > 0', 0)],
   ])('rejects a bad %s', (_arg, opts, message) => {
     expect(() => syntheticImageSurvival(opts as SyntheticImageOptions)).toThrow(message);

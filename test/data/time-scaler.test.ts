@@ -43,22 +43,33 @@ describe('TimeScaler: invariants', () => {
       // Subnormal times (< 2.2e-308) carry fewer than 53 significant bits, so their
       // spread cannot be standardised to 1e-9; they are mapped to 0. Normal but tiny
       // times (1e-300) are kept: the variance must not underflow.
-      fc.property(fc.array(fc.double({ min: 0, max: 1e4, noNaN: true }).map((v) => (v < 1e-300 ? 0 : v)), { minLength: 2, maxLength: 50 }), fc.boolean(), (t, log1p) => {
-        const ts = new TimeScaler({ log1p });
-        const z = ts.fitTransform(t);
-        expectClose(ts.inverse(z), t, 1e-9, 1e-9);
-        if (ts.scale !== 1) {
-          const mean = z.reduce((a, b) => a + b, 0) / z.length;
-          const sd = Math.sqrt(z.reduce((a, b) => a + (b - mean) ** 2, 0) / z.length);
-          expect(Math.abs(mean)).toBeLessThan(1e-9);
-          expect(Math.abs(sd - 1)).toBeLessThan(1e-9);
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.double({ min: 0, max: 1e4, noNaN: true }).map((v) => (v < 1e-300 ? 0 : v)),
+          { minLength: 2, maxLength: 50 },
+        ),
+        fc.boolean(),
+        (t, log1p) => {
+          const ts = new TimeScaler({ log1p });
+          const z = ts.fitTransform(t);
+          expectClose(ts.inverse(z), t, 1e-9, 1e-9);
+          if (ts.scale !== 1) {
+            const mean = z.reduce((a, b) => a + b, 0) / z.length;
+            const sd = Math.sqrt(z.reduce((a, b) => a + (b - mean) ** 2, 0) / z.length);
+            expect(Math.abs(mean)).toBeLessThan(1e-9);
+            expect(Math.abs(sd - 1)).toBeLessThan(1e-9);
+          }
+        },
+      ),
     );
   });
 
   it('standardises tiny and huge times without under- or overflow of the variance', () => {
-    for (const t of [[3.1434555694052576e-162, 0], [1e-300, 3e-300, 2e-300], [1e300, -1e300, 0]]) {
+    for (const t of [
+      [3.1434555694052576e-162, 0],
+      [1e-300, 3e-300, 2e-300],
+      [1e300, -1e300, 0],
+    ]) {
       const z = new TimeScaler().fitTransform(t);
       const sd = Math.sqrt(z.reduce((a, b) => a + b * b, 0) / z.length);
       expect(Math.abs(sd - 1)).toBeLessThan(1e-12);

@@ -43,7 +43,10 @@ beforeAll(async () => {
   xTrain = tf.tensor4d(train.images, [train.n, S, S, 1]);
   xTest = tf.tensor4d(test.images, [test.n, S, S, 1]);
   const rng = new Random(3);
-  xNoise = tf.tensor4d(Float32Array.from({ length: test.n * S * S }, () => rng.next()), [test.n, S, S, 1]);
+  xNoise = tf.tensor4d(
+    Float32Array.from({ length: test.n * S * S }, () => rng.next()),
+    [test.n, S, S, 1],
+  );
   edl = new EvidentialClassifier({ backbone: backbone(1), classes: GLYPH_CLASSES, evidence: 'softplus', kind: 'mse', seed: 1 });
   await edl.fit(xTrain, train.labels, { epochs: 15, batchSize: 32, learningRate: 2e-3, seed: 1, verbose: false, klAnnealing: { steps: 5 } });
   softmax = new SoftmaxClassifier({ backbone: backbone(1), classes: GLYPH_CLASSES, seed: 1 });
@@ -86,7 +89,9 @@ describe('evidential glyph classification end to end (wasm)', () => {
   });
 
   it('rotation agrees with the classes: vertical bars turned 90° are read as horizontal bars; the figure renders', async () => {
-    const bars = Array.from(test.labels.keys()).filter((i) => test.labels[i] === 0).slice(0, 20);
+    const bars = Array.from(test.labels.keys())
+      .filter((i) => test.labels[i] === 0)
+      .slice(0, 20);
     const turned = new Float32Array(bars.length * S * S);
     bars.forEach((i, k) => turned.set(rotateImage(test.images.subarray(i * S * S, (i + 1) * S * S), S, S, 90), k * S * S));
     const x = tf.tensor4d(turned, [bars.length, S, S, 1]);
@@ -105,7 +110,10 @@ describe('evidential glyph classification end to end (wasm)', () => {
       label,
       points: angles.map((angle, j) => ({ angle, probs: pr.probs.subarray(4 * j, 4 * j + 4), ...(withU ? { uncertainty: pr.uncertainty[j] } : {}) })),
     });
-    const spec = rotatedDigitSpec([series('evidential', pe, true), series('softmax', ps, false)], { threshold: 0, images: { height: S, width: S, pixels: images } });
+    const spec = rotatedDigitSpec([series('evidential', pe, true), series('softmax', ps, false)], {
+      threshold: 0,
+      images: { height: S, width: S, pixels: images },
+    });
     const marks = markCounts(await renderSvg(spec));
     // threshold 0: every class drawn in both panels (4 + 4 lines) plus u in the evidential panel.
     expect(marks.line?.groups).toBe(9);

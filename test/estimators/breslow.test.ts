@@ -58,8 +58,16 @@ describe('breslowBaseline (pycox / R basehaz definition)', () => {
           const b = breslowBaseline(g, { time, event });
           expect(Array.from(b.times)).toEqual(hand.times);
           expectClose(b.hazard, hand.hazard, 1e-12, 0);
-          const shifted = breslowBaseline(g.map((v) => v + c), { time, event });
-          expectClose(shifted.hazard, hand.hazard.map((h) => h * Math.exp(-c)), 1e-11, 0);
+          const shifted = breslowBaseline(
+            g.map((v) => v + c),
+            { time, event },
+          );
+          expectClose(
+            shifted.hazard,
+            hand.hazard.map((h) => h * Math.exp(-c)),
+            1e-11,
+            0,
+          );
         },
       ),
     );
@@ -100,9 +108,19 @@ describe('breslowSurvival', () => {
         fc.array(fc.tuple(fc.integer({ min: 0, max: 8 }), fc.boolean(), fc.double({ min: -3, max: 3, noNaN: true })), { minLength: 1, maxLength: 30 }),
         fc.array(fc.double({ min: -30, max: 30, noNaN: true }), { minLength: 1, maxLength: 5 }),
         (rows, newG) => {
-          const b = breslowBaseline(rows.map((r) => r[2]), { time: rows.map((r) => r[0]), event: rows.map((r) => (r[1] ? 1 : 0)) });
+          const b = breslowBaseline(
+            rows.map((r) => r[2]),
+            { time: rows.map((r) => r[0]), event: rows.map((r) => (r[1] ? 1 : 0)) },
+          );
           const s = breslowSurvival(b, newG); // SurvivalCurves validates [0, 1] and monotonicity
-          newG.forEach((g, i) => expectClose(s.row(i), Array.from(b.cumulativeHazard, (h) => Math.exp(-h * Math.exp(g))), 1e-12, 1e-300));
+          newG.forEach((g, i) =>
+            expectClose(
+              s.row(i),
+              Array.from(b.cumulativeHazard, (h) => Math.exp(-h * Math.exp(g))),
+              1e-12,
+              1e-300,
+            ),
+          );
         },
       ),
     );

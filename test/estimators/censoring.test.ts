@@ -12,9 +12,7 @@ interface PycoxCensorKm {
   time_grid: number[];
   censor_km: number[];
 }
-const pycox = JSON.parse(
-  readFileSync(new URL('../fixtures/km/pycox_censor_km_metabric.json', import.meta.url), 'utf8'),
-) as PycoxCensorKm;
+const pycox = JSON.parse(readFileSync(new URL('../fixtures/km/pycox_censor_km_metabric.json', import.meta.url), 'utf8')) as PycoxCensorKm;
 
 describe("censoringKaplanMeier 'together' = R survfit(Surv(time, 1 - event)) (golden)", () => {
   it.each(Object.keys(km.cases))('%s', (name) => {
@@ -71,12 +69,8 @@ describe('censoringKaplanMeier named cases and errors', () => {
     expect(() => censoringKaplanMeier({ time: [1], event: [1] }, { ties: 'before' as CensoringTies })).toThrow(
       messages.optionRange('censoringKaplanMeier', 'ties', "one of 'events-first', 'together'", 'before'),
     );
-    expect(() => censoringKaplanMeier({ time: [1, 2], event: [1] })).toThrow(
-      messages.lengthMismatch('censoringKaplanMeier', 'time', 2, 'event', 1),
-    );
-    expect(() => censoringKaplanMeier([1, 2] as never)).toThrow(
-      messages.argRange('censoringKaplanMeier', 'labels', 'survival labels { time, event }', [1, 2]),
-    );
+    expect(() => censoringKaplanMeier({ time: [1, 2], event: [1] })).toThrow(messages.lengthMismatch('censoringKaplanMeier', 'time', 2, 'event', 1));
+    expect(() => censoringKaplanMeier([1, 2] as never)).toThrow(messages.argRange('censoringKaplanMeier', 'labels', 'survival labels { time, event }', [1, 2]));
   });
 });
 
@@ -89,7 +83,10 @@ describe('censoringKaplanMeier properties (fast-check)', () => {
     fc.assert(
       fc.property(labelsArb, (y) => {
         const together = censoringKaplanMeier(y, { ties: 'together' });
-        const flipped = kaplanMeier(y.time, y.event.map((e) => 1 - e));
+        const flipped = kaplanMeier(
+          y.time,
+          y.event.map((e) => 1 - e),
+        );
         expectAllClose(together.values, Array.from(flipped.values), 1e-14, 1e-300);
         const first = censoringKaplanMeier(y);
         for (let k = 0; k < first.values.length; k++) {
@@ -101,10 +98,14 @@ describe('censoringKaplanMeier properties (fast-check)', () => {
 
   it('without tied event/censoring times both conventions agree', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 40 }), fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), (time, ev) => {
-        const y = { time, event: time.map((_, i) => (ev[i] ? 1 : 0)) };
-        expect(Array.from(censoringKaplanMeier(y).values)).toEqual(Array.from(censoringKaplanMeier(y, { ties: 'together' }).values));
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+        (time, ev) => {
+          const y = { time, event: time.map((_, i) => (ev[i] ? 1 : 0)) };
+          expect(Array.from(censoringKaplanMeier(y).values)).toEqual(Array.from(censoringKaplanMeier(y, { ties: 'together' }).values));
+        },
+      ),
     );
   });
 });

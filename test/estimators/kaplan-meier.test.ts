@@ -133,9 +133,7 @@ describe('kaplanMeier errors', () => {
   });
   it('NaN, Infinity and negative times, also in typed arrays', () => {
     expect(() => kaplanMeier([1, NaN], [1, 0])).toThrow(messages.notFinite('kaplanMeier', 'time', 1, NaN));
-    expect(() => kaplanMeier(new Float64Array([1, Infinity]), new Int32Array([1, 0]))).toThrow(
-      messages.notFinite('kaplanMeier', 'time', 1, Infinity),
-    );
+    expect(() => kaplanMeier(new Float64Array([1, Infinity]), new Int32Array([1, 0]))).toThrow(messages.notFinite('kaplanMeier', 'time', 1, Infinity));
     expect(() => kaplanMeier(new Float64Array([1, -2]), new Int32Array([1, 0]))).toThrow(messages.negative('kaplanMeier', 'time', 1, -2));
   });
   it('bad event codes and empty input', () => {
@@ -143,17 +141,13 @@ describe('kaplanMeier errors', () => {
     expect(() => kaplanMeier([], [])).toThrow(messages.empty('kaplanMeier', 'time'));
   });
   it('options', () => {
-    expect(() => kaplanMeier([1], [1], { confidence: 1 })).toThrow(
-      messages.optionRange('kaplanMeier', 'confidence', 'a finite number > 0 and < 1', 1),
-    );
+    expect(() => kaplanMeier([1], [1], { confidence: 1 })).toThrow(messages.optionRange('kaplanMeier', 'confidence', 'a finite number > 0 and < 1', 1));
     expect(() => kaplanMeier([1], [1], { confType: 'arcsin' as ConfType })).toThrow(
       messages.optionRange('kaplanMeier', 'confType', "one of 'log-log', 'log', 'plain'", 'arcsin'),
     );
   });
   it('kaplanMeierOf rejects a non-labels object', () => {
-    expect(() => kaplanMeierOf({ t: [1] } as never)).toThrow(
-      messages.argRange('kaplanMeier', 'labels', 'survival labels { time, event }', { t: [1] }),
-    );
+    expect(() => kaplanMeierOf({ t: [1] } as never)).toThrow(messages.argRange('kaplanMeier', 'labels', 'survival labels { time, event }', { t: [1] }));
   });
 });
 
@@ -185,7 +179,10 @@ describe('kaplanMeier properties (fast-check)', () => {
   it('without censoring Ŝ = 1 − empirical CDF at every observed time (1e-12)', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 80 }), (time) => {
-        const f = kaplanMeier(time, time.map(() => 1));
+        const f = kaplanMeier(
+          time,
+          time.map(() => 1),
+        );
         for (const t of time) {
           const ecdf = time.filter((u) => u <= t).length / time.length;
           expect(Math.abs(f.at(t) - (1 - ecdf))).toBeLessThanOrEqual(1e-12);
@@ -227,7 +224,10 @@ describe('kaplanMeier properties (fast-check)', () => {
       fc.property(labelsArb, fc.integer(), ({ time, event }, seed) => {
         const idx = time.map((_, i) => i).sort((a, b) => ((a * 7919 + seed) % 97) - ((b * 7919 + seed) % 97) || a - b);
         const f = kaplanMeier(time, event);
-        const g = kaplanMeier(idx.map((i) => time[i] as number), idx.map((i) => event[i] as number));
+        const g = kaplanMeier(
+          idx.map((i) => time[i] as number),
+          idx.map((i) => event[i] as number),
+        );
         expect(Array.from(g.values)).toEqual(Array.from(f.values));
         expect(Array.from(g.stdErr)).toEqual(Array.from(f.stdErr));
       }),

@@ -36,9 +36,7 @@ export interface KmFixture {
   cases: Record<string, KmCase>;
 }
 
-export const km: KmFixture = JSON.parse(
-  readFileSync(new URL('../fixtures/km/km_survfit_R.json', import.meta.url), 'utf8'),
-) as KmFixture;
+export const km: KmFixture = JSON.parse(readFileSync(new URL('../fixtures/km/km_survfit_R.json', import.meta.url), 'utf8')) as KmFixture;
 
 export function num(x: RNum): number {
   if (typeof x === 'number') return x;

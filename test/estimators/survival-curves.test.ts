@@ -10,7 +10,13 @@ describe('SurvivalCurves construction', () => {
     expect(c.get(1, 0)).toBe(0.8);
     expect(Array.from(c.row(0))).toEqual([0.9, 0.5]);
     expect(Object.isFrozen(c)).toBe(true);
-    const r = SurvivalCurves.fromRows([1, 2], [[0.9, 0.5], [0.8, 0.7]]);
+    const r = SurvivalCurves.fromRows(
+      [1, 2],
+      [
+        [0.9, 0.5],
+        [0.8, 0.7],
+      ],
+    );
     expect(Array.from(r.values)).toEqual(Array.from(c.values));
     const t = SurvivalCurves.fromTimeMajor([1, 2], [0.9, 0.8, 0.5, 0.7], 2);
     expect(t.get(1, 0)).toBe(0.8);
@@ -37,9 +43,7 @@ describe('SurvivalCurves construction', () => {
     expect(() => new SurvivalCurves([1, 2], [0.5, -0.1])).toThrow(messages.curveOutOfRange('SurvivalCurves', 'values', 0, 1, -0.1));
     expect(() => new SurvivalCurves([1, 2], [0.5, NaN])).toThrow(messages.notFinite('SurvivalCurves', 'values', 1, NaN));
     expect(() => new SurvivalCurves([1, 2, 3], [0.9, 0.5, 0.75])).toThrow(messages.curveIncreasing('SurvivalCurves', 'values', 0, 2, 0.75 - 0.5));
-    expect(() => new SurvivalCurves([1], [1.5], { fn: 'brierScore', arg: 'curves' })).toThrow(
-      messages.curveOutOfRange('brierScore', 'curves', 0, 0, 1.5),
-    );
+    expect(() => new SurvivalCurves([1], [1.5], { fn: 'brierScore', arg: 'curves' })).toThrow(messages.curveOutOfRange('brierScore', 'curves', 0, 0, 1.5));
   });
 
   it('fromRows / fromTimeMajor errors', () => {
@@ -56,9 +60,7 @@ describe('SurvivalCurves construction', () => {
       messages.argRange('SurvivalCurves.fromTimeMajor', 'nSubjects', 'an integer >= 0', 1.5),
     );
     // NaN is reported at its index in the time-major input, not after reordering.
-    expect(() => SurvivalCurves.fromTimeMajor([1, 2], [1, 1, NaN, 0.5], 2)).toThrow(
-      messages.notFinite('SurvivalCurves.fromTimeMajor', 'timeMajor', 2, NaN),
-    );
+    expect(() => SurvivalCurves.fromTimeMajor([1, 2], [1, 1, NaN, 0.5], 2)).toThrow(messages.notFinite('SurvivalCurves.fromTimeMajor', 'timeMajor', 2, NaN));
     // time-major [[1, 0.5], [0.5, 0.75]]: subject 1 rises from 0.5 to 0.75 at grid column 1
     expect(() => SurvivalCurves.fromTimeMajor([1, 2], [1, 0.5, 0.5, 0.75], 2)).toThrow(
       messages.curveIncreasing('SurvivalCurves.fromTimeMajor', 'timeMajor', 1, 1, 0.25),
@@ -149,11 +151,15 @@ describe('SurvivalCurves properties (fast-check)', () => {
     fc.assert(
       fc.property(curvesArb, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 12 }), (c, fr) => {
         const { times, m } = c;
-        const q = [...new Set(fr.map((f, j) => {
-          const k = j % m;
-          const lo = k === 0 ? 0 : (times[k - 1] as number);
-          return lo + f * ((times[k] as number) - lo);
-        }))].sort((a, b) => a - b);
+        const q = [
+          ...new Set(
+            fr.map((f, j) => {
+              const k = j % m;
+              const lo = k === 0 ? 0 : (times[k - 1] as number);
+              return lo + f * ((times[k] as number) - lo);
+            }),
+          ),
+        ].sort((a, b) => a - b);
         const lin = c.at(q, { interpolation: 'linear' });
         const step = c.at(q);
         for (let j = 0; j < q.length; j++) {

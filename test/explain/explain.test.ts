@@ -69,7 +69,10 @@ describe('occlusionSensitivity', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(occ.shape).toEqual(extent);
     expectClose(occ.map, naiveOcclusion(xv, w, extent, c, patch, stride, baseline), 2e-6);
-    expect(occ.score).toBeCloseTo(xv.reduce((a, v, i) => a + v * (w[i] as number), 0), 4);
+    expect(occ.score).toBeCloseTo(
+      xv.reduce((a, v, i) => a + v * (w[i] as number), 0),
+      4,
+    );
     x.dispose();
   });
 
@@ -91,7 +94,9 @@ describe('occlusionSensitivity', () => {
     const x = tf.zeros([2, 2, 4, 4, 1]);
     await expect(occlusionSensitivity(linearScore(randomArray(32)), x, { patch: 2 })).rejects.toThrow(/occlusionSensitivity: 'x' must be one image/);
     const one = tf.zeros([4, 4, 1]);
-    await expect(occlusionSensitivity(linearScore(randomArray(16)), one, { patch: 5 })).rejects.toThrow(/occlusionSensitivity: 'patch\[0\]' must be at most the input's size 4/);
+    await expect(occlusionSensitivity(linearScore(randomArray(16)), one, { patch: 5 })).rejects.toThrow(
+      /occlusionSensitivity: 'patch\[0\]' must be at most the input's size 4/,
+    );
     const wide = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4, 1] }), tf.layers.dense({ units: 3 })] });
     await expect(occlusionSensitivity(wide, one, { patch: 2 })).rejects.toThrow(/'column' must be the output column to explain \(the output has 3 columns\)/);
     const occ = await occlusionSensitivity(wide, one, { patch: 2, column: 2 });
@@ -113,9 +118,17 @@ describe('saliency', () => {
     const g = saliency(f, x);
     expectClose(g.dataSync(), wTwice, 1e-6);
     const gx = saliency(f, x, { method: 'gradientXInput' });
-    expectClose(gx.dataSync(), Float32Array.from(xv, (v, i) => v * (wTwice[i] as number)), 1e-6);
+    expectClose(
+      gx.dataSync(),
+      Float32Array.from(xv, (v, i) => v * (wTwice[i] as number)),
+      1e-6,
+    );
     const ig = saliency(f, x, { method: 'integratedGradients', baseline: 0.25, steps: 3 });
-    expectClose(ig.dataSync(), Float32Array.from(xv, (v, i) => (v - 0.25) * (wTwice[i] as number)), 1e-6);
+    expectClose(
+      ig.dataSync(),
+      Float32Array.from(xv, (v, i) => (v - 0.25) * (wTwice[i] as number)),
+      1e-6,
+    );
     const sg = saliency(f, x, { method: 'smoothGrad', samples: 4, seed: 3 });
     expectClose(sg.dataSync(), wTwice, 1e-6);
     tf.dispose([g, gx, ig, sg]);
@@ -160,7 +173,14 @@ describe('modelRandomizationTest', () => {
   function net(): tf.LayersModel {
     const m = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }), name: 'conv' }),
+        tf.layers.conv2d({
+          inputShape: [6, 6, 1],
+          filters: 4,
+          kernelSize: 3,
+          activation: 'relu',
+          kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }),
+          name: 'conv',
+        }),
         tf.layers.flatten(),
         tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }), name: 'out' }),
       ],
@@ -199,7 +219,13 @@ describe('modelRandomizationTest', () => {
 
 describe('modelRandomizationTest: batch norm and non-finite explanations', () => {
   it('keeps batch-norm running statistics, randomises gamma and beta, and reports NaN for non-finite attributions', async () => {
-    const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3, name: 'd' }), tf.layers.batchNormalization({ name: 'bn' }), tf.layers.dense({ units: 1, name: 'out' })] });
+    const m = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [4], units: 3, name: 'd' }),
+        tf.layers.batchNormalization({ name: 'bn' }),
+        tf.layers.dense({ units: 1, name: 'out' }),
+      ],
+    });
     const bn = m.getLayer('bn');
     bn.setWeights([tf.ones([3]), tf.zeros([3]), tf.tensor1d([0.1, 0.2, 0.3]), tf.tensor1d([0.5, 0.01, 2])]);
     const seen: number[][] = [];

@@ -33,7 +33,13 @@ describe('survivalScore equals predictSurvival read at t', () => {
     const curves = await model.predictSurvival(x);
     const grid = Array.from(curves.times);
     // before the first grid time, on grid times, between them, after the last
-    const ts = [(grid[0] as number) - 0.25, grid[0] as number, grid[2] as number, ((grid[2] as number) + (grid[3] as number)) / 2, (grid[grid.length - 1] as number) + 5];
+    const ts = [
+      (grid[0] as number) - 0.25,
+      grid[0] as number,
+      grid[2] as number,
+      ((grid[2] as number) + (grid[3] as number)) / 2,
+      (grid[grid.length - 1] as number) + 5,
+    ];
     for (const t of ts) {
       const s = survivalScore(model, t)(x);
       const got = s.dataSync();

@@ -10,8 +10,6 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
 
-
-
 describe('EvidentialHead', () => {
   it.each(['relu', 'softplus', 'exp'] as EvidenceFunction[])('outputs α = %s(xW + b) + 1 >= 1', (evidence) => {
     const head = evidentialHead({ classes: 4, evidence, seed: 5 });
@@ -38,7 +36,10 @@ describe('EvidentialHead', () => {
   });
 
   it('round-trips through save/load inside attachHead with identical outputs and config', async () => {
-    const net = attachHead(mlp({ inputDim: 2, hidden: [8], dropout: 0, seed: 1 }), new EvidentialHead({ classes: 3, evidence: 'softplus', seed: 2, name: 'edl' }));
+    const net = attachHead(
+      mlp({ inputDim: 2, hidden: [8], dropout: 0, seed: 1 }),
+      new EvidentialHead({ classes: 3, evidence: 'softplus', seed: 2, name: 'edl' }),
+    );
     const loaded = await roundTrip(net);
     const x = tf.randomNormal([5, 2], 0, 1, 'float32', 3);
     expect(Array.from(values(loaded.predict(x)))).toEqual(Array.from(values(net.predict(x))));
@@ -55,7 +56,12 @@ describe('EvidentialHead', () => {
     );
     expect(() => new EvidentialHead({ classes: 3, seed: 1.5 })).toThrow(messages.optionRange('EvidentialHead', 'seed', 'an integer', 1.5));
     expect(() => new EvidentialHead({ classes: 3 }).apply(tf.input({ shape: [4, 4, 2] }))).toThrow(
-      messages.shapeMismatch('EvidentialHead', 'inputs', '[batch, features] with a known feature width (pool or flatten image features first)', '[null, 4, 4, 2]'),
+      messages.shapeMismatch(
+        'EvidentialHead',
+        'inputs',
+        '[batch, features] with a known feature width (pool or flatten image features first)',
+        '[null, 4, 4, 2]',
+      ),
     );
   });
 });

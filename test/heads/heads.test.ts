@@ -9,12 +9,13 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
 
-
-
 describe('CoxHead', () => {
   it('is linear without bias: g(0) = 0 and g(a·x) = a·g(x)', () => {
     const head = new CoxHead({ seed: 3 });
-    const x = tf.tensor2d([[0.5, -1, 2], [0, 0, 0]]);
+    const x = tf.tensor2d([
+      [0.5, -1, 2],
+      [0, 0, 0],
+    ]);
     const g = values(head.apply(x) as tf.Tensor);
     const g2 = values(head.apply(tf.mul(x, 3)) as tf.Tensor);
     expect(g[1]).toBe(0);
@@ -101,7 +102,13 @@ describe('CoxTimeHead', () => {
     const x = tf.randomNormal([8, 2], 0, 1, 'float32', 4);
     const t = tf.randomNormal([8, 1], 0, 1, 'float32', 5);
     const inf = values(a.apply([x, t]) as tf.Tensor);
-    const movingMean = () => Array.from(a.weights.find((w) => w.name.endsWith('moving_mean'))?.read().dataSync() as Float32Array);
+    const movingMean = () =>
+      Array.from(
+        a.weights
+          .find((w) => w.name.endsWith('moving_mean'))
+          ?.read()
+          .dataSync() as Float32Array,
+      );
     const before = movingMean();
     const train1 = values(a.apply([x, t], { training: true }) as tf.Tensor);
     expect(movingMean()).not.toEqual(before);

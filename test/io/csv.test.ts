@@ -9,7 +9,6 @@ import { parseCsv, readCsv } from '../../src/io/csv.js';
 
 const F = 'f.csv';
 
-
 describe('parseCsv: accepted input', () => {
   it('reads header and rows as strings', () => {
     const t = parseCsv('time,event,risk\n1.5,1,0.2\n2,0,-1\n', F);
@@ -105,7 +104,10 @@ describe('parseCsv: properties', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', '\r\n', ' ', 'é', '1') });
     const table = fc.integer({ min: 1, max: 5 }).chain((width) =>
       fc.tuple(
-        fc.uniqueArray(text.filter((s) => s.trim() !== ''), { minLength: width, maxLength: width }),
+        fc.uniqueArray(
+          text.filter((s) => s.trim() !== ''),
+          { minLength: width, maxLength: width },
+        ),
         fc.array(fc.array(text, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 6 }),
       ),
     );

@@ -17,7 +17,7 @@ describe('curvesCsv', () => {
     expect(csvField('a,"b"')).toBe('"a,""b"""');
   });
 
-  it('property: the file reads back with survkit evaluate\'s reader to the same float64 values', () => {
+  it("property: the file reads back with survkit evaluate's reader to the same float64 values", () => {
     let k = 0;
     fc.assert(
       fc.property(
@@ -30,7 +30,11 @@ describe('curvesCsv', () => {
           writeFileSync(p, curvesCsv(c, { names: ['time', 'event'], cells: (i) => [String(times[i]), String(i % 2)] }));
           const back = readPredictions(p);
           if (back.format !== 'curves') return false;
-          return back.curves.times.every((t, j) => t === c.times[j]) && back.curves.values.every((v, j) => v === c.values[j]) && back.labels.time.every((t, i) => t === times[i]);
+          return (
+            back.curves.times.every((t, j) => t === c.times[j]) &&
+            back.curves.values.every((v, j) => v === c.values[j]) &&
+            back.labels.time.every((t, i) => t === times[i])
+          );
         },
       ),
       { numRuns: 30 },

@@ -40,7 +40,15 @@ describe('readDicom against pydicom', () => {
   it.each(Object.keys(golden.files))('%s: attributes and pixel values (modality LUT) exactly as pydicom', async (name) => {
     const e = golden.files[name] as Expected;
     const im = await readDicom(join(dir, name));
-    expect({ rows: im.rows, columns: im.columns, frames: im.frames, samples: im.samplesPerPixel, photometric: im.photometric, syntax: im.transferSyntaxUID, modality: im.modality }).toEqual({
+    expect({
+      rows: im.rows,
+      columns: im.columns,
+      frames: im.frames,
+      samples: im.samplesPerPixel,
+      photometric: im.photometric,
+      syntax: im.transferSyntaxUID,
+      modality: im.modality,
+    }).toEqual({
       rows: e.rows,
       columns: e.columns,
       frames: e.frames,
@@ -167,7 +175,9 @@ describe('bad input', () => {
     const at = text.indexOf('1.2.840.10008.1.2.1\0');
     expect(at).toBeGreaterThan(0);
     bytes.set(Buffer.from('1.2.840.10008.1.2.5\0', 'latin1'), at);
-    expect(() => parseDicom(bytes, 'rle.dcm')).toThrow(/rle\.dcm: the pixel data is compressed or in an unsupported transfer syntax \(1\.2\.840\.10008\.1\.2\.5\)/);
+    expect(() => parseDicom(bytes, 'rle.dcm')).toThrow(
+      /rle\.dcm: the pixel data is compressed or in an unsupported transfer syntax \(1\.2\.840\.10008\.1\.2\.5\)/,
+    );
   });
 
   it('readDicom reports a missing file', async () => {

@@ -17,7 +17,10 @@ const byteAt = (i: number, p: number): number => (7 * i + p) % 256;
 
 function writeSet(at: string, prefix: string, images: number, labels: readonly number[]): void {
   mkdirSync(at, { recursive: true });
-  writeFileSync(join(at, `${prefix}_images.u8`), Uint8Array.from({ length: images * MNIST_PIXELS }, (_, k) => byteAt(Math.floor(k / MNIST_PIXELS), k % MNIST_PIXELS)));
+  writeFileSync(
+    join(at, `${prefix}_images.u8`),
+    Uint8Array.from({ length: images * MNIST_PIXELS }, (_, k) => byteAt(Math.floor(k / MNIST_PIXELS), k % MNIST_PIXELS)),
+  );
   writeFileSync(join(at, `${prefix}_labels.u8`), Uint8Array.from(labels));
 }
 
@@ -34,7 +37,12 @@ describe('readMnistArrays / readMnist', () => {
     expect(d.n).toBe(3);
     expect(Array.from(d.labels)).toEqual(LABELS);
     expect(d.images.length).toBe(3 * 784);
-    for (const [i, p] of [[0, 0], [0, 255], [1, 1], [2, 783]] as const) {
+    for (const [i, p] of [
+      [0, 0],
+      [0, 255],
+      [1, 1],
+      [2, 783],
+    ] as const) {
       expect(d.images[i * 784 + p]).toBe(Math.fround(byteAt(i, p) / 255));
     }
     expect(Math.min(...d.images)).toBe(0);
@@ -61,7 +69,9 @@ describe('readMnistArrays / readMnist', () => {
 
   it('names the missing file', async () => {
     const missing = join(dir, 'nothing-here');
-    await expect(readMnistArrays(missing)).rejects.toThrow(messages.dataFile('readMnist', 'images', join(missing, 'mnist_t10k_images.u8'), 'the file does not exist'));
+    await expect(readMnistArrays(missing)).rejects.toThrow(
+      messages.dataFile('readMnist', 'images', join(missing, 'mnist_t10k_images.u8'), 'the file does not exist'),
+    );
     mkdirSync(join(dir, 'nolabels'));
     writeFileSync(join(dir, 'nolabels', 'mnist_t10k_images.u8'), new Uint8Array(784));
     await expect(readMnistArrays(join(dir, 'nolabels'))).rejects.toThrow(/cannot read 'labels' from .*the file does not exist/);
@@ -72,11 +82,20 @@ describe('readMnistArrays / readMnist', () => {
     mkdirSync(bad);
     writeFileSync(join(bad, 'mnist_t10k_images.u8'), new Uint8Array(784 + 100));
     writeFileSync(join(bad, 'mnist_t10k_labels.u8'), new Uint8Array(1));
-    await expect(readMnistArrays(bad)).rejects.toThrow(messages.dataFile('readMnist', 'images', join(bad, 'mnist_t10k_images.u8'), 'it has 884 bytes, which is not a positive multiple of 784 (28×28 bytes per image, no header)'));
+    await expect(readMnistArrays(bad)).rejects.toThrow(
+      messages.dataFile(
+        'readMnist',
+        'images',
+        join(bad, 'mnist_t10k_images.u8'),
+        'it has 884 bytes, which is not a positive multiple of 784 (28×28 bytes per image, no header)',
+      ),
+    );
     writeFileSync(join(bad, 'mnist_t10k_images.u8'), new Uint8Array(0));
     await expect(readMnistArrays(bad)).rejects.toThrow(/it has 0 bytes/);
     writeFileSync(join(bad, 'mnist_t10k_images.u8'), new Uint8Array(2 * 784));
-    await expect(readMnistArrays(bad)).rejects.toThrow(messages.dataFile('readMnist', 'labels', join(bad, 'mnist_t10k_labels.u8'), 'it has 1 labels but the images file has 2 images'));
+    await expect(readMnistArrays(bad)).rejects.toThrow(
+      messages.dataFile('readMnist', 'labels', join(bad, 'mnist_t10k_labels.u8'), 'it has 1 labels but the images file has 2 images'),
+    );
     writeFileSync(join(bad, 'mnist_t10k_labels.u8'), Uint8Array.from([1, 10]));
     await expect(readMnistArrays(bad)).rejects.toThrow(/label 1 is 10, not a digit 0–9/);
     await expect(readMnistArrays(dir, { limit: 4 })).rejects.toThrow(/'limit' asks for 4 images but the file holds only 3/);

@@ -11,7 +11,6 @@ import { parseNumber, predictionsFromTable, readLabels, readPredictions } from '
 const F = 'p.csv';
 const parse = (text: string) => predictionsFromTable(parseCsv(text, F));
 
-
 describe('parseNumber', () => {
   it('accepts decimal and scientific numbers with surrounding spaces', () => {
     expect(parseNumber('1')).toBe(1);
@@ -78,12 +77,18 @@ describe('readPredictions: errors name the file, row and column', () => {
     [
       'missing time column',
       'duration,event,risk\n1,1,0\n',
-      messages.csvFile(F, 'no column "time" in the header ("duration", "event", "risk"); expected a header "time,event,risk" (risk format) or "time,event,<t1>,<t2>,…" (curves format)'),
+      messages.csvFile(
+        F,
+        'no column "time" in the header ("duration", "event", "risk"); expected a header "time,event,risk" (risk format) or "time,event,<t1>,<t2>,…" (curves format)',
+      ),
     ],
     [
       'missing event column',
       'time,risk\n1,0\n',
-      messages.csvFile(F, 'no column "event" in the header ("time", "risk"); expected a header "time,event,risk" (risk format) or "time,event,<t1>,<t2>,…" (curves format)'),
+      messages.csvFile(
+        F,
+        'no column "event" in the header ("time", "risk"); expected a header "time,event,risk" (risk format) or "time,event,<t1>,<t2>,…" (curves format)',
+      ),
     ],
     ['non-numeric cell', 'time,event,risk\n1,1,0.5\n2,0,high\n', messages.csvRow(F, 3, 'risk', '"high" is not a finite number; expected a risk score')],
     ['empty cell', 'time,event,risk\n1,,0.5\n', messages.csvRow(F, 2, 'event', 'the cell is empty; expected 0 (censored) or 1 (event)')],

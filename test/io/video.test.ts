@@ -27,7 +27,12 @@ function frames(channels: number, seed: number): Uint8Array {
   const out = new Uint8Array(N * H * W * channels);
   for (let i = 0; i < out.length; i++) out[i] = rng.int(256);
   for (let f = 0; f < N; f++) {
-    for (const [y, x] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) {
+    for (const [y, x] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ] as const) {
       for (let c = 0; c < channels; c++) out[((f * H + y) * W + x) * channels + c] = 8 * f;
     }
   }
@@ -57,7 +62,15 @@ function indexOf(v: { pixels: Float32Array; frames: number; height: number; widt
   return Array.from({ length: v.frames }, (_, f) => Math.round(((v.pixels[f * size] as number) * 255) / 8));
 }
 
-const opts = (o: Partial<ReadVideoOptions>): ReadVideoOptions => ({ frames: N, height: H, width: W, channels: 1, sampling: 'first', ffmpegPath: ffmpeg.path, ...o });
+const opts = (o: Partial<ReadVideoOptions>): ReadVideoOptions => ({
+  frames: N,
+  height: H,
+  width: W,
+  channels: 1,
+  sampling: 'first',
+  ffmpegPath: ffmpeg.path,
+  ...o,
+});
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
@@ -220,7 +233,9 @@ describe('readVideo: errors', () => {
     writeFileSync(junk, 'this is not a video\n'.repeat(20));
     for (const sampling of ['first', 'uniform'] as const) {
       const e = await rejects(readVideo(junk, opts({ sampling })));
-      expect(e.message).toMatch(/^readVideo: cannot read 'path' from ".*junk\.mp4": ffmpeg (decoding|counting frames) failed \(exit code 1\): .*junk\.mp4: Invalid data found when processing input$/);
+      expect(e.message).toMatch(
+        /^readVideo: cannot read 'path' from ".*junk\.mp4": ffmpeg (decoding|counting frames) failed \(exit code 1\): .*junk\.mp4: Invalid data found when processing input$/,
+      );
     }
     const text = join(dir, 'notes.txt');
     writeFileSync(text, 'hello\n');
@@ -231,13 +246,17 @@ describe('readVideo: errors', () => {
     );
     const audio = join(dir, 'tone.wav');
     ff(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=0.2', audio]);
-    expect((await rejects(readVideo(audio, opts({ sampling: 'uniform' })))).message).toBe(messages.dataFile('readVideo', 'path', audio, 'it has no video stream'));
+    expect((await rejects(readVideo(audio, opts({ sampling: 'uniform' })))).message).toBe(
+      messages.dataFile('readVideo', 'path', audio, 'it has no video stream'),
+    );
   });
 
   it('too few frames is an error for both samplings (no frame is repeated)', async () => {
     for (const sampling of ['first', 'uniform'] as const) {
       const e = await rejects(readVideo(clip.gray, opts({ frames: N + 1, sampling })));
-      expect(e.message).toBe(messages.dataFile('readVideo', 'path', clip.gray, `it has ${N} frames but ${N + 1} were asked for (option 'frames'); no frame is repeated`));
+      expect(e.message).toBe(
+        messages.dataFile('readVideo', 'path', clip.gray, `it has ${N} frames but ${N + 1} were asked for (option 'frames'); no frame is repeated`),
+      );
     }
     const late = await rejects(readVideo(clip.gray, opts({ frames: 3, start: 5 })));
     expect(late.message).toMatch(/it has 0 frames from 5 s but 3 were asked for/);

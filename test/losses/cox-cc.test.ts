@@ -39,7 +39,11 @@ describe('coxCcLoss', () => {
   it('clamps differences above 80 (value log(1 + e^80 + …), zero gradient there), as pycox', () => {
     const v = scalar(coxCcLoss(tf.tensor1d([0]), tf.tensor2d([[200, 0]])));
     expect(v).toBeCloseTo(Math.log(1 + Math.exp(80) + 1), 4);
-    const g = tf.tidy(() => tf.grad((x: tf.Tensor) => coxCcLoss(tf.tensor1d([0]), x))(tf.tensor2d([[200, 0]])).dataSync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => coxCcLoss(tf.tensor1d([0]), x))(tf.tensor2d([[200, 0]]))
+        .dataSync(),
+    );
     expect(g[0]).toBe(0);
   });
 
@@ -51,28 +55,35 @@ describe('coxCcLoss', () => {
       const ctl = Array.from({ length: n * k }, () => rng.normal());
       const shrink = 0.1;
       const [dCase, dCtrl] = tf.tidy(() =>
-        tf.grads((a: tf.Tensor, b: tf.Tensor) => coxCcLoss(a, b, { shrink }))([tf.tensor1d(gc), tf.tensor2d(ctl, [n, k])]).map((t) => t.dataSync()),
+        tf
+          .grads((a: tf.Tensor, b: tf.Tensor) => coxCcLoss(a, b, { shrink }))([tf.tensor1d(gc), tf.tensor2d(ctl, [n, k])])
+          .map((t) => t.dataSync()),
       ) as [Float32Array, Float32Array];
-      expectClose(dCase, finiteDiff((x) => coxCcNaive(x, ctl, k, shrink), gc), 1e-3, 1e-5);
-      expectClose(dCtrl, finiteDiff((x) => coxCcNaive(gc, x, k, shrink), ctl), 1e-3, 1e-5);
+      expectClose(
+        dCase,
+        finiteDiff((x) => coxCcNaive(x, ctl, k, shrink), gc),
+        1e-3,
+        1e-5,
+      );
+      expectClose(
+        dCtrl,
+        finiteDiff((x) => coxCcNaive(gc, x, k, shrink), ctl),
+        1e-3,
+        1e-5,
+      );
     }
   });
 
   it('property: equals the float64 formula for random outputs', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 8 }),
-        fc.integer({ min: 1, max: 4 }),
-        fc.integer({ min: 0, max: 1000 }),
-        (n, k, seed) => {
-          const rng = new Random(seed);
-          const gc = Array.from({ length: n }, () => 3 * rng.normal());
-          const ctl = Array.from({ length: n * k }, () => 3 * rng.normal());
-          const got = scalar(coxCcLoss(tf.tensor1d(gc), tf.tensor2d(ctl, [n, k]), { shrink: 0.05 }));
-          const want = coxCcNaive(gc, ctl, k, 0.05);
-          expect(Math.abs(got - want)).toBeLessThan(1e-5 * (1 + Math.abs(want)));
-        },
-      ),
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 1000 }), (n, k, seed) => {
+        const rng = new Random(seed);
+        const gc = Array.from({ length: n }, () => 3 * rng.normal());
+        const ctl = Array.from({ length: n * k }, () => 3 * rng.normal());
+        const got = scalar(coxCcLoss(tf.tensor1d(gc), tf.tensor2d(ctl, [n, k]), { shrink: 0.05 }));
+        const want = coxCcNaive(gc, ctl, k, 0.05);
+        expect(Math.abs(got - want)).toBeLessThan(1e-5 * (1 + Math.abs(want)));
+      }),
       { numRuns: 40 },
     );
   });

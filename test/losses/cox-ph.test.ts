@@ -113,7 +113,12 @@ describe('coxPhLoss: gradients', () => {
           const t = rows.map((r) => r[0]);
           const e = rows.map((r, i) => (r[1] || i === 0 ? 1 : 0));
           const g = rows.map((r) => r[2]);
-          expectClose(coxPhLossFloat64(g, t, e, { ties }).gradient, finiteDiff((x) => coxNaive(x, t, e, ties), g), 1e-5, 1e-7);
+          expectClose(
+            coxPhLossFloat64(g, t, e, { ties }).gradient,
+            finiteDiff((x) => coxNaive(x, t, e, ties), g),
+            1e-5,
+            1e-7,
+          );
         },
       ),
       { numRuns: 60 },
@@ -153,7 +158,12 @@ describe('coxPhLoss: invariants and properties', () => {
           const e = rows.map((r, i) => (r[1] || i === 0 ? 1 : 0));
           const g = rows.map((r) => r[2]);
           const a = coxPhLossFloat64(g, t, e, { ties }).value;
-          const b = coxPhLossFloat64(g.map((v) => v + c), t, e, { ties }).value;
+          const b = coxPhLossFloat64(
+            g.map((v) => v + c),
+            t,
+            e,
+            { ties },
+          ).value;
           expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(c)) * rows.length);
         },
       ),
@@ -183,7 +193,11 @@ describe('coxPhLoss: invariants and properties', () => {
       const r = coxPhLossFloat64(g, t, e, { ties });
       expect(Number.isFinite(r.value)).toBe(true);
       expect(r.gradient.every(Number.isFinite)).toBe(true);
-      const grad = tf.tidy(() => tf.grad((x: tf.Tensor) => coxPhLoss(x, t, e, { ties }))(tf.tensor1d(g)).dataSync());
+      const grad = tf.tidy(() =>
+        tf
+          .grad((x: tf.Tensor) => coxPhLoss(x, t, e, { ties }))(tf.tensor1d(g))
+          .dataSync(),
+      );
       expect(grad.every(Number.isFinite)).toBe(true);
     }
   });

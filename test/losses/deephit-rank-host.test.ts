@@ -24,7 +24,8 @@ describe('rankValueGrad (host float64 DeepHit ranking loss)', () => {
           const r = rankValueGrad(p, l, idx, event, 0.1, paper ? 'paper' : 'pycox');
           // rankNaive takes logits; log p gives the same softmax (up to the pad column, which is p's last entry)
           const phi: number[] = [];
-          for (let i = 0; i < n; i++) for (let k = 0; k < K * m; k++) phi.push(Math.log(p[i * w + k] as number) - (pad ? Math.log(p[i * w + w - 1] as number) : 0));
+          for (let i = 0; i < n; i++)
+            for (let k = 0; k < K * m; k++) phi.push(Math.log(p[i * w + k] as number) - (pad ? Math.log(p[i * w + w - 1] as number) : 0));
           const naive = rankNaive(phi, n, K, m, Array.from(idx), Array.from(event), 0.1, paper);
           expect(r.value).toBeCloseTo(naive, 10);
           const h = 1e-6;
@@ -33,7 +34,10 @@ describe('rankValueGrad (host float64 DeepHit ranking loss)', () => {
             const dn = [...p];
             up[k] = (up[k] as number) + h;
             dn[k] = (dn[k] as number) - h;
-            const fd = (rankValueGrad(up, l, idx, event, 0.1, paper ? 'paper' : 'pycox').value - rankValueGrad(dn, l, idx, event, 0.1, paper ? 'paper' : 'pycox').value) / (2 * h);
+            const fd =
+              (rankValueGrad(up, l, idx, event, 0.1, paper ? 'paper' : 'pycox').value -
+                rankValueGrad(dn, l, idx, event, 0.1, paper ? 'paper' : 'pycox').value) /
+              (2 * h);
             expect(Math.abs((r.grad[k] as number) - fd)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
           }
         },

@@ -92,8 +92,14 @@ describe('gradients on cpu match float64 finite differences (ties in κ)', () =>
       const n = 12;
       const { phi, idx, e, shape } = batch(7 + K, n, K, m);
       const cases: [(x: tf.Tensor) => tf.Scalar, (p: number[]) => number][] = [
-        [(x) => deepHitLoss(x, idx, e), (p) => 0.2 * (K === 1 ? nllPmfNaive(p, n, m, idx, e) : nllCrNaive(p, n, K, m, idx, e, false)) + 0.8 * rankNaive(p, n, K, m, idx, e, 0.1, false)],
-        [(x) => deepHitLoss(x, idx, e, { convention: 'paper', beta: 0.5 }), (p) => nllCrNaive(p, n, K, m, idx, e, true) + 0.5 * rankNaive(p, n, K, m, idx, e, 0.1, true)],
+        [
+          (x) => deepHitLoss(x, idx, e),
+          (p) => 0.2 * (K === 1 ? nllPmfNaive(p, n, m, idx, e) : nllCrNaive(p, n, K, m, idx, e, false)) + 0.8 * rankNaive(p, n, K, m, idx, e, 0.1, false),
+        ],
+        [
+          (x) => deepHitLoss(x, idx, e, { convention: 'paper', beta: 0.5 }),
+          (p) => nllCrNaive(p, n, K, m, idx, e, true) + 0.5 * rankNaive(p, n, K, m, idx, e, 0.1, true),
+        ],
       ];
       if (K === 1) cases.push([(x) => logisticHazardLoss(x, idx, e), (p) => logisticHazardNaive(p, n, m, idx, e)]);
       for (const [loss, ref] of cases) {
@@ -127,9 +133,16 @@ describe('invariants and properties', () => {
   });
 
   it('a batch with no acceptable pair has rank loss 0 and a zero (not missing) gradient', () => {
-    const x = tf.tensor2d([[0.1, 0.2], [0.3, -0.1]]);
+    const x = tf.tensor2d([
+      [0.1, 0.2],
+      [0.3, -0.1],
+    ]);
     expect(scalar(deepHitRankLoss(x, [0, 1], [0, 0]))).toBe(0);
-    const g = tf.tidy(() => tf.grad((p: tf.Tensor) => deepHitRankLoss(p, [0, 1], [0, 0]))(x).dataSync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((p: tf.Tensor) => deepHitRankLoss(p, [0, 1], [0, 0]))(x)
+        .dataSync(),
+    );
     expect(Array.from(g)).toEqual([0, 0, 0, 0]);
   });
 
@@ -142,8 +155,18 @@ describe('invariants and properties', () => {
       tf.tidy(() => {
         tf.grad((p: tf.Tensor) => deepHitLoss(p, idx, e))(x);
         tf.grad((p: tf.Tensor) => deepHitLoss(p, idx, e, { convention: 'paper' }))(x);
-        tf.grad((p: tf.Tensor) => logisticHazardLoss(p, idx, e.map((v) => (v > 0 ? 1 : 0))))(y);
-        deepHitNll(y, idx, e.map((v) => (v > 0 ? 1 : 0)));
+        tf.grad((p: tf.Tensor) =>
+          logisticHazardLoss(
+            p,
+            idx,
+            e.map((v) => (v > 0 ? 1 : 0)),
+          ),
+        )(y);
+        deepHitNll(
+          y,
+          idx,
+          e.map((v) => (v > 0 ? 1 : 0)),
+        );
       });
     }
     expect(tf.memory().numTensors).toBe(before);
@@ -153,7 +176,10 @@ describe('invariants and properties', () => {
 });
 
 describe('errors', () => {
-  const x = tf.tensor2d([[0.1, 0.2], [0.3, -0.1]]);
+  const x = tf.tensor2d([
+    [0.1, 0.2],
+    [0.3, -0.1],
+  ]);
   it('rejects bad indices, codes, shapes and options with catalogue messages', () => {
     expect(() => deepHitLoss(x, [0, 2], [1, 0])).toThrow(
       messages.argRange('deepHitLoss', 'idxDuration[1]', 'an integer index in [0, 1] (the output has 2 time columns)', 2),

@@ -24,8 +24,8 @@ interface PerEvidence {
   prob: number[][];
 }
 type Golden = { n: number; K: number; epoch: number; annealing_step: number; kl_weight: number } & Record<Evidence, PerEvidence> & {
-  relu_wrappers: { edl_mse_loss: number; edl_log_loss: number; edl_digamma_loss: number };
-};
+    relu_wrappers: { edl_mse_loss: number; edl_log_loss: number; edl_digamma_loss: number };
+  };
 
 const G = readJson<Golden>('golden/expected/edl_losses.json');
 const csv = readCsv('golden/inputs/loss_edl.csv').rows;
@@ -97,7 +97,9 @@ describe('golden: dougbrion/pytorch-classification-uncertainty (float32), epoch 
       // 2 ulps of the float64 value.
       const a = Array.from(v.subarray(i * K, (i + 1) * K), (x, j) => (j === labels[i] ? 1 : x));
       const scale = 4 * 2 ** -23 * Math.abs(lgammaScalar(a.reduce((u, x) => u + x, 0)));
-      expect(Math.abs((kl?.[i] as number) - (g.kl_unweighted[i] as number)), `${f} KL[${i}]`).toBeLessThanOrEqual(1e-5 * Math.abs(g.kl_unweighted[i] as number) + scale);
+      expect(Math.abs((kl?.[i] as number) - (g.kl_unweighted[i] as number)), `${f} KL[${i}]`).toBeLessThanOrEqual(
+        1e-5 * Math.abs(g.kl_unweighted[i] as number) + scale,
+      );
       const truth = kl64(a);
       expect(Math.abs((kl?.[i] as number) - truth), `${f} KL[${i}] vs float64`).toBeLessThanOrEqual(1e-6 * truth + scale / 2);
       klWorst = Math.max(klWorst, Math.abs((kl?.[i] as number) - (g.kl_unweighted[i] as number)) / (g.kl_unweighted[i] as number));
@@ -130,29 +132,56 @@ describe.each(['cpu', 'wasm'])('gradients on %s vs float64 central differences',
 
   it.each(KINDS)('d loss / d α, kind %s, with KL weight 0.7', (kind) => {
     const a = Array.from({ length: m * k }, () => 1 + 6 * rng.next());
-    const grad = tf.tidy(() => tf.grad((x: tf.Tensor) => evidentialLoss(y, x, { kind, klWeight: 0.7 }) as tf.Scalar)(tf.tensor2d(a, [m, k])).dataSync());
-    expectClose(grad, finiteDiff((p) => loss64(p, y, k, kind, 0.7), a, 1e-6), 1e-3, 1e-5);
+    const grad = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => evidentialLoss(y, x, { kind, klWeight: 0.7 }) as tf.Scalar)(tf.tensor2d(a, [m, k]))
+        .dataSync(),
+    );
+    expectClose(
+      grad,
+      finiteDiff((p) => loss64(p, y, k, kind, 0.7), a, 1e-6),
+      1e-3,
+      1e-5,
+    );
   });
 
   it.each(EVIDENCES)('d loss / d logits through %s evidence (all kinds)', (f) => {
     // keep logits off the relu kink and inside the exp clamp
     const z = Array.from({ length: m * k }, () => (rng.next() < 0.5 ? -1 : 1) * (0.2 + 2.5 * rng.next()));
     for (const kind of KINDS) {
-      const grad = tf.tidy(() => tf.grad((x: tf.Tensor) => evidentialLoss(y, alphaFromLogits(x, f), { kind, klWeight: 0.3 }) as tf.Scalar)(tf.tensor2d(z, [m, k])).dataSync());
-      const ref = (p: number[]): number => loss64(p.map((v) => evidence64(v, f) + 1), y, k, kind, 0.3);
+      const grad = tf.tidy(() =>
+        tf
+          .grad((x: tf.Tensor) => evidentialLoss(y, alphaFromLogits(x, f), { kind, klWeight: 0.3 }) as tf.Scalar)(tf.tensor2d(z, [m, k]))
+          .dataSync(),
+      );
+      const ref = (p: number[]): number =>
+        loss64(
+          p.map((v) => evidence64(v, f) + 1),
+          y,
+          k,
+          kind,
+          0.3,
+        );
       expectClose(grad, finiteDiff(ref, z, 1e-6), 1e-3, 1e-5);
     }
   });
 
   it('d KL(Dir(α) ‖ Dir(1)) / d α', () => {
     const a = Array.from({ length: m * k }, () => 0.5 + 5 * rng.next());
-    const grad = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum<tf.Scalar>(dirichletKlToUniform(x)))(tf.tensor2d(a, [m, k])).dataSync());
+    const grad = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => tf.sum<tf.Scalar>(dirichletKlToUniform(x)))(tf.tensor2d(a, [m, k]))
+        .dataSync(),
+    );
     const ref = (p: number[]): number => Array.from({ length: m }, (_, i) => kl64(p.slice(i * k, (i + 1) * k))).reduce((u, v) => u + v, 0);
     expectClose(grad, finiteDiff(ref, a, 1e-6), 1e-3, 1e-5);
   });
 
   it('leaves no tensors behind', () => {
-    const alpha = tf.tensor2d(Array.from({ length: m * k }, () => 1 + rng.next()), [m, k]);
+    const alpha = tf.tensor2d(
+      Array.from({ length: m * k }, () => 1 + rng.next()),
+      [m, k],
+    );
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) {
       tf.tidy(() => {
@@ -169,10 +198,13 @@ describe('properties', () => {
 
   it('KL(Dir(α) ‖ Dir(1)) >= 0, and = 0 at α = 1', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 6 }).chain((k) => fc.tuple(fc.constant(k), fc.array(row(k), { minLength: 1, maxLength: 5 }))), ([k, rows]) => {
-        const kl = tf.tidy(() => dirichletKlToUniform(tf.tensor2d(rows.flat(), [rows.length, k])).dataSync());
-        kl.forEach((v, i) => expect(v, `row ${i}`).toBeGreaterThanOrEqual(-1e-5 * Math.max(1, kl64(rows[i] as number[]))));
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 6 }).chain((k) => fc.tuple(fc.constant(k), fc.array(row(k), { minLength: 1, maxLength: 5 }))),
+        ([k, rows]) => {
+          const kl = tf.tidy(() => dirichletKlToUniform(tf.tensor2d(rows.flat(), [rows.length, k])).dataSync());
+          kl.forEach((v, i) => expect(v, `row ${i}`).toBeGreaterThanOrEqual(-1e-5 * Math.max(1, kl64(rows[i] as number[]))));
+        },
+      ),
       { numRuns: 40 },
     );
     const zero = tf.tidy(() => dirichletKlToUniform(tf.ones([3, 7])).dataSync());
@@ -181,16 +213,23 @@ describe('properties', () => {
 
   it('more evidence for the true class lowers the loss (every kind, any KL weight)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 6 }).chain((k) => fc.tuple(row(k), fc.integer({ min: 0, max: k - 1 }), fc.double({ min: 0.5, max: 20, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }))), ([a, c, extra, lambda]) => {
-        const k = a.length;
-        const b = a.map((v, j) => (j === c ? v + extra : v));
-        for (const kind of KINDS) {
-          const [la, lb] = tf.tidy(() => [a, b].map((r) => evidentialLoss([c], tf.tensor2d(r, [1, k]), { kind, klWeight: lambda }).dataSync()[0] as number));
-          // float32: allow rounding when the two values are very close
-          expect(lb as number, `${kind}`).toBeLessThanOrEqual((la as number) + 1e-6 * Math.abs(la as number));
-          expect(loss64(b, [c], k, kind, lambda)).toBeLessThan(loss64(a, [c], k, kind, lambda));
-        }
-      }),
+      fc.property(
+        fc
+          .integer({ min: 2, max: 6 })
+          .chain((k) =>
+            fc.tuple(row(k), fc.integer({ min: 0, max: k - 1 }), fc.double({ min: 0.5, max: 20, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })),
+          ),
+        ([a, c, extra, lambda]) => {
+          const k = a.length;
+          const b = a.map((v, j) => (j === c ? v + extra : v));
+          for (const kind of KINDS) {
+            const [la, lb] = tf.tidy(() => [a, b].map((r) => evidentialLoss([c], tf.tensor2d(r, [1, k]), { kind, klWeight: lambda }).dataSync()[0] as number));
+            // float32: allow rounding when the two values are very close
+            expect(lb as number, `${kind}`).toBeLessThanOrEqual((la as number) + 1e-6 * Math.abs(la as number));
+            expect(loss64(b, [c], k, kind, lambda)).toBeLessThan(loss64(a, [c], k, kind, lambda));
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -222,29 +261,63 @@ describe('properties', () => {
         expectRel(v, evidence64(z[i] as number, f) + 1, 1e-6, `${f}(${z[i]})`);
       });
     }
-    const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(alphaFromLogits(x, 'exp')))(tf.tensor1d([-11, 0, 11])).dataSync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => tf.sum(alphaFromLogits(x, 'exp')))(tf.tensor1d([-11, 0, 11]))
+        .dataSync(),
+    );
     expect(Array.from(g)).toEqual([0, 1, 0]);
   });
 });
 
 describe('errors', () => {
-  const alpha = (): tf.Tensor2D => tf.tensor2d([[2, 1, 1], [1, 3, 1]]);
+  const alpha = (): tf.Tensor2D =>
+    tf.tensor2d([
+      [2, 1, 1],
+      [1, 3, 1],
+    ]);
   it('rejects bad shapes, labels and options with catalogue messages', () => {
     tf.tidy(() => {
-      expect(() => evidentialLoss([0, 1], tf.tensor1d([1, 2]), { klWeight: 0 })).toThrow(messages.shapeMismatch('evidentialLoss', 'alpha', '[n, k] with n, k >= 1', '[2]'));
+      expect(() => evidentialLoss([0, 1], tf.tensor1d([1, 2]), { klWeight: 0 })).toThrow(
+        messages.shapeMismatch('evidentialLoss', 'alpha', '[n, k] with n, k >= 1', '[2]'),
+      );
       expect(() => evidentialLoss([0], alpha(), { klWeight: 0 })).toThrow(messages.lengthMismatch('evidentialLoss', 'yTrue', 1, 'alpha', 2));
-      expect(() => evidentialLoss([0, 3], alpha(), { klWeight: 0 })).toThrow(messages.argRange('evidentialLoss', 'yTrue[1]', 'a class index, an integer in 0 … 2', 3));
-      expect(() => evidentialLoss([0, 1.5], alpha(), { klWeight: 0 })).toThrow(messages.argRange('evidentialLoss', 'yTrue[1]', 'a class index, an integer in 0 … 2', 1.5));
-      expect(() => evidentialLoss(tf.ones([2, 2]), alpha(), { klWeight: 0 })).toThrow(messages.shapeMismatch('evidentialLoss', 'yTrue', '[2, 3] (one-hot, like alpha) or 2 class indices', '[2, 2]'));
+      expect(() => evidentialLoss([0, 3], alpha(), { klWeight: 0 })).toThrow(
+        messages.argRange('evidentialLoss', 'yTrue[1]', 'a class index, an integer in 0 … 2', 3),
+      );
+      expect(() => evidentialLoss([0, 1.5], alpha(), { klWeight: 0 })).toThrow(
+        messages.argRange('evidentialLoss', 'yTrue[1]', 'a class index, an integer in 0 … 2', 1.5),
+      );
+      expect(() => evidentialLoss(tf.ones([2, 2]), alpha(), { klWeight: 0 })).toThrow(
+        messages.shapeMismatch('evidentialLoss', 'yTrue', '[2, 3] (one-hot, like alpha) or 2 class indices', '[2, 2]'),
+      );
       expect(() => evidentialLoss([0, 1], alpha(), { klWeight: -1 })).toThrow(messages.optionRange('evidentialLoss', 'klWeight', 'a finite number >= 0', -1));
-      expect(() => evidentialLoss([0, 1], alpha(), {} as { klWeight: number })).toThrow(messages.optionRange('evidentialLoss', 'klWeight', 'a finite number >= 0', undefined));
-      expect(() => evidentialLoss([0, 1], alpha(), { klWeight: 0, kind: 'ce' as Kind })).toThrow(messages.optionRange('evidentialLoss', 'kind', "one of 'mse', 'log', 'digamma'", 'ce'));
-      expect(() => evidentialLoss([0, 1], tf.tensor2d([[1, 0, 1], [1, 1, 1]]), { klWeight: 0 })).toThrow(
-        messages.argRange('evidentialLoss', 'alpha', 'finite Dirichlet parameters > 0 (entry 1 is not)', 0),
+      expect(() => evidentialLoss([0, 1], alpha(), {} as { klWeight: number })).toThrow(
+        messages.optionRange('evidentialLoss', 'klWeight', 'a finite number >= 0', undefined),
       );
-      expect(() => evidentialLoss([0, 1], tf.tensor2d([[1, NaN, 1], [1, 1, 1]]), { klWeight: 0 })).toThrow(
-        messages.argRange('evidentialLoss', 'alpha', 'finite Dirichlet parameters > 0 (entry 1 is not)', NaN),
+      expect(() => evidentialLoss([0, 1], alpha(), { klWeight: 0, kind: 'ce' as Kind })).toThrow(
+        messages.optionRange('evidentialLoss', 'kind', "one of 'mse', 'log', 'digamma'", 'ce'),
       );
+      expect(() =>
+        evidentialLoss(
+          [0, 1],
+          tf.tensor2d([
+            [1, 0, 1],
+            [1, 1, 1],
+          ]),
+          { klWeight: 0 },
+        ),
+      ).toThrow(messages.argRange('evidentialLoss', 'alpha', 'finite Dirichlet parameters > 0 (entry 1 is not)', 0));
+      expect(() =>
+        evidentialLoss(
+          [0, 1],
+          tf.tensor2d([
+            [1, NaN, 1],
+            [1, 1, 1],
+          ]),
+          { klWeight: 0 },
+        ),
+      ).toThrow(messages.argRange('evidentialLoss', 'alpha', 'finite Dirichlet parameters > 0 (entry 1 is not)', NaN));
       expect(() => dirichletKlToUniform(tf.tensor1d([1, 1]))).toThrow(messages.shapeMismatch('dirichletKlToUniform', 'alpha', '[n, k] with n, k >= 1', '[2]'));
     });
   });

@@ -8,7 +8,19 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coxCcLoss, coxPhLoss, deepHitLoss, logisticHazardLoss } from '../../src/losses/index.js';
 import { Random } from '../../src/core/random.js';
-import { coxCcNaive, coxNaive, coxPycoxNaive, expectClose, finiteDiff, logisticHazardNaive, nllCrNaive, nllPmfNaive, rankNaive, readCsv, readJson } from './reference.js';
+import {
+  coxCcNaive,
+  coxNaive,
+  coxPycoxNaive,
+  expectClose,
+  finiteDiff,
+  logisticHazardNaive,
+  nllCrNaive,
+  nllPmfNaive,
+  rankNaive,
+  readCsv,
+  readJson,
+} from './reference.js';
 
 let previous = 'cpu';
 beforeAll(async () => {
@@ -30,7 +42,14 @@ describe('golden values on the wasm backend', () => {
     const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
     const c = readCsv('golden/inputs/loss_cox_ties.csv').rows;
     const R = readJson<{ nll_mean_efron: number }>('golden/expected/cox_loglik_R_ties.json');
-    const cox = tf.tidy(() => coxPhLoss(tf.tensor1d(c.map((r) => r[2] as number)), c.map((r) => r[0] as number), c.map((r) => r[1] as number)).dataSync()[0] as number);
+    const cox = tf.tidy(
+      () =>
+        coxPhLoss(
+          tf.tensor1d(c.map((r) => r[2] as number)),
+          c.map((r) => r[0] as number),
+          c.map((r) => r[1] as number),
+        ).dataSync()[0] as number,
+    );
     expect(rel(cox, R.nll_mean_efron)).toBeLessThan(1e-6);
     const d = readCsv('golden/inputs/loss_discrete.csv').rows;
     const D = readJson<{ float64: { nll_logistic_hazard: number }; float32: { deephit_single_loss: number } }>('golden/expected/losses_discrete.json');
@@ -58,7 +77,11 @@ describe('gradients on the wasm backend', () => {
       [{ convention: 'pycox' }, (x) => coxPycoxNaive(x, times, events)],
     ];
     for (const [opts, ref] of cases) {
-      const grad = tf.tidy(() => tf.grad((x: tf.Tensor) => coxPhLoss(x, times, events, opts))(tf.tensor1d(g)).dataSync());
+      const grad = tf.tidy(() =>
+        tf
+          .grad((x: tf.Tensor) => coxPhLoss(x, times, events, opts))(tf.tensor1d(g))
+          .dataSync(),
+      );
       expectClose(grad, finiteDiff(ref, g), 1e-4, 1e-6);
     }
   });
@@ -71,7 +94,10 @@ describe('gradients on the wasm backend', () => {
       const e = events.map((d, i) => (d === 0 ? 0 : 1 + (i % K)));
       const shape = K === 1 ? [n, m] : [n, K, m];
       const cases: [(x: tf.Tensor) => tf.Scalar, (p: number[]) => number][] = [
-        [(x) => deepHitLoss(x, idx, e), (p) => 0.2 * (K === 1 ? nllPmfNaive(p, n, m, idx, e) : nllCrNaive(p, n, K, m, idx, e, false)) + 0.8 * rankNaive(p, n, K, m, idx, e, 0.1, false)],
+        [
+          (x) => deepHitLoss(x, idx, e),
+          (p) => 0.2 * (K === 1 ? nllPmfNaive(p, n, m, idx, e) : nllCrNaive(p, n, K, m, idx, e, false)) + 0.8 * rankNaive(p, n, K, m, idx, e, 0.1, false),
+        ],
         [(x) => deepHitLoss(x, idx, e, { convention: 'paper' }), (p) => nllCrNaive(p, n, K, m, idx, e, true) + rankNaive(p, n, K, m, idx, e, 0.1, true)],
       ];
       if (K === 1) cases.push([(x) => logisticHazardLoss(x, idx, e), (p) => logisticHazardNaive(p, n, m, idx, e)]);
@@ -86,10 +112,22 @@ describe('gradients on the wasm backend', () => {
     const gc = Array.from({ length: n }, () => rng.normal());
     const ctl = Array.from({ length: 2 * n }, () => rng.normal());
     const [a, b] = tf.tidy(() =>
-      tf.grads((x: tf.Tensor, y: tf.Tensor) => coxCcLoss(x, y, { shrink: 0.2 }))([tf.tensor1d(gc), tf.tensor2d(ctl, [n, 2])]).map((t) => t.dataSync()),
+      tf
+        .grads((x: tf.Tensor, y: tf.Tensor) => coxCcLoss(x, y, { shrink: 0.2 }))([tf.tensor1d(gc), tf.tensor2d(ctl, [n, 2])])
+        .map((t) => t.dataSync()),
     ) as [Float32Array, Float32Array];
-    expectClose(a, finiteDiff((x) => coxCcNaive(x, ctl, 2, 0.2), gc), 1e-3, 1e-5);
-    expectClose(b, finiteDiff((x) => coxCcNaive(gc, x, 2, 0.2), ctl), 1e-3, 1e-5);
+    expectClose(
+      a,
+      finiteDiff((x) => coxCcNaive(x, ctl, 2, 0.2), gc),
+      1e-3,
+      1e-5,
+    );
+    expectClose(
+      b,
+      finiteDiff((x) => coxCcNaive(gc, x, 2, 0.2), ctl),
+      1e-3,
+      1e-5,
+    );
   });
 
   it('leaves no tensors behind on wasm', () => {

@@ -72,7 +72,9 @@ describe('bootstrap', () => {
         try {
           r = bootstrap(stat, sample.length, { replicates: reps, seed });
         } catch (err) {
-          expect(String(err)).toContain(messages.argRange('bootstrap', 'statistic', 'defined on most bootstrap resamples', `${undefinedDraws} of ${reps} resamples undefined`));
+          expect(String(err)).toContain(
+            messages.argRange('bootstrap', 'statistic', 'defined on most bootstrap resamples', `${undefinedDraws} of ${reps} resamples undefined`),
+          );
           return;
         }
         expect(r.skipped).toBe(undefinedDraws);

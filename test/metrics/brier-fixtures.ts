@@ -40,7 +40,10 @@ export const brierR = (m: Model): BrierRJson => readJsonNaN(join(golden, 'expect
 
 /** The test split's labels (381 subjects). */
 export function metabricLabels(): { time: number[]; event: number[] } {
-  const lines = readFileSync(join(golden, 'inputs', 'metabric_test_targets.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
+  const lines = readFileSync(join(golden, 'inputs', 'metabric_test_targets.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1);
   const time: number[] = [];
   const event: number[] = [];
   for (const line of lines) {
@@ -53,7 +56,9 @@ export function metabricLabels(): { time: number[]; event: number[] } {
 
 /** pycox-layout curves (first column = curve grid, one column per subject) as SurvivalCurves. */
 export function metabricSurv(m: Model): SurvivalCurves {
-  const lines = readFileSync(join(golden, 'inputs', `metabric_${m}_surv_test.csv`), 'utf8').trim().split(/\r?\n/);
+  const lines = readFileSync(join(golden, 'inputs', `metabric_${m}_surv_test.csv`), 'utf8')
+    .trim()
+    .split(/\r?\n/);
   const nSubjects = (lines[0] as string).split(',').length - 1;
   const grid: number[] = [];
   const flat: number[] = [];

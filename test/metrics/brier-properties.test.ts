@@ -47,7 +47,10 @@ const evalTimes = (time: number[], fracs: number[]): number[] => {
   const hi = Math.max(...time);
   return [...new Set(fracs.map((f) => lo + f * (hi - lo)))].filter((t) => t < hi).sort((a, b) => a - b);
 };
-const fracsArb = fc.array(fc.integer({ min: 0, max: 999 }).map((k) => k / 1000), { minLength: 2, maxLength: 6 });
+const fracsArb = fc.array(
+  fc.integer({ min: 0, max: 999 }).map((k) => k / 1000),
+  { minLength: 2, maxLength: 6 },
+);
 
 describe('Brier-type scores: properties', () => {
   it("'pycox' and 'pec' (Ĝ from the evaluated labels) lie in [0, 1]", () => {

@@ -15,7 +15,6 @@ const y = metabricLabels();
 /** Curves that are constant in time: S_i(t) = p_i for t >= 0. */
 const constant = (p: number[]): SurvivalCurves => new SurvivalCurves([0], p);
 
-
 describe.each(models)('brierScore / nbll golden, METABRIC %s', (model) => {
   const curves = metabricSurv(model);
   const ev = evalsurv(model);
@@ -127,7 +126,11 @@ describe('brierScore errors', () => {
   const c = constant([0.5, 0.4, 0.3]);
   const lab = { time: [1, 2, 3], event: [1, 0, 1] };
   it('curves and labels with different numbers of subjects', () => {
-    throwsCode(() => brierScore(constant([0.5, 0.4]), lab, [1]), 'shapeMismatch', messages.shapeMismatch('brierScore', 'curves', '3 subjects (one per label)', '2 subjects'));
+    throwsCode(
+      () => brierScore(constant([0.5, 0.4]), lab, [1]),
+      'shapeMismatch',
+      messages.shapeMismatch('brierScore', 'curves', '3 subjects (one per label)', '2 subjects'),
+    );
   });
   it('labels of unequal lengths', () => {
     throwsCode(() => brierScore(c, { time: [1, 2, 3], event: [1, 0] }, [1]), 'lengthMismatch', messages.lengthMismatch('brierScore', 'time', 3, 'event', 2));
@@ -142,14 +145,22 @@ describe('brierScore errors', () => {
     throwsCode(() => brierScore(c, lab, [NaN]), 'notFinite');
   });
   it("'sksurv': times outside the follow-up [min T, max T)", () => {
-    throwsCode(() => brierScore(c, lab, [0.5, 2], { convention: 'sksurv' }), 'timeOutsideFollowUp', messages.timeOutsideFollowUp('brierScore', 'times', 0.5, 1, 3));
+    throwsCode(
+      () => brierScore(c, lab, [0.5, 2], { convention: 'sksurv' }),
+      'timeOutsideFollowUp',
+      messages.timeOutsideFollowUp('brierScore', 'times', 0.5, 1, 3),
+    );
     throwsCode(() => brierScore(c, lab, [1, 3], { convention: 'sksurv' }), 'timeOutsideFollowUp', messages.timeOutsideFollowUp('brierScore', 'times', 3, 1, 3));
   });
   it("'sksurv': reads beyond the training follow-up while Ĝ > 0", () => {
     const train = { time: [0.5, 1.5], event: [1, 0] }; // G = 1 up to 1.5 then 0 — ends at 0, allowed
     expect(() => brierScore(c, lab, [1, 2], { convention: 'sksurv', train })).toThrow(SurvkitError); // Ĝ(2) = 0 for the survivor
     const train2 = { time: [0.5, 1.5], event: [0, 1] }; // Ĝ ends at 1/2 > 0 at 1.5
-    throwsCode(() => brierScore(c, lab, [1, 2], { convention: 'sksurv', train: train2 }), 'timeOutsideTrain', messages.timeOutsideTrain('brierScore', 'times', 2, 1.5));
+    throwsCode(
+      () => brierScore(c, lab, [1, 2], { convention: 'sksurv', train: train2 }),
+      'timeOutsideTrain',
+      messages.timeOutsideTrain('brierScore', 'times', 2, 1.5),
+    );
   });
   it("'sksurv': no events", () => {
     throwsCode(() => brierScore(c, { time: [1, 2, 3], event: [0, 0, 0] }, [1], { convention: 'sksurv' }), 'noEvents');

@@ -30,7 +30,12 @@ describe('calibrationAt: R survival::survfit per group (METABRIC)', () => {
       for (const key of ['predicted', 'observed', 'lower', 'upper'] as const) {
         // R gives NA limits where the KM has dropped to 0; kaplanMeier documents [0, 0] there
         const want = c.result.map((g) => (g[key] === null ? (expect(g.observed).toBe(0), 0) : g[key]));
-        expect(maxRelErr(r.groups.map((g) => g[key]), want)).toBeLessThanOrEqual(TOL);
+        expect(
+          maxRelErr(
+            r.groups.map((g) => g[key]),
+            want,
+          ),
+        ).toBeLessThanOrEqual(TOL);
       }
     });
   }
@@ -42,8 +47,18 @@ describe('calibrationAt: SurvivalEVAL values (METABRIC)', () => {
       const { curves, time, event } = metabric(model);
       for (const ref of goldenCalibration(model).one_calibration) {
         const r = calibrationAt(curves, { time, event }, ref.t0);
-        expect(maxRelErr(r.groups.map((g) => 1 - g.observed), ref.observed)).toBeLessThanOrEqual(TOL);
-        expect(maxRelErr(r.groups.map((g) => 1 - g.predicted), ref.expected)).toBeLessThanOrEqual(TOL);
+        expect(
+          maxRelErr(
+            r.groups.map((g) => 1 - g.observed),
+            ref.observed,
+          ),
+        ).toBeLessThanOrEqual(TOL);
+        expect(
+          maxRelErr(
+            r.groups.map((g) => 1 - g.predicted),
+            ref.expected,
+          ),
+        ).toBeLessThanOrEqual(TOL);
       }
     });
 
@@ -73,7 +88,15 @@ describe('calibrationAt: SurvivalEVAL values (METABRIC)', () => {
 describe('calibrationAt: named cases', () => {
   it('no censoring: KM is 1 − the empirical CDF; log-log limits by hand', () => {
     // 4 subjects, one group; S_i(2) = 0.7, 0.6, 0.5, 0.4; two events by t = 2
-    const curves = SurvivalCurves.fromRows([1, 2], [[0.9, 0.7], [0.8, 0.6], [0.7, 0.5], [0.6, 0.4]]);
+    const curves = SurvivalCurves.fromRows(
+      [1, 2],
+      [
+        [0.9, 0.7],
+        [0.8, 0.6],
+        [0.7, 0.5],
+        [0.6, 0.4],
+      ],
+    );
     const r = calibrationAt(curves, { time: [1, 2, 3, 4], event: [1, 1, 1, 1] }, 2, { groups: 1 });
     const g = r.groups[0]!;
     expect(g.n).toBe(4);
@@ -112,10 +135,10 @@ describe('calibrationAt: properties', () => {
   const data = fc
     .record({
       groups: fc.integer({ min: 1, max: 6 }),
-      rows: fc.array(
-        fc.record({ lam: fc.double({ min: 0.05, max: 5, noNaN: true }), time: fc.integer({ min: 1, max: 30 }) }),
-        { minLength: 12, maxLength: 50 },
-      ),
+      rows: fc.array(fc.record({ lam: fc.double({ min: 0.05, max: 5, noNaN: true }), time: fc.integer({ min: 1, max: 30 }) }), {
+        minLength: 12,
+        maxLength: 50,
+      }),
       t: fc.integer({ min: 1, max: 29 }),
     })
     .filter(({ rows, t }) => rows.some((r) => r.time > t) && rows.some((r) => r.time <= t));
@@ -124,14 +147,17 @@ describe('calibrationAt: properties', () => {
     fc.assert(
       fc.property(data, ({ groups, rows, t }) => {
         const grid = Array.from({ length: 30 }, (_, k) => k + 1);
-        const curves = SurvivalCurves.fromRows(grid, rows.map((r) => grid.map((g) => Math.exp(-r.lam * g / 10))));
+        const curves = SurvivalCurves.fromRows(
+          grid,
+          rows.map((r) => grid.map((g) => Math.exp((-r.lam * g) / 10))),
+        );
         const time = rows.map((r) => r.time);
         const event = rows.map(() => 1);
         const r = calibrationAt(curves, { time, event }, t, { groups });
         expect(r.groups.map((g) => g.n)).toEqual(splitSizes(rows.length, groups));
         // independent grouping, as documented: sort by the predicted event probability q_i = 1 − S_i(t)
         // descending (ties in input order; two S differing in the last bit can give the same q), cut by array_split sizes
-        const s = rows.map((row) => Math.exp(-row.lam * t / 10));
+        const s = rows.map((row) => Math.exp((-row.lam * t) / 10));
         const q = s.map((v) => 1 - v);
         const order = s.map((_, i) => i).sort((a, b) => q[b]! - q[a]! || a - b);
         let start = 0;
@@ -157,7 +183,14 @@ describe('calibrationAt: properties', () => {
 });
 
 describe('calibrationAt: errors', () => {
-  const curves = SurvivalCurves.fromRows([1, 2], [[0.9, 0.5], [0.8, 0.4], [0.7, 0.3]]);
+  const curves = SurvivalCurves.fromRows(
+    [1, 2],
+    [
+      [0.9, 0.5],
+      [0.8, 0.4],
+      [0.7, 0.3],
+    ],
+  );
   const labels = { time: [1, 2, 3], event: [1, 0, 1] };
   const fn = 'calibrationAt';
   it('rejects bad groups, confidence and t', () => {
@@ -172,8 +205,6 @@ describe('calibrationAt: errors', () => {
   });
   it('rejects mismatched lengths and competing risks', () => {
     expect(() => calibrationAt(curves, { time: [1, 2], event: [1, 0] }, 1.5, { groups: 1 })).toThrow(messages.lengthMismatch(fn, 'curves', 3, 'labels', 2));
-    expect(() => calibrationAt(curves, { time: [1, 2, 3], event: [2, 0, 1] }, 1.5, { groups: 1 })).toThrow(
-      messages.notBinaryEvent(fn, 'labels.event', 0, 2),
-    );
+    expect(() => calibrationAt(curves, { time: [1, 2, 3], event: [2, 0, 1] }, 1.5, { groups: 1 })).toThrow(messages.notBinaryEvent(fn, 'labels.event', 0, 2));
   });
 });

@@ -4,17 +4,7 @@ import { SurvkitError } from '../../src/core/errors.js';
 import { messages } from '../../src/core/messages.js';
 import { adaptiveCalibrationError, expectedCalibrationError, maxCalibrationError } from '../../src/metrics/calibration-error.js';
 import { reliabilityDiagram } from '../../src/metrics/reliability-diagram.js';
-import {
-  conventions,
-  digits,
-  goldenClassif,
-  binsOf,
-  maxRelErr,
-  relErr,
-  synthetic,
-  type BinsRef,
-  type SyntheticClassif,
-} from './classification-fixtures.js';
+import { conventions, digits, goldenClassif, binsOf, maxRelErr, relErr, synthetic, type BinsRef, type SyntheticClassif } from './classification-fixtures.js';
 
 const norms = ['l1', 'l2', 'max'] as const;
 
@@ -63,7 +53,7 @@ describe('calibration error: torchmetrics 1.2.1 golden values (digits, 360 × 10
     expect(binsOf(conv.digits, 15).torchmetrics_f32_emulation).toEqual(want);
   });
 
-  it('float64 values equal the numpy re-computation of torchmetrics\' definition to 1e-12', () => {
+  it("float64 values equal the numpy re-computation of torchmetrics' definition to 1e-12", () => {
     for (const bins of [15, 10, 20, 1]) {
       const ref = binsOf(conv.digits, bins);
       // no confidence is exactly 1 here, so torchmetrics' extra bin for c = 1 is empty
@@ -88,8 +78,18 @@ describe('calibration error: torchmetrics 1.2.1 golden values (digits, 360 × 10
   it('reliability diagram: the non-empty bins equal scikit-learn calibration_curve', () => {
     const rd = reliabilityDiagram(d.rows, d.labels, { bins: 15 }).filter((b) => b.count > 0);
     expect(rd.map((b) => b.accuracy)).toHaveLength(gold.sklearn.reliability_accuracy.length);
-    expect(maxRelErr(rd.map((b) => b.accuracy!), gold.sklearn.reliability_accuracy)).toBeLessThanOrEqual(1e-10);
-    expect(maxRelErr(rd.map((b) => b.confidence!), gold.sklearn.reliability_confidence)).toBeLessThanOrEqual(1e-10);
+    expect(
+      maxRelErr(
+        rd.map((b) => b.accuracy!),
+        gold.sklearn.reliability_accuracy,
+      ),
+    ).toBeLessThanOrEqual(1e-10);
+    expect(
+      maxRelErr(
+        rd.map((b) => b.confidence!),
+        gold.sklearn.reliability_confidence,
+      ),
+    ).toBeLessThanOrEqual(1e-10);
     const full = reliabilityDiagram(d.rows, d.labels);
     expect(full).toHaveLength(15);
     expect(full.reduce((s, b) => s + b.count, 0)).toBe(360);
@@ -131,10 +131,25 @@ describe('calibration error: synthetic cases', () => {
   });
 
   it('hand-computed example', () => {
-    const p = [[0.9, 0.1], [0.1, 0.9], [0.6, 0.4]];
+    const p = [
+      [0.9, 0.1],
+      [0.1, 0.9],
+      [0.6, 0.4],
+    ];
     expect(expectedCalibrationError(p, [0, 0, 0], { bins: 10 })).toBeCloseTo(0.4, 15);
     expect(maxCalibrationError(p, [0, 0, 0], { bins: 10 })).toBeCloseTo(0.4, 15);
-    expect(adaptiveCalibrationError([[0.9, 0.1], [0.6, 0.4], [0.6, 0.4], [0.6, 0.4]], [1, 0, 0, 0], { bins: 2 })).toBeCloseTo(0.075, 15);
+    expect(
+      adaptiveCalibrationError(
+        [
+          [0.9, 0.1],
+          [0.6, 0.4],
+          [0.6, 0.4],
+          [0.6, 0.4],
+        ],
+        [1, 0, 0, 0],
+        { bins: 2 },
+      ),
+    ).toBeCloseTo(0.075, 15);
     expect(reliabilityDiagram(p, [0, 0, 0], { bins: 2 })).toEqual([
       { lower: 0, upper: 0.5, count: 0, confidence: null, accuracy: null },
       { lower: 0.5, upper: 1, count: 3, confidence: (0.9 + 0.9 + 0.6) / 3, accuracy: 2 / 3 },
@@ -143,23 +158,71 @@ describe('calibration error: synthetic cases', () => {
 });
 
 describe('calibration error: bad input', () => {
-  const p = [[0.7, 0.3], [0.2, 0.8]];
+  const p = [
+    [0.7, 0.3],
+    [0.2, 0.8],
+  ];
   const cases: [string, () => unknown, string][] = [
-    ['row sum', () => expectedCalibrationError([[0.7, 0.31], [0.2, 0.8]], [0, 1]), messages.probRowSum('expectedCalibrationError', 'probs', 0, 0.7 + 0.31, 1e-6)],
-    ['negative', () => expectedCalibrationError([[1.2, -0.2], [0.2, 0.8]], [0, 1]), messages.probRange('expectedCalibrationError', 'probs', 0, 0, 1.2)],
-    ['NaN', () => maxCalibrationError([[NaN, 0.5], [0.2, 0.8]], [0, 1]), messages.probRange('maxCalibrationError', 'probs', 0, 0, NaN)],
+    [
+      'row sum',
+      () =>
+        expectedCalibrationError(
+          [
+            [0.7, 0.31],
+            [0.2, 0.8],
+          ],
+          [0, 1],
+        ),
+      messages.probRowSum('expectedCalibrationError', 'probs', 0, 0.7 + 0.31, 1e-6),
+    ],
+    [
+      'negative',
+      () =>
+        expectedCalibrationError(
+          [
+            [1.2, -0.2],
+            [0.2, 0.8],
+          ],
+          [0, 1],
+        ),
+      messages.probRange('expectedCalibrationError', 'probs', 0, 0, 1.2),
+    ],
+    [
+      'NaN',
+      () =>
+        maxCalibrationError(
+          [
+            [NaN, 0.5],
+            [0.2, 0.8],
+          ],
+          [0, 1],
+        ),
+      messages.probRange('maxCalibrationError', 'probs', 0, 0, NaN),
+    ],
     ['label too large', () => expectedCalibrationError(p, [0, 2]), messages.classLabel('expectedCalibrationError', 'labels', 1, 2, 2)],
     ['label negative', () => adaptiveCalibrationError(p, [-1, 0]), messages.classLabel('adaptiveCalibrationError', 'labels', 0, -1, 2)],
     ['label not integer', () => reliabilityDiagram(p, [0, 0.5]), messages.classLabel('reliabilityDiagram', 'labels', 1, 0.5, 2)],
     ['rows vs labels', () => expectedCalibrationError(p, [0, 1, 1]), messages.lengthMismatch('expectedCalibrationError', 'probs', 2, 'labels', 3)],
-    ['flat length', () => expectedCalibrationError([0.5, 0.5, 1], [0, 1]), messages.shapeMismatch('expectedCalibrationError', 'probs', 'n·K with n = 2 (the number of labels)', 'a flat array of length 3')],
+    [
+      'flat length',
+      () => expectedCalibrationError([0.5, 0.5, 1], [0, 1]),
+      messages.shapeMismatch('expectedCalibrationError', 'probs', 'n·K with n = 2 (the number of labels)', 'a flat array of length 3'),
+    ],
     ['ragged', () => expectedCalibrationError([[0.5, 0.5], [1]], [0, 0]), messages.raggedRows('expectedCalibrationError', 'probs', 1, 1, 2)],
     ['empty labels', () => expectedCalibrationError([], []), messages.empty('expectedCalibrationError', 'labels')],
     ['empty probs', () => expectedCalibrationError([], [0]), messages.empty('expectedCalibrationError', 'probs')],
     ['bins 0', () => expectedCalibrationError(p, [0, 1], { bins: 0 }), messages.optionRange('expectedCalibrationError', 'bins', 'an integer >= 1', 0)],
     ['bins 2.5', () => reliabilityDiagram(p, [0, 1], { bins: 2.5 }), messages.optionRange('reliabilityDiagram', 'bins', 'an integer >= 1', 2.5)],
-    ['binning', () => adaptiveCalibrationError(p, [0, 1], { binning: 'quantile' as never }), messages.optionRange('adaptiveCalibrationError', 'binning', "one of 'equal-width', 'equal-mass'", 'quantile')],
-    ['norm', () => expectedCalibrationError(p, [0, 1], { norm: 'l3' as never }), messages.optionRange('expectedCalibrationError', 'norm', "one of 'l1', 'l2', 'max'", 'l3')],
+    [
+      'binning',
+      () => adaptiveCalibrationError(p, [0, 1], { binning: 'quantile' as never }),
+      messages.optionRange('adaptiveCalibrationError', 'binning', "one of 'equal-width', 'equal-mass'", 'quantile'),
+    ],
+    [
+      'norm',
+      () => expectedCalibrationError(p, [0, 1], { norm: 'l3' as never }),
+      messages.optionRange('expectedCalibrationError', 'norm', "one of 'l1', 'l2', 'max'", 'l3'),
+    ],
     ['not an array', () => expectedCalibrationError(p, 3 as never), messages.notArray('expectedCalibrationError', 'labels', 3)],
   ];
   for (const [name, run, message] of cases) {
@@ -170,19 +233,32 @@ describe('calibration error: bad input', () => {
   }
 
   it('a row sum off by less than 1e-6 is accepted (float32 softmax)', () => {
-    expect(() => expectedCalibrationError([[0.7 + 5e-7, 0.3], [0.2, 0.8]], [0, 1])).not.toThrow();
+    expect(() =>
+      expectedCalibrationError(
+        [
+          [0.7 + 5e-7, 0.3],
+          [0.2, 0.8],
+        ],
+        [0, 1],
+      ),
+    ).not.toThrow();
   });
 });
 
 /** n rows of K positive integer weights, normalised. */
 const probsArb = fc.integer({ min: 2, max: 6 }).chain((k) =>
-  fc.array(fc.tuple(fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: k, maxLength: k }), fc.integer({ min: 0, max: k - 1 })), { minLength: 1, maxLength: 80 }).map((rows) => ({
-    probs: rows.map(([w]) => {
-      const s = w.reduce((a, b) => a + b, 0);
-      return w.map((x) => x / s);
-    }),
-    labels: rows.map(([, y]) => y),
-  })),
+  fc
+    .array(fc.tuple(fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: k, maxLength: k }), fc.integer({ min: 0, max: k - 1 })), {
+      minLength: 1,
+      maxLength: 80,
+    })
+    .map((rows) => ({
+      probs: rows.map(([w]) => {
+        const s = w.reduce((a, b) => a + b, 0);
+        return w.map((x) => x / s);
+      }),
+      labels: rows.map(([, y]) => y),
+    })),
 );
 
 describe('calibration error: properties', () => {
@@ -208,23 +284,29 @@ describe('calibration error: properties', () => {
     // every bin then holds whole groups, so acc_b = conf_b exactly
     const groupArb = fc.record({ j: fc.integer({ min: 3, max: 8 }), copies: fc.integer({ min: 1, max: 3 }) });
     fc.assert(
-      fc.property(fc.array(groupArb, { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 25 }), fc.constantFrom('equal-width', 'equal-mass' as const), fc.integer(), (groups, bins, binning, seed) => {
-        const probs: number[][] = [];
-        const labels: number[] = [];
-        for (const { j, copies } of groups) {
-          const c = j / 8;
-          for (let r = 0; r < 8 * copies; r++) {
-            probs.push([c, (1 - c) / 2, (1 - c) / 2]);
-            labels.push(r % 8 < j ? 0 : 2);
+      fc.property(
+        fc.array(groupArb, { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 25 }),
+        fc.constantFrom('equal-width', 'equal-mass' as const),
+        fc.integer(),
+        (groups, bins, binning, seed) => {
+          const probs: number[][] = [];
+          const labels: number[] = [];
+          for (const { j, copies } of groups) {
+            const c = j / 8;
+            for (let r = 0; r < 8 * copies; r++) {
+              probs.push([c, (1 - c) / 2, (1 - c) / 2]);
+              labels.push(r % 8 < j ? 0 : 2);
+            }
           }
-        }
-        // deterministic shuffle: order must not matter
-        const order = probs.map((_, i) => i).sort((a, b) => ((a * 7919 + seed) % 101) - ((b * 7919 + seed) % 101) || a - b);
-        const P = order.map((i) => probs[i]!);
-        const y = order.map((i) => labels[i]!);
-        for (const norm of norms) expect(expectedCalibrationError(P, y, { bins, binning, norm })).toBe(0);
-        expect(adaptiveCalibrationError(P, y, { bins, binning })).toBe(0);
-      }),
+          // deterministic shuffle: order must not matter
+          const order = probs.map((_, i) => i).sort((a, b) => ((a * 7919 + seed) % 101) - ((b * 7919 + seed) % 101) || a - b);
+          const P = order.map((i) => probs[i]!);
+          const y = order.map((i) => labels[i]!);
+          for (const norm of norms) expect(expectedCalibrationError(P, y, { bins, binning, norm })).toBe(0);
+          expect(adaptiveCalibrationError(P, y, { bins, binning })).toBe(0);
+        },
+      ),
     );
   });
 

@@ -23,7 +23,9 @@ export interface Digits {
 
 /** The 360 × 10 digits logistic-regression test probabilities (label, p0 … p9). */
 export function digits(): Digits {
-  const lines = readFileSync(join(fixtureDir, 'golden', 'inputs', 'digits_logreg_test_probs.csv'), 'utf8').trim().split(/\r?\n/);
+  const lines = readFileSync(join(fixtureDir, 'golden', 'inputs', 'digits_logreg_test_probs.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/);
   const rows = lines.slice(1).map((l) => l.split(',').map(Number));
   const k = (rows[0] as number[]).length - 1;
   return {

@@ -22,7 +22,9 @@ function inputs(): Record<string, { time: number[]; event: number[]; A: number[]
 }
 
 describe('compareConcordance — Noether t-test (torchsurv 0.2.0 ConcordanceIndex.compare)', () => {
-  const golden = readJson<{ cases: Record<string, { compare_noether_greater: number; A: { cindex: number }; B: { cindex: number } }> }>('concordance/torchsurv_cindex.json');
+  const golden = readJson<{ cases: Record<string, { compare_noether_greater: number; A: { cindex: number }; B: { cindex: number } }> }>(
+    'concordance/torchsurv_cindex.json',
+  );
   it('one-sided p-value equals torchsurv; two-sided is twice the smaller tail', () => {
     const x = inputs();
     for (const [name, g] of Object.entries(golden.cases)) {
@@ -51,7 +53,9 @@ describe('compareConcordance — Noether t-test (torchsurv 0.2.0 ConcordanceInde
 
 describe('compareConcordance — R survival paired comparison (infinitesimal jackknife)', () => {
   it('se of C_A − C_B equals √(v11 + v22 − 2 v12) from R concordance(fit_a, fit_b)', () => {
-    const R = readJson<{ compare: Record<string, { time: number[]; event: number[]; a: number[]; b: number[]; concordance: number[]; var: number[] }> }>('concordance/r_concordance.json');
+    const R = readJson<{ compare: Record<string, { time: number[]; event: number[]; a: number[]; b: number[]; concordance: number[]; var: number[] }> }>(
+      'concordance/r_concordance.json',
+    );
     for (const c of Object.values(R.compare)) {
       const r = compareConcordance(c.time, c.event, c.a, c.b, { method: 'ij', tiedTol: 0 });
       const [v11, v21, , v22] = c.var as [number, number, number, number];
@@ -93,12 +97,24 @@ describe('compareConcordance — paired bootstrap', () => {
   });
 
   it('identical scores: every paired replicate difference is 0, p = 1', () => {
-    const r = compareConcordance(d.time, d.event, d.risk, d.risk.map((x) => x ** 3 + x), { replicates: 50 });
+    const r = compareConcordance(
+      d.time,
+      d.event,
+      d.risk,
+      d.risk.map((x) => x ** 3 + x),
+      { replicates: 50 },
+    );
     expect(r).toMatchObject({ difference: 0, se: 0, lower: 0, upper: 0, pValue: 1 });
   });
 
   it('a clearly better model gets a small p-value', () => {
-    const r = compareConcordance(d.time, d.event, d.risk, d.risk.map((_, i) => Math.sin(i * 78.233)), { replicates: 200, alternative: 'greater' });
+    const r = compareConcordance(
+      d.time,
+      d.event,
+      d.risk,
+      d.risk.map((_, i) => Math.sin(i * 78.233)),
+      { replicates: 200, alternative: 'greater' },
+    );
     expect(r.difference).toBeGreaterThan(0.1);
     expect(r.pValue).toBeLessThan(0.02);
   });
@@ -109,7 +125,9 @@ describe('compareConcordance — errors', () => {
     expect(() => compareConcordance([1, 2, 3], [1, 0, 1], [1, 2, 3], [1, 2])).toThrow(messages.lengthMismatch(fn, 'riskA', 3, 'riskB', 2));
     expect(() => compareConcordance([1, 2, 3], [1, 0, 1], [1, 2, 3], [1, 2, NaN])).toThrow(messages.notFinite(fn, 'riskB', 2, NaN));
     expect(() => compareConcordance([1, 2, 3], [0, 0, 0], [1, 2, 3], [1, 2, 3])).toThrow(messages.noEvents(fn, 'event'));
-    expect(() => compareConcordance([1, 2, 3], [1, 0, 1], [1, 2, 3], [1, 2, 3], { method: 'x' as 'noether' })).toThrow(messages.optionRange(fn, 'method', "one of 'bootstrap', 'noether', 'ij'", 'x'));
+    expect(() => compareConcordance([1, 2, 3], [1, 0, 1], [1, 2, 3], [1, 2, 3], { method: 'x' as 'noether' })).toThrow(
+      messages.optionRange(fn, 'method', "one of 'bootstrap', 'noether', 'ij'", 'x'),
+    );
     expect(() => compareConcordance([1, 2, 3], [1, 0, 1], [1, 2, 3], [1, 2, 3], { alternative: 'two_sided' as 'less' })).toThrow(
       messages.optionRange(fn, 'alternative', "one of 'two-sided', 'greater', 'less'", 'two_sided'),
     );

@@ -11,7 +11,14 @@ import { join } from 'node:path';
 const fn = 'concordanceConfidenceInterval';
 const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
 
-interface TsCase { cindex: number; se_noether: number; ci_noether: number[]; ci_noether_90: number[]; ci_conservative: number[]; float64_ties_agree: boolean }
+interface TsCase {
+  cindex: number;
+  se_noether: number;
+  ci_noether: number[];
+  ci_noether_90: number[];
+  ci_conservative: number[];
+  float64_ties_agree: boolean;
+}
 const torchsurv = readJson<{ cases: Record<string, { A: TsCase; B: TsCase }> }>('concordance/torchsurv_cindex.json');
 
 function torchsurvInputs(): Record<string, { time: number[]; event: number[]; A: number[]; B: number[] }> {
@@ -55,7 +62,9 @@ describe('concordanceConfidenceInterval — golden values', () => {
     const ij = concordanceConfidenceInterval(d.time, d.event, d.risk, { method: 'ij' });
     expect(relErr(ij.se, R.harrell_n.std_err)).toBeLessThanOrEqual(1e-10);
     expect(ij.lower).toBeCloseTo(ij.cIndex - 1.959963984540054 * ij.se, 14);
-    const cases = readJson<{ cases: Record<string, { time: number[]; event: number[]; risk: number[]; harrell: { std_err: number; concordance: number } }> }>('concordance/r_concordance.json').cases;
+    const cases = readJson<{ cases: Record<string, { time: number[]; event: number[]; risk: number[]; harrell: { std_err: number; concordance: number } }> }>(
+      'concordance/r_concordance.json',
+    ).cases;
     for (const c of Object.values(cases)) {
       const r = concordanceConfidenceInterval(c.time, c.event, c.risk, { method: 'ij', tiedTol: 0 });
       expect(relErr(r.se, c.harrell.std_err)).toBeLessThanOrEqual(1e-10);
@@ -81,14 +90,18 @@ describe('concordanceConfidenceInterval — errors', () => {
     expect(() => concordanceConfidenceInterval([1, 2, 3], [1, 0, 1], [1, 2])).toThrow(messages.lengthMismatch(fn, 'time', 3, 'risk', 2));
     expect(() => concordanceConfidenceInterval([1, 2, 3], [0, 0, 0], [1, 2, 3])).toThrow(messages.noEvents(fn, 'event'));
     expect(() => concordanceConfidenceInterval([1, 1, 1], [1, 1, 1], [1, 2, 3])).toThrow(messages.noComparablePairs(fn));
-    expect(() => concordanceConfidenceInterval([1, 2, 3], [1, 0, 1], [1, 2, 3], { level: 1 })).toThrow(messages.optionRange(fn, 'level', 'a finite number > 0 and < 1', 1));
+    expect(() => concordanceConfidenceInterval([1, 2, 3], [1, 0, 1], [1, 2, 3], { level: 1 })).toThrow(
+      messages.optionRange(fn, 'level', 'a finite number > 0 and < 1', 1),
+    );
     expect(() => concordanceConfidenceInterval([1, 2, 3], [1, 0, 1], [1, 2, 3], { method: 'bootstrap' as 'ij' })).toThrow(
       messages.optionRange(fn, 'method', "one of 'noether', 'conservative', 'ij'", 'bootstrap'),
     );
     expect(() => concordanceConfidenceInterval([1, 2, 3], [1, 0, 1], [5, 5, 5])).toThrow(
       messages.argRange(fn, 'risk', 'scores with at least one comparable pair not tied on risk', 'all comparable pairs tied'),
     );
-    expect(() => concordanceConfidenceInterval([1, 2], [1, 0], [2, 1])).toThrow(messages.argRange(fn, 'time', 'at least 3 subjects for the Noether standard error', '2'));
+    expect(() => concordanceConfidenceInterval([1, 2], [1, 0], [2, 1])).toThrow(
+      messages.argRange(fn, 'time', 'at least 3 subjects for the Noether standard error', '2'),
+    );
     // one event, 1 concordant and 3 discordant pairs: the moment estimate of the variance is −1.25 (up to rounding)
     const neg = (): unknown => concordanceConfidenceInterval([0, 0, 0, 0, 0], [0, 1, 0, 0, 0], [0, -1, 0, 0, -2]);
     expect(neg).toThrow(messages.negativeVariance(fn, 'Noether', -1.25).split('(')[0]);

@@ -30,7 +30,9 @@ export function metabricCox(): { time: number[]; event: number[]; risk: number[]
 
 /** pycox-layout survival curves (first column = grid) and the test targets. */
 export function metabricCurves(model: 'deephit' | 'logistichazard'): { curves: SurvivalCurves; time: number[]; event: number[] } {
-  const lines = readFileSync(join(fixtureDir, 'golden', 'inputs', `metabric_${model}_surv_test.csv`), 'utf8').trim().split(/\r?\n/);
+  const lines = readFileSync(join(fixtureDir, 'golden', 'inputs', `metabric_${model}_surv_test.csv`), 'utf8')
+    .trim()
+    .split(/\r?\n/);
   const nSubjects = (lines[0] as string).split(',').length - 1;
   const grid: number[] = [];
   const flat: number[] = [];

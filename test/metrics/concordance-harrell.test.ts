@@ -27,12 +27,19 @@ describe('concordanceIndex — golden values', () => {
   it('lifelines convention: direction "survival" on −risk gives the same result', () => {
     const d = metabricCox();
     const a = concordanceIndex(d.time, d.event, d.risk);
-    const b = concordanceIndex(d.time, d.event, d.risk.map((x) => -x), { direction: 'survival' });
+    const b = concordanceIndex(
+      d.time,
+      d.event,
+      d.risk.map((x) => -x),
+      { direction: 'survival' },
+    );
     expect(b).toEqual(a);
   });
 
   it('R survival 3.5.3 on lung, veteran and heavy-tie data (tiedTol 0 = R exact ties)', () => {
-    const R = readJson<{ cases: Record<string, { time: number[]; event: number[]; risk: number[]; harrell: Record<string, number> }> }>('concordance/r_concordance.json');
+    const R = readJson<{ cases: Record<string, { time: number[]; event: number[]; risk: number[]; harrell: Record<string, number> }> }>(
+      'concordance/r_concordance.json',
+    );
     for (const c of Object.values(R.cases)) {
       const r = concordanceIndex(c.time, c.event, c.risk, { tiedTol: 0 });
       expect(relErr(r.cIndex, c.harrell.concordance as number)).toBeLessThanOrEqual(1e-10);
@@ -71,7 +78,9 @@ describe('concordanceIndex — errors', () => {
     expect(() => concordanceIndex([1, 1], [1, 1], [1, 2])).toThrow(messages.noComparablePairs(fn));
     expect(() => concordanceIndex([3, 1], [1, 0], [1, 2])).toThrow(messages.noComparablePairs(fn));
     expect(() => concordanceIndex([1, 2], [1, 0], [1, 2], { tiedTol: -1 })).toThrow(messages.optionRange(fn, 'tiedTol', 'a finite number >= 0', -1));
-    expect(() => concordanceIndex([1, 2], [1, 0], [1, 2], { direction: 'up' as 'risk' })).toThrow(messages.optionRange(fn, 'direction', "one of 'risk', 'survival'", 'up'));
+    expect(() => concordanceIndex([1, 2], [1, 0], [1, 2], { direction: 'up' as 'risk' })).toThrow(
+      messages.optionRange(fn, 'direction', "one of 'risk', 'survival'", 'up'),
+    );
   });
 });
 
@@ -89,7 +98,14 @@ describe('concordanceIndex — properties', () => {
           return;
         }
         const r = concordanceIndex(time, event, risk, { tiedTol: tol });
-        expect(r).toEqual({ cIndex: nv.cIndex, concordant: nv.concordant, discordant: nv.discordant, tiedRisk: nv.tiedRisk, tiedTime: nv.tiedTime, comparable: nv.comparable });
+        expect(r).toEqual({
+          cIndex: nv.cIndex,
+          concordant: nv.concordant,
+          discordant: nv.discordant,
+          tiedRisk: nv.tiedRisk,
+          tiedTime: nv.tiedTime,
+          comparable: nv.comparable,
+        });
       }),
       { numRuns: 300 },
     );
@@ -97,13 +113,17 @@ describe('concordanceIndex — properties', () => {
 
   it('equals the naive count on continuous risks that differ by less than the tolerance', () => {
     fc.assert(
-      fc.property(tiedData(30), fc.array(fc.double({ min: -3e-8, max: 3e-8, noNaN: true }), { minLength: 30, maxLength: 30 }), ({ time, event, risk }, jitter) => {
-        const r2 = risk.map((x, i) => x + (jitter[i] as number));
-        const nv = naiveHarrell(time, event, r2, 1e-8);
-        if (!event.includes(1) || nv.comparable === 0) return;
-        const r = concordanceIndex(time, event, r2);
-        expect([r.concordant, r.discordant, r.tiedRisk]).toEqual([nv.concordant, nv.discordant, nv.tiedRisk]);
-      }),
+      fc.property(
+        tiedData(30),
+        fc.array(fc.double({ min: -3e-8, max: 3e-8, noNaN: true }), { minLength: 30, maxLength: 30 }),
+        ({ time, event, risk }, jitter) => {
+          const r2 = risk.map((x, i) => x + (jitter[i] as number));
+          const nv = naiveHarrell(time, event, r2, 1e-8);
+          if (!event.includes(1) || nv.comparable === 0) return;
+          const r = concordanceIndex(time, event, r2);
+          expect([r.concordant, r.discordant, r.tiedRisk]).toEqual([nv.concordant, nv.discordant, nv.tiedRisk]);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -125,8 +145,18 @@ describe('concordanceIndex — properties', () => {
           expect(r.cIndex).toBeGreaterThanOrEqual(0);
           expect(r.cIndex).toBeLessThanOrEqual(1);
           expect(concordanceIndex(time, event, risk.map(Math.exp)).cIndex).toBe(r.cIndex);
-          expect(concordanceIndex(time, event, risk.map((x) => x ** 3 + x)).cIndex).toBe(r.cIndex);
-          const neg = concordanceIndex(time, event, risk.map((x) => -x));
+          expect(
+            concordanceIndex(
+              time,
+              event,
+              risk.map((x) => x ** 3 + x),
+            ).cIndex,
+          ).toBe(r.cIndex);
+          const neg = concordanceIndex(
+            time,
+            event,
+            risk.map((x) => -x),
+          );
           expect(neg.cIndex).toBeCloseTo(1 - r.cIndex, 14);
           expect([neg.concordant, neg.discordant]).toEqual([r.discordant, r.concordant]);
         },
@@ -138,11 +168,17 @@ describe('concordanceIndex — properties', () => {
   it('does not depend on the order of the subjects', () => {
     fc.assert(
       fc.property(
-        tiedData().chain((d) => fc.record({ d: fc.constant(d), p: fc.shuffledSubarray([...d.time.keys()], { minLength: d.time.length, maxLength: d.time.length }) })),
+        tiedData().chain((d) =>
+          fc.record({ d: fc.constant(d), p: fc.shuffledSubarray([...d.time.keys()], { minLength: d.time.length, maxLength: d.time.length }) }),
+        ),
         ({ d, p }) => {
           if (naiveHarrell(d.time, d.event, d.risk).comparable === 0) return;
           const a = concordanceIndex(d.time, d.event, d.risk);
-          const b = concordanceIndex(p.map((i) => d.time[i] as number), p.map((i) => d.event[i] as number), p.map((i) => d.risk[i] as number));
+          const b = concordanceIndex(
+            p.map((i) => d.time[i] as number),
+            p.map((i) => d.event[i] as number),
+            p.map((i) => d.risk[i] as number),
+          );
           expect(b).toEqual(a);
         },
       ),

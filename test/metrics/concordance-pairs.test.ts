@@ -16,8 +16,18 @@ describe('countPairs (internal engine) — both sweeps equal the naive count', (
           const nv = naiveHarrell(time, event, risk, tol);
           const nw = naiveHarrell(time, event, risk, tol, w);
           for (const sweep of ['time', 'risk'] as const) {
-            const c = countPairs(Float64Array.from(time), Int32Array.from(event), Float64Array.from(risk), tol, { sweep, weight: Float64Array.from(w), perSubject: 'anchor' });
-            expect([c.concordant, c.discordant, c.tiedRisk, c.comparable, c.tiedTime]).toEqual([nv.concordant, nv.discordant, nv.tiedRisk, nv.comparable, nv.tiedTime]);
+            const c = countPairs(Float64Array.from(time), Int32Array.from(event), Float64Array.from(risk), tol, {
+              sweep,
+              weight: Float64Array.from(w),
+              perSubject: 'anchor',
+            });
+            expect([c.concordant, c.discordant, c.tiedRisk, c.comparable, c.tiedTime]).toEqual([
+              nv.concordant,
+              nv.discordant,
+              nv.tiedRisk,
+              nv.comparable,
+              nv.tiedTime,
+            ]);
             if (c.wComparable > 0) expect((c.wConcordant + 0.5 * c.wTiedRisk) / c.wComparable).toBeCloseTo(nw.weighted, 12);
             expect(Array.from(c.perSubject?.anchorC ?? [])).toEqual(nv.anchorC);
             expect(Array.from(c.perSubject?.anchorD ?? [])).toEqual(nv.anchorD);
@@ -38,21 +48,31 @@ describe('countPairs (internal engine) — both sweeps equal the naive count', (
       const nv = naiveHarrell(time, event, risk);
       for (const sweep of ['time', 'risk'] as const) {
         const c = countPairs(Float64Array.from(time), Int32Array.from(event), Float64Array.from(risk), 1e-8, { sweep });
-        expect([c.concordant, c.discordant, c.tiedRisk, c.comparable, c.tiedTime]).toEqual([nv.concordant, nv.discordant, nv.tiedRisk, nv.comparable, nv.tiedTime]);
+        expect([c.concordant, c.discordant, c.tiedRisk, c.comparable, c.tiedTime]).toEqual([
+          nv.concordant,
+          nv.discordant,
+          nv.tiedRisk,
+          nv.comparable,
+          nv.tiedTime,
+        ]);
       }
     }
   });
 
   it('tieBoundaries match the linear definition (property)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 1, maxLength: 30, comparator: 'SameValueZero' }), fc.constantFrom(0, 0.01, 0.3), (xs, tol) => {
-        const uv = Float64Array.from(xs.map((v) => v + 0)).sort();
-        const { lower, upper } = tieBoundaries(uv, tol);
-        uv.forEach((x, g) => {
-          expect(lower[g]).toBe(Array.from(uv).filter((v) => v < x && Math.abs(v - x) > tol).length);
-          expect(upper[g]).toBe(Array.from(uv).filter((v) => !(v > x && Math.abs(v - x) > tol)).length);
-        });
-      }),
+      fc.property(
+        fc.uniqueArray(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 1, maxLength: 30, comparator: 'SameValueZero' }),
+        fc.constantFrom(0, 0.01, 0.3),
+        (xs, tol) => {
+          const uv = Float64Array.from(xs.map((v) => v + 0)).sort();
+          const { lower, upper } = tieBoundaries(uv, tol);
+          uv.forEach((x, g) => {
+            expect(lower[g]).toBe(Array.from(uv).filter((v) => v < x && Math.abs(v - x) > tol).length);
+            expect(upper[g]).toBe(Array.from(uv).filter((v) => !(v > x && Math.abs(v - x) > tol)).length);
+          });
+        },
+      ),
     );
   });
 });

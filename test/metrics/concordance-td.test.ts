@@ -44,14 +44,27 @@ describe('concordanceTd — golden values (pycox 0.3.0 EvalSurv.concordance_td)'
   });
 
   it('doc example; T before the first grid time reads the FIRST column, as pycox clips', () => {
-    const curves = SurvivalCurves.fromRows([1, 2, 3], [[0.5, 0.2, 0.1], [0.9, 0.8, 0.7]]);
+    const curves = SurvivalCurves.fromRows(
+      [1, 2, 3],
+      [
+        [0.5, 0.2, 0.1],
+        [0.9, 0.8, 0.7],
+      ],
+    );
     expect(concordanceTd(curves, { time: [1, 3], event: [1, 0] }).cIndex).toBe(1);
     // event at 0.5 < grid[0]: column 0 gives 0.5 < 0.9 → concordant (reading 1 = 1 would be a tie)
     expect(concordanceTd(curves, { time: [0.5, 3], event: [1, 0] })).toMatchObject({ concordant: 1, comparable: 1 });
   });
 
   it('adjAntolini counts equal-time pairs in both orders', () => {
-    const curves = SurvivalCurves.fromRows([1, 2], [[0.5, 0.4], [0.5, 0.3], [0.6, 0.5]]);
+    const curves = SurvivalCurves.fromRows(
+      [1, 2],
+      [
+        [0.5, 0.4],
+        [0.5, 0.3],
+        [0.6, 0.5],
+      ],
+    );
     // all at time 2: events 0 and 1 (tied time), 2 censored
     const r = concordanceTd(curves, { time: [2, 2, 2], event: [1, 1, 0] }, { method: 'adjAntolini' });
     // event–event (0,1),(1,0): s differ → ½ each; (0,2),(2,0): 0.4 < 0.5 → 1 each; (1,2),(2,1): 1 each
@@ -62,10 +75,18 @@ describe('concordanceTd — golden values (pycox 0.3.0 EvalSurv.concordance_td)'
 });
 
 describe('concordanceTd — errors', () => {
-  const curves = SurvivalCurves.fromRows([1, 2], [[0.9, 0.5], [0.8, 0.6]]);
+  const curves = SurvivalCurves.fromRows(
+    [1, 2],
+    [
+      [0.9, 0.5],
+      [0.8, 0.6],
+    ],
+  );
   it('rejects bad input', () => {
     expect(() => concordanceTd({} as SurvivalCurves, { time: [1, 2], event: [1, 0] })).toThrow(messages.argRange(fn, 'curves', 'a SurvivalCurves object', {}));
-    expect(() => concordanceTd(curves, { time: [1, 2, 3], event: [1, 0, 1] })).toThrow(messages.shapeMismatch(fn, 'curves', '3 subjects (one per label)', '2 subjects'));
+    expect(() => concordanceTd(curves, { time: [1, 2, 3], event: [1, 0, 1] })).toThrow(
+      messages.shapeMismatch(fn, 'curves', '3 subjects (one per label)', '2 subjects'),
+    );
     expect(() => concordanceTd(curves, { time: [1, 2], event: [0, 0] })).toThrow(messages.noEvents(fn, 'labels.event'));
     expect(() => concordanceTd(curves, { time: [1, 1], event: [1, 1] })).toThrow(messages.noComparablePairs(fn));
     expect(() => concordanceTd(curves, { time: [1, -1], event: [1, 0] })).toThrow(messages.negative(fn, 'time', 1, -1));

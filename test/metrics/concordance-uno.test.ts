@@ -9,7 +9,12 @@ import { naiveHarrell, naiveUno, tiedData } from './naive-concordance.js';
 const fn = 'concordanceIndexIpcw';
 const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
 
-interface RBlock { concordance: number; concordant: number; discordant: number; tied_x: number }
+interface RBlock {
+  concordance: number;
+  concordant: number;
+  discordant: number;
+  tied_x: number;
+}
 
 describe('concordanceIndexIpcw — golden values', () => {
   const d = metabricCox();
@@ -25,7 +30,10 @@ describe('concordanceIndexIpcw — golden values', () => {
 
   it('METABRIC: R survival 3.5.3 timewt "n/G2", with and without ymax = 200 (weighted counts)', () => {
     const R = readJson<Record<string, RBlock>>('golden/expected/cindex_R_metabric_coxph.json');
-    for (const [tau, block] of [[undefined, R.uno_n_over_G2], [200, R.uno_n_over_G2_tau]] as const) {
+    for (const [tau, block] of [
+      [undefined, R.uno_n_over_G2],
+      [200, R.uno_n_over_G2_tau],
+    ] as const) {
       const r = concordanceIndexIpcw(y, y, d.risk, { tau, convention: 'R' });
       const b = block as RBlock;
       expect(relErr(r.cIndex, b.concordance)).toBeLessThanOrEqual(1e-10);
@@ -36,10 +44,15 @@ describe('concordanceIndexIpcw — golden values', () => {
   });
 
   it('R "n/G2" on lung, veteran and heavy-tie data; an event exactly at tau counts (R keeps T <= ymax)', () => {
-    const R = readJson<{ cases: Record<string, { time: number[]; event: number[]; risk: number[]; tau: number; uno: RBlock; uno_tau: RBlock }> }>('concordance/r_concordance.json');
+    const R = readJson<{ cases: Record<string, { time: number[]; event: number[]; risk: number[]; tau: number; uno: RBlock; uno_tau: RBlock }> }>(
+      'concordance/r_concordance.json',
+    );
     for (const c of Object.values(R.cases)) {
       const y2 = { time: c.time, event: c.event };
-      for (const [tau, b] of [[undefined, c.uno], [c.tau, c.uno_tau]] as const) {
+      for (const [tau, b] of [
+        [undefined, c.uno],
+        [c.tau, c.uno_tau],
+      ] as const) {
         const r = concordanceIndexIpcw(y2, y2, c.risk, { tau, convention: 'R', tiedTol: 0 });
         expect(relErr(r.cIndex, b.concordance)).toBeLessThanOrEqual(1e-10);
         expect(relErr(r.weightedConcordant, b.concordant)).toBeLessThanOrEqual(1e-10);
@@ -90,34 +103,49 @@ describe('concordanceIndexIpcw — errors', () => {
   it('rejects bad inputs and options', () => {
     expect(() => concordanceIndexIpcw(train, test, [1, 2])).toThrow(messages.lengthMismatch(fn, 'test.time', 7, 'risk', 2));
     expect(() => concordanceIndexIpcw(train, { time: [1, -1], event: [1, 0] }, [1, 2])).toThrow(messages.negative(fn, 'time', 1, -1));
-    expect(() => concordanceIndexIpcw(train, test, risk.map((x, i) => (i === 2 ? NaN : x)))).toThrow(messages.notFinite(fn, 'risk', 2, NaN));
+    expect(() =>
+      concordanceIndexIpcw(
+        train,
+        test,
+        risk.map((x, i) => (i === 2 ? NaN : x)),
+      ),
+    ).toThrow(messages.notFinite(fn, 'risk', 2, NaN));
     expect(() => concordanceIndexIpcw(train, { ...test, event: [0, 0, 0, 0, 0, 0, 0] }, risk)).toThrow(messages.noEvents(fn, 'test.event'));
     expect(() => concordanceIndexIpcw({ ...train, event: train.event.map(() => 0) }, test, risk)).toThrow(messages.noEvents(fn, 'train.event'));
     expect(() => concordanceIndexIpcw(train, { ...test, event: [2, 0, 0, 1, 1, 0, 1] }, risk)).toThrow(messages.notBinaryEvent(fn, 'test.event', 0, 2));
     expect(() => concordanceIndexIpcw(train, test, risk, { tau: 0.5 })).toThrow(messages.noComparablePairs(fn));
     expect(() => concordanceIndexIpcw(train, test, risk, { tau: -1 })).toThrow(messages.optionRange(fn, 'tau', 'a finite number > 0', -1));
-    expect(() => concordanceIndexIpcw(train, test, risk, { clipWeights: 2 })).toThrow(messages.optionRange(fn, 'clipWeights', 'a finite number > 0 and <= 1', 2));
-    expect(() => concordanceIndexIpcw(train, test, risk, { convention: 'x' as 'R' })).toThrow(messages.optionRange(fn, 'convention', "one of 'sksurv', 'R'", 'x'));
+    expect(() => concordanceIndexIpcw(train, test, risk, { clipWeights: 2 })).toThrow(
+      messages.optionRange(fn, 'clipWeights', 'a finite number > 0 and <= 1', 2),
+    );
+    expect(() => concordanceIndexIpcw(train, test, risk, { convention: 'x' as 'R' })).toThrow(
+      messages.optionRange(fn, 'convention', "one of 'sksurv', 'R'", 'x'),
+    );
   });
 });
 
 describe('concordanceIndexIpcw — properties', () => {
   it('equals the naive O(n²) IPCW sum (both conventions, with and without tau) on heavy ties', () => {
     fc.assert(
-      fc.property(tiedData(), fc.constantFrom(undefined, 2, 3.5, 6), fc.constantFrom('sksurv' as const, 'R' as const), ({ time, event, risk }, tau, convention) => {
-        const y = { time: time.map((t) => t + 1), event };
-        if (!event.includes(1)) return;
-        const expected = naiveUno(y, y, risk, tau ?? Infinity, convention, 1e-8, 1e-3);
-        if (Number.isNaN(expected)) {
-          // no weighted comparable pairs: the naive ratio is 0/0
-          expect(() => concordanceIndexIpcw(y, y, risk, { tau, convention, clipWeights: 1e-3 })).toThrow(messages.noComparablePairs(fn));
-          return;
-        }
-        const r = concordanceIndexIpcw(y, y, risk, { tau, convention, clipWeights: 1e-3 });
-        expect(r.cIndex).toBeCloseTo(expected, 12);
-        const h = naiveHarrell(y.time, event, risk);
-        expect([r.concordant, r.discordant, r.tiedRisk, r.tiedTime]).toEqual([h.concordant, h.discordant, h.tiedRisk, h.tiedTime]);
-      }),
+      fc.property(
+        tiedData(),
+        fc.constantFrom(undefined, 2, 3.5, 6),
+        fc.constantFrom('sksurv' as const, 'R' as const),
+        ({ time, event, risk }, tau, convention) => {
+          const y = { time: time.map((t) => t + 1), event };
+          if (!event.includes(1)) return;
+          const expected = naiveUno(y, y, risk, tau ?? Infinity, convention, 1e-8, 1e-3);
+          if (Number.isNaN(expected)) {
+            // no weighted comparable pairs: the naive ratio is 0/0
+            expect(() => concordanceIndexIpcw(y, y, risk, { tau, convention, clipWeights: 1e-3 })).toThrow(messages.noComparablePairs(fn));
+            return;
+          }
+          const r = concordanceIndexIpcw(y, y, risk, { tau, convention, clipWeights: 1e-3 });
+          expect(r.cIndex).toBeCloseTo(expected, 12);
+          const h = naiveHarrell(y.time, event, risk);
+          expect([r.concordant, r.discordant, r.tiedRisk, r.tiedTime]).toEqual([h.concordant, h.discordant, h.tiedRisk, h.tiedTime]);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -60,7 +60,12 @@ describe('cumulativeDynamicAuc: properties', () => {
     fc.assert(
       fc.property(dataArb, (d) => {
         const a = cumulativeDynamicAuc(d, d, d.risk, [d.t]).auc[0] as number;
-        const b = cumulativeDynamicAuc(d, d, d.risk.map((r) => -r), [d.t]).auc[0] as number;
+        const b = cumulativeDynamicAuc(
+          d,
+          d,
+          d.risk.map((r) => -r),
+          [d.t],
+        ).auc[0] as number;
         expect(a).toBeGreaterThanOrEqual(0);
         expect(a).toBeLessThanOrEqual(1 + 1e-15);
         expect(a + b).toBeCloseTo(1, 12);
@@ -71,7 +76,12 @@ describe('cumulativeDynamicAuc: properties', () => {
     fc.assert(
       fc.property(dataArb, (d) => {
         const a = cumulativeDynamicAuc(d, d, d.risk, [d.t]).auc[0] as number;
-        const b = cumulativeDynamicAuc(d, d, d.risk.map((r) => Math.exp(r / 2) * 3 + 1), [d.t]).auc[0] as number;
+        const b = cumulativeDynamicAuc(
+          d,
+          d,
+          d.risk.map((r) => Math.exp(r / 2) * 3 + 1),
+          [d.t],
+        ).auc[0] as number;
         expect(b).toBeCloseTo(a, 12);
       }),
     );

@@ -16,7 +16,6 @@ interface MeanAucFixture {
 }
 const meanFixture = JSON.parse(readFileSync(join(fixtureDir, 'brier', 'sksurv_mean_auc.json'), 'utf8')) as MeanAucFixture;
 
-
 describe.each(models)('cumulativeDynamicAuc golden, METABRIC %s', (model) => {
   const curves = metabricSurv(model);
   const sk = evalsurv(model).sksurv;

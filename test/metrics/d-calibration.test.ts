@@ -4,16 +4,7 @@ import { messages } from '../../src/core/messages.js';
 import { Random } from '../../src/core/random.js';
 import { SurvivalCurves } from '../../src/estimators/survival-curves.js';
 import { binEdges, dCalibration } from '../../src/metrics/d-calibration.js';
-import {
-  calibrationCases,
-  goldenCalibration,
-  maxRelErr,
-  metabric,
-  relErr,
-  syntheticCurves,
-  type DCalRef,
-  type Model,
-} from './calibration-fixtures.js';
+import { calibrationCases, goldenCalibration, maxRelErr, metabric, relErr, syntheticCurves, type DCalRef, type Model } from './calibration-fixtures.js';
 
 const TOL = 1e-10;
 const models: Model[] = ['deephit', 'logistichazard'];
@@ -60,7 +51,11 @@ describe('dCalibration: SurvivalEVAL on synthetic cases', () => {
 
 describe('dCalibration: named cases', () => {
   // one grid time 1; T = 1 reads S_i(1) = p_i, T = 0.5 reads 1 (before the grid)
-  const oneStep = (p: number[]) => SurvivalCurves.fromRows([1], p.map((v) => [v]));
+  const oneStep = (p: number[]) =>
+    SurvivalCurves.fromRows(
+      [1],
+      p.map((v) => [v]),
+    );
 
   it('an event adds 1 to its bin; a censored subject spreads over [0, p]', () => {
     const r = dCalibration(oneStep([0.5, 0.6]), { time: [1, 1], event: [1, 0] }, { bins: 2 });
@@ -167,7 +162,10 @@ describe('dCalibration: properties', () => {
           return Math.abs(s.p * bins - b) < 1e-7 ? Math.min(1, Math.max(0.001, (b + 0.5) / bins)) : s.p;
         });
         const event = subjects.map((s) => s.event);
-        const curves = SurvivalCurves.fromRows([1], p.map((v) => [v]));
+        const curves = SurvivalCurves.fromRows(
+          [1],
+          p.map((v) => [v]),
+        );
         const r = dCalibration(curves, { time: p.map(() => 1), event }, { bins });
         let sum = 0;
         for (const c of r.counts) {
@@ -189,9 +187,23 @@ describe('dCalibration: properties', () => {
         const p = subjects.map((s) => s.p);
         const event = subjects.map((s) => s.event);
         const perm = new Random(seed).permutation(p.length);
-        const a = dCalibration(SurvivalCurves.fromRows([1], p.map((v) => [v])), { time: p.map(() => 1), event }, { bins });
+        const a = dCalibration(
+          SurvivalCurves.fromRows(
+            [1],
+            p.map((v) => [v]),
+          ),
+          { time: p.map(() => 1), event },
+          { bins },
+        );
         const pp = Array.from(perm, (i) => p[i] as number);
-        const b = dCalibration(SurvivalCurves.fromRows([1], pp.map((v) => [v])), { time: pp.map(() => 1), event: Array.from(perm, (i) => event[i] as number) }, { bins });
+        const b = dCalibration(
+          SurvivalCurves.fromRows(
+            [1],
+            pp.map((v) => [v]),
+          ),
+          { time: pp.map(() => 1), event: Array.from(perm, (i) => event[i] as number) },
+          { bins },
+        );
         expect(maxRelErr(b.counts, a.counts)).toBeLessThanOrEqual(1e-12);
         expect(Math.abs(b.statistic - a.statistic)).toBeLessThanOrEqual(1e-9 * Math.max(1, a.statistic));
       }),
@@ -200,7 +212,14 @@ describe('dCalibration: properties', () => {
 });
 
 describe('dCalibration: errors', () => {
-  const curves = SurvivalCurves.fromRows([1, 2], [[0.9, 0.5], [0.8, 0.4], [0.7, 0.3]]);
+  const curves = SurvivalCurves.fromRows(
+    [1, 2],
+    [
+      [0.9, 0.5],
+      [0.8, 0.4],
+      [0.7, 0.3],
+    ],
+  );
   const labels = { time: [1, 2, 2], event: [1, 0, 1] };
   it('rejects bad bins', () => {
     expect(() => dCalibration(curves, labels, { bins: 1 })).toThrow(messages.optionRange('dCalibration', 'bins', 'an integer >= 2', 1));
@@ -208,9 +227,7 @@ describe('dCalibration: errors', () => {
     expect(() => dCalibration(curves, labels, { bins: 4 })).toThrow(messages.tooFewSubjects('dCalibration', 'bins', 4, 3));
   });
   it('rejects mismatched lengths, competing risks and non-curves', () => {
-    expect(() => dCalibration(curves, { time: [1, 2], event: [1, 0] }, { bins: 2 })).toThrow(
-      messages.lengthMismatch('dCalibration', 'curves', 3, 'labels', 2),
-    );
+    expect(() => dCalibration(curves, { time: [1, 2], event: [1, 0] }, { bins: 2 })).toThrow(messages.lengthMismatch('dCalibration', 'curves', 3, 'labels', 2));
     expect(() => dCalibration(curves, { time: [1, 2, 2], event: [1, 2, 0] }, { bins: 2 })).toThrow(
       messages.notBinaryEvent('dCalibration', 'labels.event', 1, 2),
     );

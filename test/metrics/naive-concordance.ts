@@ -37,7 +37,13 @@ export function comparable(ti: number, tj: number, ei: number, ej: number): bool
 }
 
 /** Harrell counts by the double loop; tiedTime as scikit-survival counts it. */
-export function naiveHarrell(time: ArrayLike<number>, event: ArrayLike<number>, risk: ArrayLike<number>, tol = 1e-8, weight?: ArrayLike<number>): NaiveCounts & { cIndex: number; weighted: number } {
+export function naiveHarrell(
+  time: ArrayLike<number>,
+  event: ArrayLike<number>,
+  risk: ArrayLike<number>,
+  tol = 1e-8,
+  weight?: ArrayLike<number>,
+): NaiveCounts & { cIndex: number; weighted: number } {
   const n = time.length;
   const z = (): number[] => new Array<number>(n).fill(0);
   const out = { concordant: 0, discordant: 0, tiedRisk: 0, tiedTime: 0, comparable: 0, anchorC: z(), anchorD: z(), eitherC: z(), eitherD: z(), eitherT: z() };
@@ -121,7 +127,13 @@ export function naiveUno(
 }
 
 /** pycox 0.3.0 concordance_td by its double loop over ordered pairs. */
-export function naiveTd(grid: ArrayLike<number>, rows: number[][], time: ArrayLike<number>, event: ArrayLike<number>, method: 'antolini' | 'adjAntolini'): { concordant: number; comparable: number } {
+export function naiveTd(
+  grid: ArrayLike<number>,
+  rows: number[][],
+  time: ArrayLike<number>,
+  event: ArrayLike<number>,
+  method: 'antolini' | 'adjAntolini',
+): { concordant: number; comparable: number } {
   const n = time.length;
   const idx = (t: number): number => {
     let k = -1;

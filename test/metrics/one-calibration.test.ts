@@ -5,16 +5,7 @@ import { messages } from '../../src/core/messages.js';
 import { SurvivalCurves } from '../../src/estimators/survival-curves.js';
 import { splitSizes } from '../../src/metrics/calibration-common.js';
 import { oneCalibration, type OneCalibrationResult } from '../../src/metrics/one-calibration.js';
-import {
-  calibrationCases,
-  goldenCalibration,
-  maxRelErr,
-  metabric,
-  relErr,
-  syntheticCurves,
-  type Model,
-  type OneCalRef,
-} from './calibration-fixtures.js';
+import { calibrationCases, goldenCalibration, maxRelErr, metabric, relErr, syntheticCurves, type Model, type OneCalRef } from './calibration-fixtures.js';
 
 const TOL = 1e-10;
 const models: Model[] = ['deephit', 'logistichazard'];
@@ -22,8 +13,18 @@ const methodOf = (m: OneCalRef['method']) => (m === 'Uncensored' ? 'hosmer-lemes
 
 /** Compares with SurvivalEVAL one_calibration (same group order: highest predicted risk first). */
 function expectMatches(r: OneCalibrationResult, ref: OneCalRef): void {
-  expect(maxRelErr(r.groups.map((g) => g.observed), ref.observed)).toBeLessThanOrEqual(TOL);
-  expect(maxRelErr(r.groups.map((g) => g.predicted), ref.expected)).toBeLessThanOrEqual(TOL);
+  expect(
+    maxRelErr(
+      r.groups.map((g) => g.observed),
+      ref.observed,
+    ),
+  ).toBeLessThanOrEqual(TOL);
+  expect(
+    maxRelErr(
+      r.groups.map((g) => g.predicted),
+      ref.expected,
+    ),
+  ).toBeLessThanOrEqual(TOL);
   expect(relErr(r.statistic, ref.statistic)).toBeLessThanOrEqual(TOL);
   // SurvivalEVAL returns 1 − chi2.cdf (absolute error ~1e-16); chi2.sf is the precise value
   expect(Math.abs(r.pValue - ref.p_value)).toBeLessThanOrEqual(1e-14);
@@ -139,7 +140,10 @@ describe('oneCalibration: properties', () => {
     })
     .map(({ bins, rows, tFrac }) => {
       const grid = [0.1, 0.25, 0.5, 1, 1.5, 2, 2.5, 3];
-      const curves = SurvivalCurves.fromRows(grid, rows.map((r) => grid.map((g) => Math.exp(-r.lam * g))));
+      const curves = SurvivalCurves.fromRows(
+        grid,
+        rows.map((r) => grid.map((g) => Math.exp(-r.lam * g))),
+      );
       const time = rows.map((r) => r.time);
       const lo = Math.min(...time);
       const hi = Math.max(...time);
@@ -148,7 +152,7 @@ describe('oneCalibration: properties', () => {
     })
     .filter(({ time, t }) => Math.max(...time) > t);
 
-  it("group sizes sum to n and follow array_split; mean predictions fall group by group; p in [0, 1]", () => {
+  it('group sizes sum to n and follow array_split; mean predictions fall group by group; p in [0, 1]', () => {
     fc.assert(
       fc.property(data, ({ bins, curves, time, event, t }) => {
         const r = oneCalibration(curves, { time, event }, t, { bins });
@@ -188,7 +192,15 @@ describe('oneCalibration: properties', () => {
 });
 
 describe('oneCalibration: errors', () => {
-  const curves = SurvivalCurves.fromRows([1, 2], [[0.9, 0.5], [0.8, 0.4], [0.7, 0.3], [0.6, 0.2]]);
+  const curves = SurvivalCurves.fromRows(
+    [1, 2],
+    [
+      [0.9, 0.5],
+      [0.8, 0.4],
+      [0.7, 0.3],
+      [0.6, 0.2],
+    ],
+  );
   const labels = { time: [1, 2, 3, 4], event: [1, 0, 1, 1] };
   const fn = 'oneCalibration';
   it('rejects t outside the data and non-numbers', () => {
@@ -210,7 +222,15 @@ describe('oneCalibration: errors', () => {
   });
   it('rejects a group whose mean prediction is 0 or 1', () => {
     // the curves start at time 1; at t = 1 a later grid is needed: shift the grid past t
-    const late = SurvivalCurves.fromRows([5, 6], [[0.9, 0.5], [0.8, 0.4], [0.7, 0.3], [0.6, 0.2]]);
+    const late = SurvivalCurves.fromRows(
+      [5, 6],
+      [
+        [0.9, 0.5],
+        [0.8, 0.4],
+        [0.7, 0.3],
+        [0.6, 0.2],
+      ],
+    );
     expect(() => oneCalibration(late, labels, 2, { bins: 2 })).toThrow(messages.calibrationDegenerateGroup(fn, 0, 0, 2));
   });
 });

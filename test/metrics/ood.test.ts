@@ -21,7 +21,10 @@ describe('oodAuroc: golden values', () => {
   const t = topLabel(d.probs, d.labels);
 
   it('misclassification AUROC of 1 − max p equals scikit-learn roc_auc_score', () => {
-    const [ok, bad] = split(t.confidence.map((c) => 1 - c), t.correct);
+    const [ok, bad] = split(
+      t.confidence.map((c) => 1 - c),
+      t.correct,
+    );
     expect(relErr(oodAuroc(ok, bad), gold.sklearn.auroc_misclassified_vs_1_minus_maxp)).toBeLessThanOrEqual(1e-12);
   });
 

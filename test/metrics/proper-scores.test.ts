@@ -42,9 +42,30 @@ describe('proper scores: golden values (digits, 360 × 10)', () => {
 
 describe('proper scores: named cases', () => {
   it('hand-computed values', () => {
-    expect(multiclassBrier([[0.8, 0.2], [0.3, 0.7]], [0, 0])).toBeCloseTo(0.53, 15);
-    expect(logLoss([[0.8, 0.2], [0.3, 0.7]], [0, 1])).toBeCloseTo(-(Math.log(0.8) + Math.log(0.7)) / 2, 15);
-    expect(predictiveEntropy([[0.5, 0.5], [1, 0]])).toEqual(Float64Array.from([Math.LN2, 0]));
+    expect(
+      multiclassBrier(
+        [
+          [0.8, 0.2],
+          [0.3, 0.7],
+        ],
+        [0, 0],
+      ),
+    ).toBeCloseTo(0.53, 15);
+    expect(
+      logLoss(
+        [
+          [0.8, 0.2],
+          [0.3, 0.7],
+        ],
+        [0, 1],
+      ),
+    ).toBeCloseTo(-(Math.log(0.8) + Math.log(0.7)) / 2, 15);
+    expect(
+      predictiveEntropy([
+        [0.5, 0.5],
+        [1, 0],
+      ]),
+    ).toEqual(Float64Array.from([Math.LN2, 0]));
     expect(predictiveEntropy(new Float64Array([0.25, 0.25, 0.25, 0.25]), { classes: 4 })[0]).toBeCloseTo(Math.log(4), 15);
   });
 
@@ -54,7 +75,15 @@ describe('proper scores: named cases', () => {
   });
 
   it('perfect predictions: Brier 0, entropy 0, log loss −log(1 − ε)', () => {
-    expect(multiclassBrier([[0, 1, 0], [1, 0, 0]], [1, 0])).toBe(0);
+    expect(
+      multiclassBrier(
+        [
+          [0, 1, 0],
+          [1, 0, 0],
+        ],
+        [1, 0],
+      ),
+    ).toBe(0);
     expect(Array.from(predictiveEntropy([[0, 1, 0]]))).toEqual([0]);
     expect(logLoss([[0, 1, 0]], [1])).toBeLessThan(1e-15);
   });
@@ -62,9 +91,21 @@ describe('proper scores: named cases', () => {
   const bad: [string, () => unknown, string][] = [
     ['row sum', () => multiclassBrier([[0.5, 0.6]], [0]), messages.probRowSum('multiclassBrier', 'probs', 0, 1.1, 1e-6)],
     ['label', () => logLoss([[0.5, 0.5]], [2]), messages.classLabel('logLoss', 'labels', 0, 2, 2)],
-    ['flat without classes', () => predictiveEntropy([0.5, 0.5]), messages.shapeMismatch('predictiveEntropy', 'probs', 'n·K with K = (pass option classes)', 'a flat array of length 2')],
-    ['flat length', () => predictiveEntropy([0.5, 0.5, 1], { classes: 2 }), messages.shapeMismatch('predictiveEntropy', 'probs', 'n·K with K = 2', 'a flat array of length 3')],
-    ['classes vs rows', () => predictiveEntropy([[0.5, 0.5]], { classes: 3 }), messages.shapeMismatch('predictiveEntropy', 'probs', 'n × 3 (option classes)', 'rows of 2')],
+    [
+      'flat without classes',
+      () => predictiveEntropy([0.5, 0.5]),
+      messages.shapeMismatch('predictiveEntropy', 'probs', 'n·K with K = (pass option classes)', 'a flat array of length 2'),
+    ],
+    [
+      'flat length',
+      () => predictiveEntropy([0.5, 0.5, 1], { classes: 2 }),
+      messages.shapeMismatch('predictiveEntropy', 'probs', 'n·K with K = 2', 'a flat array of length 3'),
+    ],
+    [
+      'classes vs rows',
+      () => predictiveEntropy([[0.5, 0.5]], { classes: 3 }),
+      messages.shapeMismatch('predictiveEntropy', 'probs', 'n × 3 (option classes)', 'rows of 2'),
+    ],
     ['classes 0', () => predictiveEntropy([0.5, 0.5], { classes: 0 }), messages.optionRange('predictiveEntropy', 'classes', 'an integer >= 1', 0)],
     ['out of range', () => predictiveEntropy([[1.5, -0.5]]), messages.probRange('predictiveEntropy', 'probs', 0, 0, 1.5)],
     ['empty', () => predictiveEntropy([]), messages.empty('predictiveEntropy', 'probs')],
@@ -80,14 +121,19 @@ describe('proper scores: named cases', () => {
 
 describe('proper scores: properties', () => {
   const probsArb = fc.integer({ min: 2, max: 6 }).chain((k) =>
-    fc.array(fc.tuple(fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: k, maxLength: k }), fc.integer({ min: 0, max: k - 1 })), { minLength: 1, maxLength: 50 }).map((rows) => ({
-      k,
-      probs: rows.map(([w]) => {
-        const s = w.reduce((a, b) => a + b, 0);
-        return s === 0 ? w.map(() => 1 / k) : w.map((x) => x / s);
-      }),
-      labels: rows.map(([, y]) => y),
-    })),
+    fc
+      .array(fc.tuple(fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: k, maxLength: k }), fc.integer({ min: 0, max: k - 1 })), {
+        minLength: 1,
+        maxLength: 50,
+      })
+      .map((rows) => ({
+        k,
+        probs: rows.map(([w]) => {
+          const s = w.reduce((a, b) => a + b, 0);
+          return s === 0 ? w.map(() => 1 / k) : w.map((x) => x / s);
+        }),
+        labels: rows.map(([, y]) => y),
+      })),
   );
 
   it('Brier in [0, 2], entropy in [0, log K], log loss >= 0; Brier = 1 − 2 p_y + Σ p² per case', () => {

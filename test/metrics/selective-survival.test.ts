@@ -47,7 +47,10 @@ describe('selectiveSurvivalTable', () => {
   it('IBS of each group = integratedBrierScore on the subset with Ĝ from all subjects', () => {
     const { rows, times } = selectiveSurvivalTable(score, labels, risk, curves, { coverages: [0.5], times: grid });
     expect(Array.from(times)).toEqual(grid);
-    const g = (idx: number[]) => integratedBrierScore(curves.subset(idx), { time: idx.map((i) => labels.time[i] as number), event: idx.map((i) => labels.event[i] as number) }, grid, { train: labels });
+    const g = (idx: number[]) =>
+      integratedBrierScore(curves.subset(idx), { time: idx.map((i) => labels.time[i] as number), event: idx.map((i) => labels.event[i] as number) }, grid, {
+        train: labels,
+      });
     expect(rows[0]?.keptIbs).toBe(g([0, 1]));
     expect(rows[0]?.flaggedIbs).toBe(g([3, 2]));
   });
@@ -71,7 +74,9 @@ describe('selectiveSurvivalTable', () => {
     );
     expect(() => selectiveSurvivalTable(score, labels, risk, curves, { coverages: [] })).toThrow(/option 'coverages' must be a non-empty array/);
     expect(() => selectiveSurvivalTable([0.1, NaN, 0.2, 0.3], labels, risk, curves)).toThrow(messages.notFinite(fn, 'score', 1, NaN));
-    expect(() => selectiveSurvivalTable(score, { time: labels.time, event: [1, 2, 0, 0] }, risk, curves)).toThrow(messages.notBinaryEvent(fn, 'labels.event', 1, 2));
+    expect(() => selectiveSurvivalTable(score, { time: labels.time, event: [1, 2, 0, 0] }, risk, curves)).toThrow(
+      messages.notBinaryEvent(fn, 'labels.event', 1, 2),
+    );
   });
 
   it('property: kept + flagged = n, kept = ⌈n·c⌉ most certain, metrics equal the direct computations', () => {
@@ -91,7 +96,9 @@ describe('selectiveSurvivalTable', () => {
         const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => (score[x] as number) - (score[y] as number) || x - y);
         const kept = order.slice(0, row?.kept);
         expect(row?.threshold).toBe(score[kept.at(-1) as number]);
-        expect(Math.max(...kept.map((i) => score[i] as number))).toBeLessThanOrEqual(Math.min(...order.slice(row?.kept).map((i) => score[i] as number), Infinity));
+        expect(Math.max(...kept.map((i) => score[i] as number))).toBeLessThanOrEqual(
+          Math.min(...order.slice(row?.kept).map((i) => score[i] as number), Infinity),
+        );
         let direct: number | null = null;
         try {
           direct = concordanceIndex(take(time, kept), take(event, kept), take(risk, kept)).cIndex;

@@ -42,7 +42,7 @@ describe('selective prediction: torch-uncertainty AURC definition (numpy re-comp
     expectSelective(predictiveEntropy(d.rows), { correct: t.correct }, conv.digits.selective_entropy, 1e-12);
   });
 
-  it('tied uncertainties: equals the average of torch-uncertainty\'s AURC over every order of the tied cases', () => {
+  it("tied uncertainties: equals the average of torch-uncertainty's AURC over every order of the tied cases", () => {
     const c = synthetic<SyntheticSelective>('tied-uncertainty');
     expect(c.permutations).toBe(24);
     expect(relErr(aurc(c.uncertainty, { loss: c.loss }), c.tu_expected_aurc!)).toBeLessThanOrEqual(TOL);
@@ -59,7 +59,11 @@ describe('selective prediction: torch-uncertainty AURC definition (numpy re-comp
     for (const name of ['dirichlet-k5', 'edges-ties-and-ones']) {
       const c = synthetic<{ probs: number[][]; labels: number[]; selective_1_minus_maxp: SelectiveRef; selective_entropy: SelectiveRef }>(name);
       const tl = topLabel(c.probs, c.labels);
-      expectSelective(tl.confidence.map((x) => 1 - x), { correct: tl.correct }, c.selective_1_minus_maxp);
+      expectSelective(
+        tl.confidence.map((x) => 1 - x),
+        { correct: tl.correct },
+        c.selective_1_minus_maxp,
+      );
       expectSelective(predictiveEntropy(c.probs), { correct: tl.correct }, c.selective_entropy, 1e-12);
     }
   });
@@ -67,7 +71,10 @@ describe('selective prediction: torch-uncertainty AURC definition (numpy re-comp
 
 /** Binary probabilities p of class 1 as torch-uncertainty's tests pass them: rows [1 − p, p]. */
 function binaryCase(p: number[], targets: number[]): { u: Float64Array; correct: Uint8Array } {
-  const t = topLabel(p.map((x) => [1 - x, x]), targets);
+  const t = topLabel(
+    p.map((x) => [1 - x, x]),
+    targets,
+  );
   return { u: t.confidence.map((c) => 1 - c), correct: t.correct };
 }
 
@@ -75,12 +82,30 @@ describe('selective prediction: torch-uncertainty 0.8.0 test-suite values (tests
   it('AURC', () => {
     const p = [0.1, 0.2, 0.3, 0.4, 0.2];
     const value = (0 * 0.4 + (0.25 * 0.2) / 2 + 0.25 * 0.2 + (0.15 * 0.2) / 2) / 0.8;
-    for (const [targets, want] of [[[1, 1, 1, 1, 1], 1], [[0, 0, 0, 0, 0], 0], [[0, 0, 1, 1, 0], value]] as const) {
+    for (const [targets, want] of [
+      [[1, 1, 1, 1, 1], 1],
+      [[0, 0, 0, 0, 0], 0],
+      [[0, 0, 1, 1, 0], value],
+    ] as const) {
       const { u, correct } = binaryCase(p, [...targets]);
       expect(aurc(u, { correct })).toBeCloseTo(want, 15);
     }
-    const t = topLabel([[0.1, 0.9], [0.2, 0.8], [0.3, 0.7], [0.4, 0.6], [0.2, 0.8]], [1, 1, 0, 0, 1]);
-    expect(aurc(t.confidence.map((c) => 1 - c), { correct: t.correct })).toBeCloseTo(value, 15);
+    const t = topLabel(
+      [
+        [0.1, 0.9],
+        [0.2, 0.8],
+        [0.3, 0.7],
+        [0.4, 0.6],
+        [0.2, 0.8],
+      ],
+      [1, 1, 0, 0, 1],
+    );
+    expect(
+      aurc(
+        t.confidence.map((c) => 1 - c),
+        { correct: t.correct },
+      ),
+    ).toBeCloseTo(value, 15);
   });
 
   it('CovAtxRisk', () => {
@@ -144,9 +169,24 @@ describe('selective prediction: named cases', () => {
     ['correct 2', () => aurc([0.1, 0.2], { correct: [1, 2] }), messages.notBinaryOutcome('aurc', 'correct', 1, 2)],
     ['NaN score', () => aurc([0.1, NaN], { correct: [1, 0] }), messages.notFinite('aurc', 'uncertainty', 1, NaN)],
     ['Infinity loss', () => aurc([0.1, 0.2], { loss: [1, Infinity] }), messages.notFinite('aurc', 'loss', 1, Infinity)],
-    ['both outcomes', () => aurc([0.1, 0.2], { correct: [1, 0], loss: [0, 1] } as never), messages.argRange('aurc', 'outcome', 'an object with exactly one of { correct } (0/1 per case) or { loss } (a number per case)', { correct: [1, 0], loss: [0, 1] })],
-    ['coverage 0', () => riskAtCoverage([0.1, 0.2], { correct: [1, 0] }, 0), messages.optionRange('riskAtCoverage', 'coverage', 'a finite number > 0 and <= 1', 0)],
-    ['coverage 1.5', () => riskAtCoverage([0.1, 0.2], { correct: [1, 0] }, 1.5), messages.optionRange('riskAtCoverage', 'coverage', 'a finite number > 0 and <= 1', 1.5)],
+    [
+      'both outcomes',
+      () => aurc([0.1, 0.2], { correct: [1, 0], loss: [0, 1] } as never),
+      messages.argRange('aurc', 'outcome', 'an object with exactly one of { correct } (0/1 per case) or { loss } (a number per case)', {
+        correct: [1, 0],
+        loss: [0, 1],
+      }),
+    ],
+    [
+      'coverage 0',
+      () => riskAtCoverage([0.1, 0.2], { correct: [1, 0] }, 0),
+      messages.optionRange('riskAtCoverage', 'coverage', 'a finite number > 0 and <= 1', 0),
+    ],
+    [
+      'coverage 1.5',
+      () => riskAtCoverage([0.1, 0.2], { correct: [1, 0] }, 1.5),
+      messages.optionRange('riskAtCoverage', 'coverage', 'a finite number > 0 and <= 1', 1.5),
+    ],
     ['risk NaN', () => coverageAtRisk([0.1, 0.2], { correct: [1, 0] }, NaN), messages.optionRange('coverageAtRisk', 'risk', 'a finite number', NaN)],
     ['unreachable risk', () => coverageAtRisk([0.1, 0.2, 0.3], { correct: [0, 1, 1] }, 0.2), messages.unreachableRisk('coverageAtRisk', 'risk', 0.2, 1 / 3, 1)],
   ];
@@ -163,16 +203,24 @@ const casesArb = fc.array(fc.tuple(fc.integer({ min: -50, max: 50 }), fc.boolean
 describe('selective prediction: properties', () => {
   it('AURC is invariant to strictly increasing transforms of the uncertainty', () => {
     fc.assert(
-      fc.property(casesArb, fc.constantFrom((x: number) => Math.exp(x / 10), (x: number) => x * x * x + 7 * x, (x: number) => Math.atan(x / 20)), (cases, f) => {
-        const u = cases.map(([x]) => x);
-        const correct = cases.map(([, c]) => c);
-        const loss = cases.map(([, , l]) => l / 10);
-        const v = u.map(f);
-        expect(aurc(v, { correct })).toBe(aurc(u, { correct }));
-        expect(aurc(v, { loss })).toBe(aurc(u, { loss }));
-        expect(excessAurc(v, { loss })).toBe(excessAurc(u, { loss }));
-        expect(riskCoverageCurve(v, { loss }).risk).toEqual(riskCoverageCurve(u, { loss }).risk);
-      }),
+      fc.property(
+        casesArb,
+        fc.constantFrom(
+          (x: number) => Math.exp(x / 10),
+          (x: number) => x * x * x + 7 * x,
+          (x: number) => Math.atan(x / 20),
+        ),
+        (cases, f) => {
+          const u = cases.map(([x]) => x);
+          const correct = cases.map(([, c]) => c);
+          const loss = cases.map(([, , l]) => l / 10);
+          const v = u.map(f);
+          expect(aurc(v, { correct })).toBe(aurc(u, { correct }));
+          expect(aurc(v, { loss })).toBe(aurc(u, { loss }));
+          expect(excessAurc(v, { loss })).toBe(excessAurc(u, { loss }));
+          expect(riskCoverageCurve(v, { loss }).risk).toEqual(riskCoverageCurve(u, { loss }).risk);
+        },
+      ),
     );
   });
 
@@ -183,7 +231,12 @@ describe('selective prediction: properties', () => {
         const correct = cases.map(([, c]) => (c ? 1 : 0));
         // uncertainty = loss (ties only among equal losses) → the oracle order
         expect(excessAurc(loss, { loss })).toBeLessThanOrEqual(1e-12);
-        expect(excessAurc(correct.map((c) => 1 - c), { correct })).toBe(0);
+        expect(
+          excessAurc(
+            correct.map((c) => 1 - c),
+            { correct },
+          ),
+        ).toBe(0);
         const u = cases.map(([x]) => x);
         expect(excessAurc(u, { loss })).toBeGreaterThanOrEqual(0);
         const a = aurc(u, { correct });
@@ -215,7 +268,12 @@ describe('selective prediction: properties', () => {
         const perm = cases.map((_, i) => i).sort((a, b) => ((a * 48271 + seed) % 97) - ((b * 48271 + seed) % 97) || a - b);
         const u = cases.map(([x]) => x);
         const loss = cases.map(([, , l]) => l);
-        expect(aurc(perm.map((i) => u[i]!), { loss: perm.map((i) => loss[i]!) })).toBeCloseTo(aurc(u, { loss }), 10);
+        expect(
+          aurc(
+            perm.map((i) => u[i]!),
+            { loss: perm.map((i) => loss[i]!) },
+          ),
+        ).toBeCloseTo(aurc(u, { loss }), 10);
       }),
     );
   });

@@ -88,11 +88,16 @@ describe('CoxCC', () => {
 describe('CoxTime', () => {
   it('is a thin wrapper: the loss evaluates g at the case time for cases and controls', async () => {
     const m = new CoxTime({ inputDim: 4, hidden: [8], dropout: 0, seed: 3 });
-    expect(m.net.inputs.map((i) => i.shape)).toEqual([[null, 4], [null, 1]]);
+    expect(m.net.inputs.map((i) => i.shape)).toEqual([
+      [null, 4],
+      [null, 1],
+    ]);
     const { rows, caseTime, b } = firstBatch(5, 1);
     const z = new TimeScaler().fit(data.time).transform(caseTime);
     const col = Float32Array.from({ length: 2 * b }, (_, r) => z[r % b] as number);
-    const expected = tf.tidy(() => ccLossOf(m.net.apply([tf.gather(data.x, Array.from(rows)), tf.tensor2d(col, [2 * b, 1])], { training: true }) as tf.Tensor, b, 1));
+    const expected = tf.tidy(() =>
+      ccLossOf(m.net.apply([tf.gather(data.x, Array.from(rows)), tf.tensor2d(col, [2 * b, 1])], { training: true }) as tf.Tensor, b, 1),
+    );
     const h = await m.fit(data.x, labels, { epochs: 1, batchSize: 1000, seed: 5, verbose: false });
     expect(h.loss[0]).toBeCloseTo(expected, 5);
   });
@@ -161,7 +166,10 @@ describe('CoxTime', () => {
 
   it('puts a Cox-Time head on any backbone (time appended as the last input)', async () => {
     const m = new CoxTime({ backbone: mlp({ inputDim: 4, hidden: [6], seed: 1, dropout: 0 }), head: { hidden: [4], dropout: 0 }, seed: 1 });
-    expect(m.net.inputs.map((i) => i.shape)).toEqual([[null, 4], [null, 1]]);
+    expect(m.net.inputs.map((i) => i.shape)).toEqual([
+      [null, 4],
+      [null, 1],
+    ]);
     expect(m.inputCount).toBe(1);
     const h = await m.fit(data.x, labels, { epochs: 1, batchSize: 64, verbose: false });
     expect(Number.isFinite(h.loss[0])).toBe(true);

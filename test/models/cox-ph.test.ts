@@ -25,7 +25,9 @@ const small = { hidden: [8], dropout: 0, seed: 3 } as const;
 describe('CoxPH', () => {
   it('is a thin wrapper: the first epoch loss (one batch) equals coxPhLoss on the same forward pass', async () => {
     const model = new CoxPH({ inputDim: 4, ...small, ties: 'breslow' });
-    const expected = tf.tidy(() => coxPhLoss(model.net.apply(data.x, { training: true }) as tf.Tensor, data.time, data.event, { ties: 'breslow' }).dataSync()[0]);
+    const expected = tf.tidy(
+      () => coxPhLoss(model.net.apply(data.x, { training: true }) as tf.Tensor, data.time, data.event, { ties: 'breslow' }).dataSync()[0],
+    );
     const inference = tf.tidy(() => coxPhLoss(model.net.predict(data.x) as tf.Tensor, data.time, data.event, { ties: 'breslow' }).dataSync()[0]);
     expect(await model.loss(data.x, labels)).toBeCloseTo(inference as number, 6);
     const h = await model.fit(data.x, labels, { epochs: 1, batchSize: data.n, seed: 1, verbose: false });
@@ -109,7 +111,9 @@ describe('CoxPH', () => {
     expect(Array.from(await loaded.predictRisk(data.x))).toEqual(Array.from(await m.predictRisk(data.x)));
     expect(Array.from((await loaded.predictSurvival(data.x)).values)).toEqual(Array.from((await m.predictSurvival(data.x)).values));
     loaded.dispose();
-    await expect(SurvivalModel.load(join(dir, 'nothing'))).rejects.toThrow(messages.modelDir('SurvivalModel.load', join(dir, 'nothing'), 'survkit.json is missing or unreadable'));
+    await expect(SurvivalModel.load(join(dir, 'nothing'))).rejects.toThrow(
+      messages.modelDir('SurvivalModel.load', join(dir, 'nothing'), 'survkit.json is missing or unreadable'),
+    );
   });
 
   it('trains from a batch source like from tensors (same batches, same history; SGD)', async () => {
@@ -135,7 +139,9 @@ describe('CoxPH', () => {
 
   it('trains a multi-input network (image + tabular covariates)', async () => {
     const image = tf.input({ shape: [6, 6, 1] });
-    const conv = tf.layers.conv2d({ filters: 3, kernelSize: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(image) as tf.SymbolicTensor;
+    const conv = tf.layers
+      .conv2d({ filters: 3, kernelSize: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })
+      .apply(image) as tf.SymbolicTensor;
     const net = attachHead(tf.model({ inputs: image, outputs: conv }), new CoxHead({ seed: 1 }), { tabularInputDim: 4 });
     const m = new CoxPH({ net });
     const images = tf.randomNormal([data.n, 6, 6, 1], 0, 1, 'float32', 3);

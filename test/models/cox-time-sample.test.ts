@@ -27,7 +27,9 @@ describe('CoxTime baselineSample', () => {
     const rows = time.map((t, i) => (base.times.includes(t) ? i : -1)).filter((i) => i >= 0);
     expect(rows.length).toBe(30);
     const xSub = tf.gather(x, tf.tensor1d(rows, 'int32'));
-    const ref = coxTimeBaseline({ time: rows.map((i) => time[i] as number), event: rows.map((i) => event[i] as number) }, (t, atRisk) => m.logRiskAt([xSub], t, atRisk));
+    const ref = coxTimeBaseline({ time: rows.map((i) => time[i] as number), event: rows.map((i) => event[i] as number) }, (t, atRisk) =>
+      m.logRiskAt([xSub], t, atRisk),
+    );
     expect(Array.from(base.hazard)).toEqual(Array.from(ref.hazard));
     // a fraction: round(0.25 · 80) = 20 rows; the same seed gives the same rows
     const frac = new CoxTime({ inputDim: 3, hidden: [8], seed: 3, baselineSample: 0.25 });
@@ -49,7 +51,9 @@ describe('CoxTime baselineSample', () => {
     const back = CoxTime.fromState(one.net, JSON.parse(JSON.stringify(one.stateJSON())) as never);
     expect(back.baselineSample).toBe(1);
     expect(() => new CoxTime({ inputDim: 3, baselineSample: 0 })).toThrow(/CoxTime: .*baselineSample/);
-    expect(() => new CoxTime({ inputDim: 3, baselineSample: 2.5 })).toThrow(/CoxTime: option 'baselineSample' must be a fraction in \(0, 1\] or a whole number of rows/);
+    expect(() => new CoxTime({ inputDim: 3, baselineSample: 2.5 })).toThrow(
+      /CoxTime: option 'baselineSample' must be a fraction in \(0, 1\] or a whole number of rows/,
+    );
     x.dispose();
     for (const m of [full, one, many]) m.dispose();
   });

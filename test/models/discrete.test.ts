@@ -72,7 +72,9 @@ describe('DeepHit', () => {
     const cuts = new DiscreteTimeTransform({ n: 6 }).fit(labels);
     const m = new DeepHit({ inputDim: 4, hidden: [8], dropout: 0, seed: 1, cuts, causes: 1, alpha: 0.3, sigma: 0.2 });
     const d = cuts.transform(labels);
-    const expected = tf.tidy(() => deepHitLoss(m.net.apply(data.x, { training: true }) as tf.Tensor, d.idx, d.event, { alpha: 0.3, sigma: 0.2 }).dataSync()[0] as number);
+    const expected = tf.tidy(
+      () => deepHitLoss(m.net.apply(data.x, { training: true }) as tf.Tensor, d.idx, d.event, { alpha: 0.3, sigma: 0.2 }).dataSync()[0] as number,
+    );
     const h = await m.fit(data.x, labels, { epochs: 1, batchSize: 1000, seed: 1, verbose: false });
     expect(h.loss[0]).toBeCloseTo(expected, 5);
     const logits = await m.predictLogits(data.x);
@@ -136,7 +138,10 @@ describe('LogisticHazard', () => {
     expect(h.loss[0]).toBeCloseTo(expected, 5);
     const logits = await m.predictLogits(data.x);
     expect(Array.from((await m.predictSurvival(data.x)).values)).toEqual(Array.from(survivalFromHazardLogits(logits.values, cuts).values));
-    expect(await m.loss(data.x, labels)).toBeCloseTo(tf.tidy(() => logisticHazardLoss(m.net.predict(data.x) as tf.Tensor, d.idx, d.event).dataSync()[0] as number), 6);
+    expect(await m.loss(data.x, labels)).toBeCloseTo(
+      tf.tidy(() => logisticHazardLoss(m.net.predict(data.x) as tf.Tensor, d.idx, d.event).dataSync()[0] as number),
+      6,
+    );
   });
 
   it('leaves no tensors behind after fit and predict, and rejects competing risks', async () => {

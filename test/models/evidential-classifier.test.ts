@@ -27,7 +27,15 @@ describe('EvidentialClassifier end to end (3 Gaussian blobs, MLP backbone)', () 
     // class centres at radius 4, sd 0.5: the ring of radius 1 is >= 5.5 sd from every training point
     const xo = ring(200, 5, 1);
     const model = new EvidentialClassifier({ inputDim: 2, hidden: [32, 32], dropout: 0, classes: 3, evidence: 'relu', seed: 1 });
-    const history = await model.fit(x, train.y, { epochs: 30, batchSize: 32, learningRate: 3e-3, seed: 1, verbose: false, klAnnealing: { steps: 10 }, kind: 'mse' });
+    const history = await model.fit(x, train.y, {
+      epochs: 30,
+      batchSize: 32,
+      learningRate: 3e-3,
+      seed: 1,
+      verbose: false,
+      klAnnealing: { steps: 10 },
+      kind: 'mse',
+    });
     expect(history.epochs).toBe(30);
     const pin = await model.predict(xt);
     const pout = await model.predict(xo);
@@ -116,7 +124,9 @@ describe('predictions', () => {
     const b = await loaded.predict(x);
     expect(Array.from(b.alpha as Float64Array)).toEqual(Array.from(a.alpha as Float64Array));
     expect((await Classifier.load(path)) instanceof EvidentialClassifier).toBe(true);
-    await expect(SoftmaxClassifier.load(path)).rejects.toThrow(messages.modelDir('SoftmaxClassifier.load', path, 'it holds a evidential-classifier, not a softmax-classifier'));
+    await expect(SoftmaxClassifier.load(path)).rejects.toThrow(
+      messages.modelDir('SoftmaxClassifier.load', path, 'it holds a evidential-classifier, not a softmax-classifier'),
+    );
     loaded.dispose();
   });
 });
@@ -166,18 +176,28 @@ describe('errors', () => {
     expect(() => new EvidentialClassifier({ inputDim: 2, classes: 3, evidence: 'abs' as 'relu' })).toThrow(
       messages.optionRange('EvidentialClassifier', 'evidence', "one of 'relu', 'softplus', 'exp'", 'abs'),
     );
-    expect(() => new EvidentialClassifier({ classes: 3 })).toThrow(messages.optionRange('EvidentialClassifier', 'net', "exactly one of 'net', 'backbone' or 'inputDim'", '0 of them'));
+    expect(() => new EvidentialClassifier({ classes: 3 })).toThrow(
+      messages.optionRange('EvidentialClassifier', 'net', "exactly one of 'net', 'backbone' or 'inputDim'", '0 of them'),
+    );
     const net = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 4 })] });
-    expect(() => new EvidentialClassifier({ net, classes: 3 })).toThrow(messages.optionRange('EvidentialClassifier', 'classes', "4 (the width of the network's output)", 3));
+    expect(() => new EvidentialClassifier({ net, classes: 3 })).toThrow(
+      messages.optionRange('EvidentialClassifier', 'classes', "4 (the width of the network's output)", 3),
+    );
     const m = new EvidentialClassifier({ inputDim: 2, hidden: [4], classes: 3, seed: 1 });
     const x = tf.zeros([4, 2]);
-    await expect(m.fit(x, [0, 1, 2, 3])).rejects.toThrow(messages.argRange('EvidentialClassifier.fit', 'y[3]', 'a class index, an integer in 0 … 2 (the model has 3 classes)', 3));
+    await expect(m.fit(x, [0, 1, 2, 3])).rejects.toThrow(
+      messages.argRange('EvidentialClassifier.fit', 'y[3]', 'a class index, an integer in 0 … 2 (the model has 3 classes)', 3),
+    );
     await expect(m.fit(x, [0, 1, 2])).rejects.toThrow(messages.lengthMismatch('EvidentialClassifier.fit', 'y', 3, 'x', 4));
     await expect(m.fit(x, [0, 1, 2, 0], { klWeight: 0.1, klAnnealing: { steps: 3 } })).rejects.toThrow(
       messages.optionRange('EvidentialClassifier.fit', 'klWeight', "left out when 'klAnnealing' is given (choose one KL schedule)", 0.1),
     );
-    await expect(m.fit(x, [0, 1, 2, 0], { kind: 'ce' as 'mse' })).rejects.toThrow(messages.optionRange('EvidentialClassifier.fit', 'kind', "one of 'mse', 'log', 'digamma'", 'ce'));
-    await expect(m.fit(x, [0, 1, 2, 0], { validation: 1.5 })).rejects.toThrow(messages.optionRange('EvidentialClassifier.fit', 'validation', 'a finite number > 0 and < 1', 1.5));
+    await expect(m.fit(x, [0, 1, 2, 0], { kind: 'ce' as 'mse' })).rejects.toThrow(
+      messages.optionRange('EvidentialClassifier.fit', 'kind', "one of 'mse', 'log', 'digamma'", 'ce'),
+    );
+    await expect(m.fit(x, [0, 1, 2, 0], { validation: 1.5 })).rejects.toThrow(
+      messages.optionRange('EvidentialClassifier.fit', 'validation', 'a finite number > 0 and < 1', 1.5),
+    );
     await expect(m.predict(tf.zeros([2, 3]))).rejects.toThrow();
     x.dispose();
     m.dispose();

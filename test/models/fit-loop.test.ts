@@ -44,11 +44,16 @@ describe('EarlyStopping', () => {
 
   it('property: stops exactly where the direct scan of the rule does', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 2, noNaN: true }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 5 }), fc.constantFrom(0, 0.01, 0.2), (losses, patience, minDelta) => {
-        const es = new EarlyStopping({ patience, minDelta });
-        const got = losses.findIndex((v) => es.update(v).stop);
-        expect(got).toBe(stopIndex(losses, patience, minDelta));
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 2, noNaN: true }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.constantFrom(0, 0.01, 0.2),
+        (losses, patience, minDelta) => {
+          const es = new EarlyStopping({ patience, minDelta });
+          const got = losses.findIndex((v) => es.update(v).stop);
+          expect(got).toBe(stopIndex(losses, patience, minDelta));
+        },
+      ),
     );
   });
 });
@@ -82,7 +87,10 @@ describe('runFitLoop', () => {
   /** A one-weight network y = w·x and a plan with scripted validation losses. */
   function toy(valLosses: number[]) {
     const input = tf.input({ shape: [1] });
-    const net = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'zeros' }).apply(input) as tf.SymbolicTensor });
+    const net = tf.model({
+      inputs: input,
+      outputs: tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'zeros' }).apply(input) as tf.SymbolicTensor,
+    });
     const x = tf.ones([4, 1]);
     let epoch = -1;
     const seen: number[] = [];
@@ -92,7 +100,7 @@ describe('runFitLoop', () => {
         yield { loss: () => tf.mean<tf.Scalar>(tf.square(tf.sub(net.apply(x) as tf.Tensor, 10))), size: 4, release: () => undefined };
       },
       validate: () => {
-        seen.push((net.getWeights()[0]?.dataSync()[0] as number));
+        seen.push(net.getWeights()[0]?.dataSync()[0] as number);
         return Promise.resolve(valLosses[epoch] as number);
       },
     };
@@ -118,19 +126,23 @@ describe('runFitLoop', () => {
   it('runs the callbacks in order and stops when onEpochEnd returns true', async () => {
     const { net, plan } = toy([3, 2, 1, 0]);
     const calls: string[] = [];
-    const o = loopOptions('fit', {
-      epochs: 4,
-      verbose: false,
-      callbacks: {
-        onTrainBegin: () => void calls.push('begin'),
-        onBatchEnd: (b) => void calls.push(`batch${b}`),
-        onEpochEnd: (e, logs) => {
-          calls.push(`epoch${e}:${logs.valLoss}`);
-          return e === 1;
+    const o = loopOptions(
+      'fit',
+      {
+        epochs: 4,
+        verbose: false,
+        callbacks: {
+          onTrainBegin: () => void calls.push('begin'),
+          onBatchEnd: (b) => void calls.push(`batch${b}`),
+          onEpochEnd: (e, logs) => {
+            calls.push(`epoch${e}:${logs.valLoss}`);
+            return e === 1;
+          },
+          onTrainEnd: (h) => void calls.push(`end${h.epochs}`),
         },
-        onTrainEnd: (h) => void calls.push(`end${h.epochs}`),
       },
-    }, true);
+      true,
+    );
     const h = await runFitLoop(net, plan, o);
     expect(calls).toEqual(['begin', 'batch0', 'epoch0:3', 'batch0', 'epoch1:2', 'end2']);
     expect(h.bestEpoch).toBe(1);

@@ -8,9 +8,18 @@ beforeAll(async () => {
 });
 
 function problem(seed: number): { vars: tf.Variable[]; loss: () => tf.Scalar } {
-  const vars = [tf.variable(tf.randomNormal([5, 8], 0, 1, 'float32', seed)), tf.variable(tf.randomNormal([8], 0, 1, 'float32', seed + 1)), tf.variable(tf.randomNormal([8, 1], 0, 1, 'float32', seed + 2))];
+  const vars = [
+    tf.variable(tf.randomNormal([5, 8], 0, 1, 'float32', seed)),
+    tf.variable(tf.randomNormal([8], 0, 1, 'float32', seed + 1)),
+    tf.variable(tf.randomNormal([8, 1], 0, 1, 'float32', seed + 2)),
+  ];
   const x = tf.keep(tf.randomNormal([32, 5], 0, 1, 'float32', 99));
-  const loss = () => tf.tidy(() => tf.mean<tf.Scalar>(tf.square(tf.sub(tf.matMul(tf.relu(tf.add(tf.matMul(x, vars[0] as tf.Variable), vars[1] as tf.Variable)), vars[2] as tf.Variable), 1))));
+  const loss = () =>
+    tf.tidy(() =>
+      tf.mean<tf.Scalar>(
+        tf.square(tf.sub(tf.matMul(tf.relu(tf.add(tf.matMul(x, vars[0] as tf.Variable), vars[1] as tf.Variable)), vars[2] as tf.Variable), 1)),
+      ),
+    );
   return { vars, loss };
 }
 

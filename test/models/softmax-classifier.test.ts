@@ -71,8 +71,12 @@ describe('SoftmaxClassifier', () => {
     const loaded = await Classifier.load(path);
     expect(loaded).toBeInstanceOf(SoftmaxClassifier);
     expect(Array.from((await loaded.predict(x)).probs)).toEqual(Array.from((await m.predict(x)).probs));
-    await expect(EvidentialClassifier.load(path)).rejects.toThrow(messages.modelDir('EvidentialClassifier.load', path, 'it holds a softmax-classifier, not an evidential-classifier'));
-    await expect(Classifier.load(join(dir, 'nothing'))).rejects.toThrow(messages.modelDir('Classifier.load', join(dir, 'nothing'), 'survkit.json is missing or unreadable'));
+    await expect(EvidentialClassifier.load(path)).rejects.toThrow(
+      messages.modelDir('EvidentialClassifier.load', path, 'it holds a softmax-classifier, not an evidential-classifier'),
+    );
+    await expect(Classifier.load(join(dir, 'nothing'))).rejects.toThrow(
+      messages.modelDir('Classifier.load', join(dir, 'nothing'), 'survkit.json is missing or unreadable'),
+    );
     loaded.dispose();
     x.dispose();
     m.dispose();
@@ -81,7 +85,9 @@ describe('SoftmaxClassifier', () => {
   it('rejects bad labels', async () => {
     const m = new SoftmaxClassifier({ inputDim: 2, hidden: [4], classes: 2, seed: 1 });
     const x = tf.zeros([3, 2]);
-    await expect(m.fit(x, [0, 1, -1])).rejects.toThrow(messages.argRange('SoftmaxClassifier.fit', 'y[2]', 'a class index, an integer in 0 … 1 (the model has 2 classes)', -1));
+    await expect(m.fit(x, [0, 1, -1])).rejects.toThrow(
+      messages.argRange('SoftmaxClassifier.fit', 'y[2]', 'a class index, an integer in 0 … 1 (the model has 2 classes)', -1),
+    );
     await expect(m.fit(x, tf.zeros([3, 1]))).rejects.toThrow(messages.shapeMismatch('SoftmaxClassifier.fit', 'y', '[3] (class indices)', '[3, 1]'));
     await expect(m.loss(x, [0, 1])).rejects.toThrow(messages.lengthMismatch('SoftmaxClassifier.loss', 'y', 2, 'x', 3));
     x.dispose();

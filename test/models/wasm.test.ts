@@ -38,7 +38,9 @@ describe('training on wasm', () => {
 
   it('trains a small conv backbone with a Cox head (conv gradients patched)', async () => {
     const image = tf.input({ shape: [8, 8, 1] });
-    const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(image) as tf.SymbolicTensor;
+    const conv = tf.layers
+      .conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) })
+      .apply(image) as tf.SymbolicTensor;
     const model = new CoxPH({ net: attachHead(tf.model({ inputs: image, outputs: conv }), new CoxHead({ seed: 2 })) });
     const data = synthetic(40, 4, 5);
     const images = tf.randomNormal([40, 8, 8, 1], 0, 1, 'float32', 1);

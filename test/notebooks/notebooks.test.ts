@@ -12,7 +12,9 @@ const root = join(import.meta.dirname, '..', '..');
 const dir = join(root, 'notebooks');
 const scratch = join(root, 'test', '.notebooks');
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const files = readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort();
 
 interface Nb {
   nbformat: number;
@@ -26,7 +28,11 @@ function run(args: string[], timeout: number): string {
     return execFileSync(process.execPath, args, { cwd: root, stdio: 'pipe', timeout }).toString();
   } catch (err) {
     const e = err as { stderr?: Buffer; stdout?: Buffer; message: string };
-    const tail = `${e.stdout?.toString() ?? ''}\n${e.stderr?.toString() ?? e.message}`.split('\n').filter((l) => l.length < 400).slice(-25).join('\n');
+    const tail = `${e.stdout?.toString() ?? ''}\n${e.stderr?.toString() ?? e.message}`
+      .split('\n')
+      .filter((l) => l.length < 400)
+      .slice(-25)
+      .join('\n');
     throw new Error(`failed:\n${tail}`);
   }
 }

@@ -44,7 +44,7 @@ function maxRel(a: Float32Array, b: Float32Array): number {
 }
 
 describe.each(['cpu', 'wasm'] as BackendName[])('batch norm in training mode on %s', (backend) => {
-  it('the patched layer gives the stock layer\'s output, gradients and moving statistics (2D and 4D inputs)', async () => {
+  it("the patched layer gives the stock layer's output, gradients and moving statistics (2D and 4D inputs)", async () => {
     await initBackend({ backend });
     for (const shape of [
       [64, 12],
@@ -120,9 +120,11 @@ describe('batchNormTraining gradient', () => {
             return total;
           };
           const grad = tf.tidy(() =>
-            tf.grad((x: tf.Tensor) => tf.sum<tf.Scalar>(tf.mul(tf.square(batchNormTraining(x, tf.tensor1d(gamma), tf.tensor1d(beta), 1e-5)), tf.tensor2d(ws, [n, c]))))(
-              tf.tensor2d(xs, [n, c]),
-            ).dataSync(),
+            tf
+              .grad((x: tf.Tensor) =>
+                tf.sum<tf.Scalar>(tf.mul(tf.square(batchNormTraining(x, tf.tensor1d(gamma), tf.tensor1d(beta), 1e-5)), tf.tensor2d(ws, [n, c]))),
+              )(tf.tensor2d(xs, [n, c]))
+              .dataSync(),
           );
           const h = 1e-6;
           return xs.every((_, k) => {

@@ -89,8 +89,18 @@ describe('float64 scalar functions', () => {
         const d = (f: (v: number) => number) => (f(x + h) - f(x - h)) / (2 * h);
         const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.abs(b) + 1e-8;
         expect(close(d(lgammaScalar), polygammaScalar(0, x))).toBe(true);
-        expect(close(d((v) => polygammaScalar(0, v)), polygammaScalar(1, x))).toBe(true);
-        expect(close(d((v) => polygammaScalar(1, v)), polygammaScalar(2, x))).toBe(true);
+        expect(
+          close(
+            d((v) => polygammaScalar(0, v)),
+            polygammaScalar(1, x),
+          ),
+        ).toBe(true);
+        expect(
+          close(
+            d((v) => polygammaScalar(1, v)),
+            polygammaScalar(2, x),
+          ),
+        ).toBe(true);
       }),
     );
   });
@@ -109,10 +119,22 @@ describe.each(['cpu', 'wasm'] as const)('ops on %s', (backend) => {
   it('lgamma, digamma, trigamma and polygamma(2) match SciPy to 1e-6 relative', () => {
     const x = () => tf.tensor1d(xs);
     const errors = {
-      lgamma: maxRelError(values(() => lgamma(x())), fixture.cases.map((c) => c.lgamma)),
-      digamma: maxRelError(values(() => digamma(x())), fixture.cases.map((c) => c.digamma)),
-      trigamma: maxRelError(values(() => trigamma(x())), fixture.cases.map((c) => c.trigamma)),
-      tetragamma: maxRelError(values(() => polygamma(2, x())), fixture.cases.map((c) => c.tetragamma)),
+      lgamma: maxRelError(
+        values(() => lgamma(x())),
+        fixture.cases.map((c) => c.lgamma),
+      ),
+      digamma: maxRelError(
+        values(() => digamma(x())),
+        fixture.cases.map((c) => c.digamma),
+      ),
+      trigamma: maxRelError(
+        values(() => trigamma(x())),
+        fixture.cases.map((c) => c.trigamma),
+      ),
+      tetragamma: maxRelError(
+        values(() => polygamma(2, x())),
+        fixture.cases.map((c) => c.tetragamma),
+      ),
     };
     for (const e of Object.values(errors)) expect(e).toBeLessThanOrEqual(1e-6);
     // One rounding to float32 (2⁻²⁴ ≈ 6e-8) is essentially all the error there is.
@@ -124,11 +146,32 @@ describe.each(['cpu', 'wasm'] as const)('ops on %s', (backend) => {
     const g1 = values(() => tf.grad((a: tf.Tensor) => lgamma(a).sum())(x()));
     const g2 = values(() => tf.grad((a: tf.Tensor) => digamma(a).sum())(x()));
     const g3 = values(() => tf.grad((a: tf.Tensor) => trigamma(a).sum())(x()));
-    expect(maxRelError(g1, fixture.cases.map((c) => c.digamma))).toBeLessThanOrEqual(1e-6);
-    expect(maxRelError(g2, fixture.cases.map((c) => c.trigamma))).toBeLessThanOrEqual(1e-6);
-    expect(maxRelError(g3, fixture.cases.map((c) => c.tetragamma))).toBeLessThanOrEqual(1e-6);
+    expect(
+      maxRelError(
+        g1,
+        fixture.cases.map((c) => c.digamma),
+      ),
+    ).toBeLessThanOrEqual(1e-6);
+    expect(
+      maxRelError(
+        g2,
+        fixture.cases.map((c) => c.trigamma),
+      ),
+    ).toBeLessThanOrEqual(1e-6);
+    expect(
+      maxRelError(
+        g3,
+        fixture.cases.map((c) => c.tetragamma),
+      ),
+    ).toBeLessThanOrEqual(1e-6);
     // Second order through the chain: d²/dx² lgamma = trigamma(1) = π²/6.
-    const second = values(() => tf.grad((a: tf.Tensor) => tf.grad((b: tf.Tensor) => lgamma(b).sum())(a).sum())(tf.tensor1d([1])));
+    const second = values(() =>
+      tf.grad((a: tf.Tensor) =>
+        tf
+          .grad((b: tf.Tensor) => lgamma(b).sum())(a)
+          .sum(),
+      )(tf.tensor1d([1])),
+    );
     expect(Math.abs((second[0] as number) - Math.PI ** 2 / 6)).toBeLessThan(1e-6);
   });
 
@@ -139,7 +182,16 @@ describe.each(['cpu', 'wasm'] as const)('ops on %s', (backend) => {
   });
 
   it('keeps shape, converts int32 tensors and plain arrays, and handles the domain edges', () => {
-    const y = lgamma(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'));
+    const y = lgamma(
+      tf.tensor2d(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [2, 2],
+        'int32',
+      ),
+    );
     expect(y.shape).toEqual([2, 2]);
     expect(y.dtype).toBe('float32');
     expect(Array.from(y.dataSync())).toEqual([0, 0, Math.fround(Math.log(2)), Math.fround(Math.log(6))]);
@@ -176,7 +228,7 @@ describe('errors', () => {
 
   it('rejects string input', () => {
     const s = tf.tensor1d(['a']);
-    expect(() => lgamma(s)).toThrow("lgamma: 'x' must be a real-valued tensor; got \"a string tensor\"");
+    expect(() => lgamma(s)).toThrow('lgamma: \'x\' must be a real-valued tensor; got "a string tensor"');
     expect(() => digamma(['a'])).toThrow(SurvkitError);
     s.dispose();
   });

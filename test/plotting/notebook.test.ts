@@ -41,7 +41,11 @@ describe('display functions', () => {
     await displayTable([{ a: 1 }]);
     await displayMarkdown('# Title');
     await displayPlot(kaplanMeierSpec(kaplanMeier([1, 2, 3], [1, 0, 1]), { title: 'KM' }));
-    expect(got.map((b) => Object.keys(b).sort())).toEqual([['text/markdown', 'text/plain'], ['text/markdown', 'text/plain'], ['image/svg+xml', 'text/plain']]);
+    expect(got.map((b) => Object.keys(b).sort())).toEqual([
+      ['text/markdown', 'text/plain'],
+      ['text/markdown', 'text/plain'],
+      ['image/svg+xml', 'text/plain'],
+    ]);
     expect(got[0]?.['text/markdown']).toBe('| a |\n| ---: |\n| 1 |');
     expect(got[2]?.['image/svg+xml']).toMatch(/^<svg/);
     expect(got[2]?.['text/plain']).toMatch(/^\[KM: SVG, \d+ characters\]$/);

@@ -24,7 +24,15 @@ import { markCounts } from './svg-marks.js';
 async function render(spec: PlotSpec): Promise<{ svg: string; marks: ReturnType<typeof markCounts> }> {
   expect(spec.$schema).toBe(VEGA_LITE_SCHEMA);
   const warnings: string[] = [];
-  compile(spec, { logger: { level: () => 0, error: (m: string) => warnings.push(m), warn: (m: string) => warnings.push(m), info: () => undefined, debug: () => undefined } as never });
+  compile(spec, {
+    logger: {
+      level: () => 0,
+      error: (m: string) => warnings.push(m),
+      warn: (m: string) => warnings.push(m),
+      info: () => undefined,
+      debug: () => undefined,
+    } as never,
+  });
   expect(warnings).toEqual([]);
   const svg = await renderSvg(spec);
   expect(svg.startsWith('<svg')).toBe(true);
@@ -39,7 +47,13 @@ describe('kaplanMeierSpec', () => {
   it('draws one step line and one band per group, and a cross per censoring time', async () => {
     const a = kaplanMeier(time, event);
     const b = kaplanMeier([1, 3, 5, 7], [1, 1, 0, 1]);
-    const spec = kaplanMeierSpec([{ label: 'a', curve: a }, { label: 'b', curve: b }], { title: 'KM' });
+    const spec = kaplanMeierSpec(
+      [
+        { label: 'a', curve: a },
+        { label: 'b', curve: b },
+      ],
+      { title: 'KM' },
+    );
     const { svg, marks } = await render(spec);
     expect(marks.line?.groups).toBe(2);
     expect(marks.area?.groups).toBe(2);
@@ -68,12 +82,25 @@ describe('kaplanMeierSpec', () => {
     expect(() => kaplanMeierSpec([])).toThrow(messages.empty('kaplanMeierSpec', 'curves'));
     expect(() => kaplanMeierSpec([{ label: 'a', curve: [1, 2] as unknown as StepFunction }])).toThrow(/kaplanMeierSpec: .*'curves\[0\]\.curve'/);
     const km = kaplanMeier(time, event);
-    expect(() => kaplanMeierSpec([{ label: 'a', curve: km }, { label: 'a', curve: km }])).toThrow(messages.argRange('kaplanMeierSpec', 'curves[1].label', 'a label no other series has', 'a'));
+    expect(() =>
+      kaplanMeierSpec([
+        { label: 'a', curve: km },
+        { label: 'a', curve: km },
+      ]),
+    ).toThrow(messages.argRange('kaplanMeierSpec', 'curves[1].label', 'a label no other series has', 'a'));
   });
 });
 
 describe('survivalCurvesSpec', () => {
-  const curves = SurvivalCurves.fromRows([1, 2, 4], [[0.9, 0.6, 0.3], [0.95, 0.9, 0.8], [0.7, 0.4, 0.1], [0.99, 0.5, 0.2]]);
+  const curves = SurvivalCurves.fromRows(
+    [1, 2, 4],
+    [
+      [0.9, 0.6, 0.3],
+      [0.95, 0.9, 0.8],
+      [0.7, 0.4, 0.1],
+      [0.99, 0.5, 0.2],
+    ],
+  );
 
   it('draws one line per chosen subject, starting at 1 at time 0', async () => {
     const spec = survivalCurvesSpec(curves, { subjects: [0, 2, 3], labels: ['low', 'high', 'mid'] });
@@ -92,7 +119,9 @@ describe('survivalCurvesSpec', () => {
 
   it('rejects a subject out of range and mismatched labels', () => {
     expect(() => survivalCurvesSpec(curves, { subjects: [4] })).toThrow(messages.argRange('survivalCurvesSpec', 'subjects[0]', 'a subject index in 0 … 3', 4));
-    expect(() => survivalCurvesSpec(curves, { subjects: [0, 1], labels: ['x'] })).toThrow(messages.lengthMismatch('survivalCurvesSpec', 'labels', 1, 'subjects', 2));
+    expect(() => survivalCurvesSpec(curves, { subjects: [0, 1], labels: ['x'] })).toThrow(
+      messages.lengthMismatch('survivalCurvesSpec', 'labels', 1, 'subjects', 2),
+    );
   });
 });
 
@@ -102,7 +131,10 @@ describe('calibrationSpec', () => {
     const times = [1, 2, 3, 4, 5];
     const rows = Array.from({ length: n }, (_, i) => times.map((t) => Math.exp(-t * (0.05 + (i % 8) * 0.03))));
     const curves = SurvivalCurves.fromRows(times, rows);
-    const labels = { time: Array.from({ length: n }, (_, i) => 1 + ((i * 7) % 5) + (i % 3) * 0.5), event: Array.from({ length: n }, (_, i) => (i % 4 === 0 ? 0 : 1)) };
+    const labels = {
+      time: Array.from({ length: n }, (_, i) => 1 + ((i * 7) % 5) + (i % 3) * 0.5),
+      event: Array.from({ length: n }, (_, i) => (i % 4 === 0 ? 0 : 1)),
+    };
     const result = calibrationAt(curves, labels, 3, { groups: 4 });
     const { svg, marks } = await render(calibrationSpec(result, { title: 'Calibration at t = 3' }));
     expect(marks.symbol?.items).toBe(4);
@@ -112,13 +144,22 @@ describe('calibrationSpec', () => {
   });
 
   it('rejects a result without groups', () => {
-    expect(() => calibrationSpec({ t: 1, confidence: 0.95, groups: [], meanAbsDiff: 0, maxAbsDiff: 0 })).toThrow(messages.empty('calibrationSpec', 'result.groups'));
+    expect(() => calibrationSpec({ t: 1, confidence: 0.95, groups: [], meanAbsDiff: 0, maxAbsDiff: 0 })).toThrow(
+      messages.empty('calibrationSpec', 'result.groups'),
+    );
   });
 });
 
 describe('reliabilitySpec', () => {
   it('draws a bar and a mean-confidence point per non-empty bin', async () => {
-    const probs = [[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.45, 0.55], [0.95, 0.05], [0.6, 0.4]];
+    const probs = [
+      [0.9, 0.1],
+      [0.8, 0.2],
+      [0.3, 0.7],
+      [0.45, 0.55],
+      [0.95, 0.05],
+      [0.6, 0.4],
+    ];
     const labels = [0, 1, 1, 0, 0, 0];
     const bins = reliabilityDiagram(probs, labels, { bins: 10 });
     const nonEmpty = bins.filter((b) => b.count > 0).length;
@@ -129,7 +170,9 @@ describe('reliabilitySpec', () => {
   });
 
   it('rejects bins without cases', () => {
-    expect(() => reliabilitySpec([{ lower: 0, upper: 1, count: 0, confidence: null, accuracy: null }])).toThrow(messages.empty('reliabilitySpec', 'bins (every bin has count 0)'));
+    expect(() => reliabilitySpec([{ lower: 0, upper: 1, count: 0, confidence: null, accuracy: null }])).toThrow(
+      messages.empty('reliabilitySpec', 'bins (every bin has count 0)'),
+    );
   });
 });
 
@@ -139,8 +182,17 @@ describe('riskCoverageSpec', () => {
     const u = Array.from({ length: n }, (_, i) => (i * 37) % 1000);
     const correct = u.map((v) => (v < 900 ? 1 : 0));
     const a = riskCoverageCurve(u, { correct });
-    const b = riskCoverageCurve(u.map((v) => -v), { correct });
-    const spec = riskCoverageSpec([{ label: 'good', curve: a }, { label: 'reversed', curve: b }], { maxPoints: 50 });
+    const b = riskCoverageCurve(
+      u.map((v) => -v),
+      { correct },
+    );
+    const spec = riskCoverageSpec(
+      [
+        { label: 'good', curve: a },
+        { label: 'reversed', curve: b },
+      ],
+      { maxPoints: 50 },
+    );
     const { marks } = await render(spec);
     expect(marks.line?.groups).toBe(2);
     const rows = (spec as { data: { values: { method: string; coverage: number; risk: number }[] } }).data.values;
@@ -150,7 +202,9 @@ describe('riskCoverageSpec', () => {
   });
 
   it('rejects a malformed curve', () => {
-    expect(() => riskCoverageSpec([{ label: 'x', curve: { coverage: new Float64Array(2), risk: new Float64Array(3), thresholds: new Float64Array(2) } }])).toThrow(/riskCoverageSpec: .*'curves\[0\]\.curve'/);
+    expect(() =>
+      riskCoverageSpec([{ label: 'x', curve: { coverage: new Float64Array(2), risk: new Float64Array(3), thresholds: new Float64Array(2) } }]),
+    ).toThrow(/riskCoverageSpec: .*'curves\[0\]\.curve'/);
   });
 });
 
@@ -185,12 +239,20 @@ describe('rotatedDigitSpec', () => {
   });
 
   it('rejects ragged probabilities and images that do not match the angles', () => {
-    expect(() => rotatedDigitSpec([{ label: 'a', points: [{ angle: 0, probs: [0.5, 0.5] }, { angle: 10, probs: [1] }] }])).toThrow(
-      messages.lengthMismatch('rotatedDigitSpec', 'series[0].points[1].probs', 1, 'series[0].points[0].probs', 2),
-    );
-    expect(() => rotatedDigitSpec([{ label: 'a', points: [{ angle: 0, probs: [0.5, 0.5] }] }], { images: { height: 1, width: 1, pixels: [[1], [1]] } })).toThrow(
-      messages.lengthMismatch('rotatedDigitSpec', 'images.pixels', 2, 'series[0].points', 1),
-    );
+    expect(() =>
+      rotatedDigitSpec([
+        {
+          label: 'a',
+          points: [
+            { angle: 0, probs: [0.5, 0.5] },
+            { angle: 10, probs: [1] },
+          ],
+        },
+      ]),
+    ).toThrow(messages.lengthMismatch('rotatedDigitSpec', 'series[0].points[1].probs', 1, 'series[0].points[0].probs', 2));
+    expect(() =>
+      rotatedDigitSpec([{ label: 'a', points: [{ angle: 0, probs: [0.5, 0.5] }] }], { images: { height: 1, width: 1, pixels: [[1], [1]] } }),
+    ).toThrow(messages.lengthMismatch('rotatedDigitSpec', 'images.pixels', 2, 'series[0].points', 1));
     expect(() => rotatedDigitSpec([])).toThrow(messages.empty('rotatedDigitSpec', 'series'));
   });
 });

@@ -9,7 +9,7 @@ function chunks(png: Uint8Array): { type: string; data: Uint8Array }[] {
   expect(Array.from(png.subarray(0, 8))).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   const out: { type: string; data: Uint8Array }[] = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const len = view.getUint32(at);
     const type = String.fromCharCode(...png.subarray(at + 4, at + 8));
     const data = png.subarray(at + 8, at + 8 + len);
@@ -31,7 +31,9 @@ describe('PNG encoder', () => {
     const cs = chunks(png);
     expect(cs.map((c) => c.type)).toEqual(['IHDR', 'IDAT', 'IEND']);
     const ihdr = new DataView(cs[0]!.data.buffer, cs[0]!.data.byteOffset, 13);
-    expect([ihdr.getUint32(0), ihdr.getUint32(4), cs[0]!.data[8], cs[0]!.data[9], cs[0]!.data[10], cs[0]!.data[11], cs[0]!.data[12]]).toEqual([3, 2, 8, 0, 0, 0, 0]);
+    expect([ihdr.getUint32(0), ihdr.getUint32(4), cs[0]!.data[8], cs[0]!.data[9], cs[0]!.data[10], cs[0]!.data[11], cs[0]!.data[12]]).toEqual([
+      3, 2, 8, 0, 0, 0, 0,
+    ]);
     expect(Array.from(inflateSync(cs[1]!.data))).toEqual([0, 0, 128, 255, 0, 0, 255, 64]);
   });
 

@@ -12,7 +12,9 @@ describe('renderPng without @resvg/resvg-js', () => {
     const { StepFunction } = await import('../../src/estimators/step-function.js');
     const spec = kaplanMeierSpec(new StepFunction([1, 2], [0.5, 0.2]));
     expect(await pngAvailable()).toBe(false);
-    await expect(renderPng(spec)).rejects.toThrow(messages.missingPackage('renderPng', '@resvg/resvg-js', 'to render PNG images (SVG output needs only vega and vega-lite)'));
+    await expect(renderPng(spec)).rejects.toThrow(
+      messages.missingPackage('renderPng', '@resvg/resvg-js', 'to render PNG images (SVG output needs only vega and vega-lite)'),
+    );
     expect((await renderSvg(spec)).startsWith('<svg')).toBe(true);
   });
 });

@@ -54,16 +54,54 @@ describe('flagLowConfidence: named cases', () => {
   });
 
   const bad: [string, () => unknown, string][] = [
-    ['no policy', () => flagLowConfidence([0.1], {} as never), messages.argRange('flagLowConfidence', 'policy', 'an object with exactly one of threshold, targetCoverage (+ calibration) or targetRisk (+ calibration)', {})],
-    ['two policies', () => flagLowConfidence([0.1], { threshold: 1, targetCoverage: 0.5 } as never), messages.argRange('flagLowConfidence', 'policy', 'an object with exactly one of threshold, targetCoverage (+ calibration) or targetRisk (+ calibration)', { threshold: 1, targetCoverage: 0.5 })],
-    ['coverage 0', () => flagLowConfidence([0.1], { targetCoverage: 0, calibration: [1] }), messages.optionRange('flagLowConfidence', 'targetCoverage', 'a finite number > 0 and <= 1', 0)],
-    ['risk 2', () => flagLowConfidence([0.1], { targetRisk: 2, calibration: { score: [1], correct: [1] } }), messages.optionRange('flagLowConfidence', 'targetRisk', 'a finite number >= 0 and <= 1', 2)],
+    [
+      'no policy',
+      () => flagLowConfidence([0.1], {} as never),
+      messages.argRange(
+        'flagLowConfidence',
+        'policy',
+        'an object with exactly one of threshold, targetCoverage (+ calibration) or targetRisk (+ calibration)',
+        {},
+      ),
+    ],
+    [
+      'two policies',
+      () => flagLowConfidence([0.1], { threshold: 1, targetCoverage: 0.5 } as never),
+      messages.argRange(
+        'flagLowConfidence',
+        'policy',
+        'an object with exactly one of threshold, targetCoverage (+ calibration) or targetRisk (+ calibration)',
+        { threshold: 1, targetCoverage: 0.5 },
+      ),
+    ],
+    [
+      'coverage 0',
+      () => flagLowConfidence([0.1], { targetCoverage: 0, calibration: [1] }),
+      messages.optionRange('flagLowConfidence', 'targetCoverage', 'a finite number > 0 and <= 1', 0),
+    ],
+    [
+      'risk 2',
+      () => flagLowConfidence([0.1], { targetRisk: 2, calibration: { score: [1], correct: [1] } }),
+      messages.optionRange('flagLowConfidence', 'targetRisk', 'a finite number >= 0 and <= 1', 2),
+    ],
     ['threshold NaN', () => flagLowConfidence([0.1], { threshold: NaN }), messages.optionRange('flagLowConfidence', 'threshold', 'a finite number', NaN)],
     ['empty score', () => flagLowConfidence([], { threshold: 1 }), messages.empty('flagLowConfidence', 'score')],
     ['empty calibration', () => flagLowConfidence([1], { targetCoverage: 0.5, calibration: [] }), messages.empty('flagLowConfidence', 'calibration')],
-    ['calibration shape', () => flagLowConfidence([1], { targetRisk: 0.5, calibration: [0.1, 0.2] as never }), messages.argRange('flagLowConfidence', 'policy.calibration', 'an object { score, correct } for targetRisk', [0.1, 0.2])],
-    ['calibration lengths', () => flagLowConfidence([1], { targetRisk: 0.5, calibration: { score: [0.1, 0.2], correct: [1] } }), messages.lengthMismatch('flagLowConfidence', 'calibration.correct', 1, 'calibration.score', 2)],
-    ['calibration correct', () => flagLowConfidence([1], { targetRisk: 0.5, calibration: { score: [0.1], correct: [3] } }), messages.notBinaryOutcome('flagLowConfidence', 'calibration.correct', 0, 3)],
+    [
+      'calibration shape',
+      () => flagLowConfidence([1], { targetRisk: 0.5, calibration: [0.1, 0.2] as never }),
+      messages.argRange('flagLowConfidence', 'policy.calibration', 'an object { score, correct } for targetRisk', [0.1, 0.2]),
+    ],
+    [
+      'calibration lengths',
+      () => flagLowConfidence([1], { targetRisk: 0.5, calibration: { score: [0.1, 0.2], correct: [1] } }),
+      messages.lengthMismatch('flagLowConfidence', 'calibration.correct', 1, 'calibration.score', 2),
+    ],
+    [
+      'calibration correct',
+      () => flagLowConfidence([1], { targetRisk: 0.5, calibration: { score: [0.1], correct: [3] } }),
+      messages.notBinaryOutcome('flagLowConfidence', 'calibration.correct', 0, 3),
+    ],
   ];
   for (const [name, run, message] of bad) {
     it(`rejects: ${name}`, () => {
@@ -122,21 +160,27 @@ describe('flagLowConfidence: properties', () => {
 
   it('targetRisk: kept calibration error <= target, and no larger threshold on the curve also meets it', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.boolean()), { minLength: 1, maxLength: 80 }), fc.integer({ min: 0, max: 100 }), (cases, pct) => {
-        const score = cases.map(([s]) => s);
-        const correct = cases.map(([, c]) => c);
-        const rho = pct / 100;
-        const curve = riskCoverageCurve(score, { correct });
-        const admissible = Array.from(curve.risk).map((r, g) => (r <= rho ? g : -1)).filter((g) => g >= 0);
-        if (admissible.length === 0) {
-          expect(() => flagLowConfidence(score, { targetRisk: rho, calibration: { score, correct } })).toThrow(SurvkitError);
-          return;
-        }
-        const r = flagLowConfidence(score, { targetRisk: rho, calibration: { score, correct } });
-        const kept = cases.filter(([s]) => s <= r.threshold);
-        expect(kept.filter(([, c]) => !c).length / kept.length).toBeLessThanOrEqual(rho + 1e-12);
-        expect(r.calibrationCoverage).toBe(curve.coverage[Math.max(...admissible)]);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.boolean()), { minLength: 1, maxLength: 80 }),
+        fc.integer({ min: 0, max: 100 }),
+        (cases, pct) => {
+          const score = cases.map(([s]) => s);
+          const correct = cases.map(([, c]) => c);
+          const rho = pct / 100;
+          const curve = riskCoverageCurve(score, { correct });
+          const admissible = Array.from(curve.risk)
+            .map((r, g) => (r <= rho ? g : -1))
+            .filter((g) => g >= 0);
+          if (admissible.length === 0) {
+            expect(() => flagLowConfidence(score, { targetRisk: rho, calibration: { score, correct } })).toThrow(SurvkitError);
+            return;
+          }
+          const r = flagLowConfidence(score, { targetRisk: rho, calibration: { score, correct } });
+          const kept = cases.filter(([s]) => s <= r.threshold);
+          expect(kept.filter(([, c]) => !c).length / kept.length).toBeLessThanOrEqual(rho + 1e-12);
+          expect(r.calibrationCoverage).toBe(curve.coverage[Math.max(...admissible)]);
+        },
+      ),
     );
   });
 });

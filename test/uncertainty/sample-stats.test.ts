@@ -17,17 +17,28 @@ describe('combineSamples', () => {
   });
 
   it('property: rows of the mean sum to 1; 0 <= MI <= H(mean); variance >= 0; uncertainty is the chosen score', () => {
-    const probRow = (k: number) => fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: k, maxLength: k }).map((r) => {
-      const s = r.reduce((a, b) => a + b, 0);
-      return s > 0 ? r.map((v) => v / s) : r.map(() => 1 / k);
-    });
+    const probRow = (k: number) =>
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: k, maxLength: k }).map((r) => {
+        const s = r.reduce((a, b) => a + b, 0);
+        return s > 0 ? r.map((v) => v / s) : r.map(() => 1 / k);
+      });
     fc.assert(
       fc.property(
-        fc.integer({ min: 2, max: 4 }).chain((k) => fc.tuple(fc.constant(k), fc.integer({ min: 1, max: 4 }).chain((n) => fc.array(fc.array(probRow(k), { minLength: n, maxLength: n }), { minLength: 1, maxLength: 6 })))),
+        fc.integer({ min: 2, max: 4 }).chain((k) =>
+          fc.tuple(
+            fc.constant(k),
+            fc.integer({ min: 1, max: 4 }).chain((n) => fc.array(fc.array(probRow(k), { minLength: n, maxLength: n }), { minLength: 1, maxLength: 6 })),
+          ),
+        ),
         fc.constantFrom('entropy' as const, 'mutual-information' as const, 'variance' as const),
         ([k, samples], score) => {
           const n = (samples[0] as number[][]).length;
-          const p = combineSamples(samples.map((s) => Float64Array.from(s.flat())), n, k, score);
+          const p = combineSamples(
+            samples.map((s) => Float64Array.from(s.flat())),
+            n,
+            k,
+            score,
+          );
           for (let i = 0; i < n; i++) {
             let s = 0;
             for (let j = 0; j < k; j++) s += p.probs[i * k + j] as number;

@@ -22,7 +22,15 @@ const curveRows = (n: number, m: number) =>
 const memberSets = fc
   .record({ M: fc.integer({ min: 1, max: 6 }), n: fc.integer({ min: 1, max: 4 }), m: fc.integer({ min: 1, max: 6 }) })
   .chain(({ M, n, m }) => fc.tuple(fc.constant({ n, m }), fc.array(curveRows(n, m), { minLength: M, maxLength: M })))
-  .map(([{ m }, values]) => values.map((v) => new SurvivalCurves(Array.from({ length: m }, (_, k) => k + 1), v)));
+  .map(([{ m }, values]) =>
+    values.map(
+      (v) =>
+        new SurvivalCurves(
+          Array.from({ length: m }, (_, k) => k + 1),
+          v,
+        ),
+    ),
+  );
 
 describe('survivalBands', () => {
   it('type-7 pointwise quantiles and mean (numpy 2.4 np.quantile: [0.52, 0.7, 0.88] and [0.01, 0.1, 0.28])', () => {
@@ -63,7 +71,9 @@ describe('survivalBands', () => {
     expect(() => survivalBands([five[0] as SurvivalCurves, new SurvivalCurves([1], [0.5, 0.4])])).toThrow(
       messages.shapeMismatch('survivalBands', 'members[1]', '1 subjects (as members[0])', '2 subjects'),
     );
-    expect(() => survivalBands(five, { quantiles: [0.6, 0.9] })).toThrow(messages.optionRange('survivalBands', 'quantiles', 'a finite number >= 0 and <= 0.5', 0.6));
+    expect(() => survivalBands(five, { quantiles: [0.6, 0.9] })).toThrow(
+      messages.optionRange('survivalBands', 'quantiles', 'a finite number >= 0 and <= 0.5', 0.6),
+    );
     expect(() => survivalBands(five, { times: [2, 1] })).toThrow(messages.notAscending('survivalBands', 'times', 1));
     expect(() => survivalBands([[0.5]] as unknown as SurvivalCurves[])).toThrow(/'members' must be an array of SurvivalCurves/);
   });
@@ -104,7 +114,10 @@ describe('survivalBands', () => {
     fc.assert(
       fc.property(memberSets, fc.integer({ min: 2, max: 5 }), (members, copies) => {
         const one = members[0] as SurvivalCurves;
-        const bands = survivalBands(Array.from({ length: copies }, () => one), { at: 1.5 });
+        const bands = survivalBands(
+          Array.from({ length: copies }, () => one),
+          { at: 1.5 },
+        );
         for (const c of [bands.lower, bands.median, bands.upper]) expect(Array.from(c.values)).toEqual(Array.from(one.values));
         bands.mean.values.forEach((v, j) => expect(v).toBeCloseTo(one.values[j] as number, 14));
         for (const opts of [{ at: 1 }, { from: 0, to: 5 }, { from: 0.5, to: 3, scale: 'cloglog' as const }, { risk: true as const }]) {

@@ -54,7 +54,9 @@ describe('SurvivalEnsemble', () => {
     expect(r80.flaggedC as number).toBeLessThan((r80.keptC as number) - 0.1);
     expect(r80.keptIbs as number).toBeLessThan(all.keptIbs as number);
     // at least half of the flags land on the unseen region (random flags: 10 of 50)
-    const flagged = Array.from(score.keys()).sort((a, b) => (score[b] as number) - (score[a] as number)).slice(0, 50);
+    const flagged = Array.from(score.keys())
+      .sort((a, b) => (score[b] as number) - (score[a] as number))
+      .slice(0, 50);
     expect(flagged.filter((i) => test.ood[i] === 1).length).toBeGreaterThanOrEqual(25);
     ens.dispose();
   });
@@ -69,7 +71,11 @@ describe('SurvivalEnsemble', () => {
     expect(Array.from(survivalBandWidth(bands, { risk: true })).every((w) => w === 0)).toBe(true);
     same.dispose();
 
-    const lh = await SurvivalEnsemble.train(xTrain, train, { members: 3, create: (seed) => new LogisticHazard({ inputDim: 3, hidden: [8], cuts: 8, seed }), fit: { ...fit, epochs: 3 } });
+    const lh = await SurvivalEnsemble.train(xTrain, train, {
+      members: 3,
+      create: (seed) => new LogisticHazard({ inputDim: 3, hidden: [8], cuts: 8, seed }),
+      fit: { ...fit, epochs: 3 },
+    });
     const b = await lh.predictBands(xTest, { interpolation: 4 });
     expect(b.times.length).toBe(4 * 7 + 1);
     const { lower, median, upper } = b;

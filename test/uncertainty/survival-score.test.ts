@@ -47,7 +47,7 @@ describe('survivalBandWidth', () => {
   });
 
   it('rejects malformed options with catalogue messages', () => {
-    const forms = "exactly one of { at }, { from, to } or { risk: true }";
+    const forms = 'exactly one of { at }, { from, to } or { risk: true }';
     expect(() => survivalBandWidth(bands, {} as never)).toThrow(messages.optionRange(fn, 'opts', forms, {}));
     expect(() => survivalBandWidth(bands, { at: 1, from: 0, to: 2 } as never)).toThrow(/exactly one of/);
     expect(() => survivalBandWidth(bands, { at: -1 })).toThrow(messages.optionRange(fn, 'at', 'a finite number >= 0', -1));

@@ -31,7 +31,11 @@ function calibrated(n: number, k: number, sd: number, seed: number): { z: Float6
 describe('fitTemperature', () => {
   it('recovers the scale of over-confident logits: labels from softmax(z), logits 3z → T ≈ 3', () => {
     const { z, y } = calibrated(4000, 4, 1.5, 1);
-    const r = fitTemperature(z.map((v) => 3 * v), y, { classes: 4 });
+    const r = fitTemperature(
+      z.map((v) => 3 * v),
+      y,
+      { classes: 4 },
+    );
     expect(r.temperature).toBeGreaterThan(2.7);
     expect(r.temperature).toBeLessThan(3.3);
     expect(r.nllAfter).toBeLessThan(r.nllBefore);
@@ -57,7 +61,13 @@ describe('fitTemperature', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 5 }).chain((k) =>
-          fc.tuple(fc.constant(k), fc.array(fc.tuple(fc.array(fc.double({ min: -20, max: 20, noNaN: true }), { minLength: k, maxLength: k }), fc.integer({ min: 0, max: k - 1 })), { minLength: 1, maxLength: 30 })),
+          fc.tuple(
+            fc.constant(k),
+            fc.array(fc.tuple(fc.array(fc.double({ min: -20, max: 20, noNaN: true }), { minLength: k, maxLength: k }), fc.integer({ min: 0, max: k - 1 })), {
+              minLength: 1,
+              maxLength: 30,
+            }),
+          ),
         ),
         ([k, rows]) => {
           const logits = rows.map((r) => r[0]);
@@ -75,8 +85,25 @@ describe('fitTemperature', () => {
   });
 
   it('goes to the ends of the interval for separable and for anti-informative logits', () => {
-    expect(fitTemperature([[3, 0], [0, 3]], [0, 1]).temperature).toBeLessThan(0.0101);
-    expect(fitTemperature([[3, 0], [0, 3]], [1, 0], { bounds: [0.5, 10] }).temperature).toBeGreaterThan(9.99);
+    expect(
+      fitTemperature(
+        [
+          [3, 0],
+          [0, 3],
+        ],
+        [0, 1],
+      ).temperature,
+    ).toBeLessThan(0.0101);
+    expect(
+      fitTemperature(
+        [
+          [3, 0],
+          [0, 3],
+        ],
+        [1, 0],
+        { bounds: [0.5, 10] },
+      ).temperature,
+    ).toBeGreaterThan(9.99);
   });
 
   it('temperatureScale divides the logits by T (rows or flat)', () => {
@@ -87,10 +114,16 @@ describe('fitTemperature', () => {
   });
 
   it('rejects bad input with catalogue messages', () => {
-    expect(() => fitTemperature([1, 2, 3], [0])).toThrow(messages.optionRange('fitTemperature', 'classes', 'the number of classes K (required for flat logits)', undefined));
-    expect(() => fitTemperature([1, 2, 3], [0], { classes: 2 })).toThrow(messages.argRange('fitTemperature', 'logits', 'a multiple of classes = 2 values (n×K row-major)', '3 values'));
+    expect(() => fitTemperature([1, 2, 3], [0])).toThrow(
+      messages.optionRange('fitTemperature', 'classes', 'the number of classes K (required for flat logits)', undefined),
+    );
+    expect(() => fitTemperature([1, 2, 3], [0], { classes: 2 })).toThrow(
+      messages.argRange('fitTemperature', 'logits', 'a multiple of classes = 2 values (n×K row-major)', '3 values'),
+    );
     expect(() => fitTemperature([[1, 2], [3]], [0, 1])).toThrow(messages.raggedRows('fitTemperature', 'logits', 1, 1, 2));
-    expect(() => fitTemperature([[1, 2]], [2])).toThrow(messages.argRange('fitTemperature', 'labels[0]', 'a class index, an integer in 0 … 1 (the model has 2 classes)', 2));
+    expect(() => fitTemperature([[1, 2]], [2])).toThrow(
+      messages.argRange('fitTemperature', 'labels[0]', 'a class index, an integer in 0 … 1 (the model has 2 classes)', 2),
+    );
     expect(() => fitTemperature([[1, 2]], [0, 1])).toThrow(messages.lengthMismatch('fitTemperature', 'labels', 2, 'logits', 1));
     expect(() => fitTemperature([[1, Number.NaN]], [0])).toThrow(messages.notFinite('fitTemperature', 'logits[0]', 1, Number.NaN));
     expect(() => fitTemperature([[1, 2]], [0], { bounds: [2, 1] })).toThrow(messages.optionRange('fitTemperature', 'bounds[1]', 'a finite number > 2', 1));

@@ -8,10 +8,14 @@
  * |---|---|---|---|
  * | gradient of FusedBatchNorm | overridden | overridden | no `tf.tile` to the full shape (see batch-norm-grad.ts) |
  * | FusedConv2D | replaced | — | runs survkit's Conv2D instead of the stock scalar loop |
- * | Conv3D, Conv3DBackpropFilterV2, Conv3DBackpropInputV2 | replaced | replaced | one 2D convolution per temporal tap (see conv3d-via-conv2d.ts); TF.js 4.22's wasm gradients disagree with the definition (input gradient with > 1 input channel, filter gradient with strides) |
+ * | Conv3D, Conv3DBackpropFilterV2, Conv3DBackpropInputV2 | replaced | replaced | one 2D convolution per temporal tap (see conv3d-via-conv2d.ts) [1] |
  * | Sum (rank ≥ 5, not only innermost axes) | — | wrapped | one pass instead of a generic 5D transpose (see sum-wasm.ts) |
- * | Multiply, Add, Sub, RealDiv (same shape or leading-axis broadcast), Mean, Relu, Step | wrapped | — | plain loops: no per-element index arithmetic, closure or transpose (see elementwise-cpu.ts) |
+ * | Multiply, Add, Sub, RealDiv (same shape or leading-axis broadcast), Mean, Relu, Step | wrapped | — | plain loops (see elementwise-cpu.ts) [2] |
  * | Slice, PadV2 | wrapped | — | row copies instead of element-by-element buffers (see slice-pad-cpu.ts) |
+ *
+ * [1] TF.js 4.22's wasm gradients disagree with the definition (input gradient with > 1 input
+ * channel, filter gradient with strides).
+ * [2] No per-element index arithmetic, closure or transpose.
  *
  * {@link unregisterBackbonePatches} restores the stock kernels (for comparisons).
  */

@@ -54,13 +54,7 @@ export function filterGradCpu(x: Float32Array, dy: Float32Array, g: ConvGeometry
 }
 
 /** The filter gradient on `backendName` for TensorInfo inputs (NHWC or NCHW). */
-export function conv2dFilterGrad(
-  backendName: PatchedBackend,
-  backend: AnyBackend,
-  x: TensorInfo,
-  dy: TensorInfo,
-  attrs: FilterGradAttrs,
-): TensorInfo {
+export function conv2dFilterGrad(backendName: PatchedBackend, backend: AnyBackend, x: TensorInfo, dy: TensorInfo, attrs: FilterGradAttrs): TensorInfo {
   const nchw = attrs.dataFormat === 'NCHW';
   const xs = nchw ? toNhwc(backendName, backend, x) : x;
   const dys = nchw ? toNhwc(backendName, backend, dy) : dy;

@@ -53,13 +53,7 @@ export function inputGradCpu(dy: Float32Array, w: Float32Array, g: ConvGeometry,
 }
 
 /** The input gradient on `backendName` for TensorInfo inputs (NHWC or NCHW). */
-export function conv2dInputGrad(
-  backendName: PatchedBackend,
-  backend: AnyBackend,
-  dy: TensorInfo,
-  filter: TensorInfo,
-  attrs: InputGradAttrs,
-): TensorInfo {
+export function conv2dInputGrad(backendName: PatchedBackend, backend: AnyBackend, dy: TensorInfo, filter: TensorInfo, attrs: InputGradAttrs): TensorInfo {
   const nchw = attrs.dataFormat === 'NCHW';
   const dys = nchw ? toNhwc(backendName, backend, dy) : dy;
   const s = attrs.inputShape;
@@ -76,9 +70,7 @@ export function conv2dInputGrad(
   );
   const g = convGeometry(info);
   const dx =
-    backendName === 'wasm'
-      ? inputGradWasm(backend, dys, filter, g)
-      : fromValues(backend, inShape(g), inputGradCpu(f32(backend, dys), f32(backend, filter), g));
+    backendName === 'wasm' ? inputGradWasm(backend, dys, filter, g) : fromValues(backend, inShape(g), inputGradCpu(f32(backend, dys), f32(backend, filter), g));
   if (!nchw) return dx;
   release(backend, dys);
   const out = toNchw(backendName, backend, dx);

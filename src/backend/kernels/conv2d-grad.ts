@@ -70,7 +70,12 @@ export function filterGradViaConv(
     if (pb < 0 || pr < 0) xc = tf.slice(x, [0, 0, 0, 0], [-1, H + Math.min(pb, 0), W + Math.min(pr, 0), -1]);
     const xt = tf.transpose(xc, [3, 1, 2, 0]);
     const dyt = tf.transpose(dy, [1, 2, 0, 3]);
-    const padding: tf.backend_util.ExplicitPadding = [[0, 0], [pt, Math.max(pb, 0)], [pl, Math.max(pr, 0)], [0, 0]];
+    const padding: tf.backend_util.ExplicitPadding = [
+      [0, 0],
+      [pt, Math.max(pb, 0)],
+      [pl, Math.max(pr, 0)],
+      [0, 0],
+    ];
     const out = tf.conv2d(xt, dyt, [dh, dw], padding, 'NHWC', [sh, sw]);
     return tf.transpose(out, [1, 2, 0, 3]);
   });
@@ -81,7 +86,14 @@ function dilateFilter(w: tf.Tensor4D, dh: number, dw: number): tf.Tensor4D {
   return tf.tidy(() => {
     const [KH, KW, Ci, Co] = w.shape;
     const e = tf.reshape(w, [KH, 1, KW, 1, Ci, Co]);
-    const p = tf.pad(e, [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
+    const p = tf.pad(e, [
+      [0, 0],
+      [0, dh - 1],
+      [0, 0],
+      [0, dw - 1],
+      [0, 0],
+      [0, 0],
+    ]);
     const full = tf.reshape(p, [KH * dh, KW * dw, Ci, Co]);
     return tf.slice(full, [0, 0, 0, 0], [(KH - 1) * dh + 1, (KW - 1) * dw + 1, Ci, Co]) as tf.Tensor4D;
   });
@@ -111,7 +123,13 @@ export const conv2dGradConfig: GradConfig = {
     const dilated = dh !== 1 || dw !== 1;
     if (!dilated || patchedBackends.has(tf.getBackend())) {
       // Stock kernels take no dilations: pass them only where survkit's kernels read them.
-      const common = { strides: a.strides, pad: a.pad, dataFormat: a.dataFormat, dimRoundingMode: a.dimRoundingMode, ...(dilated ? { dilations: [dh, dw] as [number, number] } : {}) };
+      const common = {
+        strides: a.strides,
+        pad: a.pad,
+        dataFormat: a.dataFormat,
+        dimRoundingMode: a.dimRoundingMode,
+        ...(dilated ? { dilations: [dh, dw] as [number, number] } : {}),
+      };
       const inputAttrs: InputGradAttrs = { ...common, inputShape: x.shape };
       const filterAttrs: FilterGradAttrs = { ...common, filterShape: filter.shape };
       return {

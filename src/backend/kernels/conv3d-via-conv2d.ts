@@ -60,7 +60,12 @@ function attrs2d(c: tf.backend_util.Conv3DInfo): NamedAttrMap {
   const p = c.padInfo;
   return {
     strides: [c.strideHeight, c.strideWidth],
-    pad: [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]],
+    pad: [
+      [0, 0],
+      [p.top, p.bottom],
+      [p.left, p.right],
+      [0, 0],
+    ],
     dilations: [c.dilationHeight, c.dilationWidth],
     dataFormat: 'NHWC',
   };

@@ -21,7 +21,7 @@ export function biasActivationInPlace(y: Float32Array, co: number, bias: Float32
   const perChannel = bias !== undefined && bias.length === co && co > 1;
   const b0 = bias === undefined ? 0 : (bias[0] as number);
   for (let i = 0; i < y.length; i++) {
-    let v = (y[i] as number) + (perChannel ? ((bias)[i % co] as number) : b0);
+    let v = (y[i] as number) + (perChannel ? (bias[i % co] as number) : b0);
     switch (activation) {
       case 'relu':
         v = v > 0 ? v : 0;

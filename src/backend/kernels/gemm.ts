@@ -13,17 +13,7 @@
  * (float64 accumulation, float32 result). When `accumulate` is true the
  * product is added to C instead of overwriting it.
  */
-export function gemmNT(
-  a: Float32Array,
-  b: Float32Array,
-  c: Float32Array,
-  m: number,
-  n: number,
-  k: number,
-  accumulate = false,
-  aOff = 0,
-  bOff = 0,
-): void {
+export function gemmNT(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number, accumulate = false, aOff = 0, bOff = 0): void {
   const m4 = m - (m % 4);
   const n2 = n - (n % 2);
   for (let i = 0; i < m4; i += 4) {
@@ -34,7 +24,14 @@ export function gemmNT(
     for (let j = 0; j < n2; j += 2) {
       const b0 = bOff + j * k;
       const b1 = b0 + k;
-      let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
+      let c00 = 0,
+        c01 = 0,
+        c10 = 0,
+        c11 = 0,
+        c20 = 0,
+        c21 = 0,
+        c30 = 0,
+        c31 = 0;
       for (let t = 0; t < k; t++) {
         const y0 = b[b0 + t] as number;
         const y1 = b[b1 + t] as number;
@@ -42,25 +39,37 @@ export function gemmNT(
         const x1 = a[a1 + t] as number;
         const x2 = a[a2 + t] as number;
         const x3 = a[a3 + t] as number;
-        c00 += x0 * y0; c01 += x0 * y1;
-        c10 += x1 * y0; c11 += x1 * y1;
-        c20 += x2 * y0; c21 += x2 * y1;
-        c30 += x3 * y0; c31 += x3 * y1;
+        c00 += x0 * y0;
+        c01 += x0 * y1;
+        c10 += x1 * y0;
+        c11 += x1 * y1;
+        c20 += x2 * y0;
+        c21 += x2 * y1;
+        c30 += x3 * y0;
+        c31 += x3 * y1;
       }
       const r0 = i * n + j;
       const r1 = r0 + n;
       const r2 = r1 + n;
       const r3 = r2 + n;
       if (accumulate) {
-        c00 += c[r0] as number; c01 += c[r0 + 1] as number;
-        c10 += c[r1] as number; c11 += c[r1 + 1] as number;
-        c20 += c[r2] as number; c21 += c[r2 + 1] as number;
-        c30 += c[r3] as number; c31 += c[r3 + 1] as number;
+        c00 += c[r0] as number;
+        c01 += c[r0 + 1] as number;
+        c10 += c[r1] as number;
+        c11 += c[r1 + 1] as number;
+        c20 += c[r2] as number;
+        c21 += c[r2 + 1] as number;
+        c30 += c[r3] as number;
+        c31 += c[r3 + 1] as number;
       }
-      c[r0] = c00; c[r0 + 1] = c01;
-      c[r1] = c10; c[r1 + 1] = c11;
-      c[r2] = c20; c[r2 + 1] = c21;
-      c[r3] = c30; c[r3 + 1] = c31;
+      c[r0] = c00;
+      c[r0 + 1] = c01;
+      c[r1] = c10;
+      c[r1 + 1] = c11;
+      c[r2] = c20;
+      c[r2 + 1] = c21;
+      c[r3] = c30;
+      c[r3 + 1] = c31;
     }
     for (let j = n2; j < n; j++) {
       for (let r = 0; r < 4; r++) dotInto(a, b, c, aOff + (i + r) * k, bOff + j * k, (i + r) * n + j, k, accumulate);
@@ -71,16 +80,7 @@ export function gemmNT(
   }
 }
 
-function dotInto(
-  a: Float32Array,
-  b: Float32Array,
-  c: Float32Array,
-  ao: number,
-  bo: number,
-  co: number,
-  k: number,
-  accumulate: boolean,
-): void {
+function dotInto(a: Float32Array, b: Float32Array, c: Float32Array, ao: number, bo: number, co: number, k: number, accumulate: boolean): void {
   let s = accumulate ? (c[co] as number) : 0;
   for (let t = 0; t < k; t++) s += (a[ao + t] as number) * (b[bo + t] as number);
   c[co] = s;

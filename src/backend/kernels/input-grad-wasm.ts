@@ -18,7 +18,12 @@ function transposedPadding(g: ConvGeometry): tf.backend_util.ExplicitPadding | n
   const bottom = g.inHeight + g.padTop - g.outHeight;
   const right = g.inWidth + g.padLeft - g.outWidth;
   if (top < 0 || left < 0 || bottom < 0 || right < 0) return null;
-  return [[0, 0], [top, bottom], [left, right], [0, 0]];
+  return [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
 }
 
 /** W̃[kh, kw, co, ci] = W[KH−1−kh, KW−1−kw, ci, co]. */
@@ -87,7 +92,22 @@ function planPhases(w: Float32Array, g: ConvGeometry): Phase[] | null {
           }
         }
       }
-      phases.push({ r, t, i0, j0, nI, nJ, filter, shape: [A, C, Co, Ci], pad: [[0, 0], [top, bottom], [left, right], [0, 0]] });
+      phases.push({
+        r,
+        t,
+        i0,
+        j0,
+        nI,
+        nJ,
+        filter,
+        shape: [A, C, Co, Ci],
+        pad: [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ],
+      });
     }
   }
   return phases;

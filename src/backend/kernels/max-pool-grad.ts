@@ -20,12 +20,7 @@ export interface MaxPoolGradAttrs {
 }
 
 /** dx (NHWC) from x and dy values; `dx` must be zero on entry. */
-export function maxPoolGradValues(
-  x: Float32Array,
-  dy: Float32Array,
-  info: tf.backend_util.Conv2DInfo,
-  dx: Float32Array,
-): Float32Array {
+export function maxPoolGradValues(x: Float32Array, dy: Float32Array, info: tf.backend_util.Conv2DInfo, dx: Float32Array): Float32Array {
   const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const { effectiveFilterHeight: FH, effectiveFilterWidth: FW } = info;
@@ -70,14 +65,7 @@ export function maxPoolGradConfig(backendName: PatchedBackend): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
     const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
     const a = attrs as NamedAttrMap & MaxPoolGradAttrs;
-    const info = tf.backend_util.computePool2DInfo(
-      input.shape as [number, number, number, number],
-      a.filterSize,
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-    );
+    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
     const be = backend;
     if (backendName === 'wasm') {
       const out = alloc(be, input.shape);

@@ -32,11 +32,7 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** Every kernel patch survkit ships, per backend. */
 export function kernelPatchConfigs(): KernelConfig[] {
-  const perBackend = (b: PatchedBackend): KernelConfig[] => [
-    conv2dBackpropFilterConfig(b),
-    conv2dBackpropInputConfig(b),
-    maxPoolGradConfig(b),
-  ];
+  const perBackend = (b: PatchedBackend): KernelConfig[] => [conv2dBackpropFilterConfig(b), conv2dBackpropInputConfig(b), maxPoolGradConfig(b)];
   return [
     ...perBackend('cpu'),
     conv2dCpuConfig(),

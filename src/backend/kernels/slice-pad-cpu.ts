@@ -88,7 +88,14 @@ export function sliceCpuConfig(stock: KernelConfig | undefined): KernelConfig {
     tf.slice_util.assertParamsValid(x, b, s);
     const out = make(xv, tf.util.sizeFromShape(s));
     const run = s[s.length - 1] ?? 1;
-    forEachRow(s, x.shape, b, s, s.map(() => 0), (src, dst) => out.set(xv.subarray(src, src + run), dst));
+    forEachRow(
+      s,
+      x.shape,
+      b,
+      s,
+      s.map(() => 0),
+      (src, dst) => out.set(xv.subarray(src, src + run), dst),
+    );
     return be.makeTensorInfo(s, x.dtype, out);
   };
   return { kernelName: tf.Slice, backendName: 'cpu', kernelFunc };
@@ -109,7 +116,14 @@ export function padCpuConfig(stock: KernelConfig | undefined): KernelConfig {
     const out = make(xv, tf.util.sizeFromShape(shape));
     if (constantValue !== 0) out.fill(constantValue);
     const run = x.shape[x.shape.length - 1] ?? 1;
-    forEachRow(x.shape, x.shape, x.shape.map(() => 0), shape, paddings.map((p) => p[0]), (src, dst) => out.set(xv.subarray(src, src + run), dst));
+    forEachRow(
+      x.shape,
+      x.shape,
+      x.shape.map(() => 0),
+      shape,
+      paddings.map((p) => p[0]),
+      (src, dst) => out.set(xv.subarray(src, src + run), dst),
+    );
     return be.makeTensorInfo(shape, x.dtype, out);
   };
   return { kernelName: tf.PadV2, backendName: 'cpu', kernelFunc };

@@ -75,9 +75,7 @@ export function sumCpuConfig(): KernelConfig {
     const sums = sumValues(be.data.get(x.dataId).values as ArrayLike<number>, x.shape, axes);
     const kept = x.shape.filter((_, d) => !axes.includes(d));
     const shape = keepDims ? x.shape.map((n, d) => (axes.includes(d) ? 1 : n)) : kept;
-    return x.dtype === 'float32'
-      ? be.makeTensorInfo(shape, 'float32', Float32Array.from(sums))
-      : be.makeTensorInfo(shape, 'int32', Int32Array.from(sums));
+    return x.dtype === 'float32' ? be.makeTensorInfo(shape, 'float32', Float32Array.from(sums)) : be.makeTensorInfo(shape, 'int32', Int32Array.from(sums));
   };
   return { kernelName: tf.Sum, backendName: 'cpu', kernelFunc };
 }
