@@ -20,7 +20,7 @@ import {
   type ReliabilityBin,
   type RiskCoverageCurve,
 } from '../src/metrics/index.js';
-import type { ClassPrediction } from '../src/models/index.js';
+import type { ClassPrediction } from '../src/index.js';
 import { imageTensor, type Method, type Part } from './mnist-models.js';
 
 /** Held-out metrics of one method. */

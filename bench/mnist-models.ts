@@ -11,8 +11,8 @@ import { Random } from '../src/core/random.js';
 import { translateImage } from '../src/data/rotate.js';
 import type { EvidenceFunction } from '../src/heads/index.js';
 import { MNIST_PIXELS, MNIST_SIDE, type MnistArrays } from '../src/io/mnist.js';
-import { Classifier, EvidentialClassifier, SoftmaxClassifier, type ClassPrediction, type History } from '../src/models/index.js';
-import { DeepEnsemble, mcDropoutPredict, TemperatureScaling } from '../src/uncertainty/index.js';
+import { Classifier, EvidentialClassifier, SoftmaxClassifier, type ClassPrediction, type History } from '../src/index.js';
+import { DeepEnsemble, mcDropoutPredict, TemperatureScaling } from '../src/index.js';
 
 /** Host images and labels of one part of the split. */
 export interface Part {

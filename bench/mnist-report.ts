@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ClassPrediction } from '../src/models/index.js';
+import type { ClassPrediction } from '../src/index.js';
 import { pngAvailable, reliabilitySpec, renderPng, renderSvg, riskCoverageSpec, rotatedDigitSpec, type PlotSpec } from '../src/plotting/index.js';
 import { ANGLES, type HeldOutRow, type OodRow, type RotationAggregate, type RotationResult } from './mnist-experiments.js';
 

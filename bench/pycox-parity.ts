@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackendName } from '../src/backend/index.js';
 import { readCsv } from '../src/io/csv.js';
-import { trainTable, type TrainOptions } from '../src/cli/train.js';
+import { trainTable, type TrainOptions } from '../src/tabular/train.js';
 import { PYCOX, PYCOX_QUANTILES, passes, type PycoxRow } from './pycox-reference.js';
 
 type Dataset = 'metabric' | 'support';

@@ -27,8 +27,8 @@ import { integratedBrierScore } from '../src/metrics/integrated.js';
 import { selectiveSurvivalTable, type SelectiveSurvivalRow } from '../src/metrics/selective-survival.js';
 import { CoxPH, LogisticHazard, type FitOptions, type SurvivalModel } from '../src/models/index.js';
 import type { SurvivalBands } from '../src/uncertainty/survival-bands.js';
-import { SurvivalEnsemble } from '../src/uncertainty/survival-ensemble.js';
-import { survivalMcDropout } from '../src/uncertainty/survival-mc-dropout.js';
+import { SurvivalEnsemble } from '../src/models/uncertainty/survival-ensemble.js';
+import { survivalMcDropout } from '../src/models/uncertainty/survival-mc-dropout.js';
 import { survivalBandWidth, type BandScale } from '../src/uncertainty/survival-score.js';
 
 interface Split {

@@ -2,8 +2,8 @@
  * Output of `survkit evaluate`: one JSON object (`--format json`) or a
  * readable table (default).
  */
-import type { EvaluateReport, MetricReport, MetricReports } from './evaluate.js';
-import { METRIC_NAMES, type MetricName } from './evaluate-metrics.js';
+import type { EvaluateReport, MetricReport, MetricReports } from '../report/evaluate.js';
+import { METRIC_NAMES, type MetricName } from '../report/metric-definitions.js';
 
 /**
  * The report as one JSON object (2-space indent, arrays of numbers on one

@@ -7,7 +7,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { evaluateFile, type EvaluateOptions } from './evaluate.js';
+import { evaluateFile, type EvaluateOptions } from '../report/evaluate.js';
 import { formatJson, formatTable } from './format.js';
 import { EVALUATE_HELP, MAIN_HELP } from './help.js';
 import { numberFlag, reportError, UsageError, type CliIo } from './usage.js';

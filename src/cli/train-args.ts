@@ -2,9 +2,9 @@
  * The flags of `survkit train`, parsed into {@link TrainOptions} (every
  * malformed or contradictory flag is a {@link UsageError}).
  */
-import type { SurvivalFamily } from '../models/survival-model.js';
-import type { TrainOptions } from './train.js';
-import { FAMILIES, isDiscrete, type TrainTies } from './train-models.js';
+import type { SurvivalFamily } from '../models/survival/survival-model.js';
+import type { TrainOptions } from '../tabular/train.js';
+import { FAMILIES, isDiscrete, type TrainTies } from '../tabular/model-settings.js';
 import { choiceFlag, numberFlag, UsageError } from './usage.js';
 
 /** node:util parseArgs configuration of `survkit train`. */

@@ -1,7 +1,7 @@
 /** Output of `survkit train`: a readable summary plus the test metrics table, or one JSON object. */
-import type { EvaluateReport } from './evaluate.js';
+import type { EvaluateReport } from '../report/evaluate.js';
 import { fmt, formatJsonValue, formatTable } from './format.js';
-import type { TrainReport } from './train.js';
+import type { TrainReport } from '../tabular/train.js';
 
 /** The train report as JSON (same layout as `survkit evaluate --format json`). */
 export function formatTrainJson(report: TrainReport): string {

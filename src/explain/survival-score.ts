@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { CoxBase } from '../models/cox-base.js';
-import { DiscreteBase } from '../models/discrete-base.js';
-import type { SurvivalModel } from '../models/survival-model.js';
+import { CoxBase } from '../models/survival/cox-base.js';
+import { DiscreteBase } from '../models/survival/discrete-base.js';
+import type { SurvivalModel } from '../models/survival/survival-model.js';
 import type { ScoreFunction } from './score.js';
 
 /** Index of the last grid time ≤ t, or −1 before the first. */

@@ -6,7 +6,7 @@ import { survkitError } from '../core/errors.js';
 import '../heads/index.js';
 import '../backbones/global-pool.js';
 import '../backbones/seeded-dropout.js';
-import type { History, JsonValue } from './types.js';
+import type { History, JsonValue } from './training/fit-types.js';
 
 /** The side file written next to model.json and weights.bin. */
 export interface SurvkitModelJSON {

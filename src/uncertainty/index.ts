@@ -1,21 +1,15 @@
 /**
- * survkit uncertainty — flagging, the classifier baselines (temperature scaling, MC dropout, deep
- * ensembles), and survival ensembles, MC dropout and bands on survival curves.
+ * survkit/uncertainty — the float64 half of uncertainty quantification (no
+ * TensorFlow.js): flagging, bands and band width on survival curves,
+ * temperature fitting on logits, class predictions from probabilities and
+ * the summaries of repeated predictions. The wrappers that run networks
+ * (deep ensembles, MC dropout, temperature-scaled classifiers) are in
+ * `models/uncertainty/` and exported from `survkit`.
  */
 export { flagLowConfidence, type FlagPolicy, type FlagResult } from './flag.js';
 export { survivalBands, type SurvivalBands, type SurvivalBandOptions, type RiskBand } from './survival-bands.js';
 export { survivalBandWidth, type BandWidthOptions, type BandScale } from './survival-score.js';
-export { SurvivalEnsemble, type SurvivalEnsembleOptions, type EnsembleBandOptions } from './survival-ensemble.js';
-export { survivalMcDropout, type McDropoutOptions } from './survival-mc-dropout.js';
-export {
-  fitTemperature,
-  temperatureScale,
-  temperatureNll,
-  TemperatureScaling,
-  type TemperatureFit,
-  type FitTemperatureOptions,
-  type LogitsInput,
-} from './temperature-scaling.js';
-export { mcDropoutPredict, type McDropoutPredictOptions } from './mc-dropout.js';
-export { DeepEnsemble, type DeepEnsembleOptions } from './ensemble.js';
+export { fitTemperature, temperatureScale, temperatureNll, type TemperatureFit, type FitTemperatureOptions, type LogitsInput } from './temperature-scaling.js';
 export { combineSamples, SAMPLE_SCORES, type SampleScore } from './sample-stats.js';
+export { dirichletPrediction, predictionFromProbs, softmaxRows, type ClassPrediction, type UncertaintyScore } from './class-prediction.js';
+export { classLabels, isTensorLike, type ClassIndexInput, type TensorLike } from './class-labels.js';

@@ -3,7 +3,7 @@
  * passes, ensemble members): mean probabilities, predictive entropy, mutual
  * information and variance. Plain float64 TypeScript.
  */
-import { rowSummaries, type ClassPrediction } from '../models/class-prediction.js';
+import { rowSummaries, type ClassPrediction } from './class-prediction.js';
 
 /** Scores of a sampled prediction that can serve as its `uncertainty`. */
 export type SampleScore = 'entropy' | 'mutual-information' | 'variance';

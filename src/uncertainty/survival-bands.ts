@@ -6,7 +6,7 @@ import { assertNumberOption, assertStrictlyAscending, toFloat64 } from '../core/
 import { survkitError } from '../core/errors.js';
 import { uniqueSorted } from '../core/sort.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
-import { riskFromCurves } from '../models/risk.js';
+import { riskFromCurves } from '../estimators/risk-from-curves.js';
 
 /** Options shared by the band predictions. */
 export interface SurvivalBandOptions {

@@ -6,11 +6,8 @@
 import { assertNumberOption, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { minimizeScalar } from '../core/minimize-scalar.js';
-import { predictionFromProbs, softmaxRows, type ClassPrediction } from '../models/class-prediction.js';
-import { classLabels, type ClassIndexInput } from '../models/class-data.js';
-import type { ClassifierPredictOptions } from '../models/classifier.js';
-import type { SoftmaxClassifier } from '../models/softmax-classifier.js';
-import type { ModelInput } from '../models/types.js';
+import { predictionFromProbs, softmaxRows, type ClassPrediction } from './class-prediction.js';
+import { classLabels, type ClassIndexInput } from './class-labels.js';
 
 /** Logits: n×K row-major (with `classes`), or n rows of K. */
 export type LogitsInput = ArrayLike<number> | readonly ArrayLike<number>[];
@@ -125,44 +122,4 @@ export function temperatureScale(logits: LogitsInput, temperature: number, opts:
   const t = assertNumberOption(fn, 'temperature', temperature, { min: 0, minExclusive: true });
   const { z, n, k } = logitMatrix(fn, logits, opts.classes);
   return predictionFromProbs(softmaxRows(z, n, k, t), n, k);
-}
-
-/**
- * A trained {@link SoftmaxClassifier} with a temperature fitted on
- * validation data (Guo et al. 2017). `predict` has the classifier's output
- * shape: probs = softmax(z/T), uncertainty = 1 − max p, entropy, predicted
- * class (unchanged by T). The network is shared, not copied.
- *
- * @example
- * const ts = new TemperatureScaling(softmaxModel);
- * await ts.fit(xVal, yVal); // ts.temperature
- * const pred = await ts.predict(xTest);
- * @see Guo et al. (2017) ICML
- */
-export class TemperatureScaling {
-  /** The fitted temperature (1 before `fit`). */
-  temperature = 1;
-  /** The last fit's details. */
-  fitResult: TemperatureFit | null = null;
-
-  constructor(readonly model: SoftmaxClassifier) {}
-
-  /**
-   * Fits T on validation inputs and labels (see {@link fitTemperature}).
-   *
-   * @throws {SurvkitError} for inputs that do not match the network or bad labels
-   */
-  async fit(x: ModelInput, y: ClassIndexInput, opts: Omit<FitTemperatureOptions, 'classes'> = {}): Promise<TemperatureFit> {
-    const out = await this.model.predictLogits(x);
-    const r = fitTemperature(out.values, y, { ...opts, classes: this.model.classes });
-    this.temperature = r.temperature;
-    this.fitResult = r;
-    return r;
-  }
-
-  /** Temperature-scaled predictions (see the class). */
-  async predict(x: ModelInput, opts: ClassifierPredictOptions = {}): Promise<ClassPrediction> {
-    const out = await this.model.predictLogits(x, opts);
-    return predictionFromProbs(softmaxRows(out.values, out.n, this.model.classes, this.temperature), out.n, this.model.classes);
-  }
 }

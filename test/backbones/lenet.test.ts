@@ -6,7 +6,7 @@ import { attachHead, lenet, SeededDropout } from '../../src/backbones/index.js';
 import { messages } from '../../src/core/messages.js';
 import { EvidentialHead } from '../../src/heads/index.js';
 import { evidentialLoss } from '../../src/losses/index.js';
-import { dropoutLayers } from '../../src/models/inference-dropout.js';
+import { dropoutLayers } from '../../src/models/classifiers/inference-dropout.js';
 import { roundTrip, trainableCount, weightValues } from './backbone-helpers.js';
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluateFile, type EvaluateReport } from '../../src/cli/evaluate.js';
+import { evaluateFile, type EvaluateReport } from '../../src/report/evaluate.js';
 import { fmt, formatJson, formatTable } from '../../src/cli/format.js';
 
 /** What JSON.stringify would give, with typed arrays as arrays. */

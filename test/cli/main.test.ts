@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluateFile } from '../../src/cli/evaluate.js';
+import { evaluateFile } from '../../src/report/evaluate.js';
 import { formatJson, formatTable } from '../../src/cli/format.js';
 import { main } from '../../src/cli/main.js';
 import { messages } from '../../src/core/messages.js';

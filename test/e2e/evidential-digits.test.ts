@@ -16,7 +16,7 @@ import { lenet } from '../../src/backbones/index.js';
 import { Random } from '../../src/core/random.js';
 import { rotateImage } from '../../src/data/rotate.js';
 import { aurc, oodAuroc, riskAtCoverage } from '../../src/metrics/index.js';
-import { EvidentialClassifier, SoftmaxClassifier, type ClassPrediction } from '../../src/models/index.js';
+import { EvidentialClassifier, SoftmaxClassifier, type ClassPrediction } from '../../src/index.js';
 import { renderSvg, rotatedDigitSpec } from '../../src/plotting/index.js';
 import { markCounts } from '../plotting/svg-marks.js';
 import { GLYPH_CLASSES, glyphs, type Glyphs } from './glyphs.js';

@@ -7,9 +7,9 @@ import { messages } from '../../src/core/messages.js';
 import { Random } from '../../src/core/random.js';
 import { alphaFromLogits } from '../../src/heads/evidential-head.js';
 import { dirichletKlToUniform, evidentialLoss } from '../../src/losses/evidential.js';
-import { dirichletPrediction } from '../../src/models/class-prediction.js';
+import { dirichletPrediction } from '../../src/uncertainty/class-prediction.js';
 import { lgammaScalar } from '../../src/ops/gamma-math.js';
-import { klAnnealing } from '../../src/models/kl-annealing.js';
+import { klAnnealing } from '../../src/models/classifiers/kl-annealing.js';
 import { evidence64, kl64, loss64, type Evidence, type Kind } from './evidential-reference.js';
 import { expectClose, finiteDiff, readCsv, readJson } from './reference.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dirichletPrediction, predictionFromProbs, softmaxRows } from '../../src/models/index.js';
+import { dirichletPrediction, predictionFromProbs, softmaxRows } from '../../src/index.js';
 
 describe('class predictions (float64)', () => {
   it('dirichletPrediction: S, u = K/S, α/S by hand', () => {

@@ -11,7 +11,7 @@ import { survivalFromHazardLogits, survivalFromPmfLogits } from '../../src/estim
 import { deepHitLoss } from '../../src/losses/deephit.js';
 import { logisticHazardLoss } from '../../src/losses/logistic-hazard.js';
 import { DeepHit, LogisticHazard, SurvivalModel, interpolateCurves, subgrid } from '../../src/models/index.js';
-import { interpolateRows } from '../../src/models/interpolate.js';
+import { interpolateRows } from '../../src/estimators/interpolate-curves.js';
 import { synthetic } from './synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'survkit-discrete-'));

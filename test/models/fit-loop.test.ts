@@ -3,9 +3,9 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { messages } from '../../src/core/messages.js';
-import { EarlyStopping } from '../../src/models/early-stopping.js';
-import { loopOptions, runFitLoop, type TrainingPlan } from '../../src/models/fit-loop.js';
-import { Progress } from '../../src/models/progress.js';
+import { EarlyStopping } from '../../src/models/training/early-stopping.js';
+import { loopOptions, runFitLoop, type TrainingPlan } from '../../src/models/training/fit-loop.js';
+import { Progress } from '../../src/models/training/progress.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
-import { FusedAdam } from '../../src/models/fused-adam.js';
+import { FusedAdam } from '../../src/models/training/fused-adam.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
-import { dropoutLayers, withInferenceDropout } from '../../src/models/inference-dropout.js';
+import { dropoutLayers, withInferenceDropout } from '../../src/models/classifiers/inference-dropout.js';
 import { CoxPH } from '../../src/models/index.js';
 
 beforeAll(async () => {

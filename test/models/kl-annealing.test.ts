@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { messages } from '../../src/core/messages.js';
 import { klAnnealing, klFixed } from '../../src/models/index.js';
-import { klScheduleFromJSON } from '../../src/models/kl-annealing.js';
+import { klScheduleFromJSON } from '../../src/models/classifiers/kl-annealing.js';
 
 describe('klAnnealing', () => {
   it("is the reference's min(1, epoch / steps) with the epoch counted from 0", () => {

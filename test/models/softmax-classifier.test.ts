@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { messages } from '../../src/core/messages.js';
-import { Classifier, EvidentialClassifier, SoftmaxClassifier, softmaxRows } from '../../src/models/index.js';
+import { Classifier, EvidentialClassifier, SoftmaxClassifier, softmaxRows } from '../../src/index.js';
 import { accuracy, blobs } from './blobs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'survkit-softmax-'));

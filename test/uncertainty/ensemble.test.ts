@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { messages } from '../../src/core/messages.js';
-import { EvidentialClassifier, SoftmaxClassifier } from '../../src/models/index.js';
-import { DeepEnsemble } from '../../src/uncertainty/index.js';
+import { EvidentialClassifier, SoftmaxClassifier } from '../../src/index.js';
+import { DeepEnsemble } from '../../src/index.js';
 import { accuracy, blobs } from '../models/blobs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'survkit-ensemble-'));

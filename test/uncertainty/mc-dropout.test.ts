@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { messages } from '../../src/core/messages.js';
-import { EvidentialClassifier, SoftmaxClassifier } from '../../src/models/index.js';
-import { mcDropoutPredict } from '../../src/uncertainty/index.js';
+import { EvidentialClassifier, SoftmaxClassifier } from '../../src/index.js';
+import { mcDropoutPredict } from '../../src/index.js';
 import { accuracy, blobs } from '../models/blobs.js';
 
 beforeAll(async () => {

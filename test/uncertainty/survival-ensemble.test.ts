@@ -4,7 +4,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { messages } from '../../src/core/messages.js';
 import { selectiveSurvivalTable } from '../../src/metrics/selective-survival.js';
 import { CoxPH, LogisticHazard, type SurvivalModel } from '../../src/models/index.js';
-import { SurvivalEnsemble } from '../../src/uncertainty/survival-ensemble.js';
+import { SurvivalEnsemble } from '../../src/models/uncertainty/survival-ensemble.js';
 import { survivalBandWidth } from '../../src/uncertainty/survival-score.js';
 import { shiftData } from './survival-data.js';
 

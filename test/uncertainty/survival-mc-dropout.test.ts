@@ -4,8 +4,8 @@ import { initBackend } from '../../src/backend/index.js';
 import { messages } from '../../src/core/messages.js';
 import { breslowBaseline, breslowSurvival } from '../../src/estimators/breslow.js';
 import { CoxPH, LogisticHazard } from '../../src/models/index.js';
-import { withInferenceDropout } from '../../src/models/inference-dropout.js';
-import { survivalMcDropout } from '../../src/uncertainty/survival-mc-dropout.js';
+import { withInferenceDropout } from '../../src/models/classifiers/inference-dropout.js';
+import { survivalMcDropout } from '../../src/models/uncertainty/survival-mc-dropout.js';
 import { survivalBandWidth } from '../../src/uncertainty/survival-score.js';
 import { shiftData } from './survival-data.js';
 

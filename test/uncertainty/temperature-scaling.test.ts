@@ -5,8 +5,8 @@ import { initBackend } from '../../src/backend/index.js';
 import { messages } from '../../src/core/messages.js';
 import { Random } from '../../src/core/random.js';
 import { logLoss } from '../../src/metrics/index.js';
-import { SoftmaxClassifier, softmaxRows } from '../../src/models/index.js';
-import { fitTemperature, TemperatureScaling, temperatureNll, temperatureScale } from '../../src/uncertainty/index.js';
+import { SoftmaxClassifier, softmaxRows } from '../../src/index.js';
+import { fitTemperature, TemperatureScaling, temperatureNll, temperatureScale } from '../../src/index.js';
 import { blobs } from '../models/blobs.js';
 
 beforeAll(async () => {

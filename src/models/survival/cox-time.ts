@@ -1,0 +1,283 @@
+import * as tf from '@tensorflow/tfjs';
+import { assertNumberOption } from '../../core/assert.js';
+import { survkitError } from '../../core/errors.js';
+import { Random } from '../../core/random.js';
+import { asLabels, type LabelsInput } from '../../data/labels.js';
+import { TimeScaler, type TimeScalerJSON } from '../../data/time-scaler.js';
+import type { BreslowBaseline } from '../../estimators/breslow.js';
+import { coxTimeBaseline, coxTimeSurvival } from '../../estimators/cox-time-breslow.js';
+import { SurvivalCurves } from '../../estimators/survival-curves.js';
+import { CoxTimeHead, type CoxTimeHeadArgs } from '../../heads/cox-time-head.js';
+import { coxCcLoss } from '../../losses/cox-cc.js';
+import { caseControlPlan, fixedDraw } from '../training/case-control-plan.js';
+import { baselineFromJSON, baselineToJSON, type BaselineJSON } from './cox-base.js';
+import { splitCaseControl } from './cox-cc.js';
+import { coxTimeSourceBaseline } from './cox-time-baseline-source.js';
+import { disposeAll, gatherRows, inMemory, isBatchSource, labelRows, sourceBatches, type Batch } from '../training/in-memory-data.js';
+import type { TrainingPlan } from '../training/fit-loop.js';
+import { forwardMemory } from '../training/batched-forward.js';
+import { buildNet, checkNetOptions, type NetOptions } from '../training/network-options.js';
+import { registerFamily } from './family-registry.js';
+import { riskFromCurves } from '../../estimators/risk-from-curves.js';
+import { SurvivalModel, type FitContext, type PredictRiskOptions, type PredictSurvivalOptions } from './survival-model.js';
+import type { TrainSet } from '../training/survival-plan.js';
+import type { BatchSource, JsonValue, ModelInput } from '../training/fit-types.js';
+
+/** Options of {@link CoxTime}. */
+export interface CoxTimeOptions extends NetOptions {
+  /**
+   * The head's MLP on [features, time]. With `inputDim` the network is this
+   * head on the raw covariates (pycox's `MLPVanillaCoxTime`), taking `hidden`,
+   * `batchNorm`, `dropout` and `activation` from the model options by default.
+   */
+  head?: Omit<CoxTimeHeadArgs, 'seed'>;
+  /** Standardise log(1 + t) instead of t (pycox `LabTransCoxTime(log_duration=True)`; default false). */
+  log1p?: boolean;
+  /** Controls per case (default 1). */
+  nControls?: number;
+  /** Shrinkage (pycox `shrink`, default 0). */
+  shrink?: number;
+  /** Passes over the validation cases with fresh controls (default 10). */
+  validationRepeats?: number;
+  /**
+   * Compute the baseline on a seeded random sample of the in-memory training
+   * rows (pycox `compute_baseline_hazards(sample=…)`): a fraction in (0, 1) or
+   * a number of rows ≥ 1. Default: every row. The baseline costs one network
+   * row per (event time, subject at risk) pair, about n²/2 on distinct times,
+   * so a sample of 10 % cuts it about 100-fold. Batch sources always use
+   * every row.
+   */
+  baselineSample?: number;
+}
+
+/**
+ * pycox `CoxTime`: a relative-risk network g(t, x) of time and covariates
+ * (a {@link CoxTimeHead}, time standardised with a {@link TimeScaler} fitted on
+ * the training times) trained with the case-control loss at each case's event
+ * time; survival from the time-dependent Breslow baseline
+ * ĥ0(t_k) = d_k / Σ_{T_j ≥ t_k} exp g(t_k, x_j) on the training data,
+ * H(t|x) = Σ_{t_k ≤ t} ĥ0(t_k) exp g(t_k, x). Curves are on the distinct
+ * training times in the original time scale.
+ *
+ * Inputs: the data inputs only; survkit appends the time column.
+ *
+ * @example
+ * const model = new CoxTime({ inputDim: 9, hidden: [32, 32], seed: 1 });
+ * await model.fit(x, { time, event }, { epochs: 512, validation: { x: xv, labels: yv }, earlyStopping: true, learningRate: 0.01 });
+ * const curves = await model.predictSurvival(xTest);
+ * @throws {SurvkitError} on contradictory options, or a `net` whose last input is not the time column
+ * @see Kvamme, Borgan & Scheel (2019) JMLR 20(129)
+ */
+export class CoxTime extends SurvivalModel {
+  readonly family = 'coxtime' as const;
+  readonly nControls: number;
+  readonly shrink: number;
+  readonly validationRepeats: number;
+  /** See {@link CoxTimeOptions.baselineSample} (undefined: every row). */
+  readonly baselineSample: number | undefined;
+  private readonly sampleSeed: number;
+  /** The time standardisation (fitted in `fit`). */
+  scaler: TimeScaler;
+  /** Baseline hazards at the distinct training times (original scale), after fit. */
+  baseline: BreslowBaseline | null = null;
+
+  constructor(opts: CoxTimeOptions) {
+    const fn = 'CoxTime';
+    checkNetOptions(fn, opts);
+    super(opts);
+    this.nControls = assertNumberOption(fn, 'nControls', opts.nControls ?? 1, { min: 1, integer: true });
+    this.shrink = assertNumberOption(fn, 'shrink', opts.shrink ?? 0, { min: 0 });
+    this.validationRepeats = assertNumberOption(fn, 'validationRepeats', opts.validationRepeats ?? 10, { min: 1, integer: true });
+    this.baselineSample =
+      opts.baselineSample === undefined ? undefined : assertNumberOption(fn, 'baselineSample', opts.baselineSample, { min: 0, minExclusive: true });
+    if (this.baselineSample !== undefined && this.baselineSample > 1 && !Number.isInteger(this.baselineSample)) {
+      throw survkitError('optionRange', fn, 'baselineSample', 'a fraction in (0, 1] or a whole number of rows', this.baselineSample);
+    }
+    this.sampleSeed = opts.seed ?? 0;
+    this.scaler = new TimeScaler({ log1p: opts.log1p ?? false });
+    const headArgs: CoxTimeHeadArgs = {
+      ...(opts.inputDim !== undefined
+        ? {
+            hidden: opts.hidden ?? [32, 32],
+            ...(opts.batchNorm === undefined ? {} : { batchNorm: opts.batchNorm }),
+            ...(opts.dropout === undefined ? {} : { dropout: opts.dropout }),
+            ...(opts.activation === undefined ? {} : { activation: opts.activation }),
+          }
+        : {}),
+      ...opts.head,
+      seed: opts.seed ?? null,
+    };
+    const net = opts.net ?? buildNet(fn, opts, () => new CoxTimeHead(headArgs), opts.seed, []);
+    const last = net.inputs[net.inputs.length - 1]?.shape;
+    if (net.inputs.length < 2 || last?.length !== 2 || last[1] !== 1) {
+      throw survkitError(
+        'argRange',
+        fn,
+        'net',
+        'a network whose last input is the time column [batch, 1] (see attachHead with a CoxTimeHead)',
+        `${net.inputs.length} input(s)`,
+      );
+    }
+    this.adoptNet(net);
+  }
+
+  protected override get usesTimeInput(): boolean {
+    return true;
+  }
+
+  /** g(t̃, x) for [cases; control blocks] rows evaluated at the cases' times. */
+  caseControlLoss(x: tf.Tensor[], caseTime: Float64Array, b: number, k: number, training: boolean): tf.Scalar {
+    const z = this.scaler.transform(caseTime);
+    const col = new Float32Array(b * (1 + k));
+    for (let r = 0; r <= k; r++) for (let c = 0; c < b; c++) col[r * b + c] = z[c] as number;
+    return tf.tidy(() => {
+      const g = this.net.apply([...x, tf.tensor2d(col, [b * (1 + k), 1])], { training }) as tf.Tensor;
+      const { gCase, gControls } = splitCaseControl(g, b, k);
+      return coxCcLoss(gCase, gControls, { shrink: this.shrink });
+    });
+  }
+
+  protected async prepare(train: TrainSet): Promise<void> {
+    if (train.kind === 'memory') {
+      this.scaler.fit(train.data.labels.time);
+      return;
+    }
+    const times: number[] = [];
+    for await (const b of sourceBatches('CoxTime.fit', train.source, this.inputCount, true)) times.push(...b.time);
+    this.scaler.fit(times);
+  }
+
+  protected override plan(train: TrainSet, val: TrainSet | undefined, ctx: FitContext): TrainingPlan {
+    return caseControlPlan(train, val, ctx, this.inputCount, 'CoxTime.fit', {
+      nControls: this.nControls,
+      validationRepeats: this.validationRepeats,
+      loss: (x, t, b, k, training) => this.caseControlLoss(x, t, b, k, training),
+    });
+  }
+
+  /** For `loss()`: controls drawn within the batch with a fixed seed (0). */
+  protected batchLoss(b: Batch, training: boolean): tf.Scalar {
+    const draw = fixedDraw(b, this.nControls);
+    const x = gatherRows(b.x, draw.rows);
+    try {
+      return this.caseControlLoss(x, draw.caseTime, draw.cases, this.nControls, training);
+    } finally {
+      disposeAll(x);
+    }
+  }
+
+  /** g(t, x_i) (t in the original scale) for in-memory inputs, optionally only the rows `rows`; synchronous. */
+  logRiskAt(xs: readonly tf.Tensor[], t: number, rows?: Int32Array): Float64Array {
+    const z = this.scaler.transform([t])[0] as number;
+    const inputs = rows === undefined ? xs : gatherRows(xs, rows);
+    try {
+      return forwardMemory(this.net, inputs, undefined, (_s, size) => [tf.fill([size, 1], z)]).values;
+    } finally {
+      if (rows !== undefined) disposeAll(inputs);
+    }
+  }
+
+  protected async finish(train: TrainSet): Promise<void> {
+    this.baseline =
+      train.kind === 'memory'
+        ? this.memoryBaseline(train.data.x, train.data.labels)
+        : await coxTimeSourceBaseline(train.source, this.inputCount, (xs, t) => this.logRiskAt(xs, t));
+  }
+
+  private memoryBaseline(xs: readonly tf.Tensor[], labels: LabelsInput): BreslowBaseline {
+    const n = xs[0]?.shape[0] as number;
+    const rows = this.sampleRows(n);
+    if (rows === undefined) return coxTimeBaseline(labels, (t, atRisk) => this.logRiskAt(xs, t, atRisk.length === n ? undefined : atRisk));
+    const sub = gatherRows(xs, rows);
+    try {
+      const y = labelRows(asLabels('CoxTime.computeBaseline', 'labels', labels), rows);
+      return coxTimeBaseline(y, (t, atRisk) => this.logRiskAt(sub, t, atRisk.length === rows.length ? undefined : atRisk));
+    } finally {
+      disposeAll(sub);
+    }
+  }
+
+  /** The seeded sample of row indices (ascending) for the baseline, or undefined for every row. */
+  private sampleRows(n: number): Int32Array | undefined {
+    const s = this.baselineSample;
+    if (s === undefined || s === 1) return undefined;
+    const k = Math.max(1, s < 1 ? Math.round(s * n) : Math.min(n, s));
+    if (k >= n) return undefined;
+    return new Random(this.sampleSeed).permutation(n).subarray(0, k).sort();
+  }
+
+  /**
+   * Recomputes the time-dependent Breslow baseline on other data (`fit` does it on its training data).
+   *
+   * @example
+   * await model.computeBaseline(xTrain, yTrain);
+   */
+  async computeBaseline(x: ModelInput | BatchSource, labels?: LabelsInput): Promise<void> {
+    const fn = 'CoxTime.computeBaseline';
+    if (isBatchSource(x)) {
+      this.baseline = await coxTimeSourceBaseline(x, this.inputCount, (xs, t) => this.logRiskAt(xs, t));
+      return;
+    }
+    const d = inMemory(fn, x, asLabels(fn, 'labels', labels), this.inputCount);
+    this.baseline = this.memoryBaseline(d.x, d.labels);
+  }
+
+  /**
+   * Survival curves on the distinct training times (original scale), float64
+   * (pycox `CoxTime.predict_surv_df`).
+   *
+   * @throws {SurvkitError} before `fit`
+   */
+  async predictSurvival(x: ModelInput | BatchSource, _opts: PredictSurvivalOptions = {}): Promise<SurvivalCurves> {
+    const fn = 'CoxTime.predictSurvival';
+    const base = this.baseline;
+    if (base === null) throw survkitError('notFitted', fn, 'the baseline hazard');
+    const inputs = this.inputsOf(fn, x);
+    const curvesOf = (xs: readonly tf.Tensor[]): SurvivalCurves => coxTimeSurvival(base, (t) => this.logRiskAt(xs, t), xs[0]?.shape[0] as number);
+    if (!isBatchSource(inputs)) return curvesOf(inputs);
+    const parts: Float64Array[] = [];
+    for await (const b of sourceBatches(fn, inputs, this.inputCount, false)) parts.push(curvesOf(b.x).values);
+    const values = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      values.set(p, o);
+      o += p.length;
+    }
+    return new SurvivalCurves(base.times, values, { fn });
+  }
+
+  /**
+   * Risk from the curves: by default the negative restricted mean survival
+   * time −∫₀^τ S(t|x) dt up to the last training time τ; with `at`, 1 − S(at|x).
+   */
+  async predictRisk(x: ModelInput | BatchSource, opts: PredictRiskOptions = {}): Promise<Float64Array> {
+    return riskFromCurves(await this.predictSurvival(x), opts.at);
+  }
+
+  stateJSON(): { [key: string]: JsonValue } {
+    return {
+      nControls: this.nControls,
+      shrink: this.shrink,
+      validationRepeats: this.validationRepeats,
+      baselineSample: this.baselineSample ?? null,
+      timeScaler: this.scaler.toJSON() as unknown as JsonValue,
+      baseline: baselineToJSON(this.baseline) as unknown as JsonValue,
+    };
+  }
+
+  /** Rebuilds a saved model (see `SurvivalModel.load`). */
+  static fromState(net: tf.LayersModel, state: { [key: string]: JsonValue }): CoxTime {
+    const sample = state.baselineSample;
+    const m = new CoxTime({
+      net,
+      nControls: state.nControls as number,
+      shrink: state.shrink as number,
+      validationRepeats: state.validationRepeats as number,
+      ...(typeof sample === 'number' ? { baselineSample: sample } : {}),
+    });
+    m.scaler = TimeScaler.fromJSON(state.timeScaler as unknown as TimeScalerJSON);
+    m.baseline = baselineFromJSON(state.baseline as unknown as BaselineJSON | null);
+    return m;
+  }
+}
+registerFamily('coxtime', (net, state) => CoxTime.fromState(net, state));

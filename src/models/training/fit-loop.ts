@@ -1,0 +1,161 @@
+import * as tf from '@tensorflow/tfjs';
+import { assertChoice, assertNumberOption } from '../../core/assert.js';
+import { survkitError } from '../../core/errors.js';
+import { EarlyStopping } from './early-stopping.js';
+import { FusedAdam } from './fused-adam.js';
+import { Progress, type ProgressStream } from './progress.js';
+import type { FitCallbacks, FitOptions, History } from './fit-types.js';
+
+/** One optimisation step: `loss` runs the forward pass (training mode) and returns the batch loss. */
+export interface TrainStep {
+  loss: () => tf.Scalar;
+  /** Rows in the batch (for callbacks). */
+  size: number;
+  /** Frees the batch's tensors (called after the step). */
+  release: () => void;
+}
+
+/** What a model family gives the loop: the steps of an epoch and a validation loss. */
+export interface TrainingPlan {
+  epoch: (epoch: number) => AsyncIterable<TrainStep> | Iterable<TrainStep>;
+  /** Number of steps per epoch when known (for the progress bar). */
+  stepsPerEpoch?: number;
+  /** Mean validation loss (inference mode), or undefined without validation data. */
+  validate?: () => Promise<number>;
+}
+
+/** Options the loop itself uses, resolved with defaults. */
+export interface LoopOptions {
+  epochs: number;
+  earlyStopping: EarlyStopping | undefined;
+  callbacks: FitCallbacks[];
+  verbose: boolean | 'auto';
+  learningRate: number;
+  optimizer: FitOptions['optimizer'];
+  progressStream?: ProgressStream;
+}
+
+/** Resolves the loop options of {@link FitOptions}. */
+export function loopOptions(fn: string, opts: FitOptions, hasValidation: boolean): LoopOptions {
+  const epochs = assertNumberOption(fn, 'epochs', opts.epochs ?? 100, { min: 1, integer: true });
+  let earlyStopping: EarlyStopping | undefined;
+  if (opts.earlyStopping !== undefined && opts.earlyStopping !== false) {
+    if (!hasValidation)
+      throw survkitError('optionRange', fn, 'earlyStopping', "used with 'validation' data (it monitors the validation loss)", opts.earlyStopping);
+    earlyStopping = new EarlyStopping(opts.earlyStopping === true ? {} : opts.earlyStopping, fn);
+  }
+  const callbacks = opts.callbacks === undefined ? [] : Array.isArray(opts.callbacks) ? opts.callbacks : [opts.callbacks];
+  const verbose = opts.verbose ?? 'auto';
+  if (verbose !== 'auto' && typeof verbose !== 'boolean') throw survkitError('optionRange', fn, 'verbose', "true, false or 'auto'", verbose);
+  const learningRate = assertNumberOption(fn, 'learningRate', opts.learningRate ?? 1e-3, { min: 0, minExclusive: true });
+  if (opts.optimizer !== undefined && !isOptimizer(opts.optimizer)) {
+    assertChoice(fn, 'optimizer', opts.optimizer, ['adam', 'sgd', 'rmsprop'] as const);
+  }
+  return { epochs, earlyStopping, callbacks, verbose, learningRate, optimizer: opts.optimizer };
+}
+
+function isOptimizer(x: unknown): x is tf.Optimizer {
+  return typeof x === 'object' && x !== null && x instanceof tf.Optimizer;
+}
+
+function makeOptimizer(o: LoopOptions): { optimizer: tf.Optimizer; owned: boolean } {
+  if (isOptimizer(o.optimizer)) return { optimizer: o.optimizer, owned: false };
+  switch (o.optimizer ?? 'adam') {
+    case 'sgd':
+      return { optimizer: tf.train.sgd(o.learningRate), owned: true };
+    case 'rmsprop':
+      return { optimizer: tf.train.rmsprop(o.learningRate), owned: true };
+    default:
+      // tf.train.adam's arithmetic on all variables at once (fewer kernel calls per step; see FusedAdam)
+      return { optimizer: new FusedAdam(o.learningRate, 0.9, 0.999, 1e-8), owned: true };
+  }
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 === 1 ? (s[h] as number) : ((s[h - 1] as number) + (s[h] as number)) / 2;
+}
+
+/**
+ * The custom training loop shared by every survival model: for each epoch,
+ * one optimiser step per batch of the plan (`optimizer.minimize` on the
+ * trainable weights of `net`), the mean batch loss, the validation loss, early
+ * stopping with a snapshot of the best weights (all weights, batch-norm
+ * statistics included), callbacks and progress. Tensors it creates (optimiser
+ * state, snapshots) are disposed before it returns, so `tf.memory().numTensors`
+ * is unchanged by a fit.
+ *
+ * @example
+ * const plan: TrainingPlan = { epoch: function* () { yield { loss: () => myLoss(), size: 32, release: () => {} }; } };
+ * const history = await runFitLoop(net, plan, loopOptions('myFit', { epochs: 5 }, false));
+ * @returns the training {@link History}
+ * @throws whatever the plan's loss throws (the optimiser state is disposed first)
+ */
+export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOptions): Promise<History> {
+  const { optimizer, owned } = makeOptimizer(o);
+  const progress = new Progress(o.verbose, o.epochs, o.progressStream);
+  const history: History = { loss: [], valLoss: [], bestEpoch: -1, epochs: 0, msPerEpoch: NaN, epochMs: [], stoppedEarly: false };
+  let best: tf.Tensor[] | undefined;
+  const dropBest = (): void => {
+    if (best) for (const t of best) t.dispose();
+    best = undefined;
+  };
+  try {
+    for (const cb of o.callbacks) await cb.onTrainBegin?.();
+    for (let epoch = 0; epoch < o.epochs; epoch++) {
+      const t0 = performance.now();
+      const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
+      let sum = 0;
+      let count = 0;
+      for await (const step of plan.epoch(epoch)) {
+        let value: number;
+        try {
+          const cost = optimizer.minimize(step.loss, true, vars);
+          value = cost === null ? NaN : ((await cost.data())[0] as number);
+          cost?.dispose();
+        } finally {
+          step.release();
+        }
+        sum += value;
+        count++;
+        progress.batch(epoch, count - 1, plan.stepsPerEpoch ?? 0, sum / count);
+        for (const cb of o.callbacks) await cb.onBatchEnd?.(count - 1, { loss: value, size: step.size });
+      }
+      const loss = count > 0 ? sum / count : NaN;
+      const valLoss = plan.validate ? await plan.validate() : NaN;
+      const ms = performance.now() - t0;
+      history.loss.push(loss);
+      if (plan.validate) history.valLoss.push(valLoss);
+      history.epochMs.push(ms);
+      history.epochs = epoch + 1;
+      progress.epoch(epoch, { loss, valLoss, ms });
+      let stop = false;
+      if (o.earlyStopping) {
+        const r = o.earlyStopping.update(valLoss);
+        if (r.improved && o.earlyStopping.restoreBest) {
+          dropBest();
+          best = net.getWeights().map((w) => w.clone());
+        }
+        stop = r.stop;
+        if (stop) history.stoppedEarly = true;
+      }
+      for (const cb of o.callbacks) if ((await cb.onEpochEnd?.(epoch, { loss, valLoss, ms })) === true) stop = true;
+      if (stop) break;
+    }
+    if (o.earlyStopping && best) net.setWeights(best);
+    history.bestEpoch = o.earlyStopping
+      ? Math.max(0, o.earlyStopping.bestEpoch)
+      : plan.validate
+        ? history.valLoss.reduce((bi, v, i, a) => (v < (a[bi] as number) ? i : bi), 0)
+        : history.epochs - 1;
+    history.msPerEpoch = median(history.epochMs);
+    progress.done(history.stoppedEarly ? `stopped early; best epoch ${history.bestEpoch + 1}` : '');
+    for (const cb of o.callbacks) await cb.onTrainEnd?.(history);
+    return history;
+  } finally {
+    dropBest();
+    if (owned) optimizer.dispose();
+  }
+}

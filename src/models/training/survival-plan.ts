@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Random } from '../../core/random.js';
+import { disposeAll, forEachSourceBatch, gatherRows, labelRows, sourceBatches, type Batch, type InMemoryData } from './in-memory-data.js';
+import type { TrainingPlan, TrainStep } from './fit-loop.js';
+import type { BatchSource } from './fit-types.js';
+
+/** Training or validation data: in memory, or a batch source. */
+export type TrainSet = { kind: 'memory'; data: InMemoryData } | { kind: 'source'; source: BatchSource };
+
+/** What a plan needs from the fit. */
+export interface PlanContext {
+  rng: Random;
+  batchSize: number;
+  validationBatchSize: number;
+}
+
+/** A batch loss (training or inference mode). */
+export type BatchLoss = (b: Batch, training: boolean) => tf.Scalar;
+
+/**
+ * The plan of the families whose loss is a function of one batch of subjects
+ * (CoxPH, DeepHit, logistic hazard): in-memory data are reshuffled every
+ * epoch with the seeded RNG and cut into batches of `batchSize` rows (the last
+ * one smaller, as PyTorch's DataLoader); a source is used as it comes.
+ * Batches that `usable` rejects (e.g. no event for a Cox loss) are skipped.
+ * The validation loss is the mean batch loss over unshuffled validation
+ * batches (torchtuples' `score_in_batches`).
+ */
+export function genericPlan(
+  fn: string,
+  count: number,
+  train: TrainSet,
+  val: TrainSet | undefined,
+  ctx: PlanContext,
+  loss: BatchLoss,
+  usable: (b: Batch) => boolean,
+): TrainingPlan {
+  const steps = (b: Batch): TrainStep => ({ loss: () => loss(b, true), size: b.time.length, release: () => disposeAll(b.x) });
+  const plan: TrainingPlan = {
+    epoch: train.kind === 'memory' ? (_e) => memoryEpoch(train.data, ctx, usable, steps) : (_e) => sourceEpoch(fn, train.source, count, usable, steps),
+    ...(train.kind === 'memory' ? { stepsPerEpoch: Math.ceil(train.data.n / ctx.batchSize) } : {}),
+  };
+  if (val) plan.validate = () => meanLoss(fn, count, val, ctx.validationBatchSize, loss, usable);
+  return plan;
+}
+
+function* memoryEpoch(d: InMemoryData, ctx: PlanContext, usable: (b: Batch) => boolean, step: (b: Batch) => TrainStep): Generator<TrainStep> {
+  const perm = ctx.rng.permutation(d.n);
+  for (let s = 0; s < d.n; s += ctx.batchSize) {
+    const rows = perm.subarray(s, Math.min(d.n, s + ctx.batchSize));
+    const y = labelRows(d.labels, rows);
+    const b: Batch = { x: [], ...y };
+    if (!usable(b)) continue;
+    b.x = gatherRows(d.x, rows);
+    yield step(b);
+  }
+}
+
+async function* sourceEpoch(
+  fn: string,
+  source: BatchSource,
+  count: number,
+  usable: (b: Batch) => boolean,
+  step: (b: Batch) => TrainStep,
+): AsyncGenerator<TrainStep> {
+  for await (const b of sourceBatches(fn, source, count, true)) if (usable(b)) yield step(b);
+}
+
+/** Mean batch loss in inference mode over validation data. */
+export async function meanLoss(fn: string, count: number, val: TrainSet, batchSize: number, loss: BatchLoss, usable: (b: Batch) => boolean): Promise<number> {
+  let sum = 0;
+  let k = 0;
+  const add = async (b: Batch): Promise<void> => {
+    if (!usable(b)) return;
+    const v = tf.tidy(() => loss(b, false));
+    sum += (await v.data())[0] as number;
+    v.dispose();
+    k++;
+  };
+  if (val.kind === 'memory') {
+    const d = val.data;
+    for (let s = 0; s < d.n; s += batchSize) {
+      const size = Math.min(batchSize, d.n - s);
+      const x = d.x.map((t) => (s === 0 && size === d.n ? t.clone() : tf.slice(t, s, size)));
+      try {
+        await add({ x, time: d.labels.time.subarray(s, s + size), event: d.labels.event.subarray(s, s + size) });
+      } finally {
+        disposeAll(x);
+      }
+    }
+  } else {
+    await forEachSourceBatch(fn, val.source, count, true, add);
+  }
+  return k > 0 ? sum / k : NaN;
+}

@@ -1,0 +1,18 @@
+/**
+ * survkit report — evaluating a table of censored predictions into a set of
+ * metrics (the pipeline behind `survkit evaluate`), usable from code with
+ * the same results as the command. No TensorFlow.js.
+ */
+export {
+  evaluateFile,
+  evaluatePredictions,
+  RMST_RISK,
+  type EvaluateOptions,
+  type EvaluateReport,
+  type EvaluateMeta,
+  type GroupReport,
+  type MetricReports,
+  type MetricReport,
+  type Skipped,
+} from './evaluate.js';
+export { METRIC_NAMES, type MetricName } from './metric-definitions.js';

@@ -1,0 +1,9 @@
+/**
+ * survkit tabular — training and predicting on a table of covariates (the
+ * pipelines behind `survkit train` and `survkit predict`), usable from code
+ * with the same results as the commands.
+ */
+export { trainTable, trainFile, type TrainOptions, type TrainReport, type TabularModelMeta, type TrainSettings } from './train.js';
+export { predictFile, type PredictOptions, type PredictResult } from './predict.js';
+export type { SplitSpec } from './table-data.js';
+export type { TrainTies, ModelSettings } from './model-settings.js';

@@ -1,0 +1,265 @@
+/**
+ * `survkit train` as plain functions: read a CSV, split it, standardise the
+ * covariates with training statistics, train a survival network with early
+ * stopping on the validation rows, and evaluate its survival curves on the
+ * test rows with the metrics of `survkit evaluate` (pycox's protocol: the
+ * censoring Kaplan–Meier of the test labels, 100 evaluation times
+ * linspace(min, max) of the test durations).
+ */
+import { mkdirSync } from 'node:fs';
+import { survkitError } from '../core/errors.js';
+import { asLabels, countEvents } from '../data/labels.js';
+import { Standardizer, type StandardizerJSON } from '../data/standardize.js';
+import { initBackend, type BackendInfo, type BackendName } from '../backend/index.js';
+import { readCsv, type CsvTable } from '../io/csv.js';
+import { tabularTensor } from '../io/tabular-tensor.js';
+import type { SurvivalModel } from '../models/index.js';
+import type { History, JsonValue } from '../models/training/fit-types.js';
+import { evaluatePredictions, type EvaluateMeta, type MetricReports } from '../report/evaluate.js';
+import { readTabular, splitRows, takeLabels, takeRows, type ColumnSpec, type SplitSpec } from './table-data.js';
+import { buildModel, defaultEpochs, familyDefaults, validationBatchSize, type ModelSettings } from './model-settings.js';
+
+/** Options of {@link trainTable} / {@link trainFile} (the `survkit train` flags, parsed). */
+export interface TrainOptions extends Partial<Omit<ModelSettings, 'seed' | 'model'>>, Partial<ColumnSpec> {
+  model: ModelSettings['model'];
+  /** Hidden widths of the MLP (default [32, 32]). */
+  hidden?: number[];
+  /** Batch normalisation in the MLP (default true). */
+  batchNorm?: boolean;
+  /** Dropout rate in the MLP (default 0.1). */
+  dropout?: number;
+  /** Default: random 20 % test, 20 % of the rest validation, seeded with `seed`. */
+  split?: SplitSpec;
+  /** Seed of the weights, dropout, shuffling, case-control draws and a random split (default 0). */
+  seed?: number;
+  /** Maximum epochs (default 512 for Cox models, 100 for discrete-time ones). */
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  /** Epochs without a lower validation loss before stopping (default 10). */
+  patience?: number;
+  /** Save the trained model to this directory. */
+  out?: string;
+  /** TF.js backend (default: `initBackend`'s choice, i.e. SURVKIT_BACKEND or the fastest available). */
+  backend?: BackendName;
+  /** Progress on a TTY ('auto', default false). */
+  verbose?: boolean | 'auto';
+}
+
+/** Metadata stored with a model trained by `survkit train` (its `covariates`), read by `survkit predict`. */
+export interface TabularModelMeta {
+  kind: 'survkit-train';
+  features: string[];
+  standardizer: StandardizerJSON;
+  durationCol: string;
+  eventCol: string;
+  /** Sub-steps of discrete-time curves (1 for the Cox models). */
+  interpolation: number;
+}
+
+/** The training settings reported by `survkit train` (the family's settings and the loop's). */
+export type TrainSettings = Omit<ModelSettings, 'model'> & {
+  maxEpochs: number;
+  batchSize: number;
+  validationBatchSize: number;
+  learningRate: number;
+  optimizer: string;
+  activation: string;
+  earlyStopping: { monitor: string; patience: number; restoreBest: boolean } | null;
+};
+
+/** The report of `survkit train`: `survkit evaluate`'s metric keys on the test rows plus the training summary. */
+export type TrainReport = {
+  meta: {
+    command: 'train';
+    file: string;
+    model: string;
+    seed: number;
+    split: string;
+    rows: { train: number; validation: number; test: number };
+    events: { train: number; validation: number; test: number };
+    features: string[];
+    standardized: string[];
+    leftAsIs: string[];
+    settings: TrainSettings;
+    /** The evaluation settings of the test metrics (as `survkit evaluate` reports them). */
+    evaluation: EvaluateMeta;
+    savedTo: string | null;
+    /** The TF.js backend, versions and kernel patches. */
+    backendInfo: BackendInfo;
+  };
+  /** Epochs run. */
+  epochs: number;
+  /** 1-based epoch whose weights were kept (lowest validation loss). */
+  bestEpoch: number;
+  /** Median wall time of an epoch (training and validation pass), ms. */
+  msPerEpoch: number;
+  /** The TF.js backend the model was trained on. */
+  backend: string;
+  /** Training and validation loss per epoch. */
+  history: { loss: number[]; valLoss: number[] };
+} & MetricReports;
+
+const FN = 'survkit train';
+
+function checkOptions(o: TrainOptions): void {
+  const int = (name: string, v: number | undefined, min: number): void => {
+    if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw survkitError('optionRange', FN, name, `an integer >= ${min}`, v);
+  };
+  int('epochs', o.epochs, 1);
+  int('batchSize', o.batchSize, 2);
+  int('patience', o.patience, 0);
+  int('cuts', o.cuts, 1);
+  int('interpolation', o.interpolation, 1);
+  if (o.learningRate !== undefined && !(o.learningRate > 0 && Number.isFinite(o.learningRate)))
+    throw survkitError('optionRange', FN, 'learningRate', 'a number > 0', o.learningRate);
+  if (o.dropout !== undefined && !(o.dropout >= 0 && o.dropout < 1)) throw survkitError('optionRange', FN, 'dropout', 'a rate in [0, 1)', o.dropout);
+  if (o.hidden !== undefined && (o.hidden.length === 0 || !o.hidden.every((h) => Number.isInteger(h) && h >= 1))) {
+    throw survkitError('optionRange', FN, 'hidden', 'a list of layer widths >= 1', o.hidden);
+  }
+  if (o.split?.kind === 'random') {
+    const { testFrac, valFrac } = o.split;
+    if (!(testFrac > 0 && testFrac < 1)) throw survkitError('optionRange', FN, 'testFrac', 'a fraction in (0, 1)', testFrac);
+    if (!(valFrac >= 0 && valFrac < 1)) throw survkitError('optionRange', FN, 'valFrac', 'a fraction in [0, 1)', valFrac);
+  }
+}
+
+/** Creates the output directory (or checks that it is one), with a one-line error naming it. */
+function prepareOutDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw survkitError('csvFile', dir, `the model cannot be saved here (${(err as Error).message})`);
+  }
+}
+
+/**
+ * Trains a model on a parsed CSV table (see {@link TrainOptions}) and
+ * evaluates it on the test rows. The caller owns (and disposes) the model.
+ *
+ * @returns the report and the trained model (with its covariate standardisation in `model.covariates`)
+ * @throws {SurvkitError} on missing columns, bad cells, an empty split part, no events in the training rows, bad options
+ * @example
+ * const { report, model } = await trainTable(readCsv('metabric.csv'), { model: 'coxph', hidden: [32, 32], batchNorm: true,
+ *   dropout: 0.1, split: { kind: 'column', splitCol: 'split', valCol: 'val' }, seed: 0 });
+ * report.concordanceTd; // { cIndex: 0.63…, … }
+ * model.dispose();
+ */
+export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ report: TrainReport; model: SurvivalModel }> {
+  checkOptions(o);
+  const seed = o.seed ?? 0;
+  const cols: ColumnSpec = { durationCol: o.durationCol ?? 'duration', eventCol: o.eventCol ?? 'event', ...(o.features ? { features: o.features } : {}) };
+  const split = splitRows(table, o.split ?? { kind: 'random', testFrac: 0.2, valFrac: 0.2, seed });
+  const data = readTabular(table, cols, true, o.split);
+  const d = data.features.length;
+  const settings = familyDefaults({ ...o, hidden: o.hidden ?? [32, 32], batchNorm: o.batchNorm ?? true, dropout: o.dropout ?? 0.1, seed });
+  const std = Standardizer.fit(data.features, data.x, split.train);
+  const part = (rows: Int32Array) => ({
+    rows,
+    x: std.transform(takeRows(data.x, d, rows), rows.length),
+    labels: asLabels(FN, 'labels', takeLabels(data, rows)),
+  });
+  const train = part(split.train);
+  const val = part(split.val);
+  const test = part(split.test);
+  if (countEvents(train.labels) === 0) throw survkitError('noEvents', FN, `${cols.eventCol} (training rows)`);
+  const meta: TabularModelMeta = {
+    kind: 'survkit-train',
+    features: data.features,
+    standardizer: std.toJSON(),
+    durationCol: cols.durationCol,
+    eventCol: cols.eventCol,
+    interpolation: settings.interpolation ?? 1,
+  };
+  if (o.out !== undefined) prepareOutDir(o.out); // fail before training, not after it
+  const backend = await initBackend(o.backend === undefined ? {} : { backend: o.backend });
+  const epochs = o.epochs ?? defaultEpochs(settings.model);
+  const batchSize = o.batchSize ?? 256;
+  const learningRate = o.learningRate ?? 0.01;
+  const patience = o.patience ?? 10;
+  const hasVal = val.rows.length > 0;
+  const model = buildModel(settings, d, meta as unknown as JsonValue);
+  const tensors = [
+    tabularTensor(train.x, train.rows.length, d),
+    ...(hasVal ? [tabularTensor(val.x, val.rows.length, d)] : []),
+    tabularTensor(test.x, test.rows.length, d),
+  ];
+  const [xTrain, xVal] = tensors;
+  const xTest = tensors[tensors.length - 1];
+  let history: History;
+  let curves;
+  try {
+    history = await model.fit(xTrain as NonNullable<typeof xTrain>, train.labels, {
+      epochs,
+      batchSize,
+      learningRate,
+      seed,
+      verbose: o.verbose ?? false,
+      validationBatchSize: validationBatchSize(settings.model, batchSize),
+      ...(hasVal ? { validation: { x: xVal as NonNullable<typeof xVal>, labels: val.labels }, earlyStopping: { patience } } : {}),
+    });
+    curves = await model.predictSurvival(xTest as NonNullable<typeof xTest>, { interpolation: settings.interpolation ?? 1 });
+    if (o.out !== undefined) {
+      const dir = o.out;
+      await model.save(dir).catch((err: unknown) => {
+        throw survkitError('csvFile', dir, `the model cannot be saved here (${(err as Error).message})`);
+      });
+    }
+  } catch (err) {
+    model.dispose();
+    throw err;
+  } finally {
+    for (const t of tensors) t.dispose();
+  }
+  const evaluation = evaluatePredictions({ format: 'curves', file: `${data.file} (test rows)`, labels: test.labels, curves, group: undefined });
+  const { meta: evalMeta, ...metrics } = evaluation;
+  const { standardized, leftAsIs } = std.summary();
+  const { model: family, ...familySettings } = settings;
+  const report: TrainReport = {
+    meta: {
+      command: 'train',
+      file: data.file,
+      model: family,
+      seed,
+      split: split.description,
+      rows: { train: train.rows.length, validation: val.rows.length, test: test.rows.length },
+      events: { train: countEvents(train.labels), validation: hasVal ? countEvents(val.labels) : 0, test: countEvents(test.labels) },
+      features: data.features,
+      standardized,
+      leftAsIs,
+      settings: {
+        ...familySettings,
+        maxEpochs: epochs,
+        batchSize,
+        validationBatchSize: validationBatchSize(settings.model, batchSize),
+        learningRate,
+        optimizer: 'adam (beta 0.9, 0.999, eps 1e-8)',
+        activation: 'relu',
+        earlyStopping: hasVal ? { monitor: 'validation loss', patience, restoreBest: true } : null,
+      },
+      evaluation: evalMeta,
+      savedTo: o.out ?? null,
+      backendInfo: backend,
+    },
+    ...metrics,
+    epochs: history.epochs,
+    bestEpoch: history.bestEpoch + 1,
+    msPerEpoch: history.msPerEpoch,
+    backend: model.trainingBackend ?? backend.backend,
+    history: { loss: history.loss, valLoss: history.valLoss },
+  };
+  return { report, model };
+}
+
+/**
+ * {@link trainTable} on a CSV file; the model is saved when `out` is given and then disposed.
+ *
+ * @example
+ * const report = await trainFile('metabric.csv', { model: 'coxph', hidden: [32, 32], batchNorm: true, dropout: 0.1,
+ *   split: { kind: 'column', splitCol: 'split', valCol: 'val' }, seed: 0, out: 'model-dir' });
+ */
+export async function trainFile(path: string, o: TrainOptions): Promise<TrainReport> {
+  const { report, model } = await trainTable(readCsv(path), o);
+  model.dispose();
+  return report;
+}

@@ -1,0 +1,50 @@
+/**
+ * Class-index labels: validation of the integers 0 … K−1 that classifiers,
+ * temperature fitting and the calibration metrics take (no TensorFlow.js:
+ * a tensor is read through its `dataSync`).
+ */
+import { survkitError } from '../core/errors.js';
+
+/** What survkit reads from a tensor of labels (a `tf.Tensor` satisfies it). */
+export interface TensorLike {
+  readonly rank: number;
+  readonly shape: readonly number[];
+  dataSync(): ArrayLike<number>;
+}
+
+/** Class indices 0 … K−1: an array, a typed array, or a rank-1 `tf.Tensor`. */
+export type ClassIndexInput = ArrayLike<number> | TensorLike;
+
+/** True for a `tf.Tensor` (or anything shaped like one). */
+export function isTensorLike(y: unknown): y is TensorLike {
+  return (
+    typeof y === 'object' &&
+    y !== null &&
+    typeof (y as TensorLike).dataSync === 'function' &&
+    typeof (y as TensorLike).rank === 'number' &&
+    Array.isArray((y as TensorLike).shape)
+  );
+}
+
+/**
+ * Validates class labels: n integers in 0 … classes−1.
+ *
+ * @throws {SurvkitError} for a non-array, a length other than n, or a value that is not a class index
+ */
+export function classLabels(fn: string, arg: string, y: unknown, n: number, classes: number, ref = 'x'): Int32Array {
+  const t = isTensorLike(y) ? y : undefined;
+  if (t !== undefined && t.rank !== 1) throw survkitError('shapeMismatch', fn, arg, `[${n}] (class indices)`, `[${t.shape.join(', ')}]`);
+  const values: unknown = t === undefined ? y : t.dataSync();
+  if (values === null || typeof values !== 'object' || typeof (values as ArrayLike<unknown>).length !== 'number') throw survkitError('notArray', fn, arg, y);
+  const v = values as ArrayLike<unknown>;
+  if (v.length !== n) throw survkitError('lengthMismatch', fn, arg, v.length, ref, n);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = v[i];
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= classes) {
+      throw survkitError('argRange', fn, `${arg}[${i}]`, `a class index, an integer in 0 … ${classes - 1} (the model has ${classes} classes)`, c);
+    }
+    out[i] = c;
+  }
+  return out;
+}
