@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { messages } from '../../src/core/messages.js';
 import { rotateImage, translateImage } from '../../src/data/rotate.js';
+import type { FixtureProvenance } from '../fixtures/provenance.js';
 
 const ramp = (h: number, w: number, c = 1): Float32Array => Float32Array.from({ length: h * w * c }, (_, i) => (i % 97) / 7 + 1);
 /** np.rot90(img, k=1): a quarter turn counter-clockwise as displayed. */
@@ -16,13 +17,13 @@ const rot90 = (img: ArrayLike<number>, n: number, c = 1): number[] => {
 
 /** scipy.ndimage.rotate(order=1, mode='grid-constant') outputs; see the fixture's provenance. */
 const golden = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/images/rotate_scipy.json', import.meta.url)), 'utf8')) as {
-  provenance: string;
+  provenance: FixtureProvenance;
   cases: { height: number; width: number; channels: number; degrees: number; image: number[]; rotated: number[] }[];
 };
 
 describe('rotateImage', () => {
   it("golden: equals scipy.ndimage.rotate(reshape=False, order=1, mode='grid-constant') (float32 output: ≤ 1e-7 absolute)", () => {
-    expect(golden.provenance).toMatch(/^scipy 1\.17\.1/);
+    expect(golden.provenance.reference).toMatch(/^scipy 1\.17\.1/);
     for (const g of golden.cases) {
       const got = rotateImage(Float64Array.from(g.image), g.height, g.width, g.degrees, { channels: g.channels });
       expect(got.length).toBe(g.rotated.length);

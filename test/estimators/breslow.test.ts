@@ -86,9 +86,9 @@ describe('breslowBaseline (pycox / R basehaz definition)', () => {
     expectClose(b.cumulativeHazard, [1 / 3, 1 / 3 + 1 / 2], 1e-15, 0);
   });
 
-  const R = readJson<{ survival_version: string; cases: RCase[] }>('breslow/basehaz_R.json');
+  const R = readJson<{ provenance: { versions: { survival: string } }; cases: RCase[] }>('breslow/basehaz_R.json');
   for (const c of R.cases) {
-    it(`equals R survival ${R.survival_version} basehaz(centered = FALSE) and survfit at fixed coefficients: ${c.name}`, () => {
+    it(`equals R survival ${R.provenance.versions.survival} basehaz(centered = FALSE) and survfit at fixed coefficients: ${c.name}`, () => {
       const lp = c.x1.map((x, i) => x * (c.beta[0] as number) + (c.x2[i] as number) * (c.beta[1] as number));
       const b = breslowBaseline(lp, { time: c.time, event: c.event });
       expect(Array.from(b.times)).toEqual(c.basehaz_time);

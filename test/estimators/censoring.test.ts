@@ -6,9 +6,10 @@ import { kaplanMeier } from '../../src/estimators/kaplan-meier.js';
 import { StepFunction } from '../../src/estimators/step-function.js';
 import { messages } from '../../src/core/messages.js';
 import { expectAllClose, km, type KmCase } from './km-fixture.js';
+import type { FixtureProvenance } from '../fixtures/provenance.js';
 
 interface PycoxCensorKm {
-  provenance: string;
+  provenance: FixtureProvenance;
   time_grid: number[];
   censor_km: number[];
 }
@@ -23,7 +24,7 @@ describe("censoringKaplanMeier 'together' = R survfit(Surv(time, 1 - event)) (go
   });
 
   it("pycox 0.3.0 EvalSurv(censor_surv='km') on METABRIC test shows the 'together' convention", () => {
-    expect(pycox.provenance).toMatch(/^pycox 0\.3\.0/);
+    expect(pycox.provenance.reference).toMatch(/^pycox 0\.3\.0/);
     const c = km.cases.metabric_test as KmCase;
     const together = censoringKaplanMeier(c, { ties: 'together' }).at(pycox.time_grid);
     expectAllClose(together, pycox.censor_km, 1e-12, 1e-300, 'pycox G');

@@ -28,7 +28,7 @@ function expectedLimits(c: KmCase, key: keyof KmCase['conf']): { lower: number[]
 
 describe('kaplanMeier against R survival::survfit (golden)', () => {
   it('fixture provenance names R and survival versions', () => {
-    expect(km.provenance).toMatch(/^R 4\.\d+\.\d+, survival 3\.\d+[.-]\d+/);
+    expect(km.provenance.reference).toMatch(/^R 4\.\d+\.\d+, survival 3\.\d+[.-]\d+/);
     expect(caseNames).toEqual(['lung', 'veteran', 'metabric_test', 'hand_ties_to_zero', 'hand_mixed_last', 'hand_no_censoring']);
   });
 

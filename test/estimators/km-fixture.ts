@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import type { FixtureProvenance } from '../fixtures/provenance.js';
 
 export type RNum = number | 'NA' | 'NaN' | 'Inf' | '-Inf';
 
@@ -31,8 +32,7 @@ export interface KmCase {
 }
 
 export interface KmFixture {
-  provenance: string;
-  versions: { R: string; survival: string; prodlim: string; jsonlite: string };
+  provenance: FixtureProvenance;
   cases: Record<string, KmCase>;
 }
 

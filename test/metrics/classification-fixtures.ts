@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FixtureProvenance } from '../fixtures/provenance.js';
 
 export const fixtureDir = join(import.meta.dirname, '..', 'fixtures');
 
@@ -121,7 +122,7 @@ export interface SyntheticOod {
   auroc_swapped: number;
 }
 export interface Conventions {
-  provenance: string;
+  provenance: FixtureProvenance;
   digits: ClassifBlock & { check_f32_emulation_equals_golden: boolean };
   synthetic: (SyntheticClassif | SyntheticSelective | SyntheticOod)[];
 }

@@ -13,8 +13,10 @@ const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
 describe('concordanceTd — golden values (pycox 0.3.0 EvalSurv.concordance_td)', () => {
   for (const model of ['deephit', 'logistichazard'] as const) {
     it(`METABRIC ${model}: antolini and adj_antolini`, () => {
-      const g = readJson<{ c_td_antolini: number; c_td_adj_antolini: number; versions: { pycox: string } }>(`golden/expected/evalsurv_metabric_${model}.json`);
-      expect(g.versions.pycox).toBe('0.3.0');
+      const g = readJson<{ c_td_antolini: number; c_td_adj_antolini: number; provenance: { versions: { pycox: string } } }>(
+        `golden/expected/evalsurv_metabric_${model}.json`,
+      );
+      expect(g.provenance.versions.pycox).toBe('0.3.0');
       const { curves, time, event } = metabricCurves(model);
       const a = concordanceTd(curves, { time, event });
       const b = concordanceTd(curves, { time, event }, { method: 'adjAntolini' });
