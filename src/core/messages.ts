@@ -93,6 +93,8 @@ export const messages = {
     `${fn}: the network of '${arg}' has no dropout layer with rate > 0 (tf.layers Dropout or SeededDropout), so every MC-dropout pass would give the same prediction; train it with dropout (e.g. option 'dropout' of the tabular MLP) or use an ensemble`,
   notFitted: (fn: string, what: string) => `${fn}: the model has not been fitted yet, so ${what} is unknown; call fit() first`,
   modelDir: (fn: string, path: string, problem: string) => `${fn}: cannot load a survkit model from ${JSON.stringify(path)}: ${problem}`,
+  modelState: (fn: string, family: string, field: string, expected: string, got: unknown) =>
+    `${fn}: survkit.json of this ${family} model is not one survkit wrote: '${field}' must be ${expected}; got ${show(got)}`,
   transformNotFitted: (fn: string, what: string) => `${fn}: the transform has not been fitted, so ${what} is unknown; call fit() first`,
   envRange: (fn: string, variable: string, expected: string, got: unknown) => `${fn}: environment variable ${variable} must be ${expected}; got ${show(got)}`,
   backendUnavailable: (fn: string, arg: string, backend: string, reason: string) =>

@@ -31,14 +31,14 @@ export interface DiscreteLabels {
 }
 
 /** The JSON form of a {@link DiscreteTimeTransform} (what `toJSON` writes and `fromJSON` reads). */
-export interface DiscreteTimeTransformJSON {
+export type DiscreteTimeTransformJSON = {
   type: 'DiscreteTimeTransform';
   cuts: number[] | null;
   n: number | null;
   scheme: CutScheme;
   min: number;
   dtype: 'float64' | 'float32';
-}
+};
 
 /**
  * pycox's `LabTransDiscreteTime` as a reusable, serialisable transform: `fit` finds

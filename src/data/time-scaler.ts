@@ -12,14 +12,14 @@ export interface TimeScalerOptions {
 }
 
 /** The JSON form of a {@link TimeScaler}. */
-export interface TimeScalerJSON {
+export type TimeScalerJSON = {
   type: 'TimeScaler';
   log1p: boolean;
   withMean: boolean;
   withStd: boolean;
   mean: number | null;
   scale: number | null;
-}
+};
 
 /**
  * Cox-Time's time standardisation (pycox `LabTransCoxTime`, i.e. scikit-learn's

@@ -9,26 +9,12 @@ import { forward } from '../training/batched-forward.js';
 import type { NetOptions } from '../training/network-options.js';
 import { SurvivalModel, type PredictRiskOptions, type PredictSurvivalOptions } from './survival-model.js';
 import type { TrainSet } from '../training/survival-plan.js';
-import type { BatchSource, JsonValue, ModelInput } from '../training/fit-types.js';
+import type { BatchSource, ModelInput } from '../training/fit-types.js';
+import { baselineToJSON, type BaselineJSON } from './family-state.js';
+
+export type { BaselineJSON };
 
 /** A Breslow baseline as stored in survkit.json. */
-export interface BaselineJSON {
-  times: number[];
-  hazard: number[];
-  cumulativeHazard: number[];
-}
-
-/** Baseline → JSON (17 significant digits round-trip exactly). */
-export function baselineToJSON(b: BreslowBaseline | null): BaselineJSON | null {
-  return b === null ? null : { times: Array.from(b.times), hazard: Array.from(b.hazard), cumulativeHazard: Array.from(b.cumulativeHazard) };
-}
-
-/** JSON → baseline. */
-export function baselineFromJSON(j: BaselineJSON | null | undefined): BreslowBaseline | null {
-  if (j === null || j === undefined) return null;
-  return Object.freeze({ times: Float64Array.from(j.times), hazard: Float64Array.from(j.hazard), cumulativeHazard: Float64Array.from(j.cumulativeHazard) });
-}
-
 /**
  * Shared by CoxPH and CoxCC: a network with a {@link CoxHead} (log-risk
  * g(x)), a Breslow baseline computed on the training data after `fit`
@@ -144,7 +130,7 @@ export abstract class CoxBase extends SurvivalModel {
     return this.baseline;
   }
 
-  protected baseState(): { [key: string]: JsonValue } {
-    return { baseline: baselineToJSON(this.baseline) as unknown as JsonValue };
+  protected baseState(): { baseline: BaselineJSON | null } {
+    return { baseline: baselineToJSON(this.baseline) };
   }
 }

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../../core/assert.js';
 import { coxCcLoss } from '../../losses/cox-cc.js';
 import { caseControlPlan, fixedDraw } from '../training/case-control-plan.js';
-import { baselineFromJSON, CoxBase, type BaselineJSON } from './cox-base.js';
+import { CoxBase } from './cox-base.js';
+import { StateReader, type CoxCCState } from './family-state.js';
 import { gatherRows, disposeAll, type Batch } from '../training/in-memory-data.js';
 import type { TrainingPlan } from '../training/fit-loop.js';
 import { checkNetOptions, type NetOptions } from '../training/network-options.js';
@@ -84,14 +85,20 @@ export class CoxCC extends CoxBase {
     }
   }
 
-  stateJSON(): { [key: string]: JsonValue } {
+  stateJSON(): CoxCCState {
     return { nControls: this.nControls, shrink: this.shrink, validationRepeats: this.validationRepeats, ...this.baseState() };
   }
 
   /** Rebuilds a saved model (see `SurvivalModel.load`). */
   static fromState(net: tf.LayersModel, state: { [key: string]: JsonValue }): CoxCC {
-    const m = new CoxCC({ net, nControls: state.nControls as number, shrink: state.shrink as number, validationRepeats: state.validationRepeats as number });
-    m.baseline = baselineFromJSON(state.baseline as unknown as BaselineJSON | null);
+    const s = new StateReader('CoxCC', state);
+    const m = new CoxCC({
+      net,
+      nControls: s.number('nControls', { integer: true, min: 1 }),
+      shrink: s.number('shrink', { min: 0 }),
+      validationRepeats: s.number('validationRepeats', { integer: true, min: 1 }),
+    });
+    m.baseline = s.baseline();
     return m;
   }
 }

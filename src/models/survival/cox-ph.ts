@@ -2,7 +2,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { assertChoice } from '../../core/assert.js';
 import type { CoxConvention, CoxTies } from '../../losses/cox-partial-likelihood.js';
 import { coxPhLoss } from '../../losses/cox-ph.js';
-import { baselineFromJSON, CoxBase, type BaselineJSON } from './cox-base.js';
+import { CoxBase } from './cox-base.js';
+import { StateReader, type CoxPHState } from './family-state.js';
 import type { Batch } from '../training/in-memory-data.js';
 import { checkNetOptions, type NetOptions } from '../training/network-options.js';
 import { registerFamily } from './family-registry.js';
@@ -45,14 +46,15 @@ export class CoxPH extends CoxBase {
     return coxPhLoss(this.logRisk(b, training), b.time, b.event, { ties: this.ties, convention: this.convention });
   }
 
-  stateJSON(): { [key: string]: JsonValue } {
+  stateJSON(): CoxPHState {
     return { ties: this.ties, convention: this.convention, ...this.baseState() };
   }
 
   /** Rebuilds a saved model (see `loadModel`). */
   static fromState(net: tf.LayersModel, state: { [key: string]: JsonValue }): CoxPH {
-    const m = new CoxPH({ net, ties: state.ties as CoxTies, convention: state.convention as CoxConvention });
-    m.baseline = baselineFromJSON(state.baseline as unknown as BaselineJSON | null);
+    const s = new StateReader('CoxPH', state);
+    const m = new CoxPH({ net, ties: s.choice<CoxTies>('ties', ['efron', 'breslow']), convention: s.choice<CoxConvention>('convention', ['exact', 'pycox']) });
+    m.baseline = s.baseline();
     return m;
   }
 }

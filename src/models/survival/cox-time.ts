@@ -10,7 +10,7 @@ import { SurvivalCurves } from '../../estimators/survival-curves.js';
 import { CoxTimeHead, type CoxTimeHeadArgs } from '../../heads/cox-time-head.js';
 import { coxCcLoss } from '../../losses/cox-cc.js';
 import { caseControlPlan, fixedDraw } from '../training/case-control-plan.js';
-import { baselineFromJSON, baselineToJSON, type BaselineJSON } from './cox-base.js';
+import { baselineToJSON, StateReader, type CoxTimeState } from './family-state.js';
 import { splitCaseControl } from './cox-cc.js';
 import { coxTimeSourceBaseline } from './cox-time-baseline-source.js';
 import { disposeAll, gatherRows, inMemory, isBatchSource, labelRows, sourceBatches, type Batch } from '../training/in-memory-data.js';
@@ -254,29 +254,30 @@ export class CoxTime extends SurvivalModel {
     return riskFromCurves(await this.predictSurvival(x), opts.at);
   }
 
-  stateJSON(): { [key: string]: JsonValue } {
+  stateJSON(): CoxTimeState {
     return {
       nControls: this.nControls,
       shrink: this.shrink,
       validationRepeats: this.validationRepeats,
       baselineSample: this.baselineSample ?? null,
-      timeScaler: this.scaler.toJSON() as unknown as JsonValue,
-      baseline: baselineToJSON(this.baseline) as unknown as JsonValue,
+      timeScaler: this.scaler.toJSON(),
+      baseline: baselineToJSON(this.baseline),
     };
   }
 
   /** Rebuilds a saved model (see `SurvivalModel.load`). */
   static fromState(net: tf.LayersModel, state: { [key: string]: JsonValue }): CoxTime {
-    const sample = state.baselineSample;
+    const s = new StateReader('CoxTime', state);
+    const sample = s.numberOrNull('baselineSample');
     const m = new CoxTime({
       net,
-      nControls: state.nControls as number,
-      shrink: state.shrink as number,
-      validationRepeats: state.validationRepeats as number,
-      ...(typeof sample === 'number' ? { baselineSample: sample } : {}),
+      nControls: s.number('nControls', { integer: true, min: 1 }),
+      shrink: s.number('shrink', { min: 0 }),
+      validationRepeats: s.number('validationRepeats', { integer: true, min: 1 }),
+      ...(sample === null ? {} : { baselineSample: sample }),
     });
-    m.scaler = TimeScaler.fromJSON(state.timeScaler as unknown as TimeScalerJSON);
-    m.baseline = baselineFromJSON(state.baseline as unknown as BaselineJSON | null);
+    m.scaler = TimeScaler.fromJSON(s.object<TimeScalerJSON>('timeScaler', 'TimeScaler'));
+    m.baseline = s.baseline();
     return m;
   }
 }

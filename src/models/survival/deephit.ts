@@ -4,11 +4,13 @@ import { survkitError } from '../../core/errors.js';
 import { cifFromLogits, survivalFromPmfLogits } from '../../estimators/discrete-time.js';
 import { SurvivalCurves } from '../../estimators/survival-curves.js';
 import { deepHitLoss, type DeepHitLossOptions } from '../../losses/deephit.js';
+import type { DeepHitConvention } from '../../losses/deephit-nll.js';
 import { DiscreteBase, type DiscreteOptions } from './discrete-base.js';
 import { interpolateRows, subgrid } from '../../estimators/interpolate-curves.js';
 import { checkNetOptions } from '../training/network-options.js';
 import { registerFamily } from './family-registry.js';
 import type { BatchSource, JsonValue, ModelInput } from '../training/fit-types.js';
+import { StateReader, type DeepHitLossState, type DeepHitState } from './family-state.js';
 
 /** Options of {@link DeepHit}. */
 export interface DeepHitOptions extends DiscreteOptions {
@@ -105,15 +107,28 @@ export class DeepHit extends DiscreteBase {
     });
   }
 
-  stateJSON(): { [key: string]: JsonValue } {
-    return { ...this.discreteState(), loss: this.lossOptions as unknown as JsonValue };
+  stateJSON(): DeepHitState {
+    const { alpha, beta, sigma, convention } = this.lossOptions;
+    const loss: DeepHitLossState = {};
+    if (convention !== undefined) loss.convention = convention;
+    if (alpha !== undefined) loss.alpha = alpha;
+    if (beta !== undefined) loss.beta = beta;
+    if (sigma !== undefined) loss.sigma = sigma;
+    return { ...this.discreteState(), loss };
   }
 
   /** Rebuilds a saved model (see `SurvivalModel.load`). */
   static fromState(net: tf.LayersModel, state: { [key: string]: JsonValue }): DeepHit {
-    const loss = state.loss as unknown as DeepHitLossOptions;
-    if (typeof state.causes !== 'number') throw survkitError('modelDir', 'SurvivalModel.load', 'survkit.json', 'state.causes is missing');
-    return new DeepHit({ net, cuts: DiscreteBase.transformFromState(state), causes: state.causes, ...loss });
+    const s = new StateReader('DeepHit', state);
+    const loss = s.object<DeepHitLossState>('loss');
+    const saved: DeepHitLossOptions = {};
+    for (const key of ['alpha', 'beta', 'sigma'] as const) {
+      const v = loss[key];
+      if (v !== undefined && typeof v !== 'number') throw survkitError('modelState', 'SurvivalModel.load', 'DeepHit', `state.loss.${key}`, 'a number', v);
+      if (v !== undefined) saved[key] = v;
+    }
+    if (loss.convention !== undefined) saved.convention = new StateReader('DeepHit', loss).choice<DeepHitConvention>('convention', ['pycox', 'paper']);
+    return new DeepHit({ net, cuts: DiscreteBase.transformFromState(s), causes: s.number('causes', { integer: true, min: 1 }), ...saved });
   }
 }
 registerFamily('deephit', (net, state) => DeepHit.fromState(net, state));

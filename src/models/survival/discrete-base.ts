@@ -10,7 +10,8 @@ import type { NetOptions } from '../training/network-options.js';
 import { riskFromCurves } from '../../estimators/risk-from-curves.js';
 import { SurvivalModel, type FitContext, type PredictRiskOptions, type PredictSurvivalOptions } from './survival-model.js';
 import type { TrainSet } from '../training/survival-plan.js';
-import type { BatchSource, JsonValue, ModelInput } from '../training/fit-types.js';
+import type { BatchSource, ModelInput } from '../training/fit-types.js';
+import type { DiscreteState, StateReader } from './family-state.js';
 
 /** Options shared by the discrete-time families. */
 export interface DiscreteOptions extends NetOptions {
@@ -132,12 +133,12 @@ export abstract class DiscreteBase extends SurvivalModel {
     return riskFromCurves(await this.predictSurvival(x), opts.at);
   }
 
-  protected discreteState(): { [key: string]: JsonValue } {
-    return { labelTransform: this.transform.toJSON() as unknown as JsonValue, causes: this.causes ?? null };
+  protected discreteState(): DiscreteState {
+    return { labelTransform: this.transform.toJSON(), causes: this.causes ?? null };
   }
 
   /** The label transform saved in a state. */
-  static transformFromState(state: { [key: string]: JsonValue }): DiscreteTimeTransform {
-    return DiscreteTimeTransform.fromJSON(state.labelTransform as unknown as DiscreteTimeTransformJSON);
+  static transformFromState(s: StateReader): DiscreteTimeTransform {
+    return DiscreteTimeTransform.fromJSON(s.object<DiscreteTimeTransformJSON>('labelTransform', 'DiscreteTimeTransform'));
   }
 }

@@ -9,6 +9,7 @@ import { registerFamily } from './family-registry.js';
 import type { FitContext } from './survival-model.js';
 import type { TrainSet } from '../training/survival-plan.js';
 import type { JsonValue } from '../training/fit-types.js';
+import { StateReader, type LogisticHazardState } from './family-state.js';
 
 /** Options of {@link LogisticHazard}. */
 export type LogisticHazardOptions = DiscreteOptions;
@@ -53,13 +54,13 @@ export class LogisticHazard extends DiscreteBase {
     return survivalFromHazardLogits(logits, cuts);
   }
 
-  stateJSON(): { [key: string]: JsonValue } {
+  stateJSON(): LogisticHazardState {
     return this.discreteState();
   }
 
   /** Rebuilds a saved model (see `SurvivalModel.load`). */
   static fromState(net: tf.LayersModel, state: { [key: string]: JsonValue }): LogisticHazard {
-    return new LogisticHazard({ net, cuts: DiscreteBase.transformFromState(state) });
+    return new LogisticHazard({ net, cuts: DiscreteBase.transformFromState(new StateReader('LogisticHazard', state)) });
   }
 }
 registerFamily('logistichazard', (net, state) => LogisticHazard.fromState(net, state));

@@ -12,6 +12,7 @@ import { familyLoader, registeredFamilies } from './family-registry.js';
 import { loadModelDir, writeModelFiles } from '../save-load.js';
 import { genericPlan, type TrainSet } from '../training/survival-plan.js';
 import type { BatchSource, FitOptions, History, JsonValue, ModelInput } from '../training/fit-types.js';
+import type { FamilyState } from './family-state.js';
 
 /** The model families survkit trains. */
 export type SurvivalFamily = 'coxph' | 'coxcc' | 'coxtime' | 'deephit' | 'logistichazard';
@@ -100,7 +101,7 @@ export abstract class SurvivalModel {
   /** Baselines and other post-training estimates from the training data. */
   protected abstract finish(train: TrainSet): Promise<void>;
   /** Family-specific state for survkit.json. */
-  abstract stateJSON(): { [key: string]: JsonValue };
+  abstract stateJSON(): FamilyState;
 
   /** Whether a batch can be used (e.g. Cox batches need an event). */
   protected usableBatch(_b: Batch): boolean {
