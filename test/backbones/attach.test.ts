@@ -120,6 +120,6 @@ describe('attachHead', () => {
       inputs: x,
       outputs: [tf.layers.dense({ units: 1 }).apply(x) as tf.SymbolicTensor, tf.layers.dense({ units: 1 }).apply(x) as tf.SymbolicTensor],
     });
-    expect(() => attachHead(two, new CoxHead())).toThrow(messages.argRange('attachHead', 'backbone', 'a model with one output (or pass cutAt)', '2 outputs'));
+    expect(() => attachHead(two, new CoxHead())).toThrow(messages.oneOutput('attachHead', 'backbone', 'model', 2, 'pass cutAt'));
   });
 });

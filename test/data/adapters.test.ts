@@ -100,11 +100,9 @@ describe('labelsFromTable', () => {
   });
 
   it('non-table input and DataFrame-like without data', () => {
-    expect(() => labelsFromTable(null as never)).toThrow(
-      messages.argRange('labelsFromTable', 'table', 'a table (column object, row records or DataFrame-like)', null),
-    );
+    expect(() => labelsFromTable(null as never)).toThrow(messages.notTable('labelsFromTable', 'table', null));
     const df = { columns: ['time', 'event'] };
-    expect(() => labelsFromTable(df)).toThrow(messages.argRange('labelsFromTable', 'table', 'a DataFrame with column(name) or row values', df));
+    expect(() => labelsFromTable(df)).toThrow(messages.dataFrameAccess('labelsFromTable', 'table', df));
   });
 });
 

@@ -116,12 +116,7 @@ describe('discretize: rules and invariants', () => {
     expect(() => discretize({ time: [1], event: [1] }, { n: 1 })).toThrow(messages.optionRange('DiscreteTimeTransform', 'n', 'an integer >= 2', 1));
     expect(() => discretize({ time: [1], event: [1] }, { cuts: [0, 2, 2] })).toThrow(messages.notAscending('DiscreteTimeTransform', 'cuts', 2));
     expect(() => discretize({ time: [0.5, 2], event: [0, 1] }, { cuts: [1, 2] })).toThrow(
-      messages.argRange(
-        'DiscreteTimeTransform.transform',
-        'labels.time[0]',
-        '>= the first cut 1 for a censored subject (censorings move to the cut on their left)',
-        0.5,
-      ),
+      messages.censoredBeforeFirstCut('DiscreteTimeTransform.transform', 'labels.time[0]', 1, 0.5),
     );
     expect(() => discretize({ time: [0, 0], event: [1, 1] }, { n: 3 })).toThrow(/DiscreteTimeTransform.fit: 'cuts' must be strictly ascending/);
   });

@@ -132,9 +132,7 @@ describe('CoxTimeHead', () => {
   });
 
   it('rejects a single input and bad options', () => {
-    expect(() => new CoxTimeHead().apply(tf.ones([2, 3]))).toThrow(
-      messages.argRange('CoxTimeHead', 'inputs', '[features, time] (two tensors)', 'a single tensor'),
-    );
+    expect(() => new CoxTimeHead().apply(tf.ones([2, 3]))).toThrow(messages.coxTimeInputs('CoxTimeHead', 'inputs', 'a single tensor'));
     expect(() => new CoxTimeHead({ dropout: 1 })).toThrow(messages.optionRange('CoxTimeHead', 'dropout', 'a finite number >= 0 and < 1', 1));
     expect(() => new CoxTimeHead({ hidden: [4] }).apply([tf.ones([2, 3]), tf.ones([2, 2])])).toThrow(
       messages.shapeMismatch('CoxTimeHead', 'time', '[batch, 1]', '[2, 2]'),

@@ -87,7 +87,7 @@ describe('kaplanMeierSpec', () => {
         { label: 'a', curve: km },
         { label: 'a', curve: km },
       ]),
-    ).toThrow(messages.argRange('kaplanMeierSpec', 'curves[1].label', 'a label no other series has', 'a'));
+    ).toThrow(messages.duplicateLabel('kaplanMeierSpec', 'curves[1].label', 'a'));
   });
 });
 
@@ -118,7 +118,7 @@ describe('survivalCurvesSpec', () => {
   });
 
   it('rejects a subject out of range and mismatched labels', () => {
-    expect(() => survivalCurvesSpec(curves, { subjects: [4] })).toThrow(messages.argRange('survivalCurvesSpec', 'subjects[0]', 'a subject index in 0 … 3', 4));
+    expect(() => survivalCurvesSpec(curves, { subjects: [4] })).toThrow(messages.subjectIndex('survivalCurvesSpec', 'subjects[0]', 4, 4));
     expect(() => survivalCurvesSpec(curves, { subjects: [0, 1], labels: ['x'] })).toThrow(
       messages.lengthMismatch('survivalCurvesSpec', 'labels', 1, 'subjects', 2),
     );
