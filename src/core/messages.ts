@@ -110,7 +110,7 @@ export const messages = {
   optionsObject: (fn: string, arg: string, fields: readonly string[], got: unknown) =>
     `${fn}: '${arg}' must be an options object { ${[...fields, '…'].join(', ')} }; got ${show(got)}`,
   subjectIndex: (fn: string, arg: string, n: number, got: unknown) =>
-    `${fn}: '${arg}' must be a subject index ${n === 0 ? 'but there are no subjects' : `in 0 … ${n - 1}`}; got ${show(got)}`,
+    `${fn}: '${arg}' must be a subject index${n === 0 ? ', but there are no subjects' : ` in 0 … ${n - 1}`}; got ${show(got)}`,
   nonNegativeInteger: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be an integer >= 0; got ${show(got)}`,
   finiteNumber: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a finite number; got ${show(got)}`,
   positiveNumber: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a finite number > 0; got ${show(got)}`,

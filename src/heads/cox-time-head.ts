@@ -108,7 +108,7 @@ tf.serialization.registerClass(CoxTimeHead);
 
 function pairShapes(shape: tf.Shape | tf.Shape[]): [tf.Shape, tf.Shape] {
   if (!Array.isArray(shape[0]) || shape.length !== 2) {
-    throw survkitError('coxTimeInputs', 'CoxTimeHead', 'inputs', 'a single tensor');
+    throw survkitError('coxTimeInputs', 'CoxTimeHead', 'inputs', Array.isArray(shape[0]) ? `${shape.length} tensors` : 'a single tensor');
   }
   return shape as [tf.Shape, tf.Shape];
 }

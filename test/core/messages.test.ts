@@ -42,3 +42,21 @@ describe('the message catalogue', () => {
     }
   });
 });
+
+describe('catalogue wording', () => {
+  it.each([
+    [messages.subjectIndex('f', 'idx[0]', 3, 5), "f: 'idx[0]' must be a subject index in 0 … 2; got 5"],
+    [messages.subjectIndex('f', 'idx[0]', 0, 0), "f: 'idx[0]' must be a subject index, but there are no subjects; got 0"],
+    [messages.oneOutput('f', 'model', 'model', 2, 'pass cutAt'), "f: 'model' must be a model with one output (or pass cutAt); got 2 outputs"],
+    [messages.oneOutput('f', 'cutAt', 'layer', 3), "f: 'cutAt' must be a layer with one output; got 3 outputs"],
+    [messages.outputColumn('f', 'column', 1, 2), "f: 'column' must be the output column to explain (the output has 1 column), an integer in [0, 0]; got 2"],
+    [messages.rowMajorSize('f', 'x', 2, 1, 3), "f: 'x' must hold 2 rows of 1 value (2 values); got 3 values"],
+    [messages.optionsObject('f', 'opts', ['height', 'width'], 3), "f: 'opts' must be an options object { height, width, … }; got 3"],
+    [
+      messages.savedJson('f', 'json', 'TimeScaler', null),
+      "f: 'json' must be the JSON of a TimeScaler (an object with type 'TimeScaler', as toJSON() returns); got null",
+    ],
+  ])('%s', (got, expected) => {
+    expect(got).toBe(expected);
+  });
+});

@@ -162,5 +162,7 @@ describe('covariatesFromTable', () => {
     expect(() => covariatesFromTable({ time: [1] }, undefined, { exclude: ['time'] })).toThrow(
       /covariatesFromTable: 'columns' must be at least one covariate column/,
     );
+    expect(() => covariatesFromTable({ time: [1] }, [])).toThrow(messages.noCovariates('covariatesFromTable', 'columns'));
+    expect(() => covariatesFromTable(null as never)).toThrow(messages.notTable('covariatesFromTable', 'table', null));
   });
 });

@@ -119,5 +119,12 @@ describe('discretize: rules and invariants', () => {
       messages.censoredBeforeFirstCut('DiscreteTimeTransform.transform', 'labels.time[0]', 1, 0.5),
     );
     expect(() => discretize({ time: [0, 0], event: [1, 1] }, { n: 3 })).toThrow(/DiscreteTimeTransform.fit: 'cuts' must be strictly ascending/);
+    // linspace(min 0, max T 0, 3) = [0, 0, 0]: cut 1 does not exceed cut 0.
+    expect(() => discretize({ time: [0, 0], event: [1, 1] }, { n: 3, scheme: 'equidistant' })).toThrow(
+      messages.cutsNotDistinct('DiscreteTimeTransform.fit', 'cuts', 1, 0, 0, 0, 0),
+    );
+    expect(() => DiscreteTimeTransform.fromJSON({ type: 'TimeScaler' } as never)).toThrow(
+      messages.savedJson('DiscreteTimeTransform.fromJSON', 'json', 'DiscreteTimeTransform', { type: 'TimeScaler' }),
+    );
   });
 });

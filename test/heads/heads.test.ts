@@ -152,3 +152,14 @@ describe('CoxTimeHead', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('heads: input-count errors from the catalogue', () => {
+  it('a single-input head rejects a list of inputs; CoxTimeHead rejects anything but two', () => {
+    const a = tf.input({ shape: [3] });
+    const b = tf.input({ shape: [1] });
+    const c = tf.input({ shape: [1] });
+    expect(() => new CoxHead().apply([a, b])).toThrow(messages.singleInput('CoxHead', 'inputs', 2));
+    expect(() => new CoxTimeHead().apply([a, b, c])).toThrow(messages.coxTimeInputs('CoxTimeHead', 'inputs', '3 tensors'));
+    expect(() => new CoxTimeHead().call(tf.ones([2, 3]), {})).toThrow(messages.coxTimeInputs('CoxTimeHead', 'inputs', 'a single tensor'));
+  });
+});

@@ -225,12 +225,14 @@ describe('errors', () => {
   it('rejects a negative or fractional polygamma order, naming the argument', () => {
     expect(() => polygamma(-1, [1])).toThrow(SurvkitError);
     expect(() => polygamma(1.5, [1])).toThrow("polygamma: 'n' must be an integer >= 0; got 1.5");
+    expect(() => polygamma(-1, [1])).toThrow(messages.nonNegativeInteger('polygamma', 'n', -1));
   });
 
   it('rejects string input', () => {
     const s = tf.tensor1d(['a']);
     expect(() => lgamma(s)).toThrow(messages.realInput('lgamma', 'x', 'a string tensor'));
     expect(() => digamma(['a'])).toThrow(SurvkitError);
+    expect(() => digamma(['a'])).toThrow(messages.realInput('digamma', 'x', 'strings'));
     s.dispose();
   });
 });
