@@ -59,11 +59,10 @@ export interface AttachOptions {
  */
 export function attachHead(backbone: tf.LayersModel, head: HeadLayer, opts: AttachOptions = {}): tf.LayersModel {
   const fn = 'attachHead';
-  if (!(backbone instanceof tf.LayersModel)) throw survkitError('argRange', fn, 'backbone', 'a tf.LayersModel', backbone);
-  if (!(head instanceof tf.layers.Layer)) throw survkitError('argRange', fn, 'head', 'a tf.layers.Layer', head);
+  if (!(backbone instanceof tf.LayersModel)) throw survkitError('notInstance', fn, 'backbone', 'tf.LayersModel', backbone);
+  if (!(head instanceof tf.layers.Layer)) throw survkitError('notInstance', fn, 'head', 'tf.layers.Layer', head);
   const inputs = backbone.inputs;
-  if (inputs === undefined || inputs.length === 0)
-    throw survkitError('argRange', fn, 'backbone', 'a built model (give the first layer an inputShape)', 'a model without inputs');
+  if (inputs === undefined || inputs.length === 0) throw survkitError('unbuiltModel', fn, 'backbone');
   const pool = assertChoice(fn, 'pool', opts.pool ?? 'avg', ['avg', 'max', 'none'] as const);
   const prefix = opts.name ?? 'survival_net';
 
@@ -72,11 +71,10 @@ export function attachHead(backbone: tf.LayersModel, head: HeadLayer, opts: Atta
     const names = backbone.layers.map((l) => l.name);
     if (!names.includes(opts.cutAt)) throw survkitError('unknownLayer', fn, 'cutAt', opts.cutAt, names);
     const out = backbone.getLayer(opts.cutAt).output;
-    if (Array.isArray(out)) throw survkitError('argRange', fn, 'cutAt', 'a layer with a single output', `${out.length} outputs`);
+    if (Array.isArray(out)) throw survkitError('oneOutput', fn, 'cutAt', 'layer', out.length);
     features = out;
   } else {
-    if (backbone.outputs.length !== 1)
-      throw survkitError('argRange', fn, 'backbone', 'a model with one output (or pass cutAt)', `${backbone.outputs.length} outputs`);
+    if (backbone.outputs.length !== 1) throw survkitError('oneOutput', fn, 'backbone', 'model', backbone.outputs.length, 'pass cutAt');
     features = backbone.outputs[0] as tf.SymbolicTensor;
   }
   if (opts.freeze !== undefined) freezeLayers(fn, backbone, opts.freeze);

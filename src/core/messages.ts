@@ -104,6 +104,75 @@ export const messages = {
   missingPackage: (fn: string, pkg: string, purpose: string) =>
     `${fn}: the optional package ${JSON.stringify(pkg)} is not installed; it is needed ${purpose} (npm install ${pkg})`,
   missingProgram: (fn: string, program: string, tried: string, remedy: string) => `${fn}: cannot run ${program} (${tried}); ${remedy}`,
+  // Specific keys for what explain/, plotting/, data/, heads/, ops/ and backbones/ used to say with free-text 'argRange'.
+  // several modules
+  notInstance: (fn: string, arg: string, type: string, got: unknown) => `${fn}: '${arg}' must be a ${type}; got ${show(got)}`,
+  oneOutput: (fn: string, arg: string, what: 'model' | 'layer', outputs: number, alternative?: string) =>
+    `${fn}: '${arg}' must be a ${what} with one output${alternative === undefined ? '' : ` (or ${alternative})`}; got ${outputs} outputs`,
+  optionsObject: (fn: string, arg: string, fields: readonly string[], got: unknown) =>
+    `${fn}: '${arg}' must be an options object { ${[...fields, '…'].join(', ')} }; got ${show(got)}`,
+  subjectIndex: (fn: string, arg: string, n: number, got: unknown) =>
+    `${fn}: '${arg}' must be a subject index${n === 0 ? ', but there are no subjects' : ` in 0 … ${n - 1}`}; got ${show(got)}`,
+  nonNegativeInteger: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be an integer >= 0; got ${show(got)}`,
+  finiteNumber: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a finite number; got ${show(got)}`,
+  positiveNumber: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a finite number > 0; got ${show(got)}`,
+  notString: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a string; got ${show(got)}`,
+  // explain/
+  explainModel: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a tf.LayersModel or a function from inputs to scores; got ${show(got)}`,
+  explainSurvivalModel: (fn: string, arg: string, got: string) =>
+    `${fn}: '${arg}' must be a CoxPH, CoxCC, DeepHit or LogisticHazard model (for Cox-Time, explain a function of its network); got ${show(got)}`,
+  explainFunction: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a function (model, x) => attributions; got ${show(got)}`,
+  outputColumn: (fn: string, arg: string, width: number, got: unknown) =>
+    `${fn}: '${arg}' must be the output column to explain (the output has ${width} column${width === 1 ? '' : 's'}), an integer in [0, ${width - 1}]; ` +
+    `got ${show(got)}`,
+  scoresPerExample: (fn: string, arg: string, batch: number, shape: readonly number[]) =>
+    `${fn}: '${arg}' must be a score function returning one score per example, shape [${batch}]; got shape [${shape.join(', ')}]`,
+  batchTensor: (fn: string, arg: string, shape: readonly number[] | undefined, got: unknown) =>
+    `${fn}: '${arg}' must be a batch tf.Tensor [b, …]; got ${shape === undefined ? show(got) : `a tensor of shape [${shape.join(', ')}]`}`,
+  occlusionInput: (fn: string, arg: string, shape: readonly number[]) =>
+    `${fn}: '${arg}' must be one image [H, W, C] or clip [T, H, W, C] (optionally with a batch of 1); got a tensor of shape [${shape.join(', ')}]`,
+  patchSizes: (fn: string, arg: string, dims: number, got: unknown) =>
+    `${fn}: '${arg}' must be ${dims} sizes (${dims === 3 ? '[t, h, w]' : '[h, w]'}) or one number; got ${show(got)}`,
+  patchTooLarge: (fn: string, arg: string, size: number, got: number) => `${fn}: '${arg}' must be at most the input's size ${size} along that axis; got ${got}`,
+  noWeights: (fn: string, arg: string) => `${fn}: '${arg}' must be a model with weights to randomise; none of its layers has weights`,
+  attributionCount: (fn: string, arg: string, expected: number, got: number) =>
+    `${fn}: '${arg}' must return attributions of ${expected} values every time; got ${got} values`,
+  // plotting/
+  seriesLabel: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a non-empty string (the series' name in the legend); got ${show(got)}`,
+  duplicateLabel: (fn: string, arg: string, got: string) => `${fn}: '${arg}' must be a label no other series has; got ${show(got)}`,
+  resultOf: (fn: string, arg: string, producer: string, got: unknown, detail?: string) =>
+    `${fn}: '${arg}' must be the result of ${producer}${detail === undefined ? '' : ` (${detail})`}; got ${show(got)}`,
+  vegaLiteSpec: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a Vega-Lite spec object; got ${show(got)}`,
+  rowObjects: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be an array of row objects; got ${show(got)}`,
+  pngChannels: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be 1 (grey) or 3 (RGB); got ${show(got)}`,
+  pixelCount: (fn: string, arg: string, height: number, width: number, channels: number, got: number) =>
+    `${fn}: '${arg}' must be ${height * width * channels} values (height ${height} × width ${width} × channels ${channels}); got ${got} values`,
+  notAboveMin: (fn: string, arg: string, min: number, got: unknown) => `${fn}: '${arg}' must be a number > min (${min}); got ${show(got)}`,
+  // data/
+  notLabels: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be survival labels { time, event }; got ${show(got)}`,
+  notTable: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a table (column object, row records or DataFrame-like); got ${show(got)}`,
+  dataFrameAccess: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a DataFrame with column(name) or row values; got ${show(got)}`,
+  noCovariates: (fn: string, arg: string) => `${fn}: '${arg}' must be at least one covariate column; got none`,
+  rowMajorWidth: (fn: string, arg: string, width: number, got: number) =>
+    `${fn}: '${arg}' must be a row-major array with ${width} values per row; got ${got} values, not a multiple of ${width}`,
+  rowMajorSize: (fn: string, arg: string, rows: number, width: number, got: number) =>
+    `${fn}: '${arg}' must hold ${rows} rows of ${width} value${width === 1 ? '' : 's'} (${rows * width} values); got ${got} values`,
+  savedJson: (fn: string, arg: string, type: string, got: unknown) =>
+    `${fn}: '${arg}' must be the JSON of a ${type} (an object with type '${type}', as toJSON() returns); got ${show(got)}`,
+  log1pDomain: (fn: string, arg: string, got: number) => `${fn}: '${arg}' must be > -1 (log1p is applied); got ${got}`,
+  censoredBeforeFirstCut: (fn: string, arg: string, cut: number, got: number) =>
+    `${fn}: '${arg}' must be >= the first cut ${cut} for a censored subject (censorings move to the cut on their left); got ${got}`,
+  cutsNotDistinct: (fn: string, arg: string, k: number, cut: number, previous: number, maxTime: number, min: number) =>
+    `${fn}: '${arg}' must be strictly ascending, but cut ${k} (${cut}) does not exceed cut ${k - 1} (${previous}); ` +
+    `the largest time (${maxTime}) must exceed 'min' (${min})`,
+  caseIndex: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be the index of a subject with an event; got ${show(got)}`,
+  // heads/
+  singleInput: (fn: string, arg: string, tensors: number) => `${fn}: '${arg}' must be a single tensor; got ${tensors} tensors`,
+  coxTimeInputs: (fn: string, arg: string, got: string) => `${fn}: '${arg}' must be [features, time] (two tensors); got ${got}`,
+  // ops/
+  realInput: (fn: string, arg: string, got: string) => `${fn}: '${arg}' must be numbers or a real-valued tensor; got ${got}`,
+  // backbones/
+  unbuiltModel: (fn: string, arg: string) => `${fn}: '${arg}' must be a built model (give its first layer an inputShape); it has no inputs`,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -28,14 +28,14 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
  * row without the key gives `undefined`, which the label validation rejects).
  *
  * @throws {SurvkitError} `unknownColumn` when the column does not exist (the
- *   message lists the available names); `argRange` when `table` is not a
- *   table or a DataFrame-like object has neither `column(name)` nor row `values`
+ *   message lists the available names); `notTable` when `table` is not a
+ *   table; `dataFrameAccess` when a DataFrame-like object has neither `column(name)` nor row `values`
  * @example
  * getColumn('myFn', { t: [1, 2], e: [1, 0] }, 't'); // [1, 2]
  */
 export function getColumn(fn: string, table: TableLike, name: string): ArrayLike<unknown> {
   if (typeof table !== 'object' || table === null) {
-    throw survkitError('argRange', fn, 'table', 'a table (column object, row records or DataFrame-like)', table);
+    throw survkitError('notTable', fn, 'table', table);
   }
   if (Array.isArray(table)) {
     const rows = table as readonly Record<string, unknown>[];
@@ -52,7 +52,7 @@ export function getColumn(fn: string, table: TableLike, name: string): ArrayLike
     if (typeof table.column === 'function') return table.column(name).values;
     const rows = table.values;
     if (Array.isArray(rows)) return (rows as unknown[][]).map((r) => r[k]);
-    throw survkitError('argRange', fn, 'table', 'a DataFrame with column(name) or row values', table);
+    throw survkitError('dataFrameAccess', fn, 'table', table);
   }
   const rec = table as Record<string, ArrayLike<unknown>>;
   const col = hasOwn(rec, name) ? rec[name] : undefined;
@@ -80,7 +80,7 @@ export function labelsFromTable(table: TableLike, columns: { time?: string; even
 
 /** The column names of a {@link TableLike} (the keys of the first row for row records). */
 export function columnNames(fn: string, table: TableLike): string[] {
-  if (typeof table !== 'object' || table === null) throw survkitError('argRange', fn, 'table', 'a table (column object, row records or DataFrame-like)', table);
+  if (typeof table !== 'object' || table === null) throw survkitError('notTable', fn, 'table', table);
   if (Array.isArray(table)) {
     const first = (table as readonly unknown[])[0];
     return typeof first === 'object' && first !== null ? Object.keys(first) : [];
@@ -112,12 +112,12 @@ export interface TableCovariates {
  * const cov = covariatesFromTable(df, undefined, { exclude: ['time', 'event'] });
  * const x = tf.tensor2d(cov.values, [cov.n, cov.d]);
  * @throws {SurvkitError} `unknownColumn` for a missing column; `notNumber` / `notFinite` for a bad value;
- *   `lengthMismatch` for columns of different lengths; `argRange` for no columns
+ *   `lengthMismatch` for columns of different lengths; `noCovariates` for no columns
  */
 export function covariatesFromTable(table: TableLike, columns?: readonly string[], opts: { exclude?: readonly string[] } = {}): TableCovariates {
   const fn = 'covariatesFromTable';
   const names = columns !== undefined ? [...columns] : columnNames(fn, table).filter((c) => !(opts.exclude ?? []).includes(c));
-  if (names.length === 0) throw survkitError('argRange', fn, 'columns', 'at least one covariate column', names);
+  if (names.length === 0) throw survkitError('noCovariates', fn, 'columns');
   const cols = names.map((c) => getColumn(fn, table, c));
   const n = (cols[0] as ArrayLike<unknown>).length;
   const d = names.length;

@@ -67,7 +67,7 @@ export class CaseControlSampler {
     const n = this.sorted.length;
     for (let c = 0; c < cases.length; c++) {
       const i = cases[c] as number;
-      if (!this.position.has(i)) throw survkitError('argRange', 'CaseControlSampler.sample', `cases[${c}]`, 'the index of a subject with an event', i);
+      if (!this.position.has(i)) throw survkitError('caseIndex', 'CaseControlSampler.sample', `cases[${c}]`, i);
       const lo = this.start[i] as number;
       for (let j = 0; j < k; j++) out[c * k + j] = this.sorted[lo + rng.int(n - lo)] as number;
     }

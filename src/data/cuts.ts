@@ -103,8 +103,7 @@ export function makeCuts(fn: string, time: Float64Array, event: Int32Array, n: n
   if (float32) cuts = cuts.map(Math.fround);
   for (let k = 1; k < cuts.length; k++) {
     if (!((cuts[k] as number) > (cuts[k - 1] as number))) {
-      const why = `strictly ascending, but cut ${k} (${cuts[k]}) does not exceed cut ${k - 1} (${cuts[k - 1]}); the largest time (${maxT}) must exceed 'min' (${min})`;
-      throw survkitError('argRange', fn, 'cuts', why, Array.from(cuts));
+      throw survkitError('cutsNotDistinct', fn, 'cuts', k, cuts[k] as number, cuts[k - 1] as number, maxT, min);
     }
   }
   return cuts;

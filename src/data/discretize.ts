@@ -125,13 +125,7 @@ export class DiscreteTimeTransform {
       else {
         const left = cuts[right] === t ? right : right - 1;
         if (left < 0) {
-          throw survkitError(
-            'argRange',
-            fn,
-            `labels.time[${i}]`,
-            `>= the first cut ${cuts[0]} for a censored subject (censorings move to the cut on their left)`,
-            t,
-          );
+          throw survkitError('censoredBeforeFirstCut', fn, `labels.time[${i}]`, cuts[0] as number, t);
         }
         idx[i] = left;
       }
@@ -160,7 +154,7 @@ export class DiscreteTimeTransform {
   static fromJSON(json: DiscreteTimeTransformJSON): DiscreteTimeTransform {
     const fn = 'DiscreteTimeTransform.fromJSON';
     if (typeof json !== 'object' || json === null || json.type !== 'DiscreteTimeTransform') {
-      throw survkitError('argRange', fn, 'json', "an object with type 'DiscreteTimeTransform'", json);
+      throw survkitError('savedJson', fn, 'json', 'DiscreteTimeTransform', json);
     }
     if (json.n === null || json.n === undefined) {
       return new DiscreteTimeTransform({ cuts: json.cuts ?? [], scheme: json.scheme, min: json.min, dtype: json.dtype });

@@ -96,7 +96,7 @@ export type LabelsInput = SurvivalLabels | { time: unknown; event: unknown };
  * are returned as they are; everything else, typed arrays included, is
  * validated and copied as {@link survivalLabels} does.
  *
- * @throws {SurvkitError} `argRange` when `x` has no `time` and `event`, and
+ * @throws {SurvkitError} `notLabels` when `x` has no `time` and `event`, and
  *   every error of {@link survivalLabels}
  * @example
  * asLabels('myMetric', 'labels', { time: [1, 2], event: [1, 0] }).event; // Int32Array [1, 0]
@@ -104,7 +104,7 @@ export type LabelsInput = SurvivalLabels | { time: unknown; event: unknown };
 export function asLabels(fn: string, arg: string, x: unknown): SurvivalLabels {
   if (isSurvivalLabels(x) && validated.has(x)) return x;
   if (typeof x !== 'object' || x === null || !('time' in x) || !('event' in x)) {
-    throw survkitError('argRange', fn, arg, 'survival labels { time, event }', x);
+    throw survkitError('notLabels', fn, arg, x);
   }
   const r = x;
   return survivalLabels(r.time, r.event, fn);
@@ -136,7 +136,7 @@ export function countEvents(labels: SurvivalLabels): number {
  * The labels of subjects `idx` (repeats allowed, any order), e.g. for a
  * bootstrap sample. O(|idx|).
  *
- * @throws {SurvkitError} `argRange` when an index is not an integer in [0, n)
+ * @throws {SurvkitError} `subjectIndex` when an index is not an integer in [0, n)
  * @example
  * subsetLabels(survivalLabels([5, 3, 9], [1, 0, 1]), [2, 2, 0]).time; // Float64Array [9, 9, 5]
  */
@@ -147,7 +147,7 @@ export function subsetLabels(labels: SurvivalLabels, idx: ArrayLike<number>): Su
   const event = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     const i = idx[k] as number;
-    if (!(Number.isInteger(i) && i >= 0 && i < size)) throw survkitError('argRange', 'subsetLabels', 'idx', `integers in [0, ${size})`, i);
+    if (!(Number.isInteger(i) && i >= 0 && i < size)) throw survkitError('subjectIndex', 'subsetLabels', `idx[${k}]`, size, i);
     time[k] = labels.time[i] as number;
     event[k] = labels.event[i] as number;
   }

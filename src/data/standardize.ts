@@ -43,7 +43,7 @@ export class Standardizer {
   static fit(names: readonly string[], x: ArrayLike<number>, rows?: ArrayLike<number>): Standardizer {
     const fn = 'Standardizer.fit';
     const d = names.length;
-    if (d === 0 || x.length % d !== 0) throw survkitError('argRange', fn, 'x', `a row-major array with ${d} values per row`, x.length);
+    if (d === 0 || x.length % d !== 0) throw survkitError('rowMajorWidth', fn, 'x', d, x.length);
     const n = x.length / d;
     const idx = rows ?? Int32Array.from({ length: n }, (_, i) => i);
     if (idx.length === 0) throw survkitError('empty', fn, 'rows');
@@ -72,7 +72,7 @@ export class Standardizer {
   /** Standardised copy of the row-major `x` (n × d) as float32, the network's input type. */
   transform(x: ArrayLike<number>, n: number): Float32Array {
     const d = this.columns.length;
-    if (x.length !== n * d) throw survkitError('argRange', 'Standardizer.transform', 'x', `${n} rows of ${d} values (${n * d})`, x.length);
+    if (x.length !== n * d) throw survkitError('rowMajorSize', 'Standardizer.transform', 'x', n, d, x.length);
     const out = new Float32Array(n * d);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < d; j++) {
@@ -111,7 +111,7 @@ export class Standardizer {
       j.columns.every(
         (c) => typeof c.name === 'string' && typeof c.standardized === 'boolean' && Number.isFinite(c.mean) && Number.isFinite(c.std) && c.std > 0,
       );
-    if (!ok) throw survkitError('argRange', 'Standardizer.fromJSON', 'json', 'the JSON of a Standardizer', json);
+    if (!ok) throw survkitError('savedJson', 'Standardizer.fromJSON', 'json', 'Standardizer', json);
     return new Standardizer(j.columns as StandardizerColumn[]);
   }
 }

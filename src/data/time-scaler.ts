@@ -55,7 +55,7 @@ export class TimeScaler {
     if (this.log1p) {
       for (let i = 0; i < t.length; i++) {
         const v = t[i] as number;
-        if (!(v > -1)) throw survkitError('argRange', fn, `time[${i}]`, '> -1 (log1p is applied)', v);
+        if (!(v > -1)) throw survkitError('log1pDomain', fn, `time[${i}]`, v);
         t[i] = Math.log1p(v);
       }
     }
@@ -137,12 +137,12 @@ export class TimeScaler {
   static fromJSON(json: TimeScalerJSON): TimeScaler {
     const fn = 'TimeScaler.fromJSON';
     if (typeof json !== 'object' || json === null || json.type !== 'TimeScaler') {
-      throw survkitError('argRange', fn, 'json', "an object with type 'TimeScaler'", json);
+      throw survkitError('savedJson', fn, 'json', 'TimeScaler', json);
     }
     const out = new TimeScaler({ log1p: json.log1p, withMean: json.withMean, withStd: json.withStd });
     if (json.mean !== null && json.scale !== null) {
-      if (!Number.isFinite(json.mean)) throw survkitError('argRange', fn, 'json.mean', 'a finite number', json.mean);
-      if (!(json.scale > 0) || !Number.isFinite(json.scale)) throw survkitError('argRange', fn, 'json.scale', 'a finite number > 0', json.scale);
+      if (!Number.isFinite(json.mean)) throw survkitError('finiteNumber', fn, 'json.mean', json.mean);
+      if (!(json.scale > 0) || !Number.isFinite(json.scale)) throw survkitError('positiveNumber', fn, 'json.scale', json.scale);
       out.mu = json.mean;
       out.s = json.scale;
     }

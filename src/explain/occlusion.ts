@@ -41,7 +41,7 @@ export interface OcclusionResult {
 
 function sizes(fn: string, arg: string, v: number | readonly number[], dims: number): number[] {
   const list = typeof v === 'number' ? (dims === 3 ? [1, v, v] : [v, v]) : [...v];
-  if (list.length !== dims) throw survkitError('argRange', fn, arg, `${dims} sizes (${dims === 3 ? '[t, h, w]' : '[h, w]'}) or one number`, v);
+  if (list.length !== dims) throw survkitError('patchSizes', fn, arg, dims, v);
   return list.map((s, i) => assertNumberOption(fn, `${arg}[${i}]`, s, { min: 1, integer: true }));
 }
 
@@ -67,18 +67,17 @@ function sizes(fn: string, arg: string, v: number | readonly number[], dims: num
  */
 export async function occlusionSensitivity(model: Explained, x: tf.Tensor, opts: OcclusionOptions): Promise<OcclusionResult> {
   const fn = 'occlusionSensitivity';
-  if (!(x instanceof tf.Tensor)) throw survkitError('argRange', fn, 'x', 'a tf.Tensor', x);
+  if (!(x instanceof tf.Tensor)) throw survkitError('notInstance', fn, 'x', 'tf.Tensor', x);
   const shape = x.shape[0] === 1 && (x.rank === 4 || x.rank === 5) ? x.shape.slice(1) : x.shape;
-  if (shape.length !== 3 && shape.length !== 4)
-    throw survkitError('argRange', fn, 'x', 'one image [H, W, C] or clip [T, H, W, C] (optionally with a batch of 1)', `shape [${x.shape.join(', ')}]`);
-  if (opts === null || typeof opts !== 'object') throw survkitError('argRange', fn, 'opts', '{ patch, … }', opts);
+  if (shape.length !== 3 && shape.length !== 4) throw survkitError('occlusionInput', fn, 'x', x.shape);
+  if (opts === null || typeof opts !== 'object') throw survkitError('optionsObject', fn, 'opts', ['patch'], opts);
   const dims = shape.length - 1; // 2 (H, W) or 3 (T, H, W)
   const extent = shape.slice(0, dims);
   const channels = shape[dims] as number;
   const patch = sizes(fn, 'patch', opts.patch, dims);
   const stride = sizes(fn, 'stride', opts.stride ?? patch, dims);
   patch.forEach((p, i) => {
-    if (p > (extent[i] as number)) throw survkitError('argRange', fn, `patch[${i}]`, `at most the input's size ${extent[i]}`, p);
+    if (p > (extent[i] as number)) throw survkitError('patchTooLarge', fn, `patch[${i}]`, extent[i] as number, p);
   });
   const batchSize = assertNumberOption(fn, 'batchSize', opts.batchSize ?? 32, { min: 1, integer: true });
   const score = scoreFunction(fn, model, opts.column);

@@ -50,8 +50,7 @@ export interface SaliencyOptions {
  */
 export function saliency(model: Explained, x: tf.Tensor, opts: SaliencyOptions = {}): tf.Tensor {
   const fn = 'saliency';
-  if (!(x instanceof tf.Tensor) || x.rank < 2)
-    throw survkitError('argRange', fn, 'x', 'a batch tf.Tensor [b, …]', x instanceof tf.Tensor ? `shape [${x.shape.join(', ')}]` : x);
+  if (!(x instanceof tf.Tensor) || x.rank < 2) throw survkitError('batchTensor', fn, 'x', x instanceof tf.Tensor ? x.shape : undefined, x);
   const method = assertChoice(fn, 'method', opts.method ?? 'gradient', ['gradient', 'gradientXInput', 'smoothGrad', 'integratedGradients'] as const);
   const score = scoreFunction(fn, model, opts.column);
   // The sum of the per-example scores: its gradient is each example's own gradient.

@@ -57,12 +57,12 @@ export async function modelRandomizationTest(
   opts: RandomizationOptions = {},
 ): Promise<RandomizationStep[]> {
   const fn = 'modelRandomizationTest';
-  if (!(model instanceof tf.LayersModel)) throw survkitError('argRange', fn, 'model', 'a tf.LayersModel', model);
-  if (typeof explain !== 'function') throw survkitError('argRange', fn, 'explain', 'a function (model, x) => attributions', explain);
+  if (!(model instanceof tf.LayersModel)) throw survkitError('notInstance', fn, 'model', 'tf.LayersModel', model);
+  if (typeof explain !== 'function') throw survkitError('explainFunction', fn, 'explain', explain);
   const mode = assertChoice(fn, 'mode', opts.mode ?? 'cascading', ['cascading', 'independent'] as const);
   const rng = new Random(assertNumberOption(fn, 'seed', opts.seed ?? 0, { integer: true }));
   const layers = model.layers.filter((l) => l.getWeights().length > 0).reverse();
-  if (layers.length === 0) throw survkitError('argRange', fn, 'model', 'a model with weights', 'no layer has weights');
+  if (layers.length === 0) throw survkitError('noWeights', fn, 'model');
   const original = model.layers.map((l) => l.getWeights().map((w) => tf.clone(w)));
   const explainValues = async (): Promise<Float32Array> => {
     const e = await explain(model, x);
@@ -100,7 +100,7 @@ export async function modelRandomizationTest(
       if (mode === 'independent') restore();
       randomise(layer);
       const e = await explainValues();
-      if (e.length !== base.length) throw survkitError('argRange', fn, 'explain', `attributions of ${base.length} values every time`, `${e.length} values`);
+      if (e.length !== base.length) throw survkitError('attributionCount', fn, 'explain', base.length, e.length);
       // Non-finite attributions (a randomised network that overflows) have no ranks: NaN, not a number from sorting NaN.
       const finite = e.every(Number.isFinite);
       steps.push({

@@ -22,14 +22,12 @@ export type Explained = tf.LayersModel | ScoreFunction;
  */
 export function scoreFunction(fn: string, target: Explained, column?: number): ScoreFunction {
   if (typeof target === 'function') return target;
-  if (!(target instanceof tf.LayersModel)) throw survkitError('argRange', fn, 'model', 'a tf.LayersModel or a function from inputs to scores', target);
-  if (target.outputs.length !== 1)
-    throw survkitError('argRange', fn, 'model', 'a model with one output (or pass a score function)', `${target.outputs.length} outputs`);
+  if (!(target instanceof tf.LayersModel)) throw survkitError('explainModel', fn, 'model', target);
+  if (target.outputs.length !== 1) throw survkitError('oneOutput', fn, 'model', 'model', target.outputs.length, 'pass a score function');
   const width = (target.outputs[0] as tf.SymbolicTensor).shape.slice(1).reduce((a: number, d) => a * (d ?? 1), 1);
-  if (column === undefined && width !== 1)
-    throw survkitError('argRange', fn, 'column', `the output column to explain (the output has ${width} columns)`, column);
+  if (column === undefined && width !== 1) throw survkitError('outputColumn', fn, 'column', width, column);
   const k = column ?? 0;
-  if (!Number.isInteger(k) || k < 0 || k >= width) throw survkitError('argRange', fn, 'column', `an integer in [0, ${width - 1}]`, column);
+  if (!Number.isInteger(k) || k < 0 || k >= width) throw survkitError('outputColumn', fn, 'column', width, column);
   return (x) =>
     tf.tidy(() => {
       const y = target.apply(x, { training: false }) as tf.Tensor;
@@ -44,7 +42,7 @@ export function checkedScores(fn: string, score: ScoreFunction, x: tf.Tensor): t
   if (s.rank !== 1 || s.shape[0] !== b) {
     const shape = s.shape;
     s.dispose();
-    throw survkitError('argRange', fn, 'model', `a score function returning one score per example, shape [${b}]`, `shape [${shape.join(', ')}]`);
+    throw survkitError('scoresPerExample', fn, 'model', b, shape);
   }
   return s as tf.Tensor1D;
 }

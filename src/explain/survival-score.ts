@@ -64,11 +64,5 @@ export function survivalScore(model: SurvivalModel, t: number): ScoreFunction {
         return tf.sub(1, tf.sum(tf.slice(pmf, [0, 0, 0], [b, causes, j + 1]), [1, 2]));
       });
   }
-  throw survkitError(
-    'argRange',
-    fn,
-    'model',
-    'a CoxPH, CoxCC, DeepHit or LogisticHazard model (for Cox-Time, explain a function of its network)',
-    model.constructor.name,
-  );
+  throw survkitError('explainSurvivalModel', fn, 'model', model.constructor.name);
 }

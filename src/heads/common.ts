@@ -37,7 +37,7 @@ export function featureWidth(fn: string, arg: string, shape: tf.Shape): number {
 
 /** Reads a single-input shape, rejecting a list. */
 export function singleShape(fn: string, shape: tf.Shape | tf.Shape[]): tf.Shape {
-  if (Array.isArray(shape[0])) throw survkitError('argRange', fn, 'inputs', 'a single tensor', `${shape.length} tensors`);
+  if (Array.isArray(shape[0])) throw survkitError('singleInput', fn, 'inputs', shape.length);
   return shape as tf.Shape;
 }
 

@@ -83,7 +83,8 @@ export class CoxTimeHead extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     return tf.tidy(() => {
-      if (!Array.isArray(inputs) || inputs.length !== 2) throw survkitError('argRange', 'CoxTimeHead', 'inputs', '[features, time]', inputs);
+      if (!Array.isArray(inputs) || inputs.length !== 2)
+        throw survkitError('coxTimeInputs', 'CoxTimeHead', 'inputs', Array.isArray(inputs) ? `${inputs.length} tensors` : 'a single tensor');
       const x = tf.concat([inputs[0] as tf.Tensor2D, inputs[1] as tf.Tensor2D], 1);
       const h = this.stack.apply(x, kwargs.training === true);
       return tf.matMul(h, (this.kernel as tf.LayerVariable).read());
@@ -107,7 +108,7 @@ tf.serialization.registerClass(CoxTimeHead);
 
 function pairShapes(shape: tf.Shape | tf.Shape[]): [tf.Shape, tf.Shape] {
   if (!Array.isArray(shape[0]) || shape.length !== 2) {
-    throw survkitError('argRange', 'CoxTimeHead', 'inputs', '[features, time] (two tensors)', 'a single tensor');
+    throw survkitError('coxTimeInputs', 'CoxTimeHead', 'inputs', Array.isArray(shape[0]) ? `${shape.length} tensors` : 'a single tensor');
   }
   return shape as [tf.Shape, tf.Shape];
 }

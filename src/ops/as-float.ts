@@ -7,10 +7,10 @@ export function asFloatTensor(fn: string, x: tf.Tensor | tf.TensorLike): tf.Tens
   if (x instanceof tf.Tensor) {
     if (x.dtype === 'float32') return x;
     if (x.dtype === 'int32' || x.dtype === 'bool') return tf.cast(x, 'float32');
-    throw survkitError('argRange', fn, 'x', 'a real-valued tensor', `a ${x.dtype} tensor`);
+    throw survkitError('realInput', fn, 'x', `a ${x.dtype} tensor`);
   }
   if (typeof x === 'string' || (Array.isArray(x) && x.some((v) => typeof v === 'string'))) {
-    throw survkitError('argRange', fn, 'x', 'numbers or a real-valued tensor', 'strings');
+    throw survkitError('realInput', fn, 'x', 'strings');
   }
   return tf.tensor(x, undefined, 'float32');
 }

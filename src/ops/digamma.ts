@@ -25,7 +25,7 @@ import { runPolygamma } from './gamma-kernels.js';
  * @throws SurvkitError when n is not an integer ≥ 0, or x is not numeric.
  */
 export function polygamma<T extends tf.Tensor>(n: number, x: T | tf.TensorLike): T {
-  if (!Number.isInteger(n) || n < 0) throw survkitError('argRange', 'polygamma', 'n', 'an integer >= 0', n);
+  if (!Number.isInteger(n) || n < 0) throw survkitError('nonNegativeInteger', 'polygamma', 'n', n);
   return tf.tidy(() => runPolygamma(asFloatTensor('polygamma', x), n)) as T;
 }
 

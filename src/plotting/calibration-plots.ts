@@ -35,7 +35,7 @@ export interface CalibrationSpecOptions extends PlotOptions {
  */
 export function calibrationSpec(result: CalibrationAtResult, opts: CalibrationSpecOptions = {}): PlotSpec {
   const fn = 'calibrationSpec';
-  if (result === null || typeof result !== 'object') throw survkitError('argRange', fn, 'result', 'the result of calibrationAt', result);
+  if (result === null || typeof result !== 'object') throw survkitError('resultOf', fn, 'result', 'calibrationAt', result);
   const groups = nonEmpty<CalibrationAtResult['groups'][number]>(fn, 'result.groups', result.groups);
   const rows = groups.map((g, i) => ({
     group: i + 1,

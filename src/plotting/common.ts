@@ -62,8 +62,8 @@ export function nonEmpty<T>(fn: string, arg: string, list: unknown): readonly T[
 export function uniqueLabels(fn: string, arg: string, labels: readonly string[]): void {
   const seen = new Set<string>();
   labels.forEach((l, i) => {
-    if (typeof l !== 'string' || l === '') throw survkitError('argRange', fn, `${arg}[${i}].label`, 'a non-empty string', l);
-    if (seen.has(l)) throw survkitError('argRange', fn, `${arg}[${i}].label`, 'a label no other series has', l);
+    if (typeof l !== 'string' || l === '') throw survkitError('seriesLabel', fn, `${arg}[${i}].label`, l);
+    if (seen.has(l)) throw survkitError('duplicateLabel', fn, `${arg}[${i}].label`, l);
     seen.add(l);
   });
 }

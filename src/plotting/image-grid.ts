@@ -43,7 +43,7 @@ export interface ImageGridSpecOptions extends Omit<PlotOptions, 'width' | 'heigh
 export function imageGridSpec(images: readonly (ImageGridItem | ArrayLike<number>)[], opts: ImageGridSpecOptions): PlotSpec {
   const fn = 'imageGridSpec';
   const list = nonEmpty<ImageGridItem | ArrayLike<number>>(fn, 'images', images);
-  if (opts === null || typeof opts !== 'object') throw survkitError('argRange', fn, 'opts', '{ height, width, … }', opts);
+  if (opts === null || typeof opts !== 'object') throw survkitError('optionsObject', fn, 'opts', ['height', 'width'], opts);
   const h = assertNumberOption(fn, 'height', opts.height, { min: 1, integer: true });
   const w = assertNumberOption(fn, 'width', opts.width, { min: 1, integer: true });
   const channels = opts.channels ?? 1;

@@ -90,7 +90,7 @@ export function formatTable(rows: readonly object[], opts: TableOptions = {}): {
   const fn = 'formatTable';
   const list = rows as readonly Record<string, unknown>[];
   const isArray: (x: unknown) => boolean = Array.isArray; // checks without narrowing `list` to any[]
-  if (!isArray(list) || list.some((r) => r === null || typeof r !== 'object')) throw survkitError('argRange', fn, 'rows', 'an array of row objects', rows);
+  if (!isArray(list) || list.some((r) => r === null || typeof r !== 'object')) throw survkitError('rowObjects', fn, 'rows', rows);
   const digits = assertNumberOption(fn, 'digits', opts.digits ?? 4, { min: 1, max: 17, integer: true });
   const columns = opts.columns ?? [...new Set(list.flatMap((r) => Object.keys(r)))];
   const body = list.map((r) => columns.map((c) => cellText(r[c], digits)));
@@ -127,6 +127,6 @@ export async function displayTable(rows: readonly object[], opts: TableOptions =
  * @throws {SurvkitError} when `markdown` is not a string
  */
 export async function displayMarkdown(markdown: string): Promise<void> {
-  if (typeof markdown !== 'string') throw survkitError('argRange', 'displayMarkdown', 'markdown', 'a string', markdown);
+  if (typeof markdown !== 'string') throw survkitError('notString', 'displayMarkdown', 'markdown', markdown);
   await displayBundle({ 'text/plain': markdown, 'text/markdown': markdown });
 }

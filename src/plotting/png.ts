@@ -59,12 +59,11 @@ export function encodePng(values: ArrayLike<number>, height: number, width: numb
   const h = assertNumberOption(fn, 'height', height, { min: 1, integer: true });
   const w = assertNumberOption(fn, 'width', width, { min: 1, integer: true });
   const c = opts.channels ?? 1;
-  if (c !== 1 && c !== 3) throw survkitError('argRange', fn, 'channels', '1 or 3', c);
-  if (values?.length !== h * w * c)
-    throw survkitError('argRange', fn, 'values', `${h * w * c} values (height × width × channels)`, `${values?.length ?? 0} values`);
+  if (c !== 1 && c !== 3) throw survkitError('pngChannels', fn, 'channels', c);
+  if (values?.length !== h * w * c) throw survkitError('pixelCount', fn, 'values', h, w, c, values?.length ?? 0);
   const lo = opts.min ?? 0;
   const hi = opts.max ?? 1;
-  if (!(hi > lo)) throw survkitError('argRange', fn, 'max', `a number > min (${lo})`, hi);
+  if (!(hi > lo)) throw survkitError('notAboveMin', fn, 'max', lo, hi);
   const row = w * c;
   const raw = new Uint8Array(h * (row + 1));
   for (let y = 0; y < h; y++) {

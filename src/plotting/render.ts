@@ -32,7 +32,7 @@ export interface RenderPngOptions {
  * @see Satyanarayan et al. (2017), Vega-Lite: A Grammar of Interactive Graphics, IEEE TVCG 23(1)
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  if (spec === null || typeof spec !== 'object') throw survkitError('argRange', 'renderSvg', 'spec', 'a Vega-Lite spec object', spec);
+  if (spec === null || typeof spec !== 'object') throw survkitError('vegaLiteSpec', 'renderSvg', 'spec', spec);
   const [vl, vega] = await Promise.all([import('vega-lite'), import('vega')]);
   // A copy: vega tags the data objects it ingests, and the caller's spec must stay as it was.
   const compiled = vl.compile(structuredClone(spec)).spec;

@@ -49,7 +49,7 @@ export function riskCoverageSpec(curves: readonly LabelledRiskCoverage[], opts: 
     const cov = c.curve?.coverage;
     const risk = c.curve?.risk;
     if (!(cov instanceof Float64Array) || !(risk instanceof Float64Array) || cov.length !== risk.length || cov.length === 0) {
-      throw survkitError('argRange', fn, `curves[${i}].curve`, 'the result of riskCoverageCurve (coverage and risk of equal, non-zero length)', c.curve);
+      throw survkitError('resultOf', fn, `curves[${i}].curve`, 'riskCoverageCurve', c.curve, 'coverage and risk of equal, non-zero length');
     }
     const m = cov.length;
     const idx =

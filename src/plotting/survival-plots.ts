@@ -70,7 +70,7 @@ export function kaplanMeierSpec(curves: StepFunction | readonly LabelledCurve[],
   const fn = 'kaplanMeierSpec';
   const list = curves instanceof StepFunction ? [{ label: 'survival', curve: curves }] : nonEmpty<LabelledCurve>(fn, 'curves', curves);
   list.forEach((c, i) => {
-    if (!(c?.curve instanceof StepFunction)) throw survkitError('argRange', fn, `curves[${i}].curve`, 'a StepFunction (e.g. from kaplanMeier)', c?.curve);
+    if (!(c?.curve instanceof StepFunction)) throw survkitError('notInstance', fn, `curves[${i}].curve`, 'StepFunction (e.g. from kaplanMeier)', c?.curve);
   });
   uniqueLabels(
     fn,
@@ -132,11 +132,11 @@ export interface SurvivalCurvesSpecOptions extends PlotOptions {
 export function survivalCurvesSpec(curves: SurvivalCurves, opts: SurvivalCurvesSpecOptions = {}): PlotSpec {
   const fn = 'survivalCurvesSpec';
   if (curves === null || typeof curves !== 'object' || !(curves.times instanceof Float64Array))
-    throw survkitError('argRange', fn, 'curves', 'SurvivalCurves', curves);
+    throw survkitError('notInstance', fn, 'curves', 'SurvivalCurves object (e.g. from predictSurvival)', curves);
   const subjects = opts.subjects ?? Array.from({ length: Math.min(curves.n, 10) }, (_, i) => i);
   nonEmpty(fn, 'subjects', subjects);
   subjects.forEach((s, j) => {
-    if (!Number.isInteger(s) || s < 0 || s >= curves.n) throw survkitError('argRange', fn, `subjects[${j}]`, `a subject index in 0 … ${curves.n - 1}`, s);
+    if (!Number.isInteger(s) || s < 0 || s >= curves.n) throw survkitError('subjectIndex', fn, `subjects[${j}]`, curves.n, s);
   });
   const labels = opts.labels ?? subjects.map((s) => `subject ${s}`);
   if (labels.length !== subjects.length) throw survkitError('lengthMismatch', fn, 'labels', labels.length, 'subjects', subjects.length);

@@ -120,6 +120,16 @@ describe('attachHead', () => {
       inputs: x,
       outputs: [tf.layers.dense({ units: 1 }).apply(x) as tf.SymbolicTensor, tf.layers.dense({ units: 1 }).apply(x) as tf.SymbolicTensor],
     });
-    expect(() => attachHead(two, new CoxHead())).toThrow(messages.argRange('attachHead', 'backbone', 'a model with one output (or pass cutAt)', '2 outputs'));
+    expect(() => attachHead(two, new CoxHead())).toThrow(messages.oneOutput('attachHead', 'backbone', 'model', 2, 'pass cutAt'));
+  });
+
+  it('names a backbone or head of the wrong kind and a backbone without inputs', () => {
+    expect(() => attachHead({} as never, new CoxHead())).toThrow(messages.notInstance('attachHead', 'backbone', 'tf.LayersModel', {}));
+    expect(() => attachHead(cnn2d(), {} as never)).toThrow(messages.notInstance('attachHead', 'head', 'tf.layers.Layer', {}));
+    expect(() => attachHead(tf.sequential(), new CoxHead())).toThrow(messages.unbuiltModel('attachHead', 'backbone'));
+    const seq = tf.input({ shape: [3, 2] });
+    const [last] = tf.layers.lstm({ units: 2, returnState: true, name: 'lstm' }).apply(seq) as tf.SymbolicTensor[];
+    const rnn = tf.model({ inputs: seq, outputs: last as tf.SymbolicTensor });
+    expect(() => attachHead(rnn, new CoxHead(), { cutAt: 'lstm' })).toThrow(messages.oneOutput('attachHead', 'cutAt', 'layer', 3));
   });
 });

@@ -100,11 +100,9 @@ describe('labelsFromTable', () => {
   });
 
   it('non-table input and DataFrame-like without data', () => {
-    expect(() => labelsFromTable(null as never)).toThrow(
-      messages.argRange('labelsFromTable', 'table', 'a table (column object, row records or DataFrame-like)', null),
-    );
+    expect(() => labelsFromTable(null as never)).toThrow(messages.notTable('labelsFromTable', 'table', null));
     const df = { columns: ['time', 'event'] };
-    expect(() => labelsFromTable(df)).toThrow(messages.argRange('labelsFromTable', 'table', 'a DataFrame with column(name) or row values', df));
+    expect(() => labelsFromTable(df)).toThrow(messages.dataFrameAccess('labelsFromTable', 'table', df));
   });
 });
 
@@ -164,5 +162,7 @@ describe('covariatesFromTable', () => {
     expect(() => covariatesFromTable({ time: [1] }, undefined, { exclude: ['time'] })).toThrow(
       /covariatesFromTable: 'columns' must be at least one covariate column/,
     );
+    expect(() => covariatesFromTable({ time: [1] }, [])).toThrow(messages.noCovariates('covariatesFromTable', 'columns'));
+    expect(() => covariatesFromTable(null as never)).toThrow(messages.notTable('covariatesFromTable', 'table', null));
   });
 });

@@ -50,7 +50,7 @@ describe('case-control sampler (pycox CoxCC / Cox-Time)', () => {
       messages.optionRange('CaseControlSampler', 'nControls', 'an integer >= 1', 0),
     );
     expect(() => new CaseControlSampler({ time: [1, 2], event: [1, 0] }).sample(new Random(0), [1])).toThrow(
-      messages.argRange('CaseControlSampler.sample', 'cases[0]', 'the index of a subject with an event', 1),
+      messages.caseIndex('CaseControlSampler.sample', 'cases[0]', 1),
     );
   });
 });

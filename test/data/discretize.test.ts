@@ -116,13 +116,15 @@ describe('discretize: rules and invariants', () => {
     expect(() => discretize({ time: [1], event: [1] }, { n: 1 })).toThrow(messages.optionRange('DiscreteTimeTransform', 'n', 'an integer >= 2', 1));
     expect(() => discretize({ time: [1], event: [1] }, { cuts: [0, 2, 2] })).toThrow(messages.notAscending('DiscreteTimeTransform', 'cuts', 2));
     expect(() => discretize({ time: [0.5, 2], event: [0, 1] }, { cuts: [1, 2] })).toThrow(
-      messages.argRange(
-        'DiscreteTimeTransform.transform',
-        'labels.time[0]',
-        '>= the first cut 1 for a censored subject (censorings move to the cut on their left)',
-        0.5,
-      ),
+      messages.censoredBeforeFirstCut('DiscreteTimeTransform.transform', 'labels.time[0]', 1, 0.5),
     );
     expect(() => discretize({ time: [0, 0], event: [1, 1] }, { n: 3 })).toThrow(/DiscreteTimeTransform.fit: 'cuts' must be strictly ascending/);
+    // linspace(min 0, max T 0, 3) = [0, 0, 0]: cut 1 does not exceed cut 0.
+    expect(() => discretize({ time: [0, 0], event: [1, 1] }, { n: 3, scheme: 'equidistant' })).toThrow(
+      messages.cutsNotDistinct('DiscreteTimeTransform.fit', 'cuts', 1, 0, 0, 0, 0),
+    );
+    expect(() => DiscreteTimeTransform.fromJSON({ type: 'TimeScaler' } as never)).toThrow(
+      messages.savedJson('DiscreteTimeTransform.fromJSON', 'json', 'DiscreteTimeTransform', { type: 'TimeScaler' }),
+    );
   });
 });

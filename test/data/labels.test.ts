@@ -94,7 +94,7 @@ describe('asLabels', () => {
 
   it('rejects non-label objects', () => {
     for (const x of [null, 5, [1, 2], { time: [1] }]) {
-      expect(() => asLabels('f', 'labels', x)).toThrow(messages.argRange('f', 'labels', 'survival labels { time, event }', x));
+      expect(() => asLabels('f', 'labels', x)).toThrow(messages.notLabels('f', 'labels', x));
     }
   });
 });
@@ -121,9 +121,9 @@ describe('assertSingleRisk, countEvents, subsetLabels', () => {
 
   it('subsetLabels rejects out-of-range and fractional indices', () => {
     const y = survivalLabels([5, 3], [1, 0]);
-    expect(() => subsetLabels(y, [0, 2])).toThrow(messages.argRange('subsetLabels', 'idx', 'integers in [0, 2)', 2));
-    expect(() => subsetLabels(y, [-1])).toThrow(messages.argRange('subsetLabels', 'idx', 'integers in [0, 2)', -1));
-    expect(() => subsetLabels(y, [0.5])).toThrow(messages.argRange('subsetLabels', 'idx', 'integers in [0, 2)', 0.5));
+    expect(() => subsetLabels(y, [0, 2])).toThrow(messages.subjectIndex('subsetLabels', 'idx[1]', 2, 2));
+    expect(() => subsetLabels(y, [-1])).toThrow(messages.subjectIndex('subsetLabels', 'idx[0]', 2, -1));
+    expect(() => subsetLabels(y, [0.5])).toThrow(messages.subjectIndex('subsetLabels', 'idx[0]', 2, 0.5));
   });
 });
 

@@ -28,16 +28,14 @@ describe('Standardizer', () => {
     const again = Standardizer.fromJSON(JSON.parse(JSON.stringify(s.toJSON())));
     expect(again.columns).toEqual(s.columns);
     expect(() => Standardizer.fromJSON({ type: 'TimeScaler' })).toThrow(
-      messages.argRange('Standardizer.fromJSON', 'json', 'the JSON of a Standardizer', { type: 'TimeScaler' }),
+      messages.savedJson('Standardizer.fromJSON', 'json', 'Standardizer', { type: 'TimeScaler' }),
     );
   });
 
   it('errors name the function and argument', () => {
-    expect(() => Standardizer.fit(['a', 'b'], [1, 2, 3])).toThrow(messages.argRange('Standardizer.fit', 'x', 'a row-major array with 2 values per row', 3));
+    expect(() => Standardizer.fit(['a', 'b'], [1, 2, 3])).toThrow(messages.rowMajorWidth('Standardizer.fit', 'x', 2, 3));
     expect(() => Standardizer.fit(['a'], [1, 2], [])).toThrow(messages.empty('Standardizer.fit', 'rows'));
-    expect(() => Standardizer.fit(['a'], [1, 2]).transform([1, 2, 3], 2)).toThrow(
-      messages.argRange('Standardizer.transform', 'x', '2 rows of 1 values (2)', 3),
-    );
+    expect(() => Standardizer.fit(['a'], [1, 2]).transform([1, 2, 3], 2)).toThrow(messages.rowMajorSize('Standardizer.transform', 'x', 2, 1, 3));
   });
 
   it('property: standardised training columns have mean 0 and population sd 1 (or are constant)', () => {

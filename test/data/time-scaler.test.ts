@@ -90,7 +90,17 @@ describe('TimeScaler: invariants', () => {
     const back = TimeScaler.fromJSON(JSON.parse(JSON.stringify(ts)) as ReturnType<TimeScaler['toJSON']>);
     expect(Array.from(back.transform([5, 50]))).toEqual(Array.from(ts.transform([5, 50])));
     expect(() => new TimeScaler().transform([1])).toThrow(messages.transformNotFitted('TimeScaler.transform', 'the scale'));
-    expect(() => new TimeScaler({ log1p: true }).fit([1, -2])).toThrow(messages.argRange('TimeScaler.fit', 'time[1]', '> -1 (log1p is applied)', -2));
+    expect(() => new TimeScaler({ log1p: true }).fit([1, -2])).toThrow(messages.log1pDomain('TimeScaler.fit', 'time[1]', -2));
     expect(() => new TimeScaler().fit([1, NaN])).toThrow(messages.notFinite('TimeScaler.fit', 'time', 1, NaN));
+  });
+
+  it('fromJSON rejects other JSON and a bad mean or scale', () => {
+    const json = new TimeScaler().fit([1, 2, 3]).toJSON();
+    expect(() => TimeScaler.fromJSON({ type: 'Standardizer' } as never)).toThrow(
+      messages.savedJson('TimeScaler.fromJSON', 'json', 'TimeScaler', { type: 'Standardizer' }),
+    );
+    expect(() => TimeScaler.fromJSON({ ...json, mean: Number.NaN })).toThrow(messages.finiteNumber('TimeScaler.fromJSON', 'json.mean', Number.NaN));
+    expect(() => TimeScaler.fromJSON({ ...json, scale: 0 })).toThrow(messages.positiveNumber('TimeScaler.fromJSON', 'json.scale', 0));
+    expect(() => TimeScaler.fromJSON({ ...json, scale: Infinity })).toThrow(messages.positiveNumber('TimeScaler.fromJSON', 'json.scale', Infinity));
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
+import { messages } from '../../src/core/messages.js';
 import { Random } from '../../src/core/random.js';
 import { modelRandomizationTest, occlusionSensitivity, saliency } from '../../src/explain/index.js';
 
@@ -245,5 +246,63 @@ describe('modelRandomizationTest: batch norm and non-finite explanations', () =>
     expect(Number.isFinite(steps[2]?.rankCorrelation)).toBe(true);
     xs.dispose();
     m.dispose();
+  });
+});
+
+describe('explain: errors from the catalogue', () => {
+  const dense = (units: number): tf.LayersModel => tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units })] });
+
+  it('occlusionSensitivity names the input, the options and the patch sizes', async () => {
+    const one = tf.zeros([4, 4, 1]);
+    const score = linearScore(randomArray(16));
+    await expect(occlusionSensitivity(score, [1, 2] as never, { patch: 2 })).rejects.toThrow(
+      messages.notInstance('occlusionSensitivity', 'x', 'tf.Tensor', [1, 2]),
+    );
+    const batch = tf.zeros([2, 2, 4, 4, 1]);
+    await expect(occlusionSensitivity(score, batch, { patch: 2 })).rejects.toThrow(messages.occlusionInput('occlusionSensitivity', 'x', [2, 2, 4, 4, 1]));
+    await expect(occlusionSensitivity(score, one, null as never)).rejects.toThrow(messages.optionsObject('occlusionSensitivity', 'opts', ['patch'], null));
+    await expect(occlusionSensitivity(score, one, { patch: [2, 2, 2] })).rejects.toThrow(messages.patchSizes('occlusionSensitivity', 'patch', 2, [2, 2, 2]));
+    await expect(occlusionSensitivity(score, one, { patch: [5, 2] })).rejects.toThrow(messages.patchTooLarge('occlusionSensitivity', 'patch[0]', 4, 5));
+    tf.dispose([one, batch]);
+  });
+
+  it('a model must be a function or a tf.LayersModel with one output, and the column must exist', () => {
+    const x = tf.zeros([2, 4]);
+    expect(() => saliency({} as never, x)).toThrow(messages.explainModel('saliency', 'model', {}));
+    const input = tf.input({ shape: [4] });
+    const two = tf.model({
+      inputs: input,
+      outputs: [tf.layers.dense({ units: 1 }).apply(input), tf.layers.dense({ units: 1 }).apply(input)] as tf.SymbolicTensor[],
+    });
+    expect(() => saliency(two, x)).toThrow(messages.oneOutput('saliency', 'model', 'model', 2, 'pass a score function'));
+    const wide = dense(3);
+    expect(() => saliency(wide, x)).toThrow(messages.outputColumn('saliency', 'column', 3, undefined));
+    expect(() => saliency(wide, x, { column: 3 })).toThrow(messages.outputColumn('saliency', 'column', 3, 3));
+    expect(() => saliency(wide, x, { column: 1.5 })).toThrow(messages.outputColumn('saliency', 'column', 3, 1.5));
+    expect(() => saliency((z) => tf.sum(z), x)).toThrow(messages.scoresPerExample('saliency', 'model', 2, []));
+    const flat = tf.zeros([4]);
+    expect(() => saliency(wide, flat)).toThrow(messages.batchTensor('saliency', 'x', [4], flat));
+    expect(() => saliency(wide, [1, 2] as never)).toThrow(messages.batchTensor('saliency', 'x', undefined, [1, 2]));
+    tf.dispose([x, flat]);
+    two.dispose();
+    wide.dispose();
+  });
+
+  it('modelRandomizationTest names the model and the explanation function', async () => {
+    const xs = tf.zeros([2, 4]);
+    const explain = (model: tf.LayersModel, input: tf.Tensor): tf.Tensor => saliency(model, input);
+    await expect(modelRandomizationTest({} as never, xs, explain)).rejects.toThrow(
+      messages.notInstance('modelRandomizationTest', 'model', 'tf.LayersModel', {}),
+    );
+    const m = dense(1);
+    await expect(modelRandomizationTest(m, xs, 3 as never)).rejects.toThrow(messages.explainFunction('modelRandomizationTest', 'explain', 3));
+    const noWeights = tf.sequential({ layers: [tf.layers.activation({ inputShape: [4], activation: 'relu' })] });
+    await expect(modelRandomizationTest(noWeights, xs, explain)).rejects.toThrow(messages.noWeights('modelRandomizationTest', 'model'));
+    let calls = 0;
+    const shrinking = (_model: tf.LayersModel, input: tf.Tensor): tf.Tensor => (calls++ === 0 ? tf.clone(input) : tf.zeros([3]));
+    await expect(modelRandomizationTest(m, xs, shrinking)).rejects.toThrow(messages.attributionCount('modelRandomizationTest', 'explain', 8, 3));
+    xs.dispose();
+    m.dispose();
+    noWeights.dispose();
   });
 });

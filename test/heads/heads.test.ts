@@ -132,9 +132,7 @@ describe('CoxTimeHead', () => {
   });
 
   it('rejects a single input and bad options', () => {
-    expect(() => new CoxTimeHead().apply(tf.ones([2, 3]))).toThrow(
-      messages.argRange('CoxTimeHead', 'inputs', '[features, time] (two tensors)', 'a single tensor'),
-    );
+    expect(() => new CoxTimeHead().apply(tf.ones([2, 3]))).toThrow(messages.coxTimeInputs('CoxTimeHead', 'inputs', 'a single tensor'));
     expect(() => new CoxTimeHead({ dropout: 1 })).toThrow(messages.optionRange('CoxTimeHead', 'dropout', 'a finite number >= 0 and < 1', 1));
     expect(() => new CoxTimeHead({ hidden: [4] }).apply([tf.ones([2, 3]), tf.ones([2, 2])])).toThrow(
       messages.shapeMismatch('CoxTimeHead', 'time', '[batch, 1]', '[2, 2]'),
@@ -152,5 +150,16 @@ describe('CoxTimeHead', () => {
       (head.apply([x, t]) as tf.Tensor).dispose();
     }
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('heads: input-count errors from the catalogue', () => {
+  it('a single-input head rejects a list of inputs; CoxTimeHead rejects anything but two', () => {
+    const a = tf.input({ shape: [3] });
+    const b = tf.input({ shape: [1] });
+    const c = tf.input({ shape: [1] });
+    expect(() => new CoxHead().apply([a, b])).toThrow(messages.singleInput('CoxHead', 'inputs', 2));
+    expect(() => new CoxTimeHead().apply([a, b, c])).toThrow(messages.coxTimeInputs('CoxTimeHead', 'inputs', '3 tensors'));
+    expect(() => new CoxTimeHead().call(tf.ones([2, 3]), {})).toThrow(messages.coxTimeInputs('CoxTimeHead', 'inputs', 'a single tensor'));
   });
 });

@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SurvkitError } from '../../src/core/errors.js';
+import { messages } from '../../src/core/messages.js';
 import { initBackend } from '../../src/backend/index.js';
 import { digamma, lgamma, lgammaScalar, polygamma, polygammaScalar, trigamma } from '../../src/ops/index.js';
 import type { FixtureProvenance } from '../fixtures/provenance.js';
@@ -225,12 +226,14 @@ describe('errors', () => {
   it('rejects a negative or fractional polygamma order, naming the argument', () => {
     expect(() => polygamma(-1, [1])).toThrow(SurvkitError);
     expect(() => polygamma(1.5, [1])).toThrow("polygamma: 'n' must be an integer >= 0; got 1.5");
+    expect(() => polygamma(-1, [1])).toThrow(messages.nonNegativeInteger('polygamma', 'n', -1));
   });
 
   it('rejects string input', () => {
     const s = tf.tensor1d(['a']);
-    expect(() => lgamma(s)).toThrow('lgamma: \'x\' must be a real-valued tensor; got "a string tensor"');
+    expect(() => lgamma(s)).toThrow(messages.realInput('lgamma', 'x', 'a string tensor'));
     expect(() => digamma(['a'])).toThrow(SurvkitError);
+    expect(() => digamma(['a'])).toThrow(messages.realInput('digamma', 'x', 'strings'));
     s.dispose();
   });
 });

@@ -26,7 +26,7 @@ describe('formatTable', () => {
   });
 
   it('rejects what is not a list of rows, and bad digits', () => {
-    expect(() => formatTable(3 as never)).toThrow(messages.argRange('formatTable', 'rows', 'an array of row objects', 3));
+    expect(() => formatTable(3 as never)).toThrow(messages.rowObjects('formatTable', 'rows', 3));
     expect(() => formatTable([{ a: 1 }], { digits: 0 })).toThrow(/formatTable: .*digits/);
   });
 });
@@ -75,7 +75,7 @@ describe('display functions', () => {
   });
 
   it('displayMarkdown rejects a non-string', async () => {
-    await expect(displayMarkdown(3 as never)).rejects.toThrow(messages.argRange('displayMarkdown', 'markdown', 'a string', 3));
+    await expect(displayMarkdown(3 as never)).rejects.toThrow(messages.notString('displayMarkdown', 'markdown', 3));
   });
 });
 

@@ -87,7 +87,7 @@ describe('kaplanMeierSpec', () => {
         { label: 'a', curve: km },
         { label: 'a', curve: km },
       ]),
-    ).toThrow(messages.argRange('kaplanMeierSpec', 'curves[1].label', 'a label no other series has', 'a'));
+    ).toThrow(messages.duplicateLabel('kaplanMeierSpec', 'curves[1].label', 'a'));
   });
 });
 
@@ -118,7 +118,7 @@ describe('survivalCurvesSpec', () => {
   });
 
   it('rejects a subject out of range and mismatched labels', () => {
-    expect(() => survivalCurvesSpec(curves, { subjects: [4] })).toThrow(messages.argRange('survivalCurvesSpec', 'subjects[0]', 'a subject index in 0 … 3', 4));
+    expect(() => survivalCurvesSpec(curves, { subjects: [4] })).toThrow(messages.subjectIndex('survivalCurvesSpec', 'subjects[0]', 4, 4));
     expect(() => survivalCurvesSpec(curves, { subjects: [0, 1], labels: ['x'] })).toThrow(
       messages.lengthMismatch('survivalCurvesSpec', 'labels', 1, 'subjects', 2),
     );
@@ -289,5 +289,25 @@ describe('riskCoverageSpec coverageDomain', () => {
     expect(marks.line?.groups).toBe(1);
     expect(JSON.stringify(spec)).toContain('datum.coverage >= 0.5');
     expect(() => riskCoverageSpec([{ label: 'm', curve }], { coverageDomain: [0.5, 0.5] })).toThrow(/riskCoverageSpec: .*'coverageDomain\[1\]'/);
+  });
+});
+
+describe('plotting: errors from the catalogue', () => {
+  const km = kaplanMeier([1, 2, 3], [1, 0, 1]);
+
+  it('names the bad curve, label, result or spec', async () => {
+    expect(() => kaplanMeierSpec([{ label: 'a', curve: [1, 2] as unknown as StepFunction }])).toThrow(
+      messages.notInstance('kaplanMeierSpec', 'curves[0].curve', 'StepFunction (e.g. from kaplanMeier)', [1, 2]),
+    );
+    expect(() => kaplanMeierSpec([{ label: '', curve: km }])).toThrow(messages.seriesLabel('kaplanMeierSpec', 'curves[0].label', ''));
+    expect(() => survivalCurvesSpec({} as SurvivalCurves)).toThrow(
+      messages.notInstance('survivalCurvesSpec', 'curves', 'SurvivalCurves object (e.g. from predictSurvival)', {}),
+    );
+    expect(() => calibrationSpec(null as never)).toThrow(messages.resultOf('calibrationSpec', 'result', 'calibrationAt', null));
+    const bad = { coverage: new Float64Array(2), risk: new Float64Array(3), thresholds: new Float64Array(2) };
+    expect(() => riskCoverageSpec([{ label: 'x', curve: bad }])).toThrow(
+      messages.resultOf('riskCoverageSpec', 'curves[0].curve', 'riskCoverageCurve', bad, 'coverage and risk of equal, non-zero length'),
+    );
+    await expect(renderSvg(3 as never)).rejects.toThrow(messages.vegaLiteSpec('renderSvg', 'spec', 3));
   });
 });

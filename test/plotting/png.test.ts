@@ -1,5 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { messages } from '../../src/core/messages.js';
 import { renderSvg } from '../../src/plotting/render.js';
 import { crc32, encodePng, pngDataUrl } from '../../src/plotting/png.js';
 import { imageGridSpec } from '../../src/plotting/image-grid.js';
@@ -49,6 +50,13 @@ describe('PNG encoder', () => {
     expect(() => encodePng([1, 2], 2, 2)).toThrow(/encodePng: 'values' must be 4 values/);
     expect(() => encodePng([1], 0, 1)).toThrow(/encodePng: .*height/);
     expect(() => encodePng([1], 1, 1, { min: 1, max: 1 })).toThrow(/encodePng: 'max' must be a number > min/);
+  });
+
+  it('errors come from the catalogue and name the sizes', () => {
+    expect(() => encodePng([1, 2], 2, 2)).toThrow(messages.pixelCount('encodePng', 'values', 2, 2, 1, 2));
+    expect(() => encodePng([1, 2, 3], 1, 1, { channels: 3, min: 1, max: 0 })).toThrow(messages.notAboveMin('encodePng', 'max', 1, 0));
+    expect(() => encodePng([1, 2], 1, 1, { channels: 2 as 1 })).toThrow(messages.pngChannels('encodePng', 'channels', 2));
+    expect(() => imageGridSpec([[1]], null as never)).toThrow(messages.optionsObject('imageGridSpec', 'opts', ['height', 'width'], null));
   });
 });
 
