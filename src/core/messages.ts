@@ -102,6 +102,10 @@ export const messages = {
   missingPackage: (fn: string, pkg: string, purpose: string) =>
     `${fn}: the optional package ${JSON.stringify(pkg)} is not installed; it is needed ${purpose} (npm install ${pkg})`,
   missingProgram: (fn: string, program: string, tried: string, remedy: string) => `${fn}: cannot run ${program} (${tried}); ${remedy}`,
+  // backend: TF.js version guard of the install path (initBackend / first model use)
+  tfjsVersionUntested: (fn: string, version: string, range: string) =>
+    `${fn}: TensorFlow.js ${version} is outside the range survkit is tested with (${range}); survkit leaves TF.js's kernels stock ` +
+    `(no kernel patches, no batch-norm speed-up): training is slower and conv training on wasm is unavailable`,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { inferenceModeForFrozenBatchNorm } from '../backbones/freeze.js';
+import { ensureBackend } from '../backend/select.js';
 import type { ClassPrediction } from './class-prediction.js';
 import { classFitData, classLabels, classPlan, meanClassLoss, type ClassifierFitOptions, type ClassIndexInput, type ClassBatchLoss } from './class-data.js';
 import { asInputs, disposeAll } from './data.js';
@@ -118,6 +119,7 @@ export abstract class Classifier {
 
   /** Trains with the family's loss (used by the subclasses' `fit`). */
   protected async fitWith(fn: string, x: ModelInput, y: ClassIndexInput, opts: ClassifierFitOptions): Promise<History> {
+    await ensureBackend();
     const { ctx, train, val, owned } = classFitData(fn, this.inputCount, this.classes, x, y, opts);
     try {
       const { validation: _v, ...rest } = opts;
@@ -139,7 +141,8 @@ export abstract class Classifier {
    * @example
    * const value = await model.loss(x, y);
    */
-  loss(x: ModelInput, y: ClassIndexInput): Promise<number> {
+  async loss(x: ModelInput, y: ClassIndexInput): Promise<number> {
+    await ensureBackend();
     return settle(() => {
       const fn = `${this.constructor.name}.loss`;
       const xs = asInputs(fn, 'x', x, this.inputCount);
@@ -156,7 +159,8 @@ export abstract class Classifier {
    * @example
    * const { values, n, width } = await model.predictOutputs(x);
    */
-  predictOutputs(x: ModelInput, opts: ClassifierPredictOptions = {}): Promise<Outputs> {
+  async predictOutputs(x: ModelInput, opts: ClassifierPredictOptions = {}): Promise<Outputs> {
+    await ensureBackend();
     return settle(() => {
       const fn = `${this.constructor.name}.predictOutputs`;
       const batch = assertNumberOption(fn, 'batchSize', opts.batchSize ?? PREDICT_BATCH, { min: 1, integer: true });
@@ -200,6 +204,7 @@ export abstract class Classifier {
    * @throws {SurvkitError} when a file is missing, is not a survkit model, or the family is not a classifier
    */
   static async load(dir: string): Promise<Classifier> {
+    await ensureBackend();
     return loadModelDir(
       'Classifier.load',
       dir,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ensureBackend } from '../backend/select.js';
 import { forEachSourceBatch, isBatchSource } from './data.js';
 import type { BatchSource, ModelInput } from './types.js';
 
@@ -66,6 +67,7 @@ export async function forwardSource(fn: string, net: tf.LayersModel, source: Bat
 
 /** Outputs for in-memory inputs or a source. */
 export async function forward(fn: string, net: tf.LayersModel, x: readonly tf.Tensor[] | BatchSource, count: number): Promise<Outputs> {
+  await ensureBackend(); // survkit's kernels and backend, installed on first use (backend/install.ts)
   return isBatchSource(x) ? forwardSource(fn, net, x, count) : forwardMemory(net, x);
 }
 

@@ -4,6 +4,7 @@ import type { LabelsInput } from '../data/labels.js';
 import type { SurvivalCurves } from '../estimators/survival-curves.js';
 import { inferenceModeForFrozenBatchNorm } from '../backbones/freeze.js';
 import { fastBatchNormTraining } from '../backbones/fast-batch-norm.js';
+import { ensureBackend } from '../backend/select.js';
 import { asInputs, disposeAll, inMemory, isBatchSource, type Batch } from './data.js';
 import { fitData, type FitContext } from './fit-data.js';
 import { loopOptions, runFitLoop, type TrainingPlan } from './fit-loop.js';
@@ -133,6 +134,7 @@ export abstract class SurvivalModel {
   fit(source: BatchSource, opts?: FitOptions): Promise<History>;
   async fit(x: ModelInput | BatchSource, labelsOrOpts?: LabelsInput | FitOptions, maybeOpts?: FitOptions): Promise<History> {
     const fn = `${this.constructor.name}.fit`;
+    await ensureBackend();
     const { opts, ctx, train, val, owned } = fitData(fn, this.inputCount, x, labelsOrOpts, maybeOpts);
     try {
       const loop = loopOptions(fn, opts, val !== undefined);
@@ -156,6 +158,7 @@ export abstract class SurvivalModel {
    */
   async loss(x: ModelInput, labels: LabelsInput): Promise<number> {
     const fn = `${this.constructor.name}.loss`;
+    await ensureBackend();
     const data = inMemory(fn, x, labels, this.inputCount);
     const b: Batch = { x: data.x, time: data.labels.time, event: data.labels.event };
     const value = tf.tidy(() => this.batchLoss(b, false));
@@ -200,6 +203,7 @@ export abstract class SurvivalModel {
    * @throws {SurvkitError} when a file is missing or not a survkit model, or the family is unknown
    */
   static async load(dir: string): Promise<SurvivalModel> {
+    await ensureBackend();
     return loadModelDir('SurvivalModel.load', dir, 'model', familyLoader, registeredFamilies);
   }
 

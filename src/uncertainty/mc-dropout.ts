@@ -3,6 +3,7 @@
  * with dropout kept on at inference, averaged.
  */
 import { assertChoice, assertNumberOption } from '../core/assert.js';
+import { ensureBackend } from '../backend/select.js';
 import { survkitError } from '../core/errors.js';
 import { Random } from '../core/random.js';
 import type { ClassPrediction } from '../models/class-prediction.js';
@@ -51,6 +52,7 @@ export interface McDropoutPredictOptions {
  */
 export async function mcDropoutPredict(model: Classifier, x: ModelInput, opts: McDropoutPredictOptions = {}): Promise<ClassPrediction> {
   const fn = 'mcDropoutPredict';
+  await ensureBackend();
   const samples = assertNumberOption(fn, 'samples', opts.samples ?? 20, { min: 1, integer: true });
   const seed = opts.seed === undefined ? undefined : assertNumberOption(fn, 'seed', opts.seed, { integer: true });
   const score = assertChoice(fn, 'score', opts.score ?? 'entropy', SAMPLE_SCORES);

@@ -18,11 +18,12 @@ const LAYERS = [
   'data',
   'estimators',
   'metrics',
-  'backend',
   'ops',
   'backbones',
   'losses',
   'heads',
+  // backend installs survkit's changes to TF.js: kernel patches, the gamma kernels of ops/ and the layer classes of backbones/ and heads/
+  'backend',
   'io',
   'models',
   'uncertainty',
