@@ -70,7 +70,10 @@ function stockOps(): string {
       Array.from({ length: 3 * 3 * 3 * 4 }, (_, i) => Math.cos(i) / 3),
       [3, 3, 3, 4],
     );
-    const f = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Scalar => tf.mean(tf.relu(tf.add(tf.mul(tf.conv2d(a, b, 1, 'same'), 1.25), tf.scalar(0.1))));
+    const f = (...args: tf.Tensor[]): tf.Scalar => {
+      const [a, b] = args as [tf.Tensor4D, tf.Tensor4D];
+      return tf.mean(tf.relu(tf.add(tf.mul(tf.conv2d(a, b, 1, 'same'), 1.25), tf.scalar(0.1))));
+    };
     const [gx, gw] = tf.grads(f)([x, w]) as [tf.Tensor, tf.Tensor];
     const parts = [
       f(x, w),
