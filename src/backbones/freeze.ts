@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { survkitError } from '../core/errors.js';
+import { inferenceModeForFrozenBatchNorm } from './batch-norm-modes.js';
 
 /**
  * Freezes or unfreezes the layers of `model` (see `AttachOptions.freeze`):
@@ -23,32 +24,4 @@ export function freezeLayers(fn: string, model: tf.LayersModel, freeze: boolean 
   inferenceModeForFrozenBatchNorm(model);
 }
 
-const patched = new WeakSet<tf.layers.Layer>();
-
-/**
- * Makes every non-trainable `BatchNormalization` layer of `model` (nested
- * models included) run in inference mode even when the model is called with
- * `training: true`, so a frozen backbone keeps its moving mean and variance
- * (Keras' behaviour; tf.layers' own batch norm would keep updating them).
- * Idempotent; survkit's models call it again after loading.
- *
- * @example
- * inferenceModeForFrozenBatchNorm(net);
- */
-export function inferenceModeForFrozenBatchNorm(model: tf.LayersModel): void {
-  for (const layer of allLayers(model)) {
-    if (layer.getClassName() !== 'BatchNormalization' || patched.has(layer)) continue;
-    patched.add(layer);
-    const call = layer.call.bind(layer);
-    layer.call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => call(inputs, layer.trainable ? kwargs : { ...kwargs, training: false });
-  }
-}
-
-function allLayers(model: tf.LayersModel): tf.layers.Layer[] {
-  const out: tf.layers.Layer[] = [];
-  for (const l of model.layers) {
-    out.push(l);
-    if (l instanceof tf.LayersModel) out.push(...allLayers(l));
-  }
-  return out;
-}
+export { inferenceModeForFrozenBatchNorm };

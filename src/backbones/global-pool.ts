@@ -47,4 +47,3 @@ export class GlobalPool extends tf.layers.Layer {
     return { ...super.getConfig(), mode: this.mode };
   }
 }
-tf.serialization.registerClass(GlobalPool);

@@ -9,4 +9,5 @@ export { r3d, mc3, r2plus1d, type VideoNetOptions } from './video.js';
 export { type ResNetCommonOptions, type ResNetNorm } from './resnet-options.js';
 export { ZeroPadding3D, type ZeroPadding3DArgs } from './zero-padding3d.js';
 export { fastBatchNormTraining } from './fast-batch-norm.js';
+export { walkLayers } from './walk-layers.js';
 export { lenet, type LeNetOptions } from './lenet.js';

@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../core/assert.js';
-import { registerBackbonePatches } from '../backend/kernels/backbone-patches.js';
 import { survkitError } from '../core/errors.js';
 import { deriveSeed } from '../ops/init.js';
 
-// Batch-norm gradient, cpu FusedConv2D and Conv3D patches: training these networks is slow (or, for
-// 3D convolutions on wasm, wrong) with the stock kernels.
-registerBackbonePatches();
+// Training these networks relies on survkit's batch-norm gradient, cpu FusedConv2D and Conv3D patches
+// (slow, or for 3D convolutions on wasm wrong, with the stock kernels). They are installed by
+// initBackend() or a model's first fit / predict (backend/install.ts), not by this module.
 
 /** Normalisation after each convolution of survkit's ResNets. */
 export type ResNetNorm = 'batch' | 'none';

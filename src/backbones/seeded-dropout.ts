@@ -17,7 +17,7 @@ let uid = 0;
  * Inverted dropout whose masks are reproducible but differ from call to
  * call. `tf.layers.dropout({ seed })` reuses one seed for every call, so the
  * same units are dropped in every batch; this layer draws call k's mask with
- * seed (seed, k). Identity at inference. Registered as `'survkit>SeededDropout'`.
+ * seed (seed, k). Identity at inference. Serialised (see `registerSurvkitLayers`) as `'survkit>SeededDropout'`.
  *
  * @example
  * const drop = new SeededDropout({ rate: 0.1, seed: 7 });
@@ -51,7 +51,6 @@ export class SeededDropout extends tf.layers.Layer {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed ?? null };
   }
 }
-tf.serialization.registerClass(SeededDropout);
 
 function mix(seed: number, k: number): number {
   let z = (Math.trunc(seed) ^ Math.imul(k + 0x632be5ab, 0x9e3779b9)) >>> 0;

@@ -14,7 +14,7 @@ let uid = 0;
  * tf.layers lacks): `padding` = [[front, back], [top, bottom], [left, right]].
  * survkit's video networks use it so that strided 3D convolutions pad
  * exactly as PyTorch's do (TF's 'same' pads one more at the end instead).
- * Registered as `'survkit>ZeroPadding3D'`.
+ * Serialised (see `registerSurvkitLayers`) as `'survkit>ZeroPadding3D'`.
  *
  * @example
  * const pad = new ZeroPadding3D({ padding: [[1, 1], [3, 3], [3, 3]] });
@@ -70,4 +70,3 @@ export class ZeroPadding3D extends tf.layers.Layer {
     return { ...super.getConfig(), padding: this.padding };
   }
 }
-tf.serialization.registerClass(ZeroPadding3D);

@@ -1,22 +1,17 @@
 /**
  * survkit's TensorFlow.js backend layer: backend selection, `survkit info`,
- * and the kernel and gradient patches (registered when this module loads).
+ * the one table of kernel and gradient patches, survkit's layer classes and
+ * the install path that applies them. Importing it changes nothing in
+ * TF.js: `initBackend()` (or a survkit model's first `fit` / `predict`) does.
  */
-import { registerBackbonePatches } from './kernels/backbone-patches.js';
-import { registerKernelPatches } from './kernels/register.js';
-import { initBackend, silenceCpuBanner } from './select.js';
-
-registerKernelPatches();
-registerBackbonePatches();
-silenceCpuBanner();
-// Choose the backend when survkit's TensorFlow.js side is first imported, so
-// that tensors a user creates right after `import … from 'survkit'` already
-// live on the fastest backend (tfjs-node, else WASM, else CPU; SURVKIT_BACKEND
-// overrides). A later `initBackend({ backend })` or `tf.setBackend` still wins.
-await initBackend();
-
-export { initBackend, currentBackend, BACKENDS, type BackendName, type BackendInfo, type InitBackendOptions } from './select.js';
+export { initBackend, ensureBackend, currentBackend, BACKENDS, type BackendName, type BackendInfo, type InitBackendOptions } from './select.js';
+export { restoreStockKernels } from './install.js';
+export { registerSurvkitLayers, SURVKIT_LAYERS } from './layers.js';
+export { TESTED_TFJS_RANGE, tfjsVersionTested } from './version-guard.js';
 export { backendInfo, formatBackendInfo } from './info.js';
+export { PATCHES, type Patch, type KernelPatch, type GradientPatch, type PatchGroup, type PatchAction } from './kernels/patch-table.js';
+export type { PatchedBackend } from './kernels/kernel-io.js';
+export { installedPatches } from './kernels/registry.js';
 export { registerBackbonePatches, unregisterBackbonePatches, backbonePatchNames } from './kernels/backbone-patches.js';
 export { registerKernelPatches, unregisterKernelPatches, patchedKernelNames, stockKernel, kernelPatchConfigs } from './kernels/register.js';
 export { filterGradViaConv, type Shape4, type Pad } from './kernels/conv2d-grad.js';

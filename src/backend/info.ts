@@ -26,7 +26,9 @@ const DESCRIPTIONS: Record<BackendName, string> = {
 };
 
 /**
- * A human-readable, multi-line summary of {@link BackendInfo} (no trailing newline).
+ * A human-readable, multi-line summary of {@link BackendInfo} (no trailing
+ * newline). Where `info.patches` is given, one line per installed patch
+ * follows: its name, what it does to the stock kernel, and why.
  *
  * @example
  * formatBackendInfo({ backend: 'wasm', tfjsVersion: '4.22.0', wasmSimd: true, wasmThreads: false,
@@ -41,11 +43,20 @@ export function formatBackendInfo(info: BackendInfo): string {
   if (info.backend === 'wasm') {
     detail += `, SIMD ${info.wasmSimd ? 'on' : 'off'}, ${info.wasmThreads ? 'multi-threaded' : '1 thread'}`;
   }
+  let tfjs = info.tfjsVersion;
+  if (info.tfjsTested !== undefined && info.tfjsTestedRange !== undefined) {
+    tfjs += info.tfjsTested ? ` (tested range ${info.tfjsTestedRange})` : ` (outside the tested range ${info.tfjsTestedRange}: stock kernels)`;
+  }
+  const details = info.patches ?? [];
+  let patches = info.kernelsPatched.length === 0 ? 'none' : info.kernelsPatched.join(', ');
+  if (details.length > 0) patches = `${details.length} installed (restoreStockKernels() undoes them)`;
   const rows: [string, string][] = [
     ['backend', `${info.backend} — ${detail}`],
-    ['tfjs', info.tfjsVersion],
+    ['tfjs', tfjs],
     ['tfjs-node', info.tfjsNode ? 'loaded' : 'not installed (optional: npm install @tensorflow/tfjs-node)'],
-    ['kernel patches', info.kernelsPatched.length === 0 ? 'none' : info.kernelsPatched.join(', ')],
+    ['kernel patches', patches],
   ];
-  return rows.map(([k, v]) => `${k.padEnd(16)}${v}`).join('\n');
+  const width = Math.max(0, ...details.map((p) => p.name.length));
+  const lines = details.map((p) => `  ${p.name.padEnd(width)}  ${p.action}: ${p.why}`);
+  return [...rows.map(([k, v]) => `${k.padEnd(16)}${v}`), ...lines].join('\n');
 }

@@ -5,13 +5,17 @@
  * or `-gpu`, an optional peer dependency, loaded by dynamic import only),
  * then WebAssembly (XNNPACK, SIMD; single-threaded under Node), then the
  * pure-JS cpu backend. survkit's kernel patches make conv training work and
- * run fast on wasm and cpu (see kernels/register.ts).
+ * run fast on wasm and cpu (see kernels/patch-table.ts). Nothing happens at
+ * import: {@link initBackend} (or a model's first use, {@link ensureBackend})
+ * loads the wasm backend, installs survkit's patches and chooses.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { survkitError } from '../core/errors.js';
-import { registerKernelPatches } from './kernels/register.js';
+import { installSurvkit } from './install.js';
+import { installedPatches } from './kernels/registry.js';
+import { tfjsCoreVersion, tfjsVersionTested, TESTED_TFJS_RANGE } from './version-guard.js';
 
 /** A backend survkit can run on. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -37,13 +41,20 @@ export interface BackendInfo {
   wasmThreads: boolean;
   /** Whether the real @tensorflow/tfjs-node (or -gpu) is loaded. */
   tfjsNode: boolean;
-  /** survkit's kernel patches in force, as `Kernel@backend` (and `grad:Conv2D`). */
+  /** survkit's kernel patches in force, as `Kernel@backend` (and `grad:Conv2D`, `grad:FusedBatchNorm`). */
   kernelsPatched: string[];
+  /** Each patch in force with what it does to the stock kernel and why (printed by `survkit info`). */
+  patches?: { name: string; action: string; why: string }[];
+  /** Whether the TF.js version is in the range survkit is tested with (outside it, no kernel patches). */
+  tfjsTested?: boolean;
+  /** That range. */
+  tfjsTestedRange?: string;
 }
 
 const NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
 let tfjsNodeLoaded: Promise<boolean> | undefined;
+let wasmLoaded: Promise<boolean> | undefined;
 let current: BackendInfo | undefined;
 
 /**
@@ -69,10 +80,16 @@ function loadTfjsNode(): Promise<boolean> {
   return tfjsNodeLoaded;
 }
 
-/** Silences the cpu backend's "Hi, looks like you are running TensorFlow.js in Node.js" banner. */
-export function silenceCpuBanner(): void {
-  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
-  if (cpu !== null && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
+/**
+ * Loads @tensorflow/tfjs-backend-wasm (once), which registers the wasm
+ * backend and its kernels with TF.js; survkit's wasm patches need them.
+ */
+function loadWasm(): Promise<boolean> {
+  wasmLoaded ??= import('@tensorflow/tfjs-backend-wasm').then(
+    () => true,
+    () => false,
+  );
+  return wasmLoaded;
 }
 
 function requested(opts: InitBackendOptions): { name: BackendName; from: string } | undefined {
@@ -92,7 +109,10 @@ function requested(opts: InitBackendOptions): { name: BackendName; from: string 
 
 async function trySet(name: BackendName): Promise<boolean> {
   if (name === 'tensorflow' && !(await loadTfjsNode())) return false;
-  if (name === 'wasm') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  if (name === 'wasm') {
+    if (!(await loadWasm())) return false;
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  }
   try {
     return await tf.setBackend(name);
   } catch {
@@ -106,7 +126,9 @@ async function trySet(name: BackendName): Promise<boolean> {
  *
  * Choice: `opts.backend`, else the `SURVKIT_BACKEND` environment variable
  * (`tensorflow`, `wasm` or `cpu`), else the fastest available of tfjs-node,
- * wasm and cpu. survkit's kernel patches are registered first.
+ * wasm and cpu. First it installs what survkit changes in TF.js (once): the
+ * kernel patches, survkit's gamma kernels and layer classes (see install.ts);
+ * importing survkit changes nothing in TF.js.
  *
  * @example
  * const info = await initBackend();           // e.g. { backend: 'wasm', wasmSimd: true, … }
@@ -124,8 +146,8 @@ export function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo>
 let queue: Promise<unknown> = Promise.resolve();
 
 async function init(opts: InitBackendOptions): Promise<BackendInfo> {
-  registerKernelPatches();
-  silenceCpuBanner();
+  await loadWasm();
+  installSurvkit('initBackend');
   const want = requested(opts);
   if (current !== undefined && (want === undefined || want.name === current.backend) && tf.getBackend() === current.backend) {
     return current;
@@ -169,7 +191,10 @@ export async function describe(backend: BackendName): Promise<BackendInfo> {
     wasmSimd: await flag('WASM_HAS_SIMD_SUPPORT'),
     wasmThreads: await flag('WASM_HAS_MULTITHREAD_SUPPORT'),
     tfjsNode: (await loadTfjsNode()) && tf.findBackendFactory('tensorflow') !== null,
-    kernelsPatched: registerKernelPatches(),
+    kernelsPatched: installedPatches().map((p) => p.name),
+    patches: installedPatches().map(({ name, action, why }) => ({ name, action, why })),
+    tfjsTested: tfjsVersionTested(tfjsCoreVersion()),
+    tfjsTestedRange: TESTED_TFJS_RANGE,
   };
 }
 
@@ -183,4 +208,32 @@ export async function describe(backend: BackendName): Promise<BackendInfo> {
  */
 export function currentBackend(): BackendInfo | undefined {
   return current;
+}
+
+/**
+ * What survkit's models, explainers and uncertainty wrappers call before
+ * running a network: the lazy form of {@link initBackend}, so that code
+ * which never calls it behaves as when importing survkit chose the backend.
+ * After an `initBackend` call it only installs what is missing (e.g. the
+ * wasm patches once the wasm backend was loaded) and keeps the active backend.
+ * Before any: where TF.js has no backend yet, or only its pure-JS default
+ * (cpu), it makes the automatic choice of {@link initBackend} (SURVKIT_BACKEND,
+ * else the fastest available); another backend the user set (wasm,
+ * tensorflow, …) is kept. Idempotent and cheap after the first call.
+ *
+ * @example
+ * await ensureBackend(); // then run the network
+ */
+export async function ensureBackend(): Promise<void> {
+  if (current !== undefined) {
+    installSurvkit('ensureBackend', true);
+    return;
+  }
+  const active = (tf.engine() as unknown as { backendName?: string | null }).backendName;
+  if (active === undefined || active === null || active === 'cpu') {
+    await initBackend();
+    return;
+  }
+  await loadWasm();
+  installSurvkit('ensureBackend', true);
 }

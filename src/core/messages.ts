@@ -173,6 +173,10 @@ export const messages = {
   realInput: (fn: string, arg: string, got: string) => `${fn}: '${arg}' must be numbers or a real-valued tensor; got ${got}`,
   // backbones/
   unbuiltModel: (fn: string, arg: string) => `${fn}: '${arg}' must be a built model (give its first layer an inputShape); it has no inputs`,
+  // backend: TF.js version guard of the install path (initBackend / first model use)
+  tfjsVersionUntested: (fn: string, version: string, range: string) =>
+    `${fn}: TensorFlow.js ${version} is outside the range survkit is tested with (${range}); survkit leaves TF.js's kernels stock ` +
+    `(no kernel patches, no batch-norm speed-up): training is slower and conv training on wasm is unavailable`,
 } as const;
 
 export type MessageKey = keyof typeof messages;

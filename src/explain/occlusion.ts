@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../core/assert.js';
+import { ensureBackend } from '../backend/select.js';
 import { survkitError } from '../core/errors.js';
 import { checkedScores, scoreFunction, type Explained } from './score.js';
 
@@ -67,6 +68,7 @@ function sizes(fn: string, arg: string, v: number | readonly number[], dims: num
  */
 export async function occlusionSensitivity(model: Explained, x: tf.Tensor, opts: OcclusionOptions): Promise<OcclusionResult> {
   const fn = 'occlusionSensitivity';
+  await ensureBackend();
   if (!(x instanceof tf.Tensor)) throw survkitError('notInstance', fn, 'x', 'tf.Tensor', x);
   const shape = x.shape[0] === 1 && (x.rank === 4 || x.rank === 5) ? x.shape.slice(1) : x.shape;
   if (shape.length !== 3 && shape.length !== 4) throw survkitError('occlusionInput', fn, 'x', x.shape);

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../core/assert.js';
+import { ensurePatches } from '../backend/install.js';
 import { survkitError } from '../core/errors.js';
 import { Random } from '../core/random.js';
 import { checkedScores, scoreFunction, type Explained } from './score.js';
@@ -50,6 +51,7 @@ export interface SaliencyOptions {
  */
 export function saliency(model: Explained, x: tf.Tensor, opts: SaliencyOptions = {}): tf.Tensor {
   const fn = 'saliency';
+  ensurePatches(fn); // synchronous: installs survkit's kernels for the backends loaded now, chooses none
   if (!(x instanceof tf.Tensor) || x.rank < 2) throw survkitError('batchTensor', fn, 'x', x instanceof tf.Tensor ? x.shape : undefined, x);
   const method = assertChoice(fn, 'method', opts.method ?? 'gradient', ['gradient', 'gradientXInput', 'smoothGrad', 'integratedGradients'] as const);
   const score = scoreFunction(fn, model, opts.column);

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { sampleRankCorrelation } from 'simple-statistics';
 import { assertChoice, assertNumberOption } from '../core/assert.js';
+import { ensureBackend } from '../backend/select.js';
 import { survkitError } from '../core/errors.js';
 import { Random } from '../core/random.js';
 
@@ -57,6 +58,7 @@ export async function modelRandomizationTest(
   opts: RandomizationOptions = {},
 ): Promise<RandomizationStep[]> {
   const fn = 'modelRandomizationTest';
+  await ensureBackend();
   if (!(model instanceof tf.LayersModel)) throw survkitError('notInstance', fn, 'model', 'tf.LayersModel', model);
   if (typeof explain !== 'function') throw survkitError('explainFunction', fn, 'explain', explain);
   const mode = assertChoice(fn, 'mode', opts.mode ?? 'cascading', ['cascading', 'independent'] as const);

@@ -52,4 +52,3 @@ export class CoxHead extends tf.layers.Layer {
     return { ...super.getConfig(), seed: this.seed ?? null };
   }
 }
-tf.serialization.registerClass(CoxHead);

@@ -31,7 +31,7 @@ export interface CoxTimeHeadArgs extends HeadLayerArgs {
  *
  * Inputs `[features [batch, d], time [batch, 1]]` float32; output
  * `[batch, 1]`. Dropout is seeded per call from `seed`, so training is
- * reproducible. Registered as `'survkit>CoxTimeHead'`.
+ * reproducible. Serialised (see `registerSurvkitLayers`) as `'survkit>CoxTimeHead'`.
  *
  * @example
  * const head = new CoxTimeHead({ hidden: [16], seed: 1 });
@@ -104,7 +104,6 @@ export class CoxTimeHead extends tf.layers.Layer {
     };
   }
 }
-tf.serialization.registerClass(CoxTimeHead);
 
 function pairShapes(shape: tf.Shape | tf.Shape[]): [tf.Shape, tf.Shape] {
   if (!Array.isArray(shape[0]) || shape.length !== 2) {

@@ -19,7 +19,7 @@ export interface DiscreteHeadArgs extends LinearHeadArgs {
  * `k·cuts + j` is cause k+1 at interval j (reshape to `[batch, K, cuts]` for
  * pycox's layout). What the logits mean is the loss's business: hazards
  * `sigmoid(φ)` for logistic hazard, a PMF `softmax([φ, 0])` for DeepHit.
- * Weights and bias start at PyTorch's `nn.Linear` default. Registered as
+ * Weights and bias start at PyTorch's `nn.Linear` default. Serialised (see `registerSurvkitLayers`) as
  * `'survkit>DiscreteHead'`.
  *
  * @example
@@ -52,4 +52,3 @@ export class DiscreteHead extends LinearHead {
     return { ...super.getConfig(), cuts: this.cuts, causes: this.causes };
   }
 }
-tf.serialization.registerClass(DiscreteHead);

@@ -90,7 +90,6 @@ export class EvidentialHead extends LinearHead {
     return { ...super.getConfig(), classes: this.classes, evidence: this.evidence };
   }
 }
-tf.serialization.registerClass(EvidentialHead);
 
 /**
  * Factory for {@link EvidentialHead}: `evidentialHead({ classes, evidence, seed })`.

@@ -14,7 +14,7 @@ export interface LogitsHeadArgs extends LinearHeadArgs {
  * {@link EvidentialHead} without the evidence function, initialised the same
  * way (PyTorch's `nn.Linear` default, seeded), so both start alike on the
  * same backbone. Input `[batch, d]`; output `[batch, K]` float32 logits.
- * Registered as `'survkit>LogitsHead'`.
+ * Serialised (see `registerSurvkitLayers`) as `'survkit>LogitsHead'`.
  *
  * @example
  * const head = new LogitsHead({ classes: 10, seed: 1 });
@@ -43,4 +43,3 @@ export class LogitsHead extends LinearHead {
     return { ...super.getConfig(), classes: this.classes };
   }
 }
-tf.serialization.registerClass(LogitsHead);

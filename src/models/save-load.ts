@@ -2,11 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { survkitError } from '../core/errors.js';
-// Side effects: register survkit's custom layers before any model is deserialised.
-import '../heads/index.js';
-import '../backbones/global-pool.js';
-import '../backbones/seeded-dropout.js';
 import type { History, JsonValue } from './training/fit-types.js';
+import { registerSurvkitLayers } from '../backend/layers.js';
 
 /** The side file written next to model.json and weights.bin. */
 export interface SurvkitModelJSON {
@@ -90,6 +87,7 @@ export async function readModelFiles(fn: string, dir: string): Promise<ModelFile
   const bin = await read('weights.bin');
   const weightSpecs = modelJson.weightsManifest?.flatMap((g) => g.weights) ?? [];
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
+  registerSurvkitLayers(); // the one explicit list of survkit's layer classes (backend/layers.ts)
   const net = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }));
   return { net, meta };
 }

@@ -74,7 +74,7 @@ let registered = false;
 
 /**
  * Registers the kernels (for every backend name) and gradients; idempotent.
- * Runs when survkit's ops module loads (and on first use of an op).
+ * Run by survkit's install path (`initBackend()`) and on the first use of an op; never at import.
  *
  * @example
  * registerGammaKernels(); // then tf.engine().runKernel('SurvkitLgamma', { x })

@@ -20,11 +20,12 @@ const LAYERS = [
   'metrics',
   'uncertainty',
   'plotting',
-  'backend',
   'ops',
   'backbones',
   'losses',
   'heads',
+  // backend installs survkit's changes to TF.js: kernel patches, the gamma kernels of ops/ and the layer classes of backbones/ and heads/
+  'backend',
   'io',
   'report',
   'models',

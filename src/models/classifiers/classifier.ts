@@ -10,6 +10,7 @@ import { forwardMemory, PREDICT_BATCH, type Outputs } from '../training/batched-
 import { buildNet, checkNetOptions, type NetOptions } from '../training/network-options.js';
 import { loadModelDir, writeModelFiles } from '../save-load.js';
 import type { History, JsonValue, ModelInput } from '../training/fit-types.js';
+import { ensureBackend } from '../../backend/select.js';
 
 /** How a classifier gets its network (see {@link NetOptions}) and its number of classes. */
 export interface ClassifierOptions extends NetOptions {
@@ -118,6 +119,7 @@ export abstract class Classifier {
 
   /** Trains with the family's loss (used by the subclasses' `fit`). */
   protected async fitWith(fn: string, x: ModelInput, y: ClassIndexInput, opts: ClassifierFitOptions): Promise<History> {
+    await ensureBackend();
     const { ctx, train, val, owned } = classFitData(fn, this.inputCount, this.classes, x, y, opts);
     try {
       const { validation: _v, ...rest } = opts;
@@ -139,7 +141,8 @@ export abstract class Classifier {
    * @example
    * const value = await model.loss(x, y);
    */
-  loss(x: ModelInput, y: ClassIndexInput): Promise<number> {
+  async loss(x: ModelInput, y: ClassIndexInput): Promise<number> {
+    await ensureBackend();
     return settle(() => {
       const fn = `${this.constructor.name}.loss`;
       const xs = asInputs(fn, 'x', x, this.inputCount);
@@ -156,7 +159,8 @@ export abstract class Classifier {
    * @example
    * const { values, n, width } = await model.predictOutputs(x);
    */
-  predictOutputs(x: ModelInput, opts: ClassifierPredictOptions = {}): Promise<Outputs> {
+  async predictOutputs(x: ModelInput, opts: ClassifierPredictOptions = {}): Promise<Outputs> {
+    await ensureBackend();
     return settle(() => {
       const fn = `${this.constructor.name}.predictOutputs`;
       const batch = assertNumberOption(fn, 'batchSize', opts.batchSize ?? PREDICT_BATCH, { min: 1, integer: true });
@@ -200,6 +204,7 @@ export abstract class Classifier {
    * @throws {SurvkitError} when a file is missing, is not a survkit model, or the family is not a classifier
    */
   static async load(dir: string): Promise<Classifier> {
+    await ensureBackend();
     return loadModelDir(
       'Classifier.load',
       dir,

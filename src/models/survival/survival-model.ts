@@ -13,6 +13,7 @@ import { loadModelDir, writeModelFiles } from '../save-load.js';
 import { genericPlan, type TrainSet } from '../training/survival-plan.js';
 import type { BatchSource, FitOptions, History, JsonValue, ModelInput } from '../training/fit-types.js';
 import type { FamilyState } from './family-state.js';
+import { ensureBackend } from '../../backend/select.js';
 
 /** The model families survkit trains. */
 export type SurvivalFamily = 'coxph' | 'coxcc' | 'coxtime' | 'deephit' | 'logistichazard';
@@ -134,6 +135,7 @@ export abstract class SurvivalModel {
   fit(source: BatchSource, opts?: FitOptions): Promise<History>;
   async fit(x: ModelInput | BatchSource, labelsOrOpts?: LabelsInput | FitOptions, maybeOpts?: FitOptions): Promise<History> {
     const fn = `${this.constructor.name}.fit`;
+    await ensureBackend();
     const { opts, ctx, train, val, owned } = fitData(fn, this.inputCount, x, labelsOrOpts, maybeOpts);
     try {
       const loop = loopOptions(fn, opts, val !== undefined);
@@ -157,6 +159,7 @@ export abstract class SurvivalModel {
    */
   async loss(x: ModelInput, labels: LabelsInput): Promise<number> {
     const fn = `${this.constructor.name}.loss`;
+    await ensureBackend();
     const data = inMemory(fn, x, labels, this.inputCount);
     const b: Batch = { x: data.x, time: data.labels.time, event: data.labels.event };
     const value = tf.tidy(() => this.batchLoss(b, false));
@@ -201,6 +204,7 @@ export abstract class SurvivalModel {
    * @throws {SurvkitError} when a file is missing or not a survkit model, or the family is unknown
    */
   static async load(dir: string): Promise<SurvivalModel> {
+    await ensureBackend();
     return loadModelDir('SurvivalModel.load', dir, 'model', familyLoader, registeredFamilies);
   }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { forEachSourceBatch, isBatchSource } from './in-memory-data.js';
 import type { BatchSource, ModelInput } from './fit-types.js';
+import { ensureBackend } from '../../backend/select.js';
 
 /** Network outputs of n subjects, row-major n × width, in float64. */
 export interface Outputs {
@@ -66,6 +67,7 @@ export async function forwardSource(fn: string, net: tf.LayersModel, source: Bat
 
 /** Outputs for in-memory inputs or a source. */
 export async function forward(fn: string, net: tf.LayersModel, x: readonly tf.Tensor[] | BatchSource, count: number): Promise<Outputs> {
+  await ensureBackend(); // survkit's kernels and backend, installed on first use (backend/install.ts)
   return isBatchSource(x) ? forwardSource(fn, net, x, count) : forwardMemory(net, x);
 }
 

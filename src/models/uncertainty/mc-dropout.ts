@@ -12,6 +12,7 @@ import { forwardMemory, PREDICT_BATCH } from '../training/batched-forward.js';
 import { dropoutLayers, withInferenceDropout } from '../classifiers/inference-dropout.js';
 import type { ModelInput } from '../training/fit-types.js';
 import { combineSamples, SAMPLE_SCORES, type SampleScore } from '../../uncertainty/sample-stats.js';
+import { ensureBackend } from '../../backend/select.js';
 
 /** Options of {@link mcDropoutPredict}. */
 export interface McDropoutPredictOptions {
@@ -51,6 +52,7 @@ export interface McDropoutPredictOptions {
  */
 export async function mcDropoutPredict(model: Classifier, x: ModelInput, opts: McDropoutPredictOptions = {}): Promise<ClassPrediction> {
   const fn = 'mcDropoutPredict';
+  await ensureBackend();
   const samples = assertNumberOption(fn, 'samples', opts.samples ?? 20, { min: 1, integer: true });
   const seed = opts.seed === undefined ? undefined : assertNumberOption(fn, 'seed', opts.seed, { integer: true });
   const score = assertChoice(fn, 'score', opts.score ?? 'entropy', SAMPLE_SCORES);
