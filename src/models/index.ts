@@ -43,3 +43,14 @@ export { survivalMcDropout, type McDropoutOptions } from './uncertainty/survival
 export { mcDropoutPredict, type McDropoutPredictOptions } from './uncertainty/mc-dropout.js';
 export { DeepEnsemble, type DeepEnsembleOptions } from './uncertainty/deep-ensemble.js';
 export { TemperatureScaling } from './uncertainty/temperature-scaling.js';
+export {
+  StateReader,
+  type FamilyState,
+  type CoxPHState,
+  type CoxCCState,
+  type CoxTimeState,
+  type DiscreteState,
+  type DeepHitState,
+  type DeepHitLossState,
+  type LogisticHazardState,
+} from './survival/family-state.js';
