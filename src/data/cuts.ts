@@ -3,7 +3,7 @@
  * (`preprocessing/discretization.py:cuts_equidistant`, `cuts_quantiles`).
  */
 import { survkitError } from '../core/errors.js';
-import { argsort } from '../core/sort.js';
+import { argsort, searchSorted } from '../core/sort.js';
 
 /** How `n` cut points are placed. */
 export type CutScheme = 'equidistant' | 'quantiles';
@@ -88,13 +88,7 @@ export function makeCuts(fn: string, time: Float64Array, event: Int32Array, n: n
     const revTimes = km.times.slice().reverse();
     const picked = new Set<number>();
     for (const level of levels) {
-      let a = 0;
-      let b = revSurv.length;
-      while (a < b) {
-        const mid = (a + b) >>> 1;
-        if ((revSurv[mid] as number) < level) a = mid + 1;
-        else b = mid;
-      }
+      const a = searchSorted(revSurv, level, 'left');
       picked.add(revTimes[Math.min(a, revTimes.length - 1)] as number);
     }
     cuts = Float64Array.from(picked).sort();
