@@ -81,8 +81,8 @@ export const messages = {
     `${fn}: '${arg}' must hold probabilities in [0, 1]; got ${got} at row ${row}, class ${column}`,
   raggedRows: (fn: string, arg: string, row: number, got: number, expected: number) =>
     `${fn}: every row of '${arg}' must have the same number of classes; row ${row} has ${got} but row 0 has ${expected}`,
-  classLabel: (fn: string, arg: string, index: number, got: unknown, classes: number) =>
-    `${fn}: '${arg}' must hold integer class indices 0 … ${classes - 1} (K = ${classes} columns of probabilities); got ${show(got)} at index ${index}`,
+  classLabel: (fn: string, arg: string, index: number, got: unknown, classes: number, of = 'columns of probabilities') =>
+    `${fn}: '${arg}' must hold integer class indices 0 … ${classes - 1} (K = ${classes} ${of}); got ${show(got)} at index ${index}`,
   notBinaryOutcome: (fn: string, arg: string, index: number, got: unknown) => `${fn}: '${arg}' must hold 0/1 or false/true; got ${show(got)} at index ${index}`,
   tooFewValues: (fn: string, arg: string, need: number, got: number) => `${fn}: '${arg}' needs at least ${need} values; got ${got}`,
   unreachableRisk: (fn: string, option: string, target: number, best: number, coverage: number) =>
