@@ -7,7 +7,7 @@ import { deepHitLoss, type DeepHitLossOptions } from '../../losses/deephit.js';
 import { DiscreteBase, type DiscreteOptions } from './discrete-base.js';
 import { interpolateRows, subgrid } from '../../estimators/interpolate-curves.js';
 import { checkNetOptions } from '../training/network-options.js';
-import { registerFamily } from './family-registry.js';
+import { registerModelFamily } from '../family-registry.js';
 import type { BatchSource, JsonValue, ModelInput } from '../training/fit-types.js';
 
 /** Options of {@link DeepHit}. */
@@ -116,4 +116,4 @@ export class DeepHit extends DiscreteBase {
     return new DeepHit({ net, cuts: DiscreteBase.transformFromState(state), causes: state.causes, ...loss });
   }
 }
-registerFamily('deephit', (net, state) => DeepHit.fromState(net, state));
+registerModelFamily('survival', 'deephit', (net, state) => DeepHit.fromState(net, state));
