@@ -5,6 +5,7 @@
  * resample.
  */
 import { survkitError } from '../core/errors.js';
+import { linspace } from '../core/linspace.js';
 import type { SurvivalLabels } from '../data/labels.js';
 import { negativeRestrictedMean } from '../estimators/risk-from-curves.js';
 import type { SurvivalCurves } from '../estimators/survival-curves.js';
@@ -56,18 +57,6 @@ export interface MetricDef {
   compute(d: EvalData, s: EvalSettings): Record<string, unknown>;
   /** The number a bootstrap CI is given for; absent = no CI (vector or test results). */
   scalar?: (result: Record<string, unknown>) => number;
-}
-
-/**
- * `np.linspace(lo, hi, n)` as numpy computes it (lo + k·step, the last point
- * exactly hi): pycox's protocol for the Brier/NBLL evaluation grid.
- */
-export function linspace(lo: number, hi: number, n: number): Float64Array {
-  const out = new Float64Array(n);
-  const step = n > 1 ? (hi - lo) / (n - 1) : 0;
-  for (let k = 0; k < n; k++) out[k] = lo + k * step;
-  if (n > 1) out[n - 1] = hi;
-  return out;
 }
 
 function range(x: Float64Array): [number, number] {

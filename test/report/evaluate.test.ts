@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateFile, evaluatePredictions, type EvaluateReport } from '../../src/report/evaluate.js';
-import { linspace } from '../../src/report/metric-definitions.js';
 import { SurvkitError } from '../../src/core/errors.js';
 import { messages } from '../../src/core/messages.js';
 import { take } from '../../src/core/take.js';
@@ -225,14 +224,6 @@ describe('evaluateFile: option errors', () => {
 });
 
 describe('helpers', () => {
-  it('linspace: numpy endpoints and spacing', () => {
-    expect(Array.from(linspace(0, 1, 5))).toEqual([0, 0.25, 0.5, 0.75, 1]);
-    const g = linspace(0.1, 13.6, 100);
-    expect(g[0]).toBe(0.1);
-    expect(g[99]).toBe(13.6);
-    expect(g[1]).toBe(0.1 + (13.6 - 0.1) / 99);
-  });
-
   it('evaluatePredictions takes labels objects as train', () => {
     const p = readPredictions(RISK);
     const train = readLabels(TRAIN);
