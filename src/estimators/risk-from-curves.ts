@@ -40,10 +40,10 @@ export function negativeRestrictedMean(curves: SurvivalCurves): Float64Array {
 
 /**
  * A scalar risk per subject from survival curves (higher = worse): without
- * `at`, {@link negativeRestrictedMean} (−∫_0^{t_m} Ŝ_i(t) dt); with `at`,
+ * `at`, `negativeRestrictedMean` (−∫_0^{t_m} Ŝ_i(t) dt); with `at`,
  * 1 − Ŝ_i(at) read as a step.
  *
- * @throws {SurvkitError} as {@link negativeRestrictedMean} without `at`
+ * @throws {SurvkitError} as `negativeRestrictedMean` without `at` (a grid whose last time is <= 0)
  * @example
  * riskFromCurves(curves);      // −RMST
  * riskFromCurves(curves, 365); // 1 − S(365)
