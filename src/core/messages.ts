@@ -16,34 +16,6 @@ export function show(value: unknown): string {
   return typeof value;
 }
 
-/**
- * What the `censoringZero` message suggests, per caller: the options that
- * caller has to avoid or floor a zero Ĝ.
- */
-const CENSORING_ZERO = {
-  /** Uno's C: truncate with 'tau' or floor with 'clipWeights'. */
-  clipWeights: {
-    of: '',
-    who: 'an event is weighted by 1/G',
-    remedy: "pass a smaller 'tau', drop the subjects at or after that time, or opt in to { clipWeights: g } to floor G at g",
-  },
-  /** Brier score / NBLL: earlier times, other training labels, or 'maxWeight'. */
-  maxWeight: {
-    of: '',
-    who: 'a subject needs the weight 1/G',
-    remedy: "evaluate at earlier times, estimate G from other labels (option 'train'), or set option 'maxWeight' to floor G at 1/maxWeight",
-  },
-  /** Time-dependent AUC (no floor option): earlier times or longer follow-up. */
-  followUp: {
-    of: " of 'train'",
-    who: 'a case needs the weight 1/G',
-    remedy: 'evaluate at earlier times or estimate G from labels with longer follow-up',
-  },
-} as const;
-
-/** Which remedy a `censoringZero` message names (the caller's options). */
-export type CensoringZeroRemedy = keyof typeof CENSORING_ZERO;
-
 export const messages = {
   lengthMismatch: (fn: string, a: string, na: number, b: string, nb: number) => `${fn}: '${a}' has ${na} values but '${b}' has ${nb}`,
   empty: (fn: string, arg: string) => `${fn}: '${arg}' is empty; expected at least one value`,
@@ -126,5 +98,33 @@ export const messages = {
     `${fn}: the censoring survival function G${CENSORING_ZERO[remedy].of} is 0 at time ${time}, where ${CENSORING_ZERO[remedy].who}; ` +
     CENSORING_ZERO[remedy].remedy,
 } as const;
+
+/**
+ * What the `censoringZero` message suggests, per caller: the options that
+ * caller has to avoid or floor a zero Ĝ.
+ */
+const CENSORING_ZERO = {
+  /** Uno's C: truncate with 'tau' or floor with 'clipWeights'. */
+  clipWeights: {
+    of: '',
+    who: 'an event is weighted by 1/G',
+    remedy: "pass a smaller 'tau', drop the subjects at or after that time, or opt in to { clipWeights: g } to floor G at g",
+  },
+  /** Brier score / NBLL: earlier times, other training labels, or 'maxWeight'. */
+  maxWeight: {
+    of: '',
+    who: 'a subject needs the weight 1/G',
+    remedy: "evaluate at earlier times, estimate G from other labels (option 'train'), or set option 'maxWeight' to floor G at 1/maxWeight",
+  },
+  /** Time-dependent AUC (no floor option): earlier times or longer follow-up. */
+  followUp: {
+    of: " of 'train'",
+    who: 'a case needs the weight 1/G',
+    remedy: 'evaluate at earlier times or estimate G from labels with longer follow-up',
+  },
+} as const;
+
+/** Which remedy a `censoringZero` message names (the caller's options). */
+export type CensoringZeroRemedy = keyof typeof CENSORING_ZERO;
 
 export type MessageKey = keyof typeof messages;
