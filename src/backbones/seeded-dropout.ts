@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
+import { mixSeed } from '../core/seed.js';
 
 /** Options of {@link SeededDropout}. */
 export interface SeededDropoutArgs {
@@ -53,8 +54,5 @@ export class SeededDropout extends tf.layers.Layer {
 }
 
 function mix(seed: number, k: number): number {
-  let z = (Math.trunc(seed) ^ Math.imul(k + 0x632be5ab, 0x9e3779b9)) >>> 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-  return ((z ^ (z >>> 16)) >>> 0) % 2147483647;
+  return mixSeed(seed, k + 0x632be5ab);
 }

@@ -4,7 +4,7 @@
  */
 import { SurvkitError } from '../core/errors.js';
 import { messages } from '../core/messages.js';
-import { parseNumber } from '../io/predictions.js';
+import { parseNumber } from '../io/csv-cells.js';
 
 /** Where the command writes. */
 export interface CliIo {

@@ -1,8 +1,5 @@
 import { survkitError } from './errors.js';
 
-/** Anything survkit accepts as a numeric vector. */
-export type NumericInput = ArrayLike<number> | readonly number[];
-
 /**
  * Copies a numeric vector into a fresh `Float64Array`, rejecting
  * non-numbers and non-finite values with a message naming `fn` and `arg`.

@@ -1,34 +1,25 @@
 /**
- * A Fenwick (binary indexed) tree of float64 weights over positions
- * 0..n-1: point add and prefix sum in O(log n), O(n) memory.
+ * A Fenwick (binary indexed) tree of int32 counts over positions
+ * 0..size−1: add one and prefix count in O(log n), O(n) memory. The sweeps
+ * behind the concordance indices count with it.
  */
-export class FenwickTree {
-  private readonly tree: Float64Array;
+export class CountTree {
+  readonly t: Int32Array;
   constructor(readonly size: number) {
-    this.tree = new Float64Array(size + 1);
+    this.t = new Int32Array(size + 1);
   }
 
-  /** Adds `w` at position `i` (0-based). */
-  add(i: number, w: number): void {
-    const t = this.tree;
-    for (let k = i + 1; k <= this.size; k += k & -k) t[k] = (t[k] as number) + w;
+  /** Adds one at position `i` (0-based). */
+  add(i: number): void {
+    const t = this.t;
+    for (let k = i + 1; k <= this.size; k += k & -k) t[k] = (t[k] as number) + 1;
   }
 
-  /** Sum of the weights at positions 0..i-1 (the first `i` positions). */
+  /** Count at positions 0..i−1 (the first `i` positions). */
   prefix(i: number): number {
-    const t = this.tree;
+    const t = this.t;
     let s = 0;
     for (let k = i; k > 0; k -= k & -k) s += t[k] as number;
     return s;
-  }
-
-  /** Sum of the weights at positions lo..hi-1. */
-  range(lo: number, hi: number): number {
-    return hi <= lo ? 0 : this.prefix(hi) - this.prefix(lo);
-  }
-
-  /** Clears every weight. */
-  clear(): void {
-    this.tree.fill(0);
   }
 }

@@ -53,17 +53,14 @@ export const messages = {
     `${fn}: '${arg}' must hold probabilities in [0, 1]; got ${got} at row ${row}, class ${column}`,
   raggedRows: (fn: string, arg: string, row: number, got: number, expected: number) =>
     `${fn}: every row of '${arg}' must have the same number of classes; row ${row} has ${got} but row 0 has ${expected}`,
-  classLabel: (fn: string, arg: string, index: number, got: unknown, classes: number) =>
-    `${fn}: '${arg}' must hold integer class indices 0 … ${classes - 1} (K = ${classes} columns of probabilities); got ${show(got)} at index ${index}`,
+  classLabel: (fn: string, arg: string, index: number, got: unknown, classes: number, of = 'columns of probabilities') =>
+    `${fn}: '${arg}' must hold integer class indices 0 … ${classes - 1} (K = ${classes} ${of}); got ${show(got)} at index ${index}`,
   notBinaryOutcome: (fn: string, arg: string, index: number, got: unknown) => `${fn}: '${arg}' must hold 0/1 or false/true; got ${show(got)} at index ${index}`,
   tooFewValues: (fn: string, arg: string, need: number, got: number) => `${fn}: '${arg}' needs at least ${need} values; got ${got}`,
   unreachableRisk: (fn: string, option: string, target: number, best: number, coverage: number) =>
     `${fn}: no threshold keeps the risk of the kept cases (their error rate or mean loss) at or below ${option} = ${target}; ` +
     `the lowest achievable is ${best}, keeping a fraction ${coverage} of the cases; raise '${option}' or use a better uncertainty score`,
   shapeMismatch: (fn: string, arg: string, expected: string, got: string) => `${fn}: '${arg}' must have shape ${expected}; got ${got}`,
-  censoringZero: (fn: string, time: number) =>
-    `${fn}: the censoring survival function G is 0 at time ${time}, where an event is weighted by 1/G; ` +
-    `pass a smaller 'tau', drop the subjects at or after that time, or opt in to { clipWeights: g } to floor G at g`,
   timeOutsideFollowUp: (fn: string, arg: string, got: number, lo: number, hi: number) =>
     `${fn}: '${arg}' must lie within the follow-up of the test data, [${lo}, ${hi}); got ${got}`,
   timeOutsideTrain: (fn: string, arg: string, got: number, hi: number) =>
@@ -73,12 +70,6 @@ export const messages = {
     `${fn}: no column ${JSON.stringify(column)}; the data have ${available.map((c) => JSON.stringify(c)).join(', ')}`,
   noCases: (fn: string, time: number) => `${fn}: no subject has an event at or before time ${time}, so the AUC there is undefined`,
   noControls: (fn: string, time: number) => `${fn}: no subject is known to survive beyond time ${time}, so the AUC there is undefined`,
-  censoringZeroBrier: (fn: string, time: number) =>
-    `${fn}: the censoring survival function G is 0 at time ${time}, where a subject needs the weight 1/G; ` +
-    `evaluate at earlier times, estimate G from other labels (option 'train'), or set option 'maxWeight' to floor G at 1/maxWeight`,
-  censoringZeroAuc: (fn: string, time: number) =>
-    `${fn}: the censoring survival function G of 'train' is 0 at time ${time}, where a case needs the weight 1/G; ` +
-    `evaluate at earlier times or estimate G from labels with longer follow-up`,
   noIpcwSubjects: (fn: string, time: number) =>
     `${fn}: every subject was censored at or before time ${time}, so no subject carries weight there and the score is undefined (0/0); evaluate at earlier times`,
   unknownMetric: (fn: string, got: string) => `${fn}: unknown metric ${JSON.stringify(got)}`,
@@ -177,6 +168,38 @@ export const messages = {
   tfjsVersionUntested: (fn: string, version: string, range: string) =>
     `${fn}: TensorFlow.js ${version} is outside the range survkit is tested with (${range}); survkit leaves TF.js's kernels stock ` +
     `(no kernel patches, no batch-norm speed-up): training is slower and conv training on wasm is unavailable`,
+  // statistical building blocks: the one G = 0 message of the censoring-weight service (estimators/censoring-weights)
+  censoringZero: (fn: string, time: number, remedy: CensoringZeroRemedy) =>
+    `${fn}: the censoring survival function G${CENSORING_ZERO[remedy].of} is 0 at time ${time}, where ${CENSORING_ZERO[remedy].who}; ` +
+    CENSORING_ZERO[remedy].remedy,
 } as const;
+
+/**
+ * What the `censoringZero` message suggests, per caller: the options that
+ * caller has to avoid or floor a zero Ĝ.
+ */
+const CENSORING_ZERO = {
+  /** Uno's C: truncate with 'tau' or floor with 'clipWeights'. */
+  clipWeights: {
+    of: '',
+    who: 'an event is weighted by 1/G',
+    remedy: "pass a smaller 'tau', drop the subjects at or after that time, or opt in to { clipWeights: g } to floor G at g",
+  },
+  /** Brier score / NBLL: earlier times, other training labels, or 'maxWeight'. */
+  maxWeight: {
+    of: '',
+    who: 'a subject needs the weight 1/G',
+    remedy: "evaluate at earlier times, estimate G from other labels (option 'train'), or set option 'maxWeight' to floor G at 1/maxWeight",
+  },
+  /** Time-dependent AUC (no floor option): earlier times or longer follow-up. */
+  followUp: {
+    of: " of 'train'",
+    who: 'a case needs the weight 1/G',
+    remedy: 'evaluate at earlier times or estimate G from labels with longer follow-up',
+  },
+} as const;
+
+/** Which remedy a `censoringZero` message names (the caller's options). */
+export type CensoringZeroRemedy = keyof typeof CENSORING_ZERO;
 
 export type MessageKey = keyof typeof messages;

@@ -1,3 +1,5 @@
+import { fmix32 } from './seed.js';
+
 /**
  * A small seeded pseudo-random generator (xoshiro128** whose four state
  * words come from a SplitMix32-style hash of the seed), so that bootstraps
@@ -16,10 +18,7 @@ export class Random {
     let x = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
     const next = (): number => {
       x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
+      return fmix32(x);
     };
     this.s0 = next();
     this.s1 = next();

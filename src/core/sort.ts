@@ -13,18 +13,6 @@ export function argsort(values: ArrayLike<number>): Int32Array {
   return idx;
 }
 
-/**
- * Indices that sort by `primary` ascending, then by `secondary` ascending.
- * Stable for full ties.
- */
-export function argsort2(primary: ArrayLike<number>, secondary: ArrayLike<number>): Int32Array {
-  const n = primary.length;
-  const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => (primary[a] as number) - (primary[b] as number) || (secondary[a] as number) - (secondary[b] as number) || a - b);
-  return idx;
-}
-
 /** Sorted unique values of `values` (ascending). */
 export function uniqueSorted(values: ArrayLike<number>): Float64Array {
   const s = Float64Array.from(values).sort();
@@ -37,7 +25,7 @@ export function uniqueSorted(values: ArrayLike<number>): Float64Array {
 
 /**
  * Number of elements of ascending `sorted` that are < x ('left') or <= x
- * ('right') — numpy's `searchsorted`.
+ * ('right') — numpy's `searchsorted`. survkit's one binary search.
  */
 export function searchSorted(sorted: ArrayLike<number>, x: number, side: 'left' | 'right' = 'left'): number {
   let lo = 0;

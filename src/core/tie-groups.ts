@@ -18,33 +18,6 @@ export interface TieGroups {
 }
 
 /**
- * Number of elements of ascending `sorted` that are `< x` (numpy
- * `searchsorted(side='left')`), i.e. the index of the first copy of x.
- */
-export function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Number of elements of ascending `sorted` that are `<= x`. */
-export function upperBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
  * Groups the indices of `values` (finite, no NaN) by equal value, ascending.
  * −0 and +0 fall in one group.
  *

@@ -3,19 +3,11 @@
  * (`preprocessing/discretization.py:cuts_equidistant`, `cuts_quantiles`).
  */
 import { survkitError } from '../core/errors.js';
-import { argsort } from '../core/sort.js';
+import { linspace } from '../core/linspace.js';
+import { argsort, searchSorted } from '../core/sort.js';
 
 /** How `n` cut points are placed. */
 export type CutScheme = 'equidistant' | 'quantiles';
-
-/** numpy's `linspace(start, stop, num)`: k·step + start, the last value exactly `stop`. */
-export function linspace(start: number, stop: number, num: number): Float64Array {
-  const out = new Float64Array(num);
-  const step = (stop - start) / (num - 1);
-  for (let k = 0; k < num; k++) out[k] = step === 0 ? (k / (num - 1)) * (stop - start) + start : k * step + start;
-  if (num > 1) out[num - 1] = stop;
-  return out;
-}
 
 /**
  * pycox's small Kaplan–Meier (`pycox.utils.kaplan_meier`, start_duration 0):
@@ -88,13 +80,7 @@ export function makeCuts(fn: string, time: Float64Array, event: Int32Array, n: n
     const revTimes = km.times.slice().reverse();
     const picked = new Set<number>();
     for (const level of levels) {
-      let a = 0;
-      let b = revSurv.length;
-      while (a < b) {
-        const mid = (a + b) >>> 1;
-        if ((revSurv[mid] as number) < level) a = mid + 1;
-        else b = mid;
-      }
+      const a = searchSorted(revSurv, level, 'left');
       picked.add(revTimes[Math.min(a, revTimes.length - 1)] as number);
     }
     cuts = Float64Array.from(picked).sort();

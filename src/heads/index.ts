@@ -15,9 +15,3 @@ export { LogitsHead, type LogitsHeadArgs } from './logits-head.js';
 export { type HeadLayerArgs } from './common.js';
 export { LinearHead, type LinearHeadArgs } from './linear-head.js';
 export { torchLinearInit, kaimingNormalInit, deriveSeed, ACTIVATIONS, type ActivationName } from '../ops/init.js';
-
-import type { CoxHead } from './cox-head.js';
-import type { CoxTimeHead } from './cox-time-head.js';
-import type { DiscreteHead } from './discrete-head.js';
-/** Any survkit survival head. */
-export type SurvivalHead = CoxHead | CoxTimeHead | DiscreteHead;

@@ -17,6 +17,7 @@
 import { survkitError } from '../core/errors.js';
 import type { SurvivalLabels } from '../data/labels.js';
 import { MONOTONE_TOL, SurvivalCurves } from '../estimators/survival-curves.js';
+import { cellNumber, columnIndex, parseNumber } from './csv-cells.js';
 import { type CsvTable, readCsv } from './csv.js';
 
 /** Labels plus optional group of a predictions file. */
@@ -42,42 +43,10 @@ export interface CurvePredictions extends PredictionsBase {
 /** What {@link readPredictions} returns. */
 export type Predictions = RiskPredictions | CurvePredictions;
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** Parses a strict decimal number; undefined when the text is not one. */
-export function parseNumber(text: string): number | undefined {
-  const s = text.trim();
-  if (!NUMBER.test(s)) return undefined;
-  const v = Number(s);
-  return Number.isFinite(v) ? v : undefined;
-}
-
-function cellNumber(t: CsvTable, r: number, col: number, what: string): number {
-  const text = (t.rows[r] as readonly string[])[col] as string;
-  const v = parseNumber(text);
-  if (v === undefined) {
-    const shown = text.trim() === '' ? 'the cell is empty' : `${JSON.stringify(text)} is not a finite number`;
-    throw survkitError('csvRow', t.file, r + 2, t.header[col] as string, `${shown}; expected ${what}`);
-  }
-  return v;
-}
-
-function columnIndex(t: CsvTable, name: string, expected: string): number {
-  const k = t.header.indexOf(name);
-  if (k < 0) {
-    throw survkitError(
-      'csvFile',
-      t.file,
-      `no column ${JSON.stringify(name)} in the header (${t.header.map((h) => JSON.stringify(h)).join(', ')}); expected ${expected}`,
-    );
-  }
-  return k;
-}
-
 /** Reads the `time` and `event` columns of a parsed CSV into labels. */
 export function labelsFromCsv(t: CsvTable, expected = 'a header like "time,event"'): SurvivalLabels {
-  const kt = columnIndex(t, 'time', expected);
-  const ke = columnIndex(t, 'event', expected);
+  const kt = columnIndex(t, 'time', { expected });
+  const ke = columnIndex(t, 'event', { expected });
   const n = t.rows.length;
   const time = new Float64Array(n);
   const event = new Int32Array(n);

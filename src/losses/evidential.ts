@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
+import { classLabels } from '../data/class-labels.js';
 import { lgamma } from '../ops/lgamma.js';
 import { digamma } from '../ops/digamma.js';
 import { matrixShape } from './inputs.js';
@@ -148,15 +149,8 @@ function checkOneHot(fn: string, y: tf.Tensor, n: number, k: number): tf.Tensor 
 
 /** One-hot rows (float32) of n class indices 0 … k−1. */
 export function oneHotOf(fn: string, y: ArrayLike<number>, n: number, k: number, arg = 'yTrue'): Float32Array {
-  if (y === null || typeof y !== 'object' || typeof y.length !== 'number') throw survkitError('notArray', fn, arg, y);
-  if (y.length !== n) throw survkitError('lengthMismatch', fn, arg, y.length, 'alpha', n);
+  const c = classLabels(fn, arg, y, n, k, 'alpha', 'columns of alpha');
   const out = new Float32Array(n * k);
-  for (let i = 0; i < n; i++) {
-    const c = y[i];
-    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= k) {
-      throw survkitError('argRange', fn, `${arg}[${i}]`, `a class index, an integer in 0 … ${k - 1}`, c);
-    }
-    out[i * k + c] = 1;
-  }
+  for (let i = 0; i < n; i++) out[i * k + (c[i] as number)] = 1;
   return out;
 }

@@ -3,27 +3,9 @@
  * "later member" sweep used by the infinitesimal-jackknife variance.
  * Internal; inputs are validated by the callers.
  */
+import { CountTree } from '../core/fenwick.js';
 import type { TieGroups } from '../core/tie-groups.js';
 import type { PerSubjectCounts } from './concordance-pairs.js';
-
-/** Fenwick tree of int32 counts over positions 0..size−1. */
-export class CountTree {
-  readonly t: Int32Array;
-  constructor(readonly size: number) {
-    this.t = new Int32Array(size + 1);
-  }
-  add(i: number): void {
-    const t = this.t;
-    for (let k = i + 1; k <= this.size; k += k & -k) t[k] = (t[k] as number) + 1;
-  }
-  /** Count at positions 0..i−1. */
-  prefix(i: number): number {
-    const t = this.t;
-    let s = 0;
-    for (let k = i; k > 0; k -= k & -k) s += t[k] as number;
-    return s;
-  }
-}
 
 /** What both sweeps read: time groups, risk groups with tie boundaries. */
 export interface SweepInput {

@@ -8,7 +8,7 @@
  */
 import { tieGroups } from '../core/tie-groups.js';
 import type { SurvivalCurves } from '../estimators/survival-curves.js';
-import { CountTree } from './concordance-sweeps.js';
+import { CountTree } from '../core/fenwick.js';
 
 /** Concordant (with ½ credits for 'adjAntolini') and comparable ordered pairs. */
 export function tdCounts(curves: SurvivalCurves, time: Float64Array, event: Int32Array, adjusted: boolean): { concordant: number; comparable: number } {

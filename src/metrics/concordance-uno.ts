@@ -1,7 +1,7 @@
 import { assertChoice, assertNumberOption, assertSameLength, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { asLabels, assertSingleRisk, countEvents, type LabelsInput } from '../data/labels.js';
-import { censoringKaplanMeier } from '../estimators/censoring.js';
+import { CensoringWeights } from '../estimators/censoring-weights.js';
 import type { ConcordanceResult } from './concordance-harrell.js';
 import { countPairs } from './concordance-pairs.js';
 
@@ -76,21 +76,23 @@ export function concordanceIndexIpcw(train: LabelsInput, test: LabelsInput, risk
   if (countEvents(tr) === 0) throw survkitError('noEvents', fn, 'train.event');
   if (countEvents(te) === 0) throw survkitError('noEvents', fn, 'test.event');
 
-  const G = censoringKaplanMeier(tr, { ties: 'events-first' });
-  const lastTime = G.times[G.times.length - 1] as number;
-  const lastG = G.values[G.values.length - 1] as number;
-  const side = convention === 'R' ? 'left' : 'right';
+  const G = new CensoringWeights(tr, {
+    fn,
+    ties: 'events-first',
+    eventSide: convention === 'R' ? 'left' : 'right',
+    floor: clip,
+    strictRange: true,
+    power: 2,
+    remedy: 'clipWeights',
+  });
   const n = te.time.length;
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const t = te.time[i] as number;
     if ((te.event[i] as number) === 0) continue;
     if (convention === 'R' ? t > tau : t >= tau) continue;
-    if (t > lastTime && lastG > 0) throw survkitError('timeOutsideTrain', fn, 'test.time', t, lastTime);
-    let g = t > lastTime ? 0 : G.at(t, { side });
-    if (g === 0 && clip === 0) throw survkitError('censoringZero', fn, t);
-    g = Math.max(g, clip);
-    w[i] = 1 / (g * g);
+    G.checkRange(t, 'test.time');
+    w[i] = G.eventWeight(t);
   }
   const c = countPairs(te.time, te.event, r, tol, { weight: w });
   if (c.wComparable === 0) throw survkitError('noComparablePairs', fn);

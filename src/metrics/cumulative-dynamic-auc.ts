@@ -5,10 +5,10 @@
  */
 import { assertChoice, assertNumberOption, assertSameLength, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { searchSorted } from '../core/sort.js';
+import { searchSorted, uniqueSorted } from '../core/sort.js';
 import { asLabels, assertSingleRisk, countEvents, type LabelsInput } from '../data/labels.js';
-import { censoringKaplanMeier } from '../estimators/censoring.js';
-import { riskTable } from '../estimators/risk-table.js';
+import { CensoringWeights } from '../estimators/censoring-weights.js';
+import { kaplanMeier } from '../estimators/kaplan-meier.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
 
 /** Options of {@link cumulativeDynamicAuc}. */
@@ -44,27 +44,10 @@ interface RiskGroups {
 
 /** Groups equal risks with the native typed-array sort and binary search: O(n log n), no comparator. */
 function groupRisks(r: Float64Array): RiskGroups {
-  const sorted = Float64Array.from(r).sort();
-  let u = 0;
-  for (let j = 0; j < sorted.length; j++) {
-    if (u === 0 || (sorted[j] as number) !== (sorted[u - 1] as number)) sorted[u++] = sorted[j] as number;
-  }
-  const values = sorted.subarray(0, u);
+  const values = uniqueSorted(r);
   const group = new Int32Array(r.length);
-  for (let i = 0; i < r.length; i++) group[i] = lowerBound(values, r[i] as number);
+  for (let i = 0; i < r.length; i++) group[i] = searchSorted(values, r[i] as number, 'left');
   return { values, group };
-}
-
-/** Index of the first element of ascending `a` that is >= x (monomorphic binary search). */
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
@@ -132,7 +115,7 @@ function aucAt(g: RiskGroups, time: Float64Array, caseW: Float64Array, t: number
  *   codes, no events (`noEvents`; in `train` too for sksurv), times outside
  *   the follow-up (`timeOutsideFollowUp`, sksurv), a case after the last
  *   training time (`timeOutsideTrain`, sksurv), Ĝ = 0 at a case
- *   (`censoringZeroAuc`), or a time without cases (`noCases`) or controls
+ *   (`censoringZero`), or a time without cases (`noCases`) or controls
  *   (`noControls`) — where scikit-survival returns NaN
  * @example
  * const y = { time: [1, 2, 3, 4, 5], event: [1, 1, 0, 1, 0] };
@@ -182,17 +165,13 @@ export function cumulativeDynamicAuc(
   }
 
   // Case weights 1/Ĝ for the events that are a case at some evaluation time.
-  const G = censoringKaplanMeier(tr, { ties: 'events-first' });
-  const gLastTime = G.times[G.times.length - 1] as number;
-  const gLast = G.values[G.values.length - 1] as number;
+  const G = new CensoringWeights(tr, { fn, ties: 'events-first', eventSide: sk ? 'right' : 'left', strictRange: sk, remedy: 'followUp' });
   const caseW = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const ti = te.time[i] as number;
     if ((te.event[i] as number) === 0 || ti > tLast) continue;
-    if (sk && ti > gLastTime && gLast > 0) throw survkitError('timeOutsideTrain', fn, 'test.time', ti, gLastTime);
-    const g = G.at(ti, { side: sk ? 'right' : 'left' });
-    if (!(g > 0)) throw survkitError('censoringZeroAuc', fn, ti);
-    caseW[i] = 1 / g;
+    G.checkRange(ti, 'test.time');
+    caseW[i] = G.eventWeight(ti);
   }
 
   const auc = new Float64Array(m);
@@ -222,28 +201,15 @@ export function cumulativeDynamicAuc(
 
   let meanAuc = auc[0] as number;
   if (m > 1) {
-    const km = productLimit(te.time, te.event);
+    const km = kaplanMeier(te.time, te.event);
     let prev = 1;
     let integral = 0;
     for (let k = 0; k < m; k++) {
-      const j = searchSorted(km.times, t[k] as number, 'right');
-      const s = j === 0 ? 1 : (km.surv[j - 1] as number);
+      const s = km.at(t[k] as number);
       integral += (auc[k] as number) * (prev - s);
       prev = s;
     }
     meanAuc = integral / (1 - prev);
   }
   return { times: t, auc, meanAuc };
-}
-
-/** Kaplan–Meier Ŝ at the distinct observed times (scikit-survival's SurvivalFunctionEstimator). */
-function productLimit(time: Float64Array, event: Int32Array): { times: Float64Array; surv: Float64Array } {
-  const tab = riskTable(time, event);
-  const surv = new Float64Array(tab.times.length);
-  let s = 1;
-  for (let k = 0; k < surv.length; k++) {
-    s *= 1 - (tab.nEvents[k] as number) / (tab.nRisk[k] as number);
-    surv[k] = s;
-  }
-  return { times: tab.times, surv };
 }

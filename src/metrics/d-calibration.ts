@@ -1,4 +1,5 @@
 import { chiSquareSf } from '../core/chi-square.js';
+import { linspace } from '../core/linspace.js';
 import type { LabelsInput } from '../data/labels.js';
 import type { SurvivalCurves } from '../estimators/survival-curves.js';
 import { assertGroups, calibrationInputs } from './calibration-common.js';
@@ -109,10 +110,7 @@ export function dCalibration(curves: SurvivalCurves, labels: LabelsInput, opts: 
 
 /** Ascending edges equal, bit for bit, to `np.linspace(1, 0, B + 1)` reversed. */
 export function binEdges(B: number): Float64Array {
-  const step = -1 / B;
-  const e = new Float64Array(B + 1);
-  for (let b = 1; b <= B; b++) e[b] = (B - b) * step + 1; // e[0] = 0 exactly, e[B] = 1
-  return e;
+  return linspace(1, 0, B + 1).reverse();
 }
 
 /** The bin b with edges[b] <= p < edges[b+1]; p = 1 (or above) → B − 1. */

@@ -1,12 +1,13 @@
 /**
  * Inverse-probability-of-censoring weights (IPCW) for the Brier score and
  * the negative binomial log-likelihood, in the three conventions of the
- * reference implementations (shared by `brier.ts` and `integrated.ts`).
+ * reference implementations (shared by `brier.ts` and `integrated.ts`); the
+ * weights themselves come from the censoring-weight service
+ * (`estimators/censoring-weights.ts`).
  */
 import { survkitError } from '../core/errors.js';
-import { searchSorted } from '../core/sort.js';
 import { countEvents, type SurvivalLabels } from '../data/labels.js';
-import { censoringKaplanMeier } from '../estimators/censoring.js';
+import { CensoringWeights } from '../estimators/censoring-weights.js';
 
 /**
  * Which reference a Brier score / NBLL reproduces:
@@ -33,52 +34,6 @@ export interface IpcwWeights {
 }
 
 /**
- * Reads of Ĝ for one convention: `atTime(t)` = Ĝ(t) for survivors and
- * `atEvent(T)` = Ĝ(T−) or Ĝ(T) for events.
- */
-interface CensoringReader {
-  atTime(t: number): number;
-  atEvent(t: number): number;
-  /** Largest time of the labels Ĝ was fitted on, and Ĝ there. */
-  lastTime: number;
-  lastValue: number;
-}
-
-/**
- * pycox's reads of its `kaplan_meier(durations, 1 − events)` series: the
- * series gets a leading (0, 1) when min(T) > 0; Ĝ(t) is the value at the
- * last index time <= t and Ĝ(T−) the value at the last index time < T,
- * both clipped to the first index entry (pycox `idx_at_times`).
- */
-function pycoxReader(src: SurvivalLabels): CensoringReader {
-  const g = censoringKaplanMeier(src, { ties: 'together' });
-  const lead = (g.times[0] as number) > 0 ? 1 : 0;
-  const idx = new Float64Array(g.times.length + lead);
-  const val = new Float64Array(g.times.length + lead);
-  if (lead === 1) val[0] = 1;
-  idx.set(g.times, lead);
-  val.set(g.values, lead);
-  const read = (t: number, side: 'left' | 'right'): number => val[Math.max(searchSorted(idx, t, side) - 1, 0)] as number;
-  return {
-    atTime: (t) => read(t, 'right'),
-    atEvent: (t) => read(t, 'left'),
-    lastTime: idx[idx.length - 1] as number,
-    lastValue: val[val.length - 1] as number,
-  };
-}
-
-/** Right-continuous events-first Ĝ; events read at T (sksurv) or T− (pec). */
-function eventsFirstReader(src: SurvivalLabels, eventSide: 'left' | 'right'): CensoringReader {
-  const g = censoringKaplanMeier(src, { ties: 'events-first' });
-  return {
-    atTime: (t) => g.at(t),
-    atEvent: (t) => g.at(t, { side: eventSide }),
-    lastTime: g.times[g.times.length - 1] as number,
-    lastValue: g.values[g.values.length - 1] as number,
-  };
-}
-
-/**
  * The IPCW weights of `labels` at the ascending evaluation `times`, with Ĝ
  * fitted on `train` (default: `labels` themselves). Ĝ is floored at
  * 1/maxWeight (pycox `max_weight`; Infinity = no floor).
@@ -91,7 +46,7 @@ function eventsFirstReader(src: SurvivalLabels, eventSide: 'left' | 'right'): Ce
  * reads that are used).
  *
  * @throws {SurvkitError} `noEvents`, `timeOutsideTrain` (sksurv), or
- *   `censoringZeroBrier` where a needed Ĝ is 0 after the floor
+ *   `censoringZero` where a needed Ĝ is 0 after the floor
  */
 export function ipcwWeights(
   fn: string,
@@ -106,18 +61,15 @@ export function ipcwWeights(
     if (countEvents(labels) === 0) throw survkitError('noEvents', fn, 'labels.event');
     if (train !== undefined && countEvents(train) === 0) throw survkitError('noEvents', fn, 'train.event');
   }
-  const reader = convention === 'pycox' ? pycoxReader(src) : eventsFirstReader(src, convention === 'sksurv' ? 'right' : 'left');
-  const floor = 1 / maxWeight;
-  const checkRange = (t: number, arg: string): void => {
-    if (convention === 'sksurv' && t > reader.lastTime && reader.lastValue > 0) {
-      throw survkitError('timeOutsideTrain', fn, arg, t, reader.lastTime);
-    }
-  };
-  const weight = (g: number, t: number): number => {
-    const gf = Math.max(g, floor);
-    if (!(gf > 0)) throw survkitError('censoringZeroBrier', fn, t);
-    return 1 / gf;
-  };
+  const w = new CensoringWeights(src, {
+    fn,
+    ties: convention === 'pycox' ? 'together' : 'events-first',
+    eventSide: convention === 'sksurv' ? 'right' : 'left',
+    reader: convention === 'pycox' ? 'pycox' : 'step',
+    floor: 1 / maxWeight,
+    strictRange: convention === 'sksurv',
+    remedy: 'maxWeight',
+  });
 
   const m = times.length;
   const tLast = times[m - 1] as number;
@@ -126,16 +78,16 @@ export function ipcwWeights(
   const survivor = new Float64Array(m);
   for (let k = 0; k < m; k++) {
     const t = times[k] as number;
-    checkRange(t, 'times');
-    if (t < maxT) survivor[k] = weight(reader.atTime(t), t);
+    w.checkRange(t, 'times');
+    if (t < maxT) survivor[k] = w.timeWeight(t);
   }
   const n = labels.time.length;
   const event = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const t = labels.time[i] as number;
     if ((labels.event[i] as number) === 0 || t > tLast) continue;
-    checkRange(t, 'labels.time');
-    event[i] = weight(reader.atEvent(t), t);
+    w.checkRange(t, 'labels.time');
+    event[i] = w.eventWeight(t);
   }
   return { event, survivor, normalise: convention === 'pycox' ? 'sum' : 'n' };
 }

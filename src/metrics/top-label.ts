@@ -1,4 +1,5 @@
 import { survkitError } from '../core/errors.js';
+import { classLabels } from '../data/class-labels.js';
 
 /**
  * Predicted class probabilities for n cases and K classes: either one flat
@@ -99,21 +100,6 @@ export function probMatrix(fn: string, arg: string, probs: unknown, shape: { n?:
   return { n, k, p };
 }
 
-/** Copies class labels, checking they are integers in [0, k). */
-export function classLabels(fn: string, arg: string, labels: unknown, k: number): Int32Array {
-  if (labels === null || typeof labels !== 'object' || typeof (labels as { length?: unknown }).length !== 'number') {
-    throw survkitError('notArray', fn, arg, labels);
-  }
-  const src = labels as ArrayLike<unknown>;
-  const out = new Int32Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= k) throw survkitError('classLabel', fn, arg, i, v, k);
-    out[i] = v;
-  }
-  return out;
-}
-
 /**
  * Validates probabilities and labels and reduces them to the top label:
  * confidence c_i = max_k p_ik, prediction argmax_k p_ik, correct_i = [pred = label].
@@ -131,7 +117,7 @@ export function topLabelOf(fn: string, probs: unknown, labels: unknown): TopLabe
   const nLabels = (labels as ArrayLike<unknown>).length;
   if (nLabels === 0) throw survkitError('empty', fn, 'labels');
   const m = probMatrix(fn, 'probs', probs, { n: nLabels });
-  const y = classLabels(fn, 'labels', labels, m.k);
+  const y = classLabels(fn, 'labels', labels, m.n, m.k, 'probs', 'columns of probabilities');
   const confidence = new Float64Array(m.n);
   const predicted = new Int32Array(m.n);
   const correct = new Uint8Array(m.n);

@@ -5,7 +5,9 @@
  * resample.
  */
 import { survkitError } from '../core/errors.js';
+import { linspace } from '../core/linspace.js';
 import type { SurvivalLabels } from '../data/labels.js';
+import { negativeRestrictedMean } from '../estimators/risk-from-curves.js';
 import type { SurvivalCurves } from '../estimators/survival-curves.js';
 import { brierScore } from '../metrics/brier.js';
 import { concordanceIndex } from '../metrics/concordance-harrell.js';
@@ -57,18 +59,6 @@ export interface MetricDef {
   scalar?: (result: Record<string, unknown>) => number;
 }
 
-/**
- * `np.linspace(lo, hi, n)` as numpy computes it (lo + k·step, the last point
- * exactly hi): pycox's protocol for the Brier/NBLL evaluation grid.
- */
-export function linspace(lo: number, hi: number, n: number): Float64Array {
-  const out = new Float64Array(n);
-  const step = n > 1 ? (hi - lo) / (n - 1) : 0;
-  for (let k = 0; k < n; k++) out[k] = lo + k * step;
-  if (n > 1) out[n - 1] = hi;
-  return out;
-}
-
 function range(x: Float64Array): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
@@ -94,23 +84,7 @@ export function evaluationTimes(d: EvalData, s: EvalSettings): Float64Array {
   return linspace(lo, hi, s.grid);
 }
 
-/**
- * The risk score derived from curves for Harrell's and Uno's C: minus the
- * restricted mean survival time up to the last grid time t_m,
- * −∫_0^{t_m} Ŝ_i(t) dt, with Ŝ read as right-continuous steps (1 before t_1):
- * −(t_1 + Σ_{k<m} Ŝ_i(t_k)(t_{k+1} − t_k)). Higher = shorter expected survival.
- */
-export function negativeRestrictedMean(curves: SurvivalCurves): Float64Array {
-  const { n, m, times } = curves;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let area = times[0] as number;
-    for (let k = 0; k + 1 < m; k++) area += curves.get(i, k) * ((times[k + 1] as number) - (times[k] as number));
-    out[i] = -area;
-  }
-  return out;
-}
-
+/** The risk score for Harrell's and Uno's C: the given risk, or −RMST of the curves (`negativeRestrictedMean`). */
 function riskOf(d: EvalData): Float64Array {
   if (d.risk !== undefined) return d.risk;
   return negativeRestrictedMean(d.curves as SurvivalCurves);

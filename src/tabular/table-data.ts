@@ -6,7 +6,7 @@
 import { survkitError } from '../core/errors.js';
 import { Random } from '../core/random.js';
 import type { CsvTable } from '../io/csv.js';
-import { parseNumber } from '../io/predictions.js';
+import { cellNumber, columnIndex } from '../io/csv-cells.js';
 
 /** How rows are split into training, validation and test rows. */
 export type SplitSpec = { kind: 'column'; splitCol: string; valCol: string } | { kind: 'random'; testFrac: number; valFrac: number; seed: number };
@@ -38,23 +38,6 @@ export interface Split {
   description: string;
 }
 
-function column(t: CsvTable, name: string, what: string): number {
-  const k = t.header.indexOf(name);
-  if (k < 0)
-    throw survkitError('csvFile', t.file, `no ${what} column ${JSON.stringify(name)} in the header (${t.header.map((h) => JSON.stringify(h)).join(', ')})`);
-  return k;
-}
-
-function cell(t: CsvTable, r: number, k: number, expected: string): number {
-  const text = (t.rows[r] as readonly string[])[k] as string;
-  const v = parseNumber(text);
-  if (v === undefined) {
-    const shown = text.trim() === '' ? 'the cell is empty' : `${JSON.stringify(text)} is not a finite number`;
-    throw survkitError('csvRow', t.file, r + 2, t.header[k] as string, `${shown}; expected ${expected}`);
-  }
-  return v;
-}
-
 /** The default covariates: every column that is not the duration, event, split or validation column (nor named "split" / "val"). */
 export function defaultFeatures(t: CsvTable, spec: ColumnSpec, split?: SplitSpec): string[] {
   const skip = new Set([spec.durationCol, spec.eventCol, 'split', 'val']);
@@ -82,21 +65,21 @@ export function readTabular(t: CsvTable, spec: ColumnSpec, labels: boolean, spli
       throw survkitError('csvFile', t.file, `the column ${JSON.stringify(f)} is the duration or event column and cannot also be a covariate`);
     }
   }
-  const ks = features.map((f) => column(t, f, 'covariate'));
+  const ks = features.map((f) => columnIndex(t, f, { role: 'covariate' }));
   const n = t.rows.length;
   const d = features.length;
   const x = new Float64Array(n * d);
-  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) x[r * d + j] = cell(t, r, ks[j] as number, 'a number (covariate)');
+  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) x[r * d + j] = cellNumber(t, r, ks[j] as number, 'a number (covariate)');
   const time = new Float64Array(labels ? n : 0);
   const event = new Int32Array(labels ? n : 0);
   if (labels) {
-    const kt = column(t, spec.durationCol, 'duration');
-    const ke = column(t, spec.eventCol, 'event');
+    const kt = columnIndex(t, spec.durationCol, { role: 'duration' });
+    const ke = columnIndex(t, spec.eventCol, { role: 'event' });
     for (let r = 0; r < n; r++) {
-      const tv = cell(t, r, kt, 'a duration >= 0');
+      const tv = cellNumber(t, r, kt, 'a duration >= 0');
       if (tv < 0) throw survkitError('csvRow', t.file, r + 2, spec.durationCol, `${tv} is negative; expected a duration >= 0`);
       time[r] = tv;
-      const ev = cell(t, r, ke, '0 (censored) or 1 (event)');
+      const ev = cellNumber(t, r, ke, '0 (censored) or 1 (event)');
       if (ev !== 0 && ev !== 1) throw survkitError('csvRow', t.file, r + 2, spec.eventCol, `${ev} is not 0 or 1; expected 0 (censored) or 1 (event)`);
       event[r] = ev;
     }
@@ -118,15 +101,15 @@ export function splitRows(t: CsvTable, spec: SplitSpec): Split {
   const part = new Int8Array(n); // 0 train, 1 val, 2 test
   let description: string;
   if (spec.kind === 'column') {
-    const ks = column(t, spec.splitCol, 'split');
-    const kv = column(t, spec.valCol, 'validation');
+    const ks = columnIndex(t, spec.splitCol, { role: 'split' });
+    const kv = columnIndex(t, spec.valCol, { role: 'validation' });
     for (let r = 0; r < n; r++) {
       const row = t.rows[r] as readonly string[];
       if ((row[ks] as string).trim() === 'test') {
         part[r] = 2;
         continue;
       }
-      const v = cell(t, r, kv, '1 (validation row) or 0');
+      const v = cellNumber(t, r, kv, '1 (validation row) or 0');
       if (v !== 0 && v !== 1) throw survkitError('csvRow', t.file, r + 2, spec.valCol, `${v} is not 0 or 1; expected 1 (validation row) or 0`);
       part[r] = v;
     }

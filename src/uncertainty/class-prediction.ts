@@ -119,10 +119,3 @@ export function dirichletPrediction(alpha: Float64Array, n: number, k: number): 
   }
   return { n, classes: k, probs, alpha, uncertainty, score: 'vacuity', ...rowSummaries(probs, n, k) };
 }
-
-/** Dirichlet strength S_i = Σ_k α_ik of each row. */
-export function dirichletStrength(alpha: Float64Array, n: number, k: number): Float64Array {
-  const s = new Float64Array(n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) s[i] = (s[i] as number) + (alpha[i * k + j] as number);
-  return s;
-}

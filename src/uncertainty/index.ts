@@ -12,4 +12,4 @@ export { survivalBandWidth, type BandWidthOptions, type BandScale } from './surv
 export { fitTemperature, temperatureScale, temperatureNll, type TemperatureFit, type FitTemperatureOptions, type LogitsInput } from './temperature-scaling.js';
 export { combineSamples, SAMPLE_SCORES, type SampleScore } from './sample-stats.js';
 export { dirichletPrediction, predictionFromProbs, softmaxRows, type ClassPrediction, type UncertaintyScore } from './class-prediction.js';
-export { classLabels, isTensorLike, type ClassIndexInput, type TensorLike } from './class-labels.js';
+export { classLabels, isTensorLike, type ClassIndexInput, type TensorLike } from '../data/class-labels.js';

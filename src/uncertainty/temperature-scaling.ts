@@ -7,7 +7,7 @@ import { assertNumberOption, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { minimizeScalar } from '../core/minimize-scalar.js';
 import { predictionFromProbs, softmaxRows, type ClassPrediction } from './class-prediction.js';
-import { classLabels, type ClassIndexInput } from './class-labels.js';
+import { classLabels, type ClassIndexInput } from '../data/class-labels.js';
 
 /** Logits: n×K row-major (with `classes`), or n rows of K. */
 export type LogitsInput = ArrayLike<number> | readonly ArrayLike<number>[];
@@ -97,7 +97,7 @@ export function temperatureNll(z: Float64Array, y: Int32Array, n: number, k: num
 export function fitTemperature(logits: LogitsInput, labels: ClassIndexInput, opts: FitTemperatureOptions = {}): TemperatureFit {
   const fn = 'fitTemperature';
   const { z, n, k } = logitMatrix(fn, logits, opts.classes);
-  const y = classLabels(fn, 'labels', labels, n, k, 'logits');
+  const y = classLabels(fn, 'labels', labels, n, k, 'logits', 'columns of logits');
   const [lo, hi] = opts.bounds ?? [0.01, 100];
   assertNumberOption(fn, 'bounds[0]', lo, { min: 0, minExclusive: true });
   assertNumberOption(fn, 'bounds[1]', hi, { min: lo, minExclusive: true });

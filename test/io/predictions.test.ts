@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { errorOf } from '../helpers/errors.js';
 import { messages } from '../../src/core/messages.js';
 import { parseCsv } from '../../src/io/csv.js';
-import { parseNumber, predictionsFromTable, readLabels, readPredictions } from '../../src/io/predictions.js';
+import { parseNumber } from '../../src/io/csv-cells.js';
+import { predictionsFromTable, readLabels, readPredictions } from '../../src/io/predictions.js';
 
 const F = 'p.csv';
 const parse = (text: string) => predictionsFromTable(parseCsv(text, F));

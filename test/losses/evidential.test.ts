@@ -282,12 +282,8 @@ describe('errors', () => {
         messages.shapeMismatch('evidentialLoss', 'alpha', '[n, k] with n, k >= 1', '[2]'),
       );
       expect(() => evidentialLoss([0], alpha(), { klWeight: 0 })).toThrow(messages.lengthMismatch('evidentialLoss', 'yTrue', 1, 'alpha', 2));
-      expect(() => evidentialLoss([0, 3], alpha(), { klWeight: 0 })).toThrow(
-        messages.argRange('evidentialLoss', 'yTrue[1]', 'a class index, an integer in 0 … 2', 3),
-      );
-      expect(() => evidentialLoss([0, 1.5], alpha(), { klWeight: 0 })).toThrow(
-        messages.argRange('evidentialLoss', 'yTrue[1]', 'a class index, an integer in 0 … 2', 1.5),
-      );
+      expect(() => evidentialLoss([0, 3], alpha(), { klWeight: 0 })).toThrow(messages.classLabel('evidentialLoss', 'yTrue', 1, 3, 3, 'columns of alpha'));
+      expect(() => evidentialLoss([0, 1.5], alpha(), { klWeight: 0 })).toThrow(messages.classLabel('evidentialLoss', 'yTrue', 1, 1.5, 3, 'columns of alpha'));
       expect(() => evidentialLoss(tf.ones([2, 2]), alpha(), { klWeight: 0 })).toThrow(
         messages.shapeMismatch('evidentialLoss', 'yTrue', '[2, 3] (one-hot, like alpha) or 2 class indices', '[2, 2]'),
       );

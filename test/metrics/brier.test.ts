@@ -116,7 +116,7 @@ describe('brierScore named cases (hand-computed)', () => {
     const train = { time: [1, 2], event: [0, 0] };
     const lab2 = { time: [3, 0.5], event: [0, 1] };
     const c = constant([0.6, 0.3]);
-    throwsCode(() => brierScore(c, lab2, [2.5], { train }), 'censoringZeroBrier', messages.censoringZeroBrier('brierScore', 2.5));
+    throwsCode(() => brierScore(c, lab2, [2.5], { train }), 'censoringZero', messages.censoringZero('brierScore', 2.5, 'maxWeight'));
     // G floored at 1/4: survivor 0 weight 4 (score 0.16), event 1 weight 1/G(0.5−) = 1 (score 0.09)
     expect(brierScore(c, lab2, [2.5], { train, maxWeight: 4 }).values[0]).toBeCloseTo((0.64 + 0.09) / 5, 15);
   });

@@ -87,7 +87,7 @@ describe('concordanceIndexIpcw — errors', () => {
 
   it('G = 0 at a weighted event time throws censoringZero; clipWeights floors G instead', () => {
     const tr = { ...train, event: [0, 1, 0, 1, 0, 0, 0, 0] }; // last training time censored → G(19) = 0
-    expect(() => concordanceIndexIpcw(tr, test, risk)).toThrow(messages.censoringZero(fn, 19));
+    expect(() => concordanceIndexIpcw(tr, test, risk)).toThrow(messages.censoringZero(fn, 19, 'clipWeights'));
     const clipped = concordanceIndexIpcw(tr, test, risk, { clipWeights: 0.05 });
     expect(clipped.cIndex).toBeGreaterThan(0);
     // tau before 19 avoids it

@@ -117,7 +117,7 @@ describe('cumulativeDynamicAuc errors', () => {
     throwsCode(() => cumulativeDynamicAuc({ time: [1, 2], event: [0, 0] }, lab, [4, 3, 2, 1], [2]), 'noEvents');
     // train: censored at 1 (G = 1/2), event at 2 then censored at 2 → events-first G(2) = 0
     const train0 = { time: [1, 2, 2], event: [0, 1, 0] };
-    throwsCode(() => cumulativeDynamicAuc(train0, lab, [4, 3, 2, 1], [3.5]), 'censoringZeroAuc', messages.censoringZeroAuc(fn, 3));
+    throwsCode(() => cumulativeDynamicAuc(train0, lab, [4, 3, 2, 1], [3.5]), 'censoringZero', messages.censoringZero(fn, 3, 'followUp'));
     const short = { time: [0.5, 1.5, 2.5], event: [0, 1, 1] }; // Ĝ ends at 2/3 > 0
     throwsCode(() => cumulativeDynamicAuc(short, lab, [4, 3, 2, 1], [3.5]), 'timeOutsideTrain', messages.timeOutsideTrain(fn, 'test.time', 3, 2.5));
   });

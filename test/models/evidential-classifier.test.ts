@@ -185,9 +185,7 @@ describe('errors', () => {
     );
     const m = new EvidentialClassifier({ inputDim: 2, hidden: [4], classes: 3, seed: 1 });
     const x = tf.zeros([4, 2]);
-    await expect(m.fit(x, [0, 1, 2, 3])).rejects.toThrow(
-      messages.argRange('EvidentialClassifier.fit', 'y[3]', 'a class index, an integer in 0 … 2 (the model has 3 classes)', 3),
-    );
+    await expect(m.fit(x, [0, 1, 2, 3])).rejects.toThrow(messages.classLabel('EvidentialClassifier.fit', 'y', 3, 3, 3, 'classes of the model'));
     await expect(m.fit(x, [0, 1, 2])).rejects.toThrow(messages.lengthMismatch('EvidentialClassifier.fit', 'y', 3, 'x', 4));
     await expect(m.fit(x, [0, 1, 2, 0], { klWeight: 0.1, klAnnealing: { steps: 3 } })).rejects.toThrow(
       messages.optionRange('EvidentialClassifier.fit', 'klWeight', "left out when 'klAnnealing' is given (choose one KL schedule)", 0.1),

@@ -85,9 +85,7 @@ describe('SoftmaxClassifier', () => {
   it('rejects bad labels', async () => {
     const m = new SoftmaxClassifier({ inputDim: 2, hidden: [4], classes: 2, seed: 1 });
     const x = tf.zeros([3, 2]);
-    await expect(m.fit(x, [0, 1, -1])).rejects.toThrow(
-      messages.argRange('SoftmaxClassifier.fit', 'y[2]', 'a class index, an integer in 0 … 1 (the model has 2 classes)', -1),
-    );
+    await expect(m.fit(x, [0, 1, -1])).rejects.toThrow(messages.classLabel('SoftmaxClassifier.fit', 'y', 2, -1, 2, 'classes of the model'));
     await expect(m.fit(x, tf.zeros([3, 1]))).rejects.toThrow(messages.shapeMismatch('SoftmaxClassifier.fit', 'y', '[3] (class indices)', '[3, 1]'));
     await expect(m.loss(x, [0, 1])).rejects.toThrow(messages.lengthMismatch('SoftmaxClassifier.loss', 'y', 2, 'x', 3));
     x.dispose();

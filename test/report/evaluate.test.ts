@@ -1,10 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateFile, evaluatePredictions, type EvaluateReport } from '../../src/report/evaluate.js';
-import { linspace, negativeRestrictedMean } from '../../src/report/metric-definitions.js';
 import { SurvkitError } from '../../src/core/errors.js';
 import { messages } from '../../src/core/messages.js';
 import { take } from '../../src/core/take.js';
@@ -226,43 +224,6 @@ describe('evaluateFile: option errors', () => {
 });
 
 describe('helpers', () => {
-  it('negativeRestrictedMean: −(t_1 + Σ S(t_k)(t_{k+1} − t_k))', () => {
-    const c = SurvivalCurves.fromRows(
-      [1, 2, 4],
-      [
-        [0.5, 0.25, 0],
-        [1, 1, 1],
-      ],
-    );
-    expect(Array.from(negativeRestrictedMean(c))).toEqual([-(1 + 0.5 * 1 + 0.25 * 2), -4]);
-  });
-
-  it('negativeRestrictedMean orders like the independent step integral (property)', () => {
-    const rows = fc.array(
-      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }).map((r) => r.sort((a, b) => b - a)),
-      {
-        minLength: 1,
-        maxLength: 10,
-      },
-    );
-    fc.assert(
-      fc.property(rows, (rs) => {
-        const c = SurvivalCurves.fromRows([0.5, 1, 3, 7], rs);
-        const a = negativeRestrictedMean(c);
-        const b = minusRmst(c);
-        a.forEach((v, i) => expect(v).toBeCloseTo(b[i] as number, 12));
-      }),
-    );
-  });
-
-  it('linspace: numpy endpoints and spacing', () => {
-    expect(Array.from(linspace(0, 1, 5))).toEqual([0, 0.25, 0.5, 0.75, 1]);
-    const g = linspace(0.1, 13.6, 100);
-    expect(g[0]).toBe(0.1);
-    expect(g[99]).toBe(13.6);
-    expect(g[1]).toBe(0.1 + (13.6 - 0.1) / 99);
-  });
-
   it('evaluatePredictions takes labels objects as train', () => {
     const p = readPredictions(RISK);
     const train = readLabels(TRAIN);

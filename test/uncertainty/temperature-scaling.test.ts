@@ -121,9 +121,7 @@ describe('fitTemperature', () => {
       messages.argRange('fitTemperature', 'logits', 'a multiple of classes = 2 values (n×K row-major)', '3 values'),
     );
     expect(() => fitTemperature([[1, 2], [3]], [0, 1])).toThrow(messages.raggedRows('fitTemperature', 'logits', 1, 1, 2));
-    expect(() => fitTemperature([[1, 2]], [2])).toThrow(
-      messages.argRange('fitTemperature', 'labels[0]', 'a class index, an integer in 0 … 1 (the model has 2 classes)', 2),
-    );
+    expect(() => fitTemperature([[1, 2]], [2])).toThrow(messages.classLabel('fitTemperature', 'labels', 0, 2, 2, 'columns of logits'));
     expect(() => fitTemperature([[1, 2]], [0, 1])).toThrow(messages.lengthMismatch('fitTemperature', 'labels', 2, 'logits', 1));
     expect(() => fitTemperature([[1, Number.NaN]], [0])).toThrow(messages.notFinite('fitTemperature', 'logits[0]', 1, Number.NaN));
     expect(() => fitTemperature([[1, 2]], [0], { bounds: [2, 1] })).toThrow(messages.optionRange('fitTemperature', 'bounds[1]', 'a finite number > 2', 1));

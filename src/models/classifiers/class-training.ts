@@ -5,7 +5,7 @@ import { Random } from '../../core/random.js';
 import { asInputs, disposeAll, gatherRows } from '../training/in-memory-data.js';
 import type { TrainingPlan, TrainStep } from '../training/fit-loop.js';
 import type { FitOptions, ModelInput } from '../training/fit-types.js';
-import { classLabels, type ClassIndexInput } from '../../uncertainty/class-labels.js';
+import { classLabels, type ClassIndexInput } from '../../data/class-labels.js';
 
 export { classLabels, type ClassIndexInput };
 

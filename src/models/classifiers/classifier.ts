@@ -9,6 +9,7 @@ import { loopOptions, runFitLoop } from '../training/fit-loop.js';
 import { forwardMemory, PREDICT_BATCH, type Outputs } from '../training/batched-forward.js';
 import { buildNet, checkNetOptions, type NetOptions } from '../training/network-options.js';
 import { loadModelDir, writeModelFiles } from '../save-load.js';
+import { modelFamilies, modelFamilyLoader, registerModelFamily } from '../family-registry.js';
 import type { History, JsonValue, ModelInput } from '../training/fit-types.js';
 import { ensureBackend } from '../../backend/select.js';
 
@@ -27,8 +28,6 @@ export interface ClassifierPredictOptions {
 /** Rebuilds a saved classifier from its network and state. */
 export type ClassifierLoader = (net: tf.LayersModel, state: { [key: string]: JsonValue }) => Classifier;
 
-const loaders = new Map<string, ClassifierLoader>();
-
 /** The value of `f` as a promise; a throw becomes a rejection. */
 function settle<T>(f: () => T): Promise<T> {
   try {
@@ -40,7 +39,7 @@ function settle<T>(f: () => T): Promise<T> {
 
 /** Registers a classifier family for {@link Classifier.load} (each family module does it when imported). */
 export function registerClassifier(family: string, loader: ClassifierLoader): void {
-  loaders.set(family, loader);
+  registerModelFamily('classifier', family, loader);
 }
 
 /**
@@ -209,8 +208,8 @@ export abstract class Classifier {
       'Classifier.load',
       dir,
       'classifier',
-      (family) => loaders.get(family),
-      () => [...loaders.keys()],
+      (family) => modelFamilyLoader('classifier', family),
+      () => modelFamilies('classifier'),
     );
   }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { mixSeed } from '../../core/seed.js';
 
 /** Class names of the layers {@link withInferenceDropout} switches on. */
 export const MC_DROPOUT_CLASSES: readonly string[] = ['Dropout', 'survkit>SeededDropout'];
@@ -26,12 +27,8 @@ function collect(net: tf.LayersModel, out: DropoutLike[] = []): DropoutLike[] {
   return out;
 }
 
-/** One 32-bit mix of (seed, k), as the dropout layers derive their mask seeds. */
 function mix(seed: number, k: number): number {
-  let z = (Math.trunc(seed) ^ Math.imul(k + 0x7f4a7c15, 0x9e3779b9)) >>> 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-  return ((z ^ (z >>> 16)) >>> 0) % 2147483647;
+  return mixSeed(seed, k + 0x7f4a7c15);
 }
 
 /**

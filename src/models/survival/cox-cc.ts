@@ -7,7 +7,7 @@ import { StateReader, type CoxCCState } from './family-state.js';
 import { gatherRows, disposeAll, type Batch } from '../training/in-memory-data.js';
 import type { TrainingPlan } from '../training/fit-loop.js';
 import { checkNetOptions, type NetOptions } from '../training/network-options.js';
-import { registerFamily } from './family-registry.js';
+import { registerModelFamily } from '../family-registry.js';
 import type { FitContext } from './survival-model.js';
 import type { TrainSet } from '../training/survival-plan.js';
 import type { JsonValue } from '../training/fit-types.js';
@@ -102,4 +102,4 @@ export class CoxCC extends CoxBase {
     return m;
   }
 }
-registerFamily('coxcc', (net, state) => CoxCC.fromState(net, state));
+registerModelFamily('survival', 'coxcc', (net, state) => CoxCC.fromState(net, state));

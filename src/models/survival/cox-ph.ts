@@ -6,7 +6,7 @@ import { CoxBase } from './cox-base.js';
 import { StateReader, type CoxPHState } from './family-state.js';
 import type { Batch } from '../training/in-memory-data.js';
 import { checkNetOptions, type NetOptions } from '../training/network-options.js';
-import { registerFamily } from './family-registry.js';
+import { registerModelFamily } from '../family-registry.js';
 import type { JsonValue } from '../training/fit-types.js';
 
 /** Options of {@link CoxPH}. */
@@ -58,4 +58,4 @@ export class CoxPH extends CoxBase {
     return m;
   }
 }
-registerFamily('coxph', (net, state) => CoxPH.fromState(net, state));
+registerModelFamily('survival', 'coxph', (net, state) => CoxPH.fromState(net, state));

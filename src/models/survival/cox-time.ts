@@ -17,7 +17,7 @@ import { disposeAll, gatherRows, inMemory, isBatchSource, labelRows, sourceBatch
 import type { TrainingPlan } from '../training/fit-loop.js';
 import { forwardMemory } from '../training/batched-forward.js';
 import { buildNet, checkNetOptions, type NetOptions } from '../training/network-options.js';
-import { registerFamily } from './family-registry.js';
+import { registerModelFamily } from '../family-registry.js';
 import { riskFromCurves } from '../../estimators/risk-from-curves.js';
 import { SurvivalModel, type FitContext, type PredictRiskOptions, type PredictSurvivalOptions } from './survival-model.js';
 import type { TrainSet } from '../training/survival-plan.js';
@@ -281,4 +281,4 @@ export class CoxTime extends SurvivalModel {
     return m;
   }
 }
-registerFamily('coxtime', (net, state) => CoxTime.fromState(net, state));
+registerModelFamily('survival', 'coxtime', (net, state) => CoxTime.fromState(net, state));

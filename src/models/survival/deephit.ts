@@ -8,7 +8,7 @@ import type { DeepHitConvention } from '../../losses/deephit-nll.js';
 import { DiscreteBase, type DiscreteOptions } from './discrete-base.js';
 import { interpolateRows, subgrid } from '../../estimators/interpolate-curves.js';
 import { checkNetOptions } from '../training/network-options.js';
-import { registerFamily } from './family-registry.js';
+import { registerModelFamily } from '../family-registry.js';
 import type { BatchSource, JsonValue, ModelInput } from '../training/fit-types.js';
 import { StateReader, type DeepHitLossState, type DeepHitState } from './family-state.js';
 
@@ -131,4 +131,4 @@ export class DeepHit extends DiscreteBase {
     return new DeepHit({ net, cuts: DiscreteBase.transformFromState(s), causes: s.number('causes', { integer: true, min: 1 }), ...saved });
   }
 }
-registerFamily('deephit', (net, state) => DeepHit.fromState(net, state));
+registerModelFamily('survival', 'deephit', (net, state) => DeepHit.fromState(net, state));

@@ -5,7 +5,7 @@ import type { SurvivalCurves } from '../../estimators/survival-curves.js';
 import { logisticHazardLoss } from '../../losses/logistic-hazard.js';
 import { DiscreteBase, type DiscreteOptions } from './discrete-base.js';
 import { checkNetOptions } from '../training/network-options.js';
-import { registerFamily } from './family-registry.js';
+import { registerModelFamily } from '../family-registry.js';
 import type { FitContext } from './survival-model.js';
 import type { TrainSet } from '../training/survival-plan.js';
 import type { JsonValue } from '../training/fit-types.js';
@@ -63,4 +63,4 @@ export class LogisticHazard extends DiscreteBase {
     return new LogisticHazard({ net, cuts: DiscreteBase.transformFromState(new StateReader('LogisticHazard', state)) });
   }
 }
-registerFamily('logistichazard', (net, state) => LogisticHazard.fromState(net, state));
+registerModelFamily('survival', 'logistichazard', (net, state) => LogisticHazard.fromState(net, state));

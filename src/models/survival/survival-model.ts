@@ -8,7 +8,7 @@ import { asInputs, disposeAll, inMemory, isBatchSource, type Batch } from '../tr
 import { fitData, type FitContext } from '../training/fit-context.js';
 import { loopOptions, runFitLoop, type TrainingPlan } from '../training/fit-loop.js';
 import { buildNet, type NetOptions } from '../training/network-options.js';
-import { familyLoader, registeredFamilies } from './family-registry.js';
+import { modelFamilies, modelFamilyLoader } from '../family-registry.js';
 import { loadModelDir, writeModelFiles } from '../save-load.js';
 import { genericPlan, type TrainSet } from '../training/survival-plan.js';
 import type { BatchSource, FitOptions, History, JsonValue, ModelInput } from '../training/fit-types.js';
@@ -205,7 +205,13 @@ export abstract class SurvivalModel {
    */
   static async load(dir: string): Promise<SurvivalModel> {
     await ensureBackend();
-    return loadModelDir('SurvivalModel.load', dir, 'model', familyLoader, registeredFamilies);
+    return loadModelDir(
+      'SurvivalModel.load',
+      dir,
+      'model',
+      (family) => modelFamilyLoader('survival', family),
+      () => modelFamilies('survival'),
+    );
   }
 
   /** Frees the network's weights. */

@@ -1,5 +1,5 @@
 import type { ClassPrediction } from '../../uncertainty/class-prediction.js';
-import type { ClassIndexInput } from '../../uncertainty/class-labels.js';
+import type { ClassIndexInput } from '../../data/class-labels.js';
 import { predictionFromProbs, softmaxRows } from '../../uncertainty/class-prediction.js';
 import { fitTemperature, type FitTemperatureOptions, type TemperatureFit } from '../../uncertainty/temperature-scaling.js';
 import type { ClassifierPredictOptions } from '../classifiers/classifier.js';

@@ -1,7 +1,7 @@
 /**
- * Class-index labels: validation of the integers 0 … K−1 that classifiers,
- * temperature fitting and the calibration metrics take (no TensorFlow.js:
- * a tensor is read through its `dataSync`).
+ * Class-index labels: the one validation of the integers 0 … K−1 that
+ * classifiers, evidential losses, temperature fitting and the classifier
+ * metrics take (no TensorFlow.js: a tensor is read through its `dataSync`).
  */
 import { survkitError } from '../core/errors.js';
 
@@ -27,11 +27,22 @@ export function isTensorLike(y: unknown): y is TensorLike {
 }
 
 /**
- * Validates class labels: n integers in 0 … classes−1.
+ * Validates class labels: n integers in 0 … classes−1, as an `Int32Array`.
  *
- * @throws {SurvkitError} for a non-array, a length other than n, or a value that is not a class index
+ * @param fn public function name for messages
+ * @param arg argument name for messages
+ * @param y an array, typed array or rank-1 tensor of class indices
+ * @param n expected number of labels
+ * @param classes K, the number of classes
+ * @param ref the argument whose length n is (for the length message)
+ * @param of what K counts, for the message: "(K = 3 classes of the model)"
+ * @throws {SurvkitError} `shapeMismatch` for a tensor of rank ≠ 1, `notArray`,
+ *   `lengthMismatch` for a length other than n, `classLabel` for a value that
+ *   is not a class index
+ * @example
+ * classLabels('f', 'y', [0, 2, 1], 3, 3); // Int32Array [0, 2, 1]
  */
-export function classLabels(fn: string, arg: string, y: unknown, n: number, classes: number, ref = 'x'): Int32Array {
+export function classLabels(fn: string, arg: string, y: unknown, n: number, classes: number, ref = 'x', of = 'classes of the model'): Int32Array {
   const t = isTensorLike(y) ? y : undefined;
   if (t !== undefined && t.rank !== 1) throw survkitError('shapeMismatch', fn, arg, `[${n}] (class indices)`, `[${t.shape.join(', ')}]`);
   const values: unknown = t === undefined ? y : t.dataSync();
@@ -41,9 +52,7 @@ export function classLabels(fn: string, arg: string, y: unknown, n: number, clas
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const c = v[i];
-    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= classes) {
-      throw survkitError('argRange', fn, `${arg}[${i}]`, `a class index, an integer in 0 … ${classes - 1} (the model has ${classes} classes)`, c);
-    }
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= classes) throw survkitError('classLabel', fn, arg, i, c, classes, of);
     out[i] = c;
   }
   return out;
