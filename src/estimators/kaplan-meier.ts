@@ -1,5 +1,5 @@
 import { assertChoice, assertNumberOption } from '../core/assert.js';
-import { asLabels, type LabelsInput } from '../data/labels.js';
+import { labelsArg, type LabelsInput } from '../data/labels.js';
 import { riskTable } from './risk-table.js';
 import { StepFunction } from './step-function.js';
 import quantile from '@stdlib/stats-base-dists-normal-quantile';
@@ -80,7 +80,7 @@ export class KaplanMeier extends StepFunction {
  */
 export function kaplanMeier(time: unknown, event: unknown, opts: KaplanMeierOptions = {}): KaplanMeier {
   const fn = 'kaplanMeier';
-  const y = asLabels(fn, 'labels', { time, event });
+  const y = labelsArg(fn, 'labels', { time, event });
   const confidence = assertNumberOption(fn, 'confidence', opts.confidence ?? 0.95, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
   const confType = assertChoice(fn, 'confType', opts.confType ?? 'log-log', ['log-log', 'log', 'plain'] as const);
   const tab = riskTable(y.time, y.event);
@@ -128,6 +128,6 @@ function limits(s: number, se: number, z: number, type: ConfType): [number, numb
  * kaplanMeierOf({ time: [1, 2, 2, 3], event: [1, 1, 0, 1] }).at(3); // 0
  */
 export function kaplanMeierOf(labels: LabelsInput, opts: KaplanMeierOptions = {}): KaplanMeier {
-  const y = asLabels('kaplanMeier', 'labels', labels);
+  const y = labelsArg('kaplanMeier', 'labels', labels);
   return kaplanMeier(y.time, y.event, opts);
 }

@@ -1,4 +1,4 @@
-import { asLabels } from '../data/labels.js';
+import { labelsArg } from '../data/labels.js';
 import { riskTable } from './risk-table.js';
 import { StepFunction } from './step-function.js';
 
@@ -40,7 +40,7 @@ export class NelsonAalen extends StepFunction {
  * nelsonAalen([1, 2, 3], [1, 1, 0]).values; // Float64Array [1/3, 1/3 + 1/2, 1/3 + 1/2]
  */
 export function nelsonAalen(time: unknown, event: unknown): NelsonAalen {
-  const y = asLabels('nelsonAalen', 'labels', { time, event });
+  const y = labelsArg('nelsonAalen', 'labels', { time, event });
   const tab = riskTable(y.time, y.event);
   const m = tab.times.length;
   const h = new Float64Array(m);

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { Random } from '../core/random.js';
-import { checkedScores, scoreFunction, type Explained } from './score.js';
+import { checkedScores, scoreFunctionAs, type Explained } from './score.js';
 
 /** The attribution methods of {@link saliency}. */
 export type SaliencyMethod = 'gradient' | 'gradientXInput' | 'smoothGrad' | 'integratedGradients';
@@ -53,7 +53,7 @@ export function saliency(model: Explained, x: tf.Tensor, opts: SaliencyOptions =
   if (!(x instanceof tf.Tensor) || x.rank < 2)
     throw survkitError('argRange', fn, 'x', 'a batch tf.Tensor [b, …]', x instanceof tf.Tensor ? `shape [${x.shape.join(', ')}]` : x);
   const method = assertChoice(fn, 'method', opts.method ?? 'gradient', ['gradient', 'gradientXInput', 'smoothGrad', 'integratedGradients'] as const);
-  const score = scoreFunction(fn, model, opts.column);
+  const score = scoreFunctionAs(fn, model, opts.column);
   // The sum of the per-example scores: its gradient is each example's own gradient.
   const grad = tf.grad((z: tf.Tensor) => tf.sum(checkedScores(fn, score, z)));
   if (method === 'gradient') return tf.tidy(() => grad(x));

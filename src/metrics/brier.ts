@@ -6,7 +6,7 @@
 import { assertChoice, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { searchSorted } from '../core/sort.js';
-import { asLabels, assertSingleRisk, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
+import { labelsArg, assertSingleRisk, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
 import { ipcwWeights, type BrierConvention } from './ipcw.js';
 
@@ -67,13 +67,13 @@ export interface IpcwInputs {
 export function ipcwInputs(fn: string, curves: unknown, labels: unknown, times: unknown, opts: BrierOptions): IpcwInputs {
   const convention = assertChoice(fn, 'convention', opts.convention ?? 'pycox', ['pycox', 'sksurv', 'pec'] as const);
   if (!(curves instanceof SurvivalCurves)) throw survkitError('argRange', fn, 'curves', 'SurvivalCurves (n subjects × m grid times)', curves);
-  const y = asLabels(fn, 'labels', labels);
+  const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);
   const n = y.time.length;
   if (curves.n !== n) throw survkitError('shapeMismatch', fn, 'curves', `${n} subjects (one per label)`, `${curves.n} subjects`);
   let train: SurvivalLabels | undefined;
   if (opts.train !== undefined) {
-    train = asLabels(fn, 'train', opts.train);
+    train = labelsArg(fn, 'train', opts.train);
     assertSingleRisk(fn, 'train.event', train);
   }
   const mw = opts.maxWeight ?? Infinity;

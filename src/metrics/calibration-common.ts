@@ -5,13 +5,13 @@
 import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { argsort } from '../core/sort.js';
-import { asLabels, assertSingleRisk, type SurvivalLabels } from '../data/labels.js';
+import { labelsArg, assertSingleRisk, type SurvivalLabels } from '../data/labels.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
 
 /** Validates curves + single-risk labels of the same subjects. */
 export function calibrationInputs(fn: string, curves: unknown, labels: unknown): { curves: SurvivalCurves; y: SurvivalLabels } {
   if (!(curves instanceof SurvivalCurves)) throw survkitError('argRange', fn, 'curves', 'a SurvivalCurves object', curves);
-  const y = asLabels(fn, 'labels', labels);
+  const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);
   if (curves.n !== y.time.length) throw survkitError('lengthMismatch', fn, 'curves', curves.n, 'labels', y.time.length);
   return { curves, y };

@@ -1,6 +1,6 @@
 import { assertChoice } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { asLabels, assertSingleRisk, countEvents, type LabelsInput } from '../data/labels.js';
+import { labelsArg, assertSingleRisk, countEvents, type LabelsInput } from '../data/labels.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
 import { tdCounts } from './concordance-td-sweep.js';
 
@@ -56,7 +56,7 @@ export function concordanceTd(curves: SurvivalCurves, labels: LabelsInput, opts:
   const fn = 'concordanceTd';
   if (!(curves instanceof SurvivalCurves)) throw survkitError('argRange', fn, 'curves', 'a SurvivalCurves object', curves);
   const method = assertChoice(fn, 'method', opts.method ?? 'antolini', ['antolini', 'adjAntolini'] as const);
-  const y = asLabels(fn, 'labels', labels);
+  const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);
   const n = y.time.length;
   if (curves.n !== n) throw survkitError('shapeMismatch', fn, 'curves', `${n} subjects (one per label)`, `${curves.n} subjects`);

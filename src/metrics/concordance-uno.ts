@@ -1,6 +1,6 @@
 import { assertChoice, assertNumberOption, assertSameLength, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { asLabels, assertSingleRisk, countEvents, type LabelsInput } from '../data/labels.js';
+import { labelsArg, assertSingleRisk, countEvents, type LabelsInput } from '../data/labels.js';
 import { censoringKaplanMeier } from '../estimators/censoring.js';
 import type { ConcordanceResult } from './concordance-harrell.js';
 import { countPairs } from './concordance-pairs.js';
@@ -63,8 +63,8 @@ export interface IpcwConcordanceResult extends ConcordanceResult {
  */
 export function concordanceIndexIpcw(train: LabelsInput, test: LabelsInput, risk: unknown, opts: IpcwConcordanceOptions = {}): IpcwConcordanceResult {
   const fn = 'concordanceIndexIpcw';
-  const tr = asLabels(fn, 'train', train);
-  const te = asLabels(fn, 'test', test);
+  const tr = labelsArg(fn, 'train', train);
+  const te = labelsArg(fn, 'test', test);
   assertSingleRisk(fn, 'train.event', tr);
   assertSingleRisk(fn, 'test.event', te);
   const r = toFloat64(fn, 'risk', risk);

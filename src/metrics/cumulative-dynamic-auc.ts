@@ -6,7 +6,7 @@
 import { assertChoice, assertNumberOption, assertSameLength, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { searchSorted } from '../core/sort.js';
-import { asLabels, assertSingleRisk, countEvents, type LabelsInput } from '../data/labels.js';
+import { labelsArg, assertSingleRisk, countEvents, type LabelsInput } from '../data/labels.js';
 import { censoringKaplanMeier } from '../estimators/censoring.js';
 import { riskTable } from '../estimators/risk-table.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
@@ -148,8 +148,8 @@ export function cumulativeDynamicAuc(
   opts: CumulativeDynamicAucOptions = {},
 ): CumulativeDynamicAucResult {
   const fn = 'cumulativeDynamicAuc';
-  const tr = asLabels(fn, 'train', train);
-  const te = asLabels(fn, 'test', test);
+  const tr = labelsArg(fn, 'train', train);
+  const te = labelsArg(fn, 'test', test);
   assertSingleRisk(fn, 'train.event', tr);
   assertSingleRisk(fn, 'test.event', te);
   const convention = assertChoice(fn, 'convention', opts.convention ?? 'sksurv', ['sksurv', 'riskRegression'] as const);

@@ -6,7 +6,7 @@
 import { assertNumberOption, assertSameLength, toFloat64 } from '../core/assert.js';
 import { SurvkitError, survkitError } from '../core/errors.js';
 import { take } from '../core/take.js';
-import { asLabels, assertSingleRisk, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
+import { labelsArg, assertSingleRisk, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
 import type { BrierOptions } from './brier.js';
 import { concordanceIndex } from './concordance-harrell.js';
@@ -116,7 +116,7 @@ export function selectiveSurvivalTable(
 ): SelectiveSurvivalTable {
   const fn = 'selectiveSurvivalTable';
   const s = toFloat64(fn, 'score', score);
-  const y = asLabels(fn, 'labels', labels);
+  const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);
   const r = toFloat64(fn, 'risk', risk);
   const n = s.length;
