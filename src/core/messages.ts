@@ -102,6 +102,9 @@ export const messages = {
   missingPackage: (fn: string, pkg: string, purpose: string) =>
     `${fn}: the optional package ${JSON.stringify(pkg)} is not installed; it is needed ${purpose} (npm install ${pkg})`,
   missingProgram: (fn: string, program: string, tried: string, remedy: string) => `${fn}: cannot run ${program} (${tried}); ${remedy}`,
+  // public API call forms (labels first, options last)
+  givenTwice: (fn: string, name: string) =>
+    `${fn}: '${name}' is given both as a positional argument (deprecated call form) and as an option; pass it once, as the option, with the labels first`,
 } as const;
 
 export type MessageKey = keyof typeof messages;
