@@ -69,15 +69,15 @@ export async function heldOut(methods: Method[], xTest: tf.Tensor, yTest: Int32A
       accuracy: acc,
       error: 1 - acc,
       error90: riskAtCoverage(pred.uncertainty, { correct }, 0.9),
-      aurc: aurc(pred.uncertainty, { correct }),
-      eaurc: excessAurc(pred.uncertainty, { correct }),
+      aurc: aurc({ correct }, pred.uncertainty).value,
+      eaurc: excessAurc({ correct }, pred.uncertainty).value,
       ece: expectedCalibrationError(pred.probs, yTest, { bins: 15 }),
       brier: multiclassBrier(pred.probs, yTest),
       nll: logLoss(pred.probs, yTest),
       meanUncertainty: mean(pred.uncertainty),
       trainMs: m.trainMs,
       predictMs,
-      curve: riskCoverageCurve(pred.uncertainty, { correct }),
+      curve: riskCoverageCurve({ correct }, pred.uncertainty),
       reliability: reliabilityDiagram(pred.probs, yTest, { bins: 15 }),
     });
   }

@@ -135,20 +135,25 @@ export function isLabelsShape(x: unknown): boolean {
  */
 export function labelsArg(fn: string, arg: string, x: unknown): SurvivalLabels {
   if (isSurvivalLabels(x) && validated.has(x)) return x;
-  if (isLabelsPair(x)) return survivalLabels(x[0], x[1], fn);
+  const c = labelColumns(fn, arg, x);
+  return survivalLabels(c.time, c.event, fn);
+}
+
+/**
+ * The time and event columns of any {@link LabelsInput} form, not yet
+ * validated (for functions that validate them with their own checks).
+ * @throws {SurvkitError} `argRange` when `x` is none of the label forms
+ */
+export function labelColumns(fn: string, arg: string, x: unknown): { time: unknown; event: unknown } {
+  if (isLabelsPair(x)) return { time: x[0], event: x[1] };
   if (isLabelRecords(x)) {
     const row = (r: unknown, k: 'time' | 'event'): unknown => (typeof r === 'object' && r !== null ? (r as Record<string, unknown>)[k] : undefined);
-    return survivalLabels(
-      x.map((r) => row(r, 'time')),
-      x.map((r) => row(r, 'event')),
-      fn,
-    );
+    return { time: x.map((r) => row(r, 'time')), event: x.map((r) => row(r, 'event')) };
   }
   if (typeof x !== 'object' || x === null || !('time' in x) || !('event' in x)) {
     throw survkitError('argRange', fn, arg, 'survival labels { time, event }', x);
   }
-  const r = x;
-  return survivalLabels(r.time, r.event, fn);
+  return { time: x.time, event: x.event };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { assertChoice, assertSameLength, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { assertSingleRisk, countEvents, isLabelsShape, labelsArg, type SurvivalLabels } from '../data/labels.js';
+import { assertSingleRisk, countEvents, isLabelsShape, labelColumns, labelsArg, type SurvivalLabels } from '../data/labels.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
 
 /** An object with a numeric `length` (an array or typed array). */
@@ -27,11 +27,10 @@ export function isTimeEventCall(args: readonly unknown[], arrays: number): boole
   return isArrayLikeObject(first) && !isLabelsShape(first);
 }
 
-/** Time and event of `(labels, …)` validated as labels in the name of `fn`, or the raw `(time, event, …)` of the deprecated form. */
+/** Time and event of `(labels, …)` or of the deprecated `(time, event, …)`, to be validated by the caller, and the arguments after them. */
 export function timeEventOf(fn: string, args: readonly unknown[], deprecated: boolean): { time: unknown; event: unknown; rest: unknown[] } {
   if (deprecated) return { time: args[0], event: args[1], rest: args.slice(2) };
-  const y = labelsArg(fn, 'labels', args[0]);
-  return { time: y.time, event: y.event, rest: args.slice(1) };
+  return { ...labelColumns(fn, 'labels', args[0]), rest: args.slice(1) };
 }
 
 /** True for the deprecated curves-first `(curves, labels, …)` form: curves first, or labels second. */
