@@ -68,7 +68,7 @@ export async function heldOut(methods: Method[], xTest: tf.Tensor, yTest: Int32A
       score: m.score,
       accuracy: acc,
       error: 1 - acc,
-      error90: riskAtCoverage(pred.uncertainty, { correct }, 0.9),
+      error90: riskAtCoverage({ correct }, pred.uncertainty, { coverage: 0.9 }).value,
       aurc: aurc({ correct }, pred.uncertainty).value,
       eaurc: excessAurc({ correct }, pred.uncertainty).value,
       ece: expectedCalibrationError(pred.probs, yTest, { bins: 15 }),

@@ -41,6 +41,7 @@ export {
   coverageAtRisk,
   riskAtCoverage,
   type AurcResult,
+  type SelectiveValue,
   type RiskCoverageCurve,
   type SelectiveOutcome,
 } from './selective.js';

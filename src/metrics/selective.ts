@@ -10,6 +10,11 @@ export interface AurcResult {
   value: number;
 }
 
+/** Result of the outcome-first {@link coverageAtRisk} (a coverage) and {@link riskAtCoverage} (a risk). */
+export interface SelectiveValue {
+  value: number;
+}
+
 /** `(outcome, uncertainty)` or the deprecated `(uncertainty, outcome)`: the uncertainty scores are the array. */
 function selectiveArgs(args: readonly unknown[]): { uncertainty: ArrayLike<number>; outcome: SelectiveOutcome; deprecated: boolean } {
   const deprecated = isArrayLikeObject(args[0]);
@@ -138,19 +143,25 @@ function excessAurcValue(uncertainty: ArrayLike<number>, outcome: SelectiveOutco
  * greatest k/n with mean loss of the kept cases <= risk (the curve need not
  * be monotone; the largest admissible coverage wins).
  *
- * @param uncertainty n finite scores, higher = more uncertain
  * @param outcome `{ correct }` (0/1) or `{ loss }` per case
- * @param risk the admissible risk (a finite number)
- * @returns coverage in (0, 1]
+ * @param uncertainty n finite scores, higher = more uncertain
+ * @param opts `risk`: the admissible risk (a finite number)
+ * @returns `{ value }`, the coverage in (0, 1]; the deprecated uncertainty-first form returns the bare number
  * @throws {SurvkitError} when no threshold reaches the risk (the message gives the lowest
  *   achievable risk), and for bad inputs as {@link aurc}
  * @example
- * coverageAtRisk([0.1, 0.2, 0.3, 0.4], { correct: [1, 1, 0, 1] }, 0.25); // 1 (risk 1/4 at full coverage)
+ * coverageAtRisk({ correct: [1, 1, 0, 1] }, [0.1, 0.2, 0.3, 0.4], { risk: 0.25 }).value; // 1 (risk 1/4 at full coverage)
  */
-export function coverageAtRisk(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, risk: number): number {
+export function coverageAtRisk(outcome: SelectiveOutcome, uncertainty: ArrayLike<number>, opts: { risk: number }): SelectiveValue;
+/** @deprecated since 0.2: call `coverageAtRisk(outcome, uncertainty, { risk }).value` — outcome first, options last, an object result. */
+export function coverageAtRisk(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, risk: number): number;
+export function coverageAtRisk(...args: unknown[]): SelectiveValue | number {
   const fn = 'coverageAtRisk';
+  const { uncertainty, outcome, deprecated } = selectiveArgs(args);
+  const risk = deprecated ? args[2] : (args[2] as { risk?: unknown } | undefined)?.risk;
   const target = assertNumberOption(fn, 'risk', risk);
-  return maxCoverageAtRisk(fn, 'risk', rankOutcomes(fn, uncertainty, outcome), target).coverage;
+  const value = maxCoverageAtRisk(fn, 'risk', rankOutcomes(fn, uncertainty, outcome), target).coverage;
+  return deprecated ? value : { value };
 }
 
 /**
@@ -160,18 +171,24 @@ export function coverageAtRisk(uncertainty: ArrayLike<number>, outcome: Selectiv
  * of the k least uncertain cases; inside a tie group, its expectation over the
  * order of the tied cases.
  *
- * @param uncertainty n finite scores, higher = more uncertain
  * @param outcome `{ correct }` (0/1) or `{ loss }` per case
- * @param coverage fraction kept, in (0, 1]
- * @returns the risk at that coverage
+ * @param uncertainty n finite scores, higher = more uncertain
+ * @param opts `coverage`: the fraction kept, in (0, 1]
+ * @returns `{ value }`, the risk at that coverage; the deprecated uncertainty-first form returns the bare number
  * @throws {SurvkitError} when `coverage` is not in (0, 1], and for bad inputs as {@link aurc}
  * @example
- * riskAtCoverage([0.1, 0.2, 0.3, 0.4], { correct: [1, 1, 0, 1] }, 0.5); // 0
+ * riskAtCoverage({ correct: [1, 1, 0, 1] }, [0.1, 0.2, 0.3, 0.4], { coverage: 0.5 }).value; // 0
  */
-export function riskAtCoverage(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, coverage: number): number {
+export function riskAtCoverage(outcome: SelectiveOutcome, uncertainty: ArrayLike<number>, opts: { coverage: number }): SelectiveValue;
+/** @deprecated since 0.2: call `riskAtCoverage(outcome, uncertainty, { coverage }).value` — outcome first, options last, an object result. */
+export function riskAtCoverage(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, coverage: number): number;
+export function riskAtCoverage(...args: unknown[]): SelectiveValue | number {
   const fn = 'riskAtCoverage';
+  const { uncertainty, outcome, deprecated } = selectiveArgs(args);
+  const coverage = deprecated ? args[2] : (args[2] as { coverage?: unknown } | undefined)?.coverage;
   const cov = assertNumberOption(fn, 'coverage', coverage, { min: 0, max: 1, minExclusive: true });
   const r = rankOutcomes(fn, uncertainty, outcome);
   const k = casesForCoverage(r.n, cov);
-  return (r.c[k] as number) / k;
+  const value = (r.c[k] as number) / k;
+  return deprecated ? value : { value };
 }

@@ -23,7 +23,7 @@ import { cumulativeDynamicAuc } from '../../src/metrics/cumulative-dynamic-auc.j
 import { dCalibration } from '../../src/metrics/d-calibration.js';
 import { integratedBrierScore, integratedNbll } from '../../src/metrics/integrated.js';
 import { oneCalibration } from '../../src/metrics/one-calibration.js';
-import { aurc, excessAurc, riskCoverageCurve } from '../../src/metrics/selective.js';
+import { aurc, coverageAtRisk, excessAurc, riskAtCoverage, riskCoverageCurve } from '../../src/metrics/selective.js';
 
 /** The result of `f`, or the fact that it threw (the two forms may name arguments differently in messages). */
 function outcome<T>(f: () => T): { value: T } | { threw: true } {
@@ -237,7 +237,7 @@ describe('labels-first forms equal the deprecated forms bit for bit', () => {
     );
   });
 
-  it('aurc, excessAurc ({ value }) and riskCoverageCurve take the outcome first', () => {
+  it('aurc, excessAurc, riskAtCoverage, coverageAtRisk ({ value }) and riskCoverageCurve take the outcome first', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.boolean()), { minLength: 2, maxLength: 30 }), (cases) => {
         const u = cases.map(([v]) => v / 5);
@@ -254,6 +254,18 @@ describe('labels-first forms equal the deprecated forms bit for bit', () => {
           () => riskCoverageCurve(u, { correct }),
           () => riskCoverageCurve({ correct }, u),
         );
+        for (const coverage of [0.3, 0.5, 1]) {
+          expectSame(
+            () => ({ value: riskAtCoverage(u, { correct }, coverage) }),
+            () => riskAtCoverage({ correct }, u, { coverage }),
+          );
+        }
+        for (const risk of [0, 0.25, 0.5]) {
+          expectSame(
+            () => ({ value: coverageAtRisk(u, { correct }, risk) }),
+            () => coverageAtRisk({ correct }, u, { risk }),
+          );
+        }
       }),
       { numRuns: NUM_RUNS },
     );
