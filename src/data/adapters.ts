@@ -1,5 +1,5 @@
 import { survkitError } from '../core/errors.js';
-import { survivalLabels, type SurvivalLabels } from './labels.js';
+import { survivalLabelsAs, type SurvivalLabels } from './labels.js';
 
 /**
  * A column table: an object of equally long columns (`{ time: [...], event: [...] }`),
@@ -84,7 +84,7 @@ export function labelsFromTable(table: TableLike, columns: { time?: string; even
   const fn = 'labelsFromTable';
   const time = columnOf(fn, table, columns.time ?? 'time');
   const event = columnOf(fn, table, columns.event ?? 'event');
-  return survivalLabels(time, event, fn);
+  return survivalLabelsAs(fn, time, event);
 }
 
 /**

@@ -28,7 +28,15 @@ export type EventInput = ArrayLike<number> | ArrayLike<boolean> | readonly (numb
  * const y = survivalLabels([5, 3, 9], [1, 0, true]);
  * y.event; // Int32Array [1, 0, 1]
  */
-export function survivalLabels(time: unknown, event: unknown, fn = 'survivalLabels'): SurvivalLabels {
+export function survivalLabels(time: unknown, event: unknown): SurvivalLabels;
+/** @deprecated since 0.2: call `survivalLabels(time, event)`; the caller's name `fn` (for messages) will be removed from the signature. */
+export function survivalLabels(time: unknown, event: unknown, fn: string): SurvivalLabels;
+export function survivalLabels(time: unknown, event: unknown, fn?: string): SurvivalLabels {
+  return survivalLabelsAs(fn ?? 'survivalLabels', time, event);
+}
+
+/** {@link survivalLabels} in the name of `fn` (survkit's own callers). */
+export function survivalLabelsAs(fn: string, time: unknown, event: unknown): SurvivalLabels {
   const t = toFloat64(fn, 'time', time);
   const e = toEventCodes(fn, 'event', event);
   assertSameLength(fn, 'time', t.length, 'event', e.length);
@@ -136,7 +144,7 @@ export function isLabelsShape(x: unknown): boolean {
 export function labelsArg(fn: string, arg: string, x: unknown): SurvivalLabels {
   if (isSurvivalLabels(x) && validated.has(x)) return x;
   const c = labelColumns(fn, arg, x);
-  return survivalLabels(c.time, c.event, fn);
+  return survivalLabelsAs(fn, c.time, c.event);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { assertChoice, assertNumberOption, assertSameLength, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { assertSingleRisk, countEvents, survivalLabels, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
+import { assertSingleRisk, countEvents, survivalLabelsAs, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
 import { isTimeEventCall, timeEventOf } from './call-forms.js';
 import { countPairs } from './concordance-pairs.js';
 
@@ -53,7 +53,7 @@ export interface RiskInputs {
 
 /** Validates time, event, risk and `tiedTol` in the name of `fn`. */
 export function riskInputs(fn: string, time: unknown, event: unknown, risk: unknown, tiedTol: unknown): RiskInputs {
-  const labels = survivalLabels(time, event, fn);
+  const labels = survivalLabelsAs(fn, time, event);
   assertSingleRisk(fn, 'event', labels);
   const r = toFloat64(fn, 'risk', risk);
   assertSameLength(fn, 'time', labels.time.length, 'risk', r.length);
