@@ -65,11 +65,11 @@ export async function benchBrier(): Promise<Row[]> {
   }
   // pycox's notebook grid: 100 points from the smallest to the largest duration
   const grid = linspace(lo, hi, 100);
-  rows.push({ task: 'integratedBrierScore (pycox, Simpson)', n, m, ms: timeMedian(() => integratedBrierScore(curves, y, grid)) });
+  rows.push({ task: 'integratedBrierScore (pycox, Simpson)', n, m, ms: timeMedian(() => integratedBrierScore(y, curves, { times: grid })) });
 
   // 10 times inside the follow-up, past the first event
   const times = linspace(0.2, Math.min(hi, 4), 10, true);
-  rows.push({ task: 'cumulativeDynamicAuc (risk vector, 10 times)', n, m: 10, ms: timeMedian(() => cumulativeDynamicAuc(y, y, y.risk, times)) });
-  rows.push({ task: 'cumulativeDynamicAuc (curves, 10 times)', n, m: 10, ms: timeMedian(() => cumulativeDynamicAuc(y, y, curves, times)) });
+  rows.push({ task: 'cumulativeDynamicAuc (risk vector, 10 times)', n, m: 10, ms: timeMedian(() => cumulativeDynamicAuc(y, y.risk, { times })) });
+  rows.push({ task: 'cumulativeDynamicAuc (curves, 10 times)', n, m: 10, ms: timeMedian(() => cumulativeDynamicAuc(y, curves, { times })) });
   return Promise.resolve(rows);
 }

@@ -46,18 +46,18 @@ export async function benchConcordance(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const n of [1e4, 1e5, 1e6]) {
     const d = concordanceData(n);
-    rows.push({ task: 'concordanceIndex (Harrell)', n, ms: timeMedian(() => concordanceIndex(d.time, d.event, d.risk), 3) });
+    rows.push({ task: 'concordanceIndex (Harrell)', n, ms: timeMedian(() => concordanceIndex(d, d.risk), 3) });
   }
   // continuous times (no ties): the sweep indexes risk ranks instead of time groups
   for (const n of [1e5, 1e6]) {
     const d = concordanceData(n, 1, true);
-    rows.push({ task: 'concordanceIndex (Harrell, distinct times)', n, ms: timeMedian(() => concordanceIndex(d.time, d.event, d.risk), 3) });
+    rows.push({ task: 'concordanceIndex (Harrell, distinct times)', n, ms: timeMedian(() => concordanceIndex(d, d.risk), 3) });
   }
   for (const n of [1e4, 1e5]) {
     const d = concordanceData(n);
     const curves = phCurves(d.risk, 100);
     const labels = { time: d.time, event: d.event };
-    rows.push({ task: 'concordanceTd (antolini)', n, m: 100, ms: timeMedian(() => concordanceTd(curves, labels), 3) });
+    rows.push({ task: 'concordanceTd (antolini)', n, m: 100, ms: timeMedian(() => concordanceTd(labels, curves), 3) });
   }
   return Promise.resolve(rows);
 }

@@ -107,9 +107,9 @@ export async function trainImageModel(
   tf.dispose([x, xt]);
   return {
     backend,
-    cIndex: concordanceIndex(test.time, test.event, risk).cIndex,
-    oracleC: concordanceIndex(test.time, test.event, test.trueLogRisk).cIndex,
-    intensityC: concordanceIndex(test.time, test.event, meanIntensity(test)).cIndex,
+    cIndex: concordanceIndex(test, risk).cIndex,
+    oracleC: concordanceIndex(test, test.trueLogRisk).cIndex,
+    intensityC: concordanceIndex(test, meanIntensity(test)).cIndex,
     trainMs,
     msPerEpoch: history.msPerEpoch,
     msPerStep: history.msPerEpoch / Math.ceil(o.nTrain / o.batchSize),

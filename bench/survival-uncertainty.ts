@@ -136,7 +136,7 @@ async function main(): Promise<void> {
           `bands ${ensS.toFixed(2)} s; MC dropout 20 passes ${mcS.toFixed(2)} s`,
       );
       console.log(
-        `member 1 alone: C ${concordanceIndex(test.time, test.event, singleRisk).cIndex.toFixed(4)}, IBS ${integratedBrierScore(single, yTest, grid).toFixed(4)}`,
+        `member 1 alone: C ${concordanceIndex(yTest, singleRisk).cIndex.toFixed(4)}, IBS ${integratedBrierScore(yTest, single, { times: grid }).value.toFixed(4)}`,
       );
       const methods: [string, SurvivalBands][] = [
         ['ensemble of 5', ensBands],

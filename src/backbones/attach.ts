@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { freezeLayers } from './freeze.js';
+import { freezeLayersAs } from './freeze.js';
 import { GlobalPool } from './global-pool.js';
 
 /** A survival head: any layer; a head whose class name is `'survkit>CoxTimeHead'` also receives the time input. */
@@ -77,7 +77,7 @@ export function attachHead(backbone: tf.LayersModel, head: HeadLayer, opts: Atta
     if (backbone.outputs.length !== 1) throw survkitError('oneOutput', fn, 'backbone', 'model', backbone.outputs.length, 'pass cutAt');
     features = backbone.outputs[0] as tf.SymbolicTensor;
   }
-  if (opts.freeze !== undefined) freezeLayers(fn, backbone, opts.freeze);
+  if (opts.freeze !== undefined) freezeLayersAs(fn, backbone, opts.freeze);
 
   if (features.shape.length > 2) {
     features =

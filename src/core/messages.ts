@@ -172,6 +172,9 @@ export const messages = {
   censoringZero: (fn: string, time: number, remedy: CensoringZeroRemedy) =>
     `${fn}: the censoring survival function G${CENSORING_ZERO[remedy].of} is 0 at time ${time}, where ${CENSORING_ZERO[remedy].who}; ` +
     CENSORING_ZERO[remedy].remedy,
+  // public API call forms (labels first, options last)
+  givenTwice: (fn: string, name: string) =>
+    `${fn}: '${name}' is given both as a positional argument (deprecated call form) and as an option; pass it once, as the option, with the labels first`,
 } as const;
 
 /**

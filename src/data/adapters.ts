@@ -1,5 +1,5 @@
 import { survkitError } from '../core/errors.js';
-import { survivalLabels, type SurvivalLabels } from './labels.js';
+import { survivalLabelsAs, type SurvivalLabels } from './labels.js';
 
 /**
  * A column table: an object of equally long columns (`{ time: [...], event: [...] }`),
@@ -23,17 +23,26 @@ function isDataFrameLike(x: unknown): x is DataFrameLike {
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /**
- * Reads one column of a {@link TableLike} as an array-like, in the name of
- * `fn`. Row records are checked against the keys of the first row (a later
- * row without the key gives `undefined`, which the label validation rejects).
+ * Reads one column of a {@link TableLike} as an array-like. Row records are
+ * checked against the keys of the first row (a later row without the key
+ * gives `undefined`, which the label validation rejects). Errors name `getColumn`.
  *
  * @throws {SurvkitError} `unknownColumn` when the column does not exist (the
  *   message lists the available names); `notTable` when `table` is not a
  *   table; `dataFrameAccess` when a DataFrame-like object has neither `column(name)` nor row `values`
  * @example
- * getColumn('myFn', { t: [1, 2], e: [1, 0] }, 't'); // [1, 2]
+ * getColumn({ t: [1, 2], e: [1, 0] }, 't'); // [1, 2]
  */
-export function getColumn(fn: string, table: TableLike, name: string): ArrayLike<unknown> {
+export function getColumn(table: TableLike, name: string): ArrayLike<unknown>;
+/** @deprecated since 0.2: call `getColumn(table, name)`; the caller's name `fn` will be removed from the signature. */
+export function getColumn(fn: string, table: TableLike, name: string): ArrayLike<unknown>;
+export function getColumn(...args: unknown[]): ArrayLike<unknown> {
+  if (args.length >= 3 && typeof args[0] === 'string') return columnOf(args[0], args[1] as TableLike, args[2] as string);
+  return columnOf('getColumn', args[0] as TableLike, args[1] as string);
+}
+
+/** {@link getColumn} in the name of `fn` (survkit's own callers). */
+export function columnOf(fn: string, table: TableLike, name: string): ArrayLike<unknown> {
   if (typeof table !== 'object' || table === null) {
     throw survkitError('notTable', fn, 'table', table);
   }
@@ -73,13 +82,27 @@ export function getColumn(fn: string, table: TableLike, name: string): ArrayLike
  */
 export function labelsFromTable(table: TableLike, columns: { time?: string; event?: string } = {}): SurvivalLabels {
   const fn = 'labelsFromTable';
-  const time = getColumn(fn, table, columns.time ?? 'time');
-  const event = getColumn(fn, table, columns.event ?? 'event');
-  return survivalLabels(time, event, fn);
+  const time = columnOf(fn, table, columns.time ?? 'time');
+  const event = columnOf(fn, table, columns.event ?? 'event');
+  return survivalLabelsAs(fn, time, event);
 }
 
-/** The column names of a {@link TableLike} (the keys of the first row for row records). */
-export function columnNames(fn: string, table: TableLike): string[] {
+/**
+ * The column names of a {@link TableLike} (the keys of the first row for row records). Errors name `columnNames`.
+ * @throws {SurvkitError} `notTable` when `table` is not a table
+ * @example
+ * columnNames([{ t: 3, e: 1 }]); // ['t', 'e']
+ */
+export function columnNames(table: TableLike): string[];
+/** @deprecated since 0.2: call `columnNames(table)`; the caller's name `fn` will be removed from the signature. */
+export function columnNames(fn: string, table: TableLike): string[];
+export function columnNames(...args: unknown[]): string[] {
+  if (args.length >= 2 && typeof args[0] === 'string') return columnNamesOf(args[0], args[1] as TableLike);
+  return columnNamesOf('columnNames', args[0] as TableLike);
+}
+
+/** {@link columnNames} in the name of `fn` (survkit's own callers). */
+export function columnNamesOf(fn: string, table: TableLike): string[] {
   if (typeof table !== 'object' || table === null) throw survkitError('notTable', fn, 'table', table);
   if (Array.isArray(table)) {
     const first = (table as readonly unknown[])[0];
@@ -116,9 +139,9 @@ export interface TableCovariates {
  */
 export function covariatesFromTable(table: TableLike, columns?: readonly string[], opts: { exclude?: readonly string[] } = {}): TableCovariates {
   const fn = 'covariatesFromTable';
-  const names = columns !== undefined ? [...columns] : columnNames(fn, table).filter((c) => !(opts.exclude ?? []).includes(c));
+  const names = columns !== undefined ? [...columns] : columnNamesOf(fn, table).filter((c) => !(opts.exclude ?? []).includes(c));
   if (names.length === 0) throw survkitError('noCovariates', fn, 'columns');
-  const cols = names.map((c) => getColumn(fn, table, c));
+  const cols = names.map((c) => columnOf(fn, table, c));
   const n = (cols[0] as ArrayLike<unknown>).length;
   const d = names.length;
   const values = new Float32Array(n * d);

@@ -2,7 +2,7 @@ import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { Random } from '../core/random.js';
 import { argsort, searchSorted } from '../core/sort.js';
-import { asLabels, assertSingleRisk, type LabelsInput } from './labels.js';
+import { labelsArg, assertSingleRisk, type LabelsInput } from './labels.js';
 
 /** One draw of controls: `controls[c·k + j]` is the j-th control of case `cases[c]`. */
 export interface CaseControlSample {
@@ -36,7 +36,7 @@ export class CaseControlSampler {
 
   constructor(labels: LabelsInput, opts: { nControls?: number } = {}) {
     const fn = 'CaseControlSampler';
-    const y = asLabels(fn, 'labels', labels);
+    const y = labelsArg(fn, 'labels', labels);
     assertSingleRisk(fn, 'labels.event', y);
     this.nControls = assertNumberOption(fn, 'nControls', opts.nControls ?? 1, { min: 1, integer: true });
     this.sorted = argsort(y.time);

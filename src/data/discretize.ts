@@ -2,7 +2,7 @@ import { assertChoice, assertNumberOption, assertStrictlyAscending, toFloat64 } 
 import { survkitError } from '../core/errors.js';
 import { searchSorted } from '../core/sort.js';
 import { makeCuts, type CutScheme } from './cuts.js';
-import { asLabels, type LabelsInput } from './labels.js';
+import { labelsArg, type LabelsInput } from './labels.js';
 
 export type { CutScheme } from './cuts.js';
 
@@ -87,7 +87,7 @@ export class DiscreteTimeTransform {
   /** Finds the cuts on training labels (a no-op for fixed cuts). */
   fit(labels: LabelsInput): this {
     if (this.fixed) return this;
-    const y = asLabels('DiscreteTimeTransform.fit', 'labels', labels);
+    const y = labelsArg('DiscreteTimeTransform.fit', 'labels', labels);
     this.fitted = makeCuts('DiscreteTimeTransform.fit', y.time, y.event, this.n as number, this.scheme, this.min, this.float32);
     return this;
   }
@@ -108,7 +108,7 @@ export class DiscreteTimeTransform {
     const fn = 'DiscreteTimeTransform.transform';
     if (this.fitted === undefined) throw survkitError('transformNotFitted', fn, 'the grid of cut points');
     const cuts = this.fitted;
-    const y = asLabels(fn, 'labels', labels);
+    const y = labelsArg(fn, 'labels', labels);
     const n = y.time.length;
     const last = cuts[cuts.length - 1] as number;
     const idx = new Int32Array(n);

@@ -28,7 +28,15 @@ export type EventInput = ArrayLike<number> | ArrayLike<boolean> | readonly (numb
  * const y = survivalLabels([5, 3, 9], [1, 0, true]);
  * y.event; // Int32Array [1, 0, 1]
  */
-export function survivalLabels(time: unknown, event: unknown, fn = 'survivalLabels'): SurvivalLabels {
+export function survivalLabels(time: unknown, event: unknown): SurvivalLabels;
+/** @deprecated since 0.2: call `survivalLabels(time, event)`; the caller's name `fn` (for messages) will be removed from the signature. */
+export function survivalLabels(time: unknown, event: unknown, fn: string): SurvivalLabels;
+export function survivalLabels(time: unknown, event: unknown, fn?: string): SurvivalLabels {
+  return survivalLabelsAs(fn ?? 'survivalLabels', time, event);
+}
+
+/** {@link survivalLabels} in the name of `fn` (survkit's own callers). */
+export function survivalLabelsAs(fn: string, time: unknown, event: unknown): SurvivalLabels {
   const t = toFloat64(fn, 'time', time);
   const e = toEventCodes(fn, 'event', event);
   assertSameLength(fn, 'time', t.length, 'event', e.length);
@@ -85,29 +93,101 @@ export function isSurvivalLabels(x: unknown): x is SurvivalLabels {
 }
 
 /**
- * Accepts labels as `SurvivalLabels`, `{ time, event }` arrays or a
- * `[time, event]` pair, validating them in the name of `fn`.
+ * Labels in any of the forms survkit's functions accept: a
+ * {@link SurvivalLabels} object, `{ time, event }` with arrays (or typed
+ * arrays), a `[time, event]` pair of arrays, or row records
+ * `[{ time, event }, …]`. Everything but labels made by
+ * {@link survivalLabels} is validated and copied.
  */
-export type LabelsInput = SurvivalLabels | { time: unknown; event: unknown };
+export type LabelsInput =
+  | SurvivalLabels
+  | { readonly time: unknown; readonly event: unknown }
+  | readonly [time: ArrayLike<number>, event: EventInput]
+  | readonly { readonly time: unknown; readonly event: unknown }[];
+
+function isArrayLikeObject(x: unknown): x is ArrayLike<unknown> {
+  return typeof x === 'object' && x !== null && typeof (x as { length?: unknown }).length === 'number';
+}
+
+/** A `[time, event]` pair: an array of exactly two arrays (or typed arrays). */
+function isLabelsPair(x: unknown): x is readonly [unknown, unknown] {
+  return Array.isArray(x) && x.length === 2 && isArrayLikeObject(x[0]) && isArrayLikeObject(x[1]);
+}
+
+/** Row records: a non-empty array whose first element is an object that is not an array. */
+function isLabelRecords(x: unknown): x is readonly Record<string, unknown>[] {
+  if (!Array.isArray(x) || x.length === 0) return false;
+  const first: unknown = x[0];
+  return typeof first === 'object' && first !== null && !isArrayLikeObject(first);
+}
 
 /**
- * Validates anything {@link LabelsInput} allows, in the name of `fn`.
- * Labels made by {@link survivalLabels} (or {@link subsetLabels} of such)
- * are returned as they are; everything else, typed arrays included, is
- * validated and copied as {@link survivalLabels} does.
- *
- * @throws {SurvkitError} `notLabels` when `x` has no `time` and `event`, and
- *   every error of {@link survivalLabels}
- * @example
- * asLabels('myMetric', 'labels', { time: [1, 2], event: [1, 0] }).event; // Int32Array [1, 0]
+ * True when `x` has one of the shapes of {@link LabelsInput} (a structural
+ * check only, nothing about the values). Used to tell the labels-first call
+ * forms from the deprecated `(time, event, …)` ones.
  */
-export function asLabels(fn: string, arg: string, x: unknown): SurvivalLabels {
+export function isLabelsShape(x: unknown): boolean {
+  if (isLabelsPair(x) || isLabelRecords(x)) return true;
+  return typeof x === 'object' && x !== null && !isArrayLikeObject(x) && 'time' in x && 'event' in x;
+}
+
+/**
+ * Validates anything {@link LabelsInput} allows, in the name of `fn` (the
+ * internal form of {@link asLabels}: errors name the calling function and
+ * the argument `arg`). Labels made by {@link survivalLabels} (or
+ * {@link subsetLabels} of such) are returned as they are; everything else,
+ * typed arrays included, is validated and copied as {@link survivalLabels} does.
+ *
+ * @throws {SurvkitError} `argRange` when `x` is none of the label forms, and
+ *   every error of {@link survivalLabels}
+ */
+export function labelsArg(fn: string, arg: string, x: unknown): SurvivalLabels {
   if (isSurvivalLabels(x) && validated.has(x)) return x;
+  const c = labelColumns(fn, arg, x);
+  return survivalLabelsAs(fn, c.time, c.event);
+}
+
+/**
+ * The time and event columns of any {@link LabelsInput} form, not yet
+ * validated (for functions that validate them with their own checks).
+ * @throws {SurvkitError} `argRange` when `x` is none of the label forms
+ */
+export function labelColumns(fn: string, arg: string, x: unknown): { time: unknown; event: unknown } {
+  if (isLabelsPair(x)) return { time: x[0], event: x[1] };
+  if (isLabelRecords(x)) {
+    const row = (r: unknown, k: 'time' | 'event'): unknown => (typeof r === 'object' && r !== null ? (r as Record<string, unknown>)[k] : undefined);
+    return { time: x.map((r) => row(r, 'time')), event: x.map((r) => row(r, 'event')) };
+  }
   if (typeof x !== 'object' || x === null || !('time' in x) || !('event' in x)) {
     throw survkitError('notLabels', fn, arg, x);
   }
-  const r = x;
-  return survivalLabels(r.time, r.event, fn);
+  return { time: x.time, event: x.event };
+}
+
+/**
+ * Validates labels given in any form {@link LabelsInput} allows and returns
+ * them as {@link SurvivalLabels}. Labels made by {@link survivalLabels} (or
+ * {@link subsetLabels} of such) are returned as they are; everything else,
+ * typed arrays included, is validated and copied as {@link survivalLabels} does.
+ * Errors name `asLabels`.
+ *
+ * @throws {SurvkitError} `argRange` when `labels` is none of the label forms,
+ *   and every error of {@link survivalLabels}
+ * @example
+ * asLabels({ time: [1, 2], event: [1, 0] }).event; // Int32Array [1, 0]
+ * asLabels([[1, 2], [true, false]]).event; // Int32Array [1, 0]
+ * asLabels([{ time: 1, event: 1 }, { time: 2, event: 0 }]).time; // Float64Array [1, 2]
+ */
+export function asLabels(labels: LabelsInput): SurvivalLabels;
+/**
+ * @deprecated since 0.2: call `asLabels(labels)`; errors then name `asLabels`.
+ * The caller's function name `fn` and argument name `arg` are for survkit's
+ * own messages and will be removed from the public signature.
+ */
+export function asLabels(fn: string, arg: string, x: unknown): SurvivalLabels;
+export function asLabels(...args: unknown[]): SurvivalLabels {
+  if (typeof args[0] === 'string') return labelsArg(args[0], String(args[1]), args[2]);
+  return labelsArg('asLabels', 'labels', args[0]);
 }
 
 /**

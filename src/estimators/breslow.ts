@@ -1,7 +1,7 @@
 import { assertNumberOption, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { argsort } from '../core/sort.js';
-import { asLabels, assertSingleRisk, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
+import { labelsArg, assertSingleRisk, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
 import { SurvivalCurves } from './survival-curves.js';
 
 /**
@@ -69,7 +69,7 @@ export function makeBaseline(times: ArrayLike<number>, hazard: Float64Array): Br
  */
 export function breslowBaseline(logRisk: ArrayLike<number>, labels: LabelsInput, opts: BreslowOptions = {}): BreslowBaseline {
   const fn = 'breslowBaseline';
-  const y = asLabels(fn, 'labels', labels);
+  const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);
   const g = toFloat64(fn, 'logRisk', logRisk);
   if (g.length !== y.time.length) throw survkitError('lengthMismatch', fn, 'logRisk', g.length, 'labels', y.time.length);

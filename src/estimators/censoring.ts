@@ -1,5 +1,5 @@
 import { assertChoice } from '../core/assert.js';
-import { asLabels, type LabelsInput } from '../data/labels.js';
+import { labelsArg, type LabelsInput } from '../data/labels.js';
 import { riskTable } from './risk-table.js';
 import { StepFunction } from './step-function.js';
 
@@ -36,7 +36,7 @@ export type CensoringTies = 'events-first' | 'together';
  */
 export function censoringKaplanMeier(labels: LabelsInput, opts: { ties?: CensoringTies } = {}): StepFunction {
   const fn = 'censoringKaplanMeier';
-  const y = asLabels(fn, 'labels', labels);
+  const y = labelsArg(fn, 'labels', labels);
   const ties = assertChoice(fn, 'ties', opts.ties ?? 'events-first', ['events-first', 'together'] as const);
   const tab = riskTable(y.time, y.event);
   const m = tab.times.length;

@@ -1,6 +1,6 @@
 import { assertNumberOption, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { asLabels, assertSingleRisk, type LabelsInput } from '../data/labels.js';
+import { labelsArg, assertSingleRisk, type LabelsInput } from '../data/labels.js';
 import { makeBaseline, timeGroups, type BreslowBaseline, type BreslowOptions } from './breslow.js';
 import { SurvivalCurves } from './survival-curves.js';
 
@@ -49,7 +49,7 @@ function logSumExp(v: Float64Array, pick?: Int32Array): number {
  */
 export function coxTimeBaseline(labels: LabelsInput, logRiskAt: TimeDependentLogRisk, opts: BreslowOptions = {}): BreslowBaseline {
   const fn = 'coxTimeBaseline';
-  const y = asLabels(fn, 'labels', labels);
+  const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);
   const maxDuration = opts.maxDuration === undefined ? Infinity : assertNumberOption(fn, 'maxDuration', opts.maxDuration);
   const { order, times, starts, events } = timeGroups(y);

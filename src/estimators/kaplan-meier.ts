@@ -1,5 +1,5 @@
 import { assertChoice, assertNumberOption } from '../core/assert.js';
-import { asLabels, type LabelsInput } from '../data/labels.js';
+import { isLabelsShape, labelsArg, type LabelsInput } from '../data/labels.js';
 import { riskTable } from './risk-table.js';
 import { StepFunction } from './step-function.js';
 import quantile from '@stdlib/stats-base-dists-normal-quantile';
@@ -67,20 +67,26 @@ export class KaplanMeier extends StepFunction {
  * is +Infinity and both limits are 0 from then on (R reports NA for 'log' and
  * 'log-log', NaN for 'plain').
  *
- * @param time observed times, finite and >= 0 (array or typed array), length n >= 1
- * @param event event indicators (0 = censored, any k >= 1 = event; booleans allowed), length n
+ * @param labels n >= 1 subjects' labels ({@link LabelsInput}: `{ time, event }`, a `[time, event]`
+ *   pair, row records); times finite and >= 0, events 0 = censored, any k >= 1 = event, booleans allowed
+ * @param opts `confidence` (default 0.95) and `confType` (default 'log-log')
  * @returns a {@link KaplanMeier} with one entry per distinct time (m <= n), O(n log n)
  * @throws {SurvkitError} on invalid labels (see `survivalLabels`: length
  *   mismatch, empty, NaN/Infinity, negative time, bad event code) or options
  *   (`confidence` outside (0, 1), unknown `confType`)
  * @example
- * const km = kaplanMeier([1, 2, 2, 3], [1, 1, 0, 1]);
+ * const km = kaplanMeier({ time: [1, 2, 2, 3], event: [1, 1, 0, 1] });
  * km.at(2); // 0.5
  * @see Kaplan & Meier (1958), JASA 53:457–481; Greenwood (1926)
  */
-export function kaplanMeier(time: unknown, event: unknown, opts: KaplanMeierOptions = {}): KaplanMeier {
+export function kaplanMeier(labels: LabelsInput, opts?: KaplanMeierOptions): KaplanMeier;
+/** @deprecated since 0.2: call `kaplanMeier({ time, event }, opts)` — labels first, as every metric and estimator. */
+export function kaplanMeier(time: unknown, event: unknown, opts?: KaplanMeierOptions): KaplanMeier;
+export function kaplanMeier(...args: unknown[]): KaplanMeier {
   const fn = 'kaplanMeier';
-  const y = asLabels(fn, 'labels', { time, event });
+  const deprecated = isTimeEventForm(args, 1);
+  const y = labelsArg(fn, 'labels', deprecated ? { time: args[0], event: args[1] } : args[0]);
+  const opts = ((deprecated ? args[2] : args[1]) ?? {}) as KaplanMeierOptions;
   const confidence = assertNumberOption(fn, 'confidence', opts.confidence ?? 0.95, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
   const confType = assertChoice(fn, 'confType', opts.confType ?? 'log-log', ['log-log', 'log', 'plain'] as const);
   const tab = riskTable(y.time, y.event);
@@ -123,11 +129,23 @@ function limits(s: number, se: number, z: number, type: ConfType): [number, numb
 
 /**
  * {@link kaplanMeier} on a labels object (`SurvivalLabels` or `{ time, event }`).
+ * @deprecated since 0.2: `kaplanMeier(labels, opts)` takes labels itself; this twin will be removed.
  * @throws {SurvkitError} as {@link kaplanMeier}, and `argRange` when `labels` has no `time` / `event`
  * @example
  * kaplanMeierOf({ time: [1, 2, 2, 3], event: [1, 1, 0, 1] }).at(3); // 0
  */
 export function kaplanMeierOf(labels: LabelsInput, opts: KaplanMeierOptions = {}): KaplanMeier {
-  const y = asLabels('kaplanMeier', 'labels', labels);
-  return kaplanMeier(y.time, y.event, opts);
+  return kaplanMeier(labelsArg('kaplanMeier', 'labels', labels), opts);
+}
+
+/**
+ * True for the deprecated `(time, event, …)` form of an estimator whose
+ * labels-first form takes `(labels, …rest)` with `rest` optional arguments
+ * (an options object or none): more arguments than that, an array second, or
+ * a first argument that is an array of values rather than labels.
+ */
+export function isTimeEventForm(args: readonly unknown[], rest: number): boolean {
+  const arrayLike = (x: unknown): boolean => typeof x === 'object' && x !== null && typeof (x as { length?: unknown }).length === 'number';
+  if (args.length > rest + 1 || arrayLike(args[1])) return true;
+  return arrayLike(args[0]) && !isLabelsShape(args[0]);
 }

@@ -1,4 +1,5 @@
-import { asLabels } from '../data/labels.js';
+import { labelsArg, type LabelsInput } from '../data/labels.js';
+import { isTimeEventForm } from './kaplan-meier.js';
 import { riskTable } from './risk-table.js';
 import { StepFunction } from './step-function.js';
 
@@ -10,7 +11,7 @@ import { StepFunction } from './step-function.js';
  * time count as one step d_k / n_k (not the Fleming–Harrington Σ 1/(n_k − j)).
  *
  * @example
- * nelsonAalen([1, 2, 3], [1, 1, 0]).at(2); // 1/3 + 1/2
+ * nelsonAalen({ time: [1, 2, 3], event: [1, 1, 0] }).at(2); // 1/3 + 1/2
  * @see Nelson (1972), Aalen (1978)
  */
 export class NelsonAalen extends StepFunction {
@@ -32,15 +33,17 @@ export class NelsonAalen extends StepFunction {
  * survival 3.5.3 `survfit(..., stype = 1, ctype = 1)$cumhaz` and `$std.chaz`
  * to a few ulps.
  *
- * @param time observed times, finite and >= 0, length n >= 1
- * @param event event indicators (0 = censored), length n
+ * @param labels n >= 1 subjects' labels ({@link LabelsInput}); times finite and >= 0, events 0 = censored
  * @throws {SurvkitError} on invalid labels (length mismatch, empty,
  *   NaN/Infinity, negative time, bad event code)
  * @example
- * nelsonAalen([1, 2, 3], [1, 1, 0]).values; // Float64Array [1/3, 1/3 + 1/2, 1/3 + 1/2]
+ * nelsonAalen({ time: [1, 2, 3], event: [1, 1, 0] }).values; // Float64Array [1/3, 1/3 + 1/2, 1/3 + 1/2]
  */
-export function nelsonAalen(time: unknown, event: unknown): NelsonAalen {
-  const y = asLabels('nelsonAalen', 'labels', { time, event });
+export function nelsonAalen(labels: LabelsInput): NelsonAalen;
+/** @deprecated since 0.2: call `nelsonAalen({ time, event })` — labels first, as every metric and estimator. */
+export function nelsonAalen(time: unknown, event: unknown): NelsonAalen;
+export function nelsonAalen(...args: unknown[]): NelsonAalen {
+  const y = labelsArg('nelsonAalen', 'labels', isTimeEventForm(args, 0) ? { time: args[0], event: args[1] } : args[0]);
   const tab = riskTable(y.time, y.event);
   const m = tab.times.length;
   const h = new Float64Array(m);

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../core/assert.js';
 import { ensureBackend } from '../backend/select.js';
 import { survkitError } from '../core/errors.js';
-import { checkedScores, scoreFunction, type Explained } from './score.js';
+import { checkedScores, scoreFunctionAs, type Explained } from './score.js';
 
 /** Options of {@link occlusionSensitivity}. */
 export interface OcclusionOptions {
@@ -82,7 +82,7 @@ export async function occlusionSensitivity(model: Explained, x: tf.Tensor, opts:
     if (p > (extent[i] as number)) throw survkitError('patchTooLarge', fn, `patch[${i}]`, extent[i] as number, p);
   });
   const batchSize = assertNumberOption(fn, 'batchSize', opts.batchSize ?? 32, { min: 1, integer: true });
-  const score = scoreFunction(fn, model, opts.column);
+  const score = scoreFunctionAs(fn, model, opts.column);
   const values = x.dataSync() as Float32Array;
   const n = values.length;
   const fill =

@@ -8,7 +8,7 @@ import { assertChoice, assertNumberOption } from '../core/assert.js';
 import { ensurePatches } from '../backend/install.js';
 import { survkitError } from '../core/errors.js';
 import { Random } from '../core/random.js';
-import { checkedScores, scoreFunction, type Explained } from './score.js';
+import { checkedScores, scoreFunctionAs, type Explained } from './score.js';
 
 /** The attribution methods of {@link saliency}. */
 export type SaliencyMethod = 'gradient' | 'gradientXInput' | 'smoothGrad' | 'integratedGradients';
@@ -54,7 +54,7 @@ export function saliency(model: Explained, x: tf.Tensor, opts: SaliencyOptions =
   ensurePatches(fn); // synchronous: installs survkit's kernels for the backends loaded now, chooses none
   if (!(x instanceof tf.Tensor) || x.rank < 2) throw survkitError('batchTensor', fn, 'x', x instanceof tf.Tensor ? x.shape : undefined, x);
   const method = assertChoice(fn, 'method', opts.method ?? 'gradient', ['gradient', 'gradientXInput', 'smoothGrad', 'integratedGradients'] as const);
-  const score = scoreFunction(fn, model, opts.column);
+  const score = scoreFunctionAs(fn, model, opts.column);
   // The sum of the per-example scores: its gradient is each example's own gradient.
   const grad = tf.grad((z: tf.Tensor) => tf.sum(checkedScores(fn, score, z)));
   if (method === 'gradient') return tf.tidy(() => grad(x));

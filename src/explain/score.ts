@@ -16,11 +16,22 @@ export type Explained = tf.LayersModel | ScoreFunction;
  * A score function for `target`: a function is used as it is; a
  * `tf.LayersModel` must have one output, and its column `column` (default:
  * the only column of a `[b, 1]` output, e.g. a Cox head's log-risk) is the
- * score.
+ * score. Errors name `scoreFunction`.
  *
+ * @example
+ * const score = scoreFunction(model, 0); // x → model(x)[:, 0]
  * @throws {SurvkitError} for a model with several outputs, or an output with several columns and no `column`
  */
-export function scoreFunction(fn: string, target: Explained, column?: number): ScoreFunction {
+export function scoreFunction(target: Explained, column?: number): ScoreFunction;
+/** @deprecated since 0.2: call `scoreFunction(target, column)`; the caller's name `fn` will be removed from the signature. */
+export function scoreFunction(fn: string, target: Explained, column?: number): ScoreFunction;
+export function scoreFunction(...args: unknown[]): ScoreFunction {
+  if (typeof args[0] === 'string') return scoreFunctionAs(args[0], args[1] as Explained, args[2] as number | undefined);
+  return scoreFunctionAs('scoreFunction', args[0] as Explained, args[1] as number | undefined);
+}
+
+/** {@link scoreFunction} in the name of `fn` (survkit's own callers). */
+export function scoreFunctionAs(fn: string, target: Explained, column?: number): ScoreFunction {
   if (typeof target === 'function') return target;
   if (!(target instanceof tf.LayersModel)) throw survkitError('explainModel', fn, 'model', target);
   if (target.outputs.length !== 1) throw survkitError('oneOutput', fn, 'model', 'model', target.outputs.length, 'pass a score function');

@@ -50,7 +50,7 @@ export interface BootstrapResult {
  *   the original sample, or when it is undefined on most resamples
  * @example
  * const y = survivalLabels(time, event);
- * const ci = bootstrap((idx) => concordanceIndex(take(y.time, idx), take(y.event, idx), take(risk, idx)).cIndex,
+ * const ci = bootstrap((idx) => concordanceIndex(subsetLabels(y, idx), take(risk, idx)).cIndex,
  *   y.time.length, { replicates: 500, seed: 1 });
  * @see Efron & Tibshirani (1993), An Introduction to the Bootstrap, ch. 13
  */

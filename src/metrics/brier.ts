@@ -6,8 +6,9 @@
 import { assertChoice, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { searchSorted } from '../core/sort.js';
-import { asLabels, assertSingleRisk, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
+import { labelsArg, assertSingleRisk, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
+import { assertNotTwice, isCurvesFirstCall } from './call-forms.js';
 import { ipcwWeights, type BrierConvention } from './ipcw.js';
 
 export type { BrierConvention } from './ipcw.js';
@@ -42,6 +43,27 @@ export interface BrierOptions {
   integration?: BrierIntegration;
 }
 
+/** Options of the labels-first {@link brierScore}, {@link nbll} and their integrated forms: {@link BrierOptions} and the evaluation times. */
+export interface BrierTimesOptions extends BrierOptions {
+  /** m strictly ascending evaluation times >= 0 (for `'sksurv'` within the follow-up [min T, max T) of the labels). */
+  times: ArrayLike<number>;
+}
+
+/**
+ * `(labels, curves, { times, …options })` or the deprecated
+ * `(curves, labels, times, options?)` as the curves, labels, times and
+ * options the Brier-type functions read.
+ */
+export function brierArgs(fn: string, args: readonly unknown[]): { curves: unknown; labels: unknown; times: unknown; opts: BrierOptions; deprecated: boolean } {
+  if (isCurvesFirstCall(args) || args.length > 3) {
+    const opts = (args[3] ?? {}) as Partial<BrierTimesOptions>;
+    assertNotTwice(fn, 'times', opts.times);
+    return { curves: args[0], labels: args[1], times: args[2], opts, deprecated: true };
+  }
+  const opts = (args[2] ?? {}) as Partial<BrierTimesOptions>;
+  return { curves: args[1], labels: args[0], times: opts.times, opts, deprecated: false };
+}
+
 /** A score at each evaluation time. */
 export interface TimeScores {
   /** The evaluation times (a copy of the input). */
@@ -67,13 +89,13 @@ export interface IpcwInputs {
 export function ipcwInputs(fn: string, curves: unknown, labels: unknown, times: unknown, opts: BrierOptions): IpcwInputs {
   const convention = assertChoice(fn, 'convention', opts.convention ?? 'pycox', ['pycox', 'sksurv', 'pec'] as const);
   if (!(curves instanceof SurvivalCurves)) throw survkitError('argRange', fn, 'curves', 'SurvivalCurves (n subjects × m grid times)', curves);
-  const y = asLabels(fn, 'labels', labels);
+  const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);
   const n = y.time.length;
   if (curves.n !== n) throw survkitError('shapeMismatch', fn, 'curves', `${n} subjects (one per label)`, `${curves.n} subjects`);
   let train: SurvivalLabels | undefined;
   if (opts.train !== undefined) {
-    train = asLabels(fn, 'train', opts.train);
+    train = labelsArg(fn, 'train', opts.train);
     assertSingleRisk(fn, 'train.event', train);
   }
   const mw = opts.maxWeight ?? Infinity;
@@ -182,10 +204,10 @@ export function ipcwScores(fn: string, kind: 'brier' | 'nbll', inp: IpcwInputs):
  *
  * Complexity O(n·m + n log m) for n subjects and m times, O(n + m) memory.
  *
+ * @param labels the n subjects' labels ({@link LabelsInput}), event 0/1
  * @param curves n predicted survival curves ({@link SurvivalCurves})
- * @param labels the n subjects' `{ time, event }` (event 0/1)
- * @param times m >= 1 strictly ascending evaluation times >= 0; for
- *   `'sksurv'` within the follow-up [min T, max T) of `labels`
+ * @param opts `times`: m >= 1 strictly ascending evaluation times >= 0; for
+ *   `'sksurv'` within the follow-up [min T, max T) of `labels`; and the {@link BrierOptions}
  * @returns `{ times, values }` as Float64Arrays of length m
  * @throws {SurvkitError} on invalid or mismatched inputs (`shapeMismatch`
  *   when curves and labels have different numbers of subjects), competing-risk
@@ -197,12 +219,16 @@ export function ipcwScores(fn: string, kind: 'brier' | 'nbll', inp: IpcwInputs):
  * @example
  * const curves = new SurvivalCurves([1, 2, 3], [0.9, 0.5, 0.2, 1, 0.9, 0.8]);
  * const y = { time: [2, 3], event: [1, 0] };
- * brierScore(curves, y, [1, 2]).values; // ≈ [0.005, 0.13]: (0.1² + 0²)/2, (0.5² + 0.1²)/2
+ * brierScore(y, curves, { times: [1, 2] }).values; // ≈ [0.005, 0.13]: (0.1² + 0²)/2, (0.5² + 0.1²)/2
  * @see Graf, Schmoor, Sauerbrei & Schumacher (1999), Statistics in Medicine 18:2529–2545;
  *   Kvamme & Borgan (2019), arXiv:1912.08581, §3.1.2 (the Σw normalisation)
  */
-export function brierScore(curves: SurvivalCurves, labels: LabelsInput, times: ArrayLike<number>, opts: BrierOptions = {}): TimeScores {
+export function brierScore(labels: LabelsInput, curves: SurvivalCurves, opts: BrierTimesOptions): TimeScores;
+/** @deprecated since 0.2: call `brierScore(labels, curves, { times, ...opts })` — labels first, times as an option. */
+export function brierScore(curves: SurvivalCurves, labels: LabelsInput, times: ArrayLike<number>, opts?: BrierOptions): TimeScores;
+export function brierScore(...args: unknown[]): TimeScores {
   const fn = 'brierScore';
+  const { curves, labels, times, opts } = brierArgs(fn, args);
   return ipcwScores(fn, 'brier', ipcwInputs(fn, curves, labels, times, opts));
 }
 
@@ -216,17 +242,21 @@ export function brierScore(curves: SurvivalCurves, labels: LabelsInput, times: A
  * reference implementation; `'sksurv'` and `'pec'` apply their weights and
  * ÷n to the same scores.
  *
+ * @param labels the n subjects' labels ({@link LabelsInput}), event 0/1
  * @param curves n predicted survival curves
- * @param labels the n subjects' `{ time, event }` (event 0/1)
- * @param times m strictly ascending evaluation times >= 0
+ * @param opts `times`: m strictly ascending evaluation times >= 0; and the {@link BrierOptions}
  * @returns `{ times, values }` as Float64Arrays of length m
  * @throws {SurvkitError} as {@link brierScore}
  * @example
  * const curves = new SurvivalCurves([1, 2, 3], [0.9, 0.5, 0.2, 1, 0.9, 0.8]);
- * nbll(curves, { time: [2, 3], event: [1, 0] }, [1]).values; // ≈ [0.0527] = −(log 0.9 + log(1 − 1e-7))/2
+ * nbll({ time: [2, 3], event: [1, 0] }, curves, { times: [1] }).values; // ≈ [0.0527] = −(log 0.9 + log(1 − 1e-7))/2
  * @see Kvamme, Borgan & Scheel (2019), JMLR 20(129) (integrated binomial log-likelihood)
  */
-export function nbll(curves: SurvivalCurves, labels: LabelsInput, times: ArrayLike<number>, opts: BrierOptions = {}): TimeScores {
+export function nbll(labels: LabelsInput, curves: SurvivalCurves, opts: BrierTimesOptions): TimeScores;
+/** @deprecated since 0.2: call `nbll(labels, curves, { times, ...opts })` — labels first, times as an option. */
+export function nbll(curves: SurvivalCurves, labels: LabelsInput, times: ArrayLike<number>, opts?: BrierOptions): TimeScores;
+export function nbll(...args: unknown[]): TimeScores {
   const fn = 'nbll';
+  const { curves, labels, times, opts } = brierArgs(fn, args);
   return ipcwScores(fn, 'nbll', ipcwInputs(fn, curves, labels, times, opts));
 }

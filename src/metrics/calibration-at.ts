@@ -3,10 +3,12 @@ import { searchSorted } from '../core/sort.js';
 import { subsetLabels, type LabelsInput } from '../data/labels.js';
 import { kaplanMeier } from '../estimators/kaplan-meier.js';
 import type { SurvivalCurves } from '../estimators/survival-curves.js';
-import { assertGroups, assertTimeInRange, calibrationInputs, groupByPrediction, survivalAt } from './calibration-common.js';
+import { assertGroups, assertTimeInRange, calibrationArgs, calibrationInputs, groupByPrediction, survivalAt } from './calibration-common.js';
 
 /** Options of {@link calibrationAt}. */
 export interface CalibrationAtOptions {
+  /** Time of interest, within [min T, max T) of the labels. Required in the labels-first form. */
+  t?: number;
   /** Number of groups, an integer in [1, n]. Default 10. */
   groups?: number;
   /** Level of the Kaplan–Meier confidence limits, in (0, 1). Default 0.95. */
@@ -57,23 +59,29 @@ export interface CalibrationAtResult {
  *
  * Cost O(n log n).
  *
- * @param curves predicted survival curves of the n test subjects
- * @param labels `{ time, event }` of the same subjects (event 0/1)
- * @param t time of interest, within [min T, max T) of the labels
- * @param opts `groups` (default 10), `confidence` (default 0.95)
+ * @param labels the n test subjects' labels ({@link LabelsInput}), event 0/1
+ * @param curves predicted survival curves of the same subjects
+ * @param opts `t` (required): time of interest, within [min T, max T) of the labels;
+ *   `groups` (default 10), `confidence` (default 0.95)
  * @returns the groups (lowest predicted survival first) and two summaries
  * @throws {SurvkitError} on length mismatch, competing-risk codes, `t`
  *   outside the data, `groups` not an integer in [1, n], or a bad `confidence`
  * @example
  * const curves = SurvivalCurves.fromRows([1, 2, 3], [[0.8, 0.5, 0.2], [0.9, 0.6, 0.3], [0.7, 0.4, 0.1], [0.95, 0.8, 0.7]]);
- * const plot = calibrationAt(curves, { time: [2, 3, 1, 3.5], event: [1, 0, 1, 1] }, 2, { groups: 2 });
+ * const plot = calibrationAt({ time: [2, 3, 1, 3.5], event: [1, 0, 1, 1] }, curves, { t: 2, groups: 2 });
  * plot.groups.map((g) => [g.predicted, g.observed]); // [[0.45, 0], [0.7, 1]]: points near the diagonal when calibrated
  * plot.meanAbsDiff; // 0.375
  * @see Austin, Harrell & van Klaveren (2020), "Graphical calibration curves
  *   and the integrated calibration index (ICI) for survival models", Stat Med 39:2714–2742
  */
-export function calibrationAt(curves: SurvivalCurves, labels: LabelsInput, t: number, opts: CalibrationAtOptions = {}): CalibrationAtResult {
+export function calibrationAt(labels: LabelsInput, curves: SurvivalCurves, opts: CalibrationAtOptions & { t: number }): CalibrationAtResult;
+/** @deprecated since 0.2: call `calibrationAt(labels, curves, { t, ...opts })` — labels first, the time as an option. */
+export function calibrationAt(curves: SurvivalCurves, labels: LabelsInput, t: number, opts?: CalibrationAtOptions): CalibrationAtResult;
+export function calibrationAt(...args: unknown[]): CalibrationAtResult {
   const fn = 'calibrationAt';
+  const { curves: c, labels, t: tArg, opts } = calibrationArgs<CalibrationAtOptions>(fn, args, true);
+  const curves = c as SurvivalCurves;
+  const t = tArg as number;
   const { y } = calibrationInputs(fn, curves, labels);
   const n = y.time.length;
   const k = assertGroups(fn, 'groups', opts.groups ?? 10, n, 1);
@@ -94,7 +102,7 @@ export function calibrationAt(curves: SurvivalCurves, labels: LabelsInput, t: nu
     }
     const predicted = sum / idx.length;
     const g = subsetLabels(y, idx);
-    const km = kaplanMeier(g.time, g.event, { confidence, confType: 'log-log' });
+    const km = kaplanMeier(g, { confidence, confType: 'log-log' });
     const j = searchSorted(km.times, t, 'right') - 1;
     const observed = j < 0 ? 1 : (km.values[j] as number);
     const lower = j < 0 ? 1 : (km.lower[j] as number);

@@ -5,13 +5,14 @@
 import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { argsort } from '../core/sort.js';
-import { asLabels, assertSingleRisk, type SurvivalLabels } from '../data/labels.js';
+import { labelsArg, assertSingleRisk, type SurvivalLabels } from '../data/labels.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
+import { assertNotTwice, isCurvesFirstCall } from './call-forms.js';
 
 /** Validates curves + single-risk labels of the same subjects. */
 export function calibrationInputs(fn: string, curves: unknown, labels: unknown): { curves: SurvivalCurves; y: SurvivalLabels } {
   if (!(curves instanceof SurvivalCurves)) throw survkitError('argRange', fn, 'curves', 'a SurvivalCurves object', curves);
-  const y = asLabels(fn, 'labels', labels);
+  const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);
   if (curves.n !== y.time.length) throw survkitError('lengthMismatch', fn, 'curves', curves.n, 'labels', y.time.length);
   return { curves, y };
@@ -72,4 +73,23 @@ export function survivalAt(curves: SurvivalCurves, t: number): Float64Array {
   const out = new Float64Array(curves.n);
   for (let i = 0; i < curves.n; i++) out[i] = k < 0 ? 1 : curves.get(i, k);
   return out;
+}
+
+/**
+ * `(labels, curves, opts)` (with `opts.t` when `timed`) or the deprecated
+ * `(curves, labels, t?, opts?)` as the curves, labels, t and options the
+ * calibration metrics read.
+ */
+export function calibrationArgs<O extends { t?: number }>(
+  fn: string,
+  args: readonly unknown[],
+  timed: boolean,
+): { curves: unknown; labels: unknown; t: unknown; opts: O; deprecated: boolean } {
+  if (isCurvesFirstCall(args) || (timed && (typeof args[2] === 'number' || args.length > 3))) {
+    const opts = ((timed ? args[3] : args[2]) ?? {}) as O;
+    if (timed) assertNotTwice(fn, 't', opts.t);
+    return { curves: args[0], labels: args[1], t: timed ? args[2] : undefined, opts, deprecated: true };
+  }
+  const opts = (args[2] ?? {}) as O;
+  return { curves: args[1], labels: args[0], t: opts.t, opts, deprecated: false };
 }

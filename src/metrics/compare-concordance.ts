@@ -6,7 +6,9 @@ import { survkitError } from '../core/errors.js';
 import { normalUpperTail } from '../core/normal-tail.js';
 import { take } from '../core/take.js';
 import { bootstrap } from './bootstrap.js';
-import { harrellFromValidated, riskInputs } from './concordance-harrell.js';
+import type { LabelsInput } from '../data/labels.js';
+import { isTimeEventCall, riskInDirection, timeEventOf } from './call-forms.js';
+import { harrellFromValidated, riskInputs, type ConcordanceOptions } from './concordance-harrell.js';
 import { ijInfluence, noetherStandardError } from './concordance-ci.js';
 import { countPairs, type PerSubjectCounts } from './concordance-pairs.js';
 
@@ -17,7 +19,7 @@ export type CompareMethod = 'bootstrap' | 'noether' | 'ij';
 export type ComparisonAlternative = 'two-sided' | 'greater' | 'less';
 
 /** Options of {@link compareConcordance}. */
-export interface CompareConcordanceOptions {
+export interface CompareConcordanceOptions extends ConcordanceOptions {
   /** `'bootstrap'` (default, paired percentile bootstrap), `'noether'` (torchsurv's t-test) or `'ij'` (R survival's paired z-test). */
   method?: CompareMethod;
   /** Bootstrap replicates. Default 1000. */
@@ -28,8 +30,6 @@ export interface CompareConcordanceOptions {
   level?: number;
   /** `'two-sided'` (default): C_A ≠ C_B; `'greater'`: C_A > C_B (torchsurv's `compare`); `'less'`: C_A < C_B. */
   alternative?: ComparisonAlternative;
-  /** Risk tie tolerance. Default 1e-8. */
-  tiedTol?: number;
 }
 
 /** Result of {@link compareConcordance}. */
@@ -49,7 +49,9 @@ export interface CompareConcordanceResult {
 }
 
 /**
- * Compares the Harrell C of two risk scores on the same subjects.
+ * Compares the Harrell C of two risk scores, `riskA` and `riskB`, on the same
+ * subjects `labels` ({@link LabelsInput}, event 0/1). `direction` and `tiedTol`
+ * ({@link ConcordanceOptions}) apply to both scores.
  *
  * - `'bootstrap'` (default): paired nonparametric bootstrap — each replicate
  *   resamples n subjects with replacement ({@link bootstrap}, seeded) and scores
@@ -79,20 +81,26 @@ export interface CompareConcordanceResult {
  * const event = [1, 1, 0, 1, 1, 0, 1, 0];
  * const a = [8, 6, 7, 5, 3, 4, 1, 2];
  * const b = [3, 8, 1, 6, 7, 2, 5, 4];
- * const cmp = compareConcordance(time, event, a, b, { method: 'ij' });
+ * const cmp = compareConcordance({ time, event }, a, b, { method: 'ij' });
  * cmp.difference; // 0.143 (0.857 − 0.714)
  * cmp.pValue; // 0.536, two-sided
- * compareConcordance(time, event, a, b, { replicates: 500, seed: 1 }).pValue; // 0.716 (paired bootstrap)
+ * compareConcordance({ time, event }, a, b, { replicates: 500, seed: 1 }).pValue; // 0.716 (paired bootstrap)
  * @see Pencina & D'Agostino (2004); Efron & Tibshirani (1993), ch. 16
  */
 export function compareConcordance(
-  time: unknown,
-  event: unknown,
-  riskA: unknown,
-  riskB: unknown,
-  opts: CompareConcordanceOptions = {},
-): CompareConcordanceResult {
+  labels: LabelsInput,
+  riskA: ArrayLike<number>,
+  riskB: ArrayLike<number>,
+  opts?: CompareConcordanceOptions,
+): CompareConcordanceResult;
+/** @deprecated since 0.2: call `compareConcordance({ time, event }, riskA, riskB, opts)` — labels first, as every metric. */
+export function compareConcordance(time: unknown, event: unknown, riskA: unknown, riskB: unknown, opts?: CompareConcordanceOptions): CompareConcordanceResult;
+export function compareConcordance(...args: unknown[]): CompareConcordanceResult {
   const fn = 'compareConcordance';
+  const { time, event, rest } = timeEventOf(fn, args, isTimeEventCall(args, 2));
+  const opts = (rest[2] ?? {}) as CompareConcordanceOptions;
+  const riskA = riskInDirection(fn, 'riskA', rest[0], opts.direction);
+  const riskB = riskInDirection(fn, 'riskB', rest[1], opts.direction);
   const method = assertChoice(fn, 'method', opts.method ?? 'bootstrap', ['bootstrap', 'noether', 'ij'] as const);
   const alternative = assertChoice(fn, 'alternative', opts.alternative ?? 'two-sided', ['two-sided', 'greater', 'less'] as const);
   const level = assertNumberOption(fn, 'level', opts.level ?? 0.95, { min: 0, max: 1, minExclusive: true, maxExclusive: true });

@@ -1,22 +1,20 @@
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { assertChoice, assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { riskInputs, type ScoreDirection } from './concordance-harrell.js';
+import type { LabelsInput } from '../data/labels.js';
+import { isTimeEventCall, timeEventOf } from './call-forms.js';
+import { riskInputs, type ConcordanceOptions } from './concordance-harrell.js';
 import { countPairs, type PerSubjectCounts } from './concordance-pairs.js';
 
 /** Standard-error method of {@link concordanceConfidenceInterval}. */
 export type ConcordanceCiMethod = 'noether' | 'conservative' | 'ij';
 
 /** Options of {@link concordanceConfidenceInterval}. */
-export interface ConcordanceCiOptions {
+export interface ConcordanceCiOptions extends ConcordanceOptions {
   /** Confidence level in (0, 1). Default 0.95. */
   level?: number;
   /** `'noether'` (default), `'conservative'` (both torchsurv) or `'ij'` (R survival's infinitesimal jackknife). */
   method?: ConcordanceCiMethod;
-  /** Risk tie tolerance, as in {@link concordanceIndex}. Default 1e-8; R compares exactly (0). */
-  tiedTol?: number;
-  /** `'risk'` (default) or `'survival'` scores, as in {@link concordanceIndex}. */
-  direction?: ScoreDirection;
 }
 
 /** Result of {@link concordanceConfidenceInterval}. */
@@ -32,7 +30,8 @@ export interface ConcordanceCiResult {
 }
 
 /**
- * Two-sided confidence interval for Harrell's C.
+ * Two-sided confidence interval for Harrell's C of risk scores `risk` for the
+ * subjects of `labels` ({@link LabelsInput}, event 0/1); options as {@link ConcordanceOptions}.
  *
  * With z = Φ⁻¹(1 − α/2), α = 1 − level, N = n subjects and, for every event i,
  * c_i / d_i = its concordant / discordant comparable pairs as the earlier member
@@ -63,15 +62,21 @@ export interface ConcordanceCiResult {
  * @example
  * const time = [2, 3, 4, 5, 6, 7, 8, 9];
  * const event = [1, 1, 0, 1, 1, 0, 1, 0];
- * const ci = concordanceConfidenceInterval(time, event, [8, 6, 7, 5, 3, 4, 1, 2], { method: 'ij' });
+ * const ci = concordanceConfidenceInterval({ time, event }, [8, 6, 7, 5, 3, 4, 1, 2], { method: 'ij' });
  * ci.cIndex; // 0.857… (18 of 21 pairs)
  * ci.se; // 0.0770 (R: concordance(Surv(time, event) ~ risk, reverse = TRUE) std.err)
  * ci.upper; // 1 (clipped)
  * @see Pencina & D'Agostino (2004), Statistics in Medicine 23:2109–2123;
  *   Therneau & Watson (2017), The concordance statistic and the Cox model (survival vignette)
  */
-export function concordanceConfidenceInterval(time: unknown, event: unknown, risk: unknown, opts: ConcordanceCiOptions = {}): ConcordanceCiResult {
+export function concordanceConfidenceInterval(labels: LabelsInput, risk: ArrayLike<number>, opts?: ConcordanceCiOptions): ConcordanceCiResult;
+/** @deprecated since 0.2: call `concordanceConfidenceInterval({ time, event }, risk, opts)` — labels first, as every metric. */
+export function concordanceConfidenceInterval(time: unknown, event: unknown, risk: unknown, opts?: ConcordanceCiOptions): ConcordanceCiResult;
+export function concordanceConfidenceInterval(...args: unknown[]): ConcordanceCiResult {
   const fn = 'concordanceConfidenceInterval';
+  const { time, event, rest } = timeEventOf(fn, args, isTimeEventCall(args, 1));
+  const risk = rest[0];
+  const opts = (rest[1] ?? {}) as ConcordanceCiOptions;
   const level = assertNumberOption(fn, 'level', opts.level ?? 0.95, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
   const method = assertChoice(fn, 'method', opts.method ?? 'noether', ['noether', 'conservative', 'ij'] as const);
   const direction = assertChoice(fn, 'direction', opts.direction ?? 'risk', ['risk', 'survival'] as const);

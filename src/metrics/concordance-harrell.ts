@@ -1,12 +1,17 @@
 import { assertChoice, assertNumberOption, assertSameLength, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { assertSingleRisk, countEvents, survivalLabels, type SurvivalLabels } from '../data/labels.js';
+import { assertSingleRisk, countEvents, survivalLabelsAs, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
+import { isTimeEventCall, timeEventOf } from './call-forms.js';
 import { countPairs } from './concordance-pairs.js';
 
 /** Which way the scores point. */
 export type ScoreDirection = 'risk' | 'survival';
 
-/** Options of {@link concordanceIndex}. */
+/**
+ * The options every concordance function shares ({@link concordanceIndex},
+ * {@link concordanceIndexIpcw}, {@link concordanceConfidenceInterval},
+ * {@link compareConcordance}): which way the scores point and the risk tie tolerance.
+ */
 export interface ConcordanceOptions {
   /** Risks with |r_i − r_j| <= tiedTol count as tied (½). Default 1e-8 (scikit-survival). Use 0 for R's exact ties. */
   tiedTol?: number;
@@ -48,7 +53,7 @@ export interface RiskInputs {
 
 /** Validates time, event, risk and `tiedTol` in the name of `fn`. */
 export function riskInputs(fn: string, time: unknown, event: unknown, risk: unknown, tiedTol: unknown): RiskInputs {
-  const labels = survivalLabels(time, event, fn);
+  const labels = survivalLabelsAs(fn, time, event);
   assertSingleRisk(fn, 'event', labels);
   const r = toFloat64(fn, 'risk', risk);
   assertSameLength(fn, 'time', labels.time.length, 'risk', r.length);
@@ -78,8 +83,7 @@ export function riskInputs(fn: string, time: unknown, event: unknown, risk: unkn
  * Complexity: O(n log n) time, O(n) memory (radix-sorted time and risk groups,
  * one Fenwick sweep over whichever of the two has fewer distinct values).
  *
- * @param time observed times, n finite values >= 0
- * @param event n event indicators, 0/1 or boolean (codes >= 2 are rejected)
+ * @param labels the n subjects' labels ({@link LabelsInput}: `{ time, event }`, a `[time, event]` pair, row records), event 0/1
  * @param risk n finite scores; higher = earlier event (see `direction`)
  * @param opts `tiedTol` (default 1e-8), `direction` (`'risk'` default, `'survival'`)
  * @returns {@link ConcordanceResult}
@@ -87,12 +91,18 @@ export function riskInputs(fn: string, time: unknown, event: unknown, risk: unkn
  *   times, event codes other than 0/1 (`notBinaryEvent`), no events (`noEvents`),
  *   or no comparable pairs (`noComparablePairs`)
  * @example
- * const r = concordanceIndex([1, 2, 3, 4], [1, 1, 0, 1], [4, 2, 1, 3]);
+ * const r = concordanceIndex({ time: [1, 2, 3, 4], event: [1, 1, 0, 1] }, [4, 2, 1, 3]);
  * r.cIndex; // 0.8 (4 of 5 comparable pairs concordant)
  * @see Harrell, Califf, Pryor, Lee & Rosati (1996), Statistics in Medicine 15(4):361–387
  */
-export function concordanceIndex(time: unknown, event: unknown, risk: unknown, opts: ConcordanceOptions = {}): ConcordanceResult {
+export function concordanceIndex(labels: LabelsInput, risk: ArrayLike<number>, opts?: ConcordanceOptions): ConcordanceResult;
+/** @deprecated since 0.2: call `concordanceIndex({ time, event }, risk, opts)` — labels first, as every metric. */
+export function concordanceIndex(time: unknown, event: unknown, risk: unknown, opts?: ConcordanceOptions): ConcordanceResult;
+export function concordanceIndex(...args: unknown[]): ConcordanceResult {
   const fn = 'concordanceIndex';
+  const { time, event, rest } = timeEventOf(fn, args, isTimeEventCall(args, 1));
+  const risk = rest[0];
+  const opts = (rest[1] ?? {}) as ConcordanceOptions;
   const direction = assertChoice(fn, 'direction', opts.direction ?? 'risk', ['risk', 'survival'] as const);
   const inp = riskInputs(fn, time, event, risk, opts.tiedTol);
   if (direction === 'survival') for (let i = 0; i < inp.risk.length; i++) inp.risk[i] = -(inp.risk[i] as number);

@@ -1,11 +1,18 @@
 import { assertChoice } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { asLabels, assertSingleRisk, countEvents, type LabelsInput } from '../data/labels.js';
+import { labelsArg, assertSingleRisk, countEvents, type LabelsInput } from '../data/labels.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
+import { isCurvesFirstCall } from './call-forms.js';
 import { tdCounts } from './concordance-td-sweep.js';
 
 /** Tie handling of {@link concordanceTd}. */
 export type ConcordanceTdMethod = 'antolini' | 'adjAntolini';
+
+/** Options of {@link concordanceTd}. */
+export interface ConcordanceTdOptions {
+  /** `'antolini'` (default) or `'adjAntolini'`. */
+  method?: ConcordanceTdMethod;
+}
 
 /** Result of {@link concordanceTd}. */
 export interface ConcordanceTdResult {
@@ -40,23 +47,34 @@ export interface ConcordanceTdResult {
  * event times, the subjects with T >= (earliest event time on k) are swept
  * from the largest time down, with a Fenwick tree over the ranks of column k.
  *
+ * Curves are compared as they are: higher Ŝ means longer survival, and no
+ * tie tolerance applies (pycox), so the `direction` and `tiedTol` of the
+ * risk-score concordance functions have no counterpart here.
+ *
+ * @param labels the n subjects' labels ({@link LabelsInput}), event 0/1
  * @param curves n predicted survival curves on one grid ({@link SurvivalCurves})
- * @param labels the n subjects' labels `{ time, event }`
  * @param opts.method `'antolini'` (default) or `'adjAntolini'`
  * @throws {SurvkitError} when `curves` is not a SurvivalCurves, the subject counts
  *   differ, labels are invalid or hold competing-risk codes, there are no events,
  *   or no comparable pairs
  * @example
  * const curves = SurvivalCurves.fromRows([1, 2, 3], [[0.5, 0.2, 0.1], [0.9, 0.8, 0.7]]);
- * concordanceTd(curves, { time: [1, 3], event: [1, 0] }).cIndex; // 1
+ * concordanceTd({ time: [1, 3], event: [1, 0] }, curves).cIndex; // 1
  * @see Antolini, Boracchi & Biganzoli (2005), Statistics in Medicine 24:3927–3944;
  *   Kvamme, Borgan & Scheel (2019), JMLR 20(129)
  */
-export function concordanceTd(curves: SurvivalCurves, labels: LabelsInput, opts: { method?: ConcordanceTdMethod } = {}): ConcordanceTdResult {
+export function concordanceTd(labels: LabelsInput, curves: SurvivalCurves, opts?: ConcordanceTdOptions): ConcordanceTdResult;
+/** @deprecated since 0.2: call `concordanceTd(labels, curves, opts)` — labels first, as every metric. */
+export function concordanceTd(curves: SurvivalCurves, labels: LabelsInput, opts?: ConcordanceTdOptions): ConcordanceTdResult;
+export function concordanceTd(...args: unknown[]): ConcordanceTdResult {
   const fn = 'concordanceTd';
+  const deprecated = isCurvesFirstCall(args);
+  const curves = deprecated ? args[0] : args[1];
+  const labels = deprecated ? args[1] : args[0];
+  const opts = (args[2] ?? {}) as ConcordanceTdOptions;
   if (!(curves instanceof SurvivalCurves)) throw survkitError('argRange', fn, 'curves', 'a SurvivalCurves object', curves);
   const method = assertChoice(fn, 'method', opts.method ?? 'antolini', ['antolini', 'adjAntolini'] as const);
-  const y = asLabels(fn, 'labels', labels);
+  const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);
   const n = y.time.length;
   if (curves.n !== n) throw survkitError('shapeMismatch', fn, 'curves', `${n} subjects (one per label)`, `${curves.n} subjects`);

@@ -1,16 +1,20 @@
 import { assertChoice, assertNumberOption, assertSameLength, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { asLabels, assertSingleRisk, countEvents, type LabelsInput } from '../data/labels.js';
+import { assertSingleRisk, countEvents, isLabelsShape, labelsArg, type LabelsInput } from '../data/labels.js';
 import { CensoringWeights } from '../estimators/censoring-weights.js';
-import type { ConcordanceResult } from './concordance-harrell.js';
+import { assertNotTwice, evaluatedLabels, riskInDirection } from './call-forms.js';
+import type { ConcordanceOptions, ConcordanceResult } from './concordance-harrell.js';
 import { countPairs } from './concordance-pairs.js';
 
 /** Options of {@link concordanceIndexIpcw}. */
-export interface IpcwConcordanceOptions {
+export interface IpcwConcordanceOptions extends ConcordanceOptions {
+  /**
+   * Labels whose censoring distribution Ĝ is estimated (scikit-survival's
+   * `survival_train`). Default: the evaluated labels (a single-sample analysis, as R).
+   */
+  train?: LabelsInput;
   /** Truncation time: only events before τ (sksurv: T_i < τ; R: T_i <= τ) carry weight. Default: none. */
   tau?: number;
-  /** Risks with |r_i − r_j| <= tiedTol count as tied (½). Default 1e-8 (scikit-survival). */
-  tiedTol?: number;
   /** Floor for Ĝ: weights use max(Ĝ, clipWeights) instead of failing where Ĝ = 0. Default: none (fail). */
   clipWeights?: number;
   /**
@@ -45,12 +49,12 @@ export interface IpcwConcordanceResult extends ConcordanceResult {
  * events, as scikit-survival returns them (independent of τ); the `weighted*`
  * sums are R's counts for "n/G2". O(n log n) time, O(n) memory.
  *
- * To reproduce a single-sample analysis (R, or `cindex.py` without `--train`),
- * pass the same labels as `train` and `test`.
+ * Without the `train` option Ĝ is estimated from the evaluated labels, a
+ * single-sample analysis (R, or `cindex.py` without `--train`).
  *
- * @param train labels `{ time, event }` whose censoring distribution is estimated
- * @param test labels of the evaluated subjects (n)
- * @param risk n finite risk scores of the test subjects, higher = earlier event
+ * @param labels labels of the n evaluated subjects ({@link LabelsInput}), event 0/1
+ * @param risk n finite risk scores, higher = earlier event (see `direction`)
+ * @param opts `train` (labels for Ĝ), `tau`, `tiedTol`, `direction`, `clipWeights`, `convention`
  * @throws {SurvkitError} on invalid labels or risk, competing-risk codes, no
  *   events in `train` or `test` (`noEvents`, as scikit-survival), a weighted test
  *   event after the last training time while Ĝ > 0 there (`timeOutsideTrain`),
@@ -58,13 +62,18 @@ export interface IpcwConcordanceResult extends ConcordanceResult {
  *   no weighted comparable pairs (`noComparablePairs`, e.g. τ below every event)
  * @example
  * const y = { time: [1, 2, 3, 4, 5], event: [1, 0, 1, 1, 0] };
- * concordanceIndexIpcw(y, y, [5, 4, 3, 2, 1]).cIndex; // 1
+ * concordanceIndexIpcw(y, [5, 4, 3, 2, 1]).cIndex; // 1
+ * concordanceIndexIpcw(y, [5, 4, 3, 2, 1], { train: y, tau: 4 }).cIndex; // 1
  * @see Uno, Cai, Pencina, D'Agostino & Wei (2011), Statistics in Medicine 30(10):1105–1117
  */
-export function concordanceIndexIpcw(train: LabelsInput, test: LabelsInput, risk: unknown, opts: IpcwConcordanceOptions = {}): IpcwConcordanceResult {
+export function concordanceIndexIpcw(labels: LabelsInput, risk: ArrayLike<number>, opts?: IpcwConcordanceOptions): IpcwConcordanceResult;
+/** @deprecated since 0.2: call `concordanceIndexIpcw(test, risk, { train })` — labels first, training labels as an option. */
+export function concordanceIndexIpcw(train: LabelsInput, test: LabelsInput, risk: unknown, opts?: IpcwConcordanceOptions): IpcwConcordanceResult;
+export function concordanceIndexIpcw(...args: unknown[]): IpcwConcordanceResult {
   const fn = 'concordanceIndexIpcw';
-  const tr = asLabels(fn, 'train', train);
-  const te = asLabels(fn, 'test', test);
+  const { train, test, risk, opts } = ipcwArgs(fn, args);
+  const tr = labelsArg(fn, 'train', train);
+  const te = labelsArg(fn, 'test', test);
   assertSingleRisk(fn, 'train.event', tr);
   assertSingleRisk(fn, 'test.event', te);
   const r = toFloat64(fn, 'risk', risk);
@@ -108,4 +117,21 @@ export function concordanceIndexIpcw(train: LabelsInput, test: LabelsInput, risk
     weightedTiedRisk: c.wTiedRisk,
     weightedComparable: c.wComparable,
   };
+}
+
+/**
+ * `(labels, risk, opts)` or the deprecated `(train, test, risk, opts)` as the
+ * train / test / risk the function body reads; scores turned into risks for
+ * `direction: 'survival'`.
+ */
+function ipcwArgs(fn: string, args: readonly unknown[]): { train: unknown; test: unknown; risk: unknown; opts: IpcwConcordanceOptions } {
+  const deprecated = args.length > 3 || isLabelsShape(args[1]);
+  const opts = ((deprecated ? args[3] : args[2]) ?? {}) as IpcwConcordanceOptions;
+  const risk = riskInDirection(fn, 'risk', deprecated ? args[2] : args[1], opts.direction);
+  if (deprecated) {
+    assertNotTwice(fn, 'train', opts.train);
+    return { train: args[0], test: args[1], risk, opts };
+  }
+  const test = evaluatedLabels(fn, args[0], risk);
+  return { train: opts.train ?? test, test, risk, opts };
 }

@@ -6,13 +6,21 @@
 import { assertChoice, assertNumberOption, assertSameLength, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { searchSorted, uniqueSorted } from '../core/sort.js';
-import { asLabels, assertSingleRisk, countEvents, type LabelsInput } from '../data/labels.js';
+import { assertSingleRisk, countEvents, isLabelsShape, labelsArg, type LabelsInput } from '../data/labels.js';
 import { CensoringWeights } from '../estimators/censoring-weights.js';
 import { kaplanMeier } from '../estimators/kaplan-meier.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
+import { assertNotTwice, evaluatedLabels, isArrayLikeObject } from './call-forms.js';
 
 /** Options of {@link cumulativeDynamicAuc}. */
 export interface CumulativeDynamicAucOptions {
+  /**
+   * m >= 1 strictly ascending times >= 0 (for `'sksurv'` within the
+   * follow-up [min T, max T) of the labels). Required in the labels-first form.
+   */
+  times?: ArrayLike<number>;
+  /** Labels Ĝ is fitted on (scikit-survival's `survival_train`). Default: the evaluated labels. */
+  train?: LabelsInput;
   /**
    * Risks within tiedTol of their neighbour in sorted order form one tied
    * threshold (½ credit). Default 1e-8 (scikit-survival), 0 for `'riskRegression'`.
@@ -105,11 +113,11 @@ function aucAt(g: RiskGroups, time: Float64Array, caseW: Float64Array, t: number
  * O(m·n log n) time (one native sort per distinct risk vector, then O(n) per
  * time), O(n) memory.
  *
- * @param train labels Ĝ is fitted on (use `test` itself for a single-sample analysis)
- * @param test the n evaluated subjects' `{ time, event }` (event 0/1)
+ * @param labels the n evaluated subjects' labels ({@link LabelsInput}), event 0/1
  * @param risk n risk scores (higher = earlier event) or n survival curves
- * @param times m >= 1 strictly ascending times >= 0; for `'sksurv'` within
- *   the follow-up [min T, max T) of `test`
+ * @param opts `times` (required): m >= 1 strictly ascending times >= 0, for `'sksurv'`
+ *   within the follow-up [min T, max T) of `labels`; `train`: labels Ĝ is fitted on
+ *   (default: `labels`, a single-sample analysis); `tiedTol`, `convention`
  * @returns `{ times, auc, meanAuc }`
  * @throws {SurvkitError} on invalid or mismatched inputs, competing-risk
  *   codes, no events (`noEvents`; in `train` too for sksurv), times outside
@@ -119,20 +127,28 @@ function aucAt(g: RiskGroups, time: Float64Array, caseW: Float64Array, t: number
  *   (`noControls`) — where scikit-survival returns NaN
  * @example
  * const y = { time: [1, 2, 3, 4, 5], event: [1, 1, 0, 1, 0] };
- * cumulativeDynamicAuc(y, y, [5, 4, 3, 2, 1], [2, 4]).auc; // Float64Array [1, 1]
+ * cumulativeDynamicAuc(y, [5, 4, 3, 2, 1], { times: [2, 4] }).auc; // Float64Array [1, 1]
  * @see Uno, Cai, Tian & Wei (2007), JASA 102:527–537; Hung & Chiang (2010),
  *   Canadian Journal of Statistics 38:8–26; Lambert & Chevret (2016), SMMR (meanAuc)
  */
+export function cumulativeDynamicAuc(
+  labels: LabelsInput,
+  risk: ArrayLike<number> | SurvivalCurves,
+  opts: CumulativeDynamicAucOptions & { times: ArrayLike<number> },
+): CumulativeDynamicAucResult;
+/** @deprecated since 0.2: call `cumulativeDynamicAuc(test, risk, { times, train, ...opts })` — labels first, times and training labels as options. */
 export function cumulativeDynamicAuc(
   train: LabelsInput,
   test: LabelsInput,
   risk: ArrayLike<number> | SurvivalCurves,
   times: ArrayLike<number>,
-  opts: CumulativeDynamicAucOptions = {},
-): CumulativeDynamicAucResult {
+  opts?: CumulativeDynamicAucOptions,
+): CumulativeDynamicAucResult;
+export function cumulativeDynamicAuc(...args: unknown[]): CumulativeDynamicAucResult {
   const fn = 'cumulativeDynamicAuc';
-  const tr = asLabels(fn, 'train', train);
-  const te = asLabels(fn, 'test', test);
+  const { train, test, risk, times, opts } = aucArgs(fn, args);
+  const tr = labelsArg(fn, 'train', train);
+  const te = labelsArg(fn, 'test', test);
   assertSingleRisk(fn, 'train.event', tr);
   assertSingleRisk(fn, 'test.event', te);
   const convention = assertChoice(fn, 'convention', opts.convention ?? 'sksurv', ['sksurv', 'riskRegression'] as const);
@@ -212,4 +228,17 @@ export function cumulativeDynamicAuc(
     meanAuc = integral / (1 - prev);
   }
   return { times: t, auc, meanAuc };
+}
+
+/** `(labels, risk, { times, train, … })` or the deprecated `(train, test, risk, times, opts?)` as the arguments the body reads. */
+function aucArgs(fn: string, args: readonly unknown[]): { train: unknown; test: unknown; risk: unknown; times: unknown; opts: CumulativeDynamicAucOptions } {
+  if (args.length > 3 || isLabelsShape(args[1]) || args[2] instanceof SurvivalCurves || isArrayLikeObject(args[2])) {
+    const opts = (args[4] ?? {}) as CumulativeDynamicAucOptions;
+    assertNotTwice(fn, 'train', opts.train);
+    assertNotTwice(fn, 'times', opts.times);
+    return { train: args[0], test: args[1], risk: args[2], times: args[3], opts };
+  }
+  const opts = (args[2] ?? {}) as CumulativeDynamicAucOptions;
+  const test = evaluatedLabels(fn, args[0], args[1]);
+  return { train: opts.train ?? test, test, risk: args[1], times: opts.times, opts };
 }

@@ -2,7 +2,7 @@ import { chiSquareSf } from '../core/chi-square.js';
 import { linspace } from '../core/linspace.js';
 import type { LabelsInput } from '../data/labels.js';
 import type { SurvivalCurves } from '../estimators/survival-curves.js';
-import { assertGroups, calibrationInputs } from './calibration-common.js';
+import { assertGroups, calibrationArgs, calibrationInputs } from './calibration-common.js';
 
 /** Options of {@link dCalibration}. */
 export interface DCalibrationOptions {
@@ -56,15 +56,15 @@ export interface DCalibrationResult {
  *
  * Cost O(n·B) time, O(B) memory.
  *
- * @param curves predicted survival curves of the n test subjects
- * @param labels `{ time, event }` of the same subjects (event 0/1)
+ * @param labels the n test subjects' labels ({@link LabelsInput}), event 0/1
+ * @param curves predicted survival curves of the same subjects
  * @param opts `bins` (integer >= 2, <= n; default 10)
  * @returns statistic, p-value, df and the histogram (ascending bins)
  * @throws {SurvkitError} when `curves` and `labels` differ in length, labels
  *   carry competing-risk codes (> 1), or `bins` is not an integer in [2, n]
  * @example
  * const curves = SurvivalCurves.fromRows([1, 2, 3], [[0.8, 0.5, 0.2], [0.9, 0.6, 0.3]]);
- * const r = dCalibration(curves, { time: [2, 2], event: [1, 0] }, { bins: 2 });
+ * const r = dCalibration({ time: [2, 2], event: [1, 0] }, curves, { bins: 2 });
  * // the event (p = 0.5) counts 1 in [0.5, 1]; the censored subject (p = 0.6)
  * // puts 0.1/0.6 in [0.5, 1] and 1/(2·0.6) in [0, 0.5)
  * r.counts; // Float64Array [0.8333…, 1.1666…]
@@ -72,8 +72,13 @@ export interface DCalibrationResult {
  * @see Haider, Hoehn, Davis & Greiner (2020), "Effective ways to build and
  *   evaluate individual survival distributions", JMLR 21(85), §4.3 and App. B
  */
-export function dCalibration(curves: SurvivalCurves, labels: LabelsInput, opts: DCalibrationOptions = {}): DCalibrationResult {
+export function dCalibration(labels: LabelsInput, curves: SurvivalCurves, opts?: DCalibrationOptions): DCalibrationResult;
+/** @deprecated since 0.2: call `dCalibration(labels, curves, opts)` — labels first, as every metric. */
+export function dCalibration(curves: SurvivalCurves, labels: LabelsInput, opts?: DCalibrationOptions): DCalibrationResult;
+export function dCalibration(...args: unknown[]): DCalibrationResult {
   const fn = 'dCalibration';
+  const { curves: c, labels, opts } = calibrationArgs<DCalibrationOptions & { t?: number }>(fn, args, false);
+  const curves = c as SurvivalCurves;
   const { y } = calibrationInputs(fn, curves, labels);
   const n = y.time.length;
   const B = assertGroups(fn, 'bins', opts.bins ?? 10, n, 2);

@@ -8,12 +8,12 @@ export {
   type OneCalibrationMethod,
 } from './one-calibration.js';
 export { calibrationAt, type CalibrationAtOptions, type CalibrationAtResult, type CalibrationAtGroup } from './calibration-at.js';
-export { brierScore, nbll, type BrierOptions, type BrierConvention, type BrierIntegration, type TimeScores } from './brier.js';
-export { integratedBrierScore, integratedNbll } from './integrated.js';
+export { brierScore, nbll, type BrierOptions, type BrierTimesOptions, type BrierConvention, type BrierIntegration, type TimeScores } from './brier.js';
+export { integratedBrierScore, integratedNbll, type IntegratedScoreResult } from './integrated.js';
 export { cumulativeDynamicAuc, type CumulativeDynamicAucOptions, type CumulativeDynamicAucResult } from './cumulative-dynamic-auc.js';
 export { concordanceIndex, type ConcordanceOptions, type ConcordanceResult, type ScoreDirection } from './concordance-harrell.js';
 export { concordanceIndexIpcw, type IpcwConcordanceOptions, type IpcwConcordanceResult } from './concordance-uno.js';
-export { concordanceTd, type ConcordanceTdMethod, type ConcordanceTdResult } from './concordance-td.js';
+export { concordanceTd, type ConcordanceTdMethod, type ConcordanceTdOptions, type ConcordanceTdResult } from './concordance-td.js';
 export { concordanceConfidenceInterval, type ConcordanceCiMethod, type ConcordanceCiOptions, type ConcordanceCiResult } from './concordance-ci.js';
 export {
   compareConcordance,
@@ -34,7 +34,17 @@ export { reliabilityDiagram, type ReliabilityBin, type ReliabilityDiagramOptions
 export { type Binning } from './confidence-bins.js';
 export { topLabel, ROW_SUM_TOLERANCE, type ProbsInput, type ClassLabelsInput } from './top-label.js';
 export { multiclassBrier, logLoss, predictiveEntropy } from './proper-scores.js';
-export { riskCoverageCurve, aurc, excessAurc, coverageAtRisk, riskAtCoverage, type RiskCoverageCurve, type SelectiveOutcome } from './selective.js';
+export {
+  riskCoverageCurve,
+  aurc,
+  excessAurc,
+  coverageAtRisk,
+  riskAtCoverage,
+  type AurcResult,
+  type SelectiveValue,
+  type RiskCoverageCurve,
+  type SelectiveOutcome,
+} from './selective.js';
 export { oodAuroc } from './ood.js';
 export { bootstrap, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
 export { selectiveSurvivalTable, type SelectiveSurvivalOptions, type SelectiveSurvivalRow, type SelectiveSurvivalTable } from './selective-survival.js';

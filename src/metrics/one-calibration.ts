@@ -4,13 +4,15 @@ import { survkitError } from '../core/errors.js';
 import { subsetLabels, type LabelsInput } from '../data/labels.js';
 import { kaplanMeier } from '../estimators/kaplan-meier.js';
 import type { SurvivalCurves } from '../estimators/survival-curves.js';
-import { assertGroups, assertTimeInRange, calibrationInputs, groupByPrediction, survivalAt } from './calibration-common.js';
+import { assertGroups, assertTimeInRange, calibrationArgs, calibrationInputs, groupByPrediction, survivalAt } from './calibration-common.js';
 
 /** How {@link oneCalibration} treats subjects censored before t. */
 export type OneCalibrationMethod = 'dagostino-nam' | 'hosmer-lemeshow';
 
 /** Options of {@link oneCalibration}. */
 export interface OneCalibrationOptions {
+  /** Time of interest, within [min T, max T) of the labels. Required in the labels-first form. */
+  t?: number;
   /** Number of groups, an integer >= 2 (>= 3 for 'hosmer-lemeshow'), <= n. Default 10. */
   bins?: number;
   /** Default `'dagostino-nam'` (Kaplan–Meier per group). */
@@ -63,24 +65,30 @@ export interface OneCalibrationResult {
  * Q(df/2, statistic/2) (SurvivalEVAL returns 1 − cdf, which loses relative
  * precision below ~1e-6).
  *
- * @param curves predicted survival curves of the n test subjects
- * @param labels `{ time, event }` of the same subjects (event 0/1)
- * @param t time of interest, within [min T, max T) of the labels
- * @param opts `bins` (default 10) and `method` (default 'dagostino-nam')
+ * @param labels the n test subjects' labels ({@link LabelsInput}), event 0/1
+ * @param curves predicted survival curves of the same subjects
+ * @param opts `t` (required): time of interest, within [min T, max T) of the labels;
+ *   `bins` (default 10) and `method` (default 'dagostino-nam')
  * @throws {SurvkitError} on length mismatch, competing-risk codes, `t`
  *   outside the data, `bins` not an integer in [2, n], a group whose mean
  *   predicted probability is 0 or 1 (e.g. t before the first grid time),
  *   or no degrees of freedom left
  * @example
  * const curves = SurvivalCurves.fromRows([1, 2, 3], [[0.8, 0.5, 0.2], [0.9, 0.6, 0.3], [0.7, 0.4, 0.1], [0.95, 0.8, 0.7]]);
- * const r = oneCalibration(curves, { time: [2, 3, 1, 3.5], event: [1, 0, 1, 1] }, 2, { bins: 2 });
+ * const r = oneCalibration({ time: [2, 3, 1, 3.5], event: [1, 0, 1, 1] }, curves, { t: 2, bins: 2 });
  * r.groups; // [{ n: 2, predicted: 0.55, observed: 1 }, { n: 2, predicted: 0.3, observed: 0 }]
  * r.statistic; // 2.4935 (1 df), r.pValue ≈ 0.114
  * @see Haider et al. (2020) JMLR 21(85) §4.2; D'Agostino & Nam (2003),
  *   Handbook of Statistics 23, pp. 1–25; Hosmer & Lemeshow (1980)
  */
-export function oneCalibration(curves: SurvivalCurves, labels: LabelsInput, t: number, opts: OneCalibrationOptions = {}): OneCalibrationResult {
+export function oneCalibration(labels: LabelsInput, curves: SurvivalCurves, opts: OneCalibrationOptions & { t: number }): OneCalibrationResult;
+/** @deprecated since 0.2: call `oneCalibration(labels, curves, { t, ...opts })` — labels first, the time as an option. */
+export function oneCalibration(curves: SurvivalCurves, labels: LabelsInput, t: number, opts?: OneCalibrationOptions): OneCalibrationResult;
+export function oneCalibration(...args: unknown[]): OneCalibrationResult {
   const fn = 'oneCalibration';
+  const { curves: c, labels, t: tArg, opts } = calibrationArgs<OneCalibrationOptions>(fn, args, true);
+  const curves = c as SurvivalCurves;
+  const t = tArg as number;
   const { y } = calibrationInputs(fn, curves, labels);
   const n = y.time.length;
   const method = assertChoice(fn, 'method', opts.method ?? 'dagostino-nam', ['dagostino-nam', 'hosmer-lemeshow'] as const);
@@ -103,7 +111,7 @@ export function oneCalibration(curves: SurvivalCurves, labels: LabelsInput, t: n
     let observedEvents: number;
     if (method === 'dagostino-nam') {
       const g = subsetLabels(y, kept);
-      observed = 1 - kaplanMeier(g.time, g.event).at(t);
+      observed = 1 - kaplanMeier(g).at(t);
       observedEvents = nb * observed;
     } else {
       let d = 0;

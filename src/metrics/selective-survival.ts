@@ -6,7 +6,7 @@
 import { assertNumberOption, assertSameLength, toFloat64 } from '../core/assert.js';
 import { SurvkitError, survkitError } from '../core/errors.js';
 import { take } from '../core/take.js';
-import { asLabels, assertSingleRisk, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
+import { labelsArg, assertSingleRisk, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
 import type { BrierOptions } from './brier.js';
 import { concordanceIndex } from './concordance-harrell.js';
@@ -116,7 +116,7 @@ export function selectiveSurvivalTable(
 ): SelectiveSurvivalTable {
   const fn = 'selectiveSurvivalTable';
   const s = toFloat64(fn, 'score', score);
-  const y = asLabels(fn, 'labels', labels);
+  const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);
   const r = toFloat64(fn, 'risk', risk);
   const n = s.length;
@@ -129,15 +129,15 @@ export function selectiveSurvivalTable(
   const coverages = (given as unknown[]).map((c) => assertNumberOption(fn, 'coverages', c, { min: 0, max: 1, minExclusive: true }));
   const times = opts.times === undefined ? defaultTimes(y) : toFloat64(fn, 'times', opts.times);
   const brier: BrierOptions = { ...opts.brier, train: opts.brier?.train ?? y };
-  integratedBrierScore(curves, y, times, brier); // validates times and Brier options on the whole set
+  integratedBrierScore(y, curves, { ...brier, times }); // validates times and Brier options on the whole set
 
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => (s[a] as number) - (s[b] as number) || a - b);
   const group = (idx: Int32Array): { c: number | null; ibs: number | null } => {
     if (idx.length === 0) return { c: null, ibs: null };
     const gy = { time: take(y.time, idx), event: take(y.event, idx) };
     return {
-      c: orNull(() => concordanceIndex(gy.time, gy.event, take(r, idx)).cIndex),
-      ibs: orNull(() => integratedBrierScore(curves.subset(idx), gy, times, brier)),
+      c: orNull(() => concordanceIndex(gy, take(r, idx)).cIndex),
+      ibs: orNull(() => integratedBrierScore(gy, curves.subset(idx), { ...brier, times }).value),
     };
   };
   const rows = coverages.map((coverage): SelectiveSurvivalRow => {

@@ -1,7 +1,26 @@
 import { assertNumberOption } from '../core/assert.js';
+import { isArrayLikeObject } from './call-forms.js';
 import { casesForCoverage, maxCoverageAtRisk, rankOutcomes, riskSequence, trapezoidAurc, type SelectiveOutcome } from './selective-core.js';
 
 export type { SelectiveOutcome } from './selective-core.js';
+
+/** Result of the outcome-first {@link aurc} and {@link excessAurc}. */
+export interface AurcResult {
+  /** The area (lower is better). */
+  value: number;
+}
+
+/** Result of the outcome-first {@link coverageAtRisk} (a coverage) and {@link riskAtCoverage} (a risk). */
+export interface SelectiveValue {
+  value: number;
+}
+
+/** `(outcome, uncertainty)` or the deprecated `(uncertainty, outcome)`: the uncertainty scores are the array. */
+function selectiveArgs(args: readonly unknown[]): { uncertainty: ArrayLike<number>; outcome: SelectiveOutcome; deprecated: boolean } {
+  const deprecated = isArrayLikeObject(args[0]);
+  const [u, o] = deprecated ? [args[0], args[1]] : [args[1], args[0]];
+  return { uncertainty: u as ArrayLike<number>, outcome: o as SelectiveOutcome, deprecated };
+}
 
 /** Result of {@link riskCoverageCurve}: parallel arrays, ascending in coverage. */
 export interface RiskCoverageCurve {
@@ -20,17 +39,22 @@ export interface RiskCoverageCurve {
  * kept cases. One point per distinct uncertainty value (a threshold cannot
  * separate tied cases), ending at coverage 1 with the overall risk.
  *
+ * @param outcome `{ correct }` (0/1 or booleans; risk = error rate) or `{ loss }` (finite numbers) —
+ *   the "labels" of selective prediction, first as in every metric
  * @param uncertainty n finite scores, higher = more uncertain (1 − max p, entropy, u = K/S, a
  *   band width …); only their order matters
- * @param outcome `{ correct }` (0/1 or booleans; risk = error rate) or `{ loss }` (finite numbers)
  * @returns `{ coverage, risk, thresholds }` (Float64Arrays, ascending)
  * @throws {SurvkitError} when inputs are empty, differ in length, are not finite, or `correct` is not 0/1
  * @example
- * riskCoverageCurve([0.1, 0.4, 0.4, 0.9], { correct: [1, 1, 0, 0] });
+ * riskCoverageCurve({ correct: [1, 1, 0, 0] }, [0.1, 0.4, 0.4, 0.9]);
  * // coverage [0.25, 0.75, 1], risk [0, 1/3, 0.5], thresholds [0.1, 0.4, 0.9]
  * @see Geifman & El-Yaniv (2017), "Selective classification for deep neural networks", NeurIPS
  */
-export function riskCoverageCurve(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome): RiskCoverageCurve {
+export function riskCoverageCurve(outcome: SelectiveOutcome, uncertainty: ArrayLike<number>): RiskCoverageCurve;
+/** @deprecated since 0.2: call `riskCoverageCurve(outcome, uncertainty)` — outcome (the labels) first, as every metric. */
+export function riskCoverageCurve(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome): RiskCoverageCurve;
+export function riskCoverageCurve(...args: unknown[]): RiskCoverageCurve {
+  const { uncertainty, outcome } = selectiveArgs(args);
   const r = rankOutcomes('riskCoverageCurve', uncertainty, outcome);
   const m = r.ends.length;
   const coverage = new Float64Array(m);
@@ -58,18 +82,24 @@ export function riskCoverageCurve(uncertainty: ArrayLike<number>, outcome: Selec
  * which equals torch-uncertainty exactly when there are no ties and makes the
  * value depend only on the ranking of the scores.
  *
- * @param uncertainty n >= 2 finite scores, higher = more uncertain
  * @param outcome `{ correct }` (0/1) or `{ loss }` per case
- * @returns AURC (for `correct`: in [0, 1])
+ * @param uncertainty n >= 2 finite scores, higher = more uncertain
+ * @returns `{ value }`, the AURC (for `correct`: in [0, 1]); the deprecated
+ *   uncertainty-first form returns the bare number
  * @throws {SurvkitError} when fewer than 2 cases, lengths differ, values are not finite or `correct` is not 0/1
  * @example
- * aurc([0.1, 0.2, 0.3, 0.4], { correct: [1, 1, 0, 1] });
+ * aurc({ correct: [1, 1, 0, 1] }, [0.1, 0.2, 0.3, 0.4]).value;
  * // r = [0, 0, 1/3, 1/4] → (0 + 1/3 + 7/12) / 6 = 11/72 ≈ 0.1528
  * @see Geifman, Uziel & El-Yaniv (2019), "Bias-reduced uncertainty estimation for deep neural
  *   classifiers", ICLR; torch-uncertainty `metrics/classification/risk_coverage.py` (commit 0d0df2b2)
  */
-export function aurc(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome): number {
-  return trapezoidAurc(riskSequence(rankOutcomes('aurc', uncertainty, outcome, 2)));
+export function aurc(outcome: SelectiveOutcome, uncertainty: ArrayLike<number>): AurcResult;
+/** @deprecated since 0.2: call `aurc(outcome, uncertainty).value` — outcome first and an object result, as every metric. */
+export function aurc(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome): number;
+export function aurc(...args: unknown[]): AurcResult | number {
+  const { uncertainty, outcome, deprecated } = selectiveArgs(args);
+  const value = trapezoidAurc(riskSequence(rankOutcomes('aurc', uncertainty, outcome, 2)));
+  return deprecated ? value : { value };
 }
 
 /**
@@ -78,15 +108,24 @@ export function aurc(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome):
  * the same grid, so a perfect ranking scores exactly 0 and the value does
  * not depend on the overall error rate the way AURC does. Always >= 0.
  *
- * @param uncertainty n >= 2 finite scores, higher = more uncertain
  * @param outcome `{ correct }` (0/1) or `{ loss }` per case
- * @returns E-AURC >= 0
+ * @param uncertainty n >= 2 finite scores, higher = more uncertain
+ * @returns `{ value }`, the E-AURC >= 0; the deprecated uncertainty-first form returns the bare number
  * @throws {SurvkitError} as {@link aurc}
  * @example
- * excessAurc([0.1, 0.2, 0.3, 0.4], { correct: [1, 1, 1, 0] }); // perfect ranking → 0
+ * excessAurc({ correct: [1, 1, 1, 0] }, [0.1, 0.2, 0.3, 0.4]).value; // perfect ranking → 0
  * @see Geifman, Uziel & El-Yaniv (2019), ICLR
  */
-export function excessAurc(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome): number {
+export function excessAurc(outcome: SelectiveOutcome, uncertainty: ArrayLike<number>): AurcResult;
+/** @deprecated since 0.2: call `excessAurc(outcome, uncertainty).value` — outcome first and an object result, as every metric. */
+export function excessAurc(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome): number;
+export function excessAurc(...args: unknown[]): AurcResult | number {
+  const { uncertainty, outcome, deprecated } = selectiveArgs(args);
+  const value = excessAurcValue(uncertainty, outcome);
+  return deprecated ? value : { value };
+}
+
+function excessAurcValue(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome): number {
   const r = rankOutcomes('excessAurc', uncertainty, outcome, 2);
   const losses = Float64Array.from(r.loss).sort();
   const oracle = new Float64Array(r.n);
@@ -104,19 +143,25 @@ export function excessAurc(uncertainty: ArrayLike<number>, outcome: SelectiveOut
  * greatest k/n with mean loss of the kept cases <= risk (the curve need not
  * be monotone; the largest admissible coverage wins).
  *
- * @param uncertainty n finite scores, higher = more uncertain
  * @param outcome `{ correct }` (0/1) or `{ loss }` per case
- * @param risk the admissible risk (a finite number)
- * @returns coverage in (0, 1]
+ * @param uncertainty n finite scores, higher = more uncertain
+ * @param opts `risk`: the admissible risk (a finite number)
+ * @returns `{ value }`, the coverage in (0, 1]; the deprecated uncertainty-first form returns the bare number
  * @throws {SurvkitError} when no threshold reaches the risk (the message gives the lowest
  *   achievable risk), and for bad inputs as {@link aurc}
  * @example
- * coverageAtRisk([0.1, 0.2, 0.3, 0.4], { correct: [1, 1, 0, 1] }, 0.25); // 1 (risk 1/4 at full coverage)
+ * coverageAtRisk({ correct: [1, 1, 0, 1] }, [0.1, 0.2, 0.3, 0.4], { risk: 0.25 }).value; // 1 (risk 1/4 at full coverage)
  */
-export function coverageAtRisk(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, risk: number): number {
+export function coverageAtRisk(outcome: SelectiveOutcome, uncertainty: ArrayLike<number>, opts: { risk: number }): SelectiveValue;
+/** @deprecated since 0.2: call `coverageAtRisk(outcome, uncertainty, { risk }).value` — outcome first, options last, an object result. */
+export function coverageAtRisk(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, risk: number): number;
+export function coverageAtRisk(...args: unknown[]): SelectiveValue | number {
   const fn = 'coverageAtRisk';
+  const { uncertainty, outcome, deprecated } = selectiveArgs(args);
+  const risk = deprecated ? args[2] : (args[2] as { risk?: unknown } | undefined)?.risk;
   const target = assertNumberOption(fn, 'risk', risk);
-  return maxCoverageAtRisk(fn, 'risk', rankOutcomes(fn, uncertainty, outcome), target).coverage;
+  const value = maxCoverageAtRisk(fn, 'risk', rankOutcomes(fn, uncertainty, outcome), target).coverage;
+  return deprecated ? value : { value };
 }
 
 /**
@@ -126,18 +171,24 @@ export function coverageAtRisk(uncertainty: ArrayLike<number>, outcome: Selectiv
  * of the k least uncertain cases; inside a tie group, its expectation over the
  * order of the tied cases.
  *
- * @param uncertainty n finite scores, higher = more uncertain
  * @param outcome `{ correct }` (0/1) or `{ loss }` per case
- * @param coverage fraction kept, in (0, 1]
- * @returns the risk at that coverage
+ * @param uncertainty n finite scores, higher = more uncertain
+ * @param opts `coverage`: the fraction kept, in (0, 1]
+ * @returns `{ value }`, the risk at that coverage; the deprecated uncertainty-first form returns the bare number
  * @throws {SurvkitError} when `coverage` is not in (0, 1], and for bad inputs as {@link aurc}
  * @example
- * riskAtCoverage([0.1, 0.2, 0.3, 0.4], { correct: [1, 1, 0, 1] }, 0.5); // 0
+ * riskAtCoverage({ correct: [1, 1, 0, 1] }, [0.1, 0.2, 0.3, 0.4], { coverage: 0.5 }).value; // 0
  */
-export function riskAtCoverage(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, coverage: number): number {
+export function riskAtCoverage(outcome: SelectiveOutcome, uncertainty: ArrayLike<number>, opts: { coverage: number }): SelectiveValue;
+/** @deprecated since 0.2: call `riskAtCoverage(outcome, uncertainty, { coverage }).value` — outcome first, options last, an object result. */
+export function riskAtCoverage(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, coverage: number): number;
+export function riskAtCoverage(...args: unknown[]): SelectiveValue | number {
   const fn = 'riskAtCoverage';
+  const { uncertainty, outcome, deprecated } = selectiveArgs(args);
+  const coverage = deprecated ? args[2] : (args[2] as { coverage?: unknown } | undefined)?.coverage;
   const cov = assertNumberOption(fn, 'coverage', coverage, { min: 0, max: 1, minExclusive: true });
   const r = rankOutcomes(fn, uncertainty, outcome);
   const k = casesForCoverage(r.n, cov);
-  return (r.c[k] as number) / k;
+  const value = (r.c[k] as number) / k;
+  return deprecated ? value : { value };
 }

@@ -140,7 +140,7 @@ export function topLabelOf(fn: string, probs: unknown, labels: unknown): TopLabe
 
 /**
  * Top-label confidence, predicted class and correctness of each case — the
- * inputs of the selective-prediction metrics (`aurc(1 − confidence, { correct })`).
+ * inputs of the selective-prediction metrics (`aurc({ correct }, 1 − confidence)`).
  *
  * @param probs n×K class probabilities (flat row-major Float64Array of length n·K, or rows)
  * @param labels n integer class indices 0 … K−1

@@ -27,9 +27,9 @@ export interface CalibrationSpecOptions extends PlotOptions {
  * diagonal y = x of perfect calibration. Both axes span [0, 1]. The
  * subtitle reports t and the grouped ICI (`meanAbsDiff`).
  *
- * @param result the output of `calibrationAt(curves, labels, t, { groups })`
+ * @param result the output of `calibrationAt(labels, curves, { t, groups })`
  * @example
- * const spec = calibrationSpec(calibrationAt(curves, labels, 365, { groups: 10 }), { title: '1-year calibration' });
+ * const spec = calibrationSpec(calibrationAt(labels, curves, { t: 365, groups: 10 }), { title: '1-year calibration' });
  * @throws {SurvkitError} when `result` has no groups or a non-finite value
  * @see Austin, Harrell & van Klaveren (2020) Stat Med 39:2714–2742
  */

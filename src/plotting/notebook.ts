@@ -50,7 +50,7 @@ export async function displayBundle(bundle: MimeBundle): Promise<void> {
  * Renders a Vega-Lite spec to SVG ({@link renderSvg}) and displays it.
  *
  * @example
- * await displayPlot(kaplanMeierSpec(kaplanMeier(time, event), { title: 'Overall survival' }));
+ * await displayPlot(kaplanMeierSpec(kaplanMeier({ time, event }), { title: 'Overall survival' }));
  * @throws {SurvkitError} as {@link renderSvg}
  */
 export async function displayPlot(spec: TopLevelSpec): Promise<void> {

@@ -26,7 +26,7 @@ export interface RenderPngOptions {
  * @param spec a Vega-Lite spec, e.g. from {@link kaplanMeierSpec}
  * @returns the SVG document as a string
  * @example
- * const svg = await renderSvg(kaplanMeierSpec(kaplanMeier(time, event)));
+ * const svg = await renderSvg(kaplanMeierSpec(kaplanMeier({ time, event })));
  * await writeFile('km.svg', svg);
  * @throws {SurvkitError} when the spec is not an object; Vega-Lite's and Vega's own errors for an invalid spec
  * @see Satyanarayan et al. (2017), Vega-Lite: A Grammar of Interactive Graphics, IEEE TVCG 23(1)

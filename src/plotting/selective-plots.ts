@@ -8,7 +8,7 @@ import { nonEmpty, panelSize, topLevel, uniqueLabels, type PlotOptions, type Plo
 export interface LabelledRiskCoverage {
   /** Legend label (e.g. 'evidential (AURC 0.004)'). */
   label: string;
-  /** The output of `riskCoverageCurve(uncertainty, { correct })`. */
+  /** The output of `riskCoverageCurve({ correct }, uncertainty)`. */
   curve: RiskCoverageCurve;
 }
 
@@ -31,8 +31,8 @@ export interface RiskCoverageSpecOptions extends PlotOptions {
  * @param curves `{ label, curve }` per method
  * @example
  * const spec = riskCoverageSpec([
- *   { label: 'evidential', curve: riskCoverageCurve(edl.uncertainty, { correct }) },
- *   { label: 'softmax', curve: riskCoverageCurve(sm.uncertainty, { correct: correctSm }) },
+ *   { label: 'evidential', curve: riskCoverageCurve({ correct }, edl.uncertainty) },
+ *   { label: 'softmax', curve: riskCoverageCurve({ correct: correctSm }, sm.uncertainty) },
  * ]);
  * @throws {SurvkitError} for an empty list, duplicate labels or a curve whose arrays differ in length
  */

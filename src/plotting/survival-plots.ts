@@ -61,7 +61,7 @@ function stepRows(group: string, c: StepFunction, band: boolean): KmRow[] {
  *
  * @param curves one curve, or `{ label, curve }` per group
  * @example
- * const km = kaplanMeier(time, event);
+ * const km = kaplanMeier({ time, event });
  * const svg = await renderSvg(kaplanMeierSpec([{ label: 'all', curve: km }], { title: 'Overall survival' }));
  * @throws {SurvkitError} for an empty list, a curve that is not a StepFunction, or duplicate labels
  * @see Kaplan & Meier (1958) JASA 53:457–481

@@ -6,7 +6,7 @@
 import { assertChoice, assertNumberOption, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
 import { SurvkitError, survkitError } from '../core/errors.js';
 import { take } from '../core/take.js';
-import { asLabels, countEvents, subsetLabels, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
+import { labelsArg, countEvents, subsetLabels, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
 import { readLabels, readPredictions, type Predictions } from '../io/predictions.js';
 import { bootstrap } from '../metrics/bootstrap.js';
 import { evaluationTimes, METRIC_NAMES, METRICS, type EvalData, type EvalSettings, type MetricName } from './metric-definitions.js';
@@ -129,7 +129,7 @@ function validate(o: EvaluateOptions): Settings {
     train = readLabels(o.train);
     trainSource = o.train;
   } else if (o.train !== undefined) {
-    train = asLabels(fn, 'train', o.train);
+    train = labelsArg(fn, 'train', o.train);
     trainSource = 'the given training labels';
   }
   return { eval: { train, times, grid, tau, convention }, trainSource, bootstrap: bs };

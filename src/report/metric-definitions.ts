@@ -140,49 +140,51 @@ const num = (r: Record<string, unknown>, key: string): number => r[key] as numbe
 export const METRICS: Record<MetricName, MetricDef> = {
   concordanceIndex: {
     needsCurves: false,
-    compute: (d) => ({ ...concordanceIndex(d.labels.time, d.labels.event, riskOf(d)) }),
+    compute: (d) => ({ ...concordanceIndex(d.labels, riskOf(d)) }),
     scalar: (r) => num(r, 'cIndex'),
   },
   concordanceIndexIpcw: {
     needsCurves: false,
-    compute: (d, s) => ({ ...concordanceIndexIpcw(trainOf(d, s), d.labels, riskOf(d), s.tau === undefined ? {} : { tau: s.tau }) }),
+    compute: (d, s) => ({
+      ...concordanceIndexIpcw(d.labels, riskOf(d), s.tau === undefined ? { train: trainOf(d, s) } : { train: trainOf(d, s), tau: s.tau }),
+    }),
     scalar: (r) => num(r, 'cIndex'),
   },
   concordanceTd: {
     needsCurves: true,
-    compute: (d) => ({ ...concordanceTd(d.curves as SurvivalCurves, d.labels) }),
+    compute: (d) => ({ ...concordanceTd(d.labels, d.curves as SurvivalCurves) }),
     scalar: (r) => num(r, 'cIndex'),
   },
   brierScore: {
     needsCurves: true,
     compute: (d, s) => {
       const { kept, dropped } = brierTimes(d, s);
-      const r = brierScore(d.curves as SurvivalCurves, d.labels, kept, brierOpts(s));
+      const r = brierScore(d.labels, d.curves as SurvivalCurves, { ...brierOpts(s), times: kept });
       return { times: r.times, values: r.values, droppedTimes: dropped };
     },
   },
   integratedBrierScore: {
     needsCurves: true,
-    compute: (d, s) => ({ value: integratedBrierScore(d.curves as SurvivalCurves, d.labels, brierTimes(d, s).kept, brierOpts(s)) }),
+    compute: (d, s) => ({ ...integratedBrierScore(d.labels, d.curves as SurvivalCurves, { ...brierOpts(s), times: brierTimes(d, s).kept }) }),
     scalar: (r) => num(r, 'value'),
   },
   integratedNbll: {
     needsCurves: true,
-    compute: (d, s) => ({ value: integratedNbll(d.curves as SurvivalCurves, d.labels, brierTimes(d, s).kept, brierOpts(s)) }),
+    compute: (d, s) => ({ ...integratedNbll(d.labels, d.curves as SurvivalCurves, { ...brierOpts(s), times: brierTimes(d, s).kept }) }),
     scalar: (r) => num(r, 'value'),
   },
   cumulativeDynamicAuc: {
     needsCurves: false,
     compute: (d, s) => {
       const { kept, dropped } = aucTimes(d, s);
-      const r = cumulativeDynamicAuc(trainOf(d, s), d.labels, d.curves ?? (d.risk as Float64Array), kept);
+      const r = cumulativeDynamicAuc(d.labels, d.curves ?? (d.risk as Float64Array), { times: kept, train: trainOf(d, s) });
       return { times: r.times, auc: r.auc, meanAuc: r.meanAuc, droppedTimes: dropped };
     },
     scalar: (r) => num(r, 'meanAuc'),
   },
   dCalibration: {
     needsCurves: true,
-    compute: (d) => ({ ...dCalibration(d.curves as SurvivalCurves, d.labels) }),
+    compute: (d) => ({ ...dCalibration(d.labels, d.curves as SurvivalCurves) }),
   },
 };
 

@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { survkitError } from '../core/errors.js';
-import { asLabels, countEvents } from '../data/labels.js';
+import { labelsArg, countEvents } from '../data/labels.js';
 import { Standardizer, type StandardizerJSON } from '../data/standardize.js';
 import { initBackend, type BackendInfo, type BackendName } from '../backend/index.js';
 import { readCsv, type CsvTable } from '../io/csv.js';
@@ -157,7 +157,7 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   const part = (rows: Int32Array) => ({
     rows,
     x: std.transform(takeRows(data.x, d, rows), rows.length),
-    labels: asLabels(FN, 'labels', takeLabels(data, rows)),
+    labels: labelsArg(FN, 'labels', takeLabels(data, rows)),
   });
   const train = part(split.train);
   const val = part(split.val);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { survkitError } from '../../core/errors.js';
-import { asLabels, type LabelsInput } from '../../data/labels.js';
+import { labelsArg, type LabelsInput } from '../../data/labels.js';
 import { breslowBaseline, breslowSurvival, type BreslowBaseline } from '../../estimators/breslow.js';
 import type { SurvivalCurves } from '../../estimators/survival-curves.js';
 import { CoxHead } from '../../heads/cox-head.js';
@@ -89,7 +89,7 @@ export abstract class CoxBase extends SurvivalModel {
       this.baseline = await this.baselineOf(x, undefined);
       return;
     }
-    const d = inMemory(fn, x, asLabels(fn, 'labels', labels), this.inputCount);
+    const d = inMemory(fn, x, labelsArg(fn, 'labels', labels), this.inputCount);
     this.baseline = await this.baselineOf(d.x, d.labels);
   }
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../../core/assert.js';
 import { survkitError } from '../../core/errors.js';
 import { Random } from '../../core/random.js';
-import { asLabels, type LabelsInput } from '../../data/labels.js';
+import { labelsArg, type LabelsInput } from '../../data/labels.js';
 import { TimeScaler, type TimeScalerJSON } from '../../data/time-scaler.js';
 import type { BreslowBaseline } from '../../estimators/breslow.js';
 import { coxTimeBaseline, coxTimeSurvival } from '../../estimators/cox-time-breslow.js';
@@ -190,7 +190,7 @@ export class CoxTime extends SurvivalModel {
     if (rows === undefined) return coxTimeBaseline(labels, (t, atRisk) => this.logRiskAt(xs, t, atRisk.length === n ? undefined : atRisk));
     const sub = gatherRows(xs, rows);
     try {
-      const y = labelRows(asLabels('CoxTime.computeBaseline', 'labels', labels), rows);
+      const y = labelRows(labelsArg('CoxTime.computeBaseline', 'labels', labels), rows);
       return coxTimeBaseline(y, (t, atRisk) => this.logRiskAt(sub, t, atRisk.length === rows.length ? undefined : atRisk));
     } finally {
       disposeAll(sub);
@@ -218,7 +218,7 @@ export class CoxTime extends SurvivalModel {
       this.baseline = await coxTimeSourceBaseline(x, this.inputCount, (xs, t) => this.logRiskAt(xs, t));
       return;
     }
-    const d = inMemory(fn, x, asLabels(fn, 'labels', labels), this.inputCount);
+    const d = inMemory(fn, x, labelsArg(fn, 'labels', labels), this.inputCount);
     this.baseline = this.memoryBaseline(d.x, d.labels);
   }
 

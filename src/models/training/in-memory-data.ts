@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { survkitError } from '../../core/errors.js';
-import { asLabels, type LabelsInput, type SurvivalLabels } from '../../data/labels.js';
+import { labelsArg, type LabelsInput, type SurvivalLabels } from '../../data/labels.js';
 import type { BatchSource, ModelInput, SourceBatch } from './fit-types.js';
 
 /** Features held in memory with their labels (n rows). */
@@ -42,7 +42,7 @@ export function asInputs(fn: string, arg: string, x: unknown, count: number): tf
 /** Validates in-memory features and labels of the same length. */
 export function inMemory(fn: string, x: ModelInput, labels: LabelsInput, count: number): InMemoryData {
   const xs = asInputs(fn, 'x', x, count);
-  const y = asLabels(fn, 'labels', labels);
+  const y = labelsArg(fn, 'labels', labels);
   const n = xs[0]?.shape[0] as number;
   if (y.time.length !== n) throw survkitError('lengthMismatch', fn, 'labels.time', y.time.length, 'x', n);
   return { x: xs, labels: y, n };
@@ -120,7 +120,7 @@ function sourceBatch(fn: string, raw: SourceBatch, count: number, needLabels: bo
     return { x: xs, time: new Float64Array(n), event: new Int32Array(n) };
   }
   try {
-    const y = asLabels(fn, `batch ${k}`, { time: raw.time, event: raw.event });
+    const y = labelsArg(fn, `batch ${k}`, { time: raw.time, event: raw.event });
     if (y.time.length !== n) throw survkitError('lengthMismatch', fn, `batch ${k}: time`, y.time.length, 'x', n);
     return { x: xs, time: y.time, event: y.event };
   } catch (e) {
