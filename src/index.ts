@@ -1,48 +1,437 @@
 /**
  * survkit — deep survival analysis and uncertainty quantification for
- * Node.js and TensorFlow.js. This entry point exports everything; the
- * TensorFlow.js-free parts are also available as `survkit/metrics`,
- * `survkit/estimators` and `survkit/plotting`.
+ * Node.js and TensorFlow.js: the curated public API, named exports only.
+ * The TensorFlow.js-free parts are also entry points of their own:
+ * `survkit/metrics`, `survkit/estimators`, `survkit/uncertainty`,
+ * `survkit/plotting` and `survkit/report`. Importing this module changes
+ * nothing in TensorFlow.js; `initBackend()` or the first use of a model does.
  */
+
+// Errors and seeded random numbers
 export { SurvkitError } from './core/errors.js';
-export { messages } from './core/messages.js';
 export { Random } from './core/random.js';
-export { take } from './core/take.js';
-export { survivalLabels, asLabels, subsetLabels, countEvents, type SurvivalLabels, type LabelsInput, type EventInput } from './data/labels.js';
-export { labelsFromTable, covariatesFromTable, columnNames, getColumn, type TableLike, type DataFrameLike, type TableCovariates } from './data/adapters.js';
+
+// Labels, tables and data
+export { asLabels, countEvents, subsetLabels, survivalLabels, type EventInput, type LabelsInput, type SurvivalLabels } from './data/labels.js';
+export { columnNames, covariatesFromTable, getColumn, labelsFromTable, type DataFrameLike, type TableCovariates, type TableLike } from './data/adapters.js';
 export { Standardizer, type StandardizerColumn, type StandardizerJSON } from './data/standardize.js';
-export { trainTable, trainFile, type TrainOptions, type TrainReport, type TabularModelMeta, type TrainSettings } from './tabular/train.js';
-export type { SplitSpec } from './tabular/table-data.js';
-export type { TrainTies, ModelSettings } from './tabular/model-settings.js';
-export type { MetricReports, MetricReport, EvaluateMeta, Skipped } from './report/evaluate.js';
-export { METRIC_NAMES, type MetricName } from './report/metric-definitions.js';
-export { predictFile, type PredictOptions, type PredictResult } from './tabular/predict.js';
-export { curvesCsv } from './io/curves-csv.js';
-export { readPredictions, readLabels, predictionsFromTable, type Predictions, type RiskPredictions, type CurvePredictions } from './io/predictions.js';
-export { readCsv, parseCsv, type CsvTable } from './io/csv.js';
 export { syntheticImageSurvival, type SyntheticImageOptions, type SyntheticImages } from './data/synthetic-images.js';
-export type { Distractor } from './data/synthetic-shapes.js';
+export { type Distractor } from './data/synthetic-shapes.js';
 export { rotateImage, translateImage, type ImageTransformOptions } from './data/rotate.js';
-export { parseDicom, readDicom, applyWindow, type DicomImage, type DicomWindow, type WindowOptions } from './io/dicom.js';
+export { DiscreteTimeTransform, discretize, type DiscreteLabels, type DiscreteTimeTransformJSON, type DiscretizeOptions } from './data/discretize.js';
+export { type CutScheme } from './data/cuts.js';
+export { TimeScaler, type TimeScalerJSON, type TimeScalerOptions } from './data/time-scaler.js';
+export { CaseControlSampler, sampleCaseControl, type CaseControlSample } from './data/case-control.js';
+export { type ClassIndexInput, type TensorLike } from './data/class-labels.js';
+
+// Estimators and survival curves (float64)
 export {
-  readDicomSeries,
-  dicomTensor,
+  breslowBaseline,
+  breslowSurvival,
+  censoringKaplanMeier,
+  cifFromLogits,
+  coxTimeBaseline,
+  coxTimeSurvival,
+  kaplanMeier,
+  KaplanMeier,
+  kaplanMeierOf,
+  nelsonAalen,
+  NelsonAalen,
+  pmfFromLogits,
+  riskTable,
+  StepFunction,
+  SurvivalCurves,
+  survivalFromHazardLogits,
+  survivalFromPmfLogits,
+  type BreslowBaseline,
+  type BreslowOptions,
+  type CensoringTies,
+  type ConfType,
+  type Interpolation,
+  type KaplanMeierOptions,
+  type RiskTable,
+  type Side,
+  type TimeDependentLogRisk,
+} from './estimators/index.js';
+export { interpolateCurves } from './estimators/interpolate-curves.js';
+export { riskFromCurves } from './estimators/risk-from-curves.js';
+
+// Metrics of censored outcomes and of classifiers
+export {
+  adaptiveCalibrationError,
+  aurc,
+  bootstrap,
+  brierScore,
+  calibrationAt,
+  compareConcordance,
+  concordanceConfidenceInterval,
+  concordanceIndex,
+  concordanceIndexIpcw,
+  concordanceTd,
+  coverageAtRisk,
+  cumulativeDynamicAuc,
+  dCalibration,
+  excessAurc,
+  expectedCalibrationError,
+  integratedBrierScore,
+  integratedNbll,
+  logLoss,
+  maxCalibrationError,
+  multiclassBrier,
+  nbll,
+  oneCalibration,
+  oodAuroc,
+  predictiveEntropy,
+  reliabilityDiagram,
+  riskAtCoverage,
+  riskCoverageCurve,
+  ROW_SUM_TOLERANCE,
+  selectiveSurvivalTable,
+  topLabel,
+  type AdaptiveCalibrationErrorOptions,
+  type AurcResult,
+  type Binning,
+  type BootstrapOptions,
+  type BootstrapResult,
+  type BrierConvention,
+  type BrierIntegration,
+  type BrierOptions,
+  type BrierTimesOptions,
+  type CalibrationAtGroup,
+  type CalibrationAtOptions,
+  type CalibrationAtResult,
+  type CalibrationErrorOptions,
+  type CalibrationNorm,
+  type ClassLabelsInput,
+  type CompareConcordanceOptions,
+  type CompareConcordanceResult,
+  type CompareMethod,
+  type ComparisonAlternative,
+  type ConcordanceCiMethod,
+  type ConcordanceCiOptions,
+  type ConcordanceCiResult,
+  type ConcordanceOptions,
+  type ConcordanceResult,
+  type ConcordanceTdMethod,
+  type ConcordanceTdOptions,
+  type ConcordanceTdResult,
+  type CumulativeDynamicAucOptions,
+  type CumulativeDynamicAucResult,
+  type DCalibrationOptions,
+  type DCalibrationResult,
+  type IntegratedScoreResult,
+  type IpcwConcordanceOptions,
+  type IpcwConcordanceResult,
+  type OneCalibrationGroup,
+  type OneCalibrationMethod,
+  type OneCalibrationOptions,
+  type OneCalibrationResult,
+  type ProbsInput,
+  type ReliabilityBin,
+  type ReliabilityDiagramOptions,
+  type RiskCoverageCurve,
+  type ScoreDirection,
+  type SelectiveOutcome,
+  type SelectiveSurvivalOptions,
+  type SelectiveSurvivalRow,
+  type SelectiveSurvivalTable,
+  type SelectiveValue,
+  type TimeScores,
+} from './metrics/index.js';
+
+// Uncertainty in float64: flagging, bands, temperature, class predictions
+export {
+  combineSamples,
+  dirichletPrediction,
+  fitTemperature,
+  flagLowConfidence,
+  predictionFromProbs,
+  SAMPLE_SCORES,
+  softmaxRows,
+  survivalBands,
+  survivalBandWidth,
+  temperatureNll,
+  temperatureScale,
+  type BandScale,
+  type BandWidthOptions,
+  type ClassPrediction,
+  type FitTemperatureOptions,
+  type FlagPolicy,
+  type FlagResult,
+  type LogitsInput,
+  type RiskBand,
+  type SampleScore,
+  type SurvivalBandOptions,
+  type SurvivalBands,
+  type TemperatureFit,
+  type UncertaintyScore,
+} from './uncertainty/index.js';
+
+// Plots (Vega-Lite), rendering and notebook display
+export {
+  calibrationSpec,
+  displayBundle,
+  displayMarkdown,
+  displayPlot,
+  displayTable,
+  encodePng,
+  formatTable,
+  imageGridSpec,
+  kaplanMeierSpec,
+  pngAvailable,
+  pngDataUrl,
+  reliabilitySpec,
+  renderPng,
+  renderSvg,
+  riskCoverageSpec,
+  rotatedDigitSpec,
+  setDisplaySink,
+  survivalCurvesSpec,
+  VEGA_LITE_SCHEMA,
+  type CalibrationSpecOptions,
+  type DisplaySink,
+  type EncodePngOptions,
+  type ImageGridItem,
+  type ImageGridSpecOptions,
+  type KaplanMeierSpecOptions,
+  type LabelledCurve,
+  type LabelledRiskCoverage,
+  type MimeBundle,
+  type PlotOptions,
+  type PlotSpec,
+  type ReliabilitySpecOptions,
+  type RenderPngOptions,
+  type RiskCoverageSpecOptions,
+  type RotatedDigitSpecOptions,
+  type RotationPoint,
+  type RotationSeries,
+  type SurvivalCurvesSpecOptions,
+  type TableOptions,
+} from './plotting/index.js';
+
+// Evaluating a predictions table (survkit evaluate)
+export { METRIC_NAMES, type EvaluateMeta, type MetricName, type MetricReport, type MetricReports, type Skipped } from './report/index.js';
+
+// Reading files: CSV, predictions, DICOM, video, MNIST
+export { curvesCsv } from './io/curves-csv.js';
+export { predictionsFromTable, readLabels, readPredictions, type CurvePredictions, type Predictions, type RiskPredictions } from './io/predictions.js';
+export { parseCsv, readCsv, type CsvTable } from './io/csv.js';
+export { applyWindow, parseDicom, readDicom, type DicomImage, type DicomWindow, type WindowOptions } from './io/dicom.js';
+export {
   dicomSeriesTensor,
-  type DicomSeries,
-  type ReadDicomSeriesOptions,
+  dicomTensor,
+  readDicomSeries,
   type DicomScaling,
+  type DicomSeries,
   type DicomTensorOptions,
+  type ReadDicomSeriesOptions,
 } from './io/dicom-series.js';
-export { readVideo, videoTensor, ffmpegInfo, type ReadVideoOptions, type Video, type FfmpegInfo } from './io/video.js';
-export { readMnist, readMnistArrays, MNIST_SIDE, MNIST_PIXELS, type ReadMnistOptions, type MnistArrays, type MnistTensors } from './io/mnist.js';
-export * from './estimators/index.js';
-export * from './metrics/index.js';
-export * from './uncertainty/index.js';
-export * from './explain/index.js';
-export * from './backend/index.js';
-export * from './ops/index.js';
-export * from './losses/index.js';
-export * from './heads/index.js';
-export * from './backbones/index.js';
-export * from './models/index.js';
-export * from './plotting/index.js';
+export { ffmpegInfo, readVideo, videoTensor, type FfmpegInfo, type ReadVideoOptions, type Video } from './io/video.js';
+export { MNIST_PIXELS, MNIST_SIDE, readMnist, readMnistArrays, type MnistArrays, type MnistTensors, type ReadMnistOptions } from './io/mnist.js';
+
+// The TensorFlow.js backend and survkit's changes to it
+export {
+  backendInfo,
+  BACKENDS,
+  currentBackend,
+  ensureBackend,
+  formatBackendInfo,
+  initBackend,
+  installedPatches,
+  PATCHES,
+  registerSurvkitLayers,
+  restoreStockKernels,
+  SURVKIT_LAYERS,
+  TESTED_TFJS_RANGE,
+  tfjsVersionTested,
+  type BackendInfo,
+  type BackendName,
+  type GradientPatch,
+  type InitBackendOptions,
+  type KernelPatch,
+  type Patch,
+  type PatchAction,
+  type PatchedBackend,
+  type PatchGroup,
+} from './backend/index.js';
+
+// TF.js ops
+export { digamma, lgamma, polygamma, trigamma } from './ops/index.js';
+export { ACTIVATIONS, type ActivationName } from './ops/init.js';
+
+// Losses
+export {
+  coxCcLoss,
+  coxPhLoss,
+  coxPhLossFloat64,
+  deepHitLoss,
+  deepHitNll,
+  deepHitRankLoss,
+  dirichletKlToUniform,
+  EVIDENTIAL_LOSS_KINDS,
+  evidentialLoss,
+  logisticHazardLoss,
+  type CoxCcLossOptions,
+  type CoxConvention,
+  type CoxPhLossOptions,
+  type CoxTies,
+  type DeepHitConvention,
+  type DeepHitLossOptions,
+  type DeepHitRankOptions,
+  type EvidentialLossKind,
+  type EvidentialLossOptions,
+  type EvidentialTargets,
+} from './losses/index.js';
+
+// Heads
+export {
+  alphaFromLogits,
+  CoxHead,
+  CoxTimeHead,
+  DiscreteHead,
+  EVIDENCE_FUNCTIONS,
+  EvidentialHead,
+  evidentialHead,
+  LinearHead,
+  LogitsHead,
+  type CoxHeadArgs,
+  type CoxTimeHeadArgs,
+  type DiscreteHeadArgs,
+  type EvidenceFunction,
+  type EvidentialHeadArgs,
+  type HeadLayerArgs,
+  type LinearHeadArgs,
+  type LogitsHeadArgs,
+} from './heads/index.js';
+
+// Backbones and adapters
+export {
+  attachHead,
+  freezeLayers,
+  GlobalPool,
+  inferenceModeForFrozenBatchNorm,
+  lenet,
+  mc3,
+  mlp,
+  r2plus1d,
+  r3d,
+  resnet2d,
+  SeededDropout,
+  walkLayers,
+  ZeroPadding3D,
+  type AttachOptions,
+  type GlobalPoolArgs,
+  type HeadLayer,
+  type LeNetOptions,
+  type MlpOptions,
+  type ResNet2dOptions,
+  type ResNetCommonOptions,
+  type ResNetNorm,
+  type SeededDropoutArgs,
+  type VideoNetOptions,
+  type ZeroPadding3DArgs,
+} from './backbones/index.js';
+
+// Models: survival families, classifiers, ensembles and MC dropout, training options
+export {
+  Classifier,
+  CoxBase,
+  CoxCC,
+  CoxPH,
+  CoxTime,
+  DeepEnsemble,
+  DeepHit,
+  DiscreteBase,
+  EvidentialClassifier,
+  klAnnealing,
+  klFixed,
+  LogisticHazard,
+  mcDropoutPredict,
+  registerClassifier,
+  SoftmaxClassifier,
+  SurvivalEnsemble,
+  survivalMcDropout,
+  SurvivalModel,
+  TemperatureScaling,
+  type BaselineJSON,
+  type BatchSource,
+  type ClassifierFitOptions,
+  type ClassifierLoader,
+  type ClassifierOptions,
+  type ClassifierPredictOptions,
+  type ClassValidationData,
+  type CoxCCOptions,
+  type CoxCCState,
+  type CoxPHOptions,
+  type CoxPHState,
+  type CoxTimeOptions,
+  type CoxTimeState,
+  type CumulativeIncidence,
+  type DeepEnsembleOptions,
+  type DeepHitLossState,
+  type DeepHitOptions,
+  type DeepHitState,
+  type DiscreteOptions,
+  type DiscreteState,
+  type EarlyStoppingOptions,
+  type EnsembleBandOptions,
+  type EpochLogs,
+  type EvidentialClassifierOptions,
+  type EvidentialFitOptions,
+  type FamilyState,
+  type FitCallbacks,
+  type FitOptions,
+  type History,
+  type JsonValue,
+  type KlSchedule,
+  type KlScheduleJSON,
+  type LogisticHazardOptions,
+  type LogisticHazardState,
+  type McDropoutOptions,
+  type McDropoutPredictOptions,
+  type ModelInput,
+  type NetOptions,
+  type Outputs,
+  type PredictRiskOptions,
+  type PredictSurvivalOptions,
+  type SoftmaxClassifierOptions,
+  type SourceBatch,
+  type SurvivalEnsembleOptions,
+  type SurvivalFamily,
+  type SurvkitModelJSON,
+  type ValidationData,
+} from './models/index.js';
+
+// Explanations
+export {
+  modelRandomizationTest,
+  occlusionSensitivity,
+  saliency,
+  scoreFunction,
+  survivalScore,
+  type Explained,
+  type ExplanationFunction,
+  type OcclusionOptions,
+  type OcclusionResult,
+  type RandomizationOptions,
+  type RandomizationStep,
+  type SaliencyMethod,
+  type SaliencyOptions,
+  type ScoreFunction,
+} from './explain/index.js';
+
+// Training and predicting on a table (survkit train / predict)
+export {
+  predictFile,
+  trainFile,
+  trainTable,
+  type ModelSettings,
+  type PredictOptions,
+  type PredictResult,
+  type SplitSpec,
+  type TabularModelMeta,
+  type TrainOptions,
+  type TrainReport,
+  type TrainSettings,
+  type TrainTies,
+} from './tabular/index.js';

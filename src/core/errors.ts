@@ -3,7 +3,7 @@ import { messages, type MessageKey } from './messages.js';
 /**
  * The one error type survkit throws for bad input. `fn` is the public
  * function that rejected the input, `arg` the argument or option at fault,
- * and `code` the catalogue key in {@link messages}.
+ * and `code` the key of the message in the catalogue (`src/core/messages.ts`).
  */
 export class SurvkitError extends Error {
   override readonly name = 'SurvkitError';

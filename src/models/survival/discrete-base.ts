@@ -138,7 +138,7 @@ export abstract class DiscreteBase extends SurvivalModel {
   }
 
   /** The label transform saved in a state. */
-  static transformFromState(s: StateReader): DiscreteTimeTransform {
+  protected static transformFromState(s: StateReader): DiscreteTimeTransform {
     return DiscreteTimeTransform.fromJSON(s.object<DiscreteTimeTransformJSON>('labelTransform', 'DiscreteTimeTransform'));
   }
 }
