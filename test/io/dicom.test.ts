@@ -85,7 +85,7 @@ describe('applyWindow', () => {
     expect(Array.from(y)).toEqual([0, 0, Math.fround(0.5 / 399), 0.5, 1, 1, 1]);
     expect(Array.from(applyWindow([-1000, 3000], { center: 40, width: 400 }, { invert: true }))).toEqual([1, 0]);
     expect(Array.from(applyWindow([9, 10, 11], { center: 10.5, width: 1 }))).toEqual([0, 0, 1]);
-    expect(() => applyWindow([1], { center: 0, width: 0.5 })).toThrow(messages.argRange('applyWindow', 'window.width', 'a finite number >= 1 (DICOM)', 0.5));
+    expect(() => applyWindow([1], { center: 0, width: 0.5 })).toThrow(messages.dicomWindowWidth('applyWindow', 'window.width', 0.5));
   });
 });
 
