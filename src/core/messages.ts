@@ -144,8 +144,8 @@ export const messages = {
   notTable: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a table (column object, row records or DataFrame-like); got ${show(got)}`,
   dataFrameAccess: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a DataFrame with column(name) or row values; got ${show(got)}`,
   noCovariates: (fn: string, arg: string) => `${fn}: '${arg}' must be at least one covariate column; got none`,
-  rowMajorWidth: (fn: string, arg: string, width: number, got: number) =>
-    `${fn}: '${arg}' must be a row-major array with ${width} values per row; got ${got} values, not a multiple of ${width}`,
+  rowMajorWidth: (fn: string, arg: string, width: number, got: number, per?: string) =>
+    `${fn}: '${arg}' must be a row-major array with ${width} values per row${per === undefined ? '' : ` (one per ${per})`}; got ${got} values, not a multiple of ${width}`,
   rowMajorSize: (fn: string, arg: string, rows: number, width: number, got: number) =>
     `${fn}: '${arg}' must hold ${rows} rows of ${width} value${width === 1 ? '' : 's'} (${rows * width} values); got ${got} values`,
   savedJson: (fn: string, arg: string, type: string, got: unknown) =>
@@ -175,6 +175,45 @@ export const messages = {
   // public API call forms (labels first, options last)
   givenTwice: (fn: string, name: string) =>
     `${fn}: '${name}' is given both as a positional argument (deprecated call form) and as an option; pass it once, as the option, with the labels first`,
+  // Specific keys for what models/, uncertainty/, estimators/, metrics/ and io/ used to say with free-text 'argRange'.
+  // several of the modules below
+  arrayOf: (fn: string, arg: string, what: string, got: unknown) => `${fn}: '${arg}' must be an array of ${what}; got ${show(got)}`,
+  // models/
+  ensembleClasses: (fn: string, arg: string, classes: number, got: number) =>
+    `${fn}: '${arg}' must be a classifier with ${classes} classes like members[0]; got ${got} classes`,
+  classifierOutput: (fn: string, arg: string, outputs: number, shape: readonly (number | null)[] | undefined) =>
+    `${fn}: '${arg}' must be a network with one output of shape [batch, K]; got ${outputs} output${outputs === 1 ? '' : 's'}` +
+    (shape === undefined ? '' : `, the first of shape [${shape.map((d) => d ?? 'batch').join(', ')}]`),
+  savedKlSchedule: (fn: string, arg: string, got: unknown) =>
+    `${fn}: '${arg}' must be a saved KL schedule ({ kind: 'annealing' | 'fixed', … }, as toJSON() returns); got ${show(got)}`,
+  modelInput: (fn: string, arg: string, got: unknown) =>
+    `${fn}: '${arg}' must be a tf.Tensor, an array of tf.Tensors or a batch source { batches() }; got ${show(got)}`,
+  inputCount: (fn: string, arg: string, expected: number, got: number) =>
+    `${fn}: '${arg}' must be ${expected} input tensor${expected === 1 ? '' : 's'} (one per model input); got ${got} tensor${got === 1 ? '' : 's'}`,
+  unlabelledBatch: (fn: string, arg: string) => `${fn}: '${arg}' must be a batch with time and event (training needs labels); got a batch without labels`,
+  // uncertainty/
+  flagPolicy: (fn: string, arg: string, got: unknown) =>
+    `${fn}: '${arg}' must be an object with exactly one of threshold, targetCoverage (+ calibration) or targetRisk (+ calibration); got ${show(got)}`,
+  riskCalibrationSet: (fn: string, arg: string, got: unknown) =>
+    `${fn}: '${arg}' must be an object { score, correct } (held-out cases) for targetRisk; got ${show(got)}`,
+  // estimators/
+  positiveInteger: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be an integer >= 1; got ${show(got)}`,
+  rmstHorizon: (fn: string, arg: string, got: number) =>
+    `${fn}: '${arg}' must be a grid whose last time is > 0 (−RMST integrates Ŝ from 0 to it); got a last time of ${got}`,
+  // metrics/
+  allPairsTied: (fn: string, arg: string) => `${fn}: '${arg}' must be scores with at least one comparable pair not tied on risk; got all comparable pairs tied`,
+  noetherSubjects: (fn: string, arg: string, got: number) => `${fn}: '${arg}' must hold at least 3 subjects for the Noether standard error; got ${got}`,
+  rankCorrelationUndefined: (fn: string, a: string, b: string) =>
+    `${fn}: '${a}' and '${b}' must both be non-constant scores (their Spearman correlation is undefined otherwise); got a constant score`,
+  selectiveOutcome: (fn: string, arg: string, got: unknown) =>
+    `${fn}: '${arg}' must be an object with exactly one of { correct } (0/1 per case) or { loss } (a number per case); got ${show(got)}`,
+  // io/
+  dicomWindow: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a window { center, width } with a finite centre; got ${show(got)}`,
+  dicomWindowWidth: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a finite number >= 1 (a DICOM window width); got ${show(got)}`,
+  dicomSource: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a directory or a list of file paths; got ${show(got)}`,
+  dicomScaling: (fn: string, arg: string, got: unknown) =>
+    `${fn}: '${arg}' must be 'auto', 'file', 'minmax', 'none' or a window { center, width }; got ${show(got)}`,
+  directoryPath: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a directory path (a non-empty string); got ${show(got)}`,
 } as const;
 
 /**

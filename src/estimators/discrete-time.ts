@@ -129,7 +129,7 @@ export function cifFromLogits(
   opts: { pad?: boolean } = {},
 ): { times: Float64Array; cif: Float64Array[]; survival: SurvivalCurves } {
   const fn = 'cifFromLogits';
-  if (!Number.isInteger(causes) || causes < 1) throw survkitError('argRange', fn, 'causes', 'an integer >= 1', causes);
+  if (!Number.isInteger(causes) || causes < 1) throw survkitError('positiveInteger', fn, 'causes', causes);
   const times = gridOf(fn, cuts);
   const m = times.length;
   const pmf = pmfFromLogits(logits, causes * m, opts);

@@ -16,7 +16,7 @@ import type { SurvivalCurves } from './survival-curves.js';
  *
  * @param curves n curves on m grid times
  * @returns n values −RMST_i
- * @throws {SurvkitError} `argRange` when the last grid time is <= 0 (no
+ * @throws {SurvkitError} `rmstHorizon` when the last grid time is <= 0 (no
  *   interval to integrate over: every subject would get the same score)
  * @example
  * const c = SurvivalCurves.fromRows([1, 2, 4], [[0.5, 0.25, 0]]);
@@ -26,7 +26,7 @@ export function negativeRestrictedMean(curves: SurvivalCurves): Float64Array {
   const { n, m, times, values } = curves;
   const tLast = times[m - 1] as number;
   if (!(tLast > 0)) {
-    throw survkitError('argRange', 'negativeRestrictedMean', 'curves.times', 'a grid whose last time is > 0 (−RMST integrates Ŝ from 0 to it)', tLast);
+    throw survkitError('rmstHorizon', 'negativeRestrictedMean', 'curves.times', tLast);
   }
   const out = new Float64Array(n);
   const t0 = Math.max(0, times[0] as number);

@@ -34,7 +34,7 @@ export class StepFunction {
     this.values = toFloat64(fn, 'values', values, { allowEmpty: true });
     assertSameLength(fn, 'times', this.times.length, 'values', this.values.length);
     assertStrictlyAscending(fn, 'times', this.times);
-    if (!Number.isFinite(initial)) throw survkitError('argRange', fn, 'initial', 'a finite number', initial);
+    if (!Number.isFinite(initial)) throw survkitError('finiteNumber', fn, 'initial', initial);
     // Subclasses add fields after super() returns, so they freeze themselves.
     if (new.target === StepFunction) Object.freeze(this);
   }

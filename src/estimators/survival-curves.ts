@@ -57,7 +57,7 @@ export class SurvivalCurves {
    */
   static fromRows(times: ArrayLike<number>, rows: readonly ArrayLike<number>[], opts: { fn?: string; arg?: string } = {}): SurvivalCurves {
     const fn = opts.fn ?? 'SurvivalCurves.fromRows';
-    if (!Array.isArray(rows)) throw survkitError('argRange', fn, 'rows', 'an array of curves (one array per subject)', rows);
+    if (!Array.isArray(rows)) throw survkitError('arrayOf', fn, 'rows', 'curves (one array of survival probabilities per subject)', rows);
     const list: readonly unknown[] = rows;
     const m = times.length;
     const out = new Float64Array(list.length * m);
@@ -73,7 +73,7 @@ export class SurvivalCurves {
    * Builds curves from pycox's layout: a matrix with one row per grid time
    * and one column per subject (`surv_df.values`), as a flat row-major array
    * of m × nSubjects values.
-   * @throws {SurvkitError} `argRange` unless `nSubjects` is an integer >= 0,
+   * @throws {SurvkitError} `nonNegativeInteger` unless `nSubjects` is an integer >= 0,
    *   `shapeMismatch` unless `timeMajor` has m × nSubjects values, and every
    *   error of the constructor (named `SurvivalCurves.fromTimeMajor`)
    * @example
@@ -81,7 +81,7 @@ export class SurvivalCurves {
    */
   static fromTimeMajor(times: ArrayLike<number>, timeMajor: ArrayLike<number>, nSubjects: number): SurvivalCurves {
     const fn = 'SurvivalCurves.fromTimeMajor';
-    if (!(Number.isInteger(nSubjects) && nSubjects >= 0)) throw survkitError('argRange', fn, 'nSubjects', 'an integer >= 0', nSubjects);
+    if (!(Number.isInteger(nSubjects) && nSubjects >= 0)) throw survkitError('nonNegativeInteger', fn, 'nSubjects', nSubjects);
     const src = toFloat64(fn, 'timeMajor', timeMajor, { allowEmpty: true });
     const m = times.length;
     if (src.length !== m * nSubjects) {
@@ -104,7 +104,7 @@ export class SurvivalCurves {
 
   /**
    * The curves of the subjects `idx` (repeats allowed), on the same grid.
-   * @throws {SurvkitError} `argRange` when an index is not an integer in [0, n)
+   * @throws {SurvkitError} `subjectIndex` when an index is not an integer in [0, n)
    */
   subset(idx: ArrayLike<number>): SurvivalCurves {
     const { m } = this;
@@ -112,7 +112,7 @@ export class SurvivalCurves {
     for (let r = 0; r < idx.length; r++) {
       const i = idx[r] as number;
       if (!(Number.isInteger(i) && i >= 0 && i < this.n)) {
-        throw survkitError('argRange', 'SurvivalCurves.subset', 'idx', `integers in [0, ${this.n})`, i);
+        throw survkitError('subjectIndex', 'SurvivalCurves.subset', `idx[${r}]`, this.n, i);
       }
       out.set(this.values.subarray(i * m, (i + 1) * m), r * m);
     }

@@ -87,7 +87,7 @@ export async function readDicomSeries(source: string | readonly string[], opts: 
   } else {
     const list: readonly string[] = source;
     const isArray: (x: unknown) => boolean = Array.isArray; // checks without narrowing `list` to any[]
-    if (!isArray(list)) throw survkitError('argRange', fn, 'source', 'a directory or a list of file paths', source);
+    if (!isArray(list)) throw survkitError('dicomSource', fn, 'source', source);
     images = await Promise.all(list.map((p) => readDicom(p)));
   }
   if (images.length === 0) fail('no DICOM image found');
@@ -185,8 +185,7 @@ function scaled(fn: string, values: Float32Array, window: DicomWindow | undefine
     if (window === undefined) throw survkitError('dicomFile', fn, file, "has no WindowCenter / WindowWidth for scaling 'file'; give a window or use 'minmax'");
     return applyWindow(values, window, { invert });
   }
-  if (scaling !== 'auto' && scaling !== 'minmax')
-    throw survkitError('argRange', fn, 'scaling', "'auto', 'file', 'minmax', 'none' or { center, width }", scaling);
+  if (scaling !== 'auto' && scaling !== 'minmax') throw survkitError('dicomScaling', fn, 'scaling', scaling);
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {

@@ -284,9 +284,8 @@ export interface WindowOptions {
  */
 export function applyWindow(values: ArrayLike<number>, window: DicomWindow, opts: WindowOptions = {}): Float32Array {
   const fn = 'applyWindow';
-  if (window === null || typeof window !== 'object' || !Number.isFinite(window.center))
-    throw survkitError('argRange', fn, 'window', '{ center, width } with a finite centre', window);
-  if (!(window.width >= 1) || !Number.isFinite(window.width)) throw survkitError('argRange', fn, 'window.width', 'a finite number >= 1 (DICOM)', window.width);
+  if (window === null || typeof window !== 'object' || !Number.isFinite(window.center)) throw survkitError('dicomWindow', fn, 'window', window);
+  if (!(window.width >= 1) || !Number.isFinite(window.width)) throw survkitError('dicomWindowWidth', fn, 'window.width', window.width);
   const { center: c, width: w } = window;
   const lo = c - 0.5 - (w - 1) / 2;
   const hi = c - 0.5 + (w - 1) / 2;

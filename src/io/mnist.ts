@@ -68,7 +68,7 @@ async function readBytes(fn: string, arg: string, path: string): Promise<Uint8Ar
  */
 export async function readMnistArrays(dir: string, opts: ReadMnistOptions = {}): Promise<MnistArrays> {
   const fn = 'readMnist';
-  if (typeof dir !== 'string' || dir === '') throw survkitError('argRange', fn, 'dir', 'a directory path', dir);
+  if (typeof dir !== 'string' || dir === '') throw survkitError('directoryPath', fn, 'dir', dir);
   const prefix = opts.prefix ?? 'mnist_t10k';
   const imagePath = join(dir, `${prefix}_images.u8`);
   const labelPath = join(dir, `${prefix}_labels.u8`);

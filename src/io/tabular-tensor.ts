@@ -10,6 +10,6 @@ import { survkitError } from '../core/errors.js';
  * @throws {SurvkitError} when `values` does not hold n · d numbers
  */
 export function tabularTensor(values: Float32Array, n: number, d: number): tf.Tensor2D {
-  if (values.length !== n * d) throw survkitError('argRange', 'tabularTensor', 'values', `${n} rows of ${d} values (${n * d})`, values.length);
+  if (values.length !== n * d) throw survkitError('rowMajorSize', 'tabularTensor', 'values', n, d, values.length);
   return tf.tensor2d(values, [n, d], 'float32');
 }

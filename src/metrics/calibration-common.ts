@@ -11,7 +11,7 @@ import { assertNotTwice, isCurvesFirstCall } from './call-forms.js';
 
 /** Validates curves + single-risk labels of the same subjects. */
 export function calibrationInputs(fn: string, curves: unknown, labels: unknown): { curves: SurvivalCurves; y: SurvivalLabels } {
-  if (!(curves instanceof SurvivalCurves)) throw survkitError('argRange', fn, 'curves', 'a SurvivalCurves object', curves);
+  if (!(curves instanceof SurvivalCurves)) throw survkitError('notInstance', fn, 'curves', 'SurvivalCurves object', curves);
   const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);
   if (curves.n !== y.time.length) throw survkitError('lengthMismatch', fn, 'curves', curves.n, 'labels', y.time.length);
@@ -27,7 +27,7 @@ export function assertGroups(fn: string, option: string, k: unknown, n: number, 
 
 /** Checks that `t` is a finite time within [min T, max T) of the labels. */
 export function assertTimeInRange(fn: string, t: unknown, y: SurvivalLabels): number {
-  if (typeof t !== 'number' || !Number.isFinite(t)) throw survkitError('argRange', fn, 't', 'a finite number', t);
+  if (typeof t !== 'number' || !Number.isFinite(t)) throw survkitError('finiteNumber', fn, 't', t);
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of y.time) {

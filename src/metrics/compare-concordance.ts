@@ -149,12 +149,11 @@ export function compareConcordance(...args: unknown[]): CompareConcordanceResult
     } else if (difference !== 0) pValue = 0;
     return { cIndexA: cA, cIndexB: cB, difference, se, lower: difference - half, upper: difference + half, pValue, method, alternative };
   }
-  if (n < 3) throw survkitError('argRange', fn, 'time', 'at least 3 subjects for the Noether standard error', `${n}`);
-  const seA = noetherStandardError(fn, perEvent(fn, t, e, a.risk, tol), n);
-  const seB = noetherStandardError(fn, perEvent(fn, t, e, rb, tol), n);
+  if (n < 3) throw survkitError('noetherSubjects', fn, 'time', n);
+  const seA = noetherStandardError(fn, perEvent(fn, 'riskA', t, e, a.risk, tol), n);
+  const seB = noetherStandardError(fn, perEvent(fn, 'riskB', t, e, rb, tol), n);
   const rho = sampleRankCorrelation(Array.from(a.risk), Array.from(rb));
-  if (!Number.isFinite(rho))
-    throw survkitError('argRange', fn, 'riskA', 'non-constant scores in both riskA and riskB (Spearman correlation undefined)', 'a constant score');
+  if (!Number.isFinite(rho)) throw survkitError('rankCorrelationUndefined', fn, 'riskA', 'riskB');
   const se = Math.sqrt(Math.max(0, seA * seA + seB * seB - 2 * rho * seA * seB));
   const df = n - 1;
   const half = tQuantile(1 - (1 - level) / 2, df) * se;
@@ -173,10 +172,10 @@ function influence(t: Float64Array, e: Int32Array, r: Float64Array, tol: number)
   return ijInfluence(c.perSubject as PerSubjectCounts, c.concordant, c.discordant, c.comparable);
 }
 
-function perEvent(fn: string, t: Float64Array, e: Int32Array, r: Float64Array, tol: number): PerSubjectCounts {
+function perEvent(fn: string, arg: string, t: Float64Array, e: Int32Array, r: Float64Array, tol: number): PerSubjectCounts {
   const c = countPairs(t, e, r, tol, { perSubject: 'anchor' });
   if (c.concordant + c.discordant === 0) {
-    throw survkitError('argRange', fn, 'risk', 'scores with at least one comparable pair not tied on risk', 'all comparable pairs tied');
+    throw survkitError('allPairsTied', fn, arg);
   }
   return c.perSubject as PerSubjectCounts;
 }

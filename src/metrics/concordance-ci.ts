@@ -93,10 +93,10 @@ export function concordanceConfidenceInterval(...args: unknown[]): ConcordanceCi
     return { cIndex, se, lower: Math.max(0, cIndex - z * se), upper: Math.min(1, cIndex + z * se), level, method };
   }
   if (c.concordant + c.discordant === 0) {
-    throw survkitError('argRange', fn, 'risk', 'scores with at least one comparable pair not tied on risk', 'all comparable pairs tied');
+    throw survkitError('allPairsTied', fn, 'risk');
   }
   if (method === 'noether') {
-    if (n < 3) throw survkitError('argRange', fn, 'time', 'at least 3 subjects for the Noether standard error', `${n}`);
+    if (n < 3) throw survkitError('noetherSubjects', fn, 'time', n);
     const se = noetherStandardError(fn, per, n);
     return { cIndex, se, lower: Math.max(0, cIndex - z * se), upper: Math.min(1, cIndex + z * se), level, method };
   }

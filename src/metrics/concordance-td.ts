@@ -72,7 +72,7 @@ export function concordanceTd(...args: unknown[]): ConcordanceTdResult {
   const curves = deprecated ? args[0] : args[1];
   const labels = deprecated ? args[1] : args[0];
   const opts = (args[2] ?? {}) as ConcordanceTdOptions;
-  if (!(curves instanceof SurvivalCurves)) throw survkitError('argRange', fn, 'curves', 'a SurvivalCurves object', curves);
+  if (!(curves instanceof SurvivalCurves)) throw survkitError('notInstance', fn, 'curves', 'SurvivalCurves object', curves);
   const method = assertChoice(fn, 'method', opts.method ?? 'antolini', ['antolini', 'adjAntolini'] as const);
   const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);

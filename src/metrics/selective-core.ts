@@ -41,7 +41,7 @@ export function outcomeLoss(fn: string, outcome: unknown, n: number, names: Outc
   const hasCorrect = o.correct !== undefined;
   const hasLoss = o.loss !== undefined;
   if (hasCorrect === hasLoss) {
-    throw survkitError('argRange', fn, 'outcome', 'an object with exactly one of { correct } (0/1 per case) or { loss } (a number per case)', outcome);
+    throw survkitError('selectiveOutcome', fn, 'outcome', outcome);
   }
   if (hasLoss) {
     const loss = toFloat64(fn, names.loss, o.loss);

@@ -122,7 +122,7 @@ export function selectiveSurvivalTable(
   const n = s.length;
   assertSameLength(fn, 'score', n, 'labels.time', y.time.length);
   assertSameLength(fn, 'score', n, 'risk', r.length);
-  if (!(curves instanceof SurvivalCurves)) throw survkitError('argRange', fn, 'curves', 'SurvivalCurves (n subjects × m grid times)', curves);
+  if (!(curves instanceof SurvivalCurves)) throw survkitError('notInstance', fn, 'curves', 'SurvivalCurves object (n subjects × m grid times)', curves);
   if (curves.n !== n) throw survkitError('shapeMismatch', fn, 'curves', `${n} subjects (one per score)`, `${curves.n} subjects`);
   const given: unknown = opts.coverages ?? [1, 0.9, 0.8, 0.7, 0.6, 0.5];
   if (!Array.isArray(given) || given.length === 0) throw survkitError('optionRange', fn, 'coverages', 'a non-empty array of numbers in (0, 1]', given);

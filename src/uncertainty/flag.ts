@@ -67,13 +67,7 @@ export function flagLowConfidence(score: ArrayLike<number>, policy: FlagPolicy):
   const p = policy as Partial<{ threshold: unknown; targetCoverage: unknown; targetRisk: unknown; calibration: unknown }>;
   const kinds = (['threshold', 'targetCoverage', 'targetRisk'] as const).filter((key) => typeof policy === 'object' && policy !== null && p[key] !== undefined);
   if (kinds.length !== 1) {
-    throw survkitError(
-      'argRange',
-      fn,
-      'policy',
-      'an object with exactly one of threshold, targetCoverage (+ calibration) or targetRisk (+ calibration)',
-      policy,
-    );
+    throw survkitError('flagPolicy', fn, 'policy', policy);
   }
   let threshold: number;
   const extra: Pick<FlagResult, 'calibrationCoverage' | 'calibrationRisk'> = {};
@@ -91,7 +85,7 @@ export function flagLowConfidence(score: ArrayLike<number>, policy: FlagPolicy):
     const target = assertNumberOption(fn, 'targetRisk', p.targetRisk, { min: 0, max: 1 });
     const cal = (p.calibration ?? {}) as { score?: unknown; correct?: unknown };
     if (typeof cal !== 'object' || cal === null || cal.score === undefined || cal.correct === undefined) {
-      throw survkitError('argRange', fn, 'policy.calibration', 'an object { score, correct } for targetRisk', p.calibration);
+      throw survkitError('riskCalibrationSet', fn, 'policy.calibration', p.calibration);
     }
     const ranked = rankOutcomes(fn, cal.score, { correct: cal.correct as ArrayLike<number> }, 1, {
       score: 'calibration.score',

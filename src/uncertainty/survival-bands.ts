@@ -138,7 +138,7 @@ export function survivalBands(members: readonly SurvivalCurves[], opts: Survival
 export function bandsOf(fn: string, members: readonly SurvivalCurves[], opts: SurvivalBandOptions = {}): SurvivalBands {
   const given: unknown = members;
   if (!Array.isArray(given) || given.some((c) => !(c instanceof SurvivalCurves))) {
-    throw survkitError('argRange', fn, 'members', 'an array of SurvivalCurves', members);
+    throw survkitError('arrayOf', fn, 'members', 'SurvivalCurves', members);
   }
   if (members.length === 0) throw survkitError('empty', fn, 'members');
   const levels = bandLevels(fn, opts.quantiles);

@@ -94,7 +94,7 @@ function widthIntegral(times: Float64Array, w: Float64Array, i: number, a: numbe
 export function survivalBandWidth(bands: SurvivalBands, opts: BandWidthOptions): Float64Array {
   const fn = 'survivalBandWidth';
   if (typeof bands !== 'object' || bands === null || !('upper' in bands) || !('lower' in bands)) {
-    throw survkitError('argRange', fn, 'bands', 'bands from survivalBands / SurvivalEnsemble.predictBands / survivalMcDropout', bands);
+    throw survkitError('resultOf', fn, 'bands', 'survivalBands, SurvivalEnsemble.predictBands or survivalMcDropout', bands, 'an object with upper and lower');
   }
   const o = (opts ?? {}) as { at?: unknown; from?: unknown; to?: unknown; risk?: unknown; scale?: unknown };
   const forms = [o.at !== undefined, o.from !== undefined || o.to !== undefined, o.risk !== undefined].filter(Boolean).length;

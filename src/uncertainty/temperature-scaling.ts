@@ -50,7 +50,7 @@ export function logitMatrix(fn: string, logits: unknown, classes: number | undef
   const z = toFloat64(fn, 'logits', logits);
   if (classes === undefined) throw survkitError('optionRange', fn, 'classes', 'the number of classes K (required for flat logits)', classes);
   const k = assertNumberOption(fn, 'classes', classes, { min: 2, integer: true });
-  if (z.length % k !== 0) throw survkitError('argRange', fn, 'logits', `a multiple of classes = ${k} values (n×K row-major)`, `${z.length} values`);
+  if (z.length % k !== 0) throw survkitError('rowMajorWidth', fn, 'logits', k, z.length, 'class');
   return { z, n: z.length / k, k };
 }
 

@@ -56,6 +56,33 @@ describe('catalogue wording', () => {
       messages.savedJson('f', 'json', 'TimeScaler', null),
       "f: 'json' must be the JSON of a TimeScaler (an object with type 'TimeScaler', as toJSON() returns); got null",
     ],
+    [messages.arrayOf('f', 'members', 'SurvivalCurves', 3), "f: 'members' must be an array of SurvivalCurves; got 3"],
+    [messages.ensembleClasses('f', 'members[1]', 2, 3), "f: 'members[1]' must be a classifier with 2 classes like members[0]; got 3 classes"],
+    [
+      messages.classifierOutput('f', 'net', 1, [null, 4, 4]),
+      "f: 'net' must be a network with one output of shape [batch, K]; got 1 output, the first of shape [batch, 4, 4]",
+    ],
+    [messages.classifierOutput('f', 'net', 0, undefined), "f: 'net' must be a network with one output of shape [batch, K]; got 0 outputs"],
+    [messages.inputCount('f', 'x', 1, 2), "f: 'x' must be 1 input tensor (one per model input); got 2 tensors"],
+    [messages.inputCount('f', 'x', 2, 1), "f: 'x' must be 2 input tensors (one per model input); got 1 tensor"],
+    [messages.unlabelledBatch('f', 'batch 3'), "f: 'batch 3' must be a batch with time and event (training needs labels); got a batch without labels"],
+    [
+      messages.rowMajorWidth('f', 'logits', 2, 3, 'class'),
+      "f: 'logits' must be a row-major array with 2 values per row (one per class); got 3 values, not a multiple of 2",
+    ],
+    [messages.positiveInteger('f', 'causes', 0), "f: 'causes' must be an integer >= 1; got 0"],
+    [
+      messages.rmstHorizon('f', 'curves.times', 0),
+      "f: 'curves.times' must be a grid whose last time is > 0 (−RMST integrates Ŝ from 0 to it); got a last time of 0",
+    ],
+    [messages.noetherSubjects('f', 'time', 2), "f: 'time' must hold at least 3 subjects for the Noether standard error; got 2"],
+    [messages.allPairsTied('f', 'riskB'), "f: 'riskB' must be scores with at least one comparable pair not tied on risk; got all comparable pairs tied"],
+    [
+      messages.rankCorrelationUndefined('f', 'riskA', 'riskB'),
+      "f: 'riskA' and 'riskB' must both be non-constant scores (their Spearman correlation is undefined otherwise); got a constant score",
+    ],
+    [messages.dicomWindowWidth('f', 'window.width', 0.5), "f: 'window.width' must be a finite number >= 1 (a DICOM window width); got 0.5"],
+    [messages.directoryPath('f', 'dir', ''), 'f: \'dir\' must be a directory path (a non-empty string); got ""'],
   ])('%s', (got, expected) => {
     expect(got).toBe(expected);
   });

@@ -93,6 +93,6 @@ describe('discrete-time predictions (pycox predict_pmf / predict_surv / predict_
       messages.shapeMismatch('pmfFromLogits', 'logits', 'n × 2 (a multiple of 2 values)', '3 values'),
     );
     expect(() => survivalFromHazardLogits([0, 0], [1, 1])).toThrow(messages.notAscending('survivalFromHazardLogits', 'cuts', 1));
-    expect(() => cifFromLogits([0, 0], 0, [1])).toThrow(messages.argRange('cifFromLogits', 'causes', 'an integer >= 1', 0));
+    expect(() => cifFromLogits([0, 0], 0, [1])).toThrow(messages.positiveInteger('cifFromLogits', 'causes', 0));
   });
 });

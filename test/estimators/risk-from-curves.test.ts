@@ -42,8 +42,8 @@ describe('negativeRestrictedMean / riskFromCurves: the one −RMST risk', () => 
 
   it('a grid ending at or before 0 is rejected (every subject would score the same)', () => {
     const c = SurvivalCurves.fromRows([-1, 0], [[0.5, 0.25]]);
-    const expected = messages.argRange('negativeRestrictedMean', 'curves.times', 'a grid whose last time is > 0 (−RMST integrates Ŝ from 0 to it)', 0);
-    throwsCode(() => riskFromCurves(c), 'argRange', expected);
+    const expected = messages.rmstHorizon('negativeRestrictedMean', 'curves.times', 0);
+    throwsCode(() => riskFromCurves(c), 'rmstHorizon', expected);
     expect(Array.from(riskFromCurves(c, 0))).toEqual([0.75]); // 1 − S(0) needs no integral
   });
 

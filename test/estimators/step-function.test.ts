@@ -37,7 +37,7 @@ describe('StepFunction', () => {
     expect(() => new StepFunction([1, 1], [1, 1])).toThrow(messages.notAscending('StepFunction', 'times', 1));
     expect(() => new StepFunction([1, NaN], [1, 1])).toThrow(messages.notFinite('StepFunction', 'times', 1, NaN));
     expect(() => new StepFunction([1], [Infinity])).toThrow(messages.notFinite('StepFunction', 'values', 0, Infinity));
-    expect(() => new StepFunction([1], [1], NaN)).toThrow(messages.argRange('StepFunction', 'initial', 'a finite number', NaN));
+    expect(() => new StepFunction([1], [1], NaN)).toThrow(messages.finiteNumber('StepFunction', 'initial', NaN));
   });
 });
 

@@ -51,14 +51,12 @@ describe('SurvivalCurves construction', () => {
       messages.shapeMismatch('SurvivalCurves.fromRows', 'rows[1]', '2 values', '1 values'),
     );
     expect(() => SurvivalCurves.fromRows([1], 'abc' as never)).toThrow(
-      messages.argRange('SurvivalCurves.fromRows', 'rows', 'an array of curves (one array per subject)', 'abc'),
+      messages.arrayOf('SurvivalCurves.fromRows', 'rows', 'curves (one array of survival probabilities per subject)', 'abc'),
     );
     expect(() => SurvivalCurves.fromTimeMajor([1, 2], [1, 1, 1], 2)).toThrow(
       messages.shapeMismatch('SurvivalCurves.fromTimeMajor', 'timeMajor', '2 × 2', '3 values'),
     );
-    expect(() => SurvivalCurves.fromTimeMajor([1, 2], [1, 1, 1], 1.5)).toThrow(
-      messages.argRange('SurvivalCurves.fromTimeMajor', 'nSubjects', 'an integer >= 0', 1.5),
-    );
+    expect(() => SurvivalCurves.fromTimeMajor([1, 2], [1, 1, 1], 1.5)).toThrow(messages.nonNegativeInteger('SurvivalCurves.fromTimeMajor', 'nSubjects', 1.5));
     // NaN is reported at its index in the time-major input, not after reordering.
     expect(() => SurvivalCurves.fromTimeMajor([1, 2], [1, 1, NaN, 0.5], 2)).toThrow(messages.notFinite('SurvivalCurves.fromTimeMajor', 'timeMajor', 2, NaN));
     // time-major [[1, 0.5], [0.5, 0.75]]: subject 1 rises from 0.5 to 0.75 at grid column 1
@@ -102,8 +100,8 @@ describe('SurvivalCurves reading', () => {
     expect(s.n).toBe(3);
     expect(Array.from(s.row(2))).toEqual(Array.from(c.row(0)));
     expect(Array.from(s.row(0))).toEqual(Array.from(c.row(1)));
-    expect(() => c.subset([2])).toThrow(messages.argRange('SurvivalCurves.subset', 'idx', 'integers in [0, 2)', 2));
-    expect(() => c.subset([0.5])).toThrow(messages.argRange('SurvivalCurves.subset', 'idx', 'integers in [0, 2)', 0.5));
+    expect(() => c.subset([2])).toThrow(messages.subjectIndex('SurvivalCurves.subset', 'idx[0]', 2, 2));
+    expect(() => c.subset([1, 0.5])).toThrow(messages.subjectIndex('SurvivalCurves.subset', 'idx[1]', 2, 0.5));
   });
 
   it('at() errors', () => {

@@ -85,7 +85,9 @@ describe('applyWindow', () => {
     expect(Array.from(y)).toEqual([0, 0, Math.fround(0.5 / 399), 0.5, 1, 1, 1]);
     expect(Array.from(applyWindow([-1000, 3000], { center: 40, width: 400 }, { invert: true }))).toEqual([1, 0]);
     expect(Array.from(applyWindow([9, 10, 11], { center: 10.5, width: 1 }))).toEqual([0, 0, 1]);
-    expect(() => applyWindow([1], { center: 0, width: 0.5 })).toThrow(messages.argRange('applyWindow', 'window.width', 'a finite number >= 1 (DICOM)', 0.5));
+    expect(() => applyWindow([1], { center: 0, width: 0.5 })).toThrow(messages.dicomWindowWidth('applyWindow', 'window.width', 0.5));
+    expect(() => applyWindow([1], { center: NaN, width: 10 })).toThrow(messages.dicomWindow('applyWindow', 'window', { center: NaN, width: 10 }));
+    expect(() => applyWindow([1], null as never)).toThrow(messages.dicomWindow('applyWindow', 'window', null));
   });
 });
 
@@ -122,6 +124,7 @@ describe('readDicomSeries', () => {
     expect((size as Error).message).toMatch(/is 4 × 7 but .* is 6 × 5/);
     const empty = mkdtempSync(join(tmpdir(), 'survkit-dicom-empty-'));
     await expect(readDicomSeries(empty)).rejects.toThrow(messages.dicomFile('readDicomSeries', empty, 'no DICOM image found'));
+    await expect(readDicomSeries({ length: 1 } as never)).rejects.toThrow(messages.dicomSource('readDicomSeries', 'source', { length: 1 }));
   });
 });
 
@@ -147,6 +150,7 @@ describe('tensors', () => {
     expect(Array.from(rgb.dataSync())).toEqual((golden.files['xc_rgb_planar1.dcm'] as Expected).stored);
     rgb.dispose();
     expect(() => dicomTensor(cr, { scaling: 'file' })).toThrow(/has no WindowCenter/);
+    expect(() => dicomTensor(cr, { scaling: 'linear' as never })).toThrow(messages.dicomScaling('dicomTensor', 'scaling', 'linear'));
   });
 
   it('dicomSeriesTensor: [1, slices, rows, columns, 1] for 3D and video backbones', async () => {

@@ -67,6 +67,10 @@ describe('readMnistArrays / readMnist', () => {
     expect(Array.from(d.labels)).toEqual([7]);
   });
 
+  it('rejects a directory that is not a non-empty string', async () => {
+    await expect(readMnistArrays('')).rejects.toThrow(messages.directoryPath('readMnist', 'dir', ''));
+  });
+
   it('names the missing file', async () => {
     const missing = join(dir, 'nothing-here');
     await expect(readMnistArrays(missing)).rejects.toThrow(

@@ -201,7 +201,7 @@ describe('calibrationAt: errors', () => {
       messages.optionRange(fn, 'confidence', 'a finite number > 0 and < 1', 1),
     );
     expect(() => calibrationAt(curves, labels, 3, { groups: 2 })).toThrow(messages.timeOutsideFollowUp(fn, 't', 3, 1, 3));
-    expect(() => calibrationAt(curves, labels, Infinity, { groups: 2 })).toThrow(messages.argRange(fn, 't', 'a finite number', Infinity));
+    expect(() => calibrationAt(curves, labels, Infinity, { groups: 2 })).toThrow(messages.finiteNumber(fn, 't', Infinity));
   });
   it('rejects mismatched lengths and competing risks', () => {
     expect(() => calibrationAt(curves, { time: [1, 2], event: [1, 0] }, 1.5, { groups: 1 })).toThrow(messages.lengthMismatch(fn, 'curves', 3, 'labels', 2));

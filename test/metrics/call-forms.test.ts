@@ -353,6 +353,6 @@ describe('labels forms and call-form errors', () => {
     const y = { time: [1, 2, 3, 4], event: [1, 0, 1, 0] };
     const curves = new SurvivalCurves([1, 2], [0.9, 0.8, 0.9, 0.8, 0.9, 0.8, 0.9, 0.8]);
     expect(() => brierScore(y, curves, {} as never)).toThrow(messages.notArray('brierScore', 'times', undefined));
-    expect(() => oneCalibration(y, curves, { bins: 2 } as never)).toThrow(messages.argRange('oneCalibration', 't', 'a finite number', undefined));
+    expect(() => oneCalibration(y, curves, { bins: 2 } as never)).toThrow(messages.finiteNumber('oneCalibration', 't', undefined));
   });
 });

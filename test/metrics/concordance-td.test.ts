@@ -85,7 +85,7 @@ describe('concordanceTd — errors', () => {
     ],
   );
   it('rejects bad input', () => {
-    expect(() => concordanceTd({} as SurvivalCurves, { time: [1, 2], event: [1, 0] })).toThrow(messages.argRange(fn, 'curves', 'a SurvivalCurves object', {}));
+    expect(() => concordanceTd({} as SurvivalCurves, { time: [1, 2], event: [1, 0] })).toThrow(messages.notInstance(fn, 'curves', 'SurvivalCurves object', {}));
     expect(() => concordanceTd(curves, { time: [1, 2, 3], event: [1, 0, 1] })).toThrow(
       messages.shapeMismatch(fn, 'curves', '3 subjects (one per label)', '2 subjects'),
     );

@@ -232,7 +232,7 @@ describe('dCalibration: errors', () => {
       messages.notBinaryEvent('dCalibration', 'labels.event', 1, 2),
     );
     expect(() => dCalibration([[0.5]] as unknown as SurvivalCurves, labels)).toThrow(
-      messages.argRange('dCalibration', 'curves', 'a SurvivalCurves object', [[0.5]]),
+      messages.notInstance('dCalibration', 'curves', 'SurvivalCurves object', [[0.5]]),
     );
     expect(() => dCalibration(curves, { time: [1, -2, 2], event: [1, 0, 1] }, { bins: 2 })).toThrow(messages.negative('dCalibration', 'time', 1, -2));
   });

@@ -206,7 +206,7 @@ describe('oneCalibration: errors', () => {
   it('rejects t outside the data and non-numbers', () => {
     expect(() => oneCalibration(curves, labels, 4, { bins: 2 })).toThrow(messages.timeOutsideFollowUp(fn, 't', 4, 1, 4));
     expect(() => oneCalibration(curves, labels, 0.5, { bins: 2 })).toThrow(messages.timeOutsideFollowUp(fn, 't', 0.5, 1, 4));
-    expect(() => oneCalibration(curves, labels, NaN, { bins: 2 })).toThrow(messages.argRange(fn, 't', 'a finite number', NaN));
+    expect(() => oneCalibration(curves, labels, NaN, { bins: 2 })).toThrow(messages.finiteNumber(fn, 't', NaN));
   });
   it('rejects bad bins, methods, lengths and event codes', () => {
     expect(() => oneCalibration(curves, labels, 2, { bins: 1 })).toThrow(messages.optionRange(fn, 'bins', 'an integer >= 2', 1));

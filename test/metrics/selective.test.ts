@@ -172,10 +172,7 @@ describe('selective prediction: named cases', () => {
     [
       'both outcomes',
       () => aurc([0.1, 0.2], { correct: [1, 0], loss: [0, 1] } as never),
-      messages.argRange('aurc', 'outcome', 'an object with exactly one of { correct } (0/1 per case) or { loss } (a number per case)', {
-        correct: [1, 0],
-        loss: [0, 1],
-      }),
+      messages.selectiveOutcome('aurc', 'outcome', { correct: [1, 0], loss: [0, 1] }),
     ],
     [
       'coverage 0',

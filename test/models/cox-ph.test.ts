@@ -148,7 +148,7 @@ describe('CoxPH', () => {
     const h = await m.fit([images, data.x], labels, { epochs: 2, batchSize: 80, verbose: false });
     expect(h.loss.every(Number.isFinite)).toBe(true);
     expect((await m.predictRisk([images, data.x])).length).toBe(data.n);
-    await expect(m.predictRisk(data.x)).rejects.toThrow(messages.argRange('CoxPH.predictRisk', 'x', '2 input tensor(s) (one per model input)', '1'));
+    await expect(m.predictRisk(data.x)).rejects.toThrow(messages.inputCount('CoxPH.predictRisk', 'x', 2, 1));
   });
 
   it('names bad input', async () => {

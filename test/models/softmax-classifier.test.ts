@@ -82,6 +82,14 @@ describe('SoftmaxClassifier', () => {
     m.dispose();
   });
 
+  it('rejects a network whose output is not [batch, K]', () => {
+    const input = tf.input({ shape: [2] });
+    const out = tf.layers.reshape({ targetShape: [2, 2] }).apply(tf.layers.dense({ units: 4 }).apply(input)) as tf.SymbolicTensor;
+    const net = tf.model({ inputs: input, outputs: out });
+    expect(() => new SoftmaxClassifier({ net })).toThrow(messages.classifierOutput('SoftmaxClassifier', 'net', 1, [null, 2, 2]));
+    net.dispose();
+  });
+
   it('rejects bad labels', async () => {
     const m = new SoftmaxClassifier({ inputDim: 2, hidden: [4], classes: 2, seed: 1 });
     const x = tf.zeros([3, 2]);

@@ -67,9 +67,7 @@ describe('DeepEnsemble', () => {
   it('rejects bad options', () => {
     const build = (seed: number) => new SoftmaxClassifier({ inputDim: 2, hidden: [4], classes: 2 + (seed % 2), seed });
     expect(() => new DeepEnsemble({ members: 0, build })).toThrow(messages.optionRange('DeepEnsemble', 'members', 'an integer >= 1', 0));
-    expect(() => new DeepEnsemble({ members: 2, build })).toThrow(
-      messages.argRange('DeepEnsemble', 'members[1]', 'a classifier with 2 classes like members[0]', '3 classes'),
-    );
+    expect(() => new DeepEnsemble({ members: 2, build })).toThrow(messages.ensembleClasses('DeepEnsemble', 'members[1]', 2, 3));
     expect(() => DeepEnsemble.of([])).toThrow(messages.empty('DeepEnsemble.of', 'models'));
   });
 });

@@ -54,25 +54,11 @@ describe('flagLowConfidence: named cases', () => {
   });
 
   const bad: [string, () => unknown, string][] = [
-    [
-      'no policy',
-      () => flagLowConfidence([0.1], {} as never),
-      messages.argRange(
-        'flagLowConfidence',
-        'policy',
-        'an object with exactly one of threshold, targetCoverage (+ calibration) or targetRisk (+ calibration)',
-        {},
-      ),
-    ],
+    ['no policy', () => flagLowConfidence([0.1], {} as never), messages.flagPolicy('flagLowConfidence', 'policy', {})],
     [
       'two policies',
       () => flagLowConfidence([0.1], { threshold: 1, targetCoverage: 0.5 } as never),
-      messages.argRange(
-        'flagLowConfidence',
-        'policy',
-        'an object with exactly one of threshold, targetCoverage (+ calibration) or targetRisk (+ calibration)',
-        { threshold: 1, targetCoverage: 0.5 },
-      ),
+      messages.flagPolicy('flagLowConfidence', 'policy', { threshold: 1, targetCoverage: 0.5 }),
     ],
     [
       'coverage 0',
@@ -90,7 +76,7 @@ describe('flagLowConfidence: named cases', () => {
     [
       'calibration shape',
       () => flagLowConfidence([1], { targetRisk: 0.5, calibration: [0.1, 0.2] as never }),
-      messages.argRange('flagLowConfidence', 'policy.calibration', 'an object { score, correct } for targetRisk', [0.1, 0.2]),
+      messages.riskCalibrationSet('flagLowConfidence', 'policy.calibration', [0.1, 0.2]),
     ],
     [
       'calibration lengths',

@@ -75,7 +75,7 @@ describe('survivalBands', () => {
       messages.optionRange('survivalBands', 'quantiles', 'a finite number >= 0 and <= 0.5', 0.6),
     );
     expect(() => survivalBands(five, { times: [2, 1] })).toThrow(messages.notAscending('survivalBands', 'times', 1));
-    expect(() => survivalBands([[0.5]] as unknown as SurvivalCurves[])).toThrow(/'members' must be an array of SurvivalCurves/);
+    expect(() => survivalBands([[0.5]] as unknown as SurvivalCurves[])).toThrow(messages.arrayOf('survivalBands', 'members', 'SurvivalCurves', [[0.5]]));
   });
 
   it('property: bands are curves in [0, 1], ordered lower <= median <= upper, mean within [min, max]', () => {

@@ -92,7 +92,9 @@ describe('SurvivalEnsemble', () => {
   it('rejects bad members and options with catalogue messages', async () => {
     const one = new CoxPH({ inputDim: 3, seed: 1 });
     expect(() => SurvivalEnsemble.fromModels([one])).toThrow(messages.tooFewValues('SurvivalEnsemble.fromModels', 'models', 2, 1));
-    expect(() => SurvivalEnsemble.fromModels([one, {} as SurvivalModel])).toThrow(/'models' must be an array of survival models/);
+    expect(() => SurvivalEnsemble.fromModels([one, {} as SurvivalModel])).toThrow(
+      messages.arrayOf('SurvivalEnsemble.fromModels', 'models', 'survival models (CoxPH, DeepHit, …)', [one, {}]),
+    );
     await expect(SurvivalEnsemble.train(xTrain, train, { members: 1, create: () => one })).rejects.toThrow(
       messages.optionRange('SurvivalEnsemble.train', 'members', 'an integer >= 2', 1),
     );

@@ -94,6 +94,8 @@ describe('survivalMcDropout', () => {
     await expect(survivalMcDropout(lh, xTest, { quantiles: [0.5, 0.4] })).rejects.toThrow(
       messages.optionRange(fn, 'quantiles', 'a finite number >= 0.5 and <= 1', 0.4),
     );
-    await expect(survivalMcDropout({} as never, xTest)).rejects.toThrow(/'model' must be a trained survival model/);
+    await expect(survivalMcDropout({} as never, xTest)).rejects.toThrow(
+      messages.notInstance('survivalMcDropout', 'model', 'trained survival model (CoxPH, DeepHit, …)', {}),
+    );
   });
 });

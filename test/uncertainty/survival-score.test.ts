@@ -54,7 +54,15 @@ describe('survivalBandWidth', () => {
     expect(() => survivalBandWidth(bands, { from: 2, to: 2 })).toThrow(messages.optionRange(fn, 'to', 'a finite number > 2', 2));
     expect(() => survivalBandWidth(bands, { at: 1, scale: 'log' as never })).toThrow(messages.optionRange(fn, 'scale', "one of 'survival', 'cloglog'", 'log'));
     expect(() => survivalBandWidth(bands, { risk: true, scale: 'cloglog' } as never)).toThrow(/'scale' must be omitted/);
-    expect(() => survivalBandWidth(null as never, { at: 1 })).toThrow(/'bands' must be bands from survivalBands/);
+    expect(() => survivalBandWidth(null as never, { at: 1 })).toThrow(
+      messages.resultOf(
+        'survivalBandWidth',
+        'bands',
+        'survivalBands, SurvivalEnsemble.predictBands or survivalMcDropout',
+        null,
+        'an object with upper and lower',
+      ),
+    );
   });
 
   it('property: the integrated width is the mean of the width at t over a fine grid (Riemann sum)', () => {

@@ -117,9 +117,7 @@ describe('fitTemperature', () => {
     expect(() => fitTemperature([1, 2, 3], [0])).toThrow(
       messages.optionRange('fitTemperature', 'classes', 'the number of classes K (required for flat logits)', undefined),
     );
-    expect(() => fitTemperature([1, 2, 3], [0], { classes: 2 })).toThrow(
-      messages.argRange('fitTemperature', 'logits', 'a multiple of classes = 2 values (n×K row-major)', '3 values'),
-    );
+    expect(() => fitTemperature([1, 2, 3], [0], { classes: 2 })).toThrow(messages.rowMajorWidth('fitTemperature', 'logits', 2, 3, 'class'));
     expect(() => fitTemperature([[1, 2], [3]], [0, 1])).toThrow(messages.raggedRows('fitTemperature', 'logits', 1, 1, 2));
     expect(() => fitTemperature([[1, 2]], [2])).toThrow(messages.classLabel('fitTemperature', 'labels', 0, 2, 2, 'columns of logits'));
     expect(() => fitTemperature([[1, 2]], [0, 1])).toThrow(messages.lengthMismatch('fitTemperature', 'labels', 2, 'logits', 1));

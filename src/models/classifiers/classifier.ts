@@ -71,13 +71,7 @@ export abstract class Classifier {
       const out = opts.net.outputs;
       const width = out.length === 1 ? out[0]?.shape[out[0].shape.length - 1] : undefined;
       if (typeof width !== 'number' || (out[0]?.shape.length ?? 0) !== 2) {
-        throw survkitError(
-          'argRange',
-          fn,
-          'net',
-          'a network with one output [batch, K]',
-          `${out.length} output(s) of shape [${out[0]?.shape.join(', ') ?? ''}]`,
-        );
+        throw survkitError('classifierOutput', fn, 'net', out.length, out[0]?.shape);
       }
       if (opts.classes !== undefined && opts.classes !== width)
         throw survkitError('optionRange', fn, 'classes', `${width} (the width of the network's output)`, opts.classes);

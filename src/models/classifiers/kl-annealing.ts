@@ -33,7 +33,7 @@ export interface KlSchedule {
  */
 export function klAnnealing(opts: { steps: number; max?: number }): KlSchedule {
   const fn = 'klAnnealing';
-  if (typeof opts !== 'object' || opts === null) throw survkitError('argRange', fn, 'opts', "an options object with 'steps'", opts);
+  if (typeof opts !== 'object' || opts === null) throw survkitError('optionsObject', fn, 'opts', ['steps', 'max'], opts);
   const steps = assertNumberOption(fn, 'steps', opts.steps, { min: 1, integer: true });
   const max = assertNumberOption(fn, 'max', opts.max ?? 1, { min: 0 });
   return Object.freeze({
@@ -68,7 +68,7 @@ export function klScheduleFromJSON(fn: string, json: unknown): KlSchedule {
   const j = json as Partial<{ kind: string; steps: number; max: number; weight: number }> | null;
   if (j?.kind === 'annealing') return klAnnealing({ steps: j.steps as number, max: j.max });
   if (j?.kind === 'fixed') return klFixed(j.weight as number);
-  throw survkitError('argRange', fn, 'klSchedule', "a saved KL schedule ({ kind: 'annealing' | 'fixed', … })", json);
+  throw survkitError('savedKlSchedule', fn, 'klSchedule', json);
 }
 
 /** True for a {@link KlSchedule} object. */

@@ -26,9 +26,9 @@ export function isBatchSource(x: unknown): x is BatchSource {
 export function asInputs(fn: string, arg: string, x: unknown, count: number): tf.Tensor[] {
   const list: unknown = x instanceof tf.Tensor ? [x] : x;
   if (!Array.isArray(list) || !list.every((t: unknown) => t instanceof tf.Tensor)) {
-    throw survkitError('argRange', fn, arg, 'a tf.Tensor, an array of tf.Tensors or a batch source { batches() }', x);
+    throw survkitError('modelInput', fn, arg, x);
   }
-  if (list.length !== count) throw survkitError('argRange', fn, arg, `${count} input tensor(s) (one per model input)`, `${list.length}`);
+  if (list.length !== count) throw survkitError('inputCount', fn, arg, count, list.length);
   const tensors = list as tf.Tensor[];
   const n = (tensors[0] as tf.Tensor).shape[0] ?? 0;
   tensors.forEach((t, k) => {
@@ -115,7 +115,7 @@ function sourceBatch(fn: string, raw: SourceBatch, count: number, needLabels: bo
   if (!needLabels || (raw.time === undefined && raw.event === undefined)) {
     if (needLabels) {
       disposeAll(xs);
-      throw survkitError('argRange', fn, `batch ${k}`, 'a batch with time and event', 'a batch without labels');
+      throw survkitError('unlabelledBatch', fn, `batch ${k}`);
     }
     return { x: xs, time: new Float64Array(n), event: new Int32Array(n) };
   }

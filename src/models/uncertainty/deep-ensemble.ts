@@ -154,13 +154,7 @@ function checkMembers(fn: string, members: readonly Classifier[]): void {
   members.forEach((m, k) => {
     if (!(m instanceof Classifier)) throw survkitError('optionRange', fn, 'build', 'a function returning survkit classifiers', m);
     if (m.classes !== (members[0] as Classifier).classes) {
-      throw survkitError(
-        'argRange',
-        fn,
-        `members[${k}]`,
-        `a classifier with ${(members[0] as Classifier).classes} classes like members[0]`,
-        `${m.classes} classes`,
-      );
+      throw survkitError('ensembleClasses', fn, `members[${k}]`, (members[0] as Classifier).classes, m.classes);
     }
   });
 }

@@ -59,13 +59,7 @@ export async function mcDropoutPredict(model: Classifier, x: ModelInput, opts: M
   const batch = assertNumberOption(fn, 'batchSize', opts.batchSize ?? PREDICT_BATCH, { min: 1, integer: true });
   const xs = asInputs(fn, 'x', x, model.inputCount);
   if (dropoutLayers(model.net).length === 0) {
-    throw survkitError(
-      'argRange',
-      fn,
-      'model',
-      'a classifier whose network has a dropout layer with rate > 0 (tf.layers.dropout or SeededDropout)',
-      'a network without dropout',
-    );
+    throw survkitError('noDropout', fn, 'model');
   }
   const rng = new Random(seed ?? Math.floor(Math.random() * 2 ** 31));
   const passes: Float64Array[] = [];

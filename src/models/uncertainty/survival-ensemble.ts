@@ -79,7 +79,7 @@ export class SurvivalEnsemble {
   static fromModels(models: readonly SurvivalModel[]): SurvivalEnsemble {
     const fn = 'SurvivalEnsemble.fromModels';
     if (!Array.isArray(models) || models.some((m) => !(m instanceof SurvivalModel))) {
-      throw survkitError('argRange', fn, 'models', 'an array of survival models (CoxPH, DeepHit, …)', models);
+      throw survkitError('arrayOf', fn, 'models', 'survival models (CoxPH, DeepHit, …)', models);
     }
     if (models.length < 2) throw survkitError('tooFewValues', fn, 'models', 2, models.length);
     return new SurvivalEnsemble(models);

@@ -83,7 +83,7 @@ function hasBreslow(m: SurvivalModel): m is WithBaseline {
  */
 export async function survivalMcDropout(model: SurvivalModel, x: ModelInput | BatchSource, opts: McDropoutOptions = {}): Promise<SurvivalBands> {
   const fn = 'survivalMcDropout';
-  if (!(model instanceof SurvivalModel)) throw survkitError('argRange', fn, 'model', 'a trained survival model (CoxPH, DeepHit, …)', model);
+  if (!(model instanceof SurvivalModel)) throw survkitError('notInstance', fn, 'model', 'trained survival model (CoxPH, DeepHit, …)', model);
   const passes = assertNumberOption(fn, 'passes', opts.passes ?? 20, { min: 2, integer: true });
   const seed = assertNumberOption(fn, 'seed', opts.seed ?? 0, { integer: true });
   const { baseline, interpolation, batchSize, passes: _p, seed: _s, ...band } = opts;
