@@ -48,7 +48,7 @@ async function train(args: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   const { data, options, format } = trainOptions(v);
-  const report = await trainFile(data, { ...options, verbose: 'auto' });
+  const report = await trainFile(data, { verbose: 'auto', ...options });
   io.stdout(format === 'json' ? formatTrainJson(report) : formatTrainTable(report));
   return 0;
 }

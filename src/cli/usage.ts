@@ -4,6 +4,7 @@
  */
 import { SurvkitError } from '../core/errors.js';
 import { messages } from '../core/messages.js';
+import type { CsvOptions } from '../io/csv.js';
 import { parseNumber } from '../io/predictions.js';
 
 /** Where the command writes. */
@@ -45,4 +46,18 @@ export function reportError(err: unknown, io: CliIo): number {
   const e = err as Error;
   io.stderr(`survkit: unexpected error: ${e.stack ?? String(e)}\n`);
   return 1;
+}
+
+/** The --delimiter and --decimal flags (a tab may be written '\\t' or 'tab'). */
+export function csvFlags(delimiter: string | undefined, decimal: string | undefined): CsvOptions {
+  const o: CsvOptions = {};
+  if (delimiter !== undefined) {
+    const d = delimiter === '\\t' || delimiter === 'tab' ? '\t' : delimiter;
+    if (d.length !== 1 || d === '"')
+      throw new UsageError(`--delimiter must be one character (',', ';', '\\t' for a tab, '|'); got ${JSON.stringify(delimiter)}`);
+    o.delimiter = d;
+  }
+  if (decimal !== undefined) o.decimal = choiceFlag('decimal', decimal, ['.', ','] as const);
+  if (o.decimal === ',' && (o.delimiter ?? ',') === ',') throw new UsageError("--decimal ',' needs another delimiter (--delimiter ';')");
+  return o;
 }
