@@ -106,7 +106,10 @@ export const messages = {
   csvDialect: (file: string, looksLike: string, options: string) =>
     `${file}: the header has no comma; it looks like ${looksLike}; use ${options} (survkit reads commas by default)`,
   noSuchColumn: (file: string, what: string, name: string, header: readonly string[], suggestion: string | undefined) =>
-    `${file}: no ${what} column ${JSON.stringify(name)} in the header (${header.map((h) => JSON.stringify(h)).join(', ')})` +
+    `${file}: no ${what} column ${JSON.stringify(name)} in the header (${header
+      .slice(0, 30)
+      .map((h) => JSON.stringify(h))
+      .join(', ')}${header.length > 30 ? `, … ${header.length - 30} more` : ''})` +
     (suggestion === undefined ? '' : `; did you mean ${JSON.stringify(suggestion)}?`),
   missingCell: (file: string, row: number, column: string, text: string) =>
     `${file}: row ${row}, column ${JSON.stringify(column)}: missing value (${text === '' ? 'empty cell' : JSON.stringify(text)}); ` +
