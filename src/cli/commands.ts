@@ -49,7 +49,6 @@ async function train(args: readonly string[], io: CliIo): Promise<number> {
   }
   const { data, options, format } = trainOptions(v);
   const report = await trainFile(data, { verbose: 'auto', ...options });
-  for (const w of report.meta.evaluation.warnings ?? []) io.stderr(`warning: ${w}\n`);
   io.stdout(format === 'json' ? formatTrainJson(report) : formatTrainTable(report));
   return 0;
 }

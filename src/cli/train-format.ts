@@ -59,5 +59,6 @@ export function formatTrainTable(r: TrainReport): string {
   ];
   const evalText = formatTable({ ...(r as unknown as EvaluateReport), meta: m.evaluation });
   const body = evalText.split('\n').slice(1);
-  return `${lines.join('\n')}\n${body.join('\n')}`;
+  const warnings = (m.evaluation.warnings ?? []).map((w) => `  ${w}`);
+  return `${lines.join('\n')}\n${body.join('\n')}${warnings.length > 0 ? `\nwarnings:\n${warnings.join('\n')}\n` : ''}`;
 }

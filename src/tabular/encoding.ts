@@ -98,7 +98,7 @@ export function fitEncoding(
       enc.columns.push(c);
       continue;
     }
-    if (numbers > texts) numberCell(t, firstText, k, 'a number (the other cells of this column are numbers)'); // throws
+    if (numbers > texts) numberCell(t, firstText, k, 'a number (covariate)'); // throws: the other cells of this column are numbers
     const levels = [...new Set(Array.from({ length: t.rows.length }, (_, r) => cellOf(t, r, k)).filter((s) => !isMissing(s)))].sort();
     if (levels.length > MAX_LEVELS) {
       throw survkitError(

@@ -11,9 +11,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { survkitError } from '../core/errors.js';
 
 /** Creates `dir` and its missing parents one level at a time (a recursive mkdir can loop forever under /proc). */
-function makeDirs(fn: string, dir: string): void {
+function makeDirs(fn: string, dir: string, target: string): void {
   const missing: string[] = [];
-  let p = resolve(dir);
+  let p = resolve(target);
   for (;;) {
     let st;
     try {
@@ -64,7 +64,7 @@ function existing(fn: string, dir: string): 'none' | 'model' {
 export function checkOutDir(fn: string, dir: string, force: boolean): void {
   if (existing(fn, dir) === 'model' && !force) throw survkitError('outDir', fn, dir, 'it already holds a survkit model; use --force to replace it');
   const parent = dirname(resolve(dir));
-  makeDirs(fn, parent);
+  makeDirs(fn, dir, parent);
   let probe: string;
   try {
     probe = mkdtempSync(join(parent, `.${basename(dir)}.survkit-tmp-`));

@@ -121,7 +121,7 @@ export async function predictFile(o: PredictOptions): Promise<PredictResult> {
       if (o.strict === true) throw survkitError('covariateMismatch', FN, table0.file, detail);
       warnings.push(`${table0.file}: the table does not match the training table: ${detail}`);
     }
-    for (const c of sources) findColumn(table0, c, 'covariate (used in training)');
+    for (const c of sources) findColumn(table0, c, 'covariate');
     // missing covariate cells: dropped (with a warning) when the model was trained with --missing drop
     let table = table0;
     let kept: number[] | null = null;

@@ -60,7 +60,7 @@ export function prepareTable(fn: string, t0: CsvTable, spec: TableSpec, splitSpe
   checkNames(t0, 'exclude', spec.exclude);
   checkNames(t0, 'allow-column', spec.allowColumns);
   if (spec.idCol !== undefined) findColumn(t0, spec.idCol, 'id (--id-col)');
-  if (spec.features !== undefined) checkNames(t0, 'features', spec.features);
+  if (spec.features !== undefined) for (const f of spec.features) findColumn(t0, f, 'covariate');
   const excluded: { column: string; why: string }[] = [];
   const skip = new Map<string, string>([
     [spec.durationCol, 'duration'],
