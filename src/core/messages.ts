@@ -123,7 +123,7 @@ export const messages = {
     `${fn}: --reference ${column}=${level}: ${JSON.stringify(level)} is not a level of ${JSON.stringify(column)} (levels: ${levels.map((l) => JSON.stringify(l)).join(', ')})`,
   leakage: (fn: string, findings: readonly string[], names: readonly string[]) =>
     `${fn}: ${findings.length === 1 ? 'a covariate looks' : `${findings.length} covariates look`} like the outcome or a row id: ${findings.join('; ')}. ` +
-    `Training on it gives meaningless metrics. Leave ${names.length === 1 ? 'it' : 'them'} out with --exclude ${names.join(',')}, ` +
+    `Training on such a covariate gives meaningless metrics. Leave ${names.length === 1 ? 'it' : 'them'} out with --exclude ${names.join(',')}, ` +
     `or keep ${names.length === 1 ? 'it' : 'them'} on purpose with --allow-column ${names.join(',')}`,
   noRowsLeft: (fn: string, file: string, dropped: number, why: string) => `${fn}: ${file}: no rows left after dropping ${dropped} row(s) with ${why}`,
   outDir: (fn: string, dir: string, problem: string) => `${fn}: cannot save the model to ${JSON.stringify(dir)}: ${problem}`,

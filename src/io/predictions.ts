@@ -49,7 +49,11 @@ export function normalizeColumns(t: CsvTable, c0: PredictionColumns, labelsOnly 
   const c = { ...c0 };
   const h0 = t.header.map((h) => h.trim());
   if (c.time !== undefined && !h0.includes(c.time) && h0.includes('time')) delete c.time;
-  if (c.event !== undefined && !h0.includes(c.event) && h0.includes('event')) delete c.event;
+  if (c.event !== undefined && !h0.includes(c.event) && h0.includes('event')) {
+    // the event column of the other file: this file's "event" is already 0/1
+    delete c.event;
+    delete c.eventValue;
+  }
   const roles: [string, string | undefined][] = [
     ['time', c.time],
     ['event', c.event],

@@ -28,6 +28,8 @@ export interface ScreenInput {
   columns: readonly string[];
   x: Float64Array;
   sources: readonly string[];
+  /** The model input names (same order as `sources`). */
+  names: readonly string[];
   time: Float64Array;
   event: Int32Array;
   train: Int32Array;
@@ -72,6 +74,23 @@ export function screenCovariates(s: ScreenInput): LeakFinding[] {
       for (let i = 0; i < n; i++) if (s.x[(s.train[i] as number) * d + j] === time[i]) same++;
       if (same > n / 2) reasons.push(`${JSON.stringify(name)} equals the duration on ${same} of ${n} training rows`);
     }
+    if (reasons.length === 0) {
+      // a 0/1 model input (a level, a missing-value indicator) that is the event or its complement
+      for (const j of js) {
+        let same = 0;
+        let binary = true;
+        for (let i = 0; i < n && binary; i++) {
+          const v = s.x[(s.train[i] as number) * d + j] as number;
+          if (v !== 0 && v !== 1) binary = false;
+          else if (v === event[i]) same++;
+        }
+        const events = event.reduce((a, b) => a + b, 0);
+        if (binary && events > 0 && events < n && Math.max(same, n - same) >= 0.99 * n) {
+          reasons.push(`the event is read off the input ${JSON.stringify(s.names[j])} on ${Math.max(same, n - same)} of ${n} training rows`);
+          break;
+        }
+      }
+    }
     if (reasons.length === 0 && distinct.size <= 10) {
       const votes = new Map<string, [number, number]>();
       cells.forEach((c, i) => {
@@ -91,6 +110,35 @@ export function screenCovariates(s: ScreenInput): LeakFinding[] {
       reasons.push(`${JSON.stringify(name)} has a different value on every training row (an id; name it with --id-col ${name})`);
     }
     if (reasons.length > 0) out.push({ column: name, reason: reasons[0] as string });
+  }
+  return out;
+}
+
+/**
+ * Covariates whose missing cells code the event (missing on ≥ 99 % of the event rows and on ≤ 1 % of the others, or
+ * the reverse), such as a cause of death that is empty for the living: checked on all rows before missing values are
+ * dropped or imputed.
+ */
+export function missingCodesEvent(table: CsvTable, columns: readonly string[], event: ArrayLike<number>, keep: (r: number) => boolean): LeakFinding[] {
+  const out: LeakFinding[] = [];
+  for (const name of columns) {
+    const k = table.header.indexOf(name);
+    let n = 0;
+    let match = 0;
+    let anyMissing = false;
+    for (let r = 0; r < table.rows.length; r++) {
+      if (!keep(r)) continue;
+      const miss = isMissing((table.rows[r] as readonly string[])[k] as string) ? 1 : 0;
+      if (miss === 1) anyMissing = true;
+      n++;
+      if (miss === ((event[r] as number) > 0 ? 1 : 0)) match++;
+    }
+    if (anyMissing && n >= 10 && Math.max(match, n - match) >= 0.99 * n) {
+      out.push({
+        column: name,
+        reason: `whether ${JSON.stringify(name)} is missing tells the event on ${Math.max(match, n - match)} of ${n} rows (it is recorded only for one outcome)`,
+      });
+    }
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { survkitError } from '../core/errors.js';
 import type { CsvTable } from '../io/csv.js';
 import { eventCell, findColumn, isMissing, keepRows, numberCell, type EventCoding, type MissingPolicy } from './columns.js';
 import { applyEncoding, encodedNames, encodedSources, fitEncoding, type Encoding } from './encoding.js';
-import { screenCovariates, type LeakFinding } from './leakage.js';
+import { missingCodesEvent, screenCovariates, type LeakFinding } from './leakage.js';
 import { splitRows, type Split, type SplitSpec } from './table-data.js';
 
 /** The column options of `survkit train`. */
@@ -99,13 +99,48 @@ export function prepareTable(fn: string, t0: CsvTable, spec: TableSpec, splitSpe
   // rows: missing labels are dropped under 'drop' and 'impute'; missing covariates under 'drop'
   const kc = columns.map((c) => findColumn(t0, c, 'covariate'));
   const keep: number[] = [];
+  const labelled: number[] = [];
   for (let r = 0; r < t0.rows.length; r++) {
     const row = t0.rows[r] as readonly string[];
     const labelMissing = isMissing(row[kt] as string) || isMissing(row[ke] as string);
     const covMissing = kc.some((k) => isMissing(row[k] as string));
-    if ((missing !== 'error' && labelMissing) || (missing === 'drop' && covMissing)) continue;
+    if (missing !== 'error' && labelMissing) continue;
+    labelled.push(r);
+    if (missing === 'drop' && covMissing) continue;
     keep.push(r);
   }
+  // an id column names one subject per row
+  if (spec.idCol !== undefined) {
+    const ki = t0.header.indexOf(spec.idCol);
+    const seen = new Set<string>();
+    let repeats = 0;
+    let example = '';
+    for (const r of labelled) {
+      const id = ((t0.rows[r] as readonly string[])[ki] as string).trim();
+      if (seen.has(id)) {
+        repeats++;
+        if (example === '') example = id;
+      } else seen.add(id);
+    }
+    if (repeats > 0) {
+      throw survkitError(
+        'csvFile',
+        t0.file,
+        `the id column ${JSON.stringify(spec.idCol)} repeats ${repeats} value(s) (e.g. ${JSON.stringify(example)}): survkit expects one row per subject; ` +
+          'keep one row per subject before training (e.g. one endpoint of a table with a row per event type)',
+      );
+    }
+  }
+  // event codes of all rows with labels, for the missing-value screen
+  const ev0 = new Int32Array(t0.rows.length);
+  const hasLabels = new Uint8Array(t0.rows.length);
+  for (const r of labelled) {
+    const row = t0.rows[r] as readonly string[];
+    if (isMissing(row[ke] as string) || isMissing(row[kt] as string)) continue;
+    ev0[r] = eventCell(t0, r, ke, spec);
+    hasLabels[r] = 1;
+  }
+  const missingFindings = missingCodesEvent(t0, columns, ev0, (r) => hasLabels[r] === 1);
   const droppedRows = t0.rows.length - keep.length;
   if (keep.length === 0) throw survkitError('noRowsLeft', fn, t0.file, droppedRows, 'missing values');
   const t = droppedRows > 0 ? keepRows(t0, keep) : t0;
@@ -122,7 +157,12 @@ export function prepareTable(fn: string, t0: CsvTable, spec: TableSpec, splitSpe
   const encoding = fitEncoding(fn, t, columns, split.train, { missing, ...(spec.reference ? { reference: spec.reference } : {}) });
   const x = applyEncoding(fn, t, encoding);
   const features = encodedNames(encoding);
-  const findings = screenCovariates({ table: t, columns, x, sources: encodedSources(encoding), time, event, train: split.train });
+  const findings = [
+    ...missingFindings,
+    ...screenCovariates({ table: t, columns, x, sources: encodedSources(encoding), names: features, time, event, train: split.train }).filter(
+      (f) => !missingFindings.some((m) => m.column === f.column),
+    ),
+  ];
   const allow = new Set(spec.allowColumns ?? []);
   const blocking = findings.filter((f) => !allow.has(f.column));
   if (blocking.length > 0) {
