@@ -8,7 +8,8 @@
  *   used as the risk score (`concordanceIndex`) satisfies |C − 0.5| > 0.4;
  * - it equals the duration on most (> 50 %) of the training rows; or
  * - it determines the event: reading the event off the covariate's value is
- *   right on ≥ 99 % of the training rows (a column with at most 10 values and both outcomes present).
+ *   right on ≥ 99 % of the training rows (a column with at most 10 values, at least 5 rows per value on average,
+ *   and both outcomes present), or a 0/1 model input (a level, a missing-value indicator) is the event or its complement.
  *
  * Flagged covariates stop training (see `messages.leakage`) unless allowed with `--allow-column`.
  */
@@ -91,7 +92,7 @@ export function screenCovariates(s: ScreenInput): LeakFinding[] {
         }
       }
     }
-    if (reasons.length === 0 && distinct.size <= 10) {
+    if (reasons.length === 0 && distinct.size <= 10 && n >= 5 * distinct.size) {
       const votes = new Map<string, [number, number]>();
       cells.forEach((c, i) => {
         const e = votes.get(c) ?? [0, 0];
