@@ -58,7 +58,21 @@ describe('survkit evaluate', () => {
   });
   it('works on a table with other column names and extra columns, listing what it ignores', async () => {
     const p = writeCsv(dir, 'r.csv', 'pid,futime,status,score,age\n1,5,2,0.9,50\n2,8,1,0.1,60\n3,3,2,0.5,70\n4,9,2,0.2,40\n');
-    const r = await runCli('evaluate', p, '--time-col', 'futime', '--event-col', 'status', '--event-value', '2', '--risk-col', 'score', '--id-col', 'pid', '--ignore-extra');
+    const r = await runCli(
+      'evaluate',
+      p,
+      '--time-col',
+      'futime',
+      '--event-col',
+      'status',
+      '--event-value',
+      '2',
+      '--risk-col',
+      'score',
+      '--id-col',
+      'pid',
+      '--ignore-extra',
+    );
     expect(r.code).toBe(0);
     expect(r.out).toContain('  ignored      age');
     // risks 0.9, 0.1, 0.5, 0.2 at times 5, 8, 3, 9 with events 1, 0, 1, 1: comparable pairs (3,5), (3,8), (3,9), (5,8), (5,9);
@@ -99,12 +113,23 @@ describe('survkit train', () => {
     expect(existsSync(join(model, 'survkit.json'))).toBe(true);
 
     const rows = readFileSync(data, 'utf8').trimEnd().split('\n');
-    const withId = writeCsv(dir, 'new.csv', `${['pid', ...rows.slice(0, 4).map((_, i) => String(100 + i))].map((id, i) => `${id},${(rows[i] as string).split(',').slice(0, 3).join(',')}`).join('\n')}\n`);
+    const withId = writeCsv(
+      dir,
+      'new.csv',
+      `${['pid', ...rows.slice(0, 4).map((_, i) => String(100 + i))].map((id, i) => `${id},${(rows[i] as string).split(',').slice(0, 3).join(',')}`).join('\n')}\n`,
+    );
     const p = await runCli('predict', '--model', model, '--data', withId, '--id-col', 'pid', '--times', '0.5,1,2');
     expect(p.code).toBe(0);
     expect(p.out.split('\n')[0]).toBe('id,0.5,1,2');
     expect(p.out.split('\n')[1]?.startsWith('100,')).toBe(true);
-    const extra = writeCsv(dir, 'extra.csv', `${rows.slice(0, 3).map((l, i) => `${l},${i === 0 ? 'bmi' : '25'}`).join('\n')}\n`);
+    const extra = writeCsv(
+      dir,
+      'extra.csv',
+      `${rows
+        .slice(0, 3)
+        .map((l, i) => `${l},${i === 0 ? 'bmi' : '25'}`)
+        .join('\n')}\n`,
+    );
     const w = await runCli('predict', '--model', model, '--data', extra, '--output', 'risk');
     expect(w.code).toBe(0);
     expect(w.err).toContain('the table does not match the training table: 1 column(s) not in the training table: "bmi"');
@@ -120,10 +145,21 @@ describe('survkit train', () => {
       env: { ...process.env, SURVKIT_BACKEND: 'cpu' },
     });
     expect(r.status).toBe(0);
-    expect(r.stderr.trimEnd().split('\n').filter((l) => /epoch/i.test(l)).length).toBe(2);
+    expect(
+      r.stderr
+        .trimEnd()
+        .split('\n')
+        .filter((l) => /epoch/i.test(l)).length,
+    ).toBe(2);
   });
   it('a semicolon file with decimal commas: named in the error, read with --delimiter ; --decimal ,', async () => {
-    const semi = writeCsv(dir, 'semi.csv', readFileSync(data, 'utf8').replace(/,/g, ';').replace(/(\d)\.(\d)/g, '$1,$2'));
+    const semi = writeCsv(
+      dir,
+      'semi.csv',
+      readFileSync(data, 'utf8')
+        .replace(/,/g, ';')
+        .replace(/(\d)\.(\d)/g, '$1,$2'),
+    );
     const r = await runCli('train', '--model', 'coxph', '--data', semi, ...fast);
     expect(r.err).toBe(`${messages.csvDialect(semi, 'a semicolon-separated file', "--delimiter ';' --decimal ','")}\n`);
     expect((await runCli('train', '--model', 'coxph', '--data', semi, ...fast, '--delimiter', ';', '--decimal', ',')).code).toBe(0);

@@ -150,7 +150,11 @@ describe('event codes', () => {
 describe('missing values and categories', () => {
   const text =
     'grp,flag,x,duration,event\n' +
-    Array.from({ length: 20 }, (_, i) => `${['b', 'a', 'c'][i % 3]},${i % 2 === 0 ? 'TRUE' : 'FALSE'},${i === 4 ? 'NA' : i === 7 ? '.' : String((i * 7) % 10)},${i + 1},${i % 4 === 1 || i % 4 === 2 ? 1 : 0}`).join('\n') +
+    Array.from(
+      { length: 20 },
+      (_, i) =>
+        `${['b', 'a', 'c'][i % 3]},${i % 2 === 0 ? 'TRUE' : 'FALSE'},${i === 4 ? 'NA' : i === 7 ? '.' : String((i * 7) % 10)},${i + 1},${i % 4 === 1 || i % 4 === 2 ? 1 : 0}`,
+    ).join('\n') +
     '\n';
   it("--missing error (default) names the cell and both options; NA, NaN, '.' and empty are missing", () => {
     const t = parseCsv(text, 'm.csv');
@@ -174,18 +178,28 @@ describe('missing values and categories', () => {
     expect(Array.from(x.subarray(4 * 5, 5 * 5))).toEqual([0, 0, 1, 4, 1]);
     const withRef = fitEncoding(FN, t, ['grp'], all, { missing: 'error', reference: { grp: 'c' } });
     expect(encodedNames(withRef)).toEqual(['grp=a', 'grp=b']);
-    expect(() => fitEncoding(FN, t, ['grp'], all, { missing: 'error', reference: { grp: 'z' } })).toThrow(messages.badReference(FN, 'grp', 'z', ['a', 'b', 'c']));
+    expect(() => fitEncoding(FN, t, ['grp'], all, { missing: 'error', reference: { grp: 'z' } })).toThrow(
+      messages.badReference(FN, 'grp', 'z', ['a', 'b', 'c']),
+    );
   });
   it('an unseen level at predict time names the column and the level', () => {
     const t = parseCsv(text, 'm.csv');
-    const enc = fitEncoding(FN, t, ['grp'], Int32Array.from({ length: 20 }, (_, i) => i), { missing: 'error' });
+    const enc = fitEncoding(
+      FN,
+      t,
+      ['grp'],
+      Int32Array.from({ length: 20 }, (_, i) => i),
+      { missing: 'error' },
+    );
     const other = parseCsv('grp\na\nd\n', 'new.csv');
     expect(() => applyEncoding('survkit predict', other, enc)).toThrow(messages.unseenLevel('survkit predict', 'new.csv', 3, 'grp', 'd', ['a', 'b', 'c']));
   });
   it('a missing indicator that reads the event off is flagged (e.g. a cause of death, empty for the living)', () => {
     const rows = ['cause,x,duration,event', ...Array.from({ length: 30 }, (_, i) => `${i % 2 === 1 ? 'heart' : 'NA'},${i % 4},${i + 1},${i % 2}`)];
     const t = parseCsv(`${rows.join('\n')}\n`, 'f.csv');
-    expect(() => prepareTable(FN, t, { durationCol: 'duration', eventCol: 'event', missing: 'impute' }, random)).toThrow(/whether "cause" is missing tells the event/);
+    expect(() => prepareTable(FN, t, { durationCol: 'duration', eventCol: 'event', missing: 'impute' }, random)).toThrow(
+      /whether "cause" is missing tells the event/,
+    );
   });
 });
 
