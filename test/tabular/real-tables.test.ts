@@ -5,6 +5,7 @@
  * definition or a closed form (no output of survkit copied).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closestName } from '../../src/core/closest.js';
@@ -247,17 +248,17 @@ describe('model directories', () => {
     writeFileSync(join(other, 'notes.txt'), 'keep me');
     expect(() => checkOutDir(FN, other, true)).toThrow(/not a survkit model/);
     const model = join(dir, 'model');
-    await saveAtomically(FN, model, false, async (tmp) => writeFileSync(join(tmp, 'survkit.json'), '{"v":1}'));
+    await saveAtomically(FN, model, false, (tmp) => writeFile(join(tmp, 'survkit.json'), '{"v":1}'));
     expect(() => checkOutDir(FN, model, false)).toThrow(messages.outDir(FN, model, 'it already holds a survkit model; use --force to replace it'));
     // a save that fails leaves the old model whole, and no temporary directory behind
     await expect(
       saveAtomically(FN, model, true, async (tmp) => {
-        writeFileSync(join(tmp, 'survkit.json'), '{"v":2');
+        await writeFile(join(tmp, 'survkit.json'), '{"v":2');
         throw new Error('killed');
       }),
     ).rejects.toThrow(/killed/);
     expect(readFileSync(join(model, 'survkit.json'), 'utf8')).toBe('{"v":1}');
-    await saveAtomically(FN, model, true, async (tmp) => writeFileSync(join(tmp, 'survkit.json'), '{"v":2}'));
+    await saveAtomically(FN, model, true, (tmp) => writeFile(join(tmp, 'survkit.json'), '{"v":2}'));
     expect(readFileSync(join(model, 'survkit.json'), 'utf8')).toBe('{"v":2}');
     expect(readdirSync(dir).filter((f) => f.includes('survkit-tmp'))).toEqual([]);
     expect(existsSync(join(other, 'notes.txt'))).toBe(true);
