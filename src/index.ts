@@ -14,12 +14,24 @@ export { Standardizer, type StandardizerColumn, type StandardizerJSON } from './
 export { trainTable, trainFile, type TrainOptions, type TrainReport, type TabularModelMeta, type TrainSettings } from './tabular/train.js';
 export type { SplitSpec } from './tabular/table-data.js';
 export type { TrainTies, ModelSettings } from './tabular/model-settings.js';
+export type { MissingPolicy, EventCoding } from './tabular/columns.js';
+export type { Encoding, ColumnEncoding } from './tabular/encoding.js';
+export type { LeakFinding } from './tabular/leakage.js';
+export type { PredictOutput } from './tabular/predict-output.js';
 export type { MetricReports, MetricReport, EvaluateMeta, Skipped } from './report/evaluate.js';
 export { METRIC_NAMES, type MetricName } from './report/metric-definitions.js';
 export { predictFile, type PredictOptions, type PredictResult } from './tabular/predict.js';
 export { curvesCsv } from './io/curves-csv.js';
-export { readPredictions, readLabels, predictionsFromTable, type Predictions, type RiskPredictions, type CurvePredictions } from './io/predictions.js';
-export { readCsv, parseCsv, type CsvTable } from './io/csv.js';
+export {
+  readPredictions,
+  readLabels,
+  predictionsFromTable,
+  type Predictions,
+  type RiskPredictions,
+  type CurvePredictions,
+  type PredictionColumns,
+} from './io/predictions.js';
+export { readCsv, parseCsv, type CsvTable, type CsvOptions } from './io/csv.js';
 export { syntheticImageSurvival, type SyntheticImageOptions, type SyntheticImages } from './data/synthetic-images.js';
 export type { Distractor } from './data/synthetic-shapes.js';
 export { rotateImage, translateImage, type ImageTransformOptions } from './data/rotate.js';

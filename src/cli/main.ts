@@ -151,7 +151,9 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
     if (rest.length === 0) throw new UsageError('evaluate needs a predictions CSV file');
     if (rest.length > 1) throw new UsageError(`evaluate takes one predictions file; got ${rest.length} (${rest.map((r) => JSON.stringify(r)).join(', ')})`);
     const { options, format } = evaluateOptions(values);
+    if (options.bootstrap !== undefined && process.stderr.isTTY === true && io === processIo) options.onProgress = ttyProgress();
     const report = evaluateFile(rest[0] as string, options);
+    if (options.onProgress !== undefined) process.stderr.write('\r\x1b[K');
     for (const w of report.meta.warnings ?? []) io.stderr(`warning: ${w}\n`);
     io.stdout(format === 'json' ? formatJson(report) : formatTable(report));
     if (allSkipped(report)) {
@@ -162,6 +164,17 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
   } catch (err) {
     return reportError(err, io);
   }
+}
+
+/** A progress line on the terminal (stderr), redrawn at most every 200 ms and cleared at the end; Ctrl-C stops the run. */
+function ttyProgress(): (done: number, total: number) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - last < 200) return;
+    last = now;
+    process.stderr.write(`\rbootstrap: ${done} of ${total} metric evaluations (Ctrl-C stops)`);
+  };
 }
 
 /** Whether every metric of the report (there is at least one) was skipped. */

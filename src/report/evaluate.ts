@@ -34,6 +34,8 @@ export interface EvaluateOptions {
   columns?: PredictionColumns;
   /** Evaluation past the end of the predicted curves is an error instead of a warning. */
   strict?: boolean;
+  /** Called after each bootstrap resample of each metric (`done` of `total`), e.g. for a progress line on a terminal. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A metric that could not be computed on these data, with the reason. */
@@ -115,6 +117,9 @@ interface Settings {
   trainSource: string;
   trainIgnored: string[];
   strict: boolean;
+  onProgress: ((done: number, total: number) => void) | undefined;
+  /** Bootstrap resample evaluations done and in all (set per evaluation). */
+  progress: { done: number; total: number };
   bootstrap: { replicates: number; seed: number; level: number } | null;
 }
 
@@ -150,7 +155,15 @@ function validate(o: EvaluateOptions): Settings {
     train = asLabels(fn, 'train', o.train);
     trainSource = 'the given training labels';
   }
-  return { eval: { train, times, grid, tau, convention }, trainSource, trainIgnored, strict: o.strict === true, bootstrap: bs };
+  return {
+    eval: { train, times, grid, tau, convention },
+    trainSource,
+    trainIgnored,
+    strict: o.strict === true,
+    onProgress: o.onProgress,
+    progress: { done: 0, total: 0 },
+    bootstrap: bs,
+  };
 }
 
 function evaluateWith(pred: Predictions, s: Settings): EvaluateReport {
@@ -192,6 +205,11 @@ function evaluateWith(pred: Predictions, s: Settings): EvaluateReport {
       meta.warnings = [messages.curvesEnd('survkit evaluate', last, until, how)];
     }
   }
+  if (s.bootstrap !== null) {
+    const scalars = METRIC_NAMES.filter((name) => METRICS[name].scalar !== undefined && (!METRICS[name].needsCurves || data.curves !== undefined)).length;
+    const parts = 1 + (pred.group === undefined ? 0 : new Set(pred.group).size);
+    s.progress = { done: 0, total: (s.bootstrap.replicates + 1) * scalars * parts }; // + 1: the estimate on the sample itself
+  }
   const report: EvaluateReport = { meta, ...metricsOf(data, s) };
   if (pred.group !== undefined) {
     const groups: Record<string, GroupReport> = {};
@@ -231,6 +249,7 @@ export function subset(d: EvalData, idx: Int32Array): EvalData {
 
 function metricsOf(data: EvalData, s: Settings): MetricReports {
   const out: MetricReports = {};
+
   for (const name of METRIC_NAMES) {
     const def = METRICS[name];
     if (def.needsCurves && data.curves === undefined) continue;
@@ -246,7 +265,14 @@ function metricsOf(data: EvalData, s: Settings): MetricReports {
       const scalar = def.scalar;
       const { replicates, seed, level } = s.bootstrap;
       try {
-        const b = bootstrap((idx) => scalar(def.compute(subset(data, idx), s.eval)), data.labels.time.length, { replicates, seed, level });
+        const b = bootstrap(
+          (idx) => {
+            if (s.onProgress !== undefined) s.onProgress(++s.progress.done, s.progress.total);
+            return scalar(def.compute(subset(data, idx), s.eval));
+          },
+          data.labels.time.length,
+          { replicates, seed, level },
+        );
         result.ci = { lower: b.lower, upper: b.upper, se: b.se, level, replicates: b.replicates.length, skippedResamples: b.skipped };
       } catch (err) {
         if (!(err instanceof SurvkitError)) throw err;

@@ -15,6 +15,7 @@ import { SurvivalCurves } from '../../src/estimators/survival-curves.js';
 import { concordanceIndex } from '../../src/metrics/concordance-harrell.js';
 import { parseCsv, readCsv } from '../../src/io/csv.js';
 import { readLabelsListing, readPredictions } from '../../src/io/predictions.js';
+import { evaluateFile } from '../../src/report/evaluate.js';
 import { applyEncoding, encodedNames, fitEncoding } from '../../src/tabular/encoding.js';
 import { checkOutDir, saveAtomically } from '../../src/tabular/model-dir.js';
 import { prepareTable } from '../../src/tabular/prepare.js';
@@ -235,6 +236,19 @@ describe('evaluate: the same column options', () => {
     const l = readLabelsListing(p, { time: 'futime', event: 'status', eventValue: '2', ignoreExtra: true });
     expect(Array.from(l.labels.time)).toEqual([5, 8, 3]);
     expect(l.ignored).toEqual(['pid', 'score', 'note']);
+  });
+});
+
+describe('evaluate: bootstrap progress', () => {
+  it('reports each resample evaluation of each scalar metric, ending at the total', () => {
+    const calls: [number, number][] = [];
+    evaluateFile('datasets/example-risk.csv', { bootstrap: 3, onProgress: (d, t) => calls.push([d, t]) });
+    // every call counts one up to the total, which the last call reaches: (3 resamples + the estimate) per scalar
+    // metric, for the whole file and each of its 2 groups
+    const total = calls[0]?.[1] ?? 0;
+    expect(total % (4 * 3)).toBe(0);
+    expect(calls.map((c) => c[0])).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(calls.every((c) => c[1] === total)).toBe(true);
   });
 });
 
