@@ -240,7 +240,15 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   } finally {
     for (const t of tensors) t.dispose();
   }
-  const evaluation = evaluatePredictions({ format: 'curves', file: `${data.file} (test rows)`, labels: test.labels, curves, group: undefined });
+  // competing risks: the curves are the event-free survival, evaluated against any event
+  const testLabels = o.competing === true ? { time: test.labels.time, event: Int32Array.from(test.labels.event, (e) => (e > 0 ? 1 : 0)) } : test.labels;
+  const evaluation = evaluatePredictions({
+    format: 'curves',
+    file: `${data.file} (test rows${o.competing === true ? '; competing risks: event-free survival against any event' : ''})`,
+    labels: testLabels,
+    curves,
+    group: undefined,
+  });
   const { meta: evalMeta, ...metrics } = evaluation;
   const { standardized, leftAsIs } = std.summary();
   const { model: family, ...familySettings } = settings;

@@ -138,6 +138,24 @@ describe('survkit train', () => {
     expect(strict.code).toBe(2);
     expect(strict.err).toContain(messages.covariateMismatch('survkit predict', extra, ''));
   });
+  it('competing risks 0..K with deephit: trains, and the test metrics are of the event-free survival against any event', async () => {
+    const text = readFileSync(data, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l, i) => (i === 0 || !l.includes(',1,') ? l : i % 3 === 0 ? l.replace(/,1,(train|test),/, ',2,$1,') : l))
+      .join('\n');
+    const p = writeCsv(dir, 'cr.csv', `${text}\n`);
+    expect(text.split('\n').some((l) => l.includes(',2,train,') || l.includes(',2,test,'))).toBe(true);
+    const plain = await runCli('train', '--model', 'deephit', '--data', p, ...fast, '--split-col', 'split');
+    expect(plain.err).toContain('--competing-risks');
+    const r = await runCli('train', '--model', 'deephit', '--data', p, ...fast, '--split-col', 'split', '--competing-risks', '--format', 'json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { concordanceTd: { cIndex?: number } };
+    expect(typeof j.concordanceTd.cIndex).toBe('number');
+    expect((await runCli('train', '--model', 'coxph', '--data', p, '--competing-risks')).err).toBe(
+      usage('--competing-risks applies to deephit (one output per cause), not coxph'),
+    );
+  });
   it('--verbose: one line per epoch on a non-TTY stream', () => {
     const root = join(import.meta.dirname, '..', '..');
     const r = spawnSync(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'train', '--model', 'coxph', '--data', data, ...fast, '--verbose'], {
