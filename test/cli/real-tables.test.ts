@@ -1,6 +1,6 @@
 /** Issue 10 through the `survkit` command: options, help, exit codes, files, and train → predict → evaluate on real-looking tables. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
