@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup-fast-check.ts', 'test/setup-survkit-backend.ts'],
     testTimeout: 60_000,
+    // long beforeAll hooks (training, data sets) must hold on a loaded 2-core machine, not only when run alone
+    hookTimeout: 180_000,
     pool: 'forks',
   },
 });

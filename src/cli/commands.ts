@@ -3,7 +3,7 @@
  * each with its own flags. main.ts imports this module only when one of them
  * is run, so `survkit evaluate` never loads TF.js.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { formatJsonValue } from './format.js';
 import { INFO_HELP, PREDICT_HELP, TRAIN_HELP } from './help.js';
 import { formatInfo, info } from './info.js';
@@ -11,7 +11,7 @@ import { predictFile, type PredictOptions } from '../tabular/predict.js';
 import { trainFile } from '../tabular/train.js';
 import { TRAIN_FLAGS, trainOptions } from './train-args.js';
 import { formatTrainJson, formatTrainTable } from './train-format.js';
-import { choiceFlag, numberFlag, reportError, UsageError, type CliIo } from './usage.js';
+import { choiceFlag, csvFlags, numberFlag, parseFlags, reportError, UsageError, type CliIo } from './usage.js';
 
 /** The commands this module runs. */
 export type AsyncCommand = 'train' | 'predict' | 'info';
@@ -24,21 +24,21 @@ const PREDICT_FLAGS = {
   'event-col': { type: 'string' },
   'id-col': { type: 'string' },
   interpolation: { type: 'string' },
+  times: { type: 'string' },
+  output: { type: 'string' },
+  tau: { type: 'string' },
+  strict: { type: 'boolean' },
+  delimiter: { type: 'string' },
+  decimal: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const INFO_FLAGS = { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 
 function parse(command: string, args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): Record<string, string | boolean | undefined> {
-  try {
-    const r = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-    if (r.positionals.length > 0)
-      throw new UsageError(`${command} takes no positional arguments; got ${r.positionals.map((p) => JSON.stringify(p)).join(', ')}`);
-    return r.values as Record<string, string | boolean | undefined>;
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError((err as Error).message);
-  }
+  const r = parseFlags(args, options);
+  if (r.positionals.length > 0) throw new UsageError(`${command} takes no positional arguments; got ${r.positionals.map((p) => JSON.stringify(p)).join(', ')}`);
+  return r.values;
 }
 
 async function train(args: readonly string[], io: CliIo): Promise<number> {
@@ -48,7 +48,7 @@ async function train(args: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   const { data, options, format } = trainOptions(v);
-  const report = await trainFile(data, { ...options, verbose: 'auto' });
+  const report = await trainFile(data, { verbose: 'auto', ...options });
   io.stdout(format === 'json' ? formatTrainJson(report) : formatTrainTable(report));
   return 0;
 }
@@ -75,12 +75,35 @@ async function predict(args: readonly string[], io: CliIo): Promise<number> {
   if (id !== undefined) o.idCol = id;
   const interp = str('interpolation');
   if (interp !== undefined) o.interpolation = numberFlag('interpolation', interp, 'an integer >= 1', (x) => Number.isInteger(x) && x >= 1);
+  const times = str('times');
+  if (times !== undefined) {
+    const list = times.split(',').map((t) => numberFlag('times', t.trim(), 'a comma-separated list of times >= 0', (x) => x >= 0));
+    for (let k = 1; k < list.length; k++) {
+      if (!((list[k] as number) > (list[k - 1] as number))) throw new UsageError(`--times must be strictly ascending; got ${JSON.stringify(times)}`);
+    }
+    o.times = list;
+  }
+  const output = str('output');
+  if (output !== undefined) o.output = choiceFlag('output', output, ['curves', 'survival', 'risk', 'median', 'rmst'] as const);
+  if (o.times !== undefined && o.output !== undefined && o.output !== 'curves' && o.output !== 'survival') {
+    throw new UsageError(`--times gives the times of --output survival; use --tau for --output ${o.output}`);
+  }
+  const tau = str('tau');
+  if (tau !== undefined) {
+    if (o.output !== 'rmst' && o.output !== 'risk') throw new UsageError('--tau applies to --output rmst and --output risk');
+    o.tau = numberFlag('tau', tau, 'a time > 0', (x) => x > 0);
+  }
+  if (v.strict === true) o.strict = true;
+  const csv = csvFlags(str('delimiter'), str('decimal'));
+  if (Object.keys(csv).length > 0) o.csv = csv;
   const r = await predictFile(o);
+  for (const w of r.warnings) io.stderr(`warning: ${w}\n`);
+  const what =
+    r.output === 'curves' || r.output === 'survival'
+      ? `${r.n} survival curves on ${r.m} times (${r.format === 'curves' ? 'time,event,<times>: readable by survkit evaluate' : 'id,<times>'})`
+      : `${r.n} rows of ${r.output}`;
   if (out === undefined) io.stdout(r.csv);
-  else
-    io.stdout(
-      `wrote ${r.n} survival curves on ${r.m} times (${r.format === 'curves' ? 'time,event,<times>: readable by survkit evaluate' : 'id,<times>'}) to ${out}\n`,
-    );
+  else io.stdout(`wrote ${what} to ${out}\n`);
   return 0;
 }
 

@@ -112,8 +112,19 @@ function metricRows(metrics: MetricReports, tau: number | null, withCi: boolean)
     if (name === 'brierScore') {
       const times = r.times as Float64Array;
       const values = r.values as Float64Array;
-      for (const k of spread(times.length, 5)) rows.push([`brierScore at t = ${fmtTime(times[k] as number)}`, fmt(values[k]), '', '']);
+      const shown = spread(times.length, 5);
+      for (const k of shown) rows.push([`brierScore at t = ${fmtTime(times[k] as number)}`, fmt(values[k]), '', '']);
+      if (times.length > shown.length) {
+        notes.push(
+          `brierScore: ${times.length - shown.length} of its ${times.length} times are not shown here; --format json lists them all (or choose them with --times)`,
+        );
+      }
     } else {
+      if (name === 'cumulativeDynamicAuc' && r.times !== undefined) {
+        const m = (r.times as ArrayLike<number>).length;
+        if (m > 1)
+          notes.push(`cumulativeDynamicAuc: the mean of its ${m} times is shown; the AUC at each time is in --format json (or choose times with --times)`);
+      }
       rows.push([label(name, r, tau), mainValue(name, r), ...(withCi ? ciText(r) : ['', ''])]);
       const ci = r.ci as { skipped?: unknown; skippedResamples?: unknown } | undefined;
       if (typeof ci?.skipped === 'string') notes.push(`${name}: no bootstrap CI: ${ci.skipped}`);
@@ -164,6 +175,7 @@ export function formatTable(report: EvaluateReport): string {
       ? [`  convention   ${m.convention} (Brier score and NBLL weights and integration)`, `  risk score   ${m.riskScore}, for Harrell's and Uno's C`]
       : []),
     ...(m.bootstrap ? [`  bootstrap    ${m.bootstrap.replicates} resamples of the subjects, seed ${m.bootstrap.seed}, percentile intervals`] : []),
+    ...(m.ignoredColumns !== undefined && m.ignoredColumns.length > 0 ? [`  ignored      ${m.ignoredColumns.join(', ')}`] : []),
     '',
   ];
   const main = metricRows(report, m.tau, withCi);

@@ -12,25 +12,31 @@ Usage:
                                                  format that evaluate reads)
   survkit info                                   the TensorFlow.js backend and versions
   survkit <command> --help                       the options of a command
-  survkit --help                                 show this help and the evaluate options
+  survkit help [command]                         the same
+  survkit --help, survkit                        show this help and the evaluate options
   survkit --version                              print the version
 
 Exit codes: 0 ok, 2 bad input or usage (one line on stderr naming the file,
-row and column), 1 unexpected error.
+row and column), 3 evaluate: every requested metric was skipped (reasons
+printed), 1 unexpected error. Warnings go to stderr.
+In a clone of the repository the command is npx survkit … (or npm link once).
 `;
 
 export const EVALUATE_HELP = `Usage:
   survkit evaluate <predictions.csv> [--train labels.csv] [--times t1,t2,… | --grid N]
                    [--tau T] [--convention pycox|sksurv] [--bootstrap N [--seed S]]
-                   [--format table|json]
+                   [--time-col c] [--event-col c] [--event-value v] [--risk-col c]
+                   [--id-col c] [--group-col c] [--ignore-extra] [--strict]
+                   [--delimiter d] [--decimal .|,] [--format table|json]
 
 Input (CSV with a header row; the format is detected from the header):
   risk format     time,event,risk        one risk score per subject (higher = earlier event)
   curves format   time,event,<t1>,<t2>,…  the other columns are named by ascending grid
                                           times and hold survival probabilities S_i(t_k)
   Either may add a "group" column: the metrics are then also given per group
-  (each group evaluated like a file of its own). time >= 0, event 0 (censored)
-  or 1 (event). Quoted fields, CRLF line ends and a UTF-8 BOM are accepted.
+  (each group evaluated like a file of its own), and an "id" column (ignored).
+  time >= 0, event 0 (censored) or 1 (event). Quoted fields, CRLF line ends and
+  a UTF-8 BOM are accepted.
 
 Metrics (keys of the JSON output, named after the survkit functions):
   risk format:    concordanceIndex, concordanceIndexIpcw, cumulativeDynamicAuc
@@ -74,9 +80,27 @@ Options:
                          --train) is repeated on each resample, and resamples on
                          which a metric is undefined are skipped and counted.
   --seed <S>             integer seed of the bootstrap resampling. Default 0.
+  --time-col <c>         the columns holding time, event, risk, group and a row
+  --event-col <c>        id (default time, event, risk, group, id). In the
+  --risk-col <c>         --train file, a --time-col / --event-col it lacks
+  --group-col <c>        falls back to its time / event columns (so the options
+  --id-col <c>           of a training table and of predict's output combine).
+  --event-value <v>      the event cell value that means "event" (e.g. 2 for R's
+                         1 = censored, 2 = dead); every other value is censored.
+  --ignore-extra         ignore (and list) columns that are none of the above
+                         nor a grid time; without it they are an error.
+  --strict               evaluation times past the end of the predicted curves
+                         are an error (default: a warning on stderr saying how
+                         far and that the curves are carried forward flat).
+  --delimiter <d>        field delimiter (default ","; ".tsv" files: tab; '\t'
+                         or tab for a tab). A file whose header has no comma but
+                         semicolons or tabs is named in the error.
+  --decimal <m>          decimal mark "." (default) or "," (with --delimiter ';').
   --format <f>           table (default) or json (one JSON object with a "meta"
                          key and one key per metric; skipped metrics are
-                         { "skipped": "<reason>" }).
+                         { "skipped": "<reason>" }). The table shows the Brier
+                         score at 5 times and the mean AUC and says how many
+                         times it hides; the JSON has them all.
   -h, --help             show this help
 `;
 
@@ -87,7 +111,10 @@ export const TRAIN_HELP = `Usage:
                 [--seed S] [--epochs N] [--batch-size 256] [--lr 0.01] [--hidden 32,32]
                 [--dropout 0.1] [--batch-norm | --no-batch-norm] [--patience 10]
                 [--cuts 10] [--cut-scheme equidistant|quantiles] [--interpolation 10]
-                [--ties pycox|breslow|efron] [--out <model-dir>] [--format table|json]
+                [--ties pycox|breslow|efron] [--out <model-dir> [--force]] [--format table|json]
+                [--exclude c1,c2,… | --features …] [--id-col c] [--allow-column c1,…]
+                [--missing error|drop|impute] [--reference col=level,…]
+                [--event-value v | --competing-risks] [--delimiter d] [--decimal .|,] [--verbose]
 
 Trains a survival network on a CSV table (header row; one row per subject) and
 prints its metrics on the test rows with the keys of survkit evaluate
@@ -100,14 +127,42 @@ reproduces pycox 0.3.0's results (see docs/pycox-parity.md).
 
 Data:
   --duration-col <c>     observed time column, >= 0 (default duration)
-  --event-col <c>        1 = event, 0 = censored (default event)
-  --features <c1,c2,…>   covariate columns (numbers). Default: every other column
-                         except the split and validation columns (and columns
-                         named "split" or "val"). A covariate with exactly two
-                         distinct values among the training rows is left as it
-                         is; every other one is standardised with the training
-                         mean and population standard deviation (stored with the
-                         model and applied by survkit predict).
+  --event-col <c>        1 = event, 0 = censored (default event); TRUE/FALSE too
+  --event-value <v>      the event cell value that means "event" (e.g. 2 for R's
+                         1 = censored, 2 = dead); every other value is censored
+  --competing-risks      deephit: event codes 0 (censored), 1..K (cause k)
+  --features <c1,c2,…>   covariate columns. Default: every other column except
+                         the split, validation and id columns, those named
+                         "split" or "val", and --exclude.
+  --exclude <c1,c2,…>    columns never used as covariates (e.g. R's own outcome
+                         columns: time,status)
+  --id-col <c>           the row id column: never a covariate, must be unique,
+                         stored with the model and copied by survkit predict
+  --allow-column <c,…>   keep covariates the leakage screen flags (on purpose)
+                         Leakage screen (on the training rows, before training):
+                         a covariate stops training when it has a different
+                         whole-number or text value on every row (an id), when
+                         alone it ranks the outcome with |C - 0.5| > 0.4
+                         (Harrell's C of the covariate as the risk score), when it
+                         equals the duration on most rows, when it (or its
+                         missingness, or one of its levels) tells the event on
+                         >= 99 % of the rows. The error names each such column.
+  --missing <p>          missing cells (empty, NA, NaN, nan, .): error (default;
+                         the message names the cell), drop (rows left out and
+                         counted), impute (the training median of a number
+                         column, the most frequent training level of a text
+                         column, plus a 0/1 column <c>:missing when the training
+                         rows had missing cells; stored and reapplied by predict)
+  --reference <c=l,…>    reference level of a text covariate (default: the first
+                         in sorted order). Text and TRUE/FALSE columns are one-hot
+                         encoded: one 0/1 input <c>=<level> per other level; the
+                         levels are stored with the model and a level predict has
+                         not seen is an error naming the column and the level.
+                         A 0/1 input is left as it is; every other one is
+                         standardised with the training mean and population
+                         standard deviation (stored and applied by predict).
+  --delimiter <d>        field delimiter (default ","; ".tsv" files: tab)
+  --decimal <m>          decimal mark "." (default) or "," (with --delimiter ';')
   --split-col <c>        fixed split: rows whose <c> cell is "test" are the test
                          set; of the others, rows with --val-col (default val)
                          = 1 are the validation set, the rest the training set.
@@ -148,8 +203,17 @@ Cox models: Breslow baseline on the training rows.
 
 Output:
   --out <dir>            save the trained model (model.json, weights.bin,
-                         survkit.json with the standardisation) for survkit predict
-  --format <f>           table (default) or json
+                         survkit.json with the encoding and standardisation) for
+                         survkit predict. Written to a temporary sibling and then
+                         renamed, so a crash leaves the old model or the new one;
+                         a non-empty directory that is not a survkit model is
+                         never overwritten. Checked before training.
+  --force                replace an existing model at --out
+  --verbose              one line per epoch on stderr also when it is not a
+                         terminal (logs, CI); on a terminal a progress bar is
+                         always shown
+  --format <f>           table (default) or json; both list every covariate
+                         column used, the inputs, and the columns not used
   -h, --help             show this help
 Backend: SURVKIT_BACKEND=cpu|wasm|tensorflow (default the fastest available).
 `;
@@ -157,6 +221,8 @@ Backend: SURVKIT_BACKEND=cpu|wasm|tensorflow (default the fastest available).
 export const PREDICT_HELP = `Usage:
   survkit predict --model <model-dir> --data <file.csv> [--out curves.csv]
                   [--duration-col c] [--event-col c] [--id-col c] [--interpolation s]
+                  [--times t1,t2,…] [--output curves|survival|risk|median|rmst] [--tau T]
+                  [--strict] [--delimiter d] [--decimal .|,]
 
 Predicts the survival curve of every row of <file.csv> with a model saved by
 survkit train --out (its covariate columns are looked up by name and
@@ -166,9 +232,25 @@ standardised as in training). Output (to --out, else standard output):
                            --event-col): the curves format survkit evaluate reads
   id,<t1>,<t2>,…           when it has neither (subjects without outcomes): id is
                            the --id-col cell, else the 1-based data row number
+An id column (--id-col, or the training --id-col when the file has it) comes
+first in both formats (survkit evaluate ignores a column named id).
 The grid times are the model's: the distinct training times (Cox models) or the
 cut points with --interpolation steps per interval (default as in training).
-Numbers are written in the shortest form that reads back exactly.
+  --times <t1,t2,…>      S(t) at these times instead of the grid: each reads the
+                         curve as a right-continuous step (the value at the last
+                         grid time <= t; 1 before the first grid time); past the
+                         last grid time the curve is carried forward flat, with a
+                         warning (an error with --strict)
+  --output <o>           curves (default) / survival: S(t) columns; rmst: the
+                         restricted mean survival time to --tau (default the last
+                         grid time); risk: -RMST to --tau (higher = earlier
+                         event; the risk format survkit evaluate reads); median:
+                         the first grid time with S(t) <= 0.5, NA if never
+  --strict               a table whose columns do not match the training table
+                         (reported on stderr otherwise) or a --times / --tau past
+                         the end of the curves is an error
+The covariates are encoded as in training (categories, imputation). Numbers are
+written in the shortest form that reads back exactly.
   -h, --help             show this help
 `;
 

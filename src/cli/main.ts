@@ -6,11 +6,12 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { evaluateFile, type EvaluateOptions } from '../report/evaluate.js';
 import { formatJson, formatTable } from './format.js';
 import { EVALUATE_HELP, MAIN_HELP } from './help.js';
-import { numberFlag, reportError, UsageError, type CliIo } from './usage.js';
+import { csvFlags, numberFlag, parseFlags, reportError, UsageError, type CliIo } from './usage.js';
+import { messages } from '../core/messages.js';
+import type { PredictionColumns } from '../io/predictions.js';
 
 export type { CliIo } from './usage.js';
 
@@ -28,6 +29,16 @@ const OPTIONS = {
   bootstrap: { type: 'string' },
   seed: { type: 'string' },
   format: { type: 'string' },
+  'time-col': { type: 'string' },
+  'event-col': { type: 'string' },
+  'risk-col': { type: 'string' },
+  'id-col': { type: 'string' },
+  'group-col': { type: 'string' },
+  'event-value': { type: 'string' },
+  'ignore-extra': { type: 'boolean' },
+  strict: { type: 'boolean' },
+  delimiter: { type: 'string' },
+  decimal: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -77,6 +88,23 @@ export function evaluateOptions(values: Partial<Record<keyof typeof OPTIONS, str
   }
   const format = str('format') ?? 'table';
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json; got ${JSON.stringify(format)}`);
+  const columns: PredictionColumns = {};
+  const col = (flag: 'time-col' | 'event-col' | 'risk-col' | 'id-col' | 'group-col', key: 'time' | 'event' | 'risk' | 'id' | 'group'): void => {
+    const v = str(flag);
+    if (v !== undefined) columns[key] = v;
+  };
+  col('time-col', 'time');
+  col('event-col', 'event');
+  col('risk-col', 'risk');
+  col('id-col', 'id');
+  col('group-col', 'group');
+  const ev = str('event-value');
+  if (ev !== undefined) columns.eventValue = ev;
+  if (values['ignore-extra'] === true) columns.ignoreExtra = true;
+  const csv = csvFlags(str('delimiter'), str('decimal'));
+  if (Object.keys(csv).length > 0) columns.csv = csv;
+  if (Object.keys(columns).length > 0) o.columns = columns;
+  if (values.strict === true) o.strict = true;
   return { options: o, format };
 }
 
@@ -101,13 +129,12 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
     );
   }
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
+    if (argv.length === 0 || (argv.length === 1 && argv[0] === 'help')) {
+      io.stdout(`${MAIN_HELP}\n${EVALUATE_HELP}`);
+      return 0;
     }
-    const { values, positionals } = parsed;
+    if (argv[0] === 'help' && argv.length === 2) return main([argv[1] as string, '--help'], io);
+    const { values, positionals } = parseFlags(argv, OPTIONS);
     const [command, ...rest] = positionals;
     if (values.version === true) {
       io.stdout(`${version()}\n`);
@@ -124,12 +151,36 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
     if (rest.length === 0) throw new UsageError('evaluate needs a predictions CSV file');
     if (rest.length > 1) throw new UsageError(`evaluate takes one predictions file; got ${rest.length} (${rest.map((r) => JSON.stringify(r)).join(', ')})`);
     const { options, format } = evaluateOptions(values);
+    if (options.bootstrap !== undefined && process.stderr.isTTY === true && io === processIo) options.onProgress = ttyProgress();
     const report = evaluateFile(rest[0] as string, options);
+    if (options.onProgress !== undefined) process.stderr.write('\r\x1b[K');
+    for (const w of report.meta.warnings ?? []) io.stderr(`warning: ${w}\n`);
     io.stdout(format === 'json' ? formatJson(report) : formatTable(report));
+    if (allSkipped(report)) {
+      io.stderr(`${messages.allSkipped('survkit evaluate')}\n`);
+      return 3;
+    }
     return 0;
   } catch (err) {
     return reportError(err, io);
   }
+}
+
+/** A progress line on the terminal (stderr), redrawn at most every 200 ms and cleared at the end; Ctrl-C stops the run. */
+function ttyProgress(): (done: number, total: number) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - last < 200) return;
+    last = now;
+    process.stderr.write(`\rbootstrap: ${done} of ${total} metric evaluations (Ctrl-C stops)`);
+  };
+}
+
+/** Whether every metric of the report (there is at least one) was skipped. */
+export function allSkipped(report: object): boolean {
+  const metrics = Object.entries(report).filter(([k]) => k !== 'meta' && k !== 'groups');
+  return metrics.length > 0 && metrics.every(([, v]) => typeof v === 'object' && v !== null && 'skipped' in v);
 }
 
 function invokedDirectly(): boolean {

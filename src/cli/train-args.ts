@@ -5,7 +5,8 @@
 import type { SurvivalFamily } from '../models/survival/survival-model.js';
 import type { TrainOptions } from '../tabular/train.js';
 import { FAMILIES, isDiscrete, type TrainTies } from '../tabular/model-settings.js';
-import { choiceFlag, numberFlag, UsageError } from './usage.js';
+import type { CsvOptions } from '../io/csv.js';
+import { choiceFlag, csvFlags, numberFlag, UsageError } from './usage.js';
 
 /** node:util parseArgs configuration of `survkit train`. */
 export const TRAIN_FLAGS = {
@@ -33,6 +34,17 @@ export const TRAIN_FLAGS = {
   ties: { type: 'string' },
   out: { type: 'string' },
   format: { type: 'string' },
+  exclude: { type: 'string' },
+  'id-col': { type: 'string' },
+  'allow-column': { type: 'string' },
+  missing: { type: 'string' },
+  reference: { type: 'string' },
+  'event-value': { type: 'string' },
+  'competing-risks': { type: 'boolean' },
+  delimiter: { type: 'string' },
+  decimal: { type: 'string' },
+  force: { type: 'boolean' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -52,7 +64,7 @@ function names(flag: string, text: string): string[] {
  * @returns the data file, the options and the output format
  * @throws {UsageError} for a missing --model/--data, a malformed value, or flags that do not go together
  */
-export function trainOptions(v: Values): { data: string; options: TrainOptions; format: 'table' | 'json' } {
+export function trainOptions(v: Values): { data: string; options: TrainOptions & { csv: CsvOptions }; format: 'table' | 'json' } {
   const str = (k: keyof typeof TRAIN_FLAGS): string | undefined => (typeof v[k] === 'string' ? v[k] : undefined);
   const modelText = str('model');
   if (modelText === undefined) throw new UsageError(`train needs --model (${FAMILIES.join(', ')})`);
@@ -66,6 +78,34 @@ export function trainOptions(v: Values): { data: string; options: TrainOptions; 
   if (ec !== undefined) o.eventCol = ec;
   const features = str('features');
   if (features !== undefined) o.features = names('features', features);
+  const exclude = str('exclude');
+  if (exclude !== undefined) o.exclude = names('exclude', exclude);
+  if (features !== undefined && exclude !== undefined)
+    throw new UsageError('--features and --exclude cannot be used together (list the covariates, or the columns to leave out)');
+  const id = str('id-col');
+  if (id !== undefined) o.idCol = id;
+  const allow = str('allow-column');
+  if (allow !== undefined) o.allowColumns = names('allow-column', allow);
+  const missing = str('missing');
+  if (missing !== undefined) o.missing = choiceFlag('missing', missing, ['error', 'drop', 'impute'] as const);
+  const reference = str('reference');
+  if (reference !== undefined) {
+    o.reference = {};
+    for (const pair of reference.split(',')) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0 || eq === pair.length - 1) throw new UsageError(`--reference must be column=level[,column=level…]; got ${JSON.stringify(reference)}`);
+      o.reference[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    }
+  }
+  const ev = str('event-value');
+  if (ev !== undefined) o.eventValue = ev;
+  if (v['competing-risks'] === true) {
+    if (model !== 'deephit') throw new UsageError(`--competing-risks applies to deephit (one output per cause), not ${model}`);
+    if (ev !== undefined) throw new UsageError('--competing-risks and --event-value cannot be used together');
+    o.competing = true;
+  }
+  if (v.force === true) o.force = true;
+  if (v.verbose === true) o.verbose = true;
   const seedText = str('seed');
   const seed = seedText === undefined ? 0 : numberFlag('seed', seedText, 'an integer', (x) => Number.isSafeInteger(x));
   o.seed = seed;
@@ -116,5 +156,5 @@ export function trainOptions(v: Values): { data: string; options: TrainOptions; 
   const out = str('out');
   if (out !== undefined) o.out = out;
   const format = choiceFlag('format', str('format') ?? 'table', ['table', 'json'] as const);
-  return { data, options: o, format };
+  return { data, options: { ...o, csv: csvFlags(str('delimiter'), str('decimal')) }, format };
 }

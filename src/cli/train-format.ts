@@ -19,6 +19,16 @@ function modelLine(r: TrainReport): string {
   return `${r.meta.model}${extra.length > 0 ? ` (${extra.join('; ')})` : ''}; ${net}`;
 }
 
+function categories(r: TrainReport): string[] {
+  const cats = r.meta.encoding.columns.flatMap((c) => (c.kind === 'category' ? [`${c.name} (reference ${c.reference}, ${c.levels.length} levels)`] : []));
+  return cats.length > 0 ? [`  categories   one-hot: ${cats.join(', ')}`] : [];
+}
+
+function imputed(r: TrainReport): string {
+  const cols = r.meta.encoding.columns.filter((c) => c.impute !== undefined && c.indicator === true);
+  return cols.length > 0 ? `; imputed (training median / most frequent level, with an indicator) ${cols.map((c) => `${c.name} = ${c.impute}`).join(', ')}` : '';
+}
+
 /**
  * The train report as text: data, split and training summary, then the test
  * metrics exactly as `survkit evaluate` prints them.
@@ -32,7 +42,14 @@ export function formatTrainTable(r: TrainReport): string {
     `  model        ${modelLine(r)}`,
     `  rows         ${m.rows.train} training (${m.events.train} events), ${m.rows.validation} validation (${m.events.validation} events), ${m.rows.test} test (${m.events.test} events)`,
     `  split        ${m.split}`,
-    `  covariates   ${m.features.length}: standardised ${m.standardized.length > 0 ? m.standardized.join(', ') : 'none'}; left as is (binary) ${m.leftAsIs.length > 0 ? m.leftAsIs.join(', ') : 'none'}`,
+    `  covariates   ${m.covariateColumns.length} columns used: ${m.covariateColumns.join(', ')}`,
+    `  inputs       ${m.features.length}: standardised ${m.standardized.length > 0 ? m.standardized.join(', ') : 'none'}; left as is (binary) ${m.leftAsIs.length > 0 ? m.leftAsIs.join(', ') : 'none'}`,
+    ...categories(r),
+    `  not used     ${m.excludedColumns.length > 0 ? m.excludedColumns.map((e) => `${e.column} (${e.why})`).join(', ') : 'none'}`,
+    ...(m.allowedColumns.length > 0 ? [`  allowed      ${m.allowedColumns.map((a) => `${a.column}: ${a.reason}`).join('; ')} (kept with --allow-column)`] : []),
+    ...(m.encoding.missing !== 'error' || m.droppedRows > 0
+      ? [`  missing      --missing ${m.encoding.missing}: ${m.droppedRows} row(s) dropped${imputed(r)}`]
+      : []),
     `  training     adam lr ${s.learningRate}, batch ${s.batchSize}, seed ${m.seed}; ${r.epochs} epochs (at most ${s.maxEpochs})` +
       (es ? `, early stopping patience ${es.patience}, best epoch ${r.bestEpoch} restored` : ', no validation rows: no early stopping'),
     `  speed        ${fmt(r.msPerEpoch, 1)} ms per epoch (median, with the validation pass) on ${r.backend}`,
@@ -42,5 +59,6 @@ export function formatTrainTable(r: TrainReport): string {
   ];
   const evalText = formatTable({ ...(r as unknown as EvaluateReport), meta: m.evaluation });
   const body = evalText.split('\n').slice(1);
-  return `${lines.join('\n')}\n${body.join('\n')}`;
+  const warnings = (m.evaluation.warnings ?? []).map((w) => `  ${w}`);
+  return `${lines.join('\n')}\n${body.join('\n')}${warnings.length > 0 ? `\nwarnings:\n${warnings.join('\n')}\n` : ''}`;
 }

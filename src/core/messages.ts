@@ -214,6 +214,35 @@ export const messages = {
   dicomScaling: (fn: string, arg: string, got: unknown) =>
     `${fn}: '${arg}' must be 'auto', 'file', 'minmax', 'none' or a window { center, width }; got ${show(got)}`,
   directoryPath: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a directory path (a non-empty string); got ${show(got)}`,
+  // tables: real tables in (dialects, column names, missing values, categories, event codes, leakage, predict outputs, model files)
+  csvDialect: (file: string, looksLike: string, options: string) =>
+    `${file}: the header has no comma; it looks like ${looksLike}; use ${options} (survkit reads commas by default)`,
+  noSuchColumn: (file: string, what: string, name: string, header: readonly string[], suggestion: string | undefined) =>
+    `${file}: no ${what} column ${JSON.stringify(name)} in the header (${header
+      .slice(0, 30)
+      .map((h) => JSON.stringify(h))
+      .join(', ')}${header.length > 30 ? `, … ${header.length - 30} more` : ''})` +
+    (suggestion === undefined ? '' : `; did you mean ${JSON.stringify(suggestion)}?`),
+  missingCell: (file: string, row: number, column: string, text: string) =>
+    `${file}: row ${row}, column ${JSON.stringify(column)}: missing value (${text === '' ? 'empty cell' : JSON.stringify(text)}); ` +
+    `use --missing drop (leave such rows out) or --missing impute (training median / most frequent level plus a missing-indicator column)`,
+  eventCode: (file: string, row: number, column: string, got: string, hint: string) =>
+    `${file}: row ${row}, column ${JSON.stringify(column)}: ${got} is not 0 or 1; expected 0 (censored) or 1 (event)${hint}`,
+  unseenLevel: (fn: string, file: string, row: number, column: string, level: string, levels: readonly string[]) =>
+    `${fn}: ${file}: row ${row}, column ${JSON.stringify(column)}: the level ${JSON.stringify(level)} was not seen in training ` +
+    `(levels: ${levels.map((l) => JSON.stringify(l)).join(', ')}); map it to one of them or retrain with it`,
+  badReference: (fn: string, column: string, level: string, levels: readonly string[]) =>
+    `${fn}: --reference ${column}=${level}: ${JSON.stringify(level)} is not a level of ${JSON.stringify(column)} (levels: ${levels.map((l) => JSON.stringify(l)).join(', ')})`,
+  leakage: (fn: string, findings: readonly string[], names: readonly string[]) =>
+    `${fn}: ${findings.length === 1 ? 'a covariate looks' : `${findings.length} covariates look`} like the outcome or a row id: ${findings.join('; ')}. ` +
+    `Training on such a covariate gives meaningless metrics. Leave ${names.length === 1 ? 'it' : 'them'} out with --exclude ${names.join(',')}, ` +
+    `or keep ${names.length === 1 ? 'it' : 'them'} on purpose with --allow-column ${names.join(',')}`,
+  noRowsLeft: (fn: string, file: string, dropped: number, why: string) => `${fn}: ${file}: no rows left after dropping ${dropped} row(s) with ${why}`,
+  outDir: (fn: string, dir: string, problem: string) => `${fn}: cannot save the model to ${JSON.stringify(dir)}: ${problem}`,
+  covariateMismatch: (fn: string, file: string, detail: string) => `${fn}: ${file}: the table does not match the training table: ${detail}`,
+  curvesEnd: (fn: string, last: number, until: number, how: string) =>
+    `${fn}: the evaluation times run to ${until} but the predicted curves end at ${last}; ${how}`,
+  allSkipped: (fn: string) => `${fn}: every requested metric was skipped (reasons above); nothing was computed`,
 } as const;
 
 /**

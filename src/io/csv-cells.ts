@@ -3,6 +3,7 @@
  * the one column lookup that the predictions reader, the tabular pipelines
  * and the CLI's flag parsing share. Errors name file, row and column.
  */
+import { closestName } from '../core/closest.js';
 import { survkitError } from '../core/errors.js';
 import type { CsvTable } from './csv.js';
 
@@ -50,7 +51,10 @@ export function columnIndex(t: CsvTable, name: string, opts: { role?: string; ex
     const role = opts.role === undefined ? '' : `${opts.role} `;
     const expected = opts.expected === undefined ? '' : `; expected ${opts.expected}`;
     const have = t.header.map((h) => JSON.stringify(h)).join(', ');
-    throw survkitError('csvFile', t.file, `no ${role}column ${JSON.stringify(name)} in the header (${have})${expected}`);
+    const near = closestName(name, t.header);
+    const flag = name === 'time' || name === 'event' ? ` (or --${name}-col ${near ?? '<column>'})` : '';
+    const suggestion = near === undefined ? '' : `; did you mean ${JSON.stringify(near)}${flag}?`;
+    throw survkitError('csvFile', t.file, `no ${role}column ${JSON.stringify(name)} in the header (${have})${expected}${suggestion}`);
   }
   return k;
 }

@@ -37,9 +37,17 @@ export interface CsvTable {
  * @example
  * parseCsv('time,event\r\n1.5,1\r\n"2",0\r\n', 'a.csv').rows; // [['1.5', '1'], ['2', '0']]
  */
-export function parseCsv(text: string, file: string): CsvTable {
+export function parseCsv(text: string, file: string, opts: CsvOptions = {}): CsvTable {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const records = splitRecords(src, file);
+  const delimiter = opts.delimiter ?? ',';
+  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+    throw survkitError('csvFile', file, `the delimiter must be one character other than a quote or a line break; got ${JSON.stringify(delimiter)}`);
+  }
+  if (opts.delimiter === undefined) detectDialect(src, file);
+  const records = splitRecords(src, file, delimiter);
+  if (opts.decimal === ',') {
+    for (const rec of records.slice(1)) if (rec !== null) for (let k = 0; k < rec.length; k++) rec[k] = decimalPoint(rec[k] as string);
+  }
   while (records.length > 0 && records[records.length - 1] === null) records.pop();
   if (records.length === 0) throw survkitError('csvFile', file, 'the file is empty; expected a header row such as "time,event,risk"');
   const header = records[0];
@@ -74,7 +82,7 @@ export function parseCsv(text: string, file: string): CsvTable {
  * const t = readCsv('datasets/example-risk.csv');
  * t.header; // ['time', 'event', 'risk', 'group']
  */
-export function readCsv(path: string): CsvTable {
+export function readCsv(path: string, opts: CsvOptions = {}): CsvTable {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -90,11 +98,40 @@ export function readCsv(path: string): CsvTable {
             : `cannot be read (${(err as Error).message})`;
     throw survkitError('csvFile', path, why);
   }
-  return parseCsv(text, path);
+  const tsv = /\.(tsv|tab)$/i.test(path) && opts.delimiter === undefined ? { delimiter: '\t' } : {};
+  return parseCsv(text, path, { ...opts, ...tsv });
+}
+
+/** How a delimited text file is written: the field delimiter (default ',', '\t' for .tsv / .tab files) and the decimal mark. */
+export interface CsvOptions {
+  /** One character (default ','; a .tsv or .tab file defaults to a tab). */
+  delimiter?: string;
+  /** '.' (default) or ',' (decimal commas: "1,5" is read as 1.5 in every data cell). */
+  decimal?: '.' | ',';
+}
+
+/** A decimal-comma number ("1,5", "-0,25", "3,1e-2"). */
+export const DECIMAL_COMMA = /^\s*[+-]?\d*,\d+([eE][+-]?\d+)?\s*$/;
+
+function decimalPoint(cell: string): string {
+  return DECIMAL_COMMA.test(cell) ? cell.replace(',', '.') : cell;
+}
+
+/** With the default comma delimiter: a header line with no comma but semicolons or tabs is another dialect, named in the error. */
+function detectDialect(src: string, file: string): void {
+  const end = src.search(/\r?\n/);
+  const line = (end < 0 ? src : src.slice(0, end)).replace(/"[^"]*"/g, 'x');
+  if (line.includes(',')) return;
+  if (line.includes(';')) {
+    const second = src.slice(end + 1, src.indexOf('\n', end + 1) < 0 ? undefined : src.indexOf('\n', end + 1));
+    const dec = /\d,\d/.test(second) ? " --decimal ','" : '';
+    throw survkitError('csvDialect', file, 'a semicolon-separated file', `--delimiter ';'${dec}`);
+  }
+  if (line.includes('\t')) throw survkitError('csvDialect', file, 'a tab-separated file', "--delimiter '\\t' (or name it .tsv)");
 }
 
 /** Splits text into records of raw cells (quoted cells lose their quotes); null marks a blank line. */
-function splitRecords(s: string, file: string): (string[] | null)[] {
+function splitRecords(s: string, file: string, delimiter: string): (string[] | null)[] {
   const records: (string[] | null)[] = [];
   let cells: string[] = [];
   let cell = '';
@@ -140,13 +177,13 @@ function splitRecords(s: string, file: string): (string[] | null)[] {
         throw survkitError('csvRow', file, row, col, 'the quoted field is never closed');
       }
       const next = s[i];
-      if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
+      if (next !== undefined && next !== delimiter && next !== '\n' && next !== '\r') {
         const [row, col] = where();
         throw survkitError('csvRow', file, row, col, 'text after the closing quote of a quoted field');
       }
       continue;
     }
-    if (c === ',') {
+    if (c === delimiter) {
       cells.push(cell);
       cell = '';
       i++;

@@ -14,11 +14,99 @@
  * Numbers are decimal or scientific (`1`, `-0.5`, `.5`, `2.5e-3`); surrounding
  * spaces are allowed; empty cells, `NaN`, `Inf`, hex and other text are not.
  */
+import { closestName } from '../core/closest.js';
 import { survkitError } from '../core/errors.js';
 import type { SurvivalLabels } from '../data/labels.js';
 import { MONOTONE_TOL, SurvivalCurves } from '../estimators/survival-curves.js';
 import { cellNumber, columnIndex, parseNumber } from './csv-cells.js';
-import { type CsvTable, readCsv } from './csv.js';
+import { type CsvOptions, type CsvTable, readCsv } from './csv.js';
+
+/**
+ * Which columns of a predictions or labels file hold what (default: `time`, `event`, `risk`, `group`, `id`),
+ * how the event is coded, and whether other columns are ignored (and listed) instead of being an error.
+ */
+export interface PredictionColumns {
+  time?: string;
+  event?: string;
+  risk?: string;
+  group?: string;
+  /** An id column, ignored by the metrics (a column named `id` is one by default). */
+  id?: string;
+  /** The event cell value that means "event" (e.g. "2" for R's 1/2 coding); every other value is censored. */
+  eventValue?: string;
+  /** Ignore the columns that are neither a label, risk, group, id nor (curves format) a grid time. */
+  ignoreExtra?: boolean;
+  /** Delimiter and decimal mark of the file. */
+  csv?: CsvOptions;
+}
+
+/**
+ * The table with the chosen columns renamed to `time`, `event`, `risk`, `group`, the id column removed, event
+ * cells recoded to 0/1 with `eventValue`, and (with `ignoreExtra`) the other columns removed; `ignored` lists
+ * the removed columns.
+ */
+export function normalizeColumns(t: CsvTable, c0: PredictionColumns, labelsOnly = false): { table: CsvTable; ignored: string[] } {
+  // a --time-col / --event-col this file lacks, when it has "time" / "event": the options were given for the other file
+  const c = { ...c0 };
+  const h0 = t.header.map((h) => h.trim());
+  if (c.time !== undefined && !h0.includes(c.time) && h0.includes('time')) delete c.time;
+  if (c.event !== undefined && !h0.includes(c.event) && h0.includes('event')) {
+    // the event column of the other file: this file's "event" is already 0/1
+    delete c.event;
+    delete c.eventValue;
+  }
+  const roles: [string, string | undefined][] = [
+    ['time', c.time],
+    ['event', c.event],
+    ['risk', c.risk],
+    ['group', c.group],
+  ];
+  const header = t.header.map((h) => h.trim());
+  for (const [role, name] of [...roles, ['id', c.id] as [string, string | undefined]]) {
+    if (name !== undefined && !header.includes(name)) {
+      throw survkitError('noSuchColumn', t.file, `${role} (--${role}-col)`, name, header, closestName(name, header));
+    }
+  }
+  const rename = new Map<string, string>();
+  for (const [role, name] of roles) if (name !== undefined) rename.set(name, role);
+  const idCol = c.id ?? (header.includes('id') && !rename.has('id') ? 'id' : undefined);
+  const keep: number[] = [];
+  const names: string[] = [];
+  const ignored: string[] = [];
+  const hasRisk = header.some((h) => (rename.get(h) ?? h) === 'risk');
+  header.forEach((h, k) => {
+    if (h === idCol) return;
+    const renamed = rename.get(h);
+    if (renamed === undefined && roles.some(([role, name]) => name !== undefined && name !== role && h === role)) {
+      // a column named like a role that another column plays (e.g. "time" with --time-col duration)
+      ignored.push(h);
+      return;
+    }
+    const role = renamed ?? h;
+    const known = role === 'time' || role === 'event' || role === 'group' || (!labelsOnly && role === 'risk');
+    const grid = !labelsOnly && !hasRisk && parseNumber(h) !== undefined;
+    if (c.ignoreExtra === true && !known && !grid) {
+      ignored.push(h);
+      return;
+    }
+    keep.push(k);
+    names.push(role);
+  });
+  let rows = t.rows;
+  if (c.eventValue !== undefined || keep.length !== header.length) {
+    const ke = names.indexOf('event');
+    const ev = c.eventValue?.trim();
+    rows = t.rows.map((row) =>
+      keep.map((k, j) => {
+        const cell = row[k] as string;
+        if (j !== ke || ev === undefined) return cell;
+        const a = parseNumber(cell);
+        return cell.trim() === ev || (a !== undefined && a === parseNumber(ev)) ? '1' : '0';
+      }),
+    );
+  }
+  return { table: { file: t.file, header: names, rows }, ignored };
+}
 
 /** Labels plus optional group of a predictions file. */
 interface PredictionsBase {
@@ -55,7 +143,10 @@ export function labelsFromCsv(t: CsvTable, expected = 'a header like "time,event
     if (tv < 0) throw survkitError('csvRow', t.file, r + 2, 'time', `${tv} is negative; expected a time >= 0`);
     time[r] = tv;
     const ev = cellNumber(t, r, ke, '0 (censored) or 1 (event)');
-    if (ev !== 0 && ev !== 1) throw survkitError('csvRow', t.file, r + 2, 'event', `${ev} is not 0 or 1; expected 0 (censored) or 1 (event)`);
+    if (ev !== 0 && ev !== 1) {
+      const hint = ev === 2 ? "; if 2 means the event (R's coding 1 = censored, 2 = event) use --event-value 2" : '';
+      throw survkitError('csvRow', t.file, r + 2, 'event', `${ev} is not 0 or 1; expected 0 (censored) or 1 (event)${hint}`);
+    }
     event[r] = ev;
   }
   return Object.freeze({ time, event });
@@ -72,17 +163,32 @@ export function labelsFromCsv(t: CsvTable, expected = 'a header like "time,event
  * @example
  * const train = readLabels('datasets/example-train.csv');
  */
-export function readLabels(path: string): SurvivalLabels {
-  const t = trimHeader(readCsv(path));
+export function readLabels(path: string, columns: PredictionColumns = {}): SurvivalLabels {
+  return readLabelsListing(path, columns).labels;
+}
+
+/**
+ * {@link readLabels} that also returns the ignored columns. With `ignoreExtra`, a `time` / `event` column
+ * option names a column of this file when it has one, else the file's `time` / `event` column is used (so the
+ * options given for a predictions file also fit a training table passed as `--train`).
+ */
+export function readLabelsListing(path: string, columns: PredictionColumns = {}): { labels: SurvivalLabels; ignored: string[] } {
+  const raw = readCsv(path, columns.csv ?? {});
+  const c = { ...columns };
+  if (c.ignoreExtra === true) {
+    delete c.risk;
+    delete c.group;
+  }
+  const { table: t, ignored } = normalizeColumns(raw, c, true);
   const extra = t.header.filter((h) => h !== 'time' && h !== 'event' && h !== 'group');
   if (extra.length > 0) {
     throw survkitError(
       'csvFile',
       t.file,
-      `unexpected column ${JSON.stringify(extra[0])}; a labels file has the columns "time" and "event" (and optionally "group")`,
+      `unexpected column ${JSON.stringify(extra[0])}; a labels file has the columns "time" and "event" (and optionally "group"); --ignore-extra ignores the others`,
     );
   }
-  return labelsFromCsv(t);
+  return { labels: labelsFromCsv(t), ignored };
 }
 
 /**
@@ -100,8 +206,9 @@ export function readLabels(path: string): SurvivalLabels {
  * const p = readPredictions('datasets/example-predictions.csv');
  * p.format; // 'curves'
  */
-export function readPredictions(path: string): Predictions {
-  return predictionsFromTable(readCsv(path));
+export function readPredictions(path: string, columns: PredictionColumns = {}): Predictions & { ignored: string[] } {
+  const { table, ignored } = normalizeColumns(readCsv(path, columns.csv ?? {}), columns);
+  return { ...predictionsFromTable(table), ignored };
 }
 
 /** The table with spaces around the header names removed ("time, event" names the column "event"). */
@@ -128,7 +235,13 @@ export function predictionsFromTable(table: CsvTable): Predictions {
   if (rest.some(({ h }) => h === 'risk')) {
     const other = rest.find(({ h }) => h !== 'risk');
     if (other !== undefined) {
-      throw survkitError('csvRow', t.file, 1, other.h, 'unexpected column in the risk format (columns: time, event, risk and optionally group)');
+      throw survkitError(
+        'csvRow',
+        t.file,
+        1,
+        other.h,
+        'unexpected column in the risk format (columns: time, event, risk and optionally group and id); --ignore-extra ignores it',
+      );
     }
     const kr = t.header.indexOf('risk');
     const risk = Float64Array.from(t.rows, (_row, r) => cellNumber(t, r, kr, 'a risk score'));
@@ -148,7 +261,7 @@ function readCurves(t: CsvTable, cols: readonly { h: string; k: number }[]): Sur
         t.file,
         1,
         h,
-        'unexpected column: in the curves format every column other than time, event and group is a grid time (a number >= 0)',
+        'unexpected column: in the curves format every column other than time, event, group and id is a grid time (a number >= 0); --ignore-extra ignores it',
       );
     }
     if (j > 0 && !(v > (times[j - 1] as number))) {

@@ -5,9 +5,10 @@
  */
 import { assertChoice, assertNumberOption, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
 import { SurvkitError, survkitError } from '../core/errors.js';
+import { messages } from '../core/messages.js';
 import { take } from '../core/take.js';
 import { labelsArg, countEvents, subsetLabels, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
-import { readLabels, readPredictions, type Predictions } from '../io/predictions.js';
+import { readLabelsListing, readPredictions, type PredictionColumns, type Predictions } from '../io/predictions.js';
 import { bootstrap } from '../metrics/bootstrap.js';
 import { evaluationTimes, METRIC_NAMES, METRICS, type EvalData, type EvalSettings, type MetricName } from './metric-definitions.js';
 
@@ -29,6 +30,12 @@ export interface EvaluateOptions {
   seed?: number;
   /** Confidence level of the bootstrap intervals. Default 0.95. */
   level?: number;
+  /** Column names, event coding, ignored columns and CSV dialect of the files (`--time-col` …). */
+  columns?: PredictionColumns;
+  /** Evaluation past the end of the predicted curves is an error instead of a warning. */
+  strict?: boolean;
+  /** Called after each bootstrap resample of each metric (`done` of `total`), e.g. for a progress line on a terminal. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A metric that could not be computed on these data, with the reason. */
@@ -64,6 +71,10 @@ export interface EvaluateMeta {
   bootstrap: { replicates: number; seed: number; level: number } | null;
   /** Computed in plain TypeScript on Float64Array: no TensorFlow.js backend is loaded. */
   backendFree: true;
+  /** Columns of the files that were ignored (`ignoreExtra`, an id column). */
+  ignoredColumns?: string[];
+  /** Things the user should know (printed on standard error by the CLI), e.g. evaluation past the end of the curves. */
+  warnings?: string[];
 }
 
 /** A group's part of the report. */
@@ -89,7 +100,11 @@ export const RMST_RISK = '-RMST = -∫_0^{t_m} S_i(t) dt, the restricted mean su
  */
 export function evaluateFile(path: string, options: EvaluateOptions = {}): EvaluateReport {
   const settings = validate(options); // options first: a bad flag is reported before the file is read
-  return evaluateWith(readPredictions(path), settings);
+  const pred = readPredictions(path, options.columns ?? {});
+  const report = evaluateWith(pred, settings);
+  const ignored = [...pred.ignored, ...settings.trainIgnored.map((c) => `${c} (--train file)`)];
+  if (ignored.length > 0) report.meta.ignoredColumns = ignored;
+  return report;
 }
 
 /** {@link evaluateFile} on predictions already read. */
@@ -100,6 +115,11 @@ export function evaluatePredictions(pred: Predictions, options: EvaluateOptions 
 interface Settings {
   eval: EvalSettings;
   trainSource: string;
+  trainIgnored: string[];
+  strict: boolean;
+  onProgress: ((done: number, total: number) => void) | undefined;
+  /** Bootstrap resample evaluations done and in all (set per evaluation). */
+  progress: { done: number; total: number };
   bootstrap: { replicates: number; seed: number; level: number } | null;
 }
 
@@ -125,14 +145,25 @@ function validate(o: EvaluateOptions): Settings {
   }
   let train: SurvivalLabels | undefined;
   let trainSource = 'the evaluated labels (no --train given; as pycox does)';
+  let trainIgnored: string[] = [];
   if (typeof o.train === 'string') {
-    train = readLabels(o.train);
+    const r = readLabelsListing(o.train, o.columns ?? {});
+    train = r.labels;
+    trainIgnored = r.ignored;
     trainSource = o.train;
   } else if (o.train !== undefined) {
     train = labelsArg(fn, 'train', o.train);
     trainSource = 'the given training labels';
   }
-  return { eval: { train, times, grid, tau, convention }, trainSource, bootstrap: bs };
+  return {
+    eval: { train, times, grid, tau, convention },
+    trainSource,
+    trainIgnored,
+    strict: o.strict === true,
+    onProgress: o.onProgress,
+    progress: { done: 0, total: 0 },
+    bootstrap: bs,
+  };
 }
 
 function evaluateWith(pred: Predictions, s: Settings): EvaluateReport {
@@ -162,6 +193,23 @@ function evaluateWith(pred: Predictions, s: Settings): EvaluateReport {
     bootstrap: s.bootstrap,
     backendFree: true,
   };
+  if (pred.format === 'curves' && times.length > 0) {
+    const last = pred.curves.times[pred.curves.times.length - 1] as number;
+    const until = times[times.length - 1] as number;
+    if (until > last) {
+      const past = times.filter((t) => t > last).length;
+      const how =
+        `${past} of the ${times.length} evaluation times lie past it, where each curve is extended flat (S(t) = S(${last}), carried forward); ` +
+        `choose times up to ${last} with --times, or predict curves on a longer grid (--strict makes this an error)`;
+      if (s.strict) throw survkitError('curvesEnd', 'evaluateFile', last, until, how);
+      meta.warnings = [messages.curvesEnd('survkit evaluate', last, until, how)];
+    }
+  }
+  if (s.bootstrap !== null) {
+    const scalars = METRIC_NAMES.filter((name) => METRICS[name].scalar !== undefined && (!METRICS[name].needsCurves || data.curves !== undefined)).length;
+    const parts = 1 + (pred.group === undefined ? 0 : new Set(pred.group).size);
+    s.progress = { done: 0, total: (s.bootstrap.replicates + 1) * scalars * parts }; // + 1: the estimate on the sample itself
+  }
   const report: EvaluateReport = { meta, ...metricsOf(data, s) };
   if (pred.group !== undefined) {
     const groups: Record<string, GroupReport> = {};
@@ -201,6 +249,7 @@ export function subset(d: EvalData, idx: Int32Array): EvalData {
 
 function metricsOf(data: EvalData, s: Settings): MetricReports {
   const out: MetricReports = {};
+
   for (const name of METRIC_NAMES) {
     const def = METRICS[name];
     if (def.needsCurves && data.curves === undefined) continue;
@@ -216,7 +265,14 @@ function metricsOf(data: EvalData, s: Settings): MetricReports {
       const scalar = def.scalar;
       const { replicates, seed, level } = s.bootstrap;
       try {
-        const b = bootstrap((idx) => scalar(def.compute(subset(data, idx), s.eval)), data.labels.time.length, { replicates, seed, level });
+        const b = bootstrap(
+          (idx) => {
+            if (s.onProgress !== undefined) s.onProgress(++s.progress.done, s.progress.total);
+            return scalar(def.compute(subset(data, idx), s.eval));
+          },
+          data.labels.time.length,
+          { replicates, seed, level },
+        );
         result.ci = { lower: b.lower, upper: b.upper, se: b.se, level, replicates: b.replicates.length, skippedResamples: b.skipped };
       } catch (err) {
         if (!(err instanceof SurvkitError)) throw err;

@@ -7,3 +7,7 @@ export { trainTable, trainFile, type TrainOptions, type TrainReport, type Tabula
 export { predictFile, type PredictOptions, type PredictResult } from './predict.js';
 export type { SplitSpec } from './table-data.js';
 export type { TrainTies, ModelSettings } from './model-settings.js';
+export type { MissingPolicy, EventCoding } from './columns.js';
+export type { Encoding, ColumnEncoding } from './encoding.js';
+export type { LeakFinding } from './leakage.js';
+export type { PredictOutput } from './predict-output.js';

@@ -9,12 +9,14 @@ import { writeFileSync } from 'node:fs';
 import { survkitError } from '../core/errors.js';
 import { Standardizer } from '../data/standardize.js';
 import { initBackend } from '../backend/index.js';
-import { readCsv } from '../io/csv.js';
+import { readCsv, type CsvOptions } from '../io/csv.js';
 import { curvesCsv } from '../io/curves-csv.js';
 import { tabularTensor } from '../io/tabular-tensor.js';
 import { SurvivalModel } from '../models/index.js';
 import type { TabularModelMeta } from './train.js';
-import { readTabular } from './table-data.js';
+import { eventCell, findColumn, isMissing, keepRows, numberCell } from './columns.js';
+import { applyEncoding, numericEncoding } from './encoding.js';
+import { summarizeCurves, type PredictOutput } from './predict-output.js';
 
 /** Options of {@link predictFile}. */
 export interface PredictOptions {
@@ -31,6 +33,16 @@ export interface PredictOptions {
   idCol?: string;
   /** Sub-steps per interval of discrete-time curves (default: as in training). */
   interpolation?: number;
+  /** Write S(t) at these times (strictly ascending, >= 0) instead of the model's grid. */
+  times?: number[];
+  /** What to write per row: 'curves' (default: S(t) on the grid or at `times`), 'survival' (same), 'risk', 'median', 'rmst'. */
+  output?: PredictOutput;
+  /** Horizon of 'rmst' and 'risk' (default: the last grid time). */
+  tau?: number;
+  /** A table that does not match the training table, or times past the end of the curves, is an error, not a warning. */
+  strict?: boolean;
+  /** Delimiter and decimal mark of the data file. */
+  csv?: CsvOptions;
 }
 
 /** What {@link predictFile} returns. */
@@ -40,10 +52,14 @@ export interface PredictResult {
   /** 'curves': `time,event,<grid>` (readable by `survkit evaluate`); 'id': `id,<grid>`. */
   format: 'curves' | 'id';
   n: number;
-  /** Number of grid times. */
+  /** Number of grid times (or of output columns). */
   m: number;
   model: string;
   backend: string;
+  /** What the rows hold. */
+  output: PredictOutput;
+  /** Things the user should know (printed on standard error by the CLI). */
+  warnings: string[];
 }
 
 const FN = 'survkit predict';
@@ -74,37 +90,86 @@ export async function predictFile(o: PredictOptions): Promise<PredictResult> {
   if (o.interpolation !== undefined && !(Number.isInteger(o.interpolation) && o.interpolation >= 1)) {
     throw survkitError('optionRange', FN, 'interpolation', 'an integer >= 1', o.interpolation);
   }
-  const table = readCsv(o.data); // read first: a bad file is reported before the backend starts
+  const output = o.output ?? 'curves';
+  const table0 = readCsv(o.data, o.csv ?? {}); // read first: a bad file is reported before the backend starts
   const backend = await initBackend();
   const model = await SurvivalModel.load(o.model);
+  const warnings: string[] = [];
   try {
     const meta = metaOf(model, o.model);
     const durationCol = o.durationCol ?? meta.durationCol;
     const eventCol = o.eventCol ?? meta.eventCol;
-    const hasT = table.header.includes(durationCol);
-    const hasE = table.header.includes(eventCol);
+    const hasT = table0.header.includes(durationCol);
+    const hasE = table0.header.includes(eventCol);
     if (hasT !== hasE) {
       const [has, lacks] = hasT ? [durationCol, eventCol] : [eventCol, durationCol];
       throw survkitError(
         'csvFile',
-        table.file,
+        table0.file,
         `has the column ${JSON.stringify(has)} but no ${JSON.stringify(lacks)}; give both label columns (curves format for survkit evaluate) or neither (id format)`,
       );
     }
-    if (o.idCol !== undefined && !table.header.includes(o.idCol)) throw survkitError('unknownColumn', FN, o.idCol, table.header);
-    const data = readTabular(table, { durationCol, eventCol, features: meta.features }, hasT);
+    const idCol = o.idCol ?? (meta.idCol !== undefined && meta.idCol !== null && table0.header.includes(meta.idCol) ? meta.idCol : undefined);
+    const kid = idCol === undefined ? -1 : findColumn(table0, idCol, 'id (--id-col)');
+    const encoding = meta.encoding ?? numericEncoding(meta.features);
+    const sources = encoding.columns.map((c) => c.name);
+    // a table unlike the training table: say so (error with strict)
+    const known = new Set([...(meta.tableColumns ?? [...sources, meta.durationCol, meta.eventCol]), durationCol, eventCol, ...(idCol ? [idCol] : [])]);
+    const extra = table0.header.filter((h) => !known.has(h));
+    if (extra.length > 0) {
+      const detail = `${extra.length} column(s) not in the training table: ${extra.map((h) => JSON.stringify(h)).join(', ')} (ignored; the model uses ${sources.join(', ')})`;
+      if (o.strict === true) throw survkitError('covariateMismatch', FN, table0.file, detail);
+      warnings.push(`${table0.file}: the table does not match the training table: ${detail}`);
+    }
+    for (const c of sources) findColumn(table0, c, 'covariate');
+    // missing covariate cells: dropped (with a warning) when the model was trained with --missing drop
+    let table = table0;
+    let kept: number[] | null = null;
+    if (encoding.missing === 'drop') {
+      const ks = sources.map((c) => table0.header.indexOf(c));
+      kept = [];
+      for (let r = 0; r < table0.rows.length; r++) if (!ks.some((k) => isMissing((table0.rows[r] as readonly string[])[k] as string))) kept.push(r);
+      if (kept.length < table0.rows.length) {
+        warnings.push(
+          `${table0.file}: ${table0.rows.length - kept.length} row(s) with missing covariates left out (the model was trained with --missing drop)`,
+        );
+        table = keepRows(table0, kept);
+      }
+    }
+    const n = table.rows.length;
+    const x = applyEncoding(FN, table, encoding);
+    const time = new Float64Array(hasT ? n : 0);
+    const event = new Int32Array(hasT ? n : 0);
+    if (hasT) {
+      const kt = table.header.indexOf(durationCol);
+      const ke = table.header.indexOf(eventCol);
+      for (let r = 0; r < n; r++) {
+        const tv = numberCell(table, r, kt, 'a duration >= 0');
+        if (tv < 0) throw survkitError('csvRow', table.file, r + 2, durationCol, `${tv} is negative; expected a duration >= 0`);
+        time[r] = tv;
+        event[r] = eventCell(table, r, ke, meta.eventValue ? { eventValue: meta.eventValue } : {});
+      }
+    }
     const std = Standardizer.fromJSON(meta.standardizer);
-    const x = tabularTensor(std.transform(data.x, data.n), data.n, meta.features.length);
+    const xt = tabularTensor(std.transform(x, n), n, meta.features.length);
     let curves;
     try {
-      curves = await model.predictSurvival(x, { interpolation: o.interpolation ?? meta.interpolation });
+      curves = await model.predictSurvival(xt, { interpolation: o.interpolation ?? meta.interpolation });
     } finally {
-      x.dispose();
+      xt.dispose();
     }
-    const kid = o.idCol === undefined ? -1 : table.header.indexOf(o.idCol);
-    const csv = hasT
-      ? curvesCsv(curves, { names: ['time', 'event'], cells: (i) => [String(data.time[i]), String(data.event[i])] })
-      : curvesCsv(curves, { names: ['id'], cells: (i) => [kid < 0 ? String(i + 1) : ((table.rows[i] as readonly string[])[kid] as string)] });
+    const idCells = (i: number): string[] => (kid < 0 ? (hasT ? [] : [String(i + 1)]) : [((table.rows[i] as readonly string[])[kid] as string).trim()]);
+    const idNames = kid >= 0 || !hasT ? ['id'] : [];
+    const labelNames = hasT ? ['time', 'event'] : [];
+    const labelCells = (i: number): string[] => (hasT ? [String(time[i]), String(event[i])] : []);
+    const names = [...idNames, ...labelNames];
+    const cells = (i: number): string[] => [...idCells(i), ...labelCells(i)];
+    const summary = summarizeCurves(curves, { output, ...(o.times ? { times: o.times } : {}), ...(o.tau !== undefined ? { tau: o.tau } : {}) });
+    for (const w of summary.warnings) {
+      if (o.strict === true) throw survkitError('curvesEnd', FN, curves.times[curves.times.length - 1] as number, summary.until, w);
+      warnings.push(w);
+    }
+    const csv = summary.curves !== undefined ? curvesCsv(summary.curves, { names, cells }) : summary.table(names, cells);
     if (o.out !== undefined) {
       try {
         writeFileSync(o.out, csv);
@@ -112,7 +177,7 @@ export async function predictFile(o: PredictOptions): Promise<PredictResult> {
         throw survkitError('csvFile', o.out, `cannot be written (${(err as Error).message})`);
       }
     }
-    return { csv, format: hasT ? 'curves' : 'id', n: curves.n, m: curves.m, model: model.family, backend: backend.backend };
+    return { csv, format: hasT ? 'curves' : 'id', n, m: summary.columns, model: model.family, backend: backend.backend, output, warnings };
   } finally {
     model.dispose();
   }

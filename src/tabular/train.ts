@@ -6,22 +6,38 @@
  * censoring Kaplan–Meier of the test labels, 100 evaluation times
  * linspace(min, max) of the test durations).
  */
-import { mkdirSync } from 'node:fs';
 import { survkitError } from '../core/errors.js';
 import { labelsArg, countEvents } from '../data/labels.js';
 import { Standardizer, type StandardizerJSON } from '../data/standardize.js';
 import { initBackend, type BackendInfo, type BackendName } from '../backend/index.js';
-import { readCsv, type CsvTable } from '../io/csv.js';
+import { readCsv, type CsvOptions, type CsvTable } from '../io/csv.js';
 import { tabularTensor } from '../io/tabular-tensor.js';
 import type { SurvivalModel } from '../models/index.js';
 import type { History, JsonValue } from '../models/training/fit-types.js';
 import { evaluatePredictions, type EvaluateMeta, type MetricReports } from '../report/evaluate.js';
-import { readTabular, splitRows, takeLabels, takeRows, type ColumnSpec, type SplitSpec } from './table-data.js';
+import type { EventCoding, MissingPolicy } from './columns.js';
+import type { Encoding } from './encoding.js';
+import type { LeakFinding } from './leakage.js';
+import { checkOutDir, saveAtomically } from './model-dir.js';
+import { prepareTable } from './prepare.js';
+import { takeLabels, takeRows, type ColumnSpec, type SplitSpec } from './table-data.js';
 import { buildModel, defaultEpochs, familyDefaults, validationBatchSize, type ModelSettings } from './model-settings.js';
 
 /** Options of {@link trainTable} / {@link trainFile} (the `survkit train` flags, parsed). */
-export interface TrainOptions extends Partial<Omit<ModelSettings, 'seed' | 'model'>>, Partial<ColumnSpec> {
+export interface TrainOptions extends Partial<Omit<ModelSettings, 'seed' | 'model'>>, Partial<ColumnSpec>, EventCoding {
   model: ModelSettings['model'];
+  /** Columns never used as covariates. */
+  exclude?: string[];
+  /** The row id column (never a covariate; stored with the model so that predict copies it). */
+  idCol?: string;
+  /** Covariates kept even though the leakage screen flags them. */
+  allowColumns?: string[];
+  /** Missing covariate cells: 'error' (default), 'drop' the rows, or 'impute'. */
+  missing?: MissingPolicy;
+  /** Reference level of a text covariate (default: the first in sorted order). */
+  reference?: Record<string, string>;
+  /** Replace an existing model at `out`. */
+  force?: boolean;
   /** Hidden widths of the MLP (default [32, 32]). */
   hidden?: number[];
   /** Batch normalisation in the MLP (default true). */
@@ -55,6 +71,14 @@ export interface TabularModelMeta {
   eventCol: string;
   /** Sub-steps of discrete-time curves (1 for the Cox models). */
   interpolation: number;
+  /** How the source columns became the model inputs `features` (absent in models saved before encodings). */
+  encoding?: Encoding;
+  /** The header of the training table. */
+  tableColumns?: string[];
+  /** The id column (copied to predict's output). */
+  idCol?: string | null;
+  /** The event cell value that meant "event" in training. */
+  eventValue?: string | null;
 }
 
 /** The training settings reported by `survkit train` (the family's settings and the loop's). */
@@ -79,6 +103,16 @@ export type TrainReport = {
     rows: { train: number; validation: number; test: number };
     events: { train: number; validation: number; test: number };
     features: string[];
+    /** The source columns of the covariates (before one-hot encoding and missing-indicator columns). */
+    covariateColumns: string[];
+    /** Every other column of the table, with why it is not a covariate. */
+    excludedColumns: { column: string; why: string }[];
+    /** Covariates the leakage screen flagged, kept with --allow-column. */
+    allowedColumns: LeakFinding[];
+    /** The covariate encoding (categories, imputation). */
+    encoding: Encoding;
+    /** Rows left out for missing values. */
+    droppedRows: number;
     standardized: string[];
     leftAsIs: string[];
     settings: TrainSettings;
@@ -124,15 +158,6 @@ function checkOptions(o: TrainOptions): void {
   }
 }
 
-/** Creates the output directory (or checks that it is one), with a one-line error naming it. */
-function prepareOutDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw survkitError('csvFile', dir, `the model cannot be saved here (${(err as Error).message})`);
-  }
-}
-
 /**
  * Trains a model on a parsed CSV table (see {@link TrainOptions}) and
  * evaluates it on the test rows. The caller owns (and disposes) the model.
@@ -148,9 +173,12 @@ function prepareOutDir(dir: string): void {
 export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ report: TrainReport; model: SurvivalModel }> {
   checkOptions(o);
   const seed = o.seed ?? 0;
-  const cols: ColumnSpec = { durationCol: o.durationCol ?? 'duration', eventCol: o.eventCol ?? 'event', ...(o.features ? { features: o.features } : {}) };
-  const split = splitRows(table, o.split ?? { kind: 'random', testFrac: 0.2, valFrac: 0.2, seed });
-  const data = readTabular(table, cols, true, o.split);
+  const durationCol = o.durationCol ?? 'duration';
+  const eventCol = o.eventCol ?? 'event';
+  const splitSpec = o.split ?? { kind: 'random' as const, testFrac: 0.2, valFrac: 0.2, seed };
+  const prep = prepareTable(FN, table, { ...o, durationCol, eventCol }, splitSpec);
+  const split = prep.split;
+  const data = { file: table.file, features: prep.features, n: prep.time.length, x: prep.x, time: prep.time, event: prep.event };
   const d = data.features.length;
   const settings = familyDefaults({ ...o, hidden: o.hidden ?? [32, 32], batchNorm: o.batchNorm ?? true, dropout: o.dropout ?? 0.1, seed });
   const std = Standardizer.fit(data.features, data.x, split.train);
@@ -162,16 +190,20 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   const train = part(split.train);
   const val = part(split.val);
   const test = part(split.test);
-  if (countEvents(train.labels) === 0) throw survkitError('noEvents', FN, `${cols.eventCol} (training rows)`);
+  if (countEvents(train.labels) === 0) throw survkitError('noEvents', FN, `${eventCol} (training rows)`);
   const meta: TabularModelMeta = {
     kind: 'survkit-train',
     features: data.features,
     standardizer: std.toJSON(),
-    durationCol: cols.durationCol,
-    eventCol: cols.eventCol,
+    durationCol,
+    eventCol,
     interpolation: settings.interpolation ?? 1,
+    encoding: prep.encoding,
+    tableColumns: [...table.header],
+    idCol: o.idCol ?? null,
+    eventValue: o.eventValue ?? null,
   };
-  if (o.out !== undefined) prepareOutDir(o.out); // fail before training, not after it
+  if (o.out !== undefined) checkOutDir(FN, o.out, o.force === true); // fail before training, not after it
   const backend = await initBackend(o.backend === undefined ? {} : { backend: o.backend });
   const epochs = o.epochs ?? defaultEpochs(settings.model);
   const batchSize = o.batchSize ?? 256;
@@ -200,10 +232,7 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
     });
     curves = await model.predictSurvival(xTest as NonNullable<typeof xTest>, { interpolation: settings.interpolation ?? 1 });
     if (o.out !== undefined) {
-      const dir = o.out;
-      await model.save(dir).catch((err: unknown) => {
-        throw survkitError('csvFile', dir, `the model cannot be saved here (${(err as Error).message})`);
-      });
+      await saveAtomically(FN, o.out, o.force === true, (tmp) => model.save(tmp));
     }
   } catch (err) {
     model.dispose();
@@ -211,7 +240,15 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   } finally {
     for (const t of tensors) t.dispose();
   }
-  const evaluation = evaluatePredictions({ format: 'curves', file: `${data.file} (test rows)`, labels: test.labels, curves, group: undefined });
+  // competing risks: the curves are the event-free survival, evaluated against any event
+  const testLabels = o.competing === true ? { time: test.labels.time, event: Int32Array.from(test.labels.event, (e) => (e > 0 ? 1 : 0)) } : test.labels;
+  const evaluation = evaluatePredictions({
+    format: 'curves',
+    file: `${data.file} (test rows${o.competing === true ? '; competing risks: event-free survival against any event' : ''})`,
+    labels: testLabels,
+    curves,
+    group: undefined,
+  });
   const { meta: evalMeta, ...metrics } = evaluation;
   const { standardized, leftAsIs } = std.summary();
   const { model: family, ...familySettings } = settings;
@@ -225,6 +262,11 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
       rows: { train: train.rows.length, validation: val.rows.length, test: test.rows.length },
       events: { train: countEvents(train.labels), validation: hasVal ? countEvents(val.labels) : 0, test: countEvents(test.labels) },
       features: data.features,
+      covariateColumns: prep.columns,
+      excludedColumns: prep.excluded,
+      allowedColumns: prep.allowed,
+      encoding: prep.encoding,
+      droppedRows: prep.droppedRows,
       standardized,
       leftAsIs,
       settings: {
@@ -258,8 +300,8 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
  * const report = await trainFile('metabric.csv', { model: 'coxph', hidden: [32, 32], batchNorm: true, dropout: 0.1,
  *   split: { kind: 'column', splitCol: 'split', valCol: 'val' }, seed: 0, out: 'model-dir' });
  */
-export async function trainFile(path: string, o: TrainOptions): Promise<TrainReport> {
-  const { report, model } = await trainTable(readCsv(path), o);
+export async function trainFile(path: string, o: TrainOptions & { csv?: CsvOptions }): Promise<TrainReport> {
+  const { report, model } = await trainTable(readCsv(path, o.csv ?? {}), o);
   model.dispose();
   return report;
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateFile, type EvaluateReport } from '../../src/report/evaluate.js';
 import { fmt, formatJson, formatTable } from '../../src/cli/format.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** What JSON.stringify would give, with typed arrays as arrays. */
 function plain(x: unknown): unknown {
@@ -66,7 +66,7 @@ describe('formatTable', () => {
   });
 
   it('reports skipped metrics with their reasons', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'survkit-fmt-'));
+    const dir = tempDir('survkit-fmt-');
     const path = join(dir, 'ties.csv');
     writeFileSync(path, 'time,event,risk\n2,1,0.5\n2,1,0.1\n');
     const text = formatTable(evaluateFile(path));

@@ -13,14 +13,14 @@
  * - inputs/metabric_coxph_logrisk_test.csv and expected/cindex_py_metabric_coxph.json
  *   (generators/cindex.py: scikit-survival 0.21.0 concordance_index_censored / _ipcw, tau = 200).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const golden = join(import.meta.dirname, '..', 'fixtures', 'golden');
-const tmp = mkdtempSync(join(tmpdir(), 'survkit-golden-'));
+const tmp = tempDir('survkit-golden-');
 
 function lines(path: string): string[][] {
   return readFileSync(join(golden, path), 'utf8')

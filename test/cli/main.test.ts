@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateFile } from '../../src/report/evaluate.js';
 import { formatJson, formatTable } from '../../src/cli/format.js';
 import { main } from '../../src/cli/main.js';
 import { messages } from '../../src/core/messages.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function run(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
@@ -14,7 +14,7 @@ function run(...argv: string[]): { code: number; out: string; err: string } {
   return { code, out, err };
 }
 
-const tmp = mkdtempSync(join(tmpdir(), 'survkit-main-'));
+const tmp = tempDir('survkit-main-');
 function file(name: string, text: string): string {
   const p = join(tmp, name);
   writeFileSync(p, text);
@@ -83,7 +83,7 @@ describe('survkit main: output', () => {
 describe('survkit main: usage errors exit 2 with one line', () => {
   const usage = (p: string) => `${messages.cliUsage(p)}\n`;
   const cases: [string, string[], string][] = [
-    ['no command', [], usage('no command given; the command is "evaluate", "train", "predict" or "info"')],
+    ['no command', ['--format', 'json'], usage('no command given; the command is "evaluate", "train", "predict" or "info"')],
     ['unknown command', ['score', 'x.csv'], usage('unknown command "score"; the command is "evaluate", "train", "predict" or "info"')],
     ['no file', ['evaluate'], usage('evaluate needs a predictions CSV file')],
     ['two files', ['evaluate', 'a.csv', 'b.csv'], usage('evaluate takes one predictions file; got 2 ("a.csv", "b.csv")')],

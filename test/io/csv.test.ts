@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { errorOf } from '../helpers/errors.js';
 import { messages } from '../../src/core/messages.js';
 import { parseCsv, readCsv } from '../../src/io/csv.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const F = 'f.csv';
 
@@ -78,7 +78,7 @@ describe('parseCsv: errors name the file, row and column', () => {
 });
 
 describe('readCsv', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'survkit-csv-'));
+  const dir = tempDir('survkit-csv-');
 
   it('reads a file from disk', () => {
     const path = join(dir, 'ok.csv');

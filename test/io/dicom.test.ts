@@ -1,5 +1,4 @@
-import { readFileSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { messages } from '../../src/core/messages.js';
 import { applyWindow, parseDicom, readDicom } from '../../src/io/dicom.js';
 import { dicomSeriesTensor, dicomTensor, readDicomSeries } from '../../src/io/dicom-series.js';
 import { errorOf } from '../helpers/errors.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'dicom');
 
@@ -108,7 +108,7 @@ describe('readDicomSeries', () => {
   });
 
   it('reads a directory, skipping files that are not DICOM', async () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'survkit-dicom-'));
+    const tmp = tempDir('survkit-dicom-');
     for (const k of [0, 1, 2, 3]) copyFileSync(join(dir, `series_${k}.dcm`), join(tmp, `s${k}.dcm`));
     writeFileSync(join(tmp, 'notes.txt'), 'not dicom');
     const v = await readDicomSeries(tmp);
@@ -122,7 +122,7 @@ describe('readDicomSeries', () => {
     expect((dup as Error).message).toMatch(/are at the same position/);
     const size = await readDicomSeries([join(dir, 'ct_signed12.dcm'), join(dir, 'mr_unsigned16_implicit.dcm')]).catch((e: Error) => e);
     expect((size as Error).message).toMatch(/is 4 × 7 but .* is 6 × 5/);
-    const empty = mkdtempSync(join(tmpdir(), 'survkit-dicom-empty-'));
+    const empty = tempDir('survkit-dicom-empty-');
     await expect(readDicomSeries(empty)).rejects.toThrow(messages.dicomFile('readDicomSeries', empty, 'no DICOM image found'));
     await expect(readDicomSeries({ length: 1 } as never)).rejects.toThrow(messages.dicomSource('readDicomSeries', 'source', { length: 1 }));
   });

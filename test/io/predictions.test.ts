@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { messages } from '../../src/core/messages.js';
 import { parseCsv } from '../../src/io/csv.js';
 import { parseNumber } from '../../src/io/csv-cells.js';
 import { predictionsFromTable, readLabels, readPredictions } from '../../src/io/predictions.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const F = 'p.csv';
 const parse = (text: string) => predictionsFromTable(parseCsv(text, F));
@@ -95,7 +95,16 @@ describe('readPredictions: errors name the file, row and column', () => {
     ['empty cell', 'time,event,risk\n1,,0.5\n', messages.csvRow(F, 2, 'event', 'the cell is empty; expected 0 (censored) or 1 (event)')],
     ['NaN time', 'time,event,risk\nNaN,1,0.5\n', messages.csvRow(F, 2, 'time', '"NaN" is not a finite number; expected a time >= 0')],
     ['negative time', 'time,event,risk\n-1,1,0.5\n', messages.csvRow(F, 2, 'time', '-1 is negative; expected a time >= 0')],
-    ['event code 2', 'time,event,risk\n1,2,0.5\n', messages.csvRow(F, 2, 'event', '2 is not 0 or 1; expected 0 (censored) or 1 (event)')],
+    [
+      'event code 2',
+      'time,event,risk\n1,2,0.5\n',
+      messages.csvRow(
+        F,
+        2,
+        'event',
+        "2 is not 0 or 1; expected 0 (censored) or 1 (event); if 2 means the event (R's coding 1 = censored, 2 = event) use --event-value 2",
+      ),
+    ],
     [
       'no prediction column',
       'time,event,group\n1,1,a\n',
@@ -104,12 +113,17 @@ describe('readPredictions: errors name the file, row and column', () => {
     [
       'extra column in the risk format',
       'time,event,risk,id\n1,1,0.5,7\n',
-      messages.csvRow(F, 1, 'id', 'unexpected column in the risk format (columns: time, event, risk and optionally group)'),
+      messages.csvRow(F, 1, 'id', 'unexpected column in the risk format (columns: time, event, risk and optionally group and id); --ignore-extra ignores it'),
     ],
     [
       'non-numeric grid header',
       'time,event,1,id\n1,1,0.5,0.2\n',
-      messages.csvRow(F, 1, 'id', 'unexpected column: in the curves format every column other than time, event and group is a grid time (a number >= 0)'),
+      messages.csvRow(
+        F,
+        1,
+        'id',
+        'unexpected column: in the curves format every column other than time, event, group and id is a grid time (a number >= 0); --ignore-extra ignores it',
+      ),
     ],
     [
       'grid times not ascending',
@@ -129,11 +143,14 @@ describe('readPredictions: errors name the file, row and column', () => {
   }
 
   it('a labels file rejects columns other than time, event and group', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'survkit-pred-'));
+    const dir = tempDir('survkit-pred-');
     const path = join(dir, 'train.csv');
     writeFileSync(path, 'time,event,risk\n1,1,0\n');
     expect(errorOf(() => readLabels(path)).message).toBe(
-      messages.csvFile(path, 'unexpected column "risk"; a labels file has the columns "time" and "event" (and optionally "group")'),
+      messages.csvFile(
+        path,
+        'unexpected column "risk"; a labels file has the columns "time" and "event" (and optionally "group"); --ignore-extra ignores the others',
+      ),
     );
   });
 });

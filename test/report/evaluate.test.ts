@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateFile, evaluatePredictions, type EvaluateReport } from '../../src/report/evaluate.js';
@@ -16,12 +15,13 @@ import { concordanceIndexIpcw } from '../../src/metrics/concordance-uno.js';
 import { cumulativeDynamicAuc } from '../../src/metrics/cumulative-dynamic-auc.js';
 import { dCalibration } from '../../src/metrics/d-calibration.js';
 import { integratedBrierScore, integratedNbll } from '../../src/metrics/integrated.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const CURVES = 'datasets/example-predictions.csv';
 const RISK = 'datasets/example-risk.csv';
 const TRAIN = 'datasets/example-train.csv';
 
-const tmp = mkdtempSync(join(tmpdir(), 'survkit-eval-'));
+const tmp = tempDir('survkit-eval-');
 function file(name: string, text: string): string {
   const p = join(tmp, name);
   writeFileSync(p, text);
