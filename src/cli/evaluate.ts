@@ -5,6 +5,7 @@
  */
 import { assertChoice, assertNumberOption, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
 import { SurvkitError, survkitError } from '../core/errors.js';
+import { messages } from '../core/messages.js';
 import { take } from '../core/take.js';
 import { asLabels, countEvents, subsetLabels, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
 import { readLabels, readPredictions, type Predictions } from '../io/predictions.js';
@@ -209,7 +210,7 @@ function metricsOf(data: EvalData, s: Settings): MetricReports {
       result = def.compute(data, s.eval);
     } catch (err) {
       if (!(err instanceof SurvkitError)) throw err;
-      out[name] = { skipped: err.message };
+      out[name] = { skipped: err.code === 'censoringZero' ? messages.censoringZeroCli(err.message) : err.message };
       continue;
     }
     if (s.bootstrap !== null && def.scalar !== undefined) {

@@ -4,6 +4,7 @@
  */
 import type { EvaluateReport, MetricReport, MetricReports } from './evaluate.js';
 import { METRIC_NAMES, type MetricName } from './evaluate-metrics.js';
+import { integrationRule } from '../metrics/integrated.js';
 
 /**
  * The report as one JSON object (2-space indent, arrays of numbers on one
@@ -56,8 +57,18 @@ export function fmt(v: unknown, digits = 4): string {
 }
 
 /** A time value as written (shortest round-trip form, 6 significant digits at most). */
-function fmtTime(t: number): string {
-  return String(Number(t.toPrecision(6)));
+function fmtTime(t: number, digits = 6): string {
+  return String(Number(t.toPrecision(digits)));
+}
+
+/** The fewest significant digits (at least 6) that print neighbouring `times` differently. */
+function timeDigits(times: ArrayLike<number>): number {
+  for (let p = 6; p < 17; p++) {
+    let ok = true;
+    for (let k = 0; ok && k + 1 < times.length; k++) ok = fmtTime(times[k] as number, p) !== fmtTime(times[k + 1] as number, p);
+    if (ok) return p;
+  }
+  return 17;
 }
 
 function label(name: MetricName, r: Record<string, unknown>, tau: number | null): string {
@@ -112,7 +123,8 @@ function metricRows(metrics: MetricReports, tau: number | null, withCi: boolean)
     if (name === 'brierScore') {
       const times = r.times as Float64Array;
       const values = r.values as Float64Array;
-      for (const k of spread(times.length, 5)) rows.push([`brierScore at t = ${fmtTime(times[k] as number)}`, fmt(values[k]), '', '']);
+      const digits = timeDigits(times);
+      for (const k of spread(times.length, 5)) rows.push([`brierScore at t = ${fmtTime(times[k] as number, digits)}`, fmt(values[k]), '', '']);
     } else {
       rows.push([label(name, r, tau), mainValue(name, r), ...(withCi ? ciText(r) : ['', ''])]);
       const ci = r.ci as { skipped?: unknown; skippedResamples?: unknown } | undefined;
@@ -143,6 +155,13 @@ function table(rows: string[][], header: string[]): string[] {
   );
 }
 
+/** Which rule the integrated scores used on these times, and why. */
+function integrationNote(convention: 'pycox' | 'sksurv', times: Float64Array): string {
+  const rule = integrationRule(times, convention);
+  if (convention === 'sksurv') return 'trapezoid integration';
+  return rule === 'simpson' ? 'Simpson integration, the times being evenly spaced' : 'trapezoid integration, the times not being evenly spaced';
+}
+
 /**
  * The report as a readable table: the settings, then one row per metric (the
  * Brier score at up to 5 of the evaluation times; all of them are in the
@@ -159,9 +178,9 @@ export function formatTable(report: EvaluateReport): string {
     `  format       ${m.format}${m.curveTimes ? ` (survival curves on ${m.curveTimes.length} grid times, ${fmtTime(m.curveTimes[0] as number)} … ${fmtTime(m.curveTimes[m.curveTimes.length - 1] as number)})` : ' (one risk score per subject)'}`,
     `  subjects     ${m.n} (${m.events} events, ${m.censored} censored)`,
     `  IPCW labels  ${m.train.source}: ${m.train.n} subjects, ${m.train.events} events`,
-    `  times        ${times.length} (${m.gridSource})${times.length > 0 ? `: ${fmtTime(times[0] as number)} … ${fmtTime(times[times.length - 1] as number)}` : ''}`,
+    `  times        ${times.length} (${m.gridSource})${times.length > 0 ? `: ${fmtTime(times[0] as number, timeDigits(times))} … ${fmtTime(times[times.length - 1] as number, timeDigits(times))}` : ''}`,
     ...(m.format === 'curves'
-      ? [`  convention   ${m.convention} (Brier score and NBLL weights and integration)`, `  risk score   ${m.riskScore}, for Harrell's and Uno's C`]
+      ? [`  convention   ${m.convention} (Brier score and NBLL weights; ${integrationNote(m.convention, times)})`, `  risk score   ${m.riskScore}, for Harrell's and Uno's C`]
       : []),
     ...(m.bootstrap ? [`  bootstrap    ${m.bootstrap.replicates} resamples of the subjects, seed ${m.bootstrap.seed}, percentile intervals`] : []),
     '',
