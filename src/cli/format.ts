@@ -180,7 +180,10 @@ export function formatTable(report: EvaluateReport): string {
     `  IPCW labels  ${m.train.source}: ${m.train.n} subjects, ${m.train.events} events`,
     `  times        ${times.length} (${m.gridSource})${times.length > 0 ? `: ${fmtTime(times[0] as number, timeDigits(times))} … ${fmtTime(times[times.length - 1] as number, timeDigits(times))}` : ''}`,
     ...(m.format === 'curves'
-      ? [`  convention   ${m.convention} (Brier score and NBLL weights; ${integrationNote(m.convention, times)})`, `  risk score   ${m.riskScore}, for Harrell's and Uno's C`]
+      ? [
+          `  convention   ${m.convention} (Brier score and NBLL weights; ${integrationNote(m.convention, times)})`,
+          `  risk score   ${m.riskScore}, for Harrell's and Uno's C`,
+        ]
       : []),
     ...(m.bootstrap ? [`  bootstrap    ${m.bootstrap.replicates} resamples of the subjects, seed ${m.bootstrap.seed}, percentile intervals`] : []),
     '',

@@ -148,6 +148,9 @@ function prepareOutDir(dir: string): void {
 export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ report: TrainReport; model: SurvivalModel }> {
   checkOptions(o);
   const seed = o.seed ?? 0;
+  if ((o.durationCol ?? 'duration') === (o.eventCol ?? 'event')) {
+    throw survkitError('optionRange', FN, 'eventCol', `a column other than the duration column ${JSON.stringify(o.durationCol)}`, o.eventCol);
+  }
   const cols: ColumnSpec = { durationCol: o.durationCol ?? 'duration', eventCol: o.eventCol ?? 'event', ...(o.features ? { features: o.features } : {}) };
   const split = splitRows(table, o.split ?? { kind: 'random', testFrac: 0.2, valFrac: 0.2, seed });
   const data = readTabular(table, cols, true, o.split);
@@ -157,7 +160,8 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   const part = (rows: Int32Array) => ({
     rows,
     x: std.transform(takeRows(data.x, d, rows), rows.length),
-    labels: asLabels(FN, 'labels', takeLabels(data, rows)),
+    // No validation rows (--val-frac 0, or no val == 1 in a fixed split): empty labels, no early stopping.
+    labels: rows.length === 0 ? { time: new Float64Array(0), event: new Int32Array(0) } : asLabels(FN, 'labels', takeLabels(data, rows)),
   });
   const train = part(split.train);
   const val = part(split.val);

@@ -103,7 +103,8 @@ export const messages = {
     `${fn}: the optional package ${JSON.stringify(pkg)} is not installed; it is needed ${purpose} (npm install ${pkg})`,
   missingProgram: (fn: string, program: string, tried: string, remedy: string) => `${fn}: cannot run ${program} (${tried}); ${remedy}`,
   // reliability: integrals, sizes, corrupt inputs and model folders
-  censoringZeroCli: (libraryMessage: string) => `${libraryMessage.replace(/; pass a smaller 'tau'.*$/s, '')}; pass a smaller --tau or drop the subjects at or after that time (the CLI offers no floor for G)`,
+  censoringZeroCli: (libraryMessage: string) =>
+    `${libraryMessage.replace(/; pass a smaller 'tau'.*$/s, '')}; pass a smaller --tau or drop the subjects at or after that time (the CLI offers no floor for G)`,
   integralOutOfRange: (fn: string, rule: string, got: number, lo: number, hi: number) =>
     `${fn}: the ${rule} rule on these uneven evaluation times gives ${got}, outside the range [${lo}, ${hi}] of the curve it averages ` +
     `(its weights turn negative when neighbouring spacings differ a lot); use evenly spaced times or integration 'trapezoid'`,
