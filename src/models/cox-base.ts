@@ -16,17 +16,24 @@ export interface BaselineJSON {
   times: number[];
   hazard: number[];
   cumulativeHazard: number[];
+  /** log Ĥ0 (null for −Infinity, where Ĥ0 = 0); absent in older files. */
+  logCumulativeHazard?: (number | null)[];
 }
 
 /** Baseline → JSON (17 significant digits round-trip exactly). */
 export function baselineToJSON(b: BreslowBaseline | null): BaselineJSON | null {
-  return b === null ? null : { times: Array.from(b.times), hazard: Array.from(b.hazard), cumulativeHazard: Array.from(b.cumulativeHazard) };
+  if (b === null) return null;
+  const j: BaselineJSON = { times: Array.from(b.times), hazard: Array.from(b.hazard), cumulativeHazard: Array.from(b.cumulativeHazard) };
+  if (b.logCumulativeHazard !== undefined) j.logCumulativeHazard = Array.from(b.logCumulativeHazard, (v) => (v === -Infinity ? null : v));
+  return j;
 }
 
 /** JSON → baseline. */
 export function baselineFromJSON(j: BaselineJSON | null | undefined): BreslowBaseline | null {
   if (j === null || j === undefined) return null;
-  return Object.freeze({ times: Float64Array.from(j.times), hazard: Float64Array.from(j.hazard), cumulativeHazard: Float64Array.from(j.cumulativeHazard) });
+  const base = { times: Float64Array.from(j.times), hazard: Float64Array.from(j.hazard), cumulativeHazard: Float64Array.from(j.cumulativeHazard) };
+  if (j.logCumulativeHazard === undefined) return Object.freeze(base);
+  return Object.freeze({ ...base, logCumulativeHazard: Float64Array.from(j.logCumulativeHazard, (v) => (v === null ? -Infinity : v)) });
 }
 
 /**
