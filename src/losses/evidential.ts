@@ -21,7 +21,7 @@ export interface EvidentialLossOptions {
   /** Data term (default 'mse'). */
   kind?: EvidentialLossKind;
   /**
-   * Weight λ ≥ 0 of the KL regulariser (required). The reference anneals it
+   * Weight λ ∈ [0, 1e6] of the KL regulariser (required; see {@link MAX_KL_WEIGHT}). The reference anneals it
    * as λ_t = min(1, epoch / 10); see `klAnnealing` in survkit/models.
    */
   klWeight: number;
@@ -30,6 +30,12 @@ export interface EvidentialLossOptions {
   /** Read α back and reject non-finite or non-positive values (default true; costs one device read). */
   validate?: boolean;
 }
+
+/**
+ * Largest accepted `klWeight`: the loss is float32 (max 3.4e38) and the
+ * reference anneals λ up to 1; a larger weight only overflows the loss.
+ */
+export const MAX_KL_WEIGHT = 1e6;
 
 /** Class labels for {@link evidentialLoss}: a one-hot `[n, K]` tensor, or n class indices 0 … K−1. */
 export type EvidentialTargets = tf.Tensor | ArrayLike<number>;
@@ -104,6 +110,7 @@ export function evidentialLoss(yTrue: EvidentialTargets, alpha: tf.Tensor, opts:
   if (typeof opts !== 'object' || opts === null) throw survkitError('argRange', fn, 'opts', "an options object with 'klWeight'", opts);
   const kind = assertChoice(fn, 'kind', opts.kind ?? 'mse', EVIDENTIAL_LOSS_KINDS);
   const klWeight = assertNumberOption(fn, 'klWeight', opts.klWeight, { min: 0 });
+  if (klWeight > MAX_KL_WEIGHT) throw survkitError('optionRange', fn, 'klWeight', `at most ${MAX_KL_WEIGHT} (the loss is float32)`, klWeight);
   const reduction = assertChoice(fn, 'reduction', opts.reduction ?? 'mean', ['mean', 'sum', 'none'] as const);
   if (opts.validate ?? true) assertPositive(fn, alpha);
   const oneHot = yTrue instanceof tf.Tensor ? checkOneHot(fn, yTrue, n, k) : undefined;
