@@ -93,7 +93,7 @@ export function assertSomeEvent(fn: string, arg: string, e: Int32Array): number 
 export function assertFiniteTensor(fn: string, arg: string, x: tf.Tensor, validate: boolean | undefined): void {
   if (validate === false) return;
   if (validate !== undefined && validate !== true) throw survkitError('optionRange', fn, 'validate', 'true or false', validate);
-  assertFiniteOutput(fn, arg, x.dataSync() as ArrayLike<number>);
+  assertFiniteOutput(fn, arg, x.dataSync());
 }
 
 /** Throws unless every value read back from a model output is finite. */
