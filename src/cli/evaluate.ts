@@ -9,7 +9,7 @@ import { messages } from '../core/messages.js';
 import { take } from '../core/take.js';
 import { asLabels, countEvents, subsetLabels, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
 import { readLabels, readPredictions, type Predictions } from '../io/predictions.js';
-import { bootstrap } from '../metrics/bootstrap.js';
+import { bootstrap, MAX_REPLICATES } from '../metrics/bootstrap.js';
 import { evaluationTimes, METRIC_NAMES, METRICS, type EvalData, type EvalSettings, type MetricName } from './evaluate-metrics.js';
 
 /** Options of {@link evaluateFile} (the CLI flags, parsed). */
@@ -104,10 +104,14 @@ interface Settings {
   bootstrap: { replicates: number; seed: number; level: number } | null;
 }
 
+/** Largest `grid`: pycox uses 100 points; the Brier score, NBLL and AUC cost O(n·grid) each. */
+export const MAX_GRID = 10_000;
+
 function validate(o: EvaluateOptions): Settings {
   const fn = 'evaluateFile';
   if (o.times !== undefined && o.grid !== undefined) throw survkitError('optionRange', fn, 'grid', 'absent when times are given', o.grid);
   const grid = assertNumberOption(fn, 'grid', o.grid ?? 100, { min: 2, integer: true });
+  if (grid > MAX_GRID) throw survkitError('sizeLimit', fn, 'grid', MAX_GRID, 'pycox uses 100 points; the metrics cost O(n·grid)', grid);
   let times: Float64Array | undefined;
   if (o.times !== undefined) {
     times = toFloat64(fn, 'times', o.times);
@@ -119,7 +123,7 @@ function validate(o: EvaluateOptions): Settings {
   let bs: Settings['bootstrap'] = null;
   if (o.bootstrap !== undefined) {
     bs = {
-      replicates: assertNumberOption(fn, 'bootstrap', o.bootstrap, { min: 2, integer: true }),
+      replicates: assertNumberOption(fn, 'bootstrap', o.bootstrap, { min: 2, max: MAX_REPLICATES, integer: true }),
       seed: assertNumberOption(fn, 'seed', o.seed ?? 0, { integer: true }),
       level: assertNumberOption(fn, 'level', o.level ?? 0.95, { min: 0, max: 1, minExclusive: true, maxExclusive: true }),
     };

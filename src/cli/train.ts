@@ -13,6 +13,7 @@ import { Standardizer, type StandardizerJSON } from '../data/standardize.js';
 import { initBackend, type BackendInfo, type BackendName } from '../backend/index.js';
 import { readCsv, type CsvTable } from '../io/csv.js';
 import { tabularTensor } from '../io/tabular-tensor.js';
+import { MAX_INTERPOLATION } from '../models/interpolate.js';
 import type { SurvivalModel } from '../models/index.js';
 import type { History, JsonValue } from '../models/types.js';
 import { evaluatePredictions, type EvaluateMeta, type MetricReports } from './evaluate.js';
@@ -111,6 +112,9 @@ function checkOptions(o: TrainOptions): void {
   int('patience', o.patience, 0);
   int('cuts', o.cuts, 1);
   int('interpolation', o.interpolation, 1);
+  if (o.interpolation !== undefined && o.interpolation > MAX_INTERPOLATION) {
+    throw survkitError('sizeLimit', FN, 'interpolation', MAX_INTERPOLATION, 'pycox uses 10; each step adds a column per interval', o.interpolation);
+  }
   if (o.learningRate !== undefined && !(o.learningRate > 0 && Number.isFinite(o.learningRate)))
     throw survkitError('optionRange', FN, 'learningRate', 'a number > 0', o.learningRate);
   if (o.dropout !== undefined && !(o.dropout >= 0 && o.dropout < 1)) throw survkitError('optionRange', FN, 'dropout', 'a rate in [0, 1)', o.dropout);

@@ -103,6 +103,16 @@ export const messages = {
     `${fn}: the optional package ${JSON.stringify(pkg)} is not installed; it is needed ${purpose} (npm install ${pkg})`,
   missingProgram: (fn: string, program: string, tried: string, remedy: string) => `${fn}: cannot run ${program} (${tried}); ${remedy}`,
   // reliability: integrals, sizes, corrupt inputs and model folders
+  aborted: (fn: string, done: number, total: number) => `${fn}: stopped by its AbortSignal after ${done} of ${total} replicates`,
+  tooManyBins: (fn: string, bins: number, n: number, max: number) =>
+    `${fn}: option 'bins' must be at most max(n, 100) = ${max} for n = ${n} cases (more bins than cases only adds empty bins); got ${bins}`,
+  tooManyCuts: (fn: string, cuts: number, distinct: number, max: number) =>
+    `${fn}: option 'n' (the number of cuts) must be at most max(100, distinct event times) = ${max} for labels with ${distinct} distinct event times ` +
+    `(more cuts only add intervals without events); got ${cuts}`,
+  sizeLimit: (fn: string, option: string, max: number, why: string, got: unknown) =>
+    `${fn}: option '${option}' must be at most ${max} (${why}); got ${show(got)}`,
+  badLength: (fn: string, arg: string, got: number, max: number) =>
+    `${fn}: '${arg}' must be an array-like whose length is an integer in [0, ${max}]; got length ${show(got)}`,
   censoringZeroCli: (libraryMessage: string) =>
     `${libraryMessage.replace(/; pass a smaller 'tau'.*$/s, '')}; pass a smaller --tau or drop the subjects at or after that time (the CLI offers no floor for G)`,
   integralOutOfRange: (fn: string, rule: string, got: number, lo: number, hi: number) =>

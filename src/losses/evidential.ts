@@ -4,7 +4,7 @@
  * dougbrion/pytorch-classification-uncertainty (`losses.py`) computes them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertChoice, assertNumberOption } from '../core/assert.js';
+import { assertChoice, assertNumberOption, assertArrayLike } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { lgamma } from '../ops/lgamma.js';
 import { digamma } from '../ops/digamma.js';
@@ -188,7 +188,7 @@ function checkOneHot(fn: string, y: tf.Tensor, n: number, k: number): tf.Tensor 
 
 /** One-hot rows (float32) of n class indices 0 … k−1. */
 export function oneHotOf(fn: string, y: ArrayLike<number>, n: number, k: number, arg = 'yTrue'): Float32Array {
-  if (y === null || typeof y !== 'object' || typeof y.length !== 'number') throw survkitError('notArray', fn, arg, y);
+  assertArrayLike(fn, arg, y);
   if (y.length !== n) throw survkitError('lengthMismatch', fn, arg, y.length, 'alpha', n);
   const out = new Float32Array(n * k);
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertNumberOption } from '../core/assert.js';
+import { assertNumberOption, assertArrayLike } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { Random } from '../core/random.js';
 import { asInputs, disposeAll, gatherRows } from './data.js';
@@ -42,7 +42,7 @@ export function classLabels(fn: string, arg: string, y: unknown, n: number, clas
   const t: tf.Tensor | undefined = y instanceof tf.Tensor ? (y as tf.Tensor) : undefined;
   if (t !== undefined && t.rank !== 1) throw survkitError('shapeMismatch', fn, arg, `[${n}] (class indices)`, `[${t.shape.join(', ')}]`);
   const values: unknown = t === undefined ? y : t.dataSync();
-  if (values === null || typeof values !== 'object' || typeof (values as ArrayLike<unknown>).length !== 'number') throw survkitError('notArray', fn, arg, y);
+  assertArrayLike(fn, arg, values);
   const v = values as ArrayLike<unknown>;
   if (v.length !== n) throw survkitError('lengthMismatch', fn, arg, v.length, ref, n);
   const out = new Int32Array(n);
