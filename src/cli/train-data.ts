@@ -5,7 +5,7 @@
  */
 import { survkitError } from '../core/errors.js';
 import { Random } from '../core/random.js';
-import type { CsvTable } from '../io/csv.js';
+import { quoteCell, type CsvTable } from '../io/csv.js';
 import { parseNumber } from '../io/predictions.js';
 
 /** How rows are split into training, validation and test rows. */
@@ -49,7 +49,7 @@ function cell(t: CsvTable, r: number, k: number, expected: string): number {
   const text = (t.rows[r] as readonly string[])[k] as string;
   const v = parseNumber(text);
   if (v === undefined) {
-    const shown = text.trim() === '' ? 'the cell is empty' : `${JSON.stringify(text)} is not a finite number`;
+    const shown = text.trim() === '' ? 'the cell is empty' : `${quoteCell(text)} is not a finite number`;
     throw survkitError('csvRow', t.file, r + 2, t.header[k] as string, `${shown}; expected ${expected}`);
   }
   return v;

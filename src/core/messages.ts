@@ -4,10 +4,19 @@
  * Each message starts with the function name and names the argument.
  */
 
-/** Formats a value for a message: numbers as written, strings quoted, arrays by length. */
+/** Longest string quoted whole in a message; longer ones show a prefix and their length. */
+export const MAX_QUOTED = 80;
+
+/** A string for a message: quoted whole up to {@link MAX_QUOTED} characters, else a quoted prefix, "…" and the length. */
+export function quote(text: string): string {
+  if (text.length <= MAX_QUOTED) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, MAX_QUOTED - 20))}… (${text.length} characters)`;
+}
+
+/** Formats a value for a message: numbers as written, strings quoted (long ones shortened), arrays by length. */
 export function show(value: unknown): string {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quote(value);
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return `an array of ${value.length}`;
@@ -103,6 +112,11 @@ export const messages = {
     `${fn}: the optional package ${JSON.stringify(pkg)} is not installed; it is needed ${purpose} (npm install ${pkg})`,
   missingProgram: (fn: string, program: string, tried: string, remedy: string) => `${fn}: cannot run ${program} (${tried}); ${remedy}`,
   // reliability: integrals, sizes, corrupt inputs and model folders
+  csvNotRegular: (file: string, kind: string) =>
+    `${file}: is ${kind}, not a regular file; survkit reads CSV tables from regular files only (readCsv option allowNonRegular: true reads it anyway)`,
+  csvLineTooLong: (file: string, row: number, max: number) =>
+    `${file}: row ${row} is longer than ${max} characters (the limit of a CSV line; readCsv/parseCsv option maxLineLength raises it)`,
+  csvTooLarge: (file: string, max: number) => `${file}: more than ${max} bytes were read from this stream without reaching its end; refusing to read further`,
   aborted: (fn: string, done: number, total: number) => `${fn}: stopped by its AbortSignal after ${done} of ${total} replicates`,
   tooManyBins: (fn: string, bins: number, n: number, max: number) =>
     `${fn}: option 'bins' must be at most max(n, 100) = ${max} for n = ${n} cases (more bins than cases only adds empty bins); got ${bins}`,

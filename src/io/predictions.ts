@@ -17,7 +17,7 @@
 import { survkitError } from '../core/errors.js';
 import type { SurvivalLabels } from '../data/labels.js';
 import { MONOTONE_TOL, SurvivalCurves } from '../estimators/survival-curves.js';
-import { type CsvTable, readCsv } from './csv.js';
+import { type CsvTable, quoteCell, readCsv } from './csv.js';
 
 /** Labels plus optional group of a predictions file. */
 interface PredictionsBase {
@@ -56,7 +56,7 @@ function cellNumber(t: CsvTable, r: number, col: number, what: string): number {
   const text = (t.rows[r] as readonly string[])[col] as string;
   const v = parseNumber(text);
   if (v === undefined) {
-    const shown = text.trim() === '' ? 'the cell is empty' : `${JSON.stringify(text)} is not a finite number`;
+    const shown = text.trim() === '' ? 'the cell is empty' : `${quoteCell(text)} is not a finite number`;
     throw survkitError('csvRow', t.file, r + 2, t.header[col] as string, `${shown}; expected ${what}`);
   }
   return v;
