@@ -121,9 +121,12 @@ function validate(o: EvaluateOptions): Settings {
   const tau = o.tau === undefined ? undefined : assertNumberOption(fn, 'tau', o.tau, { min: 0, minExclusive: true });
   const convention = assertChoice(fn, 'convention', o.convention ?? 'pycox', ['pycox', 'sksurv'] as const);
   let bs: Settings['bootstrap'] = null;
+  if (typeof o.bootstrap === 'number' && o.bootstrap > MAX_REPLICATES) {
+    throw survkitError('sizeLimit', fn, 'bootstrap', MAX_REPLICATES, 'replicates; percentile limits are stable long before', o.bootstrap);
+  }
   if (o.bootstrap !== undefined) {
     bs = {
-      replicates: assertNumberOption(fn, 'bootstrap', o.bootstrap, { min: 2, max: MAX_REPLICATES, integer: true }),
+      replicates: assertNumberOption(fn, 'bootstrap', o.bootstrap, { min: 2, integer: true }),
       seed: assertNumberOption(fn, 'seed', o.seed ?? 0, { integer: true }),
       level: assertNumberOption(fn, 'level', o.level ?? 0.95, { min: 0, max: 1, minExclusive: true, maxExclusive: true }),
     };

@@ -136,7 +136,10 @@ function metricRows(metrics: MetricReports, tau: number | null, withCi: boolean)
     const dropped = r.droppedTimes as number[] | undefined;
     if (dropped !== undefined && dropped.length > 0) {
       notes.push(
-        `${name}: ${dropped.length} evaluation time(s) outside where it is defined were left out (${dropped.slice(0, 3).map(fmtTime).join(', ')}${dropped.length > 3 ? ', …' : ''})`,
+        `${name}: ${dropped.length} evaluation time(s) outside where it is defined were left out (${dropped
+          .slice(0, 3)
+          .map((t) => fmtTime(t))
+          .join(', ')}${dropped.length > 3 ? ', …' : ''})`,
       );
     }
   }
