@@ -134,7 +134,7 @@ const worldArb: fc.Arbitrary<World> = fc
     const hi = Math.max(...r.time);
     // Evaluation times inside the follow-up, sometimes with tight clusters (uneven grids).
     let times = r.fracs.map((f) => lo + f * (hi - lo));
-    for (const c of r.clusters) if (times[c] !== undefined) times.push((times[c] as number) + 1e-6 * (hi - lo + 1));
+    for (const c of r.clusters) if (times[c] !== undefined) times.push(times[c] + 1e-6 * (hi - lo + 1));
     times = [...new Set(times)].filter((t) => t < hi).sort((a, b) => a - b);
     const probs = r.probsRaw.map((row) => {
       const s = row.reduce((a, b) => a + b, 0) || 1;
@@ -194,7 +194,7 @@ function mutate(args: unknown[], h: { arg: number; value: unknown } | null): unk
       { tau: NaN },
     ];
     const pick = hostileOpts[Math.abs(JSON.stringify(h.value ?? 'u').length) % hostileOpts.length] as object;
-    out[k] = { ...(cur as object), ...pick };
+    out[k] = { ...cur, ...pick };
   } else out[k] = h.value;
   return out;
 }
