@@ -4,6 +4,7 @@
  */
 import type { EvaluateReport, MetricReport, MetricReports } from '../report/evaluate.js';
 import { METRIC_NAMES, type MetricName } from '../report/metric-definitions.js';
+import { integrationRule } from '../metrics/integrated.js';
 
 /**
  * The report as one JSON object (2-space indent, arrays of numbers on one
@@ -56,8 +57,18 @@ export function fmt(v: unknown, digits = 4): string {
 }
 
 /** A time value as written (shortest round-trip form, 6 significant digits at most). */
-function fmtTime(t: number): string {
-  return String(Number(t.toPrecision(6)));
+function fmtTime(t: number, digits = 6): string {
+  return String(Number(t.toPrecision(digits)));
+}
+
+/** The fewest significant digits (at least 6) that print neighbouring `times` differently. */
+function timeDigits(times: ArrayLike<number>): number {
+  for (let p = 6; p < 17; p++) {
+    let ok = true;
+    for (let k = 0; ok && k + 1 < times.length; k++) ok = fmtTime(times[k] as number, p) !== fmtTime(times[k + 1] as number, p);
+    if (ok) return p;
+  }
+  return 17;
 }
 
 function label(name: MetricName, r: Record<string, unknown>, tau: number | null): string {
@@ -112,8 +123,9 @@ function metricRows(metrics: MetricReports, tau: number | null, withCi: boolean)
     if (name === 'brierScore') {
       const times = r.times as Float64Array;
       const values = r.values as Float64Array;
+      const digits = timeDigits(times);
       const shown = spread(times.length, 5);
-      for (const k of shown) rows.push([`brierScore at t = ${fmtTime(times[k] as number)}`, fmt(values[k]), '', '']);
+      for (const k of shown) rows.push([`brierScore at t = ${fmtTime(times[k] as number, digits)}`, fmt(values[k]), '', '']);
       if (times.length > shown.length) {
         notes.push(
           `brierScore: ${times.length - shown.length} of its ${times.length} times are not shown here; --format json lists them all (or choose them with --times)`,
@@ -135,7 +147,10 @@ function metricRows(metrics: MetricReports, tau: number | null, withCi: boolean)
     const dropped = r.droppedTimes as number[] | undefined;
     if (dropped !== undefined && dropped.length > 0) {
       notes.push(
-        `${name}: ${dropped.length} evaluation time(s) outside where it is defined were left out (${dropped.slice(0, 3).map(fmtTime).join(', ')}${dropped.length > 3 ? ', …' : ''})`,
+        `${name}: ${dropped.length} evaluation time(s) outside where it is defined were left out (${dropped
+          .slice(0, 3)
+          .map((t) => fmtTime(t))
+          .join(', ')}${dropped.length > 3 ? ', …' : ''})`,
       );
     }
   }
@@ -154,6 +169,13 @@ function table(rows: string[][], header: string[]): string[] {
   );
 }
 
+/** Which rule the integrated scores used on these times, and why. */
+function integrationNote(convention: 'pycox' | 'sksurv', times: Float64Array): string {
+  const rule = integrationRule(times, convention);
+  if (convention === 'sksurv') return 'trapezoid integration';
+  return rule === 'simpson' ? 'Simpson integration, the times being evenly spaced' : 'trapezoid integration, the times not being evenly spaced';
+}
+
 /**
  * The report as a readable table: the settings, then one row per metric (the
  * Brier score at up to 5 of the evaluation times; all of them are in the
@@ -170,9 +192,12 @@ export function formatTable(report: EvaluateReport): string {
     `  format       ${m.format}${m.curveTimes ? ` (survival curves on ${m.curveTimes.length} grid times, ${fmtTime(m.curveTimes[0] as number)} … ${fmtTime(m.curveTimes[m.curveTimes.length - 1] as number)})` : ' (one risk score per subject)'}`,
     `  subjects     ${m.n} (${m.events} events, ${m.censored} censored)`,
     `  IPCW labels  ${m.train.source}: ${m.train.n} subjects, ${m.train.events} events`,
-    `  times        ${times.length} (${m.gridSource})${times.length > 0 ? `: ${fmtTime(times[0] as number)} … ${fmtTime(times[times.length - 1] as number)}` : ''}`,
+    `  times        ${times.length} (${m.gridSource})${times.length > 0 ? `: ${fmtTime(times[0] as number, timeDigits(times))} … ${fmtTime(times[times.length - 1] as number, timeDigits(times))}` : ''}`,
     ...(m.format === 'curves'
-      ? [`  convention   ${m.convention} (Brier score and NBLL weights and integration)`, `  risk score   ${m.riskScore}, for Harrell's and Uno's C`]
+      ? [
+          `  convention   ${m.convention} (Brier score and NBLL weights; ${integrationNote(m.convention, times)})`,
+          `  risk score   ${m.riskScore}, for Harrell's and Uno's C`,
+        ]
       : []),
     ...(m.bootstrap ? [`  bootstrap    ${m.bootstrap.replicates} resamples of the subjects, seed ${m.bootstrap.seed}, percentile intervals`] : []),
     ...(m.ignoredColumns !== undefined && m.ignoredColumns.length > 0 ? [`  ignored      ${m.ignoredColumns.join(', ')}`] : []),

@@ -165,7 +165,8 @@ Data:
   --decimal <m>          decimal mark "." (default) or "," (with --delimiter ';')
   --split-col <c>        fixed split: rows whose <c> cell is "test" are the test
                          set; of the others, rows with --val-col (default val)
-                         = 1 are the validation set, the rest the training set.
+                         = 1 are the validation set, the rest the training set
+                         (no row with 1: no validation set, no early stopping).
   --test-frac <f>        random split (seeded with --seed; default when
   --val-frac <f>         --split-col is not given): a fraction f of the rows is
                          the test set (default 0.2), then a fraction of the rest

@@ -1,14 +1,32 @@
 import { survkitError } from './errors.js';
 
 /**
+ * Largest length survkit accepts for an input array: 2³¹ − 1, the limit of
+ * the Int32 indices its sorts and groupings use.
+ */
+export const MAX_INPUT_LENGTH = 2 ** 31 - 1;
+
+/**
+ * Throws unless `values` is an array-like: an object whose `length` is an
+ * integer in [0, {@link MAX_INPUT_LENGTH}] (`notArray`, or `badLength` for a
+ * length such as −1, 1.5, NaN or 1e12, which would otherwise surface as a raw
+ * RangeError when memory is allocated for it).
+ */
+export function assertArrayLike(fn: string, arg: string, values: unknown): ArrayLike<unknown> {
+  if (values === null || typeof values !== 'object' || typeof (values as { length?: unknown }).length !== 'number') {
+    throw survkitError('notArray', fn, arg, values);
+  }
+  const n = (values as { length: number }).length;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_INPUT_LENGTH) throw survkitError('badLength', fn, arg, n, MAX_INPUT_LENGTH);
+  return values as ArrayLike<unknown>;
+}
+
+/**
  * Copies a numeric vector into a fresh `Float64Array`, rejecting
  * non-numbers and non-finite values with a message naming `fn` and `arg`.
  */
 export function toFloat64(fn: string, arg: string, values: unknown, opts: { allowEmpty?: boolean } = {}): Float64Array {
-  if (values === null || typeof values !== 'object' || typeof (values as { length?: unknown }).length !== 'number') {
-    throw survkitError('notArray', fn, arg, values);
-  }
-  const src = values as ArrayLike<unknown>;
+  const src = assertArrayLike(fn, arg, values);
   const n = src.length;
   if (n === 0 && opts.allowEmpty !== true) throw survkitError('empty', fn, arg);
   const out = new Float64Array(n);

@@ -4,10 +4,19 @@
  * Each message starts with the function name and names the argument.
  */
 
-/** Formats a value for a message: numbers as written, strings quoted, arrays by length. */
+/** Longest string quoted whole in a message; longer ones show a prefix and their length. */
+export const MAX_QUOTED = 80;
+
+/** A string for a message: quoted whole up to {@link MAX_QUOTED} characters, else a quoted prefix, "…" and the length. */
+export function quote(text: string): string {
+  if (text.length <= MAX_QUOTED) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, MAX_QUOTED - 20))}… (${text.length} characters)`;
+}
+
+/** Formats a value for a message: numbers as written, strings quoted (long ones shortened), arrays by length. */
 export function show(value: unknown): string {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quote(value);
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return `an array of ${value.length}`;
@@ -243,6 +252,27 @@ export const messages = {
   curvesEnd: (fn: string, last: number, until: number, how: string) =>
     `${fn}: the evaluation times run to ${until} but the predicted curves end at ${last}; ${how}`,
   allSkipped: (fn: string) => `${fn}: every requested metric was skipped (reasons above); nothing was computed`,
+  // reliability: integrals, sizes, corrupt inputs and model folders
+  csvNotRegular: (file: string, kind: string) =>
+    `${file}: is ${kind}, not a regular file; survkit reads CSV tables from regular files only (readCsv option allowNonRegular: true reads it anyway)`,
+  csvLineTooLong: (file: string, row: number, max: number) =>
+    `${file}: row ${row} is longer than ${max} characters (the limit of a CSV line; readCsv/parseCsv option maxLineLength raises it)`,
+  csvTooLarge: (file: string, max: number) => `${file}: more than ${max} bytes were read from this stream without reaching its end; refusing to read further`,
+  aborted: (fn: string, done: number, total: number) => `${fn}: stopped by its AbortSignal after ${done} of ${total} replicates`,
+  tooManyBins: (fn: string, bins: number, n: number, max: number) =>
+    `${fn}: option 'bins' must be at most max(n, 100) = ${max} for n = ${n} cases (more bins than cases only adds empty bins); got ${bins}`,
+  tooManyCuts: (fn: string, cuts: number, distinct: number, max: number) =>
+    `${fn}: option 'n' (the number of cuts) must be at most max(100, distinct event times) = ${max} for labels with ${distinct} distinct event times ` +
+    `(more cuts only add intervals without events); got ${cuts}`,
+  sizeLimit: (fn: string, option: string, max: number, why: string, got: unknown) =>
+    `${fn}: option '${option}' must be at most ${max} (${why}); got ${show(got)}`,
+  badLength: (fn: string, arg: string, got: number, max: number) =>
+    `${fn}: '${arg}' must be an array-like whose length is an integer in [0, ${max}]; got length ${show(got)}`,
+  censoringZeroCli: (libraryMessage: string) =>
+    `${libraryMessage.replace(/; pass a smaller 'tau'.*$/s, '')}; pass a smaller --tau or drop the subjects at or after that time (the CLI offers no floor for G)`,
+  integralOutOfRange: (fn: string, rule: string, got: number, lo: number, hi: number) =>
+    `${fn}: the ${rule} rule on these uneven evaluation times gives ${got}, outside the range [${lo}, ${hi}] of the curve it averages ` +
+    `(its weights turn negative when neighbouring spacings differ a lot); use evenly spaced times or integration 'trapezoid'`,
 } as const;
 
 /**

@@ -3,6 +3,7 @@
  * classifiers, evidential losses, temperature fitting and the classifier
  * metrics take (no TensorFlow.js: a tensor is read through its `dataSync`).
  */
+import { assertArrayLike } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 
 /** What survkit reads from a tensor of labels (a `tf.Tensor` satisfies it). */
@@ -46,7 +47,7 @@ export function classLabels(fn: string, arg: string, y: unknown, n: number, clas
   const t = isTensorLike(y) ? y : undefined;
   if (t !== undefined && t.rank !== 1) throw survkitError('shapeMismatch', fn, arg, `[${n}] (class indices)`, `[${t.shape.join(', ')}]`);
   const values: unknown = t === undefined ? y : t.dataSync();
-  if (values === null || typeof values !== 'object' || typeof (values as ArrayLike<unknown>).length !== 'number') throw survkitError('notArray', fn, arg, y);
+  assertArrayLike(fn, arg, values);
   const v = values as ArrayLike<unknown>;
   if (v.length !== n) throw survkitError('lengthMismatch', fn, arg, v.length, ref, n);
   const out = new Int32Array(n);

@@ -57,6 +57,13 @@ export type DiscreteTimeTransformJSON = {
  *   time below the first cut (pycox cannot place it either)
  * @see Kvamme & Borgan (2019) arXiv:1910.06724 §3; pycox `preprocessing/label_transforms.py`
  */
+/**
+ * Floor of the bound on a fitted number of cuts: at most max(100, distinct event
+ * times of the training labels), since more cuts only add intervals without
+ * events (and a network output per cut).
+ */
+export const MIN_MAX_CUTS = 100;
+
 export class DiscreteTimeTransform {
   private fitted: Float64Array | undefined;
   private readonly n: number | undefined;
@@ -88,6 +95,10 @@ export class DiscreteTimeTransform {
   fit(labels: LabelsInput): this {
     if (this.fixed) return this;
     const y = labelsArg('DiscreteTimeTransform.fit', 'labels', labels);
+    const distinct = new Set<number>();
+    for (let i = 0; i < y.time.length; i++) if (y.event[i] !== 0) distinct.add(y.time[i] as number);
+    const max = Math.max(MIN_MAX_CUTS, distinct.size);
+    if ((this.n as number) > max) throw survkitError('tooManyCuts', 'DiscreteTimeTransform.fit', this.n as number, distinct.size, max);
     this.fitted = makeCuts('DiscreteTimeTransform.fit', y.time, y.event, this.n as number, this.scheme, this.min, this.float32);
     return this;
   }

@@ -1,4 +1,4 @@
-import { assertSameLength, toFloat64 } from '../core/assert.js';
+import { assertSameLength, toFloat64, assertArrayLike } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 
 /**
@@ -64,9 +64,7 @@ function markValidated(y: SurvivalLabels): SurvivalLabels {
  *   `badEventCode` for anything but a non-negative integer or a boolean
  */
 export function toEventCodes(fn: string, arg: string, values: unknown): Int32Array {
-  if (values === null || typeof values !== 'object' || typeof (values as { length?: unknown }).length !== 'number') {
-    throw survkitError('notArray', fn, arg, values);
-  }
+  assertArrayLike(fn, arg, values);
   const src = values as ArrayLike<unknown>;
   if (src.length === 0) throw survkitError('empty', fn, arg);
   const out = new Int32Array(src.length);

@@ -4,7 +4,7 @@
  * centre and translation, with bilinear interpolation and a constant fill
  * outside the image. Plain TypeScript (no TensorFlow.js).
  */
-import { assertNumberOption } from '../core/assert.js';
+import { assertNumberOption, assertArrayLike } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 
 /** Options of {@link rotateImage} / {@link translateImage}. */
@@ -34,8 +34,7 @@ function checkImage(
   assertNumberOption(fn, 'width', width, { min: 1, integer: true });
   const c = assertNumberOption(fn, 'channels', opts.channels ?? 1, { min: 1, integer: true });
   const fill = assertNumberOption(fn, 'fill', opts.fill ?? 0, {});
-  if (image === null || typeof image !== 'object' || typeof (image as { length?: unknown }).length !== 'number')
-    throw survkitError('notArray', fn, 'image', image);
+  assertArrayLike(fn, 'image', image);
   const src = image as ArrayLike<number>;
   if (src.length !== height * width * c) {
     throw survkitError(

@@ -14,6 +14,13 @@ export interface BreslowBaseline {
   readonly hazard: Float64Array;
   /** Ĥ0(t_k) = Σ_{l ≤ k} ĥ0(t_l). */
   readonly cumulativeHazard: Float64Array;
+  /**
+   * log Ĥ0(t_k), −Infinity where Ĥ0 = 0, accumulated in the log domain: finite
+   * where Ĥ0 itself over- or underflows (log-risks shifted by ±745), so that
+   * {@link breslowSurvival} stays invariant to a constant shift of the log-risk.
+   * Absent on baselines built elsewhere: then log(cumulativeHazard) is used.
+   */
+  readonly logCumulativeHazard?: Float64Array;
 }
 
 /** Options of {@link breslowBaseline}. */
@@ -43,11 +50,24 @@ export function timeGroups(y: SurvivalLabels): { order: Int32Array; times: numbe
 }
 
 /** Freezes a baseline, cumulating the hazard. */
-export function makeBaseline(times: ArrayLike<number>, hazard: Float64Array): BreslowBaseline {
+export function makeBaseline(times: ArrayLike<number>, hazard: Float64Array, logHazard?: Float64Array): BreslowBaseline {
   const cumulativeHazard = new Float64Array(hazard.length);
   let h = 0;
   for (let k = 0; k < hazard.length; k++) cumulativeHazard[k] = h += hazard[k] as number;
-  return Object.freeze({ times: Float64Array.from(times), hazard, cumulativeHazard });
+  if (logHazard === undefined) return Object.freeze({ times: Float64Array.from(times), hazard, cumulativeHazard });
+  // log Σ_{l ≤ k} exp(logHazard_l), online with the running maximum.
+  const logCumulativeHazard = new Float64Array(hazard.length);
+  let top = -Infinity;
+  let sum = 0;
+  for (let k = 0; k < logHazard.length; k++) {
+    const v = logHazard[k] as number;
+    if (v > top) {
+      sum = sum * Math.exp(top - v) + 1;
+      top = v;
+    } else if (v !== -Infinity) sum += Math.exp(v - top);
+    logCumulativeHazard[k] = top === -Infinity ? -Infinity : top + Math.log(sum);
+  }
+  return Object.freeze({ times: Float64Array.from(times), hazard, cumulativeHazard, logCumulativeHazard });
 }
 
 /**
@@ -57,7 +77,9 @@ export function makeBaseline(times: ArrayLike<number>, hazard: Float64Array): Br
  * distinct duration, ĥ0(t) = d(t) / Σ_{j: T_j ≥ t} exp(g_j), 0 at censored-only
  * times, Ĥ0 its cumulative sum. g is not centred. Equals R
  * `basehaz(coxph(…, ties = 'breslow'), centered = FALSE)` at the same coefficients.
- * Each risk-set sum is a log-sum-exp with its own maximum, so large |g| do not overflow.
+ * Each risk-set sum is a log-sum-exp with its own maximum, and log Ĥ0 is kept
+ * (`logCumulativeHazard`), so survival curves from {@link breslowSurvival} are
+ * invariant to a constant shift of g even where ĥ0 = e^{−c}·ĥ0 over- or underflows.
  *
  * @param logRisk g_i for each training subject (float64)
  * @param labels the training labels (single risk)
@@ -76,6 +98,7 @@ export function breslowBaseline(logRisk: ArrayLike<number>, labels: LabelsInput,
   const maxDuration = opts.maxDuration === undefined ? Infinity : assertNumberOption(fn, 'maxDuration', opts.maxDuration);
   const { order, times, starts, events } = timeGroups(y);
   const hazard = new Float64Array(times.length);
+  const logHazard = new Float64Array(times.length);
   // Online log-sum-exp over the risk set {T_j >= t_k}, built from the last time backwards.
   let top = -Infinity;
   let sum = 0;
@@ -88,11 +111,12 @@ export function breslowBaseline(logRisk: ArrayLike<number>, labels: LabelsInput,
       } else sum += Math.exp(v - top);
     }
     const d = events[k] as number;
-    hazard[k] = d === 0 ? 0 : Math.exp(Math.log(d) - top - Math.log(sum));
+    logHazard[k] = d === 0 ? -Infinity : Math.log(d) - top - Math.log(sum);
+    hazard[k] = Math.exp(logHazard[k] as number);
   }
   let m = times.length;
   while (m > 0 && (times[m - 1] as number) > maxDuration) m--;
-  return makeBaseline(times.slice(0, m), hazard.slice(0, m));
+  return makeBaseline(times.slice(0, m), hazard.slice(0, m), logHazard.slice(0, m));
 }
 
 /**
@@ -111,12 +135,13 @@ export function breslowSurvival(baseline: BreslowBaseline, logRisk: ArrayLike<nu
   const H = baseline.cumulativeHazard;
   const m = H.length;
   if (m === 0) throw survkitError('empty', fn, 'baseline.times');
+  const logH = baseline.logCumulativeHazard ?? Float64Array.from(H, Math.log);
   const values = new Float64Array(g.length * m);
   for (let i = 0; i < g.length; i++) {
     const gi = g[i] as number;
     for (let k = 0; k < m; k++) {
-      const h = H[k] as number;
-      values[i * m + k] = h === 0 ? 1 : Math.exp(-Math.exp(Math.log(h) + gi));
+      const lh = logH[k] as number;
+      values[i * m + k] = lh === -Infinity ? 1 : Math.exp(-Math.exp(lh + gi));
     }
   }
   return new SurvivalCurves(baseline.times, values, { fn });

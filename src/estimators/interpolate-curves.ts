@@ -1,4 +1,5 @@
 import { assertNumberOption } from '../core/assert.js';
+import { survkitError } from '../core/errors.js';
 import { SurvivalCurves } from './survival-curves.js';
 
 /**
@@ -45,6 +46,9 @@ export function interpolateRows(values: Float64Array, n: number, m: number, sub:
   return out;
 }
 
+/** Largest accepted number of sub-steps per interval of {@link interpolateCurves}. */
+export const MAX_INTERPOLATION = 1000;
+
 /**
  * Survival curves on the cut points, interpolated with `sub` linear steps per
  * interval (pycox `model.interpolate(sub).predict_surv_df`); `sub` = 1 returns
@@ -52,10 +56,12 @@ export function interpolateRows(values: Float64Array, n: number, m: number, sub:
  *
  * @example
  * interpolateCurves(curves, 10); // 91 points for 10 cuts
- * @throws {SurvkitError} unless `sub` is an integer >= 1
+ * @throws {SurvkitError} unless `sub` is an integer in [1, {@link MAX_INTERPOLATION}]
  */
 export function interpolateCurves(curves: SurvivalCurves, sub: number, fn = 'interpolateCurves'): SurvivalCurves {
   assertNumberOption(fn, 'interpolation', sub, { min: 1, integer: true });
+  if (sub > MAX_INTERPOLATION)
+    throw survkitError('sizeLimit', fn, 'interpolation', MAX_INTERPOLATION, 'pycox uses 10; each step adds a column per interval', sub);
   if (sub === 1 || curves.m < 2) return curves;
   return new SurvivalCurves(subgrid(curves.times, sub), interpolateRows(curves.values, curves.n, curves.m, sub), { fn });
 }

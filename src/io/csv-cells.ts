@@ -5,7 +5,7 @@
  */
 import { closestName } from '../core/closest.js';
 import { survkitError } from '../core/errors.js';
-import type { CsvTable } from './csv.js';
+import { quoteCell, type CsvTable } from './csv.js';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -33,7 +33,7 @@ export function cellNumber(t: CsvTable, r: number, col: number, what: string): n
   const text = (t.rows[r] as readonly string[])[col] as string;
   const v = parseNumber(text);
   if (v === undefined) {
-    const shown = text.trim() === '' ? 'the cell is empty' : `${JSON.stringify(text)} is not a finite number`;
+    const shown = text.trim() === '' ? 'the cell is empty' : `${quoteCell(text)} is not a finite number`;
     throw survkitError('csvRow', t.file, r + 2, t.header[col] as string, `${shown}; expected ${what}`);
   }
   return v;

@@ -12,8 +12,36 @@
  * first data row is row 2 (a record that spans several lines through a quoted
  * line break still counts as one row).
  */
-import { readFileSync } from 'node:fs';
-import { survkitError } from '../core/errors.js';
+import { closeSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { SurvkitError, survkitError } from '../core/errors.js';
+import { quote } from '../core/messages.js';
+
+/** Default longest line (record) in characters: 1 Mi, far above any table row, far below a runaway cell. */
+export const MAX_LINE_LENGTH = 1 << 20;
+
+/** Most bytes read from a non-regular file (a FIFO, a device) when it is allowed: 256 MiB. */
+export const MAX_STREAM_BYTES = 256 * 1024 * 1024;
+
+/** Options of {@link parseCsv}. */
+export interface ParseCsvOptions extends CsvOptions {
+  /** Longest record in characters (a quoted multi-line record counts whole). Default {@link MAX_LINE_LENGTH}. */
+  maxLineLength?: number;
+}
+
+/** Options of {@link readCsv}. */
+export interface ReadCsvOptions extends ParseCsvOptions {
+  /**
+   * Read a FIFO, a character device or another non-regular file (default false:
+   * refused, since `/dev/zero` never ends and a FIFO blocks until a writer comes).
+   * At most {@link MAX_STREAM_BYTES} bytes are then read.
+   */
+  allowNonRegular?: boolean;
+}
+
+/** A cell quoted for a message: whole when short, else a prefix and its length. */
+export function quoteCell(text: string): string {
+  return quote(text);
+}
 
 /** A parsed CSV file: the header and the data rows, all cells as strings. */
 export interface CsvTable {
@@ -31,20 +59,21 @@ export interface CsvTable {
  * @param text the file contents
  * @param file the file name to put in messages
  * @returns {@link CsvTable} with the header and data rows as strings
- * @throws {SurvkitError} (`csvFile`, `csvRow`, `csvRagged`) on an empty file,
+ * @param opts.maxLineLength longest record in characters (default {@link MAX_LINE_LENGTH})
+ * @throws {SurvkitError} (`csvFile`, `csvRow`, `csvRagged`, `csvLineTooLong`) on an empty file,
  *   a header without data rows, empty or duplicated header names, stray or
- *   unterminated quotes, blank lines between rows, or ragged rows
+ *   unterminated quotes, blank lines between rows, ragged rows, or a record longer than `maxLineLength`
  * @example
  * parseCsv('time,event\r\n1.5,1\r\n"2",0\r\n', 'a.csv').rows; // [['1.5', '1'], ['2', '0']]
  */
-export function parseCsv(text: string, file: string, opts: CsvOptions = {}): CsvTable {
+export function parseCsv(text: string, file: string, opts: ParseCsvOptions = {}): CsvTable {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const delimiter = opts.delimiter ?? ',';
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     throw survkitError('csvFile', file, `the delimiter must be one character other than a quote or a line break; got ${JSON.stringify(delimiter)}`);
   }
   if (opts.delimiter === undefined) detectDialect(src, file);
-  const records = splitRecords(src, file, delimiter);
+  const records = splitRecords(src, file, delimiter, maxLine(file, opts.maxLineLength));
   if (opts.decimal === ',') {
     for (const rec of records.slice(1)) if (rec !== null) for (let k = 0; k < rec.length; k++) rec[k] = decimalPoint(rec[k] as string);
   }
@@ -82,11 +111,18 @@ export function parseCsv(text: string, file: string, opts: CsvOptions = {}): Csv
  * const t = readCsv('datasets/example-risk.csv');
  * t.header; // ['time', 'event', 'risk', 'group']
  */
-export function readCsv(path: string, opts: CsvOptions = {}): CsvTable {
+export function readCsv(path: string, opts: ReadCsvOptions = {}): CsvTable {
+  const max = maxLine(path, opts.maxLineLength);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const st = statSync(path);
+    if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    if (!st.isFile()) {
+      if (opts.allowNonRegular !== true) throw survkitError('csvNotRegular', path, fileKind(st));
+      text = readStream(path, max);
+    } else text = readFileSync(path, 'utf8');
   } catch (err) {
+    if (err instanceof SurvkitError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT'
@@ -99,7 +135,7 @@ export function readCsv(path: string, opts: CsvOptions = {}): CsvTable {
     throw survkitError('csvFile', path, why);
   }
   const tsv = /\.(tsv|tab)$/i.test(path) && opts.delimiter === undefined ? { delimiter: '\t' } : {};
-  return parseCsv(text, path, { ...opts, ...tsv });
+  return parseCsv(text, path, { ...opts, ...tsv, maxLineLength: max });
 }
 
 /** How a delimited text file is written: the field delimiter (default ',', '\t' for .tsv / .tab files) and the decimal mark. */
@@ -130,8 +166,51 @@ function detectDialect(src: string, file: string): void {
   if (line.includes('\t')) throw survkitError('csvDialect', file, 'a tab-separated file', "--delimiter '\\t' (or name it .tsv)");
 }
 
+function maxLine(file: string, v: number | undefined): number {
+  if (v === undefined) return MAX_LINE_LENGTH;
+  if (!(Number.isInteger(v) && v >= 1)) throw survkitError('optionRange', 'readCsv', 'maxLineLength', 'an integer >= 1', v);
+  void file;
+  return v;
+}
+
+function fileKind(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** Reads a non-regular file in chunks, refusing a line longer than `max` bytes or more than {@link MAX_STREAM_BYTES} in all. */
+function readStream(path: string, max: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    const buf = Buffer.alloc(1 << 16);
+    let total = 0;
+    let line = 0;
+    let rows = 1;
+    for (;;) {
+      const got = readSync(fd, buf, 0, buf.length, null);
+      if (got === 0) break;
+      for (let i = 0; i < got; i++) {
+        if (buf[i] === 0x0a) {
+          line = 0;
+          rows++;
+        } else if (++line > max) throw survkitError('csvLineTooLong', path, rows, max);
+      }
+      total += got;
+      if (total > MAX_STREAM_BYTES) throw survkitError('csvTooLarge', path, MAX_STREAM_BYTES);
+      chunks.push(Buffer.from(buf.subarray(0, got)));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Splits text into records of raw cells (quoted cells lose their quotes); null marks a blank line. */
-function splitRecords(s: string, file: string, delimiter: string): (string[] | null)[] {
+function splitRecords(s: string, file: string, delimiter: string, maxLength: number): (string[] | null)[] {
   const records: (string[] | null)[] = [];
   let cells: string[] = [];
   let cell = '';
@@ -139,6 +218,10 @@ function splitRecords(s: string, file: string, delimiter: string): (string[] | n
   let i = 0;
   const n = s.length;
   const where = (): [number, string] => [records.length + 1, records[0]?.[cells.length] ?? `#${cells.length + 1}`];
+  let recordStart = 0;
+  const tooLong = (): never => {
+    throw survkitError('csvLineTooLong', file, records.length + 1, maxLength);
+  };
   while (i <= n) {
     if (i === n) {
       // end of input: close the last record unless the text ended with a line break
@@ -148,6 +231,7 @@ function splitRecords(s: string, file: string, delimiter: string): (string[] | n
       }
       break;
     }
+    if (i - recordStart > maxLength) tooLong();
     const c = s[i] as string;
     if (c === '"') {
       if (cell !== '') {
@@ -158,6 +242,7 @@ function splitRecords(s: string, file: string, delimiter: string): (string[] | n
       quoted = true;
       let closed = false;
       while (i < n) {
+        if (i - recordStart > maxLength) tooLong();
         const q = s[i] as string;
         if (q === '"') {
           if (s[i + 1] === '"') {
@@ -203,6 +288,7 @@ function splitRecords(s: string, file: string, delimiter: string): (string[] | n
       cells = [];
       cell = '';
       quoted = false;
+      recordStart = i;
       continue;
     }
     cell += c;

@@ -73,6 +73,50 @@ const HOW =
   `or install the optional package ${JSON.stringify(PACKAGE)} (npm install ${PACKAGE}); otherwise ffmpeg must be on the PATH`;
 /** ffmpeg demuxers that take text files for video (ANSI art, binary text); rejected. */
 const TEXT_FORMATS = ['tty', 'bin', 'xbin', 'adf', 'idf'];
+
+/**
+ * The demuxers ffmpeg may use on a readVideo input (its `-format_whitelist`):
+ * video containers and elementary streams, plus common audio containers (so an
+ * audio file is reported as having no video stream). Playlists and scripts that
+ * name other files (hls, dash, concat, image2 sequences, tee, …) are not on it,
+ * and `-protocol_whitelist file` keeps ffmpeg to local files.
+ */
+export const VIDEO_DEMUXERS: readonly string[] = [
+  'mov',
+  'mp4',
+  'matroska',
+  'webm',
+  'avi',
+  'flv',
+  'mpeg',
+  'mpegts',
+  'mpegvideo',
+  'm4v',
+  'h261',
+  'h263',
+  'h264',
+  'hevc',
+  'vc1',
+  'av1',
+  'obu',
+  'ivf',
+  'mjpeg',
+  'gif',
+  'apng',
+  'ogg',
+  'asf',
+  'nut',
+  'mxf',
+  'dv',
+  'rm',
+  'yuv4mpegpipe',
+  'wav',
+  'mp3',
+  'flac',
+  'aac',
+  'aiff',
+  'caf',
+];
 /** ffmpeg's closing remarks, skipped when an error is reported by its last stderr line. */
 const FILLER = /^(Conversion failed!|To ignore this, add a trailing '\?' to the map\.|Exiting normally.*)$/;
 
@@ -171,6 +215,19 @@ function inputInfo(stderr: string): Info {
 function check(result: Run, file: string, what: string): Info {
   const info = inputInfo(result.stderr);
   if (result.code !== 0) {
+    const refused = /^\[([^\]@]+?) @ [^\]]*\] Format not on whitelist/m.exec(result.stderr);
+    if (refused !== null) {
+      const format = (refused[1] as string).trim();
+      const first = format.split(',')[0] as string;
+      if (TEXT_FORMATS.includes(first)) throw survkitError('dataFile', FN, 'path', file, `ffmpeg reads it as text (format '${first}'), not as a video`);
+      throw survkitError(
+        'dataFile',
+        FN,
+        'path',
+        file,
+        `ffmpeg reads it as '${format}', not a video container survkit reads (playlists, concat scripts and image sequences are refused: they make ffmpeg read other files)`,
+      );
+    }
     const line = lastLine(result.stderr);
     const problem = /matches no streams/.test(line) ? 'it has no video stream' : `ffmpeg ${what} failed (exit code ${result.code}): ${line}`;
     throw survkitError('dataFile', FN, 'path', file, problem);
@@ -195,6 +252,11 @@ function check(result: Run, file: string, what: string): Info {
  * same `start` and `fps`, to count the frames the selection will see (exact
  * also for variable frame rates, unlike a count from the header's duration ×
  * frame rate); 'first' decodes only the frames it needs.
+ *
+ * Only the file itself is read: ffmpeg runs with `-protocol_whitelist file` and
+ * a `-format_whitelist` of video containers ({@link VIDEO_DEMUXERS}), so an HLS
+ * playlist or an ffconcat script named `.mp4` is refused instead of decoding
+ * the files it lists.
  *
  * A clip with fewer frames than asked for is an error (no frame is repeated);
  * so is one whose output has any other number of bytes than
@@ -237,6 +299,10 @@ export async function readVideo(path: string, opts: ReadVideoOptions): Promise<V
     '-nostdin',
     '-nostats',
     ...(start > 0 ? ['-ss', start.toFixed(6)] : []),
+    '-protocol_whitelist',
+    'file',
+    '-format_whitelist',
+    VIDEO_DEMUXERS.join(','),
     '-i',
     `file:${resolve(path)}`,
     '-map',

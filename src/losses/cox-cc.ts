@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { matrixShape, vectorLength } from './inputs.js';
+import { assertFiniteTensor, matrixShape, vectorLength } from './inputs.js';
 
 /** Options of {@link coxCcLoss}. */
 export interface CoxCcLossOptions {
   /** Shrinkage of the outputs towards 0 (pycox `shrink`, default 0). */
   shrink?: number;
+  /** Read the outputs back and reject NaN/±Infinity (default true; costs one device read per call). */
+  validate?: boolean;
 }
 
 const FN = 'coxCcLoss';
@@ -30,7 +32,8 @@ const FN = 'coxCcLoss';
  * @param gControls model output for the controls, shape [n, k] (column c = c-th control of each case)
  * @example
  * const loss = coxCcLoss(tf.tensor1d([0.3, -0.2]), tf.tensor2d([[0.1], [0.4]]));
- * @throws {SurvkitError} on shapes that are not [n]/[n, 1] and [n, k] with the same n, or a negative `shrink`
+ * @throws {SurvkitError} on shapes that are not [n]/[n, 1] and [n, k] with the same n, a negative `shrink`,
+ *   or NaN/±Infinity in an output (unless `validate: false`)
  * @see Kvamme, Borgan & Scheel (2019) JMLR 20(129), eq. (8); pycox `models/loss.py:cox_cc_loss`
  */
 export function coxCcLoss(gCase: tf.Tensor, gControls: tf.Tensor, opts: CoxCcLossOptions = {}): tf.Scalar {
@@ -38,6 +41,8 @@ export function coxCcLoss(gCase: tf.Tensor, gControls: tf.Tensor, opts: CoxCcLos
   const [nc, k] = matrixShape(FN, 'gControls', gControls);
   if (nc !== n) throw survkitError('lengthMismatch', FN, 'gControls', nc, 'gCase', n);
   const shrink = assertNumberOption(FN, 'shrink', opts.shrink ?? 0, { min: 0 });
+  assertFiniteTensor(FN, 'gCase', gCase, opts.validate);
+  assertFiniteTensor(FN, 'gControls', gControls, opts.validate);
   return tf.tidy(() => {
     const cases = tf.reshape(gCase, [n, 1]);
     const diff = tf.sub(gControls, cases);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice } from '../core/assert.js';
 import { likelihoodMask, oneHotAt, width, type DiscreteLayout } from './discrete-targets.js';
-import { durationIndices, eventCodes, logitShape } from './inputs.js';
+import { assertFiniteTensor, durationIndices, eventCodes, logitShape } from './inputs.js';
 
 /** pycox's conventions (pad column, mean over subjects) or the DeepHit reference code's. */
 export type DeepHitConvention = 'pycox' | 'paper';
@@ -51,13 +51,20 @@ export function flatSoftmax(phi: tf.Tensor, l: DiscreteLayout): tf.Tensor2D {
  * @param event 0 = censored, 1..K = cause
  * @example
  * const nll = deepHitNll(tf.tensor2d([[0.1, 0.3, -0.2], [1, 0, 0]]), [1, 2], [1, 0]);
- * @throws {SurvkitError} on a bad shape, an index outside [0, m − 1], an event code above K, or a bad option
+ * @param opts.validate read `phi` back and reject NaN/±Infinity (default true; false skips the device read)
+ * @throws {SurvkitError} on a bad shape, an index outside [0, m − 1], an event code above K, a bad option, or NaN/±Infinity in `phi`
  * @see Lee et al. (2018) DeepHit, AAAI; Kvamme & Borgan (2019) arXiv:1910.06724; pycox `models/loss.py:nll_pmf`
  */
-export function deepHitNll(phi: tf.Tensor, idxDuration: ArrayLike<number>, event: ArrayLike<number>, opts: { convention?: DeepHitConvention } = {}): tf.Scalar {
+export function deepHitNll(
+  phi: tf.Tensor,
+  idxDuration: ArrayLike<number>,
+  event: ArrayLike<number>,
+  opts: { convention?: DeepHitConvention; validate?: boolean } = {},
+): tf.Scalar {
   const fn = 'deepHitNll';
   const convention = assertChoice(fn, 'convention', opts.convention ?? 'pycox', ['pycox', 'paper'] as const);
   const b = discreteBatch(fn, phi, idxDuration, event, convention === 'pycox');
+  assertFiniteTensor(fn, 'phi', phi, opts.validate);
   return nllOf(phi, b, convention);
 }
 

@@ -3,6 +3,7 @@ import { assertChoice, assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { discreteBatch, nllOf, type DeepHitConvention } from './deephit-nll.js';
 import { rankOf } from './deephit-rank.js';
+import { assertFiniteTensor } from './inputs.js';
 
 /** Options of {@link deepHitLoss}. */
 export interface DeepHitLossOptions {
@@ -17,6 +18,8 @@ export interface DeepHitLossOptions {
   sigma?: number;
   /** `'pycox'` (default) or `'paper'`; see {@link deepHitNll} and {@link deepHitRankLoss}. */
   convention?: DeepHitConvention;
+  /** Read `phi` back and reject NaN/±Infinity (default true; false skips the device read in hot loops). */
+  validate?: boolean;
 }
 
 /**
@@ -35,7 +38,7 @@ export interface DeepHitLossOptions {
  * const phi = tf.tensor2d([[0.1, 0.3, -0.2], [1, 0, 0], [0, 0, 2]]);
  * const loss = deepHitLoss(phi, [0, 2, 1], [1, 0, 1], { alpha: 0.2, sigma: 0.1 });
  * @throws {SurvkitError} on bad shapes, indices, event codes or options (α outside [0, 1] for pycox,
- *   σ <= 0, `beta` given with the pycox convention)
+ *   σ <= 0, `beta` given with the pycox convention), or NaN/±Infinity in `phi` (unless `validate: false`)
  * @see Lee, Zame, Yoon & van der Schaar (2018) DeepHit, AAAI; pycox `models/loss.py:DeepHitSingleLoss`
  */
 export function deepHitLoss(phi: tf.Tensor, idxDuration: ArrayLike<number>, event: ArrayLike<number>, opts: DeepHitLossOptions = {}): tf.Scalar {
@@ -55,5 +58,6 @@ export function deepHitLoss(phi: tf.Tensor, idxDuration: ArrayLike<number>, even
     beta = assertNumberOption(fn, 'beta', opts.beta ?? 1, { min: 0 });
   }
   const b = discreteBatch(fn, phi, idxDuration, event, convention === 'pycox');
+  assertFiniteTensor(fn, 'phi', phi, opts.validate);
   return tf.tidy(() => tf.add(tf.mul(alpha, nllOf(phi, b, convention)), tf.mul(beta, rankOf(phi, b, sigma, convention))));
 }

@@ -22,7 +22,7 @@ export interface EvidentialLossOptions {
   /** Data term (default 'mse'). */
   kind?: EvidentialLossKind;
   /**
-   * Weight λ ≥ 0 of the KL regulariser (required). The reference anneals it
+   * Weight λ ∈ [0, 1e6] of the KL regulariser (required; see {@link MAX_KL_WEIGHT}). The reference anneals it
    * as λ_t = min(1, epoch / 10); see `klAnnealing` in survkit/models.
    */
   klWeight: number;
@@ -31,6 +31,12 @@ export interface EvidentialLossOptions {
   /** Read α back and reject non-finite or non-positive values (default true; costs one device read). */
   validate?: boolean;
 }
+
+/**
+ * Largest accepted `klWeight`: the loss is float32 (max 3.4e38) and the
+ * reference anneals λ up to 1; a larger weight only overflows the loss.
+ */
+export const MAX_KL_WEIGHT = 1e6;
 
 /** Class labels for {@link evidentialLoss}: a one-hot `[n, K]` tensor, or n class indices 0 … K−1. */
 export type EvidentialTargets = tf.Tensor | ArrayLike<number>;
@@ -41,7 +47,10 @@ export type EvidentialTargets = tf.Tensor | ArrayLike<number>;
  *   KL(Dir(α) ‖ Dir(1)) = lnΓ(S) − Σ_k lnΓ(α_k) − lnΓ(K) + Σ_k (α_k − 1)(ψ(α_k) − ψ(S)),  S = Σ_k α_k,
  *
  * (the reference's `kl_divergence`; lnΓ(1) = 0). It is ≥ 0 and 0 exactly at
- * α = 1. Float32, differentiable (lgamma/digamma from survkit's ops).
+ * α = 1. Float32, differentiable (lgamma/digamma from survkit's ops),
+ * computed in a cancellation-free rearrangement (see `klRows`), so it stays
+ * within float32 precision of the float64 value for α up to 1e12 (the
+ * textbook form loses 2 % at evidence 1e6 and turns negative from 1e8).
  *
  * @param alpha Dirichlet parameters `[n, K]`, all > 0
  * @returns `[n]` float32
@@ -55,12 +64,42 @@ export function dirichletKlToUniform(alpha: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => klRows(alpha as tf.Tensor2D, k));
 }
 
+/**
+ * KL = Σ_k h(α_k) − h(S) + (K − 1)ψ(S) − lnΓ(K) with h(x) = (x − 1)ψ(x) − lnΓ(x) − x:
+ * an exact rearrangement (Σ_k α_k = S cancels the linear terms) in which no
+ * term grows faster than log S, so float32 keeps its relative precision for
+ * evidence up to 1e12 (the textbook form subtracts numbers of size S·log S).
+ */
 function klRows(a: tf.Tensor2D, k: number): tf.Tensor1D {
-  const s = tf.sum(a, 1, true);
-  const lnB = tf.sub(tf.squeeze(lgamma(s), [1]), tf.sum(lgamma(a), 1));
-  const lnBUniform = -lgammaInt(k);
-  const second = tf.sum(tf.mul(tf.sub(a, 1), tf.sub(digamma(a), digamma(s))), 1);
-  return tf.add(tf.add(second, lnB), lnBUniform);
+  const s = tf.sum(a, 1);
+  const hA = tf.sum(hTerm(a), 1);
+  return tf.add<tf.Tensor1D>(tf.sub(hA, hTerm(s)), tf.sub(tf.mul(k - 1, digamma(s)), lgammaInt(k)));
+}
+
+/** Switch point of {@link hTerm} from the direct form to its asymptotic series. */
+const H_SERIES_FROM = 8;
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/**
+ * h(x) = (x − 1)ψ(x) − lnΓ(x) − x, elementwise. Below 8 directly (all terms
+ * O(1)); from 8 on by the Stirling series of lnΓ and ψ,
+ * h(x) = −½ln x − ½ − ½ln 2π + 1/(2x) + (x − 1)ρ(x) − r(x), with
+ * r(x) = 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷) (lnΓ's remainder) and
+ * ρ(x) = −1/(12x²) + 1/(120x⁴) − 1/(252x⁶) + 1/(240x⁸) (ψ's), truncation error < 1e-11 at x = 8.
+ * Each branch sees its inputs clamped to its own range so neither yields a non-finite gradient.
+ */
+function hTerm(x: tf.Tensor): tf.Tensor {
+  const small = tf.minimum(x, H_SERIES_FROM);
+  const direct = tf.sub(tf.sub(tf.mul(tf.sub(small, 1), digamma(small)), lgamma(small)), small);
+  const big = tf.maximum(x, H_SERIES_FROM);
+  const inv = tf.reciprocal(big);
+  const inv2 = tf.square(inv);
+  // r(x) and ρ(x) by Horner in 1/x².
+  const r = tf.mul(inv, tf.add(1 / 12, tf.mul(inv2, tf.add(-1 / 360, tf.mul(inv2, tf.add(1 / 1260, tf.mul(inv2, -1 / 1680)))))));
+  const rho = tf.mul(inv2, tf.add(-1 / 12, tf.mul(inv2, tf.add(1 / 120, tf.mul(inv2, tf.add(-1 / 252, tf.mul(inv2, 1 / 240)))))));
+  const series = tf.add(tf.add(tf.mul(-0.5, tf.log(big)), -0.5 - HALF_LOG_2PI), tf.sub(tf.add(tf.mul(0.5, inv), tf.mul(tf.sub(big, 1), rho)), r));
+  const useSeries = tf.step(tf.sub(x, H_SERIES_FROM)); // 1 above 8, else 0 (has a gradient, unlike a comparison)
+  return tf.add(direct, tf.mul(useSeries, tf.sub(series, direct)));
 }
 
 /** lnΓ(k) = ln((k−1)!) for an integer k ≥ 1, in float64. */
@@ -105,6 +144,7 @@ export function evidentialLoss(yTrue: EvidentialTargets, alpha: tf.Tensor, opts:
   if (typeof opts !== 'object' || opts === null) throw survkitError('argRange', fn, 'opts', "an options object with 'klWeight'", opts);
   const kind = assertChoice(fn, 'kind', opts.kind ?? 'mse', EVIDENTIAL_LOSS_KINDS);
   const klWeight = assertNumberOption(fn, 'klWeight', opts.klWeight, { min: 0 });
+  if (klWeight > MAX_KL_WEIGHT) throw survkitError('optionRange', fn, 'klWeight', `at most ${MAX_KL_WEIGHT} (the loss is float32)`, klWeight);
   const reduction = assertChoice(fn, 'reduction', opts.reduction ?? 'mean', ['mean', 'sum', 'none'] as const);
   if (opts.validate ?? true) assertPositive(fn, alpha);
   const oneHot = yTrue instanceof tf.Tensor ? checkOneHot(fn, yTrue, n, k) : undefined;

@@ -85,6 +85,17 @@ export function assertSomeEvent(fn: string, arg: string, e: Int32Array): number 
   return d;
 }
 
+/**
+ * Reads a model output back (one device read) and throws `notFinite` at its
+ * first NaN or ±Infinity, unless `validate` is false (the opt-out for hot loops
+ * whose inputs are known to be finite).
+ */
+export function assertFiniteTensor(fn: string, arg: string, x: tf.Tensor, validate: boolean | undefined): void {
+  if (validate === false) return;
+  if (validate !== undefined && validate !== true) throw survkitError('optionRange', fn, 'validate', 'true or false', validate);
+  assertFiniteOutput(fn, arg, x.dataSync());
+}
+
 /** Throws unless every value read back from a model output is finite. */
 export function assertFiniteOutput(fn: string, arg: string, values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) {

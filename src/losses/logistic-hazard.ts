@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { oneHotAt, upToMask } from './discrete-targets.js';
 import { discreteBatch } from './deephit-nll.js';
 import { survkitError } from '../core/errors.js';
+import { assertFiniteTensor } from './inputs.js';
 
 /**
  * Negative log-likelihood of the logistic-hazard (nnet-survival / pycox
@@ -18,15 +19,18 @@ import { survkitError } from '../core/errors.js';
  * @param event 1 = event in interval κ_i, 0 = censored there
  * @example
  * const loss = logisticHazardLoss(tf.tensor2d([[-1, 0.5], [0, -2]]), [1, 0], [1, 0]);
- * @throws {SurvkitError} on a shape other than [n, m], an index outside [0, m − 1], or event codes other than 0/1
+ * @param opts.validate read `phi` back and reject NaN/±Infinity (default true; false skips the device read)
+ * @throws {SurvkitError} on a shape other than [n, m], an index outside [0, m − 1], event codes other than 0/1,
+ *   or NaN/±Infinity in `phi`
  * @see Gensheimer & Narasimhan (2019) PeerJ 7:e6257; Kvamme & Borgan (2019) arXiv:1910.06724;
  *   pycox `models/loss.py:nll_logistic_hazard`
  */
-export function logisticHazardLoss(phi: tf.Tensor, idxDuration: ArrayLike<number>, event: ArrayLike<number>): tf.Scalar {
+export function logisticHazardLoss(phi: tf.Tensor, idxDuration: ArrayLike<number>, event: ArrayLike<number>, opts: { validate?: boolean } = {}): tf.Scalar {
   const fn = 'logisticHazardLoss';
   const b = discreteBatch(fn, phi, idxDuration, event, false);
   if (phi.rank !== 2) throw survkitError('shapeMismatch', fn, 'phi', '[n, m]', `[${phi.shape.join(', ')}]`);
   const { n, m } = b.layout;
+  assertFiniteTensor(fn, 'phi', phi, opts.validate);
   return tf.tidy(() => {
     const x = phi as tf.Tensor2D;
     const y = tf.mul(tf.tensor2d(oneHotAt(n, m, b.idx), [n, m]), tf.tensor2d(Float32Array.from(b.event), [n, 1]));

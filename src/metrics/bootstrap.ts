@@ -11,7 +11,20 @@ export interface BootstrapOptions {
   seed?: number;
   /** Confidence level of the percentile interval, in (0, 1). Default 0.95. */
   level?: number;
+  /**
+   * Called after every replicate with the number done and the total (e.g. to
+   * draw a progress bar); at most once per 1 % of the replicates.
+   */
+  onProgress?: (done: number, total: number) => void;
+  /** Stops the loop between replicates when aborted (throws `aborted`), e.g. on Ctrl-C. */
+  signal?: AbortSignal;
 }
+
+/**
+ * Largest accepted number of replicates: 1e6 (8 MB of replicate values;
+ * percentile limits are stable to ~1e-3 long before, and 2000 is the usual count).
+ */
+export const MAX_REPLICATES = 1_000_000;
 
 /** Result of {@link bootstrap}. */
 export interface BootstrapResult {
@@ -46,8 +59,9 @@ export interface BootstrapResult {
  *
  * @param statistic function of a row-index array
  * @param n number of subjects
- * @throws {SurvkitError} on bad options, when the statistic is not finite on
- *   the original sample, or when it is undefined on most resamples
+ * @throws {SurvkitError} on bad options (more than {@link MAX_REPLICATES} replicates), when the
+ *   statistic is not finite on the original sample, when it is undefined on most resamples, or
+ *   `aborted` when `signal` aborts (checked between replicates)
  * @example
  * const y = survivalLabels(time, event);
  * const ci = bootstrap((idx) => concordanceIndex(subsetLabels(y, idx), take(risk, idx)).cIndex,
@@ -58,6 +72,11 @@ export function bootstrap(statistic: (idx: Int32Array) => number, n: number, opt
   const fn = 'bootstrap';
   assertNumberOption(fn, 'n', n, { min: 1, integer: true });
   const reps = assertNumberOption(fn, 'replicates', opts.replicates ?? 1000, { min: 2, integer: true });
+  if (reps > MAX_REPLICATES) throw survkitError('sizeLimit', fn, 'replicates', MAX_REPLICATES, 'percentile limits are stable long before', reps);
+  const { onProgress, signal } = opts;
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw survkitError('optionRange', fn, 'onProgress', 'a function (done, total)', onProgress);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw survkitError('optionRange', fn, 'signal', 'an AbortSignal', signal);
+  const every = Math.max(1, Math.floor(reps / 100));
   const seed = assertNumberOption(fn, 'seed', opts.seed ?? 0, { integer: true });
   const level = assertNumberOption(fn, 'level', opts.level ?? 0.95, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
   const identity = new Int32Array(n);
@@ -68,6 +87,7 @@ export function bootstrap(statistic: (idx: Int32Array) => number, n: number, opt
   const values: number[] = [];
   let skipped = 0;
   for (let b = 0; b < reps; b++) {
+    if (signal?.aborted === true) throw survkitError('aborted', fn, b, reps);
     const idx = rng.sampleWithReplacement(n);
     try {
       const v = statistic(idx);
@@ -77,6 +97,7 @@ export function bootstrap(statistic: (idx: Int32Array) => number, n: number, opt
       if (!(err instanceof SurvkitError)) throw err;
       skipped++;
     }
+    if (onProgress !== undefined && ((b + 1) % every === 0 || b + 1 === reps)) onProgress(b + 1, reps);
   }
   if (values.length < Math.max(2, reps / 2)) {
     throw survkitError('argRange', fn, 'statistic', 'defined on most bootstrap resamples', `${skipped} of ${reps} resamples undefined`);

@@ -1,5 +1,5 @@
 import { assertChoice } from '../core/assert.js';
-import { binOptions, binStats, type Binning, type BinStats } from './confidence-bins.js';
+import { assertBinsForCases, binOptions, binStats, type Binning, type BinStats } from './confidence-bins.js';
 import { topLabelOf, type ClassLabelsInput, type ProbsInput } from './top-label.js';
 
 /** Norm of the per-bin gaps |acc_b − conf_b|. */
@@ -96,6 +96,7 @@ function calibrationError(fn: string, probs: ProbsInput, labels: ClassLabelsInpu
   const { bins, binning } = binOptions(fn, opts, 'equal-width');
   const norm = assertChoice(fn, 'norm', opts.norm ?? def, ['l1', 'l2', 'max'] as const);
   const t = topLabelOf(fn, probs, labels);
+  assertBinsForCases(fn, bins, t.n);
   return gapNorm(binStats(t.confidence, t.correct, bins, binning), norm);
 }
 
@@ -138,6 +139,7 @@ export function adaptiveCalibrationError(probs: ProbsInput, labels: ClassLabelsI
   const fn = 'adaptiveCalibrationError';
   const { bins, binning } = binOptions(fn, opts, 'equal-mass');
   const t = topLabelOf(fn, probs, labels);
+  assertBinsForCases(fn, bins, t.n);
   const s = binStats(t.confidence, t.correct, bins, binning);
   let sum = 0;
   let used = 0;

@@ -1,4 +1,5 @@
 import { assertChoice, assertNumberOption } from '../core/assert.js';
+import { survkitError } from '../core/errors.js';
 import { searchSorted } from '../core/sort.js';
 
 /** How confidence bins are laid out on [0, 1]. */
@@ -14,6 +15,22 @@ export interface BinStats {
   /** Fraction correct per bin (0 where empty). */
   accuracy: Float64Array;
   n: number;
+}
+
+/** Floor of {@link maxBins}: the usual bin counts (10, 15, 20, 100) stay allowed on small samples. */
+export const MIN_MAX_BINS = 100;
+
+/**
+ * Upper bound on `bins` for n cases: max(n, 100). More bins than cases only
+ * adds empty bins (equal-mass bins then coincide), and each bin costs memory.
+ */
+export function maxBins(n: number): number {
+  return Math.max(n, MIN_MAX_BINS);
+}
+
+/** Throws unless `bins` <= {@link maxBins}(n). */
+export function assertBinsForCases(fn: string, bins: number, n: number): void {
+  if (bins > maxBins(n)) throw survkitError('tooManyBins', fn, bins, n, maxBins(n));
 }
 
 /** Reads and checks the `bins` (integer >= 1) and `binning` options. */

@@ -1,4 +1,4 @@
-import { binOptions, binStats, type Binning } from './confidence-bins.js';
+import { assertBinsForCases, binOptions, binStats, type Binning } from './confidence-bins.js';
 import { topLabelOf, type ClassLabelsInput, type ProbsInput } from './top-label.js';
 
 /** One bar of a reliability diagram. */
@@ -51,6 +51,7 @@ export function reliabilityDiagram(probs: ProbsInput, labels: ClassLabelsInput, 
   const fn = 'reliabilityDiagram';
   const { bins, binning } = binOptions(fn, opts, 'equal-width');
   const t = topLabelOf(fn, probs, labels);
+  assertBinsForCases(fn, bins, t.n);
   const s = binStats(t.confidence, t.correct, bins, binning);
   const out: ReliabilityBin[] = [];
   for (let b = 0; b < bins; b++) {

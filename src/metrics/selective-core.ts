@@ -1,4 +1,4 @@
-import { assertSameLength, toFloat64 } from '../core/assert.js';
+import { assertSameLength, toFloat64, assertArrayLike } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { argsort } from '../core/sort.js';
 
@@ -49,9 +49,7 @@ export function outcomeLoss(fn: string, outcome: unknown, n: number, names: Outc
     return loss;
   }
   const c = o.correct;
-  if (c === null || typeof c !== 'object' || typeof (c as { length?: unknown }).length !== 'number') {
-    throw survkitError('notArray', fn, names.correct, c);
-  }
+  assertArrayLike(fn, names.correct, c);
   const src = c as ArrayLike<unknown>;
   assertSameLength(fn, names.correct, src.length, names.score, n);
   const loss = new Float64Array(n);

@@ -1,3 +1,4 @@
+import { assertArrayLike, MAX_INPUT_LENGTH } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { classLabels } from '../data/class-labels.js';
 
@@ -45,9 +46,7 @@ function isRows(probs: ProbsInput): probs is readonly ArrayLike<number>[] {
  * @throws {SurvkitError} on a wrong shape, ragged rows, a value outside [0, 1] or a row not summing to 1
  */
 export function probMatrix(fn: string, arg: string, probs: unknown, shape: { n?: number; classes?: number }): ProbMatrix {
-  if (probs === null || typeof probs !== 'object' || typeof (probs as { length?: unknown }).length !== 'number') {
-    throw survkitError('notArray', fn, arg, probs);
-  }
+  assertArrayLike(fn, arg, probs);
   const input = probs as ProbsInput;
   if (input.length === 0) throw survkitError('empty', fn, arg);
   let n: number;
@@ -56,7 +55,8 @@ export function probMatrix(fn: string, arg: string, probs: unknown, shape: { n?:
   if (isRows(input)) {
     n = input.length;
     if (shape.n !== undefined && shape.n !== n) throw survkitError('lengthMismatch', fn, arg, n, 'labels', shape.n);
-    k = (input[0] as ArrayLike<number>).length;
+    k = assertArrayLike(fn, `${arg}[0]`, input[0]).length;
+    if (n * k > MAX_INPUT_LENGTH) throw survkitError('badLength', fn, arg, n * k, MAX_INPUT_LENGTH);
     if (k === 0) throw survkitError('empty', fn, `${arg}[0]`);
     if (shape.classes !== undefined && shape.classes !== k) {
       throw survkitError('shapeMismatch', fn, arg, `n × ${shape.classes} (option classes)`, `rows of ${k}`);
@@ -64,7 +64,7 @@ export function probMatrix(fn: string, arg: string, probs: unknown, shape: { n?:
     p = new Float64Array(n * k);
     for (let i = 0; i < n; i++) {
       const row = input[i] as ArrayLike<unknown>;
-      if (row === null || typeof row !== 'object' || typeof row.length !== 'number') throw survkitError('notArray', fn, `${arg}[${i}]`, row);
+      assertArrayLike(fn, `${arg}[${i}]`, row);
       if (row.length !== k) throw survkitError('raggedRows', fn, arg, i, row.length, k);
       for (let j = 0; j < k; j++) {
         const v = row[j];
@@ -111,9 +111,7 @@ export function probMatrix(fn: string, arg: string, probs: unknown, shape: { n?:
  *   a probability lies outside [0, 1] or a row does not sum to 1 (±1e-6)
  */
 export function topLabelOf(fn: string, probs: unknown, labels: unknown): TopLabel {
-  if (labels === null || typeof labels !== 'object' || typeof (labels as { length?: unknown }).length !== 'number') {
-    throw survkitError('notArray', fn, 'labels', labels);
-  }
+  assertArrayLike(fn, 'labels', labels);
   const nLabels = (labels as ArrayLike<unknown>).length;
   if (nLabels === 0) throw survkitError('empty', fn, 'labels');
   const m = probMatrix(fn, 'probs', probs, { n: nLabels });

@@ -9,7 +9,7 @@ import { messages } from '../core/messages.js';
 import { take } from '../core/take.js';
 import { labelsArg, countEvents, subsetLabels, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
 import { readLabelsListing, readPredictions, type PredictionColumns, type Predictions } from '../io/predictions.js';
-import { bootstrap } from '../metrics/bootstrap.js';
+import { bootstrap, MAX_REPLICATES } from '../metrics/bootstrap.js';
 import { evaluationTimes, METRIC_NAMES, METRICS, type EvalData, type EvalSettings, type MetricName } from './metric-definitions.js';
 
 /** Options of {@link evaluateFile} (the CLI flags, parsed). */
@@ -123,10 +123,14 @@ interface Settings {
   bootstrap: { replicates: number; seed: number; level: number } | null;
 }
 
+/** Largest `grid`: pycox uses 100 points; the Brier score, NBLL and AUC cost O(n·grid) each. */
+export const MAX_GRID = 10_000;
+
 function validate(o: EvaluateOptions): Settings {
   const fn = 'evaluateFile';
   if (o.times !== undefined && o.grid !== undefined) throw survkitError('optionRange', fn, 'grid', 'absent when times are given', o.grid);
   const grid = assertNumberOption(fn, 'grid', o.grid ?? 100, { min: 2, integer: true });
+  if (grid > MAX_GRID) throw survkitError('sizeLimit', fn, 'grid', MAX_GRID, 'pycox uses 100 points; the metrics cost O(n·grid)', grid);
   let times: Float64Array | undefined;
   if (o.times !== undefined) {
     times = toFloat64(fn, 'times', o.times);
@@ -136,6 +140,9 @@ function validate(o: EvaluateOptions): Settings {
   const tau = o.tau === undefined ? undefined : assertNumberOption(fn, 'tau', o.tau, { min: 0, minExclusive: true });
   const convention = assertChoice(fn, 'convention', o.convention ?? 'pycox', ['pycox', 'sksurv'] as const);
   let bs: Settings['bootstrap'] = null;
+  if (typeof o.bootstrap === 'number' && o.bootstrap > MAX_REPLICATES) {
+    throw survkitError('sizeLimit', fn, 'bootstrap', MAX_REPLICATES, 'replicates; percentile limits are stable long before', o.bootstrap);
+  }
   if (o.bootstrap !== undefined) {
     bs = {
       replicates: assertNumberOption(fn, 'bootstrap', o.bootstrap, { min: 2, integer: true }),
@@ -258,7 +265,7 @@ function metricsOf(data: EvalData, s: Settings): MetricReports {
       result = def.compute(data, s.eval);
     } catch (err) {
       if (!(err instanceof SurvkitError)) throw err;
-      out[name] = { skipped: err.message };
+      out[name] = { skipped: err.code === 'censoringZero' ? messages.censoringZeroCli(err.message) : err.message };
       continue;
     }
     if (s.bootstrap !== null && def.scalar !== undefined) {

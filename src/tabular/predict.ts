@@ -99,6 +99,9 @@ export async function predictFile(o: PredictOptions): Promise<PredictResult> {
     const meta = metaOf(model, o.model);
     const durationCol = o.durationCol ?? meta.durationCol;
     const eventCol = o.eventCol ?? meta.eventCol;
+    if (durationCol === eventCol) {
+      throw survkitError('optionRange', 'survkit predict', 'eventCol', `a column other than the duration column ${JSON.stringify(durationCol)}`, eventCol);
+    }
     const hasT = table0.header.includes(durationCol);
     const hasE = table0.header.includes(eventCol);
     if (hasT !== hasE) {

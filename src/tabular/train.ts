@@ -12,6 +12,7 @@ import { Standardizer, type StandardizerJSON } from '../data/standardize.js';
 import { initBackend, type BackendInfo, type BackendName } from '../backend/index.js';
 import { readCsv, type CsvOptions, type CsvTable } from '../io/csv.js';
 import { tabularTensor } from '../io/tabular-tensor.js';
+import { MAX_INTERPOLATION } from '../estimators/interpolate-curves.js';
 import type { SurvivalModel } from '../models/index.js';
 import type { History, JsonValue } from '../models/training/fit-types.js';
 import { evaluatePredictions, type EvaluateMeta, type MetricReports } from '../report/evaluate.js';
@@ -145,6 +146,9 @@ function checkOptions(o: TrainOptions): void {
   int('patience', o.patience, 0);
   int('cuts', o.cuts, 1);
   int('interpolation', o.interpolation, 1);
+  if (o.interpolation !== undefined && o.interpolation > MAX_INTERPOLATION) {
+    throw survkitError('sizeLimit', FN, 'interpolation', MAX_INTERPOLATION, 'pycox uses 10; each step adds a column per interval', o.interpolation);
+  }
   if (o.learningRate !== undefined && !(o.learningRate > 0 && Number.isFinite(o.learningRate)))
     throw survkitError('optionRange', FN, 'learningRate', 'a number > 0', o.learningRate);
   if (o.dropout !== undefined && !(o.dropout >= 0 && o.dropout < 1)) throw survkitError('optionRange', FN, 'dropout', 'a rate in [0, 1)', o.dropout);
@@ -173,6 +177,9 @@ function checkOptions(o: TrainOptions): void {
 export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ report: TrainReport; model: SurvivalModel }> {
   checkOptions(o);
   const seed = o.seed ?? 0;
+  if ((o.durationCol ?? 'duration') === (o.eventCol ?? 'event')) {
+    throw survkitError('optionRange', FN, 'eventCol', `a column other than the duration column ${JSON.stringify(o.durationCol)}`, o.eventCol);
+  }
   const durationCol = o.durationCol ?? 'duration';
   const eventCol = o.eventCol ?? 'event';
   const splitSpec = o.split ?? { kind: 'random' as const, testFrac: 0.2, valFrac: 0.2, seed };
@@ -185,7 +192,8 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   const part = (rows: Int32Array) => ({
     rows,
     x: std.transform(takeRows(data.x, d, rows), rows.length),
-    labels: labelsArg(FN, 'labels', takeLabels(data, rows)),
+    // No validation rows (--val-frac 0, or no val == 1 in a fixed split): empty labels, no early stopping.
+    labels: rows.length === 0 ? { time: new Float64Array(0), event: new Int32Array(0) } : labelsArg(FN, 'labels', takeLabels(data, rows)),
   });
   const train = part(split.train);
   const val = part(split.val);

@@ -10,8 +10,12 @@ import type { DiscreteTimeTransformJSON } from '../../data/discretize.js';
 import type { TimeScalerJSON } from '../../data/time-scaler.js';
 import type { BreslowBaseline } from '../../estimators/breslow.js';
 
-/** A Breslow baseline as saved: times, hazard increments and cumulative hazard (17 significant digits). */
-export type BaselineJSON = { times: number[]; hazard: number[]; cumulativeHazard: number[] };
+/**
+ * A Breslow baseline as saved: times, hazard increments, cumulative hazard and
+ * log cumulative hazard (null for −Infinity, where Ĥ0 = 0; null as a whole in
+ * files written before it was saved), 17 significant digits.
+ */
+export type BaselineJSON = { times: number[]; hazard: number[]; cumulativeHazard: number[]; logCumulativeHazard?: (number | null)[] | null };
 
 /** CoxPH's state. */
 export type CoxPHState = { ties: 'efron' | 'breslow'; convention: 'exact' | 'pycox'; baseline: BaselineJSON | null };
@@ -92,17 +96,26 @@ export class StateReader {
     const [times = [], hazard = [], cumulative = []] = arrays as number[][];
     if (hazard.length !== times.length || cumulative.length !== times.length) this.fail(key, expected);
     for (let i = 1; i < times.length; i++) if (!((times[i] as number) > (times[i - 1] as number))) this.fail(key, expected);
-    return baselineFromJSON({ times, hazard, cumulativeHazard: cumulative });
+    const log = b.logCumulativeHazard;
+    if (log === undefined || log === null) return baselineFromJSON({ times, hazard, cumulativeHazard: cumulative });
+    const logOk = Array.isArray(log) && log.length === times.length && log.every((x) => x === null || (typeof x === 'number' && Number.isFinite(x)));
+    if (!logOk) this.fail(key, `${expected}; logCumulativeHazard: finite numbers or null, one per time`);
+    return baselineFromJSON({ times, hazard, cumulativeHazard: cumulative, logCumulativeHazard: log as (number | null)[] });
   }
 }
 
 /** Baseline → JSON (17 significant digits round-trip exactly). */
 export function baselineToJSON(b: BreslowBaseline | null): BaselineJSON | null {
-  return b === null ? null : { times: Array.from(b.times), hazard: Array.from(b.hazard), cumulativeHazard: Array.from(b.cumulativeHazard) };
+  if (b === null) return null;
+  const j: BaselineJSON = { times: Array.from(b.times), hazard: Array.from(b.hazard), cumulativeHazard: Array.from(b.cumulativeHazard) };
+  if (b.logCumulativeHazard !== undefined) j.logCumulativeHazard = Array.from(b.logCumulativeHazard, (v) => (v === -Infinity ? null : v));
+  return j;
 }
 
 /** JSON → baseline. */
 export function baselineFromJSON(j: BaselineJSON | null | undefined): BreslowBaseline | null {
   if (j === null || j === undefined) return null;
-  return Object.freeze({ times: Float64Array.from(j.times), hazard: Float64Array.from(j.hazard), cumulativeHazard: Float64Array.from(j.cumulativeHazard) });
+  const base = { times: Float64Array.from(j.times), hazard: Float64Array.from(j.hazard), cumulativeHazard: Float64Array.from(j.cumulativeHazard) };
+  if (j.logCumulativeHazard === undefined || j.logCumulativeHazard === null) return Object.freeze(base);
+  return Object.freeze({ ...base, logCumulativeHazard: Float64Array.from(j.logCumulativeHazard, (v) => (v === null ? -Infinity : v)) });
 }
