@@ -4,3 +4,5 @@
  */
 export { coxph, type ChiSquareTest, type CoxphCoefficient, type CoxphOptions, type CoxphResult } from './coxph.js';
 export type { CovariatesInput, GroupInput } from './cox-data.js';
+export { logrank, type LogrankGroup, type LogrankOptions, type LogrankResult } from './logrank.js';
+export { pAdjust, pairwiseLogrank, type PAdjustMethod, type PairwiseComparison, type PairwiseLogrankResult } from './pairwise-logrank.js';
