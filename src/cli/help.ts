@@ -10,6 +10,7 @@ Usage:
   survkit predict --model <dir> --data <file.csv> [--out curves.csv]
                                                  survival curves of a trained model (the curves
                                                  format that evaluate reads)
+  survkit stats cox|logrank --data <file.csv> …  Cox regression or log-rank test (survkit stats --help)
   survkit info                                   the TensorFlow.js backend and versions
   survkit <command> --help                       the options of a command
   survkit --help                                 show this help and the evaluate options

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { evaluateFile, type EvaluateOptions } from '../report/evaluate.js';
 import { formatJson, formatTable } from './format.js';
 import { EVALUATE_HELP, MAIN_HELP } from './help.js';
+import { runStats } from './stats.js';
 import { numberFlag, reportError, UsageError, type CliIo } from './usage.js';
 
 export type { CliIo } from './usage.js';
@@ -94,6 +95,7 @@ export function evaluateOptions(values: Partial<Record<keyof typeof OPTIONS, str
  */
 export function main(argv: readonly string[], io: CliIo = processIo): number | Promise<number> {
   const first = argv[0];
+  if (first === 'stats') return runStats(argv.slice(1), io);
   if ((ASYNC_COMMANDS as readonly string[]).includes(first ?? '')) {
     return import('./commands.js').then(
       (m) => m.runAsyncCommand(first as (typeof ASYNC_COMMANDS)[number], argv.slice(1), io, version()),

@@ -6,3 +6,4 @@ export { coxph, type ChiSquareTest, type CoxphCoefficient, type CoxphOptions, ty
 export type { CovariatesInput, GroupInput } from './cox-data.js';
 export { logrank, type LogrankGroup, type LogrankOptions, type LogrankResult } from './logrank.js';
 export { pAdjust, pairwiseLogrank, type PAdjustMethod, type PairwiseComparison, type PairwiseLogrankResult } from './pairwise-logrank.js';
+export { statsData, type StatsColumns, type StatsData, type StringTable } from './table.js';
