@@ -7,3 +7,4 @@ export type { CovariatesInput, GroupInput } from './cox-data.js';
 export { logrank, type LogrankGroup, type LogrankOptions, type LogrankResult } from './logrank.js';
 export { pAdjust, pairwiseLogrank, type PAdjustMethod, type PairwiseComparison, type PairwiseLogrankResult } from './pairwise-logrank.js';
 export { statsData, type StatsColumns, type StatsData, type StringTable } from './table.js';
+export { survivalQuantiles, type GroupQuantiles, type SurvivalQuantile, type SurvivalQuantilesOptions } from './survival-quantiles.js';
