@@ -51,19 +51,14 @@ function findq(x: number[], y: number[], p: number, xmax: number): number | null
   const xs: number[] = [];
   const ys: number[] = [];
   const seen = new Set<number>();
-  let seenNaN = false;
   x.forEach((xv, i) => {
     const yv = y[i] as number;
-    if (Number.isNaN(yv)) {
-      if (!seenNaN) seenNaN = true;
-      return;
-    }
-    if (seen.has(yv)) return;
+    if (Number.isNaN(yv) || seen.has(yv)) return;
     seen.add(yv);
     xs.push(xv);
     ys.push(yv);
   });
-  const lastIsNa = Number.isNaN(y[y.length - 1] as number);
+  const lastIsNa = Number.isNaN(y[y.length - 1]);
   // approx(y ± tol, 1:n, p, "constant", f = 1): the first index whose y ± tol >= p, NA outside the range
   const index = (shift: number): number | undefined => {
     const first = (ys[0] as number) + shift;
