@@ -132,6 +132,9 @@ export const messages = {
     `${fn}: Newton–Raphson did not converge in ${iterations} iterations; the coefficients of ${names.map((b) => JSON.stringify(b)).join(', ')} ` +
     `in '${arg}' were still moving (or the likelihood overflowed); raise 'maxIter', rescale or drop them`,
   logrankGroups: (fn: string, arg: string, got: number) => `${fn}: '${arg}' must have at least 2 groups with subjects; got ${got}`,
+  rmstTau: (fn: string, arg: string, got: number, limit: number) =>
+    `${fn}: '${arg}' must be at most ${limit}, the largest observed time of a group whose last observation is censored ` +
+    `(its Kaplan–Meier curve is unknown beyond it); got ${got}`,
   // explain/
   explainModel: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a tf.LayersModel or a function from inputs to scores; got ${show(got)}`,
   explainSurvivalModel: (fn: string, arg: string, got: string) =>

@@ -8,3 +8,4 @@ export { logrank, type LogrankGroup, type LogrankOptions, type LogrankResult } f
 export { pAdjust, pairwiseLogrank, type PAdjustMethod, type PairwiseComparison, type PairwiseLogrankResult } from './pairwise-logrank.js';
 export { statsData, type StatsColumns, type StatsData, type StringTable } from './table.js';
 export { survivalQuantiles, type GroupQuantiles, type SurvivalQuantile, type SurvivalQuantilesOptions } from './survival-quantiles.js';
+export { rmst, type Contrast, type GroupRmst, type RmstOptions, type RmstResult } from './rmst.js';
