@@ -1,11 +1,13 @@
 /**
- * `survkit stats cox|logrank`: classical statistics on a CSV table — argument
+ * `survkit stats cox|logrank|km|rmst`: classical statistics on a CSV table — argument
  * parsing and formatting only; the numbers come from src/stats/.
  */
 import { parseArgs } from 'node:util';
 import { readCsv } from '../io/csv.js';
 import { coxph, type CoxphOptions, type CoxphResult } from '../stats/coxph.js';
 import { logrank, type LogrankOptions, type LogrankResult } from '../stats/logrank.js';
+import { rmst, type RmstOptions, type RmstResult } from '../stats/rmst.js';
+import { survivalQuantiles, type GroupQuantiles } from '../stats/survival-quantiles.js';
 import { statsData, type StatsColumns } from '../stats/table.js';
 import { fmt, formatJsonValue } from './format.js';
 import { choiceFlag, numberFlag, reportError, UsageError, type CliIo } from './usage.js';
@@ -16,6 +18,10 @@ export const STATS_HELP = `Usage:
                     [--format table|json]
   survkit stats logrank --data <file.csv> --duration-col <c> --event-col <c> --group-col <g>
                     [--strata <c>] [--rho r] [--gamma g] [--format table|json]
+  survkit stats km --data <file.csv> --duration-col <c> --event-col <c> [--group-col <g>]
+                    [--format table|json]
+  survkit stats rmst --data <file.csv> --duration-col <c> --event-col <c> [--group-col <g>]
+                    [--tau T] [--format table|json]
 
 cox       Cox regression as R's coxph: coefficients, SE, hazard ratios with 95 % CIs,
           z and p; log partial likelihoods; Wald, score and likelihood-ratio tests;
@@ -25,6 +31,11 @@ cox       Cox regression as R's coxph: coefficients, SE, hazard ratios with 95 %
           --cluster-col) adds sandwich SEs (robustSe), used for z, p and the CI.
 logrank   log-rank test as R's survdiff (observed, expected per group, chi-square,
           df, p); --rho/--gamma give Fleming–Harrington G(rho, gamma) weights.
+km        median survival per group with its 95 % Brookmeyer–Crowley interval, as
+          R's print(survfit) (conf.type "log"); null where never reached.
+rmst      restricted mean survival time up to --tau (default: the smallest of the
+          groups' largest times) per group, and for two groups the difference
+          and ratio (second level vs first) with 95 % CIs and p, as survRM2's rmst2.
 
 Rows with an empty or NA cell in a used column are dropped (as R's na.omit);
 the event column holds 0 (censored) or 1 (event).
@@ -42,6 +53,7 @@ const FLAGS = {
   robust: { type: 'boolean' },
   rho: { type: 'string' },
   gamma: { type: 'string' },
+  tau: { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -160,8 +172,61 @@ function logrankTable(r: LogrankResult, dropped: number): string {
   );
 }
 
+function summaryData(v: Values, what: string): ReturnType<typeof statsData> {
+  const cols: StatsColumns = { duration: required(v, 'duration-col', what), event: required(v, 'event-col', what) };
+  if (typeof v['group-col'] === 'string') cols.group = v['group-col'];
+  return statsData(readCsv(required(v, 'data', what)), cols);
+}
+
+function kmCommand(v: Values): { json: unknown; table: string } {
+  const d = summaryData(v, 'km');
+  const q = survivalQuantiles({ time: d.time, event: d.event }, d.group ? { probs: [0.5], groups: d.group } : { probs: [0.5] });
+  const groups = q.map((g: GroupQuantiles) => ({
+    group: g.group,
+    n: g.n,
+    events: g.events,
+    median: g.median.time,
+    lower: g.median.lower,
+    upper: g.median.upper,
+  }));
+  const cell = (x: number | null): string => (x === null ? 'NA' : String(x));
+  const rows = groups.map((g) => [String(g.group ?? 'all'), String(g.n), String(g.events), cell(g.median), cell(g.lower), cell(g.upper)]);
+  return {
+    json: { groups, dropped: d.dropped },
+    table: `Median survival (Kaplan–Meier)${droppedNote(d.dropped)}\n\n${grid(['group', 'n', 'events', 'median', '0.95LCL', '0.95UCL'], rows)}\n`,
+  };
+}
+
+function rmstCommand(v: Values): { json: unknown; table: string } {
+  const d = summaryData(v, 'rmst');
+  const opts: RmstOptions = {};
+  if (typeof v.tau === 'string') opts.tau = numberFlag('tau', v.tau, 'a time > 0', (x) => x > 0);
+  const r: RmstResult = rmst({ time: d.time, event: d.event }, d.group, opts);
+  const rows = r.groups.map((g) => [String(g.group ?? 'all'), String(g.n), fmt(g.rmst), fmt(g.se), fmt(g.lower), fmt(g.upper)]);
+  const lines = [
+    `Restricted mean survival time up to tau = ${r.tau}${droppedNote(d.dropped)}`,
+    '',
+    grid(['group', 'n', 'RMST', 'se', 'lower .95', 'upper .95'], rows),
+  ];
+  const names = r.groups.map((g) => String(g.group));
+  if (r.difference && r.ratio) {
+    const c = (label: string, x: { estimate: number; lower: number; upper: number; p: number }): string[] => [
+      label,
+      fmt(x.estimate),
+      fmt(x.lower),
+      fmt(x.upper),
+      pv(x.p),
+    ];
+    lines.push(
+      '',
+      grid(['contrast', 'estimate', 'lower .95', 'upper .95', 'p'], [c(`${names[1]} - ${names[0]}`, r.difference), c(`${names[1]} / ${names[0]}`, r.ratio)]),
+    );
+  }
+  return { json: { ...r, dropped: d.dropped }, table: `${lines.join('\n')}\n` };
+}
+
 /**
- * Runs `survkit stats <cox|logrank> …` and returns the exit code (0 ok, 2 bad
+ * Runs `survkit stats <cox|logrank|km|rmst> …` and returns the exit code (0 ok, 2 bad
  * input or usage, 1 unexpected error).
  *
  * @example
@@ -181,11 +246,11 @@ export function runStats(args: readonly string[], io: CliIo): number {
       return 0;
     }
     const [what, ...rest] = positionals;
-    if (what !== 'cox' && what !== 'logrank')
-      throw new UsageError(`stats needs the statistic first: cox or logrank; got ${what === undefined ? 'nothing' : JSON.stringify(what)}`);
+    if (what !== 'cox' && what !== 'logrank' && what !== 'km' && what !== 'rmst')
+      throw new UsageError(`stats needs the statistic first: cox, logrank, km or rmst; got ${what === undefined ? 'nothing' : JSON.stringify(what)}`);
     if (rest.length > 0) throw new UsageError(`stats ${what} takes no further positional arguments; got ${rest.map((p) => JSON.stringify(p)).join(', ')}`);
     const format = choiceFlag('format', typeof values.format === 'string' ? values.format : 'table', ['table', 'json'] as const);
-    const out = what === 'cox' ? cox(values) : logrankCommand(values);
+    const out = what === 'cox' ? cox(values) : what === 'logrank' ? logrankCommand(values) : what === 'km' ? kmCommand(values) : rmstCommand(values);
     io.stdout(format === 'json' ? formatJsonValue(out.json) : out.table);
     return 0;
   } catch (err) {

@@ -123,3 +123,32 @@ describe('survkit stats logrank', () => {
     expect(run(['logrank', '--data', lungCsv, '--duration-col', 'time', '--event-col', 'event']).err).toMatch(/stats logrank needs --group-col/);
   });
 });
+
+describe('survkit stats km and rmst', () => {
+  const q = fx('survival_quantiles_R.json').cases.lung_sex as { median: number[]; medianLower: number[]; medianUpper: number[] };
+  const rm = fx('rmst_R.json').cases.lung_sex_365 as { rmst: number[]; se: number[]; difference: { estimate: number; p: number } };
+
+  it('km: medians with R print.survfit limits', () => {
+    const r = run(['km', '--data', lungCsv, '--duration-col', 'time', '--event-col', 'event', '--group-col', 'sex', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { groups: { group: number; median: number; lower: number; upper: number }[] };
+    expect(j.groups.map((g) => [g.group, g.median, g.lower, g.upper])).toEqual([
+      [1, q.median[0], q.medianLower[0], q.medianUpper[0]],
+      [2, q.median[1], q.medianLower[1], q.medianUpper[1]],
+    ]);
+    expect(run(['km', '--data', lungCsv, '--duration-col', 'time', '--event-col', 'event']).out).toMatch(/^all +228 +165 +310 +285 +363$/m);
+  });
+
+  it('rmst: per group and the difference at --tau', () => {
+    const r = run(['rmst', '--data', lungCsv, '--duration-col', 'time', '--event-col', 'event', '--group-col', 'sex', '--tau', '365.25', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { tau: number; groups: { rmst: number; se: number }[]; difference: { estimate: number; p: number } };
+    expect(j.tau).toBe(365.25);
+    j.groups.forEach((g, k) => expect(rel(g.rmst, rm.rmst[k] as number)).toBeLessThan(1e-12));
+    expect(rel(j.difference.estimate, rm.difference.estimate)).toBeLessThan(1e-12);
+    expect(run(['rmst', '--data', lungCsv, '--duration-col', 'time', '--event-col', 'event', '--group-col', 'sex', '--tau', '5000']).err).toMatch(
+      /'tau' must be at most/,
+    );
+    expect(run(['rmst', '--data', lungCsv, '--duration-col', 'time', '--event-col', 'event', '--tau', 'x']).err).toMatch(/--tau must be a time > 0/);
+  });
+});
