@@ -1,4 +1,5 @@
 import { toFloat64 } from '../core/assert.js';
+import { radixArgsort } from '../core/radix-sort.js';
 import { survkitError } from '../core/errors.js';
 import { asLabels, assertSingleRisk } from '../data/labels.js';
 
@@ -106,23 +107,20 @@ export function coxData(fn: string, labels: unknown, covariates: unknown, opts: 
   let events = 0;
   for (const e of y.event) events += e;
   if (events === 0) throw survkitError('noEvents', fn, 'labels.event');
-  const idx = Int32Array.from({ length: n }, (_, i) => i);
-  idx.sort(
-    (a, b) =>
-      (strata[a] as number) - (strata[b] as number) ||
-      (y.time[a] as number) - (y.time[b] as number) ||
-      (y.event[b] as number) - (y.event[a] as number) ||
-      a - b,
-  );
+  const idx = sortOrder(y.time, y.event, strata);
   const stratumEnd: number[] = [];
   for (let s = 1; s <= n; s++) if (s === n || strata[idx[s] as number] !== strata[idx[s - 1] as number]) stratumEnd.push(s);
-  const pick = (a: Float64Array): Float64Array => Float64Array.from(idx, (i) => a[i] as number);
+  const pick = (a: Float64Array): Float64Array => {
+    const out = new Float64Array(n);
+    for (let s = 0; s < n; s++) out[s] = a[idx[s] as number] as number;
+    return out;
+  };
   return {
     n,
     p: names.length,
     names,
     time: pick(y.time),
-    event: Uint8Array.from(idx, (i) => y.event[i] as number),
+    event: Uint8Array.from(pick(Float64Array.from(y.event))),
     x: cols.map(pick),
     weight: pick(weight),
     offset: pick(offset),
@@ -130,4 +128,33 @@ export function coxData(fn: string, labels: unknown, covariates: unknown, opts: 
     order: idx,
     weighted: opts.weights !== undefined,
   };
+}
+
+/**
+ * The order by stratum code, then time ascending, then events before
+ * censorings, then input order: three stable passes (events first, a radix
+ * sort on time, a counting sort on strata), O(n).
+ */
+export function sortOrder(time: Float64Array, event: ArrayLike<number>, strata: Int32Array): Int32Array {
+  const n = time.length;
+  const pre = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) if (event[i] !== 0) pre[k++] = i;
+  for (let i = 0; i < n; i++) if (event[i] === 0) pre[k++] = i;
+  const t = new Float64Array(n);
+  for (let s = 0; s < n; s++) t[s] = time[pre[s] as number] as number;
+  const byTime = radixArgsort(t);
+  let nStrata = 0;
+  for (const c of strata) if (c + 1 > nStrata) nStrata = c + 1;
+  const start = new Int32Array(nStrata + 1);
+  for (const c of strata) start[c + 1] = (start[c + 1] as number) + 1;
+  for (let c = 0; c < nStrata; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
+  const out = new Int32Array(n);
+  for (let s = 0; s < n; s++) {
+    const i = pre[byTime[s] as number] as number;
+    const c = strata[i] as number;
+    out[start[c] as number] = i;
+    start[c] = (start[c] as number) + 1;
+  }
+  return out;
 }

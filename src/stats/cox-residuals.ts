@@ -7,7 +7,8 @@ import type { CoxData } from './cox-data.js';
  *   L_i = ∫ (x_i − x̄(t)) (dN_i(t) − Y_i(t) e^{η_i} dΛ₀(t)),
  *
  * with Efron's split of tied deaths (each death gets 1/m of each of the m
- * sub-steps' x̄ and is at risk for the fraction still left). `lp` is the linear
+ * sub-steps' x̄ and is at risk for the fraction still left), in O(n·p) also with
+ * many tied deaths. `lp` is the linear
  * predictor (with offset) in sorted order; `x` the centred columns.
  */
 export function scoreResiduals(data: CoxData, x: readonly Float64Array[], lp: Float64Array, efron: boolean): Float64Array {
@@ -16,7 +17,10 @@ export function scoreResiduals(data: CoxData, x: readonly Float64Array[], lp: Fl
   const a = new Float64Array(p);
   const a2 = new Float64Array(p);
   const xhaz = new Float64Array(p);
-  const score = Float64Array.from(lp, Math.exp);
+  const xbarMean = new Float64Array(p);
+  const xh = new Float64Array(p);
+  const score = new Float64Array(n);
+  for (let i = 0; i < n; i++) score[i] = Math.exp(lp[i] as number);
   const col = (j: number): Float64Array => x[j] as Float64Array;
   let start = 0;
   for (const end of data.stratumEnd) {
@@ -56,19 +60,29 @@ export function scoreResiduals(data: CoxData, x: readonly Float64Array[], lp: Fl
             for (let k = i + 1; k <= i + deaths; k++) resid[k * p + j] = (resid[k * p + j] as number) + (col(j)[k] as number) - xbar;
           }
         } else {
+          // each death gets Σ_dd [(x − x̄_dd)/m + e^η h_dd (dd/m)(x − x̄_dd)]: accumulate the sums over dd
+          // once (O(m·p) instead of survival's O(m²·p)): x − mean(x̄) + e^η (x·H − XH)
           meanwt /= deaths;
+          xbarMean.fill(0);
+          xh.fill(0);
+          let hsum = 0;
           for (let dd = 0; dd < deaths; dd++) {
             const downwt = dd / deaths;
             const temp = denom - downwt * eDenom;
             const hazard = meanwt / temp;
             cumhaz += hazard;
+            hsum += hazard * downwt;
             for (let j = 0; j < p; j++) {
               const xbar = ((a[j] as number) - downwt * (a2[j] as number)) / temp;
               xhaz[j] = (xhaz[j] as number) + xbar * hazard;
-              for (let k = i + 1; k <= i + deaths; k++) {
-                const temp2 = (col(j)[k] as number) - xbar;
-                resid[k * p + j] = (resid[k * p + j] as number) + temp2 / deaths + temp2 * (score[k] as number) * hazard * downwt;
-              }
+              xbarMean[j] = (xbarMean[j] as number) + xbar / deaths;
+              xh[j] = (xh[j] as number) + xbar * hazard * downwt;
+            }
+          }
+          for (let k = i + 1; k <= i + deaths; k++) {
+            for (let j = 0; j < p; j++) {
+              const xk = col(j)[k] as number;
+              resid[k * p + j] = (resid[k * p + j] as number) + xk - (xbarMean[j] as number) + (score[k] as number) * (xk * hsum - (xh[j] as number));
             }
           }
         }

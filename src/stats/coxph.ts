@@ -127,7 +127,9 @@ export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: Co
   const scale = new Float64Array(p);
   // R's nocenter = c(-1, 0, 1): covariates with only these values are neither centred nor scaled
   const xs = data.x.map((col, k) => {
-    if (col.every((v) => v === -1 || v === 0 || v === 1)) {
+    let zeroOne = true;
+    for (let i = 0; i < n && zeroOne; i++) zeroOne = col[i] === -1 || col[i] === 0 || col[i] === 1;
+    if (zeroOne) {
       scale[k] = 1;
       return Float64Array.from(col);
     }
@@ -135,7 +137,8 @@ export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: Co
     for (let i = 0; i < n; i++) m += (weight[i] as number) * (col[i] as number);
     m /= sumw;
     means[k] = m;
-    const c = Float64Array.from(col, (v) => v - m);
+    const c = new Float64Array(n);
+    for (let i = 0; i < n; i++) c[i] = (col[i] as number) - m;
     let s = 0;
     for (let i = 0; i < n; i++) s += (weight[i] as number) * Math.abs(c[i] as number);
     const f = s > 0 ? sumw / s : 1;
@@ -226,7 +229,11 @@ export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: Co
   }
   const linearPredictor = new Float64Array(n);
   for (let s = 0; s < n; s++) linearPredictor[data.order[s] as number] = lpSorted[s] as number;
-  const xc = data.x.map((col, k) => Float64Array.from(col, (v) => v - (means[k] as number)));
+  const xc = data.x.map((col, k) => {
+    const c = new Float64Array(n);
+    for (let i = 0; i < n; i++) c[i] = (col[i] as number) - (means[k] as number);
+    return c;
+  });
 
   let variance: Float64Array = naive;
   let robustScore: ChiSquareTest | undefined;

@@ -2,7 +2,7 @@ import { assertNumberOption } from '../core/assert.js';
 import { chiSquareSf } from '../core/chi-square.js';
 import { survkitError } from '../core/errors.js';
 import { asLabels, assertSingleRisk, type LabelsInput } from '../data/labels.js';
-import { groupCodes, type GroupInput } from './cox-data.js';
+import { groupCodes, sortOrder, type GroupInput } from './cox-data.js';
 
 /** Options of {@link logrank}. */
 export interface LogrankOptions {
@@ -89,9 +89,7 @@ export function logrankIn(fn: string, labels: LabelsInput, groups: GroupInput, o
   let events = 0;
   for (const e of y.event) events += e;
   if (events === 0) throw survkitError('noEvents', fn, 'labels.event');
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => (strata[a] as number) - (strata[b] as number) || (y.time[a] as number) - (y.time[b] as number) || (y.event[b] as number) - (y.event[a] as number),
-  );
+  const order = sortOrder(y.time, y.event, strata);
   const obs = new Float64Array(k);
   const exp = new Float64Array(k);
   const v = new Float64Array(k * k);
