@@ -141,7 +141,7 @@ export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: Co
     for (let i = 0; i < n; i++) c[i] = (col[i] as number) - m;
     let s = 0;
     for (let i = 0; i < n; i++) s += (weight[i] as number) * Math.abs(c[i] as number);
-    const f = s > 0 ? sumw / s : 1;
+    const f = s > 0 && Number.isFinite(sumw / s) ? sumw / s : 1; // a constant (or all but constant) covariate keeps scale 1
     scale[k] = f;
     for (let i = 0; i < n; i++) c[i] = (c[i] as number) * f;
     return c;
