@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SurvkitError } from '../../src/core/errors.js';
+import { concordanceIndex } from '../../src/metrics/concordance-harrell.js';
 import { coxph, type CoxphOptions } from '../../src/stats/coxph.js';
 
 interface Test {
@@ -150,6 +151,14 @@ describe('coxph errors', () => {
 });
 
 describe('coxph invariants', () => {
+  it("without strata and weights, the concordance is survkit's Harrell C of the linear predictor (exact ties)", () => {
+    for (const name of ['lung_efron', 'veteran_efron', 'colon_death']) {
+      const c = fixture.cases[name] as Case;
+      const f = fit(c);
+      expect(concordanceIndex(c.time, c.event, f.linearPredictor, { tiedTol: 0 }).cIndex).toBeCloseTo(f.concordance, 14);
+    }
+  });
+
   it('Efron equals Breslow without tied event times', () => {
     const time = [5, 8, 12, 3, 9, 14, 7, 11, 2, 6];
     const event = [1, 1, 0, 1, 1, 0, 1, 1, 1, 0];
