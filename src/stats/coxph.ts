@@ -150,7 +150,18 @@ export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: Co
   let meanOffset = 0;
   for (const o of data.offset) meanOffset += o;
   meanOffset /= n;
-  for (let i = 0; i < n; i++) data.offset[i] = (data.offset[i] as number) - meanOffset;
+  for (let i = 0; i < n; i++) {
+    data.offset[i] = (data.offset[i] as number) - meanOffset;
+    // as R: "offsets must lead to a finite risk score"
+    if (!Number.isFinite(Math.exp(data.offset[i] as number)))
+      throw survkitError(
+        'argRange',
+        fn,
+        `offset[${data.order[i] as number}]`,
+        `within ±700 of the mean offset ${meanOffset} (e^offset must stay finite)`,
+        (data.offset[i] as number) + meanOffset,
+      );
+  }
   const checkRank = (imat: Float64Array): void => {
     const rank = cholesky2(imat, p, TOLER_CHOL);
     if (Math.abs(rank) < p) {
