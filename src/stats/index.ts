@@ -1,6 +1,8 @@
 /**
- * Classical survival statistics (no TensorFlow.js): Cox regression exact
- * against R survival's `coxph`, the log-rank family as R's `survdiff`.
+ * Classical survival statistics (no TensorFlow.js, the `survkit/stats` entry
+ * point): Cox regression exact against R survival's `coxph`, the log-rank
+ * family as R's `survdiff`, median survival as `quantile.survfit`, and the
+ * restricted mean survival time (survRM2's `rmst2` quantities).
  */
 export { coxph, type ChiSquareTest, type CoxphCoefficient, type CoxphOptions, type CoxphResult } from './coxph.js';
 export type { CovariatesInput, GroupInput } from './cox-data.js';
