@@ -10,6 +10,9 @@ Usage:
   survkit predict --model <dir> --data <file.csv> [--out curves.csv]
                                                  survival curves of a trained model (the curves
                                                  format that evaluate reads)
+  survkit stats cox|logrank|km|rmst --data <f.csv> …
+                                                 Cox regression, log-rank test, median survival,
+                                                 RMST (survkit stats --help)
   survkit info                                   the TensorFlow.js backend and versions
   survkit <command> --help                       the options of a command
   survkit help [command]                         the same

@@ -12,6 +12,7 @@ import { EVALUATE_HELP, MAIN_HELP } from './help.js';
 import { csvFlags, numberFlag, parseFlags, reportError, UsageError, type CliIo } from './usage.js';
 import { messages } from '../core/messages.js';
 import type { PredictionColumns } from '../io/predictions.js';
+import { runStats } from './stats.js';
 
 export type { CliIo } from './usage.js';
 
@@ -122,6 +123,7 @@ export function evaluateOptions(values: Partial<Record<keyof typeof OPTIONS, str
  */
 export function main(argv: readonly string[], io: CliIo = processIo): number | Promise<number> {
   const first = argv[0];
+  if (first === 'stats') return runStats(argv.slice(1), io);
   if ((ASYNC_COMMANDS as readonly string[]).includes(first ?? '')) {
     return import('./commands.js').then(
       (m) => m.runAsyncCommand(first as (typeof ASYNC_COMMANDS)[number], argv.slice(1), io, version()),

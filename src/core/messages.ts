@@ -117,6 +117,24 @@ export const messages = {
   finiteNumber: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a finite number; got ${show(got)}`,
   positiveNumber: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a finite number > 0; got ${show(got)}`,
   notString: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a string; got ${show(got)}`,
+  // stats/
+  statsGroupValue: (fn: string, arg: string, index: number, got: unknown) =>
+    `${fn}: '${arg}' must hold group labels (finite numbers or strings); got ${show(got)} at index ${index}`,
+  statsCovariates: (fn: string, arg: string, got: unknown) =>
+    `${fn}: '${arg}' must be named covariate columns ({ name: numbers }) or an array of rows; got ${show(got)}`,
+  coxphCollinear: (fn: string, arg: string, name: string, before: readonly string[]) =>
+    `${fn}: '${arg}' are collinear (the information matrix is singular): ${JSON.stringify(name)} is a linear combination of ` +
+    `${before.length === 0 ? 'nothing (it is constant)' : before.map((b) => JSON.stringify(b)).join(', ')}; drop it or one of those`,
+  coxphDiverged: (fn: string, arg: string, names: readonly string[]) =>
+    `${fn}: the coefficient of ${names.map((b) => JSON.stringify(b)).join(', ')} in '${arg}' grows without bound (monotone likelihood: ` +
+    `the covariate separates the events from the subjects at risk), so its estimate and standard error are meaningless; drop, combine or penalise it`,
+  coxphNoConvergence: (fn: string, arg: string, iterations: number, names: readonly string[]) =>
+    `${fn}: Newton–Raphson did not converge in ${iterations} iterations; the coefficients of ${names.map((b) => JSON.stringify(b)).join(', ')} ` +
+    `in '${arg}' were still moving (or the likelihood overflowed); raise 'maxIter', rescale or drop them`,
+  logrankGroups: (fn: string, arg: string, got: number) => `${fn}: '${arg}' must have at least 2 groups with subjects; got ${got}`,
+  rmstTau: (fn: string, arg: string, got: number, limit: number) =>
+    `${fn}: '${arg}' must be at most ${limit}, the largest observed time of a group whose last observation is censored ` +
+    `(its Kaplan–Meier curve is unknown beyond it); got ${got}`,
   // explain/
   explainModel: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a tf.LayersModel or a function from inputs to scores; got ${show(got)}`,
   explainSurvivalModel: (fn: string, arg: string, got: string) =>

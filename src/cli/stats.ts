@@ -1,0 +1,259 @@
+/**
+ * `survkit stats cox|logrank|km|rmst`: classical statistics on a CSV table — argument
+ * parsing and formatting only; the numbers come from src/stats/.
+ */
+import { parseArgs } from 'node:util';
+import { readCsv } from '../io/csv.js';
+import { coxph, type CoxphOptions, type CoxphResult } from '../stats/coxph.js';
+import { logrank, type LogrankOptions, type LogrankResult } from '../stats/logrank.js';
+import { rmst, type RmstOptions, type RmstResult } from '../stats/rmst.js';
+import { survivalQuantiles, type GroupQuantiles } from '../stats/survival-quantiles.js';
+import { statsData, type StatsColumns } from '../stats/table.js';
+import { fmt, formatJsonValue } from './format.js';
+import { choiceFlag, numberFlag, reportError, UsageError, type CliIo } from './usage.js';
+
+export const STATS_HELP = `Usage:
+  survkit stats cox --data <file.csv> --duration-col <c> --event-col <c> [--features a,b,…]
+                    [--strata <c>] [--ties efron|breslow] [--robust] [--cluster-col <c>]
+                    [--format table|json]
+  survkit stats logrank --data <file.csv> --duration-col <c> --event-col <c> --group-col <g>
+                    [--strata <c>] [--rho r] [--gamma g] [--format table|json]
+  survkit stats km --data <file.csv> --duration-col <c> --event-col <c> [--group-col <g>]
+                    [--format table|json]
+  survkit stats rmst --data <file.csv> --duration-col <c> --event-col <c> [--group-col <g>]
+                    [--tau T] [--format table|json]
+
+cox       Cox regression as R's coxph: coefficients, SE, hazard ratios with 95 % CIs,
+          z and p; log partial likelihoods; Wald, score and likelihood-ratio tests;
+          concordance. --features defaults to every column but duration, event,
+          strata and cluster; a column with text is a factor (one-hot, the first
+          sorted level the reference, as R's treatment contrasts). --robust (or
+          --cluster-col) adds sandwich SEs (robustSe), used for z, p and the CI.
+logrank   log-rank test as R's survdiff (observed, expected per group, chi-square,
+          df, p); --rho/--gamma give Fleming–Harrington G(rho, gamma) weights.
+km        median survival per group with its 95 % Brookmeyer–Crowley interval, as
+          R's print(survfit) (conf.type "log"); null where never reached.
+rmst      restricted mean survival time up to --tau (default: the smallest of the
+          groups' largest times) per group, and for two groups the difference
+          and ratio (second level vs first) with 95 % CIs and p, as survRM2's rmst2.
+
+Rows with an empty or NA cell in a used column are dropped (as R's na.omit);
+the event column holds 0 (censored) or 1 (event).
+`;
+
+const FLAGS = {
+  data: { type: 'string' },
+  'duration-col': { type: 'string' },
+  'event-col': { type: 'string' },
+  features: { type: 'string' },
+  'group-col': { type: 'string' },
+  strata: { type: 'string' },
+  'cluster-col': { type: 'string' },
+  ties: { type: 'string' },
+  robust: { type: 'boolean' },
+  rho: { type: 'string' },
+  gamma: { type: 'string' },
+  tau: { type: 'string' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = Partial<Record<keyof typeof FLAGS, string | boolean>>;
+
+function required(v: Values, flag: 'data' | 'duration-col' | 'event-col' | 'group-col', what: string): string {
+  const s = v[flag];
+  if (typeof s !== 'string' || s === '') throw new UsageError(`stats ${what} needs --${flag}`);
+  return s;
+}
+
+function cox(v: Values): { json: unknown; table: string } {
+  const file = required(v, 'data', 'cox');
+  const t = readCsv(file);
+  const cols: StatsColumns = { duration: required(v, 'duration-col', 'cox'), event: required(v, 'event-col', 'cox') };
+  if (typeof v.strata === 'string') cols.strata = v.strata;
+  if (typeof v['cluster-col'] === 'string') cols.cluster = v['cluster-col'];
+  const taken = new Set([cols.duration, cols.event, cols.strata, cols.cluster]);
+  cols.features = typeof v.features === 'string' ? v.features.split(',').map((s) => s.trim()) : t.header.filter((h) => !taken.has(h));
+  const d = statsData(t, cols);
+  const opts: CoxphOptions = { ties: choiceFlag('ties', typeof v.ties === 'string' ? v.ties : 'efron', ['efron', 'breslow'] as const) };
+  if (d.strata) opts.strata = d.strata;
+  if (d.cluster) opts.cluster = d.cluster;
+  if (v.robust === true) opts.robust = true;
+  const r = coxph({ time: d.time, event: d.event }, d.covariates, opts);
+  return { json: coxJson(r, d.dropped), table: coxTable(r, d.dropped) };
+}
+
+function coxJson(r: CoxphResult, dropped: number): unknown {
+  return {
+    coefficients: r.coefficients,
+    loglik: r.loglik,
+    tests: r.tests,
+    concordance: r.concordance,
+    n: r.n,
+    events: r.events,
+    dropped,
+    iterations: r.iterations,
+    ties: r.ties,
+  };
+}
+
+const pv = (p: number): string => (p < 1e-4 ? p.toExponential(2) : p.toPrecision(3));
+const droppedNote = (k: number): string => (k > 0 ? ` (${k} row${k === 1 ? '' : 's'} with missing values dropped)` : '');
+
+function grid(header: string[], rows: string[][]): string {
+  const w = header.map((h, k) => Math.max(h.length, ...rows.map((r) => (r[k] as string).length)));
+  const line = (r: string[]): string => r.map((c, k) => (k === 0 ? c.padEnd(w[k] as number) : c.padStart(w[k] as number))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+function coxTable(r: CoxphResult, dropped: number): string {
+  const robust = r.coefficients.some((c) => c.robustSe !== undefined);
+  const header = ['covariate', 'coef', 'HR', 'se', ...(robust ? ['robust se'] : []), 'lower .95', 'upper .95', 'z', 'p'];
+  const rows = r.coefficients.map((c) => [
+    c.name,
+    fmt(c.coef),
+    fmt(c.hazardRatio),
+    fmt(c.se),
+    ...(robust ? [fmt(c.robustSe)] : []),
+    fmt(c.lower),
+    fmt(c.upper),
+    fmt(c.z),
+    pv(c.p),
+  ]);
+  const test = (name: string, t: { statistic: number; df: number; p: number }): string => `${name} = ${fmt(t.statistic, 2)} on ${t.df} df, p = ${pv(t.p)}`;
+  return (
+    [
+      `Cox regression (${r.ties} ties): n = ${r.n}, events = ${r.events}${droppedNote(dropped)}`,
+      '',
+      grid(header, rows),
+      '',
+      `Concordance = ${fmt(r.concordance)}`,
+      `Log partial likelihood: null ${fmt(r.loglik[0], 2)}, fitted ${fmt(r.loglik[1], 2)}`,
+      test('Likelihood ratio test', r.tests.likelihoodRatio),
+      test(robust ? 'Wald test (robust)' : 'Wald test', r.tests.wald),
+      test('Score (log-rank) test', r.tests.score),
+      ...(r.tests.robustScore ? [test('Robust score test', r.tests.robustScore)] : []),
+    ].join('\n') + '\n'
+  );
+}
+
+function logrankCommand(v: Values): { json: unknown; table: string } {
+  const file = required(v, 'data', 'logrank');
+  const cols: StatsColumns = {
+    duration: required(v, 'duration-col', 'logrank'),
+    event: required(v, 'event-col', 'logrank'),
+    group: required(v, 'group-col', 'logrank'),
+  };
+  if (typeof v.strata === 'string') cols.strata = v.strata;
+  const d = statsData(readCsv(file), cols);
+  const opts: LogrankOptions = {};
+  if (typeof v.rho === 'string') opts.rho = numberFlag('rho', v.rho, 'a number >= 0', (x) => x >= 0);
+  if (typeof v.gamma === 'string') opts.gamma = numberFlag('gamma', v.gamma, 'a number >= 0', (x) => x >= 0);
+  if (d.strata) opts.strata = d.strata;
+  const r = logrank({ time: d.time, event: d.event }, d.group ?? [], opts);
+  return { json: logrankJson(r, d.dropped), table: logrankTable(r, d.dropped) };
+}
+
+function logrankJson(r: LogrankResult, dropped: number): unknown {
+  return { statistic: r.statistic, df: r.df, p: r.p, groups: r.groups, rho: r.rho, gamma: r.gamma, dropped };
+}
+
+function logrankTable(r: LogrankResult, dropped: number): string {
+  const rows = r.groups.map((g) => [String(g.group), String(g.n), fmt(g.observed), fmt(g.expected), fmt((g.observed - g.expected) ** 2 / g.expected)]);
+  const title = r.rho === 0 && r.gamma === 0 ? 'Log-rank test' : `Fleming–Harrington G(${r.rho}, ${r.gamma}) test`;
+  return (
+    [
+      `${title}${droppedNote(dropped)}`,
+      '',
+      grid(['group', 'n', 'observed', 'expected', '(O-E)^2/E'], rows),
+      '',
+      `Chisq = ${fmt(r.statistic)} on ${r.df} df, p = ${pv(r.p)}`,
+    ].join('\n') + '\n'
+  );
+}
+
+function summaryData(v: Values, what: string): ReturnType<typeof statsData> {
+  const cols: StatsColumns = { duration: required(v, 'duration-col', what), event: required(v, 'event-col', what) };
+  if (typeof v['group-col'] === 'string') cols.group = v['group-col'];
+  return statsData(readCsv(required(v, 'data', what)), cols);
+}
+
+function kmCommand(v: Values): { json: unknown; table: string } {
+  const d = summaryData(v, 'km');
+  const q = survivalQuantiles({ time: d.time, event: d.event }, d.group ? { probs: [0.5], groups: d.group } : { probs: [0.5] });
+  const groups = q.map((g: GroupQuantiles) => ({
+    group: g.group,
+    n: g.n,
+    events: g.events,
+    median: g.median.time,
+    lower: g.median.lower,
+    upper: g.median.upper,
+  }));
+  const cell = (x: number | null): string => (x === null ? 'NA' : String(x));
+  const rows = groups.map((g) => [String(g.group ?? 'all'), String(g.n), String(g.events), cell(g.median), cell(g.lower), cell(g.upper)]);
+  return {
+    json: { groups, dropped: d.dropped },
+    table: `Median survival (Kaplan–Meier)${droppedNote(d.dropped)}\n\n${grid(['group', 'n', 'events', 'median', '0.95LCL', '0.95UCL'], rows)}\n`,
+  };
+}
+
+function rmstCommand(v: Values): { json: unknown; table: string } {
+  const d = summaryData(v, 'rmst');
+  const opts: RmstOptions = {};
+  if (typeof v.tau === 'string') opts.tau = numberFlag('tau', v.tau, 'a time > 0', (x) => x > 0);
+  const r: RmstResult = rmst({ time: d.time, event: d.event }, d.group, opts);
+  const rows = r.groups.map((g) => [String(g.group ?? 'all'), String(g.n), fmt(g.rmst), fmt(g.se), fmt(g.lower), fmt(g.upper)]);
+  const lines = [
+    `Restricted mean survival time up to tau = ${r.tau}${droppedNote(d.dropped)}`,
+    '',
+    grid(['group', 'n', 'RMST', 'se', 'lower .95', 'upper .95'], rows),
+  ];
+  const names = r.groups.map((g) => String(g.group));
+  if (r.difference && r.ratio) {
+    const c = (label: string, x: { estimate: number; lower: number; upper: number; p: number }): string[] => [
+      label,
+      fmt(x.estimate),
+      fmt(x.lower),
+      fmt(x.upper),
+      pv(x.p),
+    ];
+    lines.push(
+      '',
+      grid(['contrast', 'estimate', 'lower .95', 'upper .95', 'p'], [c(`${names[1]} - ${names[0]}`, r.difference), c(`${names[1]} / ${names[0]}`, r.ratio)]),
+    );
+  }
+  return { json: { ...r, dropped: d.dropped }, table: `${lines.join('\n')}\n` };
+}
+
+/**
+ * Runs `survkit stats <cox|logrank|km|rmst> …` and returns the exit code (0 ok, 2 bad
+ * input or usage, 1 unexpected error).
+ *
+ * @example
+ * runStats(['logrank', '--data', 'lung.csv', '--duration-col', 'time', '--event-col', 'event', '--group-col', 'sex'], io);
+ */
+export function runStats(args: readonly string[], io: CliIo): number {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: [...args], options: FLAGS, allowPositionals: true, strict: true });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (values.help === true) {
+      io.stdout(STATS_HELP);
+      return 0;
+    }
+    const [what, ...rest] = positionals;
+    if (what !== 'cox' && what !== 'logrank' && what !== 'km' && what !== 'rmst')
+      throw new UsageError(`stats needs the statistic first: cox, logrank, km or rmst; got ${what === undefined ? 'nothing' : JSON.stringify(what)}`);
+    if (rest.length > 0) throw new UsageError(`stats ${what} takes no further positional arguments; got ${rest.map((p) => JSON.stringify(p)).join(', ')}`);
+    const format = choiceFlag('format', typeof values.format === 'string' ? values.format : 'table', ['table', 'json'] as const);
+    const out = what === 'cox' ? cox(values) : what === 'logrank' ? logrankCommand(values) : what === 'km' ? kmCommand(values) : rmstCommand(values);
+    io.stdout(format === 'json' ? formatJsonValue(out.json) : out.table);
+    return 0;
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
