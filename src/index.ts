@@ -3,7 +3,7 @@
  * Node.js and TensorFlow.js: the curated public API, named exports only.
  * The TensorFlow.js-free parts are also entry points of their own:
  * `survkit/metrics`, `survkit/estimators`, `survkit/uncertainty`,
- * `survkit/plotting` and `survkit/report`. Importing this module changes
+ * `survkit/stats`, `survkit/plotting` and `survkit/report`. Importing this module changes
  * nothing in TensorFlow.js; `initBackend()` or the first use of a model does.
  */
 
@@ -15,12 +15,6 @@ export { Random } from './core/random.js';
 export { asLabels, countEvents, subsetLabels, survivalLabels, type EventInput, type LabelsInput, type SurvivalLabels } from './data/labels.js';
 export { columnNames, covariatesFromTable, getColumn, labelsFromTable, type DataFrameLike, type TableCovariates, type TableLike } from './data/adapters.js';
 export { Standardizer, type StandardizerColumn, type StandardizerJSON } from './data/standardize.js';
-export type { MissingPolicy, EventCoding } from './tabular/columns.js';
-export type { Encoding, ColumnEncoding } from './tabular/encoding.js';
-export type { LeakFinding } from './tabular/leakage.js';
-export type { PredictOutput } from './tabular/predict-output.js';
-export type { PredictionColumns } from './io/predictions.js';
-export type { CsvOptions } from './io/csv.js';
 export { syntheticImageSurvival, type SyntheticImageOptions, type SyntheticImages } from './data/synthetic-images.js';
 export { type Distractor } from './data/synthetic-shapes.js';
 export { rotateImage, translateImage, type ImageTransformOptions } from './data/rotate.js';
@@ -59,7 +53,7 @@ export {
   type Side,
   type TimeDependentLogRisk,
 } from './estimators/index.js';
-export { interpolateCurves } from './estimators/interpolate-curves.js';
+export { interpolateCurves, MAX_INTERPOLATION } from './estimators/interpolate-curves.js';
 export { riskFromCurves } from './estimators/risk-from-curves.js';
 
 // Metrics of censored outcomes and of classifiers
@@ -77,11 +71,15 @@ export {
   coverageAtRisk,
   cumulativeDynamicAuc,
   dCalibration,
+  EVEN_GRID_RTOL,
   excessAurc,
   expectedCalibrationError,
   integratedBrierScore,
   integratedNbll,
+  integrationRule,
+  isEvenGrid,
   logLoss,
+  MAX_REPLICATES,
   maxCalibrationError,
   multiclassBrier,
   nbll,
@@ -173,6 +171,39 @@ export {
   type UncertaintyScore,
 } from './uncertainty/index.js';
 
+// Classical statistics: Cox regression, log-rank tests, survival quantiles, RMST
+export {
+  coxph,
+  logrank,
+  pAdjust,
+  pairwiseLogrank,
+  rmst,
+  statsData,
+  survivalQuantiles,
+  type ChiSquareTest,
+  type Contrast,
+  type CovariatesInput,
+  type CoxphCoefficient,
+  type CoxphOptions,
+  type CoxphResult,
+  type GroupInput,
+  type GroupQuantiles,
+  type GroupRmst,
+  type LogrankGroup,
+  type LogrankOptions,
+  type LogrankResult,
+  type PAdjustMethod,
+  type PairwiseComparison,
+  type PairwiseLogrankResult,
+  type RmstOptions,
+  type RmstResult,
+  type StatsColumns,
+  type StatsData,
+  type StringTable,
+  type SurvivalQuantile,
+  type SurvivalQuantilesOptions,
+} from './stats/index.js';
+
 // Plots (Vega-Lite), rendering and notebook display
 export {
   calibrationSpec,
@@ -216,12 +247,33 @@ export {
 } from './plotting/index.js';
 
 // Evaluating a predictions table (survkit evaluate)
-export { METRIC_NAMES, type EvaluateMeta, type MetricName, type MetricReport, type MetricReports, type Skipped } from './report/index.js';
+export {
+  evaluateFile,
+  evaluatePredictions,
+  METRIC_NAMES,
+  RMST_RISK,
+  type EvaluateMeta,
+  type EvaluateOptions,
+  type EvaluateReport,
+  type GroupReport,
+  type MetricName,
+  type MetricReport,
+  type MetricReports,
+  type Skipped,
+} from './report/index.js';
 
 // Reading files: CSV, predictions, DICOM, video, MNIST
+export {
+  predictionsFromTable,
+  readLabels,
+  readPredictions,
+  type CurvePredictions,
+  type PredictionColumns,
+  type Predictions,
+  type RiskPredictions,
+} from './io/predictions.js';
+export { MAX_LINE_LENGTH, MAX_STREAM_BYTES, parseCsv, readCsv, type CsvOptions, type CsvTable, type ParseCsvOptions, type ReadCsvOptions } from './io/csv.js';
 export { curvesCsv } from './io/curves-csv.js';
-export { predictionsFromTable, readLabels, readPredictions, type CurvePredictions, type Predictions, type RiskPredictions } from './io/predictions.js';
-export { parseCsv, readCsv, type CsvTable } from './io/csv.js';
 export { applyWindow, parseDicom, readDicom, type DicomImage, type DicomWindow, type WindowOptions } from './io/dicom.js';
 export {
   dicomSeriesTensor,
@@ -232,7 +284,7 @@ export {
   type DicomTensorOptions,
   type ReadDicomSeriesOptions,
 } from './io/dicom-series.js';
-export { ffmpegInfo, readVideo, videoTensor, type FfmpegInfo, type ReadVideoOptions, type Video } from './io/video.js';
+export { ffmpegInfo, readVideo, VIDEO_DEMUXERS, videoTensor, type FfmpegInfo, type ReadVideoOptions, type Video } from './io/video.js';
 export { MNIST_PIXELS, MNIST_SIDE, readMnist, readMnistArrays, type MnistArrays, type MnistTensors, type ReadMnistOptions } from './io/mnist.js';
 
 // The TensorFlow.js backend and survkit's changes to it
@@ -277,6 +329,7 @@ export {
   EVIDENTIAL_LOSS_KINDS,
   evidentialLoss,
   logisticHazardLoss,
+  MAX_KL_WEIGHT,
   type CoxCcLossOptions,
   type CoxConvention,
   type CoxPhLossOptions,
@@ -431,8 +484,14 @@ export {
   predictFile,
   trainFile,
   trainTable,
+  type ColumnEncoding,
+  type Encoding,
+  type EventCoding,
+  type LeakFinding,
+  type MissingPolicy,
   type ModelSettings,
   type PredictOptions,
+  type PredictOutput,
   type PredictResult,
   type SplitSpec,
   type TabularModelMeta,

@@ -11,6 +11,7 @@ export {
   evidentialLoss,
   dirichletKlToUniform,
   EVIDENTIAL_LOSS_KINDS,
+  MAX_KL_WEIGHT,
   type EvidentialLossKind,
   type EvidentialLossOptions,
   type EvidentialTargets,

@@ -9,7 +9,7 @@ export {
 } from './one-calibration.js';
 export { calibrationAt, type CalibrationAtOptions, type CalibrationAtResult, type CalibrationAtGroup } from './calibration-at.js';
 export { brierScore, nbll, type BrierOptions, type BrierTimesOptions, type BrierConvention, type BrierIntegration, type TimeScores } from './brier.js';
-export { integratedBrierScore, integratedNbll, type IntegratedScoreResult } from './integrated.js';
+export { integratedBrierScore, integratedNbll, integrationRule, isEvenGrid, EVEN_GRID_RTOL, type IntegratedScoreResult } from './integrated.js';
 export { cumulativeDynamicAuc, type CumulativeDynamicAucOptions, type CumulativeDynamicAucResult } from './cumulative-dynamic-auc.js';
 export { concordanceIndex, type ConcordanceOptions, type ConcordanceResult, type ScoreDirection } from './concordance-harrell.js';
 export { concordanceIndexIpcw, type IpcwConcordanceOptions, type IpcwConcordanceResult } from './concordance-uno.js';
@@ -46,5 +46,5 @@ export {
   type SelectiveOutcome,
 } from './selective.js';
 export { oodAuroc } from './ood.js';
-export { bootstrap, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
+export { bootstrap, MAX_REPLICATES, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
 export { selectiveSurvivalTable, type SelectiveSurvivalOptions, type SelectiveSurvivalRow, type SelectiveSurvivalTable } from './selective-survival.js';

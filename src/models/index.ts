@@ -17,7 +17,7 @@ export type { Outputs } from './training/batched-forward.js';
 export type { Batch, InMemoryData } from './training/in-memory-data.js';
 export type { TrainSet } from './training/survival-plan.js';
 export type { FitContext } from './training/fit-context.js';
-export { interpolateCurves, subgrid } from '../estimators/interpolate-curves.js';
+export { interpolateCurves, subgrid, MAX_INTERPOLATION } from '../estimators/interpolate-curves.js';
 export { riskFromCurves } from '../estimators/risk-from-curves.js';
 export { Classifier, registerClassifier, type ClassifierOptions, type ClassifierPredictOptions, type ClassifierLoader } from './classifiers/classifier.js';
 export { EvidentialClassifier, type EvidentialClassifierOptions, type EvidentialFitOptions } from './classifiers/evidential-classifier.js';
