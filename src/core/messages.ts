@@ -26,6 +26,7 @@ export function show(value: unknown): string {
 }
 
 export const messages = {
+  // general: arrays, labels, options, curves, probabilities, files (every module)
   lengthMismatch: (fn: string, a: string, na: number, b: string, nb: number) => `${fn}: '${a}' has ${na} values but '${b}' has ${nb}`,
   empty: (fn: string, arg: string) => `${fn}: '${arg}' is empty; expected at least one value`,
   notArray: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be an array or typed array of numbers; got ${show(got)}`,
@@ -37,7 +38,6 @@ export const messages = {
   notBinaryEvent: (fn: string, arg: string, index: number, got: number) =>
     `${fn}: '${arg}' must be 0 (censored) or 1 (event) here; got ${got} at index ${index} (competing risks are not supported by this function)`,
   optionRange: (fn: string, option: string, expected: string, got: unknown) => `${fn}: option '${option}' must be ${expected}; got ${show(got)}`,
-  argRange: (fn: string, arg: string, expected: string, got: unknown) => `${fn}: '${arg}' must be ${expected}; got ${show(got)}`,
   notAscending: (fn: string, arg: string, index: number) => `${fn}: '${arg}' must be strictly ascending; it is not at index ${index}`,
   notSorted: (fn: string, arg: string, index: number) => `${fn}: '${arg}' must be sorted ascending; it is not at index ${index}`,
   noEvents: (fn: string, arg: string) => `${fn}: all subjects in '${arg}' are censored; at least one event is needed`,
@@ -104,7 +104,6 @@ export const messages = {
   missingPackage: (fn: string, pkg: string, purpose: string) =>
     `${fn}: the optional package ${JSON.stringify(pkg)} is not installed; it is needed ${purpose} (npm install ${pkg})`,
   missingProgram: (fn: string, program: string, tried: string, remedy: string) => `${fn}: cannot run ${program} (${tried}); ${remedy}`,
-  // Specific keys for what explain/, plotting/, data/, heads/, ops/ and backbones/ used to say with free-text 'argRange'.
   // several modules
   notInstance: (fn: string, arg: string, type: string, got: unknown) => `${fn}: '${arg}' must be a ${type}; got ${show(got)}`,
   oneOutput: (fn: string, arg: string, what: 'model' | 'layer', outputs: number, alternative?: string) =>
@@ -202,7 +201,6 @@ export const messages = {
   // public API call forms (labels first, options last)
   givenTwice: (fn: string, name: string) =>
     `${fn}: '${name}' is given both as a positional argument (deprecated call form) and as an option; pass it once, as the option, with the labels first`,
-  // Specific keys for what models/, uncertainty/, estimators/, metrics/ and io/ used to say with free-text 'argRange'.
   // several of the modules below
   arrayOf: (fn: string, arg: string, what: string, got: unknown) => `${fn}: '${arg}' must be an array of ${what}; got ${show(got)}`,
   // models/
@@ -291,6 +289,28 @@ export const messages = {
   integralOutOfRange: (fn: string, rule: string, got: number, lo: number, hi: number) =>
     `${fn}: the ${rule} rule on these uneven evaluation times gives ${got}, outside the range [${lo}, ${hi}] of the curve it averages ` +
     `(its weights turn negative when neighbouring spacings differ a lot); use evenly spaced times or integration 'trapezoid'`,
+  // stats/, metrics/bootstrap, report/, losses/, models/survival/, io/video
+  coxphOffset: (fn: string, arg: string, mean: number, got: number) =>
+    `${fn}: '${arg}' must be within ±700 of the mean offset ${mean} (e^offset must stay finite); got ${got}`,
+  statisticNotFinite: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must give a finite number on the original sample; got ${show(got)}`,
+  statisticUndefined: (fn: string, arg: string, skipped: number, replicates: number) =>
+    `${fn}: '${arg}' must be defined on most bootstrap resamples; it was undefined on ${skipped} of ${replicates}`,
+  gridSpread: (fn: string, arg: string, got: number) =>
+    `${fn}: '${arg}' must be spread over at least two values to place the --grid evaluation times between the smallest and the largest ` +
+    `(or pass --times); every value is ${got}`,
+  dirichletParameter: (fn: string, arg: string, index: number, got: unknown) =>
+    `${fn}: '${arg}' must be finite Dirichlet parameters > 0; got ${show(got)} at index ${index}`,
+  eventCodeRange: (fn: string, arg: string, causes: number, got: unknown) =>
+    `${fn}: '${arg}' must hold event codes in 0..${causes} (the output has ${causes} causes); got ${show(got)}`,
+  durationIndex: (fn: string, arg: string, columns: number, got: unknown) =>
+    `${fn}: '${arg}' must be an integer index in [0, ${columns - 1}] (the output has ${columns} time columns); got ${show(got)}`,
+  coxNetOutput: (fn: string, arg: string, outputs: number, shape: string) =>
+    `${fn}: '${arg}' must be a network with one output of shape [batch, 1] (the log-risk); got ${outputs} output(s), the first of shape [${shape}]`,
+  discreteNetOutput: (fn: string, arg: string, causes: number, cuts: number, got: string) =>
+    `${fn}: '${arg}' must have one output with ${causes * cuts} logits (${causes} cause(s) × ${cuts} cuts); got ${got} outputs`,
+  coxTimeNetInputs: (fn: string, arg: string, inputs: number) =>
+    `${fn}: '${arg}' must be a network whose last input is the time column [batch, 1] (see attachHead with a CoxTimeHead); got ${inputs} input(s)`,
+  filePath: (fn: string, arg: string, what: string, got: unknown) => `${fn}: '${arg}' must be the path of ${what}; got ${show(got)}`,
 } as const;
 
 /**

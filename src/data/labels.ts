@@ -136,7 +136,7 @@ export function isLabelsShape(x: unknown): boolean {
  * {@link subsetLabels} of such) are returned as they are; everything else,
  * typed arrays included, is validated and copied as {@link survivalLabels} does.
  *
- * @throws {SurvkitError} `argRange` when `x` is none of the label forms, and
+ * @throws {SurvkitError} `notLabels` when `x` is none of the label forms, and
  *   every error of {@link survivalLabels}
  */
 export function labelsArg(fn: string, arg: string, x: unknown): SurvivalLabels {
@@ -148,7 +148,7 @@ export function labelsArg(fn: string, arg: string, x: unknown): SurvivalLabels {
 /**
  * The time and event columns of any {@link LabelsInput} form, not yet
  * validated (for functions that validate them with their own checks).
- * @throws {SurvkitError} `argRange` when `x` is none of the label forms
+ * @throws {SurvkitError} `notLabels` when `x` is none of the label forms
  */
 export function labelColumns(fn: string, arg: string, x: unknown): { time: unknown; event: unknown } {
   if (isLabelsPair(x)) return { time: x[0], event: x[1] };
@@ -169,7 +169,7 @@ export function labelColumns(fn: string, arg: string, x: unknown): { time: unkno
  * typed arrays included, is validated and copied as {@link survivalLabels} does.
  * Errors name `asLabels`.
  *
- * @throws {SurvkitError} `argRange` when `labels` is none of the label forms,
+ * @throws {SurvkitError} `notLabels` when `labels` is none of the label forms,
  *   and every error of {@link survivalLabels}
  * @example
  * asLabels({ time: [1, 2], event: [1, 0] }).event; // Int32Array [1, 0]

@@ -130,7 +130,7 @@ function limits(s: number, se: number, z: number, type: ConfType): [number, numb
 /**
  * {@link kaplanMeier} on a labels object (`SurvivalLabels` or `{ time, event }`).
  * @deprecated since 0.2: `kaplanMeier(labels, opts)` takes labels itself; this twin will be removed.
- * @throws {SurvkitError} as {@link kaplanMeier}, and `argRange` when `labels` has no `time` / `event`
+ * @throws {SurvkitError} as {@link kaplanMeier}, and `notLabels` when `labels` has no `time` / `event`
  * @example
  * kaplanMeierOf({ time: [1, 2, 2, 3], event: [1, 1, 0, 1] }).at(3); // 0
  */

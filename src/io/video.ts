@@ -270,8 +270,8 @@ function check(result: Run, file: string, what: string): Info {
  *   runs longer than `timeoutMs`; `missingProgram` when ffmpeg cannot be run
  */
 export async function readVideo(path: string, opts: ReadVideoOptions): Promise<Video> {
-  if (typeof path !== 'string' || path === '') throw survkitError('argRange', FN, 'path', 'the path of a video file', path);
-  if (opts === null || typeof opts !== 'object') throw survkitError('argRange', FN, 'opts', '{ frames, height, width, channels, sampling }', opts);
+  if (typeof path !== 'string' || path === '') throw survkitError('filePath', FN, 'path', 'a video file', path);
+  if (opts === null || typeof opts !== 'object') throw survkitError('optionsObject', FN, 'opts', ['frames', 'height', 'width', 'channels', 'sampling'], opts);
   const frames = assertNumberOption(FN, 'frames', opts.frames, { min: 1, integer: true });
   const height = assertNumberOption(FN, 'height', opts.height, { min: 1, max: 16384, integer: true });
   const width = assertNumberOption(FN, 'width', opts.width, { min: 1, max: 16384, integer: true });
@@ -407,12 +407,12 @@ function tooFew(file: string, got: number, frames: number, start: number, fps: n
  * width, channels]` — the NDHWC layout of survkit's video backbones (r3d,
  * mc3, r2plus1d). Stack clips with `tf.concat(list, 0)` for a batch.
  *
- * @throws {SurvkitError} `argRange` when `video.pixels` does not hold frames × height × width × channels values
+ * @throws {SurvkitError} `resultOf` when `video.pixels` does not hold frames × height × width × channels values
  */
 export function videoTensor(video: Video): tf.Tensor5D {
   const { frames, height, width, channels, pixels } = video;
   if (!(pixels instanceof Float32Array) || pixels.length !== frames * height * width * channels) {
-    throw survkitError('argRange', 'videoTensor', 'video', `a clip from readVideo with ${frames} × ${height} × ${width} × ${channels} pixel values`, pixels);
+    throw survkitError('resultOf', 'videoTensor', 'video', 'readVideo', pixels, `${frames} × ${height} × ${width} × ${channels} pixel values`);
   }
   return tf.tensor5d(pixels, [1, frames, height, width, channels], 'float32');
 }

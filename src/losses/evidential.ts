@@ -141,7 +141,7 @@ function lgammaInt(k: number): number {
 export function evidentialLoss(yTrue: EvidentialTargets, alpha: tf.Tensor, opts: EvidentialLossOptions): tf.Tensor {
   const fn = 'evidentialLoss';
   const [n, k] = matrixShape(fn, 'alpha', alpha);
-  if (typeof opts !== 'object' || opts === null) throw survkitError('argRange', fn, 'opts', "an options object with 'klWeight'", opts);
+  if (typeof opts !== 'object' || opts === null) throw survkitError('optionsObject', fn, 'opts', ['klWeight'], opts);
   const kind = assertChoice(fn, 'kind', opts.kind ?? 'mse', EVIDENTIAL_LOSS_KINDS);
   const klWeight = assertNumberOption(fn, 'klWeight', opts.klWeight, { min: 0 });
   if (klWeight > MAX_KL_WEIGHT) throw survkitError('optionRange', fn, 'klWeight', `at most ${MAX_KL_WEIGHT} (the loss is float32)`, klWeight);
@@ -176,7 +176,7 @@ function assertPositive(fn: string, alpha: tf.Tensor): void {
   const v = alpha.dataSync();
   for (let i = 0; i < v.length; i++) {
     const x = v[i] as number;
-    if (!(x > 0) || !Number.isFinite(x)) throw survkitError('argRange', fn, 'alpha', `finite Dirichlet parameters > 0 (entry ${i} is not)`, x);
+    if (!(x > 0) || !Number.isFinite(x)) throw survkitError('dirichletParameter', fn, 'alpha', i, x);
   }
 }
 

@@ -49,7 +49,7 @@ export function eventCodes(fn: string, arg: string, event: unknown, ref: string,
     const v = e[i] as number;
     if (v > maxCode) {
       if (maxCode === 1) throw survkitError('notBinaryEvent', fn, arg, i, v);
-      throw survkitError('argRange', fn, arg, `an event code in 0..${maxCode} (the output has ${maxCode} causes)`, v);
+      throw survkitError('eventCodeRange', fn, arg, maxCode, v);
     }
   }
   return e;
@@ -70,7 +70,7 @@ export function durationIndices(fn: string, arg: string, idx: unknown, ref: stri
   for (let i = 0; i < n; i++) {
     const k = v[i] as number;
     if (!Number.isInteger(k) || k < 0 || k >= m) {
-      throw survkitError('argRange', fn, `${arg}[${i}]`, `an integer index in [0, ${m - 1}] (the output has ${m} time columns)`, k);
+      throw survkitError('durationIndex', fn, `${arg}[${i}]`, m, k);
     }
     out[i] = k;
   }

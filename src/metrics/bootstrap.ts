@@ -82,7 +82,7 @@ export function bootstrap(statistic: (idx: Int32Array) => number, n: number, opt
   const identity = new Int32Array(n);
   for (let i = 0; i < n; i++) identity[i] = i;
   const estimate = statistic(identity);
-  if (!Number.isFinite(estimate)) throw survkitError('argRange', fn, 'statistic', 'a finite number on the original sample', estimate);
+  if (!Number.isFinite(estimate)) throw survkitError('statisticNotFinite', fn, 'statistic', estimate);
   const rng = new Random(seed);
   const values: number[] = [];
   let skipped = 0;
@@ -100,7 +100,7 @@ export function bootstrap(statistic: (idx: Int32Array) => number, n: number, opt
     if (onProgress !== undefined && ((b + 1) % every === 0 || b + 1 === reps)) onProgress(b + 1, reps);
   }
   if (values.length < Math.max(2, reps / 2)) {
-    throw survkitError('argRange', fn, 'statistic', 'defined on most bootstrap resamples', `${skipped} of ${reps} resamples undefined`);
+    throw survkitError('statisticUndefined', fn, 'statistic', skipped, reps);
   }
   const sorted = Float64Array.from(values).sort();
   const alpha = (1 - level) / 2;

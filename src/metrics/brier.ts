@@ -88,7 +88,7 @@ export interface IpcwInputs {
 /** Validates the arguments of a Brier-type function in the name of `fn`. */
 export function ipcwInputs(fn: string, curves: unknown, labels: unknown, times: unknown, opts: BrierOptions): IpcwInputs {
   const convention = assertChoice(fn, 'convention', opts.convention ?? 'pycox', ['pycox', 'sksurv', 'pec'] as const);
-  if (!(curves instanceof SurvivalCurves)) throw survkitError('argRange', fn, 'curves', 'SurvivalCurves (n subjects × m grid times)', curves);
+  if (!(curves instanceof SurvivalCurves)) throw survkitError('notInstance', fn, 'curves', 'SurvivalCurves (n subjects × m grid times)', curves);
   const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);
   const n = y.time.length;

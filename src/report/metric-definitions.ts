@@ -73,14 +73,7 @@ function range(x: Float64Array): [number, number] {
 export function evaluationTimes(d: EvalData, s: EvalSettings): Float64Array {
   if (s.times !== undefined) return s.times;
   const [lo, hi] = range(d.labels.time);
-  if (!(hi > lo))
-    throw survkitError(
-      'argRange',
-      'evaluate',
-      'time',
-      'spread over at least two values to place the --grid evaluation times between the smallest and the largest (or pass --times)',
-      lo,
-    );
+  if (!(hi > lo)) throw survkitError('gridSpread', 'evaluate', 'time', lo);
   return linspace(lo, hi, s.grid);
 }
 

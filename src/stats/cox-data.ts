@@ -100,7 +100,7 @@ export function coxData(fn: string, labels: unknown, covariates: unknown, opts: 
   const { names, cols } = columns(fn, covariates, opts.names, n);
   const weight = opts.weights === undefined ? new Float64Array(n).fill(1) : toFloat64(fn, 'weights', opts.weights);
   if (weight.length !== n) throw survkitError('lengthMismatch', fn, 'labels', n, 'weights', weight.length);
-  for (let i = 0; i < n; i++) if (!((weight[i] as number) > 0)) throw survkitError('argRange', fn, `weights[${i}]`, '> 0', weight[i]);
+  for (let i = 0; i < n; i++) if (!((weight[i] as number) > 0)) throw survkitError('positiveNumber', fn, `weights[${i}]`, weight[i]);
   const offset = opts.offset === undefined ? new Float64Array(n) : toFloat64(fn, 'offset', opts.offset);
   if (offset.length !== n) throw survkitError('lengthMismatch', fn, 'labels', n, 'offset', offset.length);
   const strata = opts.strata === undefined ? new Int32Array(n) : groupCodes(fn, 'strata', opts.strata, n).codes;

@@ -154,13 +154,7 @@ export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: Co
     data.offset[i] = (data.offset[i] as number) - meanOffset;
     // as R: "offsets must lead to a finite risk score"
     if (!Number.isFinite(Math.exp(data.offset[i] as number)))
-      throw survkitError(
-        'argRange',
-        fn,
-        `offset[${data.order[i] as number}]`,
-        `within ±700 of the mean offset ${meanOffset} (e^offset must stay finite)`,
-        (data.offset[i] as number) + meanOffset,
-      );
+      throw survkitError('coxphOffset', fn, `offset[${data.order[i] as number}]`, meanOffset, (data.offset[i] as number) + meanOffset);
   }
   const checkRank = (imat: Float64Array): void => {
     const rank = cholesky2(imat, p, TOLER_CHOL);

@@ -42,7 +42,7 @@ describe('freezeLayers and scoreFunction take no caller name', () => {
     expect(Array.from(s.dataSync())).toEqual(expected);
     const old = scoreFunction('myFn', m, 1)(x);
     expect(Array.from(old.dataSync())).toEqual(expected);
-    expect(() => scoreFunction(m)).toThrow(messages.argRange('scoreFunction', 'column', 'the output column to explain (the output has 2 columns)', undefined));
+    expect(() => scoreFunction(m)).toThrow(messages.outputColumn('scoreFunction', 'column', 2, undefined));
     tf.dispose([x, full, s, old]);
     m.dispose();
   });

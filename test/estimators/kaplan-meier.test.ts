@@ -147,7 +147,7 @@ describe('kaplanMeier errors', () => {
     );
   });
   it('kaplanMeierOf rejects a non-labels object', () => {
-    expect(() => kaplanMeierOf({ t: [1] } as never)).toThrow(messages.argRange('kaplanMeier', 'labels', 'survival labels { time, event }', { t: [1] }));
+    expect(() => kaplanMeierOf({ t: [1] } as never)).toThrow(messages.notLabels('kaplanMeier', 'labels', { t: [1] }));
   });
 });
 

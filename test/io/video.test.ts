@@ -181,7 +181,7 @@ describe('videoTensor', () => {
     expect(Array.from(t.dataSync())).toEqual(Array.from(v.pixels));
     t.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    expect(() => videoTensor({ ...v, frames: 5 })).toThrow(/^videoTensor: 'video' must be a clip from readVideo with 5 × 12 × 16 × 3 pixel values/);
+    expect(() => videoTensor({ ...v, frames: 5 })).toThrow(/^videoTensor: 'video' must be the result of readVideo \(5 × 12 × 16 × 3 pixel values\)/);
   });
 });
 

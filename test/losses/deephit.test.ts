@@ -181,13 +181,9 @@ describe('errors', () => {
     [0.3, -0.1],
   ]);
   it('rejects bad indices, codes, shapes and options with catalogue messages', () => {
-    expect(() => deepHitLoss(x, [0, 2], [1, 0])).toThrow(
-      messages.argRange('deepHitLoss', 'idxDuration[1]', 'an integer index in [0, 1] (the output has 2 time columns)', 2),
-    );
+    expect(() => deepHitLoss(x, [0, 2], [1, 0])).toThrow(messages.durationIndex('deepHitLoss', 'idxDuration[1]', 2, 2));
     expect(() => deepHitLoss(x, [0, 1], [2, 0])).toThrow(messages.notBinaryEvent('deepHitLoss', 'event', 0, 2));
-    expect(() => deepHitLoss(tf.zeros([2, 2, 2]), [0, 1], [3, 0])).toThrow(
-      messages.argRange('deepHitLoss', 'event', 'an event code in 0..2 (the output has 2 causes)', 3),
-    );
+    expect(() => deepHitLoss(tf.zeros([2, 2, 2]), [0, 1], [3, 0])).toThrow(messages.eventCodeRange('deepHitLoss', 'event', 2, 3));
     expect(() => deepHitLoss(x, [0, 1], [1, 0], { beta: 1 })).toThrow(
       messages.optionRange('deepHitLoss', 'beta', "omitted with convention 'pycox' (the ranking weight is 1 − alpha)", 1),
     );

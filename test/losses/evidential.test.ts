@@ -303,7 +303,7 @@ describe('errors', () => {
           ]),
           { klWeight: 0 },
         ),
-      ).toThrow(messages.argRange('evidentialLoss', 'alpha', 'finite Dirichlet parameters > 0 (entry 1 is not)', 0));
+      ).toThrow(messages.dirichletParameter('evidentialLoss', 'alpha', 1, 0));
       expect(() =>
         evidentialLoss(
           [0, 1],
@@ -313,7 +313,7 @@ describe('errors', () => {
           ]),
           { klWeight: 0 },
         ),
-      ).toThrow(messages.argRange('evidentialLoss', 'alpha', 'finite Dirichlet parameters > 0 (entry 1 is not)', NaN));
+      ).toThrow(messages.dirichletParameter('evidentialLoss', 'alpha', 1, NaN));
       expect(() => dirichletKlToUniform(tf.tensor1d([1, 1]))).toThrow(messages.shapeMismatch('dirichletKlToUniform', 'alpha', '[n, k] with n, k >= 1', '[2]'));
     });
   });

@@ -72,9 +72,7 @@ describe('bootstrap', () => {
         try {
           r = bootstrap(stat, sample.length, { replicates: reps, seed });
         } catch (err) {
-          expect(String(err)).toContain(
-            messages.argRange('bootstrap', 'statistic', 'defined on most bootstrap resamples', `${undefinedDraws} of ${reps} resamples undefined`),
-          );
+          expect(String(err)).toContain(messages.statisticUndefined('bootstrap', 'statistic', undefinedDraws, reps));
           return;
         }
         expect(r.skipped).toBe(undefinedDraws);
@@ -98,9 +96,7 @@ describe('bootstrap', () => {
       if (calls++ > 0 && calls % 3 !== 0) throw survkitError('noEvents', 'stat', 'labels');
       return meanOf(idx);
     };
-    expect(() => bootstrap(stat, sample.length, { replicates: 30, seed: 0 })).toThrow(
-      messages.argRange('bootstrap', 'statistic', 'defined on most bootstrap resamples', '20 of 30 resamples undefined'),
-    );
+    expect(() => bootstrap(stat, sample.length, { replicates: 30, seed: 0 })).toThrow(messages.statisticUndefined('bootstrap', 'statistic', 20, 30));
   });
 
   it('lets other errors through and rejects a non-finite estimate', () => {
@@ -109,7 +105,7 @@ describe('bootstrap', () => {
         throw new RangeError('boom');
       }, 5),
     ).toThrow(RangeError);
-    expect(() => bootstrap(() => NaN, 5)).toThrow(messages.argRange('bootstrap', 'statistic', 'a finite number on the original sample', NaN));
+    expect(() => bootstrap(() => NaN, 5)).toThrow(messages.statisticNotFinite('bootstrap', 'statistic', NaN));
   });
 
   it('rejects bad options', () => {

@@ -136,7 +136,7 @@ describe('brierScore errors', () => {
     throwsCode(() => brierScore(c, { time: [1, 2, 3], event: [1, 0] }, [1]), 'lengthMismatch', messages.lengthMismatch('brierScore', 'time', 3, 'event', 2));
   });
   it('curves that are not SurvivalCurves', () => {
-    throwsCode(() => brierScore([0.5] as unknown as SurvivalCurves, lab, [1]), 'argRange');
+    throwsCode(() => brierScore([0.5] as unknown as SurvivalCurves, lab, [1]), 'notInstance');
   });
   it('bad times', () => {
     throwsCode(() => brierScore(c, lab, [2, 1]), 'notAscending', messages.notAscending('brierScore', 'times', 1));

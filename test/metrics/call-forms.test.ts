@@ -301,7 +301,7 @@ describe('labels forms and call-form errors', () => {
   });
 
   it('asLabels errors name asLabels; the pair and the records are validated like any labels', () => {
-    expect(() => asLabels([1, 2] as never)).toThrow(messages.argRange('asLabels', 'labels', 'survival labels { time, event }', [1, 2]));
+    expect(() => asLabels([1, 2] as never)).toThrow(messages.notLabels('asLabels', 'labels', [1, 2]));
     expect(() => asLabels([[1, 2], [1]])).toThrow(messages.lengthMismatch('asLabels', 'time', 2, 'event', 1));
     expect(() =>
       asLabels([
@@ -323,13 +323,11 @@ describe('labels forms and call-form errors', () => {
     expect(() => getColumn(table, 'x')).toThrow(messages.unknownColumn('getColumn', 'x', ['t', 'e']));
     expect(columnNames([{ t: 3, e: 1 }])).toEqual(['t', 'e']);
     expect(columnNames('myFn', table)).toEqual(['t', 'e']);
-    expect(() => columnNames(null as never)).toThrow(messages.argRange('columnNames', 'table', 'a table (column object, row records or DataFrame-like)', null));
+    expect(() => columnNames(null as never)).toThrow(messages.notTable('columnNames', 'table', null));
   });
 
   it('errors of the labels-first forms name the labels argument', () => {
-    expect(() => concordanceIndex({ time: [1, 2] } as never, [1, 2])).toThrow(
-      messages.argRange('concordanceIndex', 'labels', 'survival labels { time, event }', { time: [1, 2] }),
-    );
+    expect(() => concordanceIndex({ time: [1, 2] } as never, [1, 2])).toThrow(messages.notLabels('concordanceIndex', 'labels', { time: [1, 2] }));
     const y = { time: [1, 2, 3], event: [0, 0, 0] };
     expect(() => concordanceIndexIpcw(y, [1, 2, 3])).toThrow(messages.noEvents('concordanceIndexIpcw', 'labels.event'));
     expect(() => cumulativeDynamicAuc({ time: [1, 2, 3], event: [1, 0, 1] }, [1, 2], { times: [2] })).toThrow(

@@ -124,7 +124,7 @@ describe('corrupt model folders', () => {
       'deephit state without causes',
       'deephit',
       editJson('survkit.json', (j) => ({ ...j, state: { ...(j.state as object), causes: undefined } })),
-      /survkit\.json state\.causes is missing/,
+      /survkit\.json of this DeepHit model is not one survkit wrote: 'state\.causes' must be a finite integer ≥ 1; got undefined/,
     ],
   ];
   it.each(cases)('%s', async (_, from, edit, file) => {

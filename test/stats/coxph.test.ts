@@ -142,10 +142,12 @@ describe('coxph errors', () => {
     expect(code(() => coxph({ time, event }, {}))).toMatch(/^noCovariates/);
     expect(code(() => coxph({ time, event }, 5 as never))).toMatch(/^statsCovariates/);
     expect(code(() => coxph({ time, event }, [[1], [2], [3], [4], [5], [6], [7], [8, 9]]))).toMatch(/^lengthMismatch: .*'covariates\[7\]'/);
-    expect(code(() => coxph({ time, event }, { a: time }, { weights: [1, 1, 1, 1, 1, 1, 1, 0] }))).toMatch(/^argRange: coxph: 'weights\[7\]' must be > 0/);
+    expect(code(() => coxph({ time, event }, { a: time }, { weights: [1, 1, 1, 1, 1, 1, 1, 0] }))).toMatch(
+      /^positiveNumber: coxph: 'weights\[7\]' must be a finite number > 0/,
+    );
     expect(code(() => coxph({ time, event: [0, 0, 0, 0, 0, 0, 0, 0] }, { a: time }))).toMatch(/^noEvents/);
     expect(code(() => coxph({ time, event }, { a: time }, { offset: [0, 0, 0, 0, 0, 0, 0, 9000] }))).toMatch(
-      /^argRange: coxph: 'offset\[7\]' must be within ±700/,
+      /^coxphOffset: coxph: 'offset\[7\]' must be within ±700/,
     );
     expect(code(() => coxph({ time, event: [2, 0, 0, 0, 0, 0, 0, 1] }, { a: time }))).toMatch(/^notBinaryEvent/);
     expect(code(() => coxph({ time, event }, { a: time }, { ties: 'exact' as never }))).toMatch(/^optionRange: coxph: option 'ties'/);

@@ -29,13 +29,7 @@ export abstract class CoxBase extends SurvivalModel {
     this.adoptNet(this.buildWithHead(() => new CoxHead({ seed: opts.seed ?? null }), opts.seed));
     const shape = this.net.outputs[0]?.shape;
     if (this.net.outputs.length !== 1 || shape?.length !== 2 || shape[1] !== 1) {
-      throw survkitError(
-        'argRange',
-        fn,
-        'net',
-        'a network with one output of shape [batch, 1] (the log-risk)',
-        `output shape [${shape?.map(String).join(', ')}]`,
-      );
+      throw survkitError('coxNetOutput', fn, 'net', this.net.outputs.length, shape?.map(String).join(', ') ?? '');
     }
   }
 

@@ -110,13 +110,7 @@ export class CoxTime extends SurvivalModel {
     const net = opts.net ?? buildNet(fn, opts, () => new CoxTimeHead(headArgs), opts.seed, []);
     const last = net.inputs[net.inputs.length - 1]?.shape;
     if (net.inputs.length < 2 || last?.length !== 2 || last[1] !== 1) {
-      throw survkitError(
-        'argRange',
-        fn,
-        'net',
-        'a network whose last input is the time column [batch, 1] (see attachHead with a CoxTimeHead)',
-        `${net.inputs.length} input(s)`,
-      );
+      throw survkitError('coxTimeNetInputs', fn, 'net', net.inputs.length);
     }
     this.adoptNet(net);
   }

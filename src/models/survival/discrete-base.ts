@@ -84,13 +84,7 @@ export abstract class DiscreteBase extends SurvivalModel {
     const width = this.net.outputs[0]?.shape[this.net.outputs[0].shape.length - 1];
     const want = this.transform.outFeatures * this.causes;
     if (this.net.outputs.length !== 1 || width !== want) {
-      throw survkitError(
-        'argRange',
-        `${this.constructor.name}.fit`,
-        'net',
-        `one output with ${want} logits (${this.causes} cause(s) × ${this.transform.outFeatures} cuts)`,
-        `${String(width)} outputs`,
-      );
+      throw survkitError('discreteNetOutput', `${this.constructor.name}.fit`, 'net', this.causes, this.transform.outFeatures, String(width));
     }
   }
 
