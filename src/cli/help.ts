@@ -13,7 +13,8 @@ Usage:
   survkit stats cox|logrank|km|rmst --data <f.csv> …
                                                  Cox regression, log-rank test, median survival,
                                                  RMST (survkit stats --help)
-  survkit info                                   the TensorFlow.js backend and versions
+  survkit info                                   the TensorFlow.js backend, versions, and the
+                                                 kernel patches survkit installs and why
   survkit <command> --help                       the options of a command
   survkit help [command]                         the same
   survkit --help, survkit                        show this help and the evaluate options
@@ -263,6 +264,9 @@ export const INFO_HELP = `Usage:
 
 Prints the TensorFlow.js backend survkit trains on (SURVKIT_BACKEND or the
 fastest available: tfjs-node, then wasm, then cpu), its versions and
-capabilities, survkit's kernel patches, and the survkit and Node.js versions.
+capabilities, whether the TF.js version is in the range survkit is tested
+with, every kernel patch survkit installs (what it does to the stock kernel and
+why), and the survkit and Node.js versions. Importing survkit changes nothing
+in TF.js; the patches are installed by initBackend() or a model's first use.
   -h, --help             show this help
 `;
