@@ -119,6 +119,46 @@ describe('module layering (DESIGN.md)', () => {
     expect(violations).toEqual([]);
   });
 
+  it('src/index.ts is the curated API: named exports only, from library modules, never from cli/', () => {
+    const index = join(SRC, 'index.ts');
+    const text = readFileSync(index, 'utf8');
+    expect(text).not.toMatch(/export\s*\*/);
+    expect(text).not.toMatch(/^\s*import\s/m); // it only re-exports
+    const targets = graph.get(index)?.local ?? [];
+    expect(targets.length).toBeGreaterThan(20);
+    for (const t of targets) {
+      expect((LAYERS as readonly string[]).includes(moduleOf(t)), `${relative(SRC, t)} is in a known module`).toBe(true);
+      expect(moduleOf(t)).not.toBe('cli');
+    }
+  });
+
+  it("every TF.js-free package entry point (package.json 'exports') reaches no @tensorflow/* package", () => {
+    const pkg = JSON.parse(readFileSync(resolve(SRC, '../package.json'), 'utf8')) as { exports: Record<string, { import?: string } | string> };
+    const entries = Object.entries(pkg.exports)
+      .filter(([k]) => k !== '.' && k !== './package.json')
+      .map(
+        ([k, v]) => [k, resolve(SRC, '..', (typeof v === 'string' ? v : (v.import as string)).replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'))] as const,
+      );
+    expect(entries.map(([k]) => k)).toEqual(expect.arrayContaining(['./metrics', './estimators', './plotting', './uncertainty', './report', './stats']));
+    for (const [name, file] of entries) {
+      const seen = new Set<string>();
+      const stack = [file];
+      while (stack.length > 0) {
+        const g = stack.pop() as string;
+        if (seen.has(g)) continue;
+        seen.add(g);
+        const node = graph.get(g);
+        expect(node, `${name}: ${relative(SRC, g)} exists`).toBeDefined();
+        expect(
+          node?.packages.filter((p) => p.startsWith('@tensorflow/')),
+          `${name} reaches TF.js via ${relative(SRC, g)}`,
+        ).toEqual([]);
+        stack.push(...(node?.local ?? []));
+      }
+      expect(seen.size).toBeGreaterThan(1);
+    }
+  });
+
   it('the import scanner sees every import form used in src/', () => {
     const sample = "import { a } from '../heads/x.js';\nexport { b } from '../models/y.js';\nconst m = await import('../cli/z.js');\nimport './side.js';";
     expect(specifiers(sample)).toEqual(['../heads/x.js', '../models/y.js', '../cli/z.js', './side.js']);
