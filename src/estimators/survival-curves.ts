@@ -11,11 +11,9 @@ export const MONOTONE_TOL = 1e-12;
 /**
  * The caller's names in the error messages of {@link SurvivalCurves}: the
  * function (`fn`) and the argument that held the values (`arg`).
- *
- * @internal survkit's own functions name themselves through `curvesFor`;
- *   kept in the public signature only so that older calls keep working.
+ * survkit's own functions name themselves through `curvesFor`.
  */
-export interface CurvesCallerNames {
+interface CurvesCallerNames {
   fn?: string;
   arg?: string;
 }
@@ -50,7 +48,7 @@ export class SurvivalCurves {
    *   function and argument in error messages, for survkit's own functions that build curves.
    * @internal
    */
-  constructor(times: ArrayLike<number>, values: ArrayLike<number>, opts: CurvesCallerNames);
+  constructor(times: ArrayLike<number>, values: ArrayLike<number>, opts: { fn?: string; arg?: string });
   constructor(times: ArrayLike<number>, values: ArrayLike<number>, opts: CurvesCallerNames = {}) {
     const fn = opts.fn ?? 'SurvivalCurves';
     const arg = opts.arg ?? 'values';
@@ -80,7 +78,7 @@ export class SurvivalCurves {
    *   function and argument in error messages, for survkit's own functions that build curves.
    * @internal
    */
-  static fromRows(times: ArrayLike<number>, rows: readonly ArrayLike<number>[], opts: CurvesCallerNames): SurvivalCurves;
+  static fromRows(times: ArrayLike<number>, rows: readonly ArrayLike<number>[], opts: { fn?: string; arg?: string }): SurvivalCurves;
   static fromRows(times: ArrayLike<number>, rows: readonly ArrayLike<number>[], opts: CurvesCallerNames = {}): SurvivalCurves {
     const fn = opts.fn ?? 'SurvivalCurves.fromRows';
     if (!Array.isArray(rows)) throw survkitError('arrayOf', fn, 'rows', 'curves (one array of survival probabilities per subject)', rows);
