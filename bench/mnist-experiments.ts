@@ -71,14 +71,14 @@ export async function heldOut(methods: Method[], xTest: tf.Tensor, yTest: Int32A
       error90: riskAtCoverage({ correct }, pred.uncertainty, { coverage: 0.9 }).value,
       aurc: aurc({ correct }, pred.uncertainty).value,
       eaurc: excessAurc({ correct }, pred.uncertainty).value,
-      ece: expectedCalibrationError(pred.probs, yTest, { bins: 15 }),
-      brier: multiclassBrier(pred.probs, yTest),
-      nll: logLoss(pred.probs, yTest),
+      ece: expectedCalibrationError({ labels: yTest }, pred.probs, { bins: 15 }).value,
+      brier: multiclassBrier({ labels: yTest }, pred.probs).value,
+      nll: logLoss({ labels: yTest }, pred.probs).value,
       meanUncertainty: mean(pred.uncertainty),
       trainMs: m.trainMs,
       predictMs,
       curve: riskCoverageCurve({ correct }, pred.uncertainty),
-      reliability: reliabilityDiagram(pred.probs, yTest, { bins: 15 }),
+      reliability: reliabilityDiagram({ labels: yTest }, pred.probs, { bins: 15 }),
     });
   }
   return { rows, preds };

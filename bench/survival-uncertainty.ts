@@ -145,7 +145,11 @@ async function main(): Promise<void> {
       for (const [method, bands] of methods) {
         for (const scale of ['survival', 'cloglog'] as BandScale[]) {
           const score = survivalBandWidth(bands, { from: grid[0] as number, to: grid[99] as number, scale });
-          const table = selectiveSurvivalTable(score, yTest, bands.risk.mean, bands.mean, { times: grid, coverages: [1, 0.9, 0.8, 0.7, 0.6, 0.5] });
+          const table = selectiveSurvivalTable(
+            yTest,
+            { score, risk: bands.risk.mean, curves: bands.mean },
+            { times: grid, coverages: [1, 0.9, 0.8, 0.7, 0.6, 0.5] },
+          );
           printTable(`${name} · ${family} · ${method} · score: integrated band width (${scale} scale)`, table.rows);
           out.push({ dataset: name, family, method, scale, rows: table.rows });
         }

@@ -2,7 +2,7 @@ import { assertNumberOption, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { argsort } from '../core/sort.js';
 import { labelsArg, assertSingleRisk, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
-import { SurvivalCurves } from './survival-curves.js';
+import { curvesFor, SurvivalCurves } from './survival-curves.js';
 
 /**
  * Baseline hazard of a Cox-type model at the distinct training times (censored-only
@@ -144,5 +144,5 @@ export function breslowSurvival(baseline: BreslowBaseline, logRisk: ArrayLike<nu
       values[i * m + k] = lh === -Infinity ? 1 : Math.exp(-Math.exp(lh + gi));
     }
   }
-  return new SurvivalCurves(baseline.times, values, { fn });
+  return curvesFor(fn, baseline.times, values);
 }

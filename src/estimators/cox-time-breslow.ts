@@ -2,7 +2,7 @@ import { assertNumberOption, assertStrictlyAscending, toFloat64 } from '../core/
 import { survkitError } from '../core/errors.js';
 import { labelsArg, assertSingleRisk, type LabelsInput } from '../data/labels.js';
 import { makeBaseline, timeGroups, type BreslowBaseline, type BreslowOptions } from './breslow.js';
-import { SurvivalCurves } from './survival-curves.js';
+import { curvesFor, SurvivalCurves } from './survival-curves.js';
 
 /**
  * A time-dependent log-risk g(t, x_j) evaluated at one time t for the listed
@@ -111,5 +111,5 @@ export function coxTimeSurvival(
     }
     for (let i = 0; i < n; i++) values[i * m + k] = Math.exp(-(H[i] as number));
   }
-  return new SurvivalCurves(times, values, { fn });
+  return curvesFor(fn, times, values);
 }

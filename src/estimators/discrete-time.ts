@@ -5,7 +5,7 @@
  */
 import { assertStrictlyAscending, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { SurvivalCurves } from './survival-curves.js';
+import { curvesFor, SurvivalCurves } from './survival-curves.js';
 
 function shapeOf(fn: string, logits: ArrayLike<number>, per: number, what: string): { x: Float64Array; n: number } {
   const x = toFloat64(fn, 'logits', logits);
@@ -63,7 +63,7 @@ export function survivalFromPmfLogits(logits: ArrayLike<number>, cuts: ArrayLike
   const times = gridOf(fn, cuts);
   const m = times.length;
   const pmf = pmfFromLogits(logits, m, opts);
-  return new SurvivalCurves(times, survivalFromMass(pmf, pmf.length / m, m, 1, opts.pad ?? true), { fn });
+  return curvesFor(fn, times, survivalFromMass(pmf, pmf.length / m, m, 1, opts.pad ?? true));
 }
 
 /** S_i(τ_k) = mass after τ_k = Σ over causes and l > k of f + the pad mass, as a reverse cumulative sum. */
@@ -107,7 +107,7 @@ export function survivalFromHazardLogits(logits: ArrayLike<number>, cuts: ArrayL
       out[i * m + k] = Math.exp(logS);
     }
   }
-  return new SurvivalCurves(times, out, { fn });
+  return curvesFor(fn, times, out);
 }
 
 /**
@@ -143,6 +143,6 @@ export function cifFromLogits(
     }
     cif.push(out);
   }
-  const survival = new SurvivalCurves(times, survivalFromMass(pmf, n, m, causes, opts.pad ?? true), { fn });
+  const survival = curvesFor(fn, times, survivalFromMass(pmf, n, m, causes, opts.pad ?? true));
   return { times, cif, survival };
 }

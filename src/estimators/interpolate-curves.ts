@@ -1,6 +1,6 @@
 import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { SurvivalCurves } from './survival-curves.js';
+import { curvesFor, SurvivalCurves } from './survival-curves.js';
 
 /**
  * pycox's sub-grid between cut points (`make_subgrid(cuts, sub)`): for each
@@ -63,5 +63,5 @@ export function interpolateCurves(curves: SurvivalCurves, sub: number, fn = 'int
   if (sub > MAX_INTERPOLATION)
     throw survkitError('sizeLimit', fn, 'interpolation', MAX_INTERPOLATION, 'pycox uses 10; each step adds a column per interval', sub);
   if (sub === 1 || curves.m < 2) return curves;
-  return new SurvivalCurves(subgrid(curves.times, sub), interpolateRows(curves.values, curves.n, curves.m, sub), { fn });
+  return curvesFor(fn, subgrid(curves.times, sub), interpolateRows(curves.values, curves.n, curves.m, sub));
 }

@@ -9,6 +9,16 @@ export type Interpolation = 'step' | 'linear';
 export const MONOTONE_TOL = 1e-12;
 
 /**
+ * The caller's names in the error messages of {@link SurvivalCurves}: the
+ * function (`fn`) and the argument that held the values (`arg`).
+ * survkit's own functions name themselves through `curvesFor`.
+ */
+interface CurvesCallerNames {
+  fn?: string;
+  arg?: string;
+}
+
+/**
  * Predicted survival curves of n subjects on one ascending grid of m times,
  * stored row-major in a `Float64Array` (`values[i*m + k]` = Ŝ_i(times[k])).
  * Immutable and validated: every value finite and in [0, 1], each row
@@ -32,7 +42,14 @@ export class SurvivalCurves {
   readonly n: number;
   readonly m: number;
 
-  constructor(times: ArrayLike<number>, values: ArrayLike<number>, opts: { fn?: string; arg?: string } = {}) {
+  constructor(times: ArrayLike<number>, values: ArrayLike<number>);
+  /**
+   * @deprecated since 0.2: call `new SurvivalCurves(times, values)`. `opts.fn` / `opts.arg` only rename the
+   *   function and argument in error messages, for survkit's own functions that build curves.
+   * @internal
+   */
+  constructor(times: ArrayLike<number>, values: ArrayLike<number>, opts: { fn?: string; arg?: string });
+  constructor(times: ArrayLike<number>, values: ArrayLike<number>, opts: CurvesCallerNames = {}) {
     const fn = opts.fn ?? 'SurvivalCurves';
     const arg = opts.arg ?? 'values';
     this.times = toFloat64(fn, 'times', times);
@@ -55,7 +72,14 @@ export class SurvivalCurves {
    * @example
    * SurvivalCurves.fromRows([1, 2], [[0.9, 0.5], [0.8, 0.7]]).n; // 2
    */
-  static fromRows(times: ArrayLike<number>, rows: readonly ArrayLike<number>[], opts: { fn?: string; arg?: string } = {}): SurvivalCurves {
+  static fromRows(times: ArrayLike<number>, rows: readonly ArrayLike<number>[]): SurvivalCurves;
+  /**
+   * @deprecated since 0.2: call `SurvivalCurves.fromRows(times, rows)`. `opts.fn` / `opts.arg` only rename the
+   *   function and argument in error messages, for survkit's own functions that build curves.
+   * @internal
+   */
+  static fromRows(times: ArrayLike<number>, rows: readonly ArrayLike<number>[], opts: { fn?: string; arg?: string }): SurvivalCurves;
+  static fromRows(times: ArrayLike<number>, rows: readonly ArrayLike<number>[], opts: CurvesCallerNames = {}): SurvivalCurves {
     const fn = opts.fn ?? 'SurvivalCurves.fromRows';
     if (!Array.isArray(rows)) throw survkitError('arrayOf', fn, 'rows', 'curves (one array of survival probabilities per subject)', rows);
     const list: readonly unknown[] = rows;
@@ -89,7 +113,7 @@ export class SurvivalCurves {
     }
     const out = new Float64Array(m * nSubjects);
     for (let k = 0; k < m; k++) for (let i = 0; i < nSubjects; i++) out[i * m + k] = src[k * nSubjects + i] as number;
-    return new SurvivalCurves(times, out, { fn, arg: 'timeMajor' });
+    return curvesFor(fn, times, out, 'timeMajor');
   }
 
   /** Ŝ_i at grid column k. */
@@ -164,6 +188,16 @@ export class SurvivalCurves {
     }
     return new SurvivalCurves(q, out);
   }
+}
+
+/**
+ * Curves built on behalf of survkit's function `fn`: their errors name `fn`
+ * and `arg` (default `values`) instead of the constructor.
+ *
+ * @internal not exported from the package
+ */
+export function curvesFor(fn: string, times: ArrayLike<number>, values: ArrayLike<number>, arg?: string): SurvivalCurves {
+  return new SurvivalCurves(times, values, arg === undefined ? { fn } : { fn, arg });
 }
 
 /** Checks range and monotonicity of row-major curves. */

@@ -17,7 +17,7 @@
 import { closestName } from '../core/closest.js';
 import { survkitError } from '../core/errors.js';
 import type { SurvivalLabels } from '../data/labels.js';
-import { MONOTONE_TOL, SurvivalCurves } from '../estimators/survival-curves.js';
+import { MONOTONE_TOL, curvesFor, SurvivalCurves } from '../estimators/survival-curves.js';
 import { cellNumber, columnIndex, parseNumber } from './csv-cells.js';
 import { type CsvOptions, type CsvTable, readCsv } from './csv.js';
 
@@ -290,5 +290,5 @@ function readCurves(t: CsvTable, cols: readonly { h: string; k: number }[]): Sur
       prev = s;
     }
   }
-  return new SurvivalCurves(times, values, { fn: 'readPredictions', arg: 'curves' });
+  return curvesFor('readPredictions', times, values, 'curves');
 }

@@ -1,6 +1,13 @@
 import { assertChoice } from '../core/assert.js';
 import { assertBinsForCases, binOptions, binStats, type Binning, type BinStats } from './confidence-bins.js';
+import { classifierArgs, type ClassOutcome } from './call-forms.js';
 import { topLabelOf, type ClassLabelsInput, type ProbsInput } from './top-label.js';
+
+/** Result of the outcome-first {@link expectedCalibrationError}, {@link maxCalibrationError} and {@link adaptiveCalibrationError}. */
+export interface CalibrationErrorResult {
+  /** The calibration error, in [0, 1]. */
+  value: number;
+}
 
 /** Norm of the per-bin gaps |acc_b − conf_b|. */
 export type CalibrationNorm = 'l1' | 'l2' | 'max';
@@ -57,39 +64,54 @@ function gapNorm(s: BinStats, norm: CalibrationNorm): number {
  *
  * Cost O(n·K + n log n).
  *
+ * @param outcome `{ labels }`: n integer class indices 0 … K−1 (the labels, first as in every metric)
  * @param probs n×K class probabilities: a flat row-major array of length n·K
  *   (K = length / labels.length) or n rows; rows must sum to 1 (±1e-6)
- * @param labels n integer class indices 0 … K−1
  * @param opts `bins` (default 15), `binning` (default 'equal-width'), `norm` (default 'l1')
- * @returns the calibration error, in [0, 1]
+ * @returns `{ value }`, the calibration error in [0, 1]; the deprecated probs-first form returns the bare number
  * @throws {SurvkitError} when labels are empty, lengths disagree, a probability
  *   is outside [0, 1], a row does not sum to 1, a label is not a class index,
  *   or `bins` is not an integer >= 1
  * @example
  * // two cases at confidence 0.9 (one right), one at 0.6 (right)
- * expectedCalibrationError([[0.9, 0.1], [0.1, 0.9], [0.6, 0.4]], [0, 0, 0], { bins: 10 });
+ * expectedCalibrationError({ labels: [0, 0, 0] }, [[0.9, 0.1], [0.1, 0.9], [0.6, 0.4]], { bins: 10 }).value;
  * // (2/3)·|0.5 − 0.9| + (1/3)·|1 − 0.6| ≈ 0.4
  * @see Guo, Pleiss, Sun & Weinberger (2017), "On calibration of modern neural networks", ICML
  */
-export function expectedCalibrationError(probs: ProbsInput, labels: ClassLabelsInput, opts: CalibrationErrorOptions = {}): number {
-  return calibrationError('expectedCalibrationError', probs, labels, opts, 'l1');
+export function expectedCalibrationError(outcome: ClassOutcome<ClassLabelsInput>, probs: ProbsInput, opts?: CalibrationErrorOptions): CalibrationErrorResult;
+/** @deprecated since 0.2: call `expectedCalibrationError({ labels }, probs, opts).value` — the outcome (labels) first and an object result, as every metric. */
+export function expectedCalibrationError(probs: ProbsInput, labels: ClassLabelsInput, opts?: CalibrationErrorOptions): number;
+export function expectedCalibrationError(...args: unknown[]): CalibrationErrorResult | number {
+  const { probs, labels, opts, deprecated } = classifierArgs(args);
+  const value = calibrationError('expectedCalibrationError', probs as ProbsInput, labels as ClassLabelsInput, opts, 'l1');
+  return deprecated ? value : { value };
 }
 
 /**
  * Maximum calibration error: the largest |acc_b − conf_b| over the non-empty
  * bins — {@link expectedCalibrationError} with norm 'max'.
  *
+ * @param outcome `{ labels }`: n integer class indices
  * @param probs n×K class probabilities (flat row-major or rows)
- * @param labels n integer class indices
  * @param opts `bins` (default 15), `binning` (default 'equal-width')
- * @returns MCE in [0, 1]
+ * @returns `{ value }`, the MCE in [0, 1]; the deprecated probs-first form returns the bare number
  * @throws {SurvkitError} as {@link expectedCalibrationError}
  * @example
- * maxCalibrationError([[0.9, 0.1], [0.1, 0.9], [0.6, 0.4]], [0, 0, 0], { bins: 10 }); // 0.4
+ * maxCalibrationError({ labels: [0, 0, 0] }, [[0.9, 0.1], [0.1, 0.9], [0.6, 0.4]], { bins: 10 }).value; // 0.4
  * @see Naeini, Cooper & Hauskrecht (2015), "Obtaining well calibrated probabilities using Bayesian binning", AAAI
  */
-export function maxCalibrationError(probs: ProbsInput, labels: ClassLabelsInput, opts: Omit<CalibrationErrorOptions, 'norm'> = {}): number {
-  return calibrationError('maxCalibrationError', probs, labels, { ...opts, norm: 'max' }, 'max');
+export function maxCalibrationError(
+  outcome: ClassOutcome<ClassLabelsInput>,
+  probs: ProbsInput,
+  opts?: Omit<CalibrationErrorOptions, 'norm'>,
+): CalibrationErrorResult;
+/** @deprecated since 0.2: call `maxCalibrationError({ labels }, probs, opts).value` — the outcome (labels) first and an object result, as every metric. */
+export function maxCalibrationError(probs: ProbsInput, labels: ClassLabelsInput, opts?: Omit<CalibrationErrorOptions, 'norm'>): number;
+export function maxCalibrationError(...args: unknown[]): CalibrationErrorResult | number {
+  const { probs, labels, opts, deprecated } = classifierArgs(args);
+  const o = opts as Omit<CalibrationErrorOptions, 'norm'>;
+  const value = calibrationError('maxCalibrationError', probs as ProbsInput, labels as ClassLabelsInput, { ...o, norm: 'max' }, 'max');
+  return deprecated ? value : { value };
 }
 
 function calibrationError(fn: string, probs: ProbsInput, labels: ClassLabelsInput, opts: CalibrationErrorOptions, def: CalibrationNorm): number {
@@ -123,19 +145,32 @@ export interface AdaptiveCalibrationErrorOptions {
  * `AdaptiveCalibrationError` is a different quantity (count-weighted, equal
  * counts per bin).
  *
+ * @param outcome `{ labels }`: n integer class indices
  * @param probs n×K class probabilities (flat row-major or rows)
- * @param labels n integer class indices
  * @param opts `bins` (default 15), `binning` (default 'equal-mass')
- * @returns ACE in [0, 1]
+ * @returns `{ value }`, the ACE in [0, 1]; the deprecated probs-first form returns the bare number
  * @throws {SurvkitError} as {@link expectedCalibrationError}
  * @example
  * // one case at confidence 0.9 (wrong), three at 0.6 (right); 2 equal-mass bins
- * adaptiveCalibrationError([[0.9, 0.1], [0.6, 0.4], [0.6, 0.4], [0.6, 0.4]], [1, 0, 0, 0], { bins: 2 });
+ * adaptiveCalibrationError({ labels: [1, 0, 0, 0] }, [[0.9, 0.1], [0.6, 0.4], [0.6, 0.4], [0.6, 0.4]], { bins: 2 }).value;
  * // edges 0, 0.6, 1: all four fall in [0.6, 1], the only non-empty bin → |0.75 − 0.675| ≈ 0.075
  * @see Neumann, Zisserman & Vedaldi (2018), "Relaxed softmax: efficient confidence auto-calibration
  *   for safe pedestrian detection", NeurIPS MLITS workshop; netcal `netcal.metrics.ACE`
  */
-export function adaptiveCalibrationError(probs: ProbsInput, labels: ClassLabelsInput, opts: AdaptiveCalibrationErrorOptions = {}): number {
+export function adaptiveCalibrationError(
+  outcome: ClassOutcome<ClassLabelsInput>,
+  probs: ProbsInput,
+  opts?: AdaptiveCalibrationErrorOptions,
+): CalibrationErrorResult;
+/** @deprecated since 0.2: call `adaptiveCalibrationError({ labels }, probs, opts).value` — the outcome (labels) first and an object result, as every metric. */
+export function adaptiveCalibrationError(probs: ProbsInput, labels: ClassLabelsInput, opts?: AdaptiveCalibrationErrorOptions): number;
+export function adaptiveCalibrationError(...args: unknown[]): CalibrationErrorResult | number {
+  const { probs, labels, opts, deprecated } = classifierArgs(args);
+  const value = adaptiveValue(probs as ProbsInput, labels as ClassLabelsInput, opts);
+  return deprecated ? value : { value };
+}
+
+function adaptiveValue(probs: ProbsInput, labels: ClassLabelsInput, opts: AdaptiveCalibrationErrorOptions): number {
   const fn = 'adaptiveCalibrationError';
   const { bins, binning } = binOptions(fn, opts, 'equal-mass');
   const t = topLabelOf(fn, probs, labels);

@@ -7,6 +7,7 @@
 import { assertChoice, assertSameLength, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { assertSingleRisk, countEvents, isLabelsShape, labelColumns, labelsArg, type SurvivalLabels } from '../data/labels.js';
+import { isTensorLike } from '../data/class-labels.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
 
 /** An object with a numeric `length` (an array or typed array). */
@@ -68,4 +69,28 @@ export function evaluatedLabels(fn: string, labels: unknown, risk?: unknown): Su
   }
   if (countEvents(y) === 0) throw survkitError('noEvents', fn, 'labels.event');
   return y;
+}
+
+/** The outcome of a classifier metric: the n true class indices. */
+export interface ClassOutcome<L = unknown> {
+  labels: L;
+}
+
+/** True for a plain (non-array, non-tensor) object with a `labels` key: the outcome-first `({ labels }, probs, …)` form of the classifier metrics. */
+export function isClassOutcome(x: unknown): x is ClassOutcome {
+  if (typeof x !== 'object' || x === null || isArrayLikeObject(x) || isTensorLike(x)) return false;
+  const proto: unknown = Object.getPrototypeOf(x);
+  return (proto === Object.prototype || proto === null) && 'labels' in x;
+}
+
+/**
+ * `({ labels }, probs, opts?)` or the deprecated `(probs, labels, opts?)`, as
+ * `probs`, `labels` and `opts` (`{}` when left out, as a default parameter:
+ * any other value is passed on to the metric's own checks).
+ */
+export function classifierArgs(args: readonly unknown[]): { probs: unknown; labels: unknown; opts: object; deprecated: boolean } {
+  const first = args[0];
+  const opts = (args[2] === undefined ? {} : args[2]) as object;
+  if (isClassOutcome(first)) return { probs: args[1], labels: first.labels, opts, deprecated: false };
+  return { probs: first, labels: args[1], opts, deprecated: true };
 }

@@ -29,11 +29,13 @@ export {
   type CalibrationErrorOptions,
   type CalibrationNorm,
   type AdaptiveCalibrationErrorOptions,
+  type CalibrationErrorResult,
 } from './calibration-error.js';
+export { type ClassOutcome } from './call-forms.js';
 export { reliabilityDiagram, type ReliabilityBin, type ReliabilityDiagramOptions } from './reliability-diagram.js';
 export { type Binning } from './confidence-bins.js';
-export { topLabel, ROW_SUM_TOLERANCE, type ProbsInput, type ClassLabelsInput } from './top-label.js';
-export { multiclassBrier, logLoss, predictiveEntropy } from './proper-scores.js';
+export { topLabel, ROW_SUM_TOLERANCE, type ProbsInput, type ClassLabelsInput, type TopLabelResult } from './top-label.js';
+export { multiclassBrier, logLoss, predictiveEntropy, type ProperScoreResult } from './proper-scores.js';
 export {
   riskCoverageCurve,
   aurc,
@@ -47,4 +49,10 @@ export {
 } from './selective.js';
 export { oodAuroc } from './ood.js';
 export { bootstrap, MAX_REPLICATES, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
-export { selectiveSurvivalTable, type SelectiveSurvivalOptions, type SelectiveSurvivalRow, type SelectiveSurvivalTable } from './selective-survival.js';
+export {
+  selectiveSurvivalTable,
+  type SelectiveSurvivalOptions,
+  type SelectiveSurvivalPrediction,
+  type SelectiveSurvivalRow,
+  type SelectiveSurvivalTable,
+} from './selective-survival.js';

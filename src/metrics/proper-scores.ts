@@ -1,5 +1,11 @@
 import { assertNumberOption } from '../core/assert.js';
+import { classifierArgs, type ClassOutcome } from './call-forms.js';
 import { probMatrix, topLabelOf, type ClassLabelsInput, type ProbsInput } from './top-label.js';
+
+/** Result of the outcome-first {@link multiclassBrier} and {@link logLoss}. */
+export interface ProperScoreResult {
+  value: number;
+}
 
 /**
  * Multiclass Brier score (Brier 1950): the mean over cases of the squared
@@ -11,15 +17,24 @@ import { probMatrix, topLabelOf, type ClassLabelsInput, type ProbsInput } from '
  * `BrierScore` and the shared golden oracle); scikit-learn's binary
  * `brier_score_loss` is half of it for K = 2.
  *
+ * @param outcome `{ labels }`: n integer class indices 0 … K−1 (the labels, first as in every metric)
  * @param probs n×K class probabilities (flat row-major with K = length / labels.length, or rows)
- * @param labels n integer class indices 0 … K−1
- * @returns the mean Brier score
+ * @returns `{ value }`, the mean Brier score; the deprecated probs-first form returns the bare number
  * @throws {SurvkitError} as `expectedCalibrationError` does for bad probabilities or labels
  * @example
- * multiclassBrier([[0.8, 0.2], [0.3, 0.7]], [0, 0]); // ((0.04 + 0.04) + (0.49 + 0.49)) / 2 = 0.53
+ * multiclassBrier({ labels: [0, 0] }, [[0.8, 0.2], [0.3, 0.7]]).value; // ((0.04 + 0.04) + (0.49 + 0.49)) / 2 = 0.53
  * @see Brier (1950), "Verification of forecasts expressed in terms of probability", Monthly Weather Review 78
  */
-export function multiclassBrier(probs: ProbsInput, labels: ClassLabelsInput): number {
+export function multiclassBrier(outcome: ClassOutcome<ClassLabelsInput>, probs: ProbsInput): ProperScoreResult;
+/** @deprecated since 0.2: call `multiclassBrier({ labels }, probs).value` — the outcome (labels) first and an object result, as every metric. */
+export function multiclassBrier(probs: ProbsInput, labels: ClassLabelsInput): number;
+export function multiclassBrier(...args: unknown[]): ProperScoreResult | number {
+  const { probs, labels, deprecated } = classifierArgs(args);
+  const value = brierValue(probs as ProbsInput, labels as ClassLabelsInput);
+  return deprecated ? value : { value };
+}
+
+function brierValue(probs: ProbsInput, labels: ClassLabelsInput): number {
   const t = topLabelOf('multiclassBrier', probs, labels);
   let total = 0;
   for (let i = 0; i < t.n; i++) {
@@ -45,15 +60,24 @@ export function multiclassBrier(probs: ProbsInput, labels: ClassLabelsInput): nu
  * (−log ε ≈ 36.04); the renormalisation removes the small row-sum errors of
  * float32 softmax outputs.
  *
+ * @param outcome `{ labels }`: n integer class indices 0 … K−1
  * @param probs n×K class probabilities (flat row-major or rows)
- * @param labels n integer class indices 0 … K−1
- * @returns the mean log loss (natural log), >= 0
+ * @returns `{ value }`, the mean log loss (natural log) >= 0; the deprecated probs-first form returns the bare number
  * @throws {SurvkitError} as `expectedCalibrationError` does for bad probabilities or labels
  * @example
- * logLoss([[0.8, 0.2], [0.3, 0.7]], [0, 1]); // −(log 0.8 + log 0.7) / 2 ≈ 0.2899
+ * logLoss({ labels: [0, 1] }, [[0.8, 0.2], [0.3, 0.7]]).value; // −(log 0.8 + log 0.7) / 2 ≈ 0.2899
  * @see scikit-learn `sklearn.metrics.log_loss` (1.2)
  */
-export function logLoss(probs: ProbsInput, labels: ClassLabelsInput): number {
+export function logLoss(outcome: ClassOutcome<ClassLabelsInput>, probs: ProbsInput): ProperScoreResult;
+/** @deprecated since 0.2: call `logLoss({ labels }, probs).value` — the outcome (labels) first and an object result, as every metric. */
+export function logLoss(probs: ProbsInput, labels: ClassLabelsInput): number;
+export function logLoss(...args: unknown[]): ProperScoreResult | number {
+  const { probs, labels, deprecated } = classifierArgs(args);
+  const value = logLossValue(probs as ProbsInput, labels as ClassLabelsInput);
+  return deprecated ? value : { value };
+}
+
+function logLossValue(probs: ProbsInput, labels: ClassLabelsInput): number {
   const t = topLabelOf('logLoss', probs, labels);
   const eps = Number.EPSILON;
   let total = 0;

@@ -1,4 +1,5 @@
 import { assertBinsForCases, binOptions, binStats, type Binning } from './confidence-bins.js';
+import { classifierArgs, type ClassOutcome } from './call-forms.js';
 import { topLabelOf, type ClassLabelsInput, type ProbsInput } from './top-label.js';
 
 /** One bar of a reliability diagram. */
@@ -35,19 +36,27 @@ export interface ReliabilityDiagramOptions {
  * only the non-empty ones, and puts a confidence on an inner edge into the
  * lower bin, where this and torchmetrics put it into the upper one).
  *
+ * @param outcome `{ labels }`: n integer class indices 0 … K−1 (the labels, first as in every metric)
  * @param probs n×K class probabilities (flat row-major of length n·K, or rows)
- * @param labels n integer class indices 0 … K−1
  * @param opts `bins` (default 15), `binning` (default 'equal-width')
  * @returns B bins `{ lower, upper, count, confidence, accuracy }`
  * @throws {SurvkitError} as {@link expectedCalibrationError}
  * @example
- * reliabilityDiagram([[0.9, 0.1], [0.1, 0.9], [0.6, 0.4]], [0, 0, 0], { bins: 2 });
+ * reliabilityDiagram({ labels: [0, 0, 0] }, [[0.9, 0.1], [0.1, 0.9], [0.6, 0.4]], { bins: 2 });
  * // [{ lower: 0, upper: 0.5, count: 0, confidence: null, accuracy: null },
  * //  { lower: 0.5, upper: 1, count: 3, confidence: 0.8 (±1 ulp), accuracy: 0.666… }]
  * @see DeGroot & Fienberg (1983), "The comparison and evaluation of forecasters", The Statistician 32;
  *   Guo et al. (2017), ICML
  */
-export function reliabilityDiagram(probs: ProbsInput, labels: ClassLabelsInput, opts: ReliabilityDiagramOptions = {}): ReliabilityBin[] {
+export function reliabilityDiagram(outcome: ClassOutcome<ClassLabelsInput>, probs: ProbsInput, opts?: ReliabilityDiagramOptions): ReliabilityBin[];
+/** @deprecated since 0.2: call `reliabilityDiagram({ labels }, probs, opts)` — the outcome (labels) first, as every metric. */
+export function reliabilityDiagram(probs: ProbsInput, labels: ClassLabelsInput, opts?: ReliabilityDiagramOptions): ReliabilityBin[];
+export function reliabilityDiagram(...args: unknown[]): ReliabilityBin[] {
+  const { probs, labels, opts } = classifierArgs(args);
+  return diagram(probs as ProbsInput, labels as ClassLabelsInput, opts);
+}
+
+function diagram(probs: ProbsInput, labels: ClassLabelsInput, opts: ReliabilityDiagramOptions): ReliabilityBin[] {
   const fn = 'reliabilityDiagram';
   const { bins, binning } = binOptions(fn, opts, 'equal-width');
   const t = topLabelOf(fn, probs, labels);

@@ -11,6 +11,7 @@ import { SurvivalCurves } from '../estimators/survival-curves.js';
 import type { BrierOptions } from './brier.js';
 import { concordanceIndex } from './concordance-harrell.js';
 import { integratedBrierScore } from './integrated.js';
+import { isArrayLikeObject } from './call-forms.js';
 import { casesForCoverage } from './selective-core.js';
 
 /** Options of {@link selectiveSurvivalTable}. */
@@ -25,6 +26,20 @@ export interface SelectiveSurvivalOptions {
    * both groups are weighted by the same censoring distribution.
    */
   brier?: BrierOptions;
+}
+
+/**
+ * The predictions that {@link selectiveSurvivalTable} compares: the
+ * uncertainty score that ranks the subjects, the risk for C and the curves
+ * for the Brier score.
+ */
+export interface SelectiveSurvivalPrediction {
+  /** n uncertainty scores (higher = less certain), finite. */
+  score: ArrayLike<number>;
+  /** n risk scores for Harrell's C (higher = earlier event). */
+  risk: ArrayLike<number>;
+  /** The n subjects' predicted survival curves for the Brier score. */
+  curves: SurvivalCurves;
 }
 
 /** One coverage of {@link selectiveSurvivalTable}. */
@@ -91,10 +106,9 @@ function defaultTimes(y: SurvivalLabels): Float64Array {
  * have a larger Brier score even for a perfect model), so compare methods at
  * the same coverage rather than reading the gap as calibration alone.
  *
- * @param score n uncertainty scores (higher = less certain), finite
- * @param labels the n held-out `{ time, event }` (single risk)
- * @param risk n risk scores for C (higher = earlier event)
- * @param curves the n subjects' predicted survival curves for the Brier score
+ * @param labels the n held-out `{ time, event }` (single risk), first as in every metric
+ * @param prediction `{ score, risk, curves }`: n uncertainty scores (higher = less certain, finite),
+ *   n risk scores for C (higher = earlier event) and the n subjects' predicted survival curves
  * @param opts coverages, evaluation times, Brier options
  * @returns rows in the order of `coverages`, and the evaluation times
  * @throws {SurvkitError} for unequal lengths, non-finite scores or risks, bad
@@ -102,12 +116,55 @@ function defaultTimes(y: SurvivalLabels): Float64Array {
  * @example
  * const bands = await ensemble.predictBands(xTest, { times: grid });
  * const score = survivalBandWidth(bands, { from: grid[0], to: grid[99] });
- * const { rows } = selectiveSurvivalTable(score, yTest, bands.risk.mean, bands.mean, { times: grid });
+ * const { rows } = selectiveSurvivalTable(yTest, { score, risk: bands.risk.mean, curves: bands.mean }, { times: grid });
  * // rows[2]: { coverage: 0.8, kept: …, keptC, keptIbs, flaggedC, flaggedIbs }
  * @see Geifman & El-Yaniv (2017), Selective classification for deep neural networks, NeurIPS
  *   (risk–coverage); Harrell et al. (1996); Graf et al. (1999)
  */
+export function selectiveSurvivalTable(labels: LabelsInput, prediction: SelectiveSurvivalPrediction, opts?: SelectiveSurvivalOptions): SelectiveSurvivalTable;
+/**
+ * @deprecated since 0.2: call `selectiveSurvivalTable(labels, { score, risk, curves }, opts)` — the labels first and
+ *   the predictions as one object, as every metric.
+ */
 export function selectiveSurvivalTable(
+  score: ArrayLike<number>,
+  labels: LabelsInput,
+  risk: ArrayLike<number>,
+  curves: SurvivalCurves,
+  opts?: SelectiveSurvivalOptions,
+): SelectiveSurvivalTable;
+export function selectiveSurvivalTable(...args: unknown[]): SelectiveSurvivalTable {
+  if (args.length <= 3 && isSelectivePrediction(args[1])) {
+    const p = args[1];
+    return table(
+      p.score as ArrayLike<number>,
+      args[0] as LabelsInput,
+      p.risk as ArrayLike<number>,
+      p.curves as SurvivalCurves,
+      args[2] as SelectiveSurvivalOptions,
+    );
+  }
+  return table(
+    args[0] as ArrayLike<number>,
+    args[1] as LabelsInput,
+    args[2] as ArrayLike<number>,
+    args[3] as SurvivalCurves,
+    args[4] as SelectiveSurvivalOptions,
+  );
+}
+
+/**
+ * True for the `{ score, risk, curves }` of the labels-first form: a plain
+ * object with a `score` key. The second argument of the deprecated form is
+ * the labels, which have no `score`.
+ */
+function isSelectivePrediction(x: unknown): x is { score: unknown; risk: unknown; curves: unknown } {
+  if (typeof x !== 'object' || x === null || isArrayLikeObject(x)) return false;
+  const proto: unknown = Object.getPrototypeOf(x);
+  return (proto === Object.prototype || proto === null) && 'score' in x;
+}
+
+function table(
   score: ArrayLike<number>,
   labels: LabelsInput,
   risk: ArrayLike<number>,

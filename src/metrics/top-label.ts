@@ -1,6 +1,7 @@
 import { assertArrayLike, MAX_INPUT_LENGTH } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { classLabels } from '../data/class-labels.js';
+import { classifierArgs, type ClassOutcome } from './call-forms.js';
 
 /**
  * Predicted class probabilities for n cases and K classes: either one flat
@@ -136,20 +137,31 @@ export function topLabelOf(fn: string, probs: unknown, labels: unknown): TopLabe
   return { ...m, labels: y, confidence, predicted, correct };
 }
 
+/** Result of {@link topLabel}. */
+export interface TopLabelResult {
+  confidence: Float64Array;
+  predicted: Int32Array;
+  correct: Uint8Array;
+}
+
 /**
  * Top-label confidence, predicted class and correctness of each case — the
  * inputs of the selective-prediction metrics (`aurc({ correct }, 1 − confidence)`).
  *
+ * @param outcome `{ labels }`: n integer class indices 0 … K−1 (the labels, first as in every metric)
  * @param probs n×K class probabilities (flat row-major Float64Array of length n·K, or rows)
- * @param labels n integer class indices 0 … K−1
  * @returns `{ confidence: Float64Array, predicted: Int32Array, correct: Uint8Array }`
  * @throws {SurvkitError} as {@link expectedCalibrationError} does for bad inputs
  * @example
- * const t = topLabel([[0.7, 0.3], [0.4, 0.6]], [0, 0]);
+ * const t = topLabel({ labels: [0, 0] }, [[0.7, 0.3], [0.4, 0.6]]);
  * t.confidence; // Float64Array [0.7, 0.6]
  * t.correct;    // Uint8Array [1, 0]
  */
-export function topLabel(probs: ProbsInput, labels: ClassLabelsInput): { confidence: Float64Array; predicted: Int32Array; correct: Uint8Array } {
+export function topLabel(outcome: ClassOutcome<ClassLabelsInput>, probs: ProbsInput): TopLabelResult;
+/** @deprecated since 0.2: call `topLabel({ labels }, probs)` — the outcome (labels) first, as every metric. */
+export function topLabel(probs: ProbsInput, labels: ClassLabelsInput): TopLabelResult;
+export function topLabel(...args: unknown[]): TopLabelResult {
+  const { probs, labels } = classifierArgs(args);
   const t = topLabelOf('topLabel', probs, labels);
   return { confidence: t.confidence, predicted: t.predicted, correct: t.correct };
 }

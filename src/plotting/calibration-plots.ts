@@ -86,9 +86,9 @@ export interface ReliabilitySpecOptions extends PlotOptions {
  * = confidence). Gaps between the bar tops and the diagonal are
  * miscalibration; the count-weighted mean gap is the ECE.
  *
- * @param bins the output of `reliabilityDiagram(probs, labels, { bins })`
+ * @param bins the output of `reliabilityDiagram({ labels }, probs, { bins })`
  * @example
- * const spec = reliabilitySpec(reliabilityDiagram(pred.probs, labels, { bins: 15 }), { title: 'Softmax', subtitle: 'ECE 0.021' });
+ * const spec = reliabilitySpec(reliabilityDiagram({ labels }, pred.probs, { bins: 15 }), { title: 'Softmax', subtitle: 'ECE 0.021' });
  * @throws {SurvkitError} when `bins` is empty or has no case at all
  * @see Guo, Pleiss, Sun & Weinberger (2017), ICML
  */

@@ -5,7 +5,7 @@
 import { assertNumberOption, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { uniqueSorted } from '../core/sort.js';
-import { SurvivalCurves } from '../estimators/survival-curves.js';
+import { curvesFor, SurvivalCurves } from '../estimators/survival-curves.js';
 import { riskFromCurves } from '../estimators/risk-from-curves.js';
 
 /** Options shared by the band predictions. */
@@ -155,7 +155,7 @@ export function bandsOf(fn: string, members: readonly SurvivalCurves[], opts: Su
     n * m,
     levels,
   ) as [Float64Array, Float64Array, Float64Array, Float64Array];
-  const curves = (v: Float64Array): SurvivalCurves => new SurvivalCurves(times, clampRows(v, n, m), { fn });
+  const curves = (v: Float64Array): SurvivalCurves => curvesFor(fn, times, clampRows(v, n, m));
   const risks = read.map((c) => riskFromCurves(c, at));
   const [rMean, rLower, rMedian, rUpper] = summarise(risks, n, levels) as [Float64Array, Float64Array, Float64Array, Float64Array];
   return Object.freeze({

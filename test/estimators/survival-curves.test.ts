@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SurvivalCurves, MONOTONE_TOL, type Interpolation } from '../../src/estimators/survival-curves.js';
+import { curvesFor, SurvivalCurves, MONOTONE_TOL, type Interpolation } from '../../src/estimators/survival-curves.js';
 import { messages } from '../../src/core/messages.js';
 
 describe('SurvivalCurves construction', () => {
@@ -198,5 +198,13 @@ describe('SurvivalCurves properties (fast-check)', () => {
         expect(Array.from(SurvivalCurves.fromTimeMajor(c.times, tm, c.n).values)).toEqual(Array.from(c.values));
       }),
     );
+  });
+});
+
+describe('curvesFor (the internal path for the caller names)', () => {
+  it('names the calling function and argument as the deprecated constructor options did', () => {
+    expect(() => curvesFor('brierScore', [1], [1.5], 'curves')).toThrow(messages.curveOutOfRange('brierScore', 'curves', 0, 0, 1.5));
+    expect(() => curvesFor('kaplanMeier', [1, 2], [0.5, 0.7])).toThrow(messages.curveIncreasing('kaplanMeier', 'values', 0, 1, 0.7 - 0.5));
+    expect(curvesFor('kaplanMeier', [1, 2], [0.9, 0.5])).toStrictEqual(new SurvivalCurves([1, 2], [0.9, 0.5]));
   });
 });

@@ -6,7 +6,7 @@ import { labelsArg, type LabelsInput } from '../../data/labels.js';
 import { TimeScaler, type TimeScalerJSON } from '../../data/time-scaler.js';
 import type { BreslowBaseline } from '../../estimators/breslow.js';
 import { coxTimeBaseline, coxTimeSurvival } from '../../estimators/cox-time-breslow.js';
-import { SurvivalCurves } from '../../estimators/survival-curves.js';
+import { curvesFor, SurvivalCurves } from '../../estimators/survival-curves.js';
 import { CoxTimeHead, type CoxTimeHeadArgs } from '../../heads/cox-time-head.js';
 import { coxCcLoss } from '../../losses/cox-cc.js';
 import { caseControlPlan, fixedDraw } from '../training/case-control-plan.js';
@@ -237,7 +237,7 @@ export class CoxTime extends SurvivalModel {
       values.set(p, o);
       o += p.length;
     }
-    return new SurvivalCurves(base.times, values, { fn });
+    return curvesFor(fn, base.times, values);
   }
 
   /**

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../../core/assert.js';
 import { survkitError } from '../../core/errors.js';
 import { cifFromLogits, survivalFromPmfLogits } from '../../estimators/discrete-time.js';
-import { SurvivalCurves } from '../../estimators/survival-curves.js';
+import { curvesFor, SurvivalCurves } from '../../estimators/survival-curves.js';
 import { deepHitLoss, type DeepHitLossOptions } from '../../losses/deephit.js';
 import type { DeepHitConvention } from '../../losses/deephit-nll.js';
 import { DiscreteBase, type DiscreteOptions } from './discrete-base.js';
@@ -103,7 +103,7 @@ export class DeepHit extends DiscreteBase {
       m: times.length,
       causes: k,
       cif: r.cif.map((c) => interpolateRows(c, out.n, m, sub)),
-      survival: new SurvivalCurves(times, interpolateRows(r.survival.values, out.n, m, sub), { fn }),
+      survival: curvesFor(fn, times, interpolateRows(r.survival.values, out.n, m, sub)),
     });
   }
 
