@@ -153,6 +153,7 @@ const inRange =
     return null;
   };
 const scalar = (r: unknown): number[] => [r as number];
+const valueOf = (r: unknown): number[] => [(r as { value: number }).value];
 const field =
   (...keys: string[]) =>
   (r: unknown): number[] =>
@@ -306,7 +307,7 @@ const targets: Target[] = [
   { name: 'logLoss', arity: 2, call: call(logLoss, (w) => [{ labels: w.classes }, w.probs]) },
   { name: 'predictiveEntropy', arity: 2, call: call(predictiveEntropy, (w) => [w.probs, {}]) },
   { name: 'riskCoverageCurve', arity: 2, call: call(riskCoverageCurve, (w) => [w.risk, { correct: w.event.map((e) => e === 1) }]) },
-  { name: 'aurc', arity: 2, call: call(aurc, (w) => [w.risk, { correct: w.event.map((e) => e === 1) }]), check: inRange(0, 1, scalar) },
+  { name: 'aurc', arity: 2, call: call(aurc, (w) => [{ correct: w.event.map((e) => e === 1) }, w.risk]), check: inRange(0, 1, valueOf) },
   { name: 'oodAuroc', arity: 2, call: call(oodAuroc, (w) => [w.risk, w.time]), check: inRange(0, 1, scalar) },
   {
     name: 'bootstrap',
