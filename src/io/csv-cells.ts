@@ -5,7 +5,8 @@
  */
 import { closestName } from '../core/closest.js';
 import { survkitError } from '../core/errors.js';
-import { quoteCell, type CsvTable } from './csv.js';
+import { quote } from '../core/messages.js';
+import type { CsvTable } from './csv.js';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -33,7 +34,7 @@ export function cellNumber(t: CsvTable, r: number, col: number, what: string): n
   const text = (t.rows[r] as readonly string[])[col] as string;
   const v = parseNumber(text);
   if (v === undefined) {
-    const shown = text.trim() === '' ? 'the cell is empty' : `${quoteCell(text)} is not a finite number`;
+    const shown = text.trim() === '' ? 'the cell is empty' : `${quote(text)} is not a finite number`;
     throw survkitError('csvRow', t.file, r + 2, t.header[col] as string, `${shown}; expected ${what}`);
   }
   return v;
@@ -57,4 +58,17 @@ export function columnIndex(t: CsvTable, name: string, opts: { role?: string; ex
     throw survkitError('csvFile', t.file, `no ${role}column ${JSON.stringify(name)} in the header (${have})${expected}${suggestion}`);
   }
   return k;
+}
+
+/**
+ * Whether an event cell holds the value that means "event" (`--event-value`): equal as text, or as a number
+ * (so "2" matches "2.0"). Surrounding spaces are ignored.
+ * @example
+ * isEventValue(' 2.0', '2'); // true
+ */
+export function isEventValue(cell: string, eventValue: string): boolean {
+  const text = cell.trim();
+  const ev = eventValue.trim();
+  const a = parseNumber(text);
+  return text === ev || (a !== undefined && a === parseNumber(ev));
 }

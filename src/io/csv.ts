@@ -14,7 +14,6 @@
  */
 import { closeSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { SurvkitError, survkitError } from '../core/errors.js';
-import { quote } from '../core/messages.js';
 
 /** Default longest line (record) in characters: 1 Mi, far above any table row, far below a runaway cell. */
 export const MAX_LINE_LENGTH = 1 << 20;
@@ -36,11 +35,6 @@ export interface ReadCsvOptions extends ParseCsvOptions {
    * At most {@link MAX_STREAM_BYTES} bytes are then read.
    */
   allowNonRegular?: boolean;
-}
-
-/** A cell quoted for a message: whole when short, else a prefix and its length. */
-export function quoteCell(text: string): string {
-  return quote(text);
 }
 
 /** A parsed CSV file: the header and the data rows, all cells as strings. */

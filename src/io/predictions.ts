@@ -18,7 +18,7 @@ import { closestName } from '../core/closest.js';
 import { survkitError } from '../core/errors.js';
 import type { SurvivalLabels } from '../data/labels.js';
 import { MONOTONE_TOL, curvesFor, SurvivalCurves } from '../estimators/survival-curves.js';
-import { cellNumber, columnIndex, parseNumber } from './csv-cells.js';
+import { cellNumber, columnIndex, isEventValue, parseNumber } from './csv-cells.js';
 import { type CsvOptions, type CsvTable, readCsv } from './csv.js';
 
 /**
@@ -95,13 +95,12 @@ export function normalizeColumns(t: CsvTable, c0: PredictionColumns, labelsOnly 
   let rows = t.rows;
   if (c.eventValue !== undefined || keep.length !== header.length) {
     const ke = names.indexOf('event');
-    const ev = c.eventValue?.trim();
+    const ev = c.eventValue;
     rows = t.rows.map((row) =>
       keep.map((k, j) => {
         const cell = row[k] as string;
         if (j !== ke || ev === undefined) return cell;
-        const a = parseNumber(cell);
-        return cell.trim() === ev || (a !== undefined && a === parseNumber(ev)) ? '1' : '0';
+        return isEventValue(cell, ev) ? '1' : '0';
       }),
     );
   }

@@ -185,10 +185,6 @@ export async function loadModelDir<M extends RestoredModel>(
     model = loader(net, meta.state);
   } catch (err) {
     net.dispose();
-    // A family's loader names survkit.json; say which folder it is in.
-    if (err instanceof SurvkitError && err.code === 'modelDir') {
-      throw survkitError('modelDir', fn, dir, `survkit.json ${err.message.replace(/^.*?: cannot load a survkit model from "survkit\.json": /, '')}`);
-    }
     // A field of the family's typed state (survival/family-state.ts): the message already names survkit.json and the field.
     if (err instanceof SurvkitError && err.code === 'modelState') throw survkitError('modelDir', fn, dir, err.message.slice(err.message.indexOf(': ') + 2));
     if (err instanceof SurvkitError) throw survkitError('modelDir', fn, dir, `survkit.json holds a state the ${meta.family} loader refuses (${err.message})`);

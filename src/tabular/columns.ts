@@ -7,7 +7,7 @@
 import { closestName } from '../core/closest.js';
 import { survkitError } from '../core/errors.js';
 import { DECIMAL_COMMA, type CsvTable } from '../io/csv.js';
-import { parseNumber } from '../io/csv-cells.js';
+import { isEventValue, parseNumber } from '../io/csv-cells.js';
 
 /** The cells read as missing values (after trimming spaces): empty, `NA`, `NaN`, `nan`, `.`. */
 export const MISSING_TOKENS: readonly string[] = ['', 'NA', 'NaN', 'nan', '.'];
@@ -56,12 +56,7 @@ export function eventCell(t: CsvTable, r: number, k: number, coding: EventCoding
   const text = ((t.rows[r] as readonly string[])[k] as string).trim();
   const column = t.header[k] as string;
   if (isMissing(text)) throw survkitError('missingCell', t.file, r + 2, column, text);
-  if (coding.eventValue !== undefined) {
-    const ev = coding.eventValue.trim();
-    const a = parseNumber(text);
-    const b = parseNumber(ev);
-    return text === ev || (a !== undefined && a === b) ? 1 : 0;
-  }
+  if (coding.eventValue !== undefined) return isEventValue(text, coding.eventValue) ? 1 : 0;
   if (TRUE.has(text)) return 1;
   if (FALSE.has(text)) return 0;
   const v = parseNumber(text);
