@@ -1,7 +1,7 @@
 /**
- * The data of `survkit train` / `survkit predict`: covariate columns, labels
- * and the train / validation / test split of a CSV table. Plain TypeScript on
- * Float64Array (no TensorFlow.js).
+ * The train / validation / test split of a CSV table and the row selections
+ * of `survkit train` (the columns themselves are read by prepare.ts). Plain
+ * TypeScript on Float64Array (no TensorFlow.js).
  */
 import { survkitError } from '../core/errors.js';
 import { Random } from '../core/random.js';
@@ -19,16 +19,6 @@ export interface ColumnSpec {
   features?: readonly string[];
 }
 
-/** The covariates (row-major n × d, float64 as written) and labels of a table. */
-export interface Tabular {
-  file: string;
-  features: string[];
-  n: number;
-  x: Float64Array;
-  time: Float64Array;
-  event: Int32Array;
-}
-
 /** Row indices (ascending) of each part. */
 export interface Split {
   train: Int32Array;
@@ -36,55 +26,6 @@ export interface Split {
   test: Int32Array;
   /** What the split was made from, for the report. */
   description: string;
-}
-
-/** The default covariates: every column that is not the duration, event, split or validation column (nor named "split" / "val"). */
-export function defaultFeatures(t: CsvTable, spec: ColumnSpec, split?: SplitSpec): string[] {
-  const skip = new Set([spec.durationCol, spec.eventCol, 'split', 'val']);
-  if (split?.kind === 'column') {
-    skip.add(split.splitCol);
-    skip.add(split.valCol);
-  }
-  return t.header.filter((h) => !skip.has(h));
-}
-
-/**
- * Reads covariates and, when `labels` is true, the duration (finite, >= 0) and
- * event (0 or 1) columns. Every covariate cell must be a finite number.
- *
- * @throws {SurvkitError} naming the file, row and column of a missing column or a bad cell
- */
-export function readTabular(t: CsvTable, spec: ColumnSpec, labels: boolean, split?: SplitSpec): Tabular {
-  const features = [...(spec.features ?? defaultFeatures(t, spec, split))];
-  if (features.length === 0) throw survkitError('csvFile', t.file, 'no covariate columns (the table has only the duration, event and split columns)');
-  const seen = new Set<string>();
-  for (const f of features) {
-    if (seen.has(f)) throw survkitError('csvFile', t.file, `the covariate column ${JSON.stringify(f)} is listed twice`);
-    seen.add(f);
-    if (labels && (f === spec.durationCol || f === spec.eventCol)) {
-      throw survkitError('csvFile', t.file, `the column ${JSON.stringify(f)} is the duration or event column and cannot also be a covariate`);
-    }
-  }
-  const ks = features.map((f) => columnIndex(t, f, { role: 'covariate' }));
-  const n = t.rows.length;
-  const d = features.length;
-  const x = new Float64Array(n * d);
-  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) x[r * d + j] = cellNumber(t, r, ks[j] as number, 'a number (covariate)');
-  const time = new Float64Array(labels ? n : 0);
-  const event = new Int32Array(labels ? n : 0);
-  if (labels) {
-    const kt = columnIndex(t, spec.durationCol, { role: 'duration' });
-    const ke = columnIndex(t, spec.eventCol, { role: 'event' });
-    for (let r = 0; r < n; r++) {
-      const tv = cellNumber(t, r, kt, 'a duration >= 0');
-      if (tv < 0) throw survkitError('csvRow', t.file, r + 2, spec.durationCol, `${tv} is negative; expected a duration >= 0`);
-      time[r] = tv;
-      const ev = cellNumber(t, r, ke, '0 (censored) or 1 (event)');
-      if (ev !== 0 && ev !== 1) throw survkitError('csvRow', t.file, r + 2, spec.eventCol, `${ev} is not 0 or 1; expected 0 (censored) or 1 (event)`);
-      event[r] = ev;
-    }
-  }
-  return { file: t.file, features, n, x, time, event };
 }
 
 /**
@@ -136,6 +77,6 @@ export function takeRows(x: Float64Array, d: number, rows: ArrayLike<number>): F
 }
 
 /** Labels of the rows `rows`. */
-export function takeLabels(d: Tabular, rows: ArrayLike<number>): { time: Float64Array; event: Int32Array } {
+export function takeLabels(d: { time: Float64Array; event: Int32Array }, rows: ArrayLike<number>): { time: Float64Array; event: Int32Array } {
   return { time: Float64Array.from(rows, (i) => d.time[i] as number), event: Int32Array.from(rows, (i) => d.event[i] as number) };
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { defaultFeatures, readTabular, splitRows } from '../../src/tabular/table-data.js';
+import { splitRows } from '../../src/tabular/table-data.js';
+import { prepareTable, type TableSpec } from '../../src/tabular/prepare.js';
 import { messages } from '../../src/core/messages.js';
 import { parseCsv } from '../../src/io/csv.js';
+
+const COLS: TableSpec = { durationCol: 'duration', eventCol: 'event' };
+const NO_SPLIT = { kind: 'random' as const, testFrac: 0, valFrac: 0, seed: 1 }; // the errors below come before the split
+// four rows: every covariate ranks them perfectly, so the leakage screen is told to keep them
+const KEEP = ['a', 'b', 'grp'];
 
 const t = parseCsv('a,b,duration,event,split,val,grp\n1,2,3,1,train,0,5\n2,3,4,0,test,1,6\n3,4,5,1,train,1,7\n4,5,6,0,x,0,8\n', 'd.csv');
 
@@ -22,28 +28,28 @@ describe('train data', () => {
   });
 
   it('default covariates: every column but the labels, the split columns and columns named split / val', () => {
-    expect(defaultFeatures(t, { durationCol: 'duration', eventCol: 'event' })).toEqual(['a', 'b', 'grp']);
-    expect(defaultFeatures(t, { durationCol: 'duration', eventCol: 'event' }, { kind: 'column', splitCol: 'split', valCol: 'grp' })).toEqual(['a', 'b']);
-    const d = readTabular(t, { durationCol: 'duration', eventCol: 'event', features: ['b', 'a'] }, true);
+    const split = { kind: 'column' as const, splitCol: 'split', valCol: 'val' };
+    expect(prepareTable('train', t, { ...COLS, allowColumns: KEEP }, split).columns).toEqual(['a', 'b', 'grp']);
+    const t01 = parseCsv('a,b,duration,event,split,val,grp\n1,2,3,1,train,0,0\n2,3,4,0,test,1,1\n3,4,5,1,train,1,0\n4,5,6,0,x,0,0\n', 'd.csv');
+    expect(prepareTable('train', t01, { ...COLS, allowColumns: ['a', 'b'] }, { ...split, valCol: 'grp' }).columns).toEqual(['a', 'b']);
+    const d = prepareTable('train', t, { ...COLS, features: ['b', 'a'], allowColumns: ['a', 'b'] }, split);
     expect(Array.from(d.x.subarray(0, 4))).toEqual([2, 1, 3, 2]);
     expect(Array.from(d.time)).toEqual([3, 4, 5, 6]);
     expect(Array.from(d.event)).toEqual([1, 0, 1, 0]);
   });
 
   it('errors', () => {
-    expect(() => readTabular(t, { durationCol: 'duration', eventCol: 'event', features: ['a', 'a'] }, true)).toThrow(
+    expect(() => prepareTable('train', t, { ...COLS, features: ['a', 'a'] }, NO_SPLIT)).toThrow(
       messages.csvFile('d.csv', 'the covariate column "a" is listed twice'),
     );
-    expect(() => readTabular(t, { durationCol: 'duration', eventCol: 'event', features: ['duration'] }, true)).toThrow(
+    expect(() => prepareTable('train', t, { ...COLS, features: ['duration'] }, NO_SPLIT)).toThrow(
       messages.csvFile('d.csv', 'the column "duration" is the duration or event column and cannot also be a covariate'),
     );
     const neg = parseCsv('a,duration,event\n1,-2,1\n', 'n.csv');
-    expect(() => readTabular(neg, { durationCol: 'duration', eventCol: 'event' }, true)).toThrow(
-      messages.csvRow('n.csv', 2, 'duration', '-2 is negative; expected a duration >= 0'),
-    );
+    expect(() => prepareTable('train', neg, COLS, NO_SPLIT)).toThrow(messages.csvRow('n.csv', 2, 'duration', '-2 is negative; expected a duration >= 0'));
     const only = parseCsv('duration,event\n1,1\n', 'o.csv');
-    expect(() => readTabular(only, { durationCol: 'duration', eventCol: 'event' }, true)).toThrow(
-      messages.csvFile('o.csv', 'no covariate columns (the table has only the duration, event and split columns)'),
+    expect(() => prepareTable('train', only, COLS, NO_SPLIT)).toThrow(
+      messages.csvFile('o.csv', 'no covariate columns (the table has only the duration, event, split, id and excluded columns)'),
     );
     const allTest = parseCsv('a,split,val\n1,test,0\n', 'a.csv');
     expect(() => splitRows(allTest, { kind: 'column', splitCol: 'split', valCol: 'val' })).toThrow(
