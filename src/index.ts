@@ -505,3 +505,16 @@ export {
   type TrainSettings,
   type TrainTies,
 } from './tabular/index.js';
+
+// Classical statistics: exact ties, proportional-hazards test, Cox residuals
+export {
+  coxResiduals,
+  coxZph,
+  type CoxResidualType,
+  type CoxphTies,
+  type CoxZphOptions,
+  type CoxZphResult,
+  type EventResiduals,
+  type ZphTest,
+  type ZphTransform,
+} from './stats/index.js';

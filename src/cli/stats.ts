@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { readCsv } from '../io/csv.js';
 import { coxph, type CoxphOptions, type CoxphResult } from '../stats/coxph.js';
+import { coxZph, type ZphTest } from '../stats/cox-zph.js';
 import { logrank, type LogrankOptions, type LogrankResult } from '../stats/logrank.js';
 import { rmst, type RmstOptions, type RmstResult } from '../stats/rmst.js';
 import { survivalQuantiles, type GroupQuantiles } from '../stats/survival-quantiles.js';
@@ -14,8 +15,8 @@ import { choiceFlag, numberFlag, reportError, UsageError, type CliIo } from './u
 
 export const STATS_HELP = `Usage:
   survkit stats cox --data <file.csv> --duration-col <c> --event-col <c> [--features a,b,…]
-                    [--strata <c>] [--ties efron|breslow] [--robust] [--cluster-col <c>]
-                    [--format table|json]
+                    [--strata <c>] [--ties efron|breslow|exact] [--robust] [--cluster-col <c>]
+                    [--ph-transform km|rank|identity] [--format table|json]
   survkit stats logrank --data <file.csv> --duration-col <c> --event-col <c> --group-col <g>
                     [--strata <c>] [--rho r] [--gamma g] [--format table|json]
   survkit stats km --data <file.csv> --duration-col <c> --event-col <c> [--group-col <g>]
@@ -29,6 +30,10 @@ cox       Cox regression as R's coxph: coefficients, SE, hazard ratios with 95 %
           strata and cluster; a column with text is a factor (one-hot, the first
           sorted level the reference, as R's treatment contrasts). --robust (or
           --cluster-col) adds sandwich SEs (robustSe), used for z, p and the CI.
+          --ties exact: the exact partial likelihood (R's ties = "exact").
+          phTest: the proportional-hazards test of R's cox.zph (scaled Schoenfeld
+          residuals against g(t), --ph-transform km by default) per covariate (a
+          factor as one term) and global.
 logrank   log-rank test as R's survdiff (observed, expected per group, chi-square,
           df, p); --rho/--gamma give Fleming–Harrington G(rho, gamma) weights.
 km        median survival per group with its 95 % Brookmeyer–Crowley interval, as
@@ -54,6 +59,7 @@ const FLAGS = {
   rho: { type: 'string' },
   gamma: { type: 'string' },
   tau: { type: 'string' },
+  'ph-transform': { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -75,20 +81,34 @@ function cox(v: Values): { json: unknown; table: string } {
   const taken = new Set([cols.duration, cols.event, cols.strata, cols.cluster]);
   cols.features = typeof v.features === 'string' ? v.features.split(',').map((s) => s.trim()) : t.header.filter((h) => !taken.has(h));
   const d = statsData(t, cols);
-  const opts: CoxphOptions = { ties: choiceFlag('ties', typeof v.ties === 'string' ? v.ties : 'efron', ['efron', 'breslow'] as const) };
+  const opts: CoxphOptions = { ties: choiceFlag('ties', typeof v.ties === 'string' ? v.ties : 'efron', ['efron', 'breslow', 'exact'] as const) };
   if (d.strata) opts.strata = d.strata;
   if (d.cluster) opts.cluster = d.cluster;
   if (v.robust === true) opts.robust = true;
   const r = coxph({ time: d.time, event: d.event }, d.covariates, opts);
-  return { json: coxJson(r, d.dropped), table: coxTable(r, d.dropped) };
+  const transform = choiceFlag('ph-transform', typeof v['ph-transform'] === 'string' ? v['ph-transform'] : 'km', ['km', 'rank', 'identity'] as const);
+  const z = coxZph(r, { transform, terms: d.terms });
+  const phTest: PhTest = { transform, covariates: z.tests, global: z.global };
+  return { json: coxJson(r, d.dropped, phTest), table: coxTable(r, d.dropped, phTest) };
 }
 
-function coxJson(r: CoxphResult, dropped: number): unknown {
+interface PhTest {
+  transform: string;
+  covariates: ZphTest[];
+  global: ZphTest;
+}
+
+function coxJson(r: CoxphResult, dropped: number, phTest: PhTest): unknown {
   return {
     coefficients: r.coefficients,
     loglik: r.loglik,
     tests: r.tests,
     concordance: r.concordance,
+    phTest: {
+      transform: phTest.transform,
+      covariates: phTest.covariates.map((t) => ({ name: t.name, chisq: t.chisq, df: t.df, p: t.p })),
+      global: { chisq: phTest.global.chisq, df: phTest.global.df, p: phTest.global.p },
+    },
     n: r.n,
     events: r.events,
     dropped,
@@ -106,7 +126,7 @@ function grid(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-function coxTable(r: CoxphResult, dropped: number): string {
+function coxTable(r: CoxphResult, dropped: number, ph: PhTest): string {
   const robust = r.coefficients.some((c) => c.robustSe !== undefined);
   const header = ['covariate', 'coef', 'HR', 'se', ...(robust ? ['robust se'] : []), 'lower .95', 'upper .95', 'z', 'p'];
   const rows = r.coefficients.map((c) => [
@@ -133,6 +153,12 @@ function coxTable(r: CoxphResult, dropped: number): string {
       test(robust ? 'Wald test (robust)' : 'Wald test', r.tests.wald),
       test('Score (log-rank) test', r.tests.score),
       ...(r.tests.robustScore ? [test('Robust score test', r.tests.robustScore)] : []),
+      '',
+      `Proportional-hazards test (cox.zph, transform ${ph.transform})`,
+      grid(
+        ['term', 'chisq', 'df', 'p'],
+        [...ph.covariates, ph.global].map((t) => [t.name, fmt(t.chisq), String(t.df), pv(t.p)]),
+      ),
     ].join('\n') + '\n'
   );
 }

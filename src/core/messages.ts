@@ -311,6 +311,16 @@ export const messages = {
   coxTimeNetInputs: (fn: string, arg: string, inputs: number) =>
     `${fn}: '${arg}' must be a network whose last input is the time column [batch, 1] (see attachHead with a CoxTimeHead); got ${inputs} input(s)`,
   filePath: (fn: string, arg: string, what: string, got: unknown) => `${fn}: '${arg}' must be the path of ${what}; got ${show(got)}`,
+  // stats/: exact ties, PH test and residuals, trend test, KM and forest figures
+  coxphExactUnsupported: (fn: string, arg: string) =>
+    `${fn}: '${arg}' is not available with ties 'exact' (as in R: no case weights, no score residuals hence no sandwich variance); ` +
+    `use ties 'efron' or 'breslow' for it`,
+  coxZphTransform: (fn: string, arg: string, got: unknown) =>
+    `${fn}: '${arg}' must be 'km', 'rank', 'identity' or a function of time returning finite numbers; got ${show(got)}`,
+  coxZphTerm: (fn: string, arg: string, got: string, available: readonly string[]) =>
+    `${fn}: '${arg}' names no covariate of the fit: ${JSON.stringify(got)}; its covariates are ${available.map((c) => JSON.stringify(c)).join(', ')}`,
+  coxZphSingular: (fn: string, arg: string) =>
+    `${fn}: '${arg}' makes the variance of the score test singular (a covariate that is constant at the event times); drop it`,
 } as const;
 
 /**

@@ -6,14 +6,22 @@ import { normalUpperTail } from '../core/normal-tail.js';
 import type { LabelsInput } from '../data/labels.js';
 import { chinv2, cholesky2, chsolve2, quadraticInverse } from './cholesky.js';
 import { coxData, groupCodes, type CovariatesInput, type GroupInput } from './cox-data.js';
-import { coxDerivatives } from './cox-likelihood.js';
+import { coxExactDerivatives } from './cox-exact.js';
+import { coxDerivatives, type CoxDerivatives } from './cox-likelihood.js';
 import { collapse, scoreResiduals } from './cox-residuals.js';
+import { registerFit } from './cox-fit-state.js';
 import { weightedConcordance } from './weighted-concordance.js';
+
+/** How {@link coxph} handles tied event times. */
+export type CoxphTies = 'efron' | 'breslow' | 'exact';
 
 /** Options of {@link coxph}. */
 export interface CoxphOptions {
-  /** Handling of tied event times: `'efron'` (default, as R) or `'breslow'`. */
-  ties?: 'efron' | 'breslow';
+  /**
+   * Handling of tied event times: `'efron'` (default, as R), `'breslow'`, or `'exact'` (the exact partial likelihood,
+   * R's `ties = "exact"`: the discrete-time / conditional logistic model; no case weights and no robust SE, as R).
+   */
+  ties?: CoxphTies;
   /** Stratum of each subject: a separate baseline hazard per stratum (R `strata()`). */
   strata?: GroupInput;
   /** Case weights, > 0 (R `weights`). */
@@ -74,7 +82,7 @@ export interface CoxphResult {
   n: number;
   events: number;
   iterations: number;
-  ties: 'efron' | 'breslow';
+  ties: CoxphTies;
   conf: number;
 }
 
@@ -110,7 +118,7 @@ const TOLER_CHOL = Math.pow(2, -52 * 0.75);
  */
 export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: CoxphOptions = {}): CoxphResult {
   const fn = 'coxph';
-  const ties = assertChoice(fn, 'ties', opts.ties ?? 'efron', ['efron', 'breslow'] as const);
+  const ties = assertChoice(fn, 'ties', opts.ties ?? 'efron', ['efron', 'breslow', 'exact'] as const);
   const conf = assertNumberOption(fn, 'conf', opts.conf ?? 0.95, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
   const maxIter = assertNumberOption(fn, 'maxIter', opts.maxIter ?? 20, { min: 1, integer: true });
   const eps = assertNumberOption(fn, 'eps', opts.eps ?? 1e-9, { min: 0, minExclusive: true });
@@ -118,6 +126,11 @@ export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: Co
   const cluster = opts.cluster === undefined ? undefined : groupCodes(fn, 'cluster', opts.cluster, data.n);
   const robust = opts.robust === true || cluster !== undefined;
   const efron = ties === 'efron';
+  const exact = ties === 'exact';
+  // as R: coxexact.fit has no case weights, and residuals.coxph has no score residuals (so no sandwich) for "exact"
+  if (exact && data.weighted) throw survkitError('coxphExactUnsupported', fn, 'weights');
+  if (exact && robust) throw survkitError('coxphExactUnsupported', fn, opts.cluster === undefined ? 'robust' : 'cluster');
+  const derivatives = (b: Float64Array): CoxDerivatives => (exact ? coxExactDerivatives(data, xs, b) : coxDerivatives(data, xs, b, efron));
   const { n, p, weight } = data;
 
   // centre and scale as coxfit6 does (Newton–Raphson is invariant to both; they keep exp() in range)
@@ -166,7 +179,7 @@ export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: Co
 
   // iteration 0 at β = 0: the null log-likelihood and the score test
   let beta = new Float64Array(p);
-  const d0 = coxDerivatives(data, xs, beta, efron);
+  const d0 = derivatives(beta);
   if (!Number.isFinite(d0.loglik)) throw survkitError('coxphNoConvergence', fn, 'covariates', 0, data.names);
   const u0 = Float64Array.from(d0.u);
   checkRank(d0.imat);
@@ -181,19 +194,20 @@ export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: Co
   let final: { loglik: number; u: Float64Array; imat: Float64Array } | undefined;
   let iter = 1;
   for (; iter <= maxIter; iter++) {
-    const d = coxDerivatives(data, xs, newbeta, efron);
+    const d = derivatives(newbeta);
     let finite = Number.isFinite(d.loglik);
     for (const v of d.u) if (!Number.isFinite(v)) finite = false;
     for (const v of d.imat) if (!Number.isFinite(v)) finite = false;
     if (finite) checkRank(d.imat);
-    if (finite && Math.abs(1 - best / d.loglik) <= eps) {
+    // coxexact (R) also requires that the step was not a halving one
+    if (finite && Math.abs(1 - best / d.loglik) <= eps && !(exact && halving > 0)) {
       final = d;
       beta = newbeta;
       break;
     }
     if (!finite || d.loglik < best) {
       halving++;
-      const h = halving;
+      const h = exact ? 1 : halving; // coxexact halves towards the last good β; coxfit6 moves ever closer to it
       newbeta = newbeta.map((nb, i) => (nb + h * (beta[i] as number)) / (h + 1));
     } else {
       halving = 0;
@@ -290,7 +304,7 @@ export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: Co
     likelihoodRatio: { statistic: lr, df: p, p: chiSquareSf(lr, p) },
   };
   if (robustScore !== undefined) tests.robustScore = robustScore;
-  return {
+  const result: CoxphResult = {
     coefficients,
     loglik: [loglik0, final.loglik],
     tests,
@@ -303,6 +317,8 @@ export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: Co
     ties,
     conf,
   };
+  registerFit(result, { data, coef, naive, lpSorted, ties });
+  return result;
 }
 
 /** DᵀD of an r × p row-major matrix. */

@@ -11,3 +11,7 @@ export { pAdjust, pairwiseLogrank, type PAdjustMethod, type PairwiseComparison, 
 export { statsData, type StatsColumns, type StatsData, type StringTable } from './table.js';
 export { survivalQuantiles, type GroupQuantiles, type SurvivalQuantile, type SurvivalQuantilesOptions } from './survival-quantiles.js';
 export { rmst, type Contrast, type GroupRmst, type RmstOptions, type RmstResult } from './rmst.js';
+// exact ties, proportional-hazards test, residuals
+export { type CoxphTies } from './coxph.js';
+export { coxZph, type CoxZphOptions, type CoxZphResult, type ZphTest, type ZphTransform } from './cox-zph.js';
+export { coxResiduals, type CoxResidualType, type EventResiduals } from './cox-residual-types.js';

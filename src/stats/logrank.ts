@@ -160,7 +160,7 @@ export function logrankIn(fn: string, labels: LabelsInput, groups: GroupInput, o
 }
 
 /** (O − E)ᵀ V⁻¹ (O − E) restricted to the indices `idx`, by Gaussian elimination with partial pivoting (R's solve). */
-function quadraticSolve(v: Float64Array, k: number, idx: number[], obs: Float64Array, exp: Float64Array): number {
+export function quadraticSolve(v: Float64Array, k: number, idx: number[], obs: Float64Array, exp: Float64Array): number {
   const m = idx.length;
   const a = new Float64Array(m * m);
   const b = new Float64Array(m);

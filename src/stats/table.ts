@@ -30,6 +30,8 @@ export interface StatsData {
   cluster?: (number | string)[];
   /** Rows dropped because a used cell was empty or NA (R's na.omit). */
   dropped: number;
+  /** Each categorical feature with its encoded columns (R's model terms, e.g. for the PH test of a factor). */
+  terms: Record<string, string[]>;
 }
 
 const MISSING = new Set(['', 'NA', 'NaN', 'nan', 'null']);
@@ -75,6 +77,7 @@ export function statsData(t: StringTable, cols: StatsColumns): StatsData {
     event: keep.map((i) => num(i, ei, (v) => v === 0 || v === 1, 'an event indicator 0 or 1')),
     covariates: {},
     dropped: t.rows.length - keep.length,
+    terms: {},
   };
   features.forEach((name, j) => {
     const k = fi[j] as number;
@@ -85,6 +88,7 @@ export function statsData(t: StringTable, cols: StatsColumns): StatsData {
     }
     const levels = [...new Set(cells)].sort();
     for (const level of levels.slice(1)) out.covariates[`${name}${level}`] = cells.map((s) => (s === level ? 1 : 0));
+    out.terms[name] = levels.slice(1).map((level) => `${name}${level}`);
   });
   const strings = (k: number): (number | string)[] => {
     const c = keep.map((i) => cell(i, k));

@@ -68,6 +68,41 @@ describe('survkit stats cox', () => {
     expect(rel(j.concordance, vet.concordance)).toBeLessThan(1e-12);
   });
 
+  it('--ties exact gives R coxph(ties = "exact") numbers; phTest equals R cox.zph with the factor as one term', () => {
+    const ex = cox.veteran_exact as { names: string[]; coef: number[]; se: number[]; loglik: number[] };
+    const feats = ['--features', 'trt,karno,celltype,age'];
+    const r = run(['cox', '--data', vetCsv, '--duration-col', 'time', '--event-col', 'status', ...feats, '--ties', 'exact', '--format', 'json']);
+    expect(r.err).toBe('');
+    const j = JSON.parse(r.out) as { ties: string; loglik: number[]; coefficients: { name: string; coef: number; se: number }[] };
+    expect(j.ties).toBe('exact');
+    for (const name of ['trt', 'karno', 'age']) {
+      const k = ex.names.indexOf(name);
+      const row = j.coefficients.find((c) => c.name === name);
+      expect(rel(row?.coef as number, ex.coef[k] as number)).toBeLessThan(1e-8);
+      expect(rel(row?.se as number, ex.se[k] as number)).toBeLessThan(1e-8);
+    }
+    expect(rel(j.loglik[1] as number, ex.loglik[1] as number)).toBeLessThan(1e-8);
+
+    const zph = fx('cox_zph_R.json').cases.veteran_factor as { zphTerms: { name: string; chisq: number; df: number; p: number }[] };
+    const e = run(['cox', '--data', vetCsv, '--duration-col', 'time', '--event-col', 'status', ...feats, '--format', 'json']);
+    const ph = (
+      JSON.parse(e.out) as {
+        phTest: { transform: string; covariates: { name: string; chisq: number; df: number; p: number }[]; global: { chisq: number; df: number; p: number } };
+      }
+    ).phTest;
+    expect(ph.transform).toBe('km');
+    const rows = [...ph.covariates, { name: 'GLOBAL', ...ph.global }];
+    expect(rows.map((t) => t.name)).toEqual(zph.zphTerms.map((t) => t.name));
+    rows.forEach((t, i) => {
+      expect(t.df).toBe(zph.zphTerms[i]?.df);
+      expect(rel(t.chisq, zph.zphTerms[i]?.chisq as number)).toBeLessThan(1e-8);
+      expect(rel(t.p, zph.zphTerms[i]?.p as number)).toBeLessThan(1e-8);
+    });
+    const table = run(['cox', '--data', vetCsv, '--duration-col', 'time', '--event-col', 'status', ...feats, '--ph-transform', 'rank']).out;
+    expect(table).toMatch(/Proportional-hazards test \(cox.zph, transform rank\)/);
+    expect(table).toMatch(/^celltype +[0-9.]+ +3 /m);
+  });
+
   it('prints a table, with --robust a robust se column', () => {
     const r = run(['cox', '--data', vetCsv, '--duration-col', 'time', '--event-col', 'status', '--features', 'karno,age', '--ties', 'breslow', '--robust']);
     expect(r.code).toBe(0);
@@ -78,7 +113,10 @@ describe('survkit stats cox', () => {
 
   it('refuses bad flags and columns with exit code 2', () => {
     expect(run(['cox', '--data', vetCsv, '--event-col', 'status']).err).toMatch(/stats cox needs --duration-col/);
-    expect(run(['cox', '--data', vetCsv, '--duration-col', 'time', '--event-col', 'status', '--ties', 'exact']).err).toMatch(/--ties must be efron or breslow/);
+    expect(run(['cox', '--data', vetCsv, '--duration-col', 'time', '--event-col', 'status', '--ties', 'discrete']).err).toMatch(
+      /--ties must be efron, breslow or exact/,
+    );
+    expect(run(['cox', '--data', vetCsv, '--duration-col', 'time', '--event-col', 'status', '--ph-transform', 'log']).err).toMatch(/--ph-transform must be/);
     expect(run(['cox', '--data', vetCsv, '--duration-col', 'time', '--event-col', 'status', '--features', 'nope']).err).toMatch(/no column "nope"/);
     expect(run(['cox', '--data', vetCsv, '--duration-col', 'time', '--event-col', 'karno']).err).toMatch(
       /row 2, column "karno": "60" is not an event indicator 0 or 1/,

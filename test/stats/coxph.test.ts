@@ -17,7 +17,7 @@ interface Test {
 }
 interface Case {
   description: string;
-  ties: 'efron' | 'breslow';
+  ties: 'efron' | 'breslow' | 'exact';
   robust: boolean;
   n: number;
   events: number;
@@ -95,6 +95,17 @@ describe('coxph equals R survival::coxph (1e-8 relative)', () => {
     });
   }
 
+  it('exact ties equal Breslow when no event times are tied (the exact term is then the Breslow term)', () => {
+    const time = [5, 8, 12, 3, 9, 14, 7, 11, 2, 6];
+    const event = [1, 1, 0, 1, 1, 0, 1, 1, 1, 0];
+    const x = { a: [1, 0, 0, 1, 1, 0, 0, 1, 0, 1], b: [0.3, 1.2, -0.5, 2.1, 0.7, -1.1, 0.2, 1.5, -0.4, 0.9] };
+    const e = coxph({ time, event }, x, { ties: 'exact' });
+    const b = coxph({ time, event }, x, { ties: 'breslow' });
+    e.coefficients.forEach((r, k) => expect(rel(r.coef, b.coefficients[k]?.coef as number)).toBeLessThan(1e-12));
+    expect(rel(e.loglik[1], b.loglik[1])).toBeLessThan(1e-13);
+    expect(e.ties).toBe('exact');
+  });
+
   it('accepts named columns as well as rows, and conf changes only the interval', () => {
     const c = fixture.cases.lung_efron as Case;
     const cols = Object.fromEntries(c.names.map((nm, k) => [nm, c.x.map((r) => r[k] as number)]));
@@ -150,7 +161,12 @@ describe('coxph errors', () => {
       /^coxphOffset: coxph: 'offset\[7\]' must be within ±700/,
     );
     expect(code(() => coxph({ time, event: [2, 0, 0, 0, 0, 0, 0, 1] }, { a: time }))).toMatch(/^notBinaryEvent/);
-    expect(code(() => coxph({ time, event }, { a: time }, { ties: 'exact' as never }))).toMatch(/^optionRange: coxph: option 'ties'/);
+    expect(code(() => coxph({ time, event }, { a: time }, { ties: 'discrete' as never }))).toMatch(/^optionRange: coxph: option 'ties'/);
+    // as R's coxexact.fit / residuals.coxph: no case weights and no sandwich variance with exact ties
+    expect(code(() => coxph({ time, event }, { a: time }, { ties: 'exact', weights: [1, 2, 1, 2, 1, 2, 1, 2] }))).toMatch(
+      /^coxphExactUnsupported: coxph: 'weights' is not available with ties 'exact'/,
+    );
+    expect(code(() => coxph({ time, event }, { a: time }, { ties: 'exact', robust: true }))).toMatch(/^coxphExactUnsupported: coxph: 'robust'/);
     expect(code(() => coxph({ time, event }, { a: time }, { strata: [1, 1, 1, 1, 2, 2, 2, null as never] }))).toMatch(/^statsGroupValue: coxph: 'strata'/);
   });
 });
