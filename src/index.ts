@@ -506,15 +506,18 @@ export {
   type TrainTies,
 } from './tabular/index.js';
 
-// Classical statistics: exact ties, proportional-hazards test, Cox residuals
+// Classical statistics: exact ties, proportional-hazards test, Cox residuals, log-rank trend test
 export {
   coxResiduals,
   coxZph,
+  logrankTrend,
   type CoxResidualType,
   type CoxphTies,
   type CoxZphOptions,
   type CoxZphResult,
   type EventResiduals,
+  type LogrankTrendOptions,
+  type LogrankTrendResult,
   type ZphTest,
   type ZphTransform,
 } from './stats/index.js';

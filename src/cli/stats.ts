@@ -7,6 +7,7 @@ import { readCsv } from '../io/csv.js';
 import { coxph, type CoxphOptions, type CoxphResult } from '../stats/coxph.js';
 import { coxZph, type ZphTest } from '../stats/cox-zph.js';
 import { logrank, type LogrankOptions, type LogrankResult } from '../stats/logrank.js';
+import { logrankTrend, type LogrankTrendOptions } from '../stats/logrank-trend.js';
 import { rmst, type RmstOptions, type RmstResult } from '../stats/rmst.js';
 import { survivalQuantiles, type GroupQuantiles } from '../stats/survival-quantiles.js';
 import { statsData, type StatsColumns } from '../stats/table.js';
@@ -18,7 +19,8 @@ export const STATS_HELP = `Usage:
                     [--strata <c>] [--ties efron|breslow|exact] [--robust] [--cluster-col <c>]
                     [--ph-transform km|rank|identity] [--format table|json]
   survkit stats logrank --data <file.csv> --duration-col <c> --event-col <c> --group-col <g>
-                    [--strata <c>] [--rho r] [--gamma g] [--format table|json]
+                    [--strata <c>] [--rho r] [--gamma g] [--trend [--scores s1,s2,…]]
+                    [--format table|json]
   survkit stats km --data <file.csv> --duration-col <c> --event-col <c> [--group-col <g>]
                     [--format table|json]
   survkit stats rmst --data <file.csv> --duration-col <c> --event-col <c> [--group-col <g>]
@@ -36,6 +38,8 @@ cox       Cox regression as R's coxph: coefficients, SE, hazard ratios with 95 %
           factor as one term) and global.
 logrank   log-rank test as R's survdiff (observed, expected per group, chi-square,
           df, p); --rho/--gamma give Fleming–Harrington G(rho, gamma) weights.
+          --trend adds the test for trend across the ordered groups (1 df; scores
+          1..k for the sorted groups, or --scores), as survMisc's comp.
 km        median survival per group with its 95 % Brookmeyer–Crowley interval, as
           R's print(survfit) (conf.type "log"); null where never reached.
 rmst      restricted mean survival time up to --tau (default: the smallest of the
@@ -60,6 +64,8 @@ const FLAGS = {
   gamma: { type: 'string' },
   tau: { type: 'string' },
   'ph-transform': { type: 'string' },
+  trend: { type: 'boolean' },
+  scores: { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -177,7 +183,15 @@ function logrankCommand(v: Values): { json: unknown; table: string } {
   if (typeof v.gamma === 'string') opts.gamma = numberFlag('gamma', v.gamma, 'a number >= 0', (x) => x >= 0);
   if (d.strata) opts.strata = d.strata;
   const r = logrank({ time: d.time, event: d.event }, d.group ?? [], opts);
-  return { json: logrankJson(r, d.dropped), table: logrankTable(r, d.dropped) };
+  const out = { json: logrankJson(r, d.dropped) as Record<string, unknown>, table: logrankTable(r, d.dropped) };
+  if (v.trend === true || typeof v.scores === 'string') {
+    const topts: LogrankTrendOptions = { ...opts };
+    if (typeof v.scores === 'string') topts.scores = v.scores.split(',').map((x) => numberFlag('scores', x.trim(), 'comma-separated numbers', () => true));
+    const t = logrankTrend({ time: d.time, event: d.event }, d.group ?? [], topts);
+    out.json.trend = { scores: t.groups.map((g) => g.score), statistic: t.statistic, variance: t.variance, z: t.z, chisq: t.chisq, df: t.df, p: t.p };
+    out.table += `Test for trend (scores ${t.groups.map((g) => `${String(g.group)}=${g.score}`).join(', ')}): Chisq = ${fmt(t.chisq)} on 1 df, z = ${fmt(t.z)}, p = ${pv(t.p)}\n`;
+  }
+  return out;
 }
 
 function logrankJson(r: LogrankResult, dropped: number): unknown {

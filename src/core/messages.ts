@@ -321,6 +321,8 @@ export const messages = {
     `${fn}: '${arg}' names no covariate of the fit: ${JSON.stringify(got)}; its covariates are ${available.map((c) => JSON.stringify(c)).join(', ')}`,
   coxZphSingular: (fn: string, arg: string) =>
     `${fn}: '${arg}' makes the variance of the score test singular (a covariate that is constant at the event times); drop it`,
+  trendScores: (fn: string, arg: string, groups: number, got: unknown) =>
+    `${fn}: '${arg}' must give one finite score per group (${groups} groups, in sorted order), not all equal; got ${show(got)}`,
 } as const;
 
 /**

@@ -15,3 +15,4 @@ export { rmst, type Contrast, type GroupRmst, type RmstOptions, type RmstResult 
 export { type CoxphTies } from './coxph.js';
 export { coxZph, type CoxZphOptions, type CoxZphResult, type ZphTest, type ZphTransform } from './cox-zph.js';
 export { coxResiduals, type CoxResidualType, type EventResiduals } from './cox-residual-types.js';
+export { logrankTrend, type LogrankTrendOptions, type LogrankTrendResult } from './logrank-trend.js';

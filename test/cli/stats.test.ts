@@ -145,6 +145,27 @@ describe('survkit stats logrank', () => {
     j.groups.forEach((g, k) => expect(rel(g.expected, lung.expected[k] as number)).toBeLessThan(1e-12));
   });
 
+  it('--trend adds the test for trend (survMisc comp), --scores sets the scores', () => {
+    const tr = fx('logrank_trend_R.json').cases.lung_ecog as {
+      time: number[];
+      event: number[];
+      groups: number[];
+      tests: { rho: number; chisq: number; z: number }[];
+    };
+    const csv = join(dir, 'lung-ecog.csv');
+    writeFileSync(csv, ['time,event,ecog', ...tr.time.map((t, i) => `${t},${tr.event[i]},${tr.groups[i]}`)].join('\n') + '\n');
+    const args = ['logrank', '--data', csv, '--duration-col', 'time', '--event-col', 'event', '--group-col', 'ecog'];
+    const j = JSON.parse(run([...args, '--trend', '--rho', '1', '--format', 'json']).out) as {
+      trend: { chisq: number; z: number; df: number; scores: number[] };
+    };
+    const want = tr.tests.find((t) => t.rho === 1) as { chisq: number; z: number };
+    expect(rel(j.trend.chisq, want.chisq)).toBeLessThan(1e-12);
+    expect(rel(j.trend.z, want.z)).toBeLessThan(1e-12);
+    expect(j.trend.scores).toEqual([1, 2, 3, 4]);
+    expect(run([...args, '--scores', '0,1,2,3']).out).toMatch(/Test for trend \(scores 0=0, 1=1, 2=2, 3=3\): Chisq = /);
+    expect(run([...args, '--scores', '1,2']).err).toMatch(/'scores' must give one finite score per group \(4 groups/);
+  });
+
   it('prints a table and takes --rho, through the main command', () => {
     let out = '';
     const code = main(['stats', 'logrank', '--data', lungCsv, '--duration-col', 'time', '--event-col', 'event', '--group-col', 'sex', '--rho', '1'], {
