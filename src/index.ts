@@ -521,3 +521,15 @@ export {
   type ZphTest,
   type ZphTransform,
 } from './stats/index.js';
+
+// Plots: Kaplan–Meier figure with the numbers at risk, risk groups, hazard-ratio forest plot
+export {
+  atRiskTable,
+  forestSpec,
+  kaplanMeierRiskSpec,
+  niceTimes,
+  riskGroups,
+  type AtRiskRow,
+  type ForestSpecOptions,
+  type KaplanMeierRiskSpecOptions,
+} from './plotting/index.js';

@@ -2,8 +2,14 @@
  * `survkit stats cox|logrank|km|rmst`: classical statistics on a CSV table — argument
  * parsing and formatting only; the numbers come from src/stats/.
  */
+import { writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCsv } from '../io/csv.js';
+import type { PlotSpec } from '../plotting/common.js';
+import { forestSpec } from '../plotting/forest-plot.js';
+import { kaplanMeierRiskSpec, riskGroups } from '../plotting/km-risk-plot.js';
+import { renderPng, renderSvg } from '../plotting/render.js';
 import { coxph, type CoxphOptions, type CoxphResult } from '../stats/coxph.js';
 import { coxZph, type ZphTest } from '../stats/cox-zph.js';
 import { logrank, type LogrankOptions, type LogrankResult } from '../stats/logrank.js';
@@ -17,12 +23,14 @@ import { choiceFlag, numberFlag, reportError, UsageError, type CliIo } from './u
 export const STATS_HELP = `Usage:
   survkit stats cox --data <file.csv> --duration-col <c> --event-col <c> [--features a,b,…]
                     [--strata <c>] [--ties efron|breslow|exact] [--robust] [--cluster-col <c>]
-                    [--ph-transform km|rank|identity] [--format table|json]
+                    [--ph-transform km|rank|identity] [--plot forest.svg|.png|.json]
+                    [--format table|json]
   survkit stats logrank --data <file.csv> --duration-col <c> --event-col <c> --group-col <g>
                     [--strata <c>] [--rho r] [--gamma g] [--trend [--scores s1,s2,…]]
                     [--format table|json]
-  survkit stats km --data <file.csv> --duration-col <c> --event-col <c> [--group-col <g>]
-                    [--format table|json]
+  survkit stats km --data <file.csv> --duration-col <c> --event-col <c>
+                    [--group-col <g> | --risk-col <r>] [--plot km.svg|.png|.json]
+                    [--at-risk-times t1,t2,…] [--format table|json]
   survkit stats rmst --data <file.csv> --duration-col <c> --event-col <c> [--group-col <g>]
                     [--tau T] [--format table|json]
 
@@ -42,6 +50,11 @@ logrank   log-rank test as R's survdiff (observed, expected per group, chi-squar
           1..k for the sorted groups, or --scores), as survMisc's comp.
 km        median survival per group with its 95 % Brookmeyer–Crowley interval, as
           R's print(survfit) (conf.type "log"); null where never reached.
+          --risk-col groups by tertiles (low, middle, high) of a column such as a
+          model's predicted risk. --plot writes the Kaplan–Meier figure: curves with
+          95 % bands, censoring ticks, log-rank p and the numbers at risk under the
+          axis (at --at-risk-times, default round times); .svg, .png or the
+          Vega-Lite .json. For cox, --plot writes the hazard-ratio forest plot.
 rmst      restricted mean survival time up to --tau (default: the smallest of the
           groups' largest times) per group, and for two groups the difference
           and ratio (second level vs first) with 95 % CIs and p, as survRM2's rmst2.
@@ -65,6 +78,9 @@ const FLAGS = {
   tau: { type: 'string' },
   'ph-transform': { type: 'string' },
   trend: { type: 'boolean' },
+  plot: { type: 'string' },
+  'risk-col': { type: 'string' },
+  'at-risk-times': { type: 'string' },
   scores: { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -78,7 +94,7 @@ function required(v: Values, flag: 'data' | 'duration-col' | 'event-col' | 'grou
   return s;
 }
 
-function cox(v: Values): { json: unknown; table: string } {
+function cox(v: Values): Output {
   const file = required(v, 'data', 'cox');
   const t = readCsv(file);
   const cols: StatsColumns = { duration: required(v, 'duration-col', 'cox'), event: required(v, 'event-col', 'cox') };
@@ -95,7 +111,24 @@ function cox(v: Values): { json: unknown; table: string } {
   const transform = choiceFlag('ph-transform', typeof v['ph-transform'] === 'string' ? v['ph-transform'] : 'km', ['km', 'rank', 'identity'] as const);
   const z = coxZph(r, { transform, terms: d.terms });
   const phTest: PhTest = { transform, covariates: z.tests, global: z.global };
-  return { json: coxJson(r, d.dropped, phTest), table: coxTable(r, d.dropped, phTest) };
+  const out: Output = { json: coxJson(r, d.dropped, phTest), table: coxTable(r, d.dropped, phTest) };
+  if (typeof v.plot === 'string') out.plot = { file: v.plot, spec: forestSpec(r, { title: 'Hazard ratios (Cox regression)' }) };
+  return out;
+}
+
+/** What a statistic prints, and the figure it writes with --plot. */
+interface Output {
+  json: unknown;
+  table: string;
+  plot?: { file: string; spec: PlotSpec };
+}
+
+/** Writes a figure: SVG, PNG or the Vega-Lite JSON, by the file's extension. */
+async function writePlot(plot: { file: string; spec: PlotSpec }): Promise<void> {
+  const ext = extname(plot.file).toLowerCase();
+  if (ext === '.svg') writeFileSync(plot.file, await renderSvg(plot.spec));
+  else if (ext === '.png') writeFileSync(plot.file, await renderPng(plot.spec));
+  else writeFileSync(plot.file, `${JSON.stringify(plot.spec, null, 2)}\n`);
 }
 
 interface PhTest {
@@ -215,10 +248,22 @@ function logrankTable(r: LogrankResult, dropped: number): string {
 function summaryData(v: Values, what: string): ReturnType<typeof statsData> {
   const cols: StatsColumns = { duration: required(v, 'duration-col', what), event: required(v, 'event-col', what) };
   if (typeof v['group-col'] === 'string') cols.group = v['group-col'];
-  return statsData(readCsv(required(v, 'data', what)), cols);
+  if (typeof v['risk-col'] === 'string') {
+    if (cols.group !== undefined) throw new UsageError(`stats ${what} takes --group-col or --risk-col, not both`);
+    cols.group = v['risk-col'];
+  }
+  const d = statsData(readCsv(required(v, 'data', what)), cols);
+  if (typeof v['risk-col'] === 'string') {
+    const risk = (d.group ?? []).map((x) => {
+      if (typeof x !== 'number') throw new UsageError(`--risk-col ${v['risk-col']} must hold numbers; got ${JSON.stringify(x)}`);
+      return x;
+    });
+    d.group = riskGroups(risk, 3);
+  }
+  return d;
 }
 
-function kmCommand(v: Values): { json: unknown; table: string } {
+function kmCommand(v: Values): Output {
   const d = summaryData(v, 'km');
   const q = survivalQuantiles({ time: d.time, event: d.event }, d.group ? { probs: [0.5], groups: d.group } : { probs: [0.5] });
   const groups = q.map((g: GroupQuantiles) => ({
@@ -229,11 +274,25 @@ function kmCommand(v: Values): { json: unknown; table: string } {
     lower: g.median.lower,
     upper: g.median.upper,
   }));
+  let plot: Output['plot'];
+  if (typeof v.plot === 'string') {
+    const times =
+      typeof v['at-risk-times'] === 'string'
+        ? v['at-risk-times'].split(',').map((x) => numberFlag('at-risk-times', x.trim(), 'comma-separated times >= 0', (t) => t >= 0))
+        : undefined;
+    const spec = kaplanMeierRiskSpec({ time: d.time, event: d.event }, d.group, {
+      title: 'Kaplan–Meier survival',
+      ...(times === undefined ? {} : { times }),
+      ...(typeof v['risk-col'] === 'string' ? { levels: ['low', 'middle', 'high'].filter((l) => d.group?.includes(l)) } : {}),
+    });
+    plot = { file: v.plot, spec };
+  }
   const cell = (x: number | null): string => (x === null ? 'NA' : String(x));
   const rows = groups.map((g) => [String(g.group ?? 'all'), String(g.n), String(g.events), cell(g.median), cell(g.lower), cell(g.upper)]);
   return {
     json: { groups, dropped: d.dropped },
     table: `Median survival (Kaplan–Meier)${droppedNote(d.dropped)}\n\n${grid(['group', 'n', 'events', 'median', '0.95LCL', '0.95UCL'], rows)}\n`,
+    ...(plot === undefined ? {} : { plot }),
   };
 }
 
@@ -272,7 +331,7 @@ function rmstCommand(v: Values): { json: unknown; table: string } {
  * @example
  * runStats(['logrank', '--data', 'lung.csv', '--duration-col', 'time', '--event-col', 'event', '--group-col', 'sex'], io);
  */
-export function runStats(args: readonly string[], io: CliIo): number {
+export function runStats(args: readonly string[], io: CliIo): number | Promise<number> {
   try {
     let parsed;
     try {
@@ -290,9 +349,16 @@ export function runStats(args: readonly string[], io: CliIo): number {
       throw new UsageError(`stats needs the statistic first: cox, logrank, km or rmst; got ${what === undefined ? 'nothing' : JSON.stringify(what)}`);
     if (rest.length > 0) throw new UsageError(`stats ${what} takes no further positional arguments; got ${rest.map((p) => JSON.stringify(p)).join(', ')}`);
     const format = choiceFlag('format', typeof values.format === 'string' ? values.format : 'table', ['table', 'json'] as const);
-    const out = what === 'cox' ? cox(values) : what === 'logrank' ? logrankCommand(values) : what === 'km' ? kmCommand(values) : rmstCommand(values);
-    io.stdout(format === 'json' ? formatJsonValue(out.json) : out.table);
-    return 0;
+    if (typeof values.plot === 'string' && what !== 'cox' && what !== 'km') throw new UsageError(`--plot is for stats km and stats cox; got stats ${what}`);
+    if (typeof values.plot === 'string' && !['.svg', '.png', '.json'].includes(extname(values.plot).toLowerCase()))
+      throw new UsageError(`--plot must name a .svg, .png or .json file; got ${JSON.stringify(values.plot)}`);
+    const out: Output = what === 'cox' ? cox(values) : what === 'logrank' ? logrankCommand(values) : what === 'km' ? kmCommand(values) : rmstCommand(values);
+    const print = (): number => {
+      io.stdout(format === 'json' ? formatJsonValue(out.json) : out.table);
+      return 0;
+    };
+    if (out.plot === undefined) return print();
+    return writePlot(out.plot).then(print, (err: unknown) => reportError(err, io));
   } catch (err) {
     return reportError(err, io);
   }

@@ -323,6 +323,10 @@ export const messages = {
     `${fn}: '${arg}' makes the variance of the score test singular (a covariate that is constant at the event times); drop it`,
   trendScores: (fn: string, arg: string, groups: number, got: unknown) =>
     `${fn}: '${arg}' must give one finite score per group (${groups} groups, in sorted order), not all equal; got ${show(got)}`,
+  kmPlotLevels: (fn: string, arg: string, groups: readonly string[], got: unknown) =>
+    `${fn}: '${arg}' must list each group once (${groups.map((g) => JSON.stringify(g)).join(', ')}); got ${show(got)}`,
+  kmPlotTimes: (fn: string, arg: string, got: unknown) =>
+    `${fn}: '${arg}' must be increasing finite times >= 0 for the numbers-at-risk table; got ${show(got)}`,
 } as const;
 
 /**

@@ -21,3 +21,6 @@ export {
 } from './notebook.js';
 export { imageGridSpec, type ImageGridItem, type ImageGridSpecOptions } from './image-grid.js';
 export { encodePng, pngDataUrl, crc32, type EncodePngOptions } from './png.js';
+// Kaplan–Meier figure with the numbers at risk, risk groups, and the hazard-ratio forest plot
+export { atRiskTable, kaplanMeierRiskSpec, niceTimes, riskGroups, type AtRiskRow, type KaplanMeierRiskSpecOptions } from './km-risk-plot.js';
+export { forestSpec, type ForestSpecOptions } from './forest-plot.js';

@@ -23,6 +23,14 @@ function run(args: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
   const code = runStats(args, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  if (typeof code !== 'number') throw new Error('runStats returned a promise without --plot');
+  return { code, out, err };
+}
+
+async function runAsync(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runStats(args, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
   return { code, out, err };
 }
 
@@ -210,4 +218,47 @@ describe('survkit stats km and rmst', () => {
     );
     expect(run(['rmst', '--data', lungCsv, '--duration-col', 'time', '--event-col', 'event', '--tau', 'x']).err).toMatch(/--tau must be a time > 0/);
   });
+});
+
+describe('survkit stats --plot', () => {
+  const km = fx('km_plot_R.json').cases as Record<
+    string,
+    { time: number[]; event: number[]; groups: string[]; times: number[]; nRisk: Record<string, number[]>; risk?: number[] }
+  >;
+
+  it('km --plot writes the Kaplan–Meier figure with R numbers at risk (Vega-Lite JSON) and an SVG with paths', async () => {
+    const c = km.lung_sex as { time: number[]; event: number[]; groups: string[]; times: number[]; nRisk: Record<string, number[]> };
+    const csv = join(dir, 'lung-sex.csv');
+    writeFileSync(csv, ['time,status,sex', ...c.time.map((t, i) => `${t},${c.event[i]},${c.groups[i]}`)].join('\n') + '\n');
+    const args = ['km', '--data', csv, '--duration-col', 'time', '--event-col', 'status', '--group-col', 'sex'];
+    const j = await runAsync([...args, '--plot', join(dir, 'km.json'), '--at-risk-times', c.times.join(',')]);
+    expect(j.err).toBe('');
+    expect(j.code).toBe(0);
+    expect(j.out).toMatch(/Median survival/);
+    const spec = JSON.parse(readFileSync(join(dir, 'km.json'), 'utf8')) as { usermeta: { atRisk: { group: string; nRisk: number }[] } };
+    for (const g of ['female', 'male']) expect(spec.usermeta.atRisk.filter((r) => r.group === g).map((r) => r.nRisk)).toEqual(c.nRisk[g]);
+    const s = await runAsync([...args, '--plot', join(dir, 'km.svg')]);
+    expect(s.code).toBe(0);
+    const svg = readFileSync(join(dir, 'km.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect((svg.match(/<path /g) ?? []).length).toBeGreaterThan(3);
+    expect(svg).toContain('Number at risk');
+  }, 30000);
+
+  it('km --risk-col groups by tertiles as R cut(quantile()); cox --plot writes the forest plot', async () => {
+    const c = km.lung_tertiles as { time: number[]; event: number[]; groups: string[]; times: number[]; nRisk: Record<string, number[]>; risk: number[] };
+    const csv = join(dir, 'lung-risk.csv');
+    writeFileSync(csv, ['time,status,risk', ...c.time.map((t, i) => `${t},${c.event[i]},${c.risk[i]}`)].join('\n') + '\n');
+    const base = ['--data', csv, '--duration-col', 'time', '--event-col', 'status'];
+    const r = await runAsync(['km', ...base, '--risk-col', 'risk', '--plot', join(dir, 'tert.json'), '--at-risk-times', c.times.join(','), '--format', 'json']);
+    expect(r.code).toBe(0);
+    const spec = JSON.parse(readFileSync(join(dir, 'tert.json'), 'utf8')) as { usermeta: { atRisk: { group: string; nRisk: number }[] } };
+    expect([...new Set(spec.usermeta.atRisk.map((x) => x.group))]).toEqual(['low', 'middle', 'high']);
+    for (const g of ['low', 'middle', 'high']) expect(spec.usermeta.atRisk.filter((x) => x.group === g).map((x) => x.nRisk)).toEqual(c.nRisk[g]);
+    const f = await runAsync(['cox', ...base, '--plot', join(dir, 'forest.svg')]);
+    expect(f.code).toBe(0);
+    expect(readFileSync(join(dir, 'forest.svg'), 'utf8')).toContain('HR (95 % CI)');
+    expect(run(['logrank', ...base, '--group-col', 'risk', '--plot', 'x.svg']).err).toMatch(/--plot is for stats km and stats cox/);
+    expect(run(['km', ...base, '--plot', 'x.pdf']).err).toMatch(/--plot must name a .svg, .png or .json file/);
+  }, 30000);
 });
