@@ -155,19 +155,26 @@ export function kaplanMeierRiskSpec(labels: LabelsInput, groups?: GroupInput, op
   const xScale = { domain: [0, xmax], nice: false, zero: true };
   const x = { field: 'time', type: 'quantitative' as const, title: opts.xTitle ?? 'Time', scale: xScale, axis: { values: times } };
   const yEnc = { field: 'survival', type: 'quantitative' as const, title: opts.yTitle ?? 'Survival probability', scale: { domain: [0, 1] } };
-  const color = { field: 'group', type: 'nominal' as const, title: null, sort: levels, scale: { domain: levels } };
+  const color = {
+    field: 'group',
+    type: 'nominal' as const,
+    title: null,
+    sort: levels,
+    scale: { domain: levels },
+    legend: { orient: 'top-right' as const, fillColor: 'white', symbolType: 'stroke' },
+  };
   const layers: object[] = [];
   if (band)
     layers.push({
       mark: { type: 'area', interpolate: 'step-after', opacity: 0.15 },
-      encoding: { x, y: { field: 'lower', type: 'quantitative', scale: { domain: [0, 1] } }, y2: { field: 'upper' }, color },
+      encoding: { x, y: { field: 'lower', type: 'quantitative', scale: { domain: [0, 1] } }, y2: { field: 'upper' }, fill: { ...color, legend: null } },
     });
   layers.push({ mark: { type: 'line', interpolate: 'step-after' }, encoding: { x, y: yEnc, color } });
   if (censored.length > 0)
     layers.push({
       data: { values: censored },
       mark: { type: 'point', shape: 'M0,-1L0,1', size: 40, strokeWidth: 1.2, filled: false },
-      encoding: { x, y: yEnc, color },
+      encoding: { x, y: yEnc, stroke: { ...color, legend: null } },
     });
   if (showP)
     layers.push({
@@ -196,6 +203,7 @@ export function kaplanMeierRiskSpec(labels: LabelsInput, groups?: GroupInput, op
       ...(test === undefined ? {} : { logrank: { statistic: test.statistic, df: test.df, p: test.p } }),
     },
     vconcat: [{ width, height, data: { values: rows }, layer: layers }, table],
+    resolve: { legend: { color: 'independent' } },
     spacing: 8,
   } as PlotSpec;
 }
