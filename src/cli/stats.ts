@@ -266,14 +266,18 @@ function summaryData(v: Values, what: string): ReturnType<typeof statsData> {
 function kmCommand(v: Values): Output {
   const d = summaryData(v, 'km');
   const q = survivalQuantiles({ time: d.time, event: d.event }, d.group ? { probs: [0.5], groups: d.group } : { probs: [0.5] });
-  const groups = q.map((g: GroupQuantiles) => ({
-    group: g.group,
-    n: g.n,
-    events: g.events,
-    median: g.median.time,
-    lower: g.median.lower,
-    upper: g.median.upper,
-  }));
+  // risk tertiles read low, middle, high (not in sorted order)
+  const rank = (g: GroupQuantiles): number => (typeof v['risk-col'] === 'string' ? ['low', 'middle', 'high'].indexOf(String(g.group)) : 0);
+  const groups = [...q]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((g: GroupQuantiles) => ({
+      group: g.group,
+      n: g.n,
+      events: g.events,
+      median: g.median.time,
+      lower: g.median.lower,
+      upper: g.median.upper,
+    }));
   let plot: Output['plot'];
   if (typeof v.plot === 'string') {
     const times =

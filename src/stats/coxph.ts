@@ -94,7 +94,7 @@ const TOLER_CHOL = Math.pow(2, -52 * 0.75);
  * `coxph` fits it: covariates centred and scaled, start at β = 0, a full
  * Newton step each iteration, step halving while the log partial likelihood
  * falls, stop when |1 − ℓ_old/ℓ_new| <= 1e-9 (at most 20 iterations). Efron
- * or Breslow ties, strata, case weights, offsets and sandwich standard errors
+ * or Breslow ties, or the exact partial likelihood (R's `coxexact`), strata, case weights, offsets and sandwich standard errors
  * (summed within clusters) as R computes them; O(n·p²) per iteration.
  *
  * Tests: Wald βᵀV⁻¹β, score U(0)ᵀI(0)⁻¹U(0) and likelihood ratio 2(ℓ(β̂) − ℓ(0)),
@@ -113,7 +113,7 @@ const TOLER_CHOL = Math.pow(2, -52 * 0.75);
  * @example
  * const fit = coxph({ time: [5, 8, 12, 3, 9, 14, 7, 11], event: [1, 1, 0, 1, 1, 0, 1, 1] }, { x: [1, 0, 0, 1, 1, 0, 0, 1] });
  * fit.coefficients[0]?.hazardRatio; // e^β of x
- * @see Cox (1972), J. R. Stat. Soc. B 34:187–220; Efron (1977), JASA 72:557–565;
+ * @see Cox (1972), J. R. Stat. Soc. B 34:187–220; Efron (1977), JASA 72:557–565; Gail, Lubin & Rubinstein (1981), Biometrika 68:703–707;
  *   Lin & Wei (1989), JASA 84:1074–1078 (robust variance); Therneau & Grambsch (2000), Modeling Survival Data
  */
 export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: CoxphOptions = {}): CoxphResult {

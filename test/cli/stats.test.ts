@@ -254,6 +254,11 @@ describe('survkit stats --plot', () => {
     expect(r.code).toBe(0);
     const spec = JSON.parse(readFileSync(join(dir, 'tert.json'), 'utf8')) as { usermeta: { atRisk: { group: string; nRisk: number }[] } };
     expect([...new Set(spec.usermeta.atRisk.map((x) => x.group))]).toEqual(['low', 'middle', 'high']);
+    expect((JSON.parse(r.out) as { groups: { group: string; n: number }[] }).groups.map((g) => [g.group, g.n])).toEqual([
+      ['low', c.nRisk.low?.[0]],
+      ['middle', c.nRisk.middle?.[0]],
+      ['high', c.nRisk.high?.[0]],
+    ]);
     for (const g of ['low', 'middle', 'high']) expect(spec.usermeta.atRisk.filter((x) => x.group === g).map((x) => x.nRisk)).toEqual(c.nRisk[g]);
     const f = await runAsync(['cox', ...base, '--plot', join(dir, 'forest.svg')]);
     expect(f.code).toBe(0);
