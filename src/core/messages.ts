@@ -315,6 +315,9 @@ export const messages = {
   coxphExactUnsupported: (fn: string, arg: string) =>
     `${fn}: '${arg}' is not available with ties 'exact' (as in R: no case weights, no score residuals hence no sandwich variance); ` +
     `use ties 'efron' or 'breslow' for it`,
+  coxphExactOverflow: (fn: string, arg: string) =>
+    `${fn}: '${arg}' have too many tied events at one time for ties 'exact': its sum over every subset of the risk set overflows ` +
+    `double precision even at β = 0 (as in R); use ties 'efron', which approximates it closely`,
   coxZphTransform: (fn: string, arg: string, got: unknown) =>
     `${fn}: '${arg}' must be 'km', 'rank', 'identity' or a function of time returning finite numbers; got ${show(got)}`,
   coxZphTerm: (fn: string, arg: string, got: string, available: readonly string[]) =>

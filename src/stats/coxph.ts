@@ -180,7 +180,11 @@ export function coxph(labels: LabelsInput, covariates: CovariatesInput, opts: Co
   // iteration 0 at β = 0: the null log-likelihood and the score test
   let beta = new Float64Array(p);
   const d0 = derivatives(beta);
-  if (!Number.isFinite(d0.loglik)) throw survkitError('coxphNoConvergence', fn, 'covariates', 0, data.names);
+  if (!Number.isFinite(d0.loglik)) {
+    // the exact term sums over all C(n, d) subsets of the risk set: beyond ~1e308 it overflows (R's coxexact too)
+    if (exact) throw survkitError('coxphExactOverflow', fn, 'labels');
+    throw survkitError('coxphNoConvergence', fn, 'covariates', 0, data.names);
+  }
   const u0 = Float64Array.from(d0.u);
   checkRank(d0.imat);
   const a = Float64Array.from(u0);

@@ -157,5 +157,8 @@ describe('coxZph / coxResiduals errors', () => {
     expect(code(() => coxZph(f, { terms: { g: ['nope'] } }))).toMatch(/^coxZphTerm: coxZph: 'terms.g' names no covariate of the fit: "nope"/);
     expect(code(() => coxResiduals(f, 'partial' as never))).toMatch(/^optionRange: coxResiduals/);
     expect(code(() => coxResiduals(null as never, 'martingale'))).toMatch(/^notInstance: coxResiduals: 'fit'/);
+    // every event at one time: g(t) − mean g is 0 at each event, so the time-varying term carries no information
+    const one = coxph({ time: [1, 1, 1, 2, 3, 4, 5], event: [1, 1, 1, 0, 0, 0, 0] }, { x: [0.5, 2.1, 1.2, 0.3, 1.7, 0.9, 1.1] });
+    expect(code(() => coxZph(one))).toMatch(/^coxZphSingular: coxZph: 'x' makes the variance of the score test singular/);
   });
 });

@@ -167,6 +167,11 @@ describe('coxph errors', () => {
       /^coxphExactUnsupported: coxph: 'weights' is not available with ties 'exact'/,
     );
     expect(code(() => coxph({ time, event }, { a: time }, { ties: 'exact', robust: true }))).toMatch(/^coxphExactUnsupported: coxph: 'robust'/);
+    // 1000 tied events among 2000 at risk: C(2000, 1000) ≈ 2e600 > the largest double
+    const many = { time: new Array<number>(2000).fill(1), event: Array.from({ length: 2000 }, (_, i) => i % 2) };
+    expect(code(() => coxph(many, { a: many.event.map((_, i) => (i % 7) / 7) }, { ties: 'exact' }))).toMatch(
+      /^coxphExactOverflow: coxph: 'labels' have too many tied events at one time for ties 'exact'/,
+    );
     expect(code(() => coxph({ time, event }, { a: time }, { strata: [1, 1, 1, 1, 2, 2, 2, null as never] }))).toMatch(/^statsGroupValue: coxph: 'strata'/);
   });
 });
