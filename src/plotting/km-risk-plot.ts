@@ -85,6 +85,13 @@ export function riskGroups(risk: ArrayLike<number>, k = 3): string[] {
 /**
  * Numbers at risk Σ 1{T_i >= t} per group at each time, as R's
  * `summary(survfit(...), times)$n.risk`.
+ *
+ * @param time observed times
+ * @param labels the group of each subject
+ * @param levels the groups, in table order
+ * @param times the table's times
+ * @example
+ * atRiskTable(Float64Array.from([1, 2, 3, 4]), ['a', 'a', 'b', 'b'], ['a', 'b'], [0, 2]); // a: 2, 1; b: 2, 2
  */
 export function atRiskTable(time: Float64Array, labels: readonly string[], levels: readonly string[], times: readonly number[]): AtRiskRow[] {
   return levels.flatMap((g) =>

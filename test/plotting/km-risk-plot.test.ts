@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse, View } from 'vega';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { SurvkitError } from '../../src/core/errors.js';
@@ -109,6 +110,37 @@ describe('kaplanMeierRiskSpec equals R survfit / summary.survfit / survdiff', ()
     expect(spec.usermeta.atRisk.filter((r) => r.group === 'male').map((r) => r.nRisk)).toEqual(c.nRisk.male);
     expect(spec.vconcat[0].layer[1]?.encoding?.x?.axis?.values).toEqual([0, 250, 500, 750, 1000]);
     expect(spec.vconcat[1].encoding.y.sort).toEqual(['male', 'female']);
+  });
+
+  it('each number at risk is drawn under its time on the x-axis (same x in the rendered scene)', async () => {
+    const c = fixture.cases.lung_sex as Case;
+    const spec = kaplanMeierRiskSpec({ time: c.time, event: c.event }, c.groups, { times: c.times });
+    const view = new View(parse(compile(structuredClone(spec)).spec), { renderer: 'none' });
+    await view.runAsync();
+    interface Item {
+      x?: number;
+      text?: string;
+      datum?: { time?: number; nRisk?: number };
+      items?: Item[];
+      mark?: { role?: string; marktype?: string };
+    }
+    const labels: { x: number; text: string }[] = [];
+    const cells: { x: number; time: number }[] = [];
+    const walk = (node: Item, x0: number, role: string | undefined): void => {
+      const x = x0 + (node.mark?.marktype === 'group' || node.items === undefined ? (node.x ?? 0) : 0);
+      if (node.text !== undefined && role === 'axis-label') labels.push({ x, text: node.text });
+      if (node.text !== undefined && role === 'mark' && node.datum?.nRisk !== undefined) cells.push({ x, time: node.datum.time as number });
+      for (const child of node.items ?? []) walk(child, x, (child as { role?: string }).role ?? role);
+    };
+    walk((view.scenegraph() as unknown as { root: Item }).root, 0, undefined);
+    view.finalize();
+    expect(cells.length).toBe(c.times.length * 2);
+    for (const cell of cells) {
+      const label = labels.filter((l) => Number(l.text.replace(/,/g, '')) === cell.time);
+      expect(label.length).toBeGreaterThan(0);
+      // the axis is drawn at a half-pixel offset (crisp lines)
+      expect(Math.min(...label.map((l) => Math.abs(l.x - cell.x)))).toBeLessThanOrEqual(0.5);
+    }
   });
 
   it('one curve without groups, and no p-value', () => {
