@@ -311,6 +311,24 @@ export const messages = {
   coxTimeNetInputs: (fn: string, arg: string, inputs: number) =>
     `${fn}: '${arg}' must be a network whose last input is the time column [batch, 1] (see attachHead with a CoxTimeHead); got ${inputs} input(s)`,
   filePath: (fn: string, arg: string, what: string, got: unknown) => `${fn}: '${arg}' must be the path of ${what}; got ${show(got)}`,
+  // competing risks: Aalen–Johansen, Gray's test, cause-k metrics, CIF predictions
+  causeCode: (fn: string, arg: string, causes: number, got: unknown) =>
+    `${fn}: '${arg}' must be a cause code in 1..${causes} (the labels have causes 1..${causes}); got ${show(got)}`,
+  causeAbsent: (fn: string, arg: string, got: number, present: number[]) =>
+    `${fn}: '${arg}' ${got} has no events in the labels; the causes with events are ${present.join(', ') || 'none'}`,
+  graySingular: (fn: string, cause: number) =>
+    `${fn}: the variance matrix of the scores for cause ${cause} is singular (a group has no subjects at risk at the cause's event times); ` +
+    'merge small groups or test fewer groups',
+  cifOutOfRange: (fn: string, arg: string, subject: number, column: number, got: number) =>
+    `${fn}: '${arg}' must hold cumulative incidences in [0, 1]; got ${got} for subject ${subject} at grid column ${column}`,
+  cifDecreasing: (fn: string, arg: string, subject: number, column: number, by: number) =>
+    `${fn}: '${arg}' must be non-decreasing in time for every subject; subject ${subject} falls by ${by} at grid column ${column}`,
+  cifSumAboveOne: (fn: string, arg: string, subject: number, column: number, got: number) =>
+    `${fn}: the cumulative incidences of all causes in '${arg}' must sum to at most 1; subject ${subject} sums to ${got} at grid column ${column}`,
+  cifCauses: (fn: string, arg: string, causes: number, got: number) =>
+    `${fn}: '${arg}' must hold event codes 0..${causes} (CIF columns are given for causes 1..${causes}); got code ${got}`,
+  noCauseEvents: (fn: string, arg: string, cause: number, t: number) =>
+    `${fn}: no subject in '${arg}' has an event of cause ${cause} at or before t = ${t}, so the metric is undefined there; choose later times`,
 } as const;
 
 /**
