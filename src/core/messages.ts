@@ -323,10 +323,6 @@ export const messages = {
     `${fn}: '${arg}' must hold cumulative incidences in [0, 1]; got ${got} for subject ${subject} at grid column ${column}`,
   cifDecreasing: (fn: string, arg: string, subject: number, column: number, by: number) =>
     `${fn}: '${arg}' must be non-decreasing in time for every subject; subject ${subject} falls by ${by} at grid column ${column}`,
-  cifSumAboveOne: (fn: string, arg: string, subject: number, column: number, got: number) =>
-    `${fn}: the cumulative incidences of all causes in '${arg}' must sum to at most 1; subject ${subject} sums to ${got} at grid column ${column}`,
-  cifCauses: (fn: string, arg: string, causes: number, got: number) =>
-    `${fn}: '${arg}' must hold event codes 0..${causes} (CIF columns are given for causes 1..${causes}); got code ${got}`,
   noCauseEvents: (fn: string, arg: string, cause: number, t: number) =>
     `${fn}: no subject in '${arg}' has an event of cause ${cause} at or before t = ${t}, so the metric is undefined there; choose later times`,
 } as const;

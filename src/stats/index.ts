@@ -11,3 +11,5 @@ export { pAdjust, pairwiseLogrank, type PAdjustMethod, type PairwiseComparison, 
 export { statsData, type StatsColumns, type StatsData, type StringTable } from './table.js';
 export { survivalQuantiles, type GroupQuantiles, type SurvivalQuantile, type SurvivalQuantilesOptions } from './survival-quantiles.js';
 export { rmst, type Contrast, type GroupRmst, type RmstOptions, type RmstResult } from './rmst.js';
+// competing risks
+export { grayTest, type GrayCauseTest, type GrayTestOptions, type GrayTestResult } from './gray-test.js';
