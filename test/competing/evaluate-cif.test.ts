@@ -3,15 +3,15 @@
  * references of the fixture (pbc, CSC predictions, riskRegression Score / pec cindex), and malformed files fail
  * naming the row and column.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateFile } from '../../src/report/evaluate.js';
 import { formatTable } from '../../src/cli/format.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { fixture, maxRelErr } from './fixture.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'survkit-cif-'));
+const dir = tempDir('survkit-cif-');
 const m = fixture.metrics[0]!;
 const header = ['time', 'event', ...m.causes.flatMap((c) => m.times.map((t) => `cif_${c.cause}@${t}`))];
 const rows = m.time.map((t, i) => [t, m.event[i], ...m.causes.flatMap((c) => c.cif[i]!)].join(','));
