@@ -138,8 +138,11 @@ export function aalenJohansen(labels: LabelsInput, opts: AalenJohansenOptions = 
     // subjects who left before t_l: U0 ← U0 (1 − λ), Uk ← Uk + U0 λ_k
     for (let k = 0; k < K; k++) {
       const lk = ((dk[k] as Float64Array)[l] as number) / n;
-      qkk[k] = (qkk[k] as number) + 2 * lk * (q0k[k] as number) + lk * lk * q00;
-      q0k[k] = (1 - lam) * ((q0k[k] as number) + lk * q00);
+      qkk[k] = cancel(
+        (qkk[k] as number) + 2 * lk * (q0k[k] as number) + lk * lk * q00,
+        (qkk[k] as number) + Math.abs(2 * lk * (q0k[k] as number)) + lk * lk * q00,
+      );
+      q0k[k] = (1 - lam) * cancel((q0k[k] as number) + lk * q00, Math.abs(q0k[k] as number) + lk * q00);
     }
     q00 *= (1 - lam) * (1 - lam);
     // subjects at risk at t_l: continuing / censored (no event) and failing from cause j
@@ -213,6 +216,14 @@ export function aalenJohansen(labels: LabelsInput, opts: AalenJohansenOptions = 
     return Object.freeze({ cause: k + 1, cif: f, stdErr: s, lower, upper, grayVariance: gray[k] as Float64Array, nEvents: dk[k] as Float64Array });
   });
   return new AalenJohansen(tab.times, tab.nRisk, tab.nEvents, tab.nCensored, surv, survSe, causes, confidence, confType);
+}
+
+/**
+ * A sum whose terms had magnitude `scale`: 0 when it is below the rounding noise of those terms (an exact
+ * cancellation, e.g. once everyone at risk has failed, must not leave a variance of 1e-18 and an SE of 1e-9).
+ */
+function cancel(sum: number, scale: number): number {
+  return Math.abs(sum) <= 1e-13 * scale ? 0 : sum;
 }
 
 /** R survival's `survfit_confint(p, se, logse = FALSE, conf.type)` for a state probability; p = 0 or se = 0 gives [p, p]. */
