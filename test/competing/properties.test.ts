@@ -44,7 +44,7 @@ function naiveIjSe(time: number[], event: number[], k: number): number[] {
   const Uk = new Array<number>(n).fill(0);
   let p0 = 1;
   return ut.map((u) => {
-    const risk = time.map((t) => (t >= u ? 1 : 0));
+    const risk = time.map((t): number => (t >= u ? 1 : 0));
     const nr = risk.reduce((a, b) => a + b, 0);
     const d = time.filter((t, i) => t === u && event[i] !== 0).length;
     const dk = time.filter((t, i) => t === u && event[i] === k).length;
