@@ -350,6 +350,12 @@ const CENSORING_ZERO = {
     who: 'a case needs the weight 1/G',
     remedy: 'evaluate at earlier times or estimate G from labels with longer follow-up',
   },
+  /** Competing risks, cause-k metrics (G of the evaluated labels, as riskRegression / pec): earlier times. */
+  causeMetrics: {
+    of: " of 'labels'",
+    who: 'a subject needs the weight 1/G',
+    remedy: 'evaluate at earlier times (G reaches 0 where the last subjects at risk are censored)',
+  },
 } as const;
 
 /** Which remedy a `censoringZero` message names (the caller's options). */

@@ -39,7 +39,7 @@ export function causeInputs(fn: string, labels: unknown, cif: unknown, opts: Cau
   const times = toFloat64(fn, 'times', o.times);
   assertStrictlyAscending(fn, 'times', times);
   if ((times[0] as number) < 0) throw survkitError('negative', fn, 'times', 0, times[0] as number);
-  const G = new CensoringWeights(y, { fn, ties: 'events-first', eventSide: 'left', remedy: 'followUp' });
+  const G = new CensoringWeights(y, { fn, ties: 'events-first', eventSide: 'left', remedy: 'causeMetrics' });
   return { y, cif, cause, times, G };
 }
 

@@ -93,3 +93,23 @@ describe('cause-k metrics: definitions and errors', () => {
     expect(() => CifCurves.fromRows([1, 2], [[0.5, 1.2]])).toThrow(/in \[0, 1\]/);
   });
 });
+
+describe('cause-k metrics: censoring distribution at 0', () => {
+  it('Ĝ of the evaluated labels reaching 0 (the last subjects censored) leaves every weight defined', () => {
+    // Ĝ(5) = 0 here, but no subject is weighted at or after 5 with 1/Ĝ(5): events weigh 1/Ĝ(T−), survivors 1/Ĝ(t) for t < 5
+    const labels = { time: [1, 2, 3, 5, 5], event: [1, 2, 1, 0, 0] };
+    const F = CifCurves.fromRows(
+      [1, 4],
+      [
+        [0.5, 0.6],
+        [0.2, 0.2],
+        [0.1, 0.4],
+        [0.1, 0.1],
+        [0.3, 0.3],
+      ],
+    );
+    const b = brierScoreCr(labels, F, { times: [4, 6] }).values;
+    expect(Number.isFinite(b[0]!) && Number.isFinite(b[1]!)).toBe(true);
+    expect(concordanceIndexCr(labels, F, { times: [4] }).cIndex[0]).toBeGreaterThanOrEqual(0);
+  });
+});
