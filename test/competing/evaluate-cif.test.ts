@@ -61,6 +61,14 @@ describe('survkit evaluate, cif format', () => {
     const ci = (r.competingRisks?.['2']?.integratedBrierScoreCr as { ci: { lower: number; upper: number } }).ci;
     expect(ci.lower).toBeLessThanOrEqual(ci.upper);
   });
+  it('reports the cause-k metrics per group too, each equal to the group evaluated on its own', () => {
+    const grouped = write('g.csv', `${[`${header.join(',')},group`, ...rows.map((r, i) => `${r},${i % 2 === 0 ? 'even' : 'odd'}`)].join('\n')}\n`);
+    const even = write('even.csv', `${[header.join(','), ...rows.filter((_r, i) => i % 2 === 0)].join('\n')}\n`);
+    const g = evaluateFile(grouped, { times: [1000, 2000, 3000] });
+    const alone = evaluateFile(even, { times: [1000, 2000, 3000] });
+    expect(g.groups?.even?.competingRisks?.['2']?.integratedBrierScoreCr).toEqual(alone.competingRisks?.['2']?.integratedBrierScoreCr);
+    expect(g.groups?.odd?.competingRisks?.['1']?.concordanceIndexCr).toBeDefined();
+  });
   it('rejects malformed cif files naming row and column', () => {
     expect(() => evaluateFile(write('a.csv', 'time,event,cif_1@1,cif_1@2\n1,1,0.5,0.4\n'))).toThrow(/row 2.*cif_1@2.*falls from 0.5 to 0.4/s);
     expect(() => evaluateFile(write('b.csv', 'time,event,cif_1@1,cif_2@1\n1,1,0.6,0.5\n'))).toThrow(/sum to 1\.1|must sum to at most 1/);
