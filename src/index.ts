@@ -533,3 +533,21 @@ export {
   type ForestSpecOptions,
   type KaplanMeierRiskSpecOptions,
 } from './plotting/index.js';
+// competing risks: Aalen–Johansen, Gray's test, cause-k metrics
+export { aalenJohansen, AalenJohansen, CifCurves, type AalenJohansenOptions, type CauseIncidence, type CifConfType } from './estimators/index.js';
+export {
+  concordanceIndexCr,
+  brierScoreCr,
+  integratedBrierScoreCr,
+  cumulativeDynamicAucCr,
+  calibrationAtCr,
+  type ConcordanceCrResult,
+  type BrierCrResult,
+  type IntegratedBrierCrResult,
+  type AucCrResult,
+  type CalibrationAtCrOptions,
+  type CalibrationAtCrGroup,
+  type CalibrationAtCrResult,
+  type CauseMetricOptions,
+} from './metrics/index.js';
+export { grayTest, type GrayCauseTest, type GrayTestOptions, type GrayTestResult } from './stats/index.js';

@@ -3,6 +3,7 @@
  * readable table (default).
  */
 import type { EvaluateReport, MetricReport, MetricReports } from '../report/evaluate.js';
+import { CR_METRIC_NAMES } from '../report/cr-metric-definitions.js';
 import { METRIC_NAMES, type MetricName } from '../report/metric-definitions.js';
 import { integrationRule } from '../metrics/integrated.js';
 
@@ -157,6 +158,40 @@ function metricRows(metrics: MetricReports, tau: number | null, withCi: boolean)
   return { rows, notes };
 }
 
+/** Rows of the cause-k metrics (cif format): the value at the last kept time, the IBS over [0, last time]. */
+function causeRows(metrics: MetricReports, withCi: boolean): { rows: string[][]; notes: string[] } {
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  for (const [cause, part] of Object.entries(metrics.competingRisks ?? {})) {
+    for (const name of CR_METRIC_NAMES) {
+      const r = part[name];
+      if (r === undefined) continue;
+      if (isSkipped(r)) {
+        rows.push([`cause ${cause}: ${name}`, 'skipped', '', '']);
+        notes.push(`cause ${cause}: ${name} skipped: ${r.skipped}`);
+        continue;
+      }
+      const times = r.times as Float64Array;
+      const tLast = fmtTime(times[times.length - 1] as number, timeDigits(times));
+      if (name === 'brierScoreCr') {
+        const values = r.values as Float64Array;
+        rows.push([`cause ${cause}: brierScoreCr at t = ${tLast}`, fmt(values[values.length - 1]), '', '']);
+      } else if (name === 'integratedBrierScoreCr') {
+        rows.push([`cause ${cause}: integratedBrierScoreCr over [0, ${tLast}]`, fmt(r.value), ...(withCi ? ciText(r) : ['', ''])]);
+      } else {
+        const what = name === 'concordanceIndexCr' ? 'concordanceIndexCr (Wolbers)' : 'cumulativeDynamicAucCr';
+        rows.push([`cause ${cause}: ${what} at t = ${tLast}`, fmt(r.atLastTime), ...(withCi ? ciText(r) : ['', ''])]);
+      }
+      const dropped = r.droppedTimes as number[] | undefined;
+      if (dropped !== undefined && dropped.length > 0) {
+        notes.push(`cause ${cause}: ${name}: ${dropped.length} evaluation time(s) outside where it is defined were left out`);
+      }
+    }
+  }
+  if (rows.length > 0) notes.push('cause k metrics: the value at every evaluation time is in --format json');
+  return { rows, notes };
+}
+
 function table(rows: string[][], header: string[]): string[] {
   const used = header.map((_, c) => c === 0 || c === 1 || rows.some((r) => (r[c] ?? '') !== ''));
   const all = [header, ...rows].map((r) => r.filter((_, c) => used[c]));
@@ -189,11 +224,19 @@ export function formatTable(report: EvaluateReport): string {
   const times = m.grid;
   const lines: string[] = [
     `survkit evaluate ${m.file ?? ''}`.trimEnd(),
-    `  format       ${m.format}${m.curveTimes ? ` (survival curves on ${m.curveTimes.length} grid times, ${fmtTime(m.curveTimes[0] as number)} … ${fmtTime(m.curveTimes[m.curveTimes.length - 1] as number)})` : ' (one risk score per subject)'}`,
+    ...(m.format === 'cif'
+      ? [
+          `  format       cif (cumulative incidence of ${String(m.causes)} causes on ${String(m.curveTimes?.length)} grid times; ` +
+            'the single-risk metrics judge the event-free survival 1 − Σ F_k against any event)',
+          "  cause k      Wolbers' C, AUC, Brier and IBS of each cause's CIF as R pec cindex / riskRegression Score (censoring KM of the evaluated labels)",
+        ]
+      : [
+          `  format       ${m.format}${m.curveTimes ? ` (survival curves on ${m.curveTimes.length} grid times, ${fmtTime(m.curveTimes[0] as number)} … ${fmtTime(m.curveTimes[m.curveTimes.length - 1] as number)})` : ' (one risk score per subject)'}`,
+        ]),
     `  subjects     ${m.n} (${m.events} events, ${m.censored} censored)`,
     `  IPCW labels  ${m.train.source}: ${m.train.n} subjects, ${m.train.events} events`,
     `  times        ${times.length} (${m.gridSource})${times.length > 0 ? `: ${fmtTime(times[0] as number, timeDigits(times))} … ${fmtTime(times[times.length - 1] as number, timeDigits(times))}` : ''}`,
-    ...(m.format === 'curves'
+    ...(m.format !== 'risk'
       ? [
           `  convention   ${m.convention} (Brier score and NBLL weights; ${integrationNote(m.convention, times)})`,
           `  risk score   ${m.riskScore}, for Harrell's and Uno's C`,
@@ -204,13 +247,15 @@ export function formatTable(report: EvaluateReport): string {
     '',
   ];
   const main = metricRows(report, m.tau, withCi);
-  lines.push(...table(main.rows, header));
-  const notes = [...main.notes];
+  const causes = causeRows(report, withCi);
+  lines.push(...table([...main.rows, ...causes.rows], header));
+  const notes = [...main.notes, ...causes.notes];
   for (const [name, g] of Object.entries(report.groups ?? {})) {
     lines.push('', `group ${JSON.stringify(name)}: ${g.meta.n} subjects (${g.meta.events} events, ${g.meta.censored} censored)`);
     const part = metricRows(g, m.tau, withCi);
-    lines.push(...table(part.rows, header));
-    notes.push(...part.notes.map((x) => `group ${JSON.stringify(name)}: ${x}`));
+    const cparts = causeRows(g, withCi);
+    lines.push(...table([...part.rows, ...cparts.rows], header));
+    notes.push(...[...part.notes, ...cparts.notes].map((x) => `group ${JSON.stringify(name)}: ${x}`));
   }
   if (notes.length > 0) lines.push('', 'notes:', ...notes.map((x) => `  ${x}`));
   return `${lines.join('\n')}\n`;

@@ -37,7 +37,10 @@ Input (CSV with a header row; the format is detected from the header):
   risk format     time,event,risk        one risk score per subject (higher = earlier event)
   curves format   time,event,<t1>,<t2>,…  the other columns are named by ascending grid
                                           times and hold survival probabilities S_i(t_k)
-  Either may add a "group" column: the metrics are then also given per group
+  cif format      time,event,cif_1@<t1>,…,cif_2@<t1>,…  competing risks: the predicted
+                                          cumulative incidence of each cause k on one grid;
+                                          event 0 (censored) or the cause 1..K
+  Any may add a "group" column: the metrics are then also given per group
   (each group evaluated like a file of its own), and an "id" column (ignored).
   time >= 0, event 0 (censored) or 1 (event). Quoted fields, CRLF line ends and
   a UTF-8 BOM are accepted.
@@ -48,6 +51,10 @@ Metrics (keys of the JSON output, named after the survkit functions):
                   (Antolini, pycox 'antolini'), brierScore {times, values},
                   integratedBrierScore, integratedNbll, cumulativeDynamicAuc,
                   dCalibration (10 bins)
+  cif format:     those of the curves format for the event-free survival 1 - Σ_k F_k
+                  against any event, and competingRisks {"1": …, "2": …} per cause:
+                  concordanceIndexCr (Wolbers, pec), cumulativeDynamicAucCr,
+                  brierScoreCr, integratedBrierScoreCr (riskRegression Score)
   With curves, Harrell's and Uno's C rank subjects by minus the restricted mean
   survival time up to the last grid time t_m, -∫_0^{t_m} S_i(t) dt (curves read
   as right-continuous steps, S = 1 before the first grid time);

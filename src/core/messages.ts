@@ -330,6 +330,20 @@ export const messages = {
     `${fn}: '${arg}' must list each group once (${groups.map((g) => JSON.stringify(g)).join(', ')}); got ${show(got)}`,
   kmPlotTimes: (fn: string, arg: string, got: unknown) =>
     `${fn}: '${arg}' must be increasing finite times >= 0 for the numbers-at-risk table; got ${show(got)}`,
+  // competing risks: Aalen–Johansen, Gray's test, cause-k metrics, CIF predictions
+  causeCode: (fn: string, arg: string, causes: number, got: unknown) =>
+    `${fn}: '${arg}' must be a cause code in 1..${causes} (the labels have causes 1..${causes}); got ${show(got)}`,
+  causeAbsent: (fn: string, arg: string, got: number, present: number[]) =>
+    `${fn}: '${arg}' ${got} has no events in the labels; the causes with events are ${present.join(', ') || 'none'}`,
+  graySingular: (fn: string, cause: number) =>
+    `${fn}: the variance matrix of the scores for cause ${cause} is singular (a group has no subjects at risk at the cause's event times); ` +
+    'merge small groups or test fewer groups',
+  cifOutOfRange: (fn: string, arg: string, subject: number, column: number, got: number) =>
+    `${fn}: '${arg}' must hold cumulative incidences in [0, 1]; got ${got} for subject ${subject} at grid column ${column}`,
+  cifDecreasing: (fn: string, arg: string, subject: number, column: number, by: number) =>
+    `${fn}: '${arg}' must be non-decreasing in time for every subject; subject ${subject} falls by ${by} at grid column ${column}`,
+  noCauseEvents: (fn: string, arg: string, cause: number, t: number) =>
+    `${fn}: no subject in '${arg}' has an event of cause ${cause} at or before t = ${t}, so the metric is undefined there; choose later times`,
 } as const;
 
 /**
@@ -354,6 +368,12 @@ const CENSORING_ZERO = {
     of: " of 'train'",
     who: 'a case needs the weight 1/G',
     remedy: 'evaluate at earlier times or estimate G from labels with longer follow-up',
+  },
+  /** Competing risks, cause-k metrics (G of the evaluated labels, as riskRegression / pec): earlier times. */
+  causeMetrics: {
+    of: " of 'labels'",
+    who: 'a subject needs the weight 1/G',
+    remedy: 'evaluate at earlier times (G reaches 0 where the last subjects at risk are censored)',
   },
 } as const;
 

@@ -18,3 +18,6 @@ export {
 } from '../data/discretize.js';
 export { TimeScaler, type TimeScalerOptions, type TimeScalerJSON } from '../data/time-scaler.js';
 export { CaseControlSampler, sampleCaseControl, type CaseControlSample } from '../data/case-control.js';
+// competing risks
+export { aalenJohansen, AalenJohansen, type AalenJohansenOptions, type CauseIncidence, type CifConfType } from './aalen-johansen.js';
+export { CifCurves } from './cif-curves.js';

@@ -6,6 +6,10 @@
  * - **curves**: `time,event,<t1>,<t2>,…` — every other column is named by a
  *   grid time (a number >= 0, strictly ascending left to right) and holds the
  *   predicted survival probability Ŝ_i(t_k) in [0, 1], non-increasing along the row;
+ * - **cif** (competing risks): `time,event,cif_1@<t1>,…,cif_1@<tm>,cif_2@<t1>,…` — the predicted cumulative
+ *   incidence F̂_k,i(t_j) of every cause k = 1..K on one grid (the same grid times for every cause, ascending
+ *   left to right within a cause), in [0, 1], non-decreasing along the row, Σ_k F̂_k,i(t) <= 1; `event` holds
+ *   0 (censored) or the cause 1..K;
  * - **labels**: `time,event` only (training labels for IPCW, `--train`).
  *
  * Either format may carry a `group` column (any non-empty text) for metrics
@@ -17,6 +21,7 @@
 import { closestName } from '../core/closest.js';
 import { survkitError } from '../core/errors.js';
 import type { SurvivalLabels } from '../data/labels.js';
+import { CifCurves } from '../estimators/cif-curves.js';
 import { MONOTONE_TOL, curvesFor, SurvivalCurves } from '../estimators/survival-curves.js';
 import { cellNumber, columnIndex, isEventValue, parseNumber } from './csv-cells.js';
 import { type CsvOptions, type CsvTable, readCsv } from './csv.js';
@@ -84,7 +89,7 @@ export function normalizeColumns(t: CsvTable, c0: PredictionColumns, labelsOnly 
     }
     const role = renamed ?? h;
     const known = role === 'time' || role === 'event' || role === 'group' || (!labelsOnly && role === 'risk');
-    const grid = !labelsOnly && !hasRisk && parseNumber(h) !== undefined;
+    const grid = !labelsOnly && !hasRisk && (parseNumber(h) !== undefined || CIF_COLUMN.test(h));
     if (c.ignoreExtra === true && !known && !grid) {
       ignored.push(h);
       return;
@@ -127,11 +132,23 @@ export interface CurvePredictions extends PredictionsBase {
   readonly curves: SurvivalCurves;
 }
 
+/** A cif-format file (competing risks). */
+export interface CifPredictions extends PredictionsBase {
+  readonly format: 'cif';
+  /** `cif[k − 1]`: the predicted cumulative incidence of cause k, one row per subject. */
+  readonly cif: CifCurves[];
+  /** The event-free survival 1 − Σ_k F̂_k on the same grid (clipped at 0). */
+  readonly curves: SurvivalCurves;
+}
+
 /** What {@link readPredictions} returns. */
-export type Predictions = RiskPredictions | CurvePredictions;
+export type Predictions = RiskPredictions | CurvePredictions | CifPredictions;
+
+/** A column of the cif format: `cif_<cause>@<time>`. */
+export const CIF_COLUMN = /^cif_(\d+)@(.+)$/;
 
 /** Reads the `time` and `event` columns of a parsed CSV into labels. */
-export function labelsFromCsv(t: CsvTable, expected = 'a header like "time,event"'): SurvivalLabels {
+export function labelsFromCsv(t: CsvTable, expected = 'a header like "time,event"', causes = 1): SurvivalLabels {
   const kt = columnIndex(t, 'time', { expected });
   const ke = columnIndex(t, 'event', { expected });
   const n = t.rows.length;
@@ -141,9 +158,24 @@ export function labelsFromCsv(t: CsvTable, expected = 'a header like "time,event
     const tv = cellNumber(t, r, kt, 'a time >= 0');
     if (tv < 0) throw survkitError('csvRow', t.file, r + 2, 'time', `${tv} is negative; expected a time >= 0`);
     time[r] = tv;
-    const ev = cellNumber(t, r, ke, '0 (censored) or 1 (event)');
+    const ev = cellNumber(t, r, ke, causes > 1 ? `0 (censored) or a cause 1..${causes}` : '0 (censored) or 1 (event)');
+    if (causes > 1 && Number.isInteger(ev) && ev >= 0 && ev <= causes) {
+      event[r] = ev;
+      continue;
+    }
+    if (causes > 1)
+      throw survkitError(
+        'csvRow',
+        t.file,
+        r + 2,
+        'event',
+        `${ev} is not a cause code; expected 0 (censored) or a cause 1..${causes} (the file has CIF columns for ${causes} causes)`,
+      );
     if (ev !== 0 && ev !== 1) {
-      const hint = ev === 2 ? "; if 2 means the event (R's coding 1 = censored, 2 = event) use --event-value 2" : '';
+      const hint =
+        ev === 2
+          ? "; if 2 means the event (R's coding 1 = censored, 2 = event) use --event-value 2; for competing risks give the CIF of each cause as columns cif_<k>@<t>"
+          : '';
       throw survkitError('csvRow', t.file, r + 2, 'event', `${ev} is not 0 or 1; expected 0 (censored) or 1 (event)${hint}`);
     }
     event[r] = ev;
@@ -219,7 +251,10 @@ function trimHeader(t: CsvTable): CsvTable {
 export function predictionsFromTable(table: CsvTable): Predictions {
   const t = trimHeader(table);
   const expected = 'a header "time,event,risk" (risk format) or "time,event,<t1>,<t2>,…" (curves format)';
-  const labels = labelsFromCsv(t, expected);
+  const rest = t.header.map((h, k) => ({ h, k })).filter(({ h }) => h !== 'time' && h !== 'event' && h !== 'group');
+  const isCif = rest.some(({ h }) => CIF_COLUMN.test(h));
+  const cif = isCif ? readCif(t, rest) : undefined;
+  const labels = labelsFromCsv(t, expected, cif?.length ?? 1);
   const kg = t.header.indexOf('group');
   let group: string[] | undefined;
   if (kg >= 0) {
@@ -229,8 +264,8 @@ export function predictionsFromTable(table: CsvTable): Predictions {
       return g;
     });
   }
-  const rest = t.header.map((h, k) => ({ h, k })).filter(({ h }) => h !== 'time' && h !== 'event' && h !== 'group');
   if (rest.length === 0) throw survkitError('csvFile', t.file, `no prediction columns; expected ${expected}`);
+  if (cif !== undefined) return { format: 'cif', file: t.file, labels, group, cif, curves: eventFree(cif) };
   if (rest.some(({ h }) => h === 'risk')) {
     const other = rest.find(({ h }) => h !== 'risk');
     if (other !== undefined) {
@@ -247,6 +282,77 @@ export function predictionsFromTable(table: CsvTable): Predictions {
     return { format: 'risk', file: t.file, labels, group, risk };
   }
   return { format: 'curves', file: t.file, labels, group, curves: readCurves(t, rest) };
+}
+
+/** The cif columns `cif_<k>@<t>` as one {@link CifCurves} per cause 1..K on a common grid. */
+function readCif(t: CsvTable, cols: readonly { h: string; k: number }[]): CifCurves[] {
+  const byCause = new Map<number, { h: string; k: number; time: number }[]>();
+  for (const c of cols) {
+    const mt = CIF_COLUMN.exec(c.h);
+    const time = mt === null ? undefined : parseNumber(mt[2] as string);
+    const cause = mt === null ? NaN : Number(mt[1]);
+    if (mt === null || time === undefined || time < 0 || !(cause >= 1)) {
+      const what = mt === null ? 'every column other than time, event, group and id is a CIF column' : 'a CIF column is named';
+      throw survkitError('csvRow', t.file, 1, c.h, `unexpected column: in the cif format ${what} cif_<cause>@<time> (cause 1, 2, …; time a number >= 0)`);
+    }
+    const list = byCause.get(cause) ?? [];
+    if (list.length > 0 && !(time > (list[list.length - 1] as { time: number }).time)) {
+      throw survkitError('csvRow', t.file, 1, c.h, `the grid times of cause ${cause} must be strictly ascending from left to right`);
+    }
+    list.push({ ...c, time });
+    byCause.set(cause, list);
+  }
+  const K = Math.max(...byCause.keys());
+  const first = byCause.get(1);
+  const grid = (first ?? []).map((c) => c.time);
+  for (let k = 1; k <= K; k++) {
+    const list = byCause.get(k);
+    const same = list !== undefined && list.length === grid.length && list.every((c, j) => c.time === grid[j]);
+    if (!same) {
+      throw survkitError(
+        'csvFile',
+        t.file,
+        `the cif columns must give every cause 1..${K} on the same grid times (those of cause 1); cause ${k} ${list === undefined ? 'has no columns' : 'has other times'}`,
+      );
+    }
+  }
+  const n = t.rows.length;
+  const m = grid.length;
+  const sum = new Float64Array(n * m);
+  const out: CifCurves[] = [];
+  for (let k = 1; k <= K; k++) {
+    const list = byCause.get(k) as { h: string; k: number }[];
+    const values = new Float64Array(n * m);
+    for (let r = 0; r < n; r++) {
+      let prev = 0;
+      list.forEach(({ h, k: col }, j) => {
+        const v = cellNumber(t, r, col, 'a cumulative incidence in [0, 1]');
+        if (v < 0 || v > 1) throw survkitError('csvRow', t.file, r + 2, h, `${v} is not a cumulative incidence in [0, 1]`);
+        if (prev - v > MONOTONE_TOL)
+          throw survkitError('csvRow', t.file, r + 2, h, `the cumulative incidence falls from ${prev} to ${v}; it must be non-decreasing in time`);
+        prev = v;
+        values[r * m + j] = v;
+        const s = (sum[r * m + j] as number) + v;
+        if (s > 1 + MONOTONE_TOL)
+          throw survkitError('csvRow', t.file, r + 2, h, `the cumulative incidences of causes 1..${k} sum to ${s} here; they must sum to at most 1`);
+        sum[r * m + j] = s;
+      });
+    }
+    out.push(new CifCurves(grid, values, { fn: 'readPredictions', arg: `cif_${k}` }));
+  }
+  return out;
+}
+
+/** The event-free survival 1 − Σ_k F̂_k (clipped to [0, 1]). */
+export function eventFree(cif: readonly CifCurves[]): SurvivalCurves {
+  const c0 = cif[0] as CifCurves;
+  const values = new Float64Array(c0.values.length);
+  for (let i = 0; i < values.length; i++) {
+    let s = 0;
+    for (const c of cif) s += c.values[i] as number;
+    values[i] = Math.min(1, Math.max(0, 1 - s));
+  }
+  return curvesFor('readPredictions', c0.times, values, 'cif');
 }
 
 function readCurves(t: CsvTable, cols: readonly { h: string; k: number }[]): SurvivalCurves {

@@ -56,3 +56,15 @@ export {
   type SelectiveSurvivalRow,
   type SelectiveSurvivalTable,
 } from './selective-survival.js';
+// competing risks (cause k)
+export { concordanceIndexCr, type ConcordanceCrResult } from './concordance-cr.js';
+export {
+  brierScoreCr,
+  integratedBrierScoreCr,
+  cumulativeDynamicAucCr,
+  type BrierCrResult,
+  type IntegratedBrierCrResult,
+  type AucCrResult,
+} from './cif-scores.js';
+export { calibrationAtCr, type CalibrationAtCrOptions, type CalibrationAtCrGroup, type CalibrationAtCrResult } from './calibration-cr.js';
+export type { CauseMetricOptions } from './cr-common.js';

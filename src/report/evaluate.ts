@@ -10,7 +10,9 @@ import { take } from '../core/take.js';
 import { labelsArg, countEvents, subsetLabels, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
 import { readLabelsListing, readPredictions, type PredictionColumns, type Predictions } from '../io/predictions.js';
 import { bootstrap, MAX_REPLICATES } from '../metrics/bootstrap.js';
+import { CR_METRIC_NAMES, CR_METRICS, type CrMetricName } from './cr-metric-definitions.js';
 import { evaluationTimes, METRIC_NAMES, METRICS, type EvalData, type EvalSettings, type MetricName } from './metric-definitions.js';
+import type { SurvivalCurves } from '../estimators/survival-curves.js';
 
 /** Options of {@link evaluateFile} (the CLI flags, parsed). */
 export interface EvaluateOptions {
@@ -46,13 +48,22 @@ export interface Skipped {
 /** A metric's result (the metric function's fields, arrays as Float64Array), or why it was skipped. */
 export type MetricReport = Record<string, unknown> | Skipped;
 
-/** The metrics of one set of subjects, keyed by metric function name. */
-export type MetricReports = Partial<Record<MetricName, MetricReport>>;
+/** The cause-k metrics of one cause, keyed by metric function name. */
+export type CauseReports = Partial<Record<CrMetricName, MetricReport>>;
+
+/**
+ * The metrics of one set of subjects, keyed by metric function name; for a cif-format file (competing risks) the
+ * single-risk metrics judge the event-free survival 1 − Σ_k F̂_k against any event, and `competingRisks` holds the
+ * cause-k metrics per cause ("1", "2", …).
+ */
+export type MetricReports = Partial<Record<MetricName, MetricReport>> & { competingRisks?: Record<string, CauseReports> };
 
 /** Description of the evaluated subjects and settings. */
 export interface EvaluateMeta {
   file: string | undefined;
-  format: 'risk' | 'curves';
+  format: 'risk' | 'curves' | 'cif';
+  /** Number of competing causes K (cif format). */
+  causes?: number;
   n: number;
   events: number;
   censored: number;
@@ -174,8 +185,13 @@ function validate(o: EvaluateOptions): Settings {
 }
 
 function evaluateWith(pred: Predictions, s: Settings): EvaluateReport {
-  const data: EvalData = pred.format === 'risk' ? { labels: pred.labels, risk: pred.risk } : { labels: pred.labels, curves: pred.curves };
-  const { labels } = pred;
+  const data: EvalData =
+    pred.format === 'risk'
+      ? { labels: pred.labels, risk: pred.risk }
+      : pred.format === 'cif'
+        ? { labels: anyEvent(pred.labels), curves: pred.curves, cr: { labels: pred.labels, cif: pred.cif } }
+        : { labels: pred.labels, curves: pred.curves };
+  const labels = data.labels;
   const events = countEvents(labels);
   const trainLabels = s.eval.train ?? labels;
   let times: Float64Array = new Float64Array(0);
@@ -187,20 +203,21 @@ function evaluateWith(pred: Predictions, s: Settings): EvaluateReport {
   const meta: EvaluateMeta = {
     file: pred.file,
     format: pred.format,
+    ...(pred.format === 'cif' ? { causes: pred.cif.length } : {}),
     n: labels.time.length,
     events,
     censored: labels.time.length - events,
     convention: s.eval.convention,
     grid: times,
     gridSource: s.eval.times !== undefined ? '--times' : `--grid ${s.eval.grid}: linspace(min, max, ${s.eval.grid}) of the evaluated times`,
-    ...(pred.format === 'curves' ? { curveTimes: pred.curves.times } : {}),
+    ...(pred.format !== 'risk' ? { curveTimes: pred.curves.times } : {}),
     train: { source: s.trainSource, n: trainLabels.time.length, events: countEvents(trainLabels) },
-    riskScore: pred.format === 'risk' ? 'the risk column' : RMST_RISK,
+    riskScore: pred.format === 'risk' ? 'the risk column' : pred.format === 'cif' ? `${RMST_RISK}, of the event-free survival 1 − Σ_k F_k` : RMST_RISK,
     tau: s.eval.tau ?? null,
     bootstrap: s.bootstrap,
     backendFree: true,
   };
-  if (pred.format === 'curves' && times.length > 0) {
+  if (pred.format !== 'risk' && times.length > 0) {
     const last = pred.curves.times[pred.curves.times.length - 1] as number;
     const until = times[times.length - 1] as number;
     if (until > last) {
@@ -213,7 +230,9 @@ function evaluateWith(pred: Predictions, s: Settings): EvaluateReport {
     }
   }
   if (s.bootstrap !== null) {
-    const scalars = METRIC_NAMES.filter((name) => METRICS[name].scalar !== undefined && (!METRICS[name].needsCurves || data.curves !== undefined)).length;
+    const scalars =
+      METRIC_NAMES.filter((name) => METRICS[name].scalar !== undefined && (!METRICS[name].needsCurves || data.curves !== undefined)).length +
+      (data.cr === undefined ? 0 : data.cr.cif.length * CR_METRIC_NAMES.filter((name) => CR_METRICS[name].scalar !== undefined).length);
     const parts = 1 + (pred.group === undefined ? 0 : new Set(pred.group).size);
     s.progress = { done: 0, total: (s.bootstrap.replicates + 1) * scalars * parts }; // + 1: the estimate on the sample itself
   }
@@ -251,42 +270,71 @@ function groupIndices(group: readonly string[]): Map<string, Int32Array> {
 /** The subjects `idx` (repeats allowed). */
 export function subset(d: EvalData, idx: Int32Array): EvalData {
   const labels = subsetLabels(d.labels, idx);
+  if (d.cr !== undefined) {
+    const cr = { labels: subsetLabels(d.cr.labels, idx), cif: d.cr.cif.map((c) => c.subset(idx)) };
+    return { labels, curves: (d.curves as SurvivalCurves).subset(idx), cr };
+  }
   return d.curves !== undefined ? { labels, curves: d.curves.subset(idx) } : { labels, risk: take(d.risk as Float64Array, idx) };
+}
+
+/** Labels with every cause counted as the event (1). */
+function anyEvent(y: SurvivalLabels): SurvivalLabels {
+  return { time: y.time, event: Int32Array.from(y.event, (e) => (e > 0 ? 1 : 0)) };
 }
 
 function metricsOf(data: EvalData, s: Settings): MetricReports {
   const out: MetricReports = {};
-
   for (const name of METRIC_NAMES) {
     const def = METRICS[name];
     if (def.needsCurves && data.curves === undefined) continue;
-    let result: Record<string, unknown>;
-    try {
-      result = def.compute(data, s.eval);
-    } catch (err) {
-      if (!(err instanceof SurvkitError)) throw err;
-      out[name] = { skipped: err.code === 'censoringZero' ? messages.censoringZeroCli(err.message) : err.message };
-      continue;
-    }
-    if (s.bootstrap !== null && def.scalar !== undefined) {
-      const scalar = def.scalar;
-      const { replicates, seed, level } = s.bootstrap;
-      try {
-        const b = bootstrap(
-          (idx) => {
-            if (s.onProgress !== undefined) s.onProgress(++s.progress.done, s.progress.total);
-            return scalar(def.compute(subset(data, idx), s.eval));
-          },
-          data.labels.time.length,
-          { replicates, seed, level },
-        );
-        result.ci = { lower: b.lower, upper: b.upper, se: b.se, level, replicates: b.replicates.length, skippedResamples: b.skipped };
-      } catch (err) {
-        if (!(err instanceof SurvkitError)) throw err;
-        result.ci = { skipped: err.message };
+    const r = oneMetric(data, s, (d) => def.compute(d, s.eval), def.scalar);
+    if (r !== undefined) out[name] = r;
+  }
+  if (data.cr !== undefined) {
+    const causes: Record<string, CauseReports> = {};
+    data.cr.cif.forEach((_c, k) => {
+      const part: CauseReports = {};
+      for (const name of CR_METRIC_NAMES) {
+        const def = CR_METRICS[name];
+        part[name] = oneMetric(data, s, (d) => def.compute(d, s.eval, k + 1), def.scalar);
       }
-    }
-    out[name] = result;
+      causes[String(k + 1)] = part;
+    });
+    out.competingRisks = causes;
   }
   return out;
+}
+
+/** One metric on the data, with its bootstrap CI when asked for, or why it was skipped. */
+function oneMetric(
+  data: EvalData,
+  s: Settings,
+  compute: (d: EvalData) => Record<string, unknown>,
+  scalarOf: ((r: Record<string, unknown>) => number) | undefined,
+): MetricReport {
+  let result: Record<string, unknown>;
+  try {
+    result = compute(data);
+  } catch (err) {
+    if (!(err instanceof SurvkitError)) throw err;
+    return { skipped: err.code === 'censoringZero' ? messages.censoringZeroCli(err.message) : err.message };
+  }
+  if (s.bootstrap !== null && scalarOf !== undefined) {
+    const { replicates, seed, level } = s.bootstrap;
+    try {
+      const b = bootstrap(
+        (idx) => {
+          if (s.onProgress !== undefined) s.onProgress(++s.progress.done, s.progress.total);
+          return scalarOf(compute(subset(data, idx)));
+        },
+        data.labels.time.length,
+        { replicates, seed, level },
+      );
+      result.ci = { lower: b.lower, upper: b.upper, se: b.se, level, replicates: b.replicates.length, skippedResamples: b.skipped };
+    } catch (err) {
+      if (!(err instanceof SurvkitError)) throw err;
+      result.ci = { skipped: err.message };
+    }
+  }
+  return result;
 }

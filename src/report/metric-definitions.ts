@@ -9,6 +9,7 @@ import { linspace } from '../core/linspace.js';
 import type { SurvivalLabels } from '../data/labels.js';
 import { negativeRestrictedMean } from '../estimators/risk-from-curves.js';
 import type { SurvivalCurves } from '../estimators/survival-curves.js';
+import type { CompetingData } from './cr-metric-definitions.js';
 import { brierScore } from '../metrics/brier.js';
 import { concordanceIndex } from '../metrics/concordance-harrell.js';
 import { concordanceTd } from '../metrics/concordance-td.js';
@@ -22,6 +23,8 @@ export interface EvalData {
   labels: SurvivalLabels;
   risk?: Float64Array;
   curves?: SurvivalCurves;
+  /** Competing risks (cif format): labels with codes 0..K and the CIF of each cause; `labels` then counts any event. */
+  cr?: CompetingData;
 }
 
 /** Settings shared by every metric (already validated). */

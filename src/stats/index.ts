@@ -16,3 +16,5 @@ export { type CoxphTies } from './coxph.js';
 export { coxZph, type CoxZphOptions, type CoxZphResult, type ZphTest, type ZphTransform } from './cox-zph.js';
 export { coxResiduals, type CoxResidualType, type EventResiduals } from './cox-residual-types.js';
 export { logrankTrend, type LogrankTrendOptions, type LogrankTrendResult } from './logrank-trend.js';
+// competing risks
+export { grayTest, type GrayCauseTest, type GrayTestOptions, type GrayTestResult } from './gray-test.js';

@@ -14,6 +14,8 @@ import { readCsv, type CsvOptions, type CsvTable } from '../io/csv.js';
 import { tabularTensor } from '../io/tabular-tensor.js';
 import { MAX_INTERPOLATION } from '../estimators/interpolate-curves.js';
 import type { SurvivalModel } from '../models/index.js';
+import { DeepHit } from '../models/survival/deephit.js';
+import { CifCurves } from '../estimators/cif-curves.js';
 import type { History, JsonValue } from '../models/training/fit-types.js';
 import { evaluatePredictions, type EvaluateMeta, type MetricReports } from '../report/evaluate.js';
 import type { EventCoding, MissingPolicy } from './columns.js';
@@ -228,6 +230,7 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   const xTest = tensors[tensors.length - 1];
   let history: History;
   let curves;
+  let cif: CifCurves[] | undefined;
   try {
     history = await model.fit(xTrain as NonNullable<typeof xTrain>, train.labels, {
       epochs,
@@ -239,6 +242,17 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
       ...(hasVal ? { validation: { x: xVal as NonNullable<typeof xVal>, labels: val.labels }, earlyStopping: { patience } } : {}),
     });
     curves = await model.predictSurvival(xTest as NonNullable<typeof xTest>, { interpolation: settings.interpolation ?? 1 });
+    if (o.competing === true && model instanceof DeepHit) {
+      const p = await model.predictCif(xTest as NonNullable<typeof xTest>, { interpolation: settings.interpolation ?? 1 });
+      cif = p.cif.map(
+        (v, k) =>
+          new CifCurves(
+            p.times,
+            v.map((x) => Math.min(1, Math.max(0, x))),
+            { fn: FN, arg: `CIF of cause ${k + 1}` },
+          ),
+      ); // float rounding only
+    }
     if (o.out !== undefined) {
       await saveAtomically(FN, o.out, o.force === true, (tmp) => model.save(tmp));
     }
@@ -248,15 +262,18 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   } finally {
     for (const t of tensors) t.dispose();
   }
-  // competing risks: the curves are the event-free survival, evaluated against any event
-  const testLabels = o.competing === true ? { time: test.labels.time, event: Int32Array.from(test.labels.event, (e) => (e > 0 ? 1 : 0)) } : test.labels;
-  const evaluation = evaluatePredictions({
-    format: 'curves',
-    file: `${data.file} (test rows${o.competing === true ? '; competing risks: event-free survival against any event' : ''})`,
-    labels: testLabels,
-    curves,
-    group: undefined,
-  });
+  // competing risks: the cause-k metrics of each cause's CIF, and the event-free survival evaluated against any event
+  const evaluation =
+    cif !== undefined
+      ? evaluatePredictions({
+          format: 'cif',
+          file: `${data.file} (test rows; competing risks: each cause's CIF, and the event-free survival against any event)`,
+          labels: test.labels,
+          cif,
+          curves,
+          group: undefined,
+        })
+      : evaluatePredictions({ format: 'curves', file: `${data.file} (test rows)`, labels: test.labels, curves, group: undefined });
   const { meta: evalMeta, ...metrics } = evaluation;
   const { standardized, leftAsIs } = std.summary();
   const { model: family, ...familySettings } = settings;

@@ -102,7 +102,8 @@ describe('readPredictions: errors name the file, row and column', () => {
         F,
         2,
         'event',
-        "2 is not 0 or 1; expected 0 (censored) or 1 (event); if 2 means the event (R's coding 1 = censored, 2 = event) use --event-value 2",
+        "2 is not 0 or 1; expected 0 (censored) or 1 (event); if 2 means the event (R's coding 1 = censored, 2 = event) use --event-value 2; " +
+          'for competing risks give the CIF of each cause as columns cif_<k>@<t>',
       ),
     ],
     [
