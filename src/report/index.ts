@@ -10,9 +10,11 @@ export {
   type EvaluateOptions,
   type EvaluateReport,
   type EvaluateMeta,
+  type CauseReports,
   type GroupReport,
   type MetricReports,
   type MetricReport,
   type Skipped,
 } from './evaluate.js';
 export { METRIC_NAMES, type MetricName } from './metric-definitions.js';
+export { CR_METRIC_NAMES, type CrMetricName } from './cr-metric-definitions.js';
