@@ -311,6 +311,27 @@ export const messages = {
   coxTimeNetInputs: (fn: string, arg: string, inputs: number) =>
     `${fn}: '${arg}' must be a network whose last input is the time column [batch, 1] (see attachHead with a CoxTimeHead); got ${inputs} input(s)`,
   filePath: (fn: string, arg: string, what: string, got: unknown) => `${fn}: '${arg}' must be the path of ${what}; got ${show(got)}`,
+  // pretrained backbones: safetensors, PyTorch state dicts, ONNX, TF.js models from disk, cached features, imaging train
+  safetensorsFile: (fn: string, file: string, problem: string) => `${fn}: ${file} ${problem}`,
+  torchWeightKeys: (fn: string, file: string, arch: string, count: number, problems: readonly string[]) =>
+    `${fn}: ${file} does not fit the ${arch} network (${count} problem${count === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}\n` +
+    `Build the network with the architecture the weights were saved from (see docs/backbones.md, "Pretrained weights").`,
+  torchWeightArch: (fn: string, file: string, found: string, asked: string, evidence: string) =>
+    `${fn}: ${file} holds a ${found} state dict (${evidence}), not ${asked}; pass { arch: '${found}' } and build that network ` +
+    `(torchBackbone(file, { arch: '${found}', inputShape }) does both)`,
+  torchWeightShape: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
+  onnxMissing: (fn: string, file: string) =>
+    `${fn}: reading ${file} needs the optional package onnxruntime-node, which is not installed; run \`npm install onnxruntime-node\` ` +
+    `(an .npmrc line onnxruntime-node-install=skip avoids its GPU download)`,
+  onnxFile: (fn: string, file: string, problem: string) => `${fn}: ${file} ${problem}`,
+  onnxInputShape: (fn: string, file: string, input: string, expected: string, got: string) =>
+    `${fn}: ${file} takes input '${input}' of shape ${expected}, but got a batch of shape ${got}; resize or crop the images to the model's input, ` +
+    `or check the layout (option channelsFirst)`,
+  tfjsModelFile: (fn: string, file: string, problem: string) => `${fn}: ${file} ${problem}`,
+  featureSource: (fn: string, arg: string, expected: string, got: string) => `${fn}: '${arg}' must be ${expected}; got ${got}`,
+  featureBackbone: (fn: string, got: unknown) =>
+    `${fn}: 'backbone' must be a tf.LayersModel, a tf.GraphModel or an OnnxBackbone (loadOnnxBackbone); got ${show(got)}`,
+  imageManifest: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
 } as const;
 
 /**
