@@ -2,6 +2,7 @@
 import type { EvaluateReport } from '../report/evaluate.js';
 import { fmt, formatJsonValue, formatTable } from './format.js';
 import type { TrainReport } from '../tabular/train.js';
+import type { ImageFeatureReport } from '../tabular/image-train.js';
 
 /** The train report as JSON (same layout as `survkit evaluate --format json`). */
 export function formatTrainJson(report: TrainReport): string {
@@ -61,4 +62,20 @@ export function formatTrainTable(r: TrainReport): string {
   const body = evalText.split('\n').slice(1);
   const warnings = (m.evaluation.warnings ?? []).map((w) => `  ${w}`);
   return `${lines.join('\n')}\n${body.join('\n')}${warnings.length > 0 ? `\nwarnings:\n${warnings.join('\n')}\n` : ''}`;
+}
+
+/** The train report of `survkit train --images`: the imaging lines, then {@link formatTrainTable} with the feature columns summarised. */
+export function formatImageTrainTable(r: TrainReport & { imaging: ImageFeatureReport }): string {
+  const im = r.imaging;
+  const d = im.featureDim;
+  const names = Array.from({ length: d }, (_, k) => `feature_${k}`).join(', ');
+  const summary = d === 1 ? 'feature_0 (1 image feature)' : `feature_0 … feature_${d - 1} (${d} image features)`;
+  const text = formatTrainTable(r).split(names).join(summary);
+  const lines = [
+    `  backbone     ${im.backbone} (frozen; fingerprint ${im.fingerprint.slice(0, 23)}…), ${d} features per image (global average pool)`,
+    `  features     ${im.images} images in ${fmt(im.extractSeconds, 2)} s; cache ${im.cacheDir}: ${im.reusedShards} shard(s) reused, ${im.computedShards} computed`,
+    ...im.rebuilt.map((w) => `  cache        ${w}`),
+  ];
+  const [head, ...rest] = text.split('\n');
+  return [head, ...lines, ...rest].join('\n');
 }

@@ -85,6 +85,7 @@ describe('extractFeatures', () => {
       length: 10,
       async *batches() {
         for (let i = 0; i < 10; i++) {
+          await Promise.resolve(); // a read from disk
           if (i === failAt) throw new Error('disk unplugged');
           yield { x: tf.tensor(ten.data.subarray(i * per, (i + 1) * per), [1, 64, 64, 3]) };
         }

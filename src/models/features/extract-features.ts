@@ -137,7 +137,7 @@ async function forward(backbone: FeatureBackbone, data: Float32Array, shape: num
     const y = backbone instanceof tf.LayersModel ? backbone.predict(x) : backbone.predict(x);
     const t = Array.isArray(y) ? (y[0] as tf.Tensor) : y instanceof tf.Tensor ? y : (Object.values(y)[0] as tf.Tensor);
     const out = { data: (await t.data()) as Float32Array, shape: [...t.shape] };
-    tf.dispose(y as tf.Tensor | tf.Tensor[]);
+    tf.dispose(y);
     return out;
   } finally {
     x.dispose();
