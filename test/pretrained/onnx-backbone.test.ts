@@ -1,5 +1,5 @@
 /** The ONNX path: torch.onnx.export'ed networks (torchvision-parity.py) run by onnxruntime-node against torch's outputs. */
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,7 @@ describe.skipIf(!ortPresent)('ONNX backbones (onnxruntime-node) against torchvis
     writeFileSync(join(dir, 'junk.onnx'), 'not a model');
     await expect(loadOnnxBackbone(join(dir, 'junk.onnx'))).rejects.toThrow(/^loadOnnxBackbone: .*junk.onnx is not an ONNX model onnxruntime can run/);
     await expect(loadOnnxBackbone(join(dir, 'none.onnx'))).rejects.toThrow(/none.onnx cannot be read/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
