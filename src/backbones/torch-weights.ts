@@ -208,15 +208,14 @@ export interface TorchBackboneOptions {
  *
  * @example
  * const net = await torchBackbone('resnet18.safetensors', { arch: 'resnet18', inputShape: [224, 224, 3] });
- * @throws {SurvkitError} as {@link loadTorchWeights}, and `torchWeightArch` when the keys show no known architecture
+ * @throws {SurvkitError} as {@link loadTorchWeights}, and `torchWeightUnknown` when no `arch` is given and the keys show no known architecture
  */
 export async function torchBackbone(file: string | Uint8Array, opts: TorchBackboneOptions): Promise<tf.LayersModel> {
   const fn = 'torchBackbone';
   const st = await readSafetensors(file);
   const found = guessTorchArch(st.tensors);
   const arch = opts.arch === undefined ? found?.arch : assertChoice(fn, 'arch', opts.arch, TORCH_ARCHS);
-  if (arch === undefined)
-    throw survkitError('torchWeightArch', fn, st.file, 'unknown', 'a torchvision ResNet or *_18 video ResNet', 'no stem.0.weight or conv1.weight');
+  if (arch === undefined) throw survkitError('torchWeightUnknown', fn, st.file, TORCH_ARCHS);
   if (found !== undefined && found.arch !== arch) throw survkitError('torchWeightArch', fn, st.file, found.arch, arch, found.evidence);
   const video = !arch.startsWith('resnet');
   const width = (i: number): number => {

@@ -320,6 +320,9 @@ export const messages = {
     `${fn}: ${file} holds a ${found} state dict (${evidence}), not ${asked}; pass { arch: '${found}' } and build that network ` +
     `(torchBackbone(file, { arch: '${found}', inputShape }) does both)`,
   torchWeightShape: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
+  torchWeightUnknown: (fn: string, file: string, archs: readonly string[]) =>
+    `${fn}: ${file} is not a state dict of an architecture survkit builds (no torchvision ResNet or *_18 video ResNet keys such as ` +
+    `conv1.weight or stem.0.weight); survkit builds ${archs.join(', ')}: build the network yourself and call loadTorchWeights, or export the model to ONNX`,
   onnxMissing: (fn: string, file: string) =>
     `${fn}: reading ${file} needs the optional package onnxruntime-node, which is not installed; run \`npm install onnxruntime-node\` ` +
     `(an .npmrc line onnxruntime-node-install=skip avoids its GPU download)`,

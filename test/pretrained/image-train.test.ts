@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { UsageError } from '../../src/cli/usage.js';
 import { parseNpy } from '../../src/tabular/image-items.js';
 import { trainImagesFile } from '../../src/tabular/image-train.js';
 import { Random } from '../../src/core/random.js';
+import { repoRoot } from '../fixtures/provenance.js';
 import { PRETRAINED } from './grid.js';
 
 let ortPresent = true;
@@ -91,6 +93,20 @@ describe('survkit train --images', () => {
       ),
     ).rejects.toThrow(/small.npy: has shape \[32, 32, 1\] but the backbone takes \[64, 64, 3\] \(channels last\); resize the images first/);
   }, 60_000);
+
+  it('survkit train --images prints the backbone and the feature cache (built CLI)', () => {
+    const cli = join(repoRoot, 'dist', 'cli', 'main.js');
+    const args = [cli, 'train', '--model', 'coxph', '--images', join(dir, 'manifest.csv'), '--backbone', join(PRETRAINED, 'resnet18.safetensors')];
+    args.push('--arch', 'resnet18', '--duration-col', 'time', '--epochs', '3', '--cache-dir', join(dir, 'cli-cache'));
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, SURVKIT_BACKEND: 'wasm' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /\n {2}backbone {5}.*resnet18.safetensors \(frozen; fingerprint layers:[0-9a-f]+…\), 16 features per image \(global average pool\)\n/,
+    );
+    expect(r.stdout).toMatch(/\n {2}features {5}60 images in [\d.]+ s; cache .*cli-cache: 0 shard\(s\) reused, 1 computed\n/);
+    expect(r.stdout).toContain('covariates   17 columns used: feature_0 … feature_15 (16 image features), age');
+  }, 120_000);
 
   it('parses the imaging flags', () => {
     const v = { model: 'coxph', images: 'm.csv', backbone: 'w.safetensors', arch: 'resnet50', normalize: 'imagenet', freeze: true } as const;

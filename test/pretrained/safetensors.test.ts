@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { resnet2d } from '../../src/backbones/resnet2d.js';
 import { float16Bits, readSafetensors, writeSafetensors } from '../../src/backbones/safetensors.js';
-import { guessTorchArch, loadTorchWeights, torchBackbone } from '../../src/backbones/torch-weights.js';
+import { guessTorchArch, loadTorchWeights, torchBackbone, TORCH_ARCHS } from '../../src/backbones/torch-weights.js';
 import { r3d } from '../../src/backbones/video.js';
 import { SurvkitError } from '../../src/core/errors.js';
 import { messages } from '../../src/core/messages.js';
@@ -144,6 +144,8 @@ describe('loadTorchWeights errors', () => {
     expect(k[(((0 * 7 + 3) * 7 + 5) * 3 + 1) * 4 + 2]).toBe(w[(((2 * 3 + 1) * 3 + 0) * 7 + 3) * 7 + 5]);
     net.dispose();
     await expect(torchBackbone(file('mc3_18'), { arch: 'r3d_18', inputShape: [8, 32, 32, 3] })).rejects.toThrow(/holds a mc3_18 state dict/);
+    const other = writeSafetensors({ 'encoder.weight': { shape: [2, 2], values: new Float32Array(4) } });
+    await expect(torchBackbone(other, { inputShape: [8, 8, 3] })).rejects.toThrow(messages.torchWeightUnknown('torchBackbone', '<bytes>', TORCH_ARCHS));
     expect(tf.memory().numTensors).toBeGreaterThanOrEqual(0);
   });
 });
