@@ -10,8 +10,9 @@ import { formatInfo, info } from './info.js';
 import { predictFile, type PredictOptions } from '../tabular/predict.js';
 import { trainFile } from '../tabular/train.js';
 import { imageTrainOptions, TRAIN_FLAGS, trainOptions } from './train-args.js';
-import { formatImageTrainTable, formatTrainJson, formatTrainTable } from './train-format.js';
+import { formatFineTuneTable, formatImageTrainTable, formatTrainJson, formatTrainTable } from './train-format.js';
 import { trainImagesFile } from '../tabular/image-train.js';
+import { fineTuneImagesFile } from '../tabular/image-finetune.js';
 import { choiceFlag, csvFlags, numberFlag, parseFlags, reportError, UsageError, type CliIo } from './usage.js';
 
 /** The commands this module runs. */
@@ -50,6 +51,11 @@ async function train(args: readonly string[], io: CliIo): Promise<number> {
   }
   const { data, options, format } = trainOptions(v);
   const imaging = imageTrainOptions(v);
+  if (imaging?.fineTune !== undefined) {
+    const { report } = await fineTuneImagesFile(data, imaging, { verbose: 'auto', ...options });
+    io.stdout(format === 'json' ? formatJsonValue(report) : formatFineTuneTable(report));
+    return 0;
+  }
   if (imaging !== undefined) {
     const { report } = await trainImagesFile(data, imaging, { verbose: 'auto', ...options });
     io.stdout(format === 'json' ? formatTrainJson(report) : formatImageTrainTable(report));

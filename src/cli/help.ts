@@ -111,7 +111,7 @@ Options:
 export const TRAIN_HELP = `Usage:
   survkit train --model coxph|coxcc|coxtime|deephit|logistichazard --data <file.csv>
   survkit train --model … --images <manifest.csv> --backbone <model.onnx | model.json | weights.safetensors [--arch resnet18]>
-                [--freeze] [--normalize none|imagenet|kinetics] [--cache-dir <dir>] [--path-col path]
+                [--freeze | --fine-tune last-block] [--normalize none|imagenet|kinetics] [--cache-dir <dir>] [--path-col path]
                 [--duration-col duration] [--event-col event] [--features x0,x1,…]
                 [--split-col split [--val-col val] | --test-frac 0.2 --val-frac 0.2]
                 [--seed S] [--epochs N] [--batch-size 256] [--lr 0.01] [--hidden 32,32]
@@ -182,6 +182,9 @@ Data:
                          .safetensors with --arch resnet18|resnet34|resnet50|
                          resnet101|resnet152|r3d_18|mc3_18|r2plus1d_18
   --freeze               train the head on frozen, cached features (the default)
+  --fine-tune last-block train the backbone's last residual block with the head
+                         on the images (TF.js backbones; coxph, logistichazard,
+                         deephit; default 20 epochs, batch 16, lr 1e-3)
   --normalize <n>        per-channel normalisation of images in [0, 1]: none
                          (default), imagenet, kinetics
   --delimiter <d>        field delimiter (default ","; ".tsv" files: tab)

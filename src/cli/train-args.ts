@@ -205,8 +205,9 @@ export function imageTrainOptions(v: Values): ImageTrainOptions | undefined {
   const fine = str('fine-tune');
   if (fine !== undefined) {
     if (v.freeze === true) throw new UsageError('--freeze and --fine-tune cannot be used together');
-    choiceFlag('fine-tune', fine, ['last-block'] as const);
-    throw new UsageError('--fine-tune last-block is not available in this version; train the head on frozen features (--freeze, the default)');
+    o.fineTune = choiceFlag('fine-tune', fine, ['last-block'] as const);
+    if (backbone.toLowerCase().endsWith('.onnx'))
+      throw new UsageError('--fine-tune needs a TF.js backbone (model.json or .safetensors); an ONNX backbone is a frozen extractor');
   }
   const threads = str('threads');
   if (threads !== undefined) o.threads = int('threads', threads, 1);

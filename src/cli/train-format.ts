@@ -3,6 +3,7 @@ import type { EvaluateReport } from '../report/evaluate.js';
 import { fmt, formatJsonValue, formatTable } from './format.js';
 import type { TrainReport } from '../tabular/train.js';
 import type { ImageFeatureReport } from '../tabular/image-train.js';
+import type { FineTuneReport } from '../tabular/image-finetune.js';
 
 /** The train report as JSON (same layout as `survkit evaluate --format json`). */
 export function formatTrainJson(report: TrainReport): string {
@@ -78,4 +79,20 @@ export function formatImageTrainTable(r: TrainReport & { imaging: ImageFeatureRe
   ];
   const [head, ...rest] = text.split('\n');
   return [head, ...lines, ...rest].join('\n');
+}
+
+/** The report of `survkit train --images … --fine-tune last-block`: a short summary, then the test metrics. */
+export function formatFineTuneTable(r: FineTuneReport): string {
+  const m = r.meta;
+  const lines = [
+    `survkit train ${m.file} (fine-tuning the last block)`,
+    `  backbone     ${m.backbone}; trained with the head: ${m.trainableLayers.join(', ')}`,
+    `  model        ${m.model}; covariates ${m.covariateColumns.length > 0 ? m.covariateColumns.join(', ') : 'none'}`,
+    `  rows         ${m.rows.train} training, ${m.rows.validation} validation, ${m.rows.test} test`,
+    `  training     ${r.epochs} epochs (best ${r.bestEpoch} restored), ${fmt(r.msPerEpoch, 1)} ms per epoch; ${fmt(r.seconds, 1)} s in all`,
+    '',
+    'test rows: metrics as survkit evaluate computes them',
+  ];
+  const evalText = formatTable({ ...(r as unknown as EvaluateReport), meta: m.evaluation });
+  return `${lines.join('\n')}\n${evalText.split('\n').slice(1).join('\n')}`;
 }

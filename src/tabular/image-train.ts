@@ -37,6 +37,8 @@ export interface ImageTrainOptions {
   featureBatchSize?: number;
   /** onnxruntime threads (default: all cores). */
   threads?: number;
+  /** 'last-block': train the backbone's last residual block with the head ({@link fineTuneImagesFile}) instead of frozen features. */
+  fineTune?: 'last-block';
 }
 
 /** The imaging part of the report. */

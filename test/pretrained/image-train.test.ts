@@ -7,6 +7,7 @@ import { imageTrainOptions, trainOptions } from '../../src/cli/train-args.js';
 import { UsageError } from '../../src/cli/usage.js';
 import { parseNpy } from '../../src/tabular/image-items.js';
 import { trainImagesFile } from '../../src/tabular/image-train.js';
+import { fineTuneImagesFile } from '../../src/tabular/image-finetune.js';
 import { Random } from '../../src/core/random.js';
 import { repoRoot } from '../fixtures/provenance.js';
 import { PRETRAINED } from './grid.js';
@@ -108,6 +109,30 @@ describe('survkit train --images', () => {
     expect(r.stdout).toContain('covariates   17 columns used: feature_0 … feature_15 (16 image features), age');
   }, 120_000);
 
+  it('--fine-tune last-block trains the last residual block with the head (the other layers frozen)', async () => {
+    const { report } = await fineTuneImagesFile(
+      join(dir, 'manifest.csv'),
+      { backbone: join(PRETRAINED, 'resnet18.safetensors'), normalize: 'imagenet' },
+      { model: 'coxph', durationCol: 'time', epochs: 2, batchSize: 16, seed: 1, backend: 'wasm' },
+    );
+    expect(report.meta.trainableLayers).toEqual([
+      'resnet2d_layer4_1_conv1',
+      'resnet2d_layer4_1_bn1',
+      'resnet2d_layer4_1_relu1',
+      'resnet2d_layer4_1_conv2',
+      'resnet2d_layer4_1_bn2',
+      'resnet2d_layer4_1_add',
+      'resnet2d_layer4_1_out',
+    ]);
+    expect(report.meta.covariateColumns).toEqual(['age']);
+    expect(report.epochs).toBeGreaterThanOrEqual(1);
+    expect(report.concordanceIndex.cIndex).toBeGreaterThanOrEqual(0);
+    expect(report.concordanceIndex.cIndex).toBeLessThanOrEqual(1);
+    await expect(
+      fineTuneImagesFile(join(dir, 'manifest.csv'), { backbone: join(PRETRAINED, 'resnet18.onnx') }, { model: 'coxph', durationCol: 'time', epochs: 1 }),
+    ).rejects.toThrow(/resnet18.onnx: is not a TF.js Layers network: ONNX and Graph backbones are frozen extractors/);
+  }, 120_000);
+
   it('parses the imaging flags', () => {
     const v = { model: 'coxph', images: 'm.csv', backbone: 'w.safetensors', arch: 'resnet50', normalize: 'imagenet', freeze: true } as const;
     expect(trainOptions(v).data).toBe('m.csv');
@@ -116,5 +141,11 @@ describe('survkit train --images', () => {
     expect(() => imageTrainOptions({ backbone: 'x.onnx' })).toThrow('--backbone applies to --images <manifest.csv>');
     expect(() => imageTrainOptions({ images: 'm.csv', backbone: 'x.onnx', arch: 'resnet18' })).toThrow('--arch applies to a .safetensors backbone');
     expect(() => trainOptions({ model: 'coxph', images: 'm.csv', data: 'd.csv' })).toThrow('--images and --data cannot be used together');
+    expect(imageTrainOptions({ images: 'm.csv', backbone: 'w.safetensors', 'fine-tune': 'last-block' })).toEqual({
+      backbone: 'w.safetensors',
+      fineTune: 'last-block',
+    });
+    expect(() => imageTrainOptions({ images: 'm.csv', backbone: 'w.onnx', 'fine-tune': 'last-block' })).toThrow('--fine-tune needs a TF.js backbone');
+    expect(() => imageTrainOptions({ images: 'm.csv', backbone: 'w.safetensors', 'fine-tune': 'all' })).toThrow(UsageError);
   });
 });
