@@ -26,8 +26,11 @@ interface OrtModule {
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
 }
 
+/** The optional package, named through a variable so that survkit type-checks and builds without it. */
+const ORT_PACKAGE: string = 'onnxruntime-node';
+
 /** Imports onnxruntime-node, or throws `onnxMissing` naming the file that needed it. `importer` is for tests. */
-export async function importOnnxRuntime(fn: string, file: string, importer: () => Promise<unknown> = () => import('onnxruntime-node')): Promise<OrtModule> {
+export async function importOnnxRuntime(fn: string, file: string, importer: () => Promise<unknown> = () => import(ORT_PACKAGE)): Promise<OrtModule> {
   try {
     const m = (await importer()) as OrtModule & { default?: OrtModule };
     return m.InferenceSession === undefined && m.default !== undefined ? m.default : m;
