@@ -10,6 +10,7 @@ import { benchConcordance } from './concordance.js';
 import { benchBrier } from './brier.js';
 import { benchCnnStep } from './cnn-step.js';
 import { benchInputs } from './inputs.js';
+import { benchImaging } from './imaging.js';
 import type { Row } from './row.js';
 
 const suites: Record<string, () => Promise<Row[]>> = {
@@ -17,13 +18,15 @@ const suites: Record<string, () => Promise<Row[]>> = {
   brier: benchBrier,
   cnn: benchCnnStep,
   inputs: benchInputs,
+  imaging: benchImaging,
 };
 
 const { values } = parseArgs({
   options: { markdown: { type: 'string' }, only: { type: 'string' } },
   allowPositionals: false,
 });
-const only = values.only?.split(',') ?? Object.keys(suites);
+// imaging takes minutes (full-size networks): run it with --only imaging
+const only = values.only?.split(',') ?? Object.keys(suites).filter((k) => k !== 'imaging');
 
 const rows: Row[] = [];
 for (const name of only) {

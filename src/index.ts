@@ -555,3 +555,34 @@ export {
   type CauseMetricOptions,
 } from './metrics/index.js';
 export { grayTest, type GrayCauseTest, type GrayTestOptions, type GrayTestResult } from './stats/index.js';
+// Pretrained backbones: PyTorch safetensors, ONNX, TF.js models from disk, cached frozen features, imaging train
+export {
+  guessTorchArch,
+  loadOnnxBackbone,
+  loadTorchWeights,
+  OnnxBackbone,
+  readSafetensors,
+  torchBackbone,
+  TORCH_ARCHS,
+  writeSafetensors,
+  type OnnxBackboneOptions,
+  type SafeTensor,
+  type SafeTensorInput,
+  type SafetensorsDtype,
+  type SafetensorsFile,
+  type TorchArch,
+  type TorchBackboneOptions,
+  type TorchWeightsOptions,
+  type TorchWeightsResult,
+} from './backbones/index.js';
+export { fileIOHandler, loadGraphModelFromDisk, loadLayersModelFromDisk } from './io/tfjs-model-files.js';
+export {
+  backboneFingerprint,
+  extractFeatures,
+  type ExtractedFeatures,
+  type ExtractFeaturesOptions,
+  type FeatureBackbone,
+  type FeatureInput,
+  type FeatureProgress,
+} from './models/index.js';
+export { loadBackboneFile, NORMALIZATIONS, trainImagesFile, type ImageFeatureReport, type ImageTrainOptions, type Normalization } from './tabular/index.js';

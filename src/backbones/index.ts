@@ -11,3 +11,25 @@ export { ZeroPadding3D, type ZeroPadding3DArgs } from './zero-padding3d.js';
 export { fastBatchNormTraining } from './fast-batch-norm.js';
 export { walkLayers } from './walk-layers.js';
 export { lenet, type LeNetOptions } from './lenet.js';
+// pretrained backbones: safetensors, PyTorch state dicts, ONNX
+export {
+  float16Bits,
+  parseSafetensors,
+  readSafetensors,
+  writeSafetensors,
+  type SafeTensor,
+  type SafeTensorInput,
+  type SafetensorsDtype,
+  type SafetensorsFile,
+} from './safetensors.js';
+export {
+  guessTorchArch,
+  loadTorchWeights,
+  torchBackbone,
+  TORCH_ARCHS,
+  type TorchArch,
+  type TorchBackboneOptions,
+  type TorchWeightsOptions,
+  type TorchWeightsResult,
+} from './torch-weights.js';
+export { loadOnnxBackbone, OnnxBackbone, type OnnxBackboneOptions } from './onnx-backbone.js';

@@ -11,6 +11,11 @@ export interface ResNet2dOptions extends ResNetCommonOptions {
    * 'conv7': torchvision's stem, 7×7 stride 2 → norm → ReLU → 3×3 max pool stride 2 (a quarter of the resolution).
    */
   stem?: 'conv3' | 'conv7';
+  /**
+   * 'basic' (default): two 3×3 convolutions per block (resnet18 / resnet34);
+   * 'bottleneck': 1×1 → 3×3 (stride here) → 1×1 to 4× the stage width (resnet50 and deeper; torchvision's `Bottleneck`, v1.5).
+   */
+  block?: 'basic' | 'bottleneck';
 }
 
 /**
@@ -33,7 +38,9 @@ export interface ResNet2dOptions extends ResNetCommonOptions {
  * `resnet2d_layer2_0_downsample_0`; each block ends in a ReLU named
  * `…_layer{i}_{j}_out` (cut points for `attachHead`'s `cutAt`).
  * `resnet2d({ inputShape: [224, 224, 3], widths: [64, 128, 256, 512], blocksPerStage: 2, stem: 'conv7' })`
- * is torchvision's `resnet18` without its pooling and classifier.
+ * is torchvision's `resnet18` without its pooling and classifier; `blocksPerStage: [3, 4, 6, 3]` makes `resnet34`, and
+ * with `block: 'bottleneck'` `resnet50` (output channels 4 × the last width, 2048). {@link torchBackbone} builds these
+ * from a PyTorch state dict.
  *
  * Put a survival head on it with `attachHead(backbone, head, { pool: 'avg' })`
  * (global average over space).
@@ -51,6 +58,7 @@ export function resnet2d(opts: ResNet2dOptions): tf.LayersModel {
   const shape = inputShapeOf(fn, opts.inputShape, 3, '[height, width, channels]');
   const plan = resNetPlan(fn, opts, [16, 32, 64], 'resnet2d');
   const stem = assertChoice(fn, 'stem', opts.stem ?? 'conv3', ['conv3', 'conv7'] as const);
+  const bottleneck = assertChoice(fn, 'block', opts.block ?? 'basic', ['basic', 'bottleneck'] as const) === 'bottleneck';
   const seeds = new SeedStream(plan.seed);
   const p = plan.name;
 
@@ -80,8 +88,9 @@ export function resnet2d(opts: ResNet2dOptions): tf.LayersModel {
   plan.widths.forEach((width, i) => {
     for (let j = 0; j < (plan.blocks[i] as number); j++) {
       const stride = i > 0 && j === 0 ? 2 : 1;
-      h = basicBlock(plan, seeds, h, channels, width, stride, `${p}_layer${i + 1}_${j}`);
-      channels = width;
+      const name = `${p}_layer${i + 1}_${j}`;
+      h = bottleneck ? bottleneckBlock(plan, seeds, h, channels, width, stride, name) : basicBlock(plan, seeds, h, channels, width, stride, name);
+      channels = bottleneck ? 4 * width : width;
     }
   });
   return tf.model({ inputs: input, outputs: h, name: p });
@@ -126,6 +135,24 @@ function basicBlock(plan: ResNetPlan, seeds: SeedStream, x: tf.SymbolicTensor, i
   h = normRelu(plan, h, `${p}_bn1`, `${p}_relu1`);
   h = conv(plan, seeds, h, outC, 3, 1, `${p}_conv2`);
   h = normRelu(plan, h, `${p}_bn2`, null);
+  let shortcut = x;
+  if (stride !== 1 || inC !== outC) {
+    shortcut = conv(plan, seeds, x, outC, 1, stride, `${p}_downsample_0`);
+    shortcut = normRelu(plan, shortcut, `${p}_downsample_1`, null);
+  }
+  h = apply(tf.layers.add({ name: `${p}_add` }), [h, shortcut]);
+  return apply(tf.layers.reLU({ name: `${p}_out` }), h);
+}
+
+/** torchvision's Bottleneck (expansion 4, stride on the 3×3 convolution as in torchvision ≥ 0.2, "ResNet v1.5"). */
+function bottleneckBlock(plan: ResNetPlan, seeds: SeedStream, x: tf.SymbolicTensor, inC: number, width: number, stride: number, p: string): tf.SymbolicTensor {
+  const outC = 4 * width;
+  let h = conv(plan, seeds, x, width, 1, 1, `${p}_conv1`);
+  h = normRelu(plan, h, `${p}_bn1`, `${p}_relu1`);
+  h = conv(plan, seeds, h, width, 3, stride, `${p}_conv2`);
+  h = normRelu(plan, h, `${p}_bn2`, `${p}_relu2`);
+  h = conv(plan, seeds, h, outC, 1, 1, `${p}_conv3`);
+  h = normRelu(plan, h, `${p}_bn3`, null);
   let shortcut = x;
   if (stride !== 1 || inC !== outC) {
     shortcut = conv(plan, seeds, x, outC, 1, stride, `${p}_downsample_0`);

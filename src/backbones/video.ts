@@ -7,22 +7,15 @@
  * train on the cpu and wasm backends (with survkit's Conv3D kernels, which
  * run every temporal tap as a 2D convolution).
  *
- * **Pretrained weights.** torchvision's Kinetics-400 weights cannot be
- * downloaded by survkit (no network code). To use them, convert offline:
- * build the architecture with `widths: [64, 128, 256, 512], blocksPerStage: 2,
- * stem: 'conv7'` and `inputShape: [16, 112, 112, 3]`; in Python, load
- * `torchvision.models.video.r3d_18(weights='KINETICS400_V1')` and for every
- * state-dict key `k` find the layer named `${name}_` + `k` without its last
- * component, with '.' → '_' (e.g. `layer2.0.conv1.0.weight` →
- * `r3d_layer2_0_conv1_0`); write Conv3d weights `[out, in, kt, kh, kw]`
- * permuted to `[kt, kh, kw, in, out]`, BatchNorm3d `weight, bias,
- * running_mean, running_var` as `gamma, beta, moving_mean,
- * moving_variance`, e.g. into a TF.js weights manifest or JSON that you read
- * with `model.getLayer(n).setWeights(...)`. Clips are channels-last
- * (`[b, t, h, w, c]` instead of PyTorch's `[b, c, t, h, w]`), normalised with
- * Kinetics' mean (0.43216, 0.394666, 0.37645) and std (0.22803, 0.22145,
- * 0.216989). Paddings equal PyTorch's, so the converted network computes
- * the same features up to float32 rounding.
+ * **Pretrained weights.** torchvision's Kinetics-400 weights (saved as
+ * safetensors) load with `torchBackbone(file, { arch: 'r3d_18', inputShape:
+ * [16, 112, 112, 3] })` or `loadTorchWeights(net, file, { arch })` on a
+ * network built with `widths: [64, 128, 256, 512], blocksPerStage: 2, stem:
+ * 'conv7'` (see docs/backbones.md, "Pretrained weights"). Clips are
+ * channels-last (`[b, t, h, w, c]` instead of PyTorch's `[b, c, t, h, w]`),
+ * normalised with Kinetics' mean (0.43216, 0.394666, 0.37645) and std
+ * (0.22803, 0.22145, 0.216989). Paddings equal PyTorch's, so the loaded
+ * network computes the same features up to float32 rounding.
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice } from '../core/assert.js';

@@ -9,8 +9,10 @@ import { INFO_HELP, PREDICT_HELP, TRAIN_HELP } from './help.js';
 import { formatInfo, info } from './info.js';
 import { predictFile, type PredictOptions } from '../tabular/predict.js';
 import { trainFile } from '../tabular/train.js';
-import { TRAIN_FLAGS, trainOptions } from './train-args.js';
-import { formatTrainJson, formatTrainTable } from './train-format.js';
+import { imageTrainOptions, TRAIN_FLAGS, trainOptions } from './train-args.js';
+import { formatFineTuneTable, formatImageTrainTable, formatTrainJson, formatTrainTable } from './train-format.js';
+import { trainImagesFile } from '../tabular/image-train.js';
+import { fineTuneImagesFile } from '../tabular/image-finetune.js';
 import { choiceFlag, csvFlags, numberFlag, parseFlags, reportError, UsageError, type CliIo } from './usage.js';
 
 /** The commands this module runs. */
@@ -48,6 +50,17 @@ async function train(args: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   const { data, options, format } = trainOptions(v);
+  const imaging = imageTrainOptions(v);
+  if (imaging?.fineTune !== undefined) {
+    const { report } = await fineTuneImagesFile(data, imaging, { verbose: 'auto', ...options });
+    io.stdout(format === 'json' ? formatJsonValue(report) : formatFineTuneTable(report));
+    return 0;
+  }
+  if (imaging !== undefined) {
+    const { report } = await trainImagesFile(data, imaging, { verbose: 'auto', ...options });
+    io.stdout(format === 'json' ? formatTrainJson(report) : formatImageTrainTable(report));
+    return 0;
+  }
   const report = await trainFile(data, { verbose: 'auto', ...options });
   io.stdout(format === 'json' ? formatTrainJson(report) : formatTrainTable(report));
   return 0;

@@ -117,6 +117,8 @@ Options:
 
 export const TRAIN_HELP = `Usage:
   survkit train --model coxph|coxcc|coxtime|deephit|logistichazard --data <file.csv>
+  survkit train --model … --images <manifest.csv> --backbone <model.onnx | model.json | weights.safetensors [--arch resnet18]>
+                [--freeze | --fine-tune last-block] [--normalize none|imagenet|kinetics] [--cache-dir <dir>] [--path-col path]
                 [--duration-col duration] [--event-col event] [--features x0,x1,…]
                 [--split-col split [--val-col val] | --test-frac 0.2 --val-frac 0.2]
                 [--seed S] [--epochs N] [--batch-size 256] [--lr 0.01] [--hidden 32,32]
@@ -172,6 +174,26 @@ Data:
                          A 0/1 input is left as it is; every other one is
                          standardised with the training mean and population
                          standard deviation (stored and applied by predict).
+  --images <m.csv>       imaging mode: a manifest with a column of image paths
+                         (--path-col, default path; .npy [h,w(,c)] / [t,h,w,c]
+                         arrays or .dcm files, relative to the manifest), the
+                         duration and event columns, optional covariates and
+                         split. The frozen backbone's globally averaged features
+                         (feature_0 …) are concatenated with the covariates and
+                         the head trains as with --data. Features are cached in
+                         --cache-dir (default .survkit-features beside the
+                         manifest), keyed by the backbone and the image bytes,
+                         and reused on the next run.
+  --backbone <file>      model.onnx (onnxruntime-node, --threads n), a TF.js
+                         model.json (Layers or Graph), or a PyTorch state dict
+                         .safetensors with --arch resnet18|resnet34|resnet50|
+                         resnet101|resnet152|r3d_18|mc3_18|r2plus1d_18
+  --freeze               train the head on frozen, cached features (the default)
+  --fine-tune last-block train the backbone's last residual block with the head
+                         on the images (TF.js backbones; coxph, logistichazard,
+                         deephit; default 20 epochs, batch 16, lr 1e-3)
+  --normalize <n>        per-channel normalisation of images in [0, 1]: none
+                         (default), imagenet, kinetics
   --delimiter <d>        field delimiter (default ","; ".tsv" files: tab)
   --decimal <m>          decimal mark "." (default) or "," (with --delimiter ';')
   --split-col <c>        fixed split: rows whose <c> cell is "test" are the test

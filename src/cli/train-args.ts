@@ -7,6 +7,8 @@ import type { TrainOptions } from '../tabular/train.js';
 import { FAMILIES, isDiscrete, type TrainTies } from '../tabular/model-settings.js';
 import type { CsvOptions } from '../io/csv.js';
 import { choiceFlag, csvFlags, numberFlag, UsageError } from './usage.js';
+import type { ImageTrainOptions } from '../tabular/image-train.js';
+import { TORCH_ARCHS } from '../backbones/torch-weights.js';
 
 /** node:util parseArgs configuration of `survkit train`. */
 export const TRAIN_FLAGS = {
@@ -46,6 +48,16 @@ export const TRAIN_FLAGS = {
   force: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  images: { type: 'string' },
+  backbone: { type: 'string' },
+  arch: { type: 'string' },
+  'path-col': { type: 'string' },
+  'cache-dir': { type: 'string' },
+  normalize: { type: 'string' },
+  freeze: { type: 'boolean' },
+  'fine-tune': { type: 'string' },
+  threads: { type: 'string' },
+  'feature-batch-size': { type: 'string' },
 } as const;
 
 type Values = Partial<Record<keyof typeof TRAIN_FLAGS, string | boolean>>;
@@ -69,7 +81,10 @@ export function trainOptions(v: Values): { data: string; options: TrainOptions &
   const modelText = str('model');
   if (modelText === undefined) throw new UsageError(`train needs --model (${FAMILIES.join(', ')})`);
   const model: SurvivalFamily = choiceFlag('model', modelText, FAMILIES);
-  const data = str('data');
+  const images = str('images');
+  if (images !== undefined && str('data') !== undefined)
+    throw new UsageError('--images and --data cannot be used together (the manifest of --images is the table)');
+  const data = str('data') ?? images;
   if (data === undefined) throw new UsageError('train needs --data <file.csv>');
   const o: TrainOptions = { model };
   const dc = str('duration-col');
@@ -157,4 +172,46 @@ export function trainOptions(v: Values): { data: string; options: TrainOptions &
   if (out !== undefined) o.out = out;
   const format = choiceFlag('format', str('format') ?? 'table', ['table', 'json'] as const);
   return { data, options: { ...o, csv: csvFlags(str('delimiter'), str('decimal')) }, format };
+}
+
+/**
+ * The imaging flags of `survkit train --images` (undefined without --images).
+ *
+ * @throws {UsageError} for --images without --backbone, imaging flags without --images, or a bad value
+ */
+export function imageTrainOptions(v: Values): ImageTrainOptions | undefined {
+  const str = (k: keyof typeof TRAIN_FLAGS): string | undefined => (typeof v[k] === 'string' ? v[k] : undefined);
+  const imagingFlags = (['backbone', 'arch', 'path-col', 'cache-dir', 'normalize', 'freeze', 'fine-tune', 'threads', 'feature-batch-size'] as const).filter(
+    (k) => v[k] !== undefined,
+  );
+  if (str('images') === undefined) {
+    if (imagingFlags.length > 0) throw new UsageError(`--${imagingFlags[0]} applies to --images <manifest.csv>`);
+    return undefined;
+  }
+  const backbone = str('backbone');
+  if (backbone === undefined) throw new UsageError('--images needs --backbone <model.onnx | model.json | weights.safetensors --arch resnet18>');
+  const o: ImageTrainOptions = { backbone };
+  const arch = str('arch');
+  if (arch !== undefined) {
+    if (!backbone.toLowerCase().endsWith('.safetensors')) throw new UsageError('--arch applies to a .safetensors backbone (a PyTorch state dict)');
+    o.arch = choiceFlag('arch', arch, TORCH_ARCHS);
+  }
+  const pathCol = str('path-col');
+  if (pathCol !== undefined) o.pathCol = pathCol;
+  const cacheDir = str('cache-dir');
+  if (cacheDir !== undefined) o.cacheDir = cacheDir;
+  const normalize = str('normalize');
+  if (normalize !== undefined) o.normalize = choiceFlag('normalize', normalize, ['none', 'imagenet', 'kinetics'] as const);
+  const fine = str('fine-tune');
+  if (fine !== undefined) {
+    if (v.freeze === true) throw new UsageError('--freeze and --fine-tune cannot be used together');
+    o.fineTune = choiceFlag('fine-tune', fine, ['last-block'] as const);
+    if (backbone.toLowerCase().endsWith('.onnx'))
+      throw new UsageError('--fine-tune needs a TF.js backbone (model.json or .safetensors); an ONNX backbone is a frozen extractor');
+  }
+  const threads = str('threads');
+  if (threads !== undefined) o.threads = int('threads', threads, 1);
+  const fbs = str('feature-batch-size');
+  if (fbs !== undefined) o.featureBatchSize = int('feature-batch-size', fbs, 1);
+  return o;
 }

@@ -2,6 +2,8 @@
 import type { EvaluateReport } from '../report/evaluate.js';
 import { fmt, formatJsonValue, formatTable } from './format.js';
 import type { TrainReport } from '../tabular/train.js';
+import type { ImageFeatureReport } from '../tabular/image-train.js';
+import type { FineTuneReport } from '../tabular/image-finetune.js';
 
 /** The train report as JSON (same layout as `survkit evaluate --format json`). */
 export function formatTrainJson(report: TrainReport): string {
@@ -61,4 +63,36 @@ export function formatTrainTable(r: TrainReport): string {
   const body = evalText.split('\n').slice(1);
   const warnings = (m.evaluation.warnings ?? []).map((w) => `  ${w}`);
   return `${lines.join('\n')}\n${body.join('\n')}${warnings.length > 0 ? `\nwarnings:\n${warnings.join('\n')}\n` : ''}`;
+}
+
+/** The train report of `survkit train --images`: the imaging lines, then {@link formatTrainTable} with the feature columns summarised. */
+export function formatImageTrainTable(r: TrainReport & { imaging: ImageFeatureReport }): string {
+  const im = r.imaging;
+  const d = im.featureDim;
+  const names = Array.from({ length: d }, (_, k) => `feature_${k}`).join(', ');
+  const summary = d === 1 ? 'feature_0 (1 image feature)' : `feature_0 … feature_${d - 1} (${d} image features)`;
+  const text = formatTrainTable(r).split(names).join(summary);
+  const lines = [
+    `  backbone     ${im.backbone} (frozen; fingerprint ${im.fingerprint.slice(0, 23)}…), ${d} features per image (global average pool)`,
+    `  features     ${im.images} images in ${fmt(im.extractSeconds, 2)} s; cache ${im.cacheDir}: ${im.reusedShards} shard(s) reused, ${im.computedShards} computed`,
+    ...im.rebuilt.map((w) => `  cache        ${w}`),
+  ];
+  const [head, ...rest] = text.split('\n');
+  return [head, ...lines, ...rest].join('\n');
+}
+
+/** The report of `survkit train --images … --fine-tune last-block`: a short summary, then the test metrics. */
+export function formatFineTuneTable(r: FineTuneReport): string {
+  const m = r.meta;
+  const lines = [
+    `survkit train ${m.file} (fine-tuning the last block)`,
+    `  backbone     ${m.backbone}; trained with the head: ${m.trainableLayers.join(', ')}`,
+    `  model        ${m.model}; covariates ${m.covariateColumns.length > 0 ? m.covariateColumns.join(', ') : 'none'}`,
+    `  rows         ${m.rows.train} training, ${m.rows.validation} validation, ${m.rows.test} test`,
+    `  training     ${r.epochs} epochs (best ${r.bestEpoch} restored), ${fmt(r.msPerEpoch, 1)} ms per epoch; ${fmt(r.seconds, 1)} s in all`,
+    '',
+    'test rows: metrics as survkit evaluate computes them',
+  ];
+  const evalText = formatTable({ ...(r as unknown as EvaluateReport), meta: m.evaluation });
+  return `${lines.join('\n')}\n${evalText.split('\n').slice(1).join('\n')}`;
 }

@@ -344,6 +344,30 @@ export const messages = {
     `${fn}: '${arg}' must be non-decreasing in time for every subject; subject ${subject} falls by ${by} at grid column ${column}`,
   noCauseEvents: (fn: string, arg: string, cause: number, t: number) =>
     `${fn}: no subject in '${arg}' has an event of cause ${cause} at or before t = ${t}, so the metric is undefined there; choose later times`,
+  // pretrained backbones: safetensors, PyTorch state dicts, ONNX, TF.js models from disk, cached features, imaging train
+  safetensorsFile: (fn: string, file: string, problem: string) => `${fn}: ${file} ${problem}`,
+  torchWeightKeys: (fn: string, file: string, arch: string, count: number, problems: readonly string[]) =>
+    `${fn}: ${file} does not fit the ${arch} network (${count} problem${count === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}\n` +
+    `Build the network with the architecture the weights were saved from (see docs/backbones.md, "Pretrained weights").`,
+  torchWeightArch: (fn: string, file: string, found: string, asked: string, evidence: string) =>
+    `${fn}: ${file} holds a ${found} state dict (${evidence}), not ${asked}; pass { arch: '${found}' } and build that network ` +
+    `(torchBackbone(file, { arch: '${found}', inputShape }) does both)`,
+  torchWeightShape: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
+  torchWeightUnknown: (fn: string, file: string, archs: readonly string[]) =>
+    `${fn}: ${file} is not a state dict of an architecture survkit builds (no torchvision ResNet or *_18 video ResNet keys such as ` +
+    `conv1.weight or stem.0.weight); survkit builds ${archs.join(', ')}: build the network yourself and call loadTorchWeights, or export the model to ONNX`,
+  onnxMissing: (fn: string, file: string) =>
+    `${fn}: reading ${file} needs the optional package onnxruntime-node, which is not installed; run \`npm install onnxruntime-node\` ` +
+    `(an .npmrc line onnxruntime-node-install=skip avoids its GPU download)`,
+  onnxFile: (fn: string, file: string, problem: string) => `${fn}: ${file} ${problem}`,
+  onnxInputShape: (fn: string, file: string, input: string, expected: string, got: string) =>
+    `${fn}: ${file} takes input '${input}' of shape ${expected}, but got a batch of shape ${got}; resize or crop the images to the model's input, ` +
+    `or check the layout (option channelsFirst)`,
+  tfjsModelFile: (fn: string, file: string, problem: string) => `${fn}: ${file} ${problem}`,
+  featureSource: (fn: string, arg: string, expected: string, got: string) => `${fn}: '${arg}' must be ${expected}; got ${got}`,
+  featureBackbone: (fn: string, got: unknown) =>
+    `${fn}: 'backbone' must be a tf.LayersModel, a tf.GraphModel or an OnnxBackbone (loadOnnxBackbone); got ${show(got)}`,
+  imageManifest: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
 } as const;
 
 /**

@@ -54,3 +54,13 @@ export {
   type DeepHitLossState,
   type LogisticHazardState,
 } from './survival/family-state.js';
+// pretrained backbones: cached frozen features
+export {
+  backboneFingerprint,
+  extractFeatures,
+  type ExtractedFeatures,
+  type ExtractFeaturesOptions,
+  type FeatureBackbone,
+  type FeatureInput,
+  type FeatureProgress,
+} from './features/extract-features.js';

@@ -11,3 +11,6 @@ export type { MissingPolicy, EventCoding } from './columns.js';
 export type { Encoding, ColumnEncoding } from './encoding.js';
 export type { LeakFinding } from './leakage.js';
 export type { PredictOutput } from './predict-output.js';
+// pretrained backbones: survkit train --images
+export { trainImagesFile, loadBackboneFile, type ImageTrainOptions, type ImageFeatureReport } from './image-train.js';
+export { NORMALIZATIONS, type Normalization } from './image-items.js';

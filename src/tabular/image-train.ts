@@ -1,0 +1,177 @@
+/**
+ * `survkit train --images`: a manifest CSV of image files with follow-up
+ * (path, time, event, optional covariates and split) → a pretrained backbone
+ * (ONNX, TF.js model.json, or PyTorch safetensors + architecture) → frozen
+ * features, cached → the same training, split and evaluation as
+ * `survkit train` on the table of features + covariates (fusion by
+ * concatenation).
+ */
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { survkitError } from '../core/errors.js';
+import { loadOnnxBackbone } from '../backbones/onnx-backbone.js';
+import { torchBackbone, type TorchArch } from '../backbones/torch-weights.js';
+import { readCsv, type CsvOptions, type CsvTable } from '../io/csv.js';
+import { fileIOHandler, loadGraphModelFromDisk, loadLayersModelFromDisk } from '../io/tfjs-model-files.js';
+import { initBackend } from '../backend/index.js';
+import { extractFeatures, type FeatureBackbone } from '../models/features/extract-features.js';
+import type { BatchSource } from '../models/training/fit-types.js';
+import { fitItem, readImageItem, type Normalization } from './image-items.js';
+import { trainTable, type TrainOptions, type TrainReport } from './train.js';
+
+const FN = 'survkit train --images';
+
+/** Options of {@link trainImagesFile} beyond `survkit train`'s. */
+export interface ImageTrainOptions {
+  /** An .onnx file, a TF.js model.json (Layers or Graph), or a .safetensors PyTorch state dict (with `arch`). */
+  backbone: string;
+  /** Architecture of a safetensors state dict (default: read from its keys). */
+  arch?: TorchArch;
+  /** The column of image paths (default 'path'; relative paths are relative to the manifest's folder). */
+  pathCol?: string;
+  /** Feature cache folder (default: `.survkit-features` beside the manifest). */
+  cacheDir?: string;
+  /** Per-channel normalisation after reading (default 'none'; 'imagenet' / 'kinetics' for torchvision's weights, on images in [0, 1]). */
+  normalize?: Normalization;
+  /** Images per forward pass (default 16). */
+  featureBatchSize?: number;
+  /** onnxruntime threads (default: all cores). */
+  threads?: number;
+  /** 'last-block': train the backbone's last residual block with the head ({@link fineTuneImagesFile}) instead of frozen features. */
+  fineTune?: 'last-block';
+}
+
+/** The imaging part of the report. */
+export interface ImageFeatureReport {
+  backbone: string;
+  fingerprint: string;
+  featureDim: number;
+  images: number;
+  reusedShards: number;
+  computedShards: number;
+  rebuilt: string[];
+  extractSeconds: number;
+  cacheDir: string;
+}
+
+/** Loads a backbone file by its kind; `inputShape` (channels last, no batch axis) is needed for safetensors only. */
+export async function loadBackboneFile(file: string, opts: { arch?: TorchArch; inputShape?: number[]; threads?: number }): Promise<FeatureBackbone> {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.onnx')) return loadOnnxBackbone(file, opts.threads === undefined ? {} : { threads: opts.threads });
+  if (lower.endsWith('.safetensors'))
+    return torchBackbone(file, { ...(opts.arch === undefined ? {} : { arch: opts.arch }), inputShape: opts.inputShape ?? [224, 224, 3] });
+  if (lower.endsWith('.json')) {
+    const artifacts = await (fileIOHandler(file, FN).load as () => Promise<tf.io.ModelArtifacts>)();
+    return artifacts.format === 'graph-model' ? loadGraphModelFromDisk(file) : loadLayersModelFromDisk(file);
+  }
+  throw survkitError(
+    'imageManifest',
+    FN,
+    file,
+    'is not a backbone survkit reads: expected model.onnx, a TF.js model.json or weights.safetensors (with --arch)',
+  );
+}
+
+/** The backbone's input shape without the batch axis (channels last), when it declares one. */
+function inputShapeOf(b: FeatureBackbone): number[] | undefined {
+  if (b instanceof tf.LayersModel) return (b.inputs[0]?.shape.slice(1) ?? []) as number[];
+  if (b instanceof tf.GraphModel) {
+    const s = b.inputs[0]?.shape;
+    return s === undefined ? undefined : s.slice(1);
+  }
+  const s = b.inputShape;
+  if (s === undefined || s.slice(1).some((d) => typeof d !== 'number' || d < 0)) return undefined;
+  const rest = s.slice(1) as number[];
+  return b.channelsFirst ? [...rest.slice(1), rest[0] as number] : rest;
+}
+
+/**
+ * Trains a survival model on images listed in a manifest CSV (see
+ * {@link ImageTrainOptions}): features from the frozen backbone (cached in
+ * `cacheDir`, reused on the next run), concatenated with the manifest's
+ * other columns as covariates, then `survkit train`'s pipeline.
+ *
+ * @example
+ * const { report, imaging } = await trainImagesFile('cohort.csv', { backbone: 'resnet18.onnx', normalize: 'imagenet' },
+ *   { model: 'coxph', durationCol: 'time', eventCol: 'event' });
+ * @throws {SurvkitError} `imageManifest` naming the file and row for a missing path column, an unreadable image or one
+ *   of the wrong shape; the backbone loaders' errors; `survkit train`'s errors
+ */
+export async function trainImagesFile(
+  manifest: string,
+  img: ImageTrainOptions,
+  o: TrainOptions & { csv?: CsvOptions },
+): Promise<{ report: TrainReport & { imaging: ImageFeatureReport } }> {
+  const table = readCsv(manifest, o.csv ?? {});
+  const pathCol = img.pathCol ?? 'path';
+  const pc = table.header.indexOf(pathCol);
+  if (pc < 0) throw survkitError('imageManifest', FN, manifest, `has no column ${JSON.stringify(pathCol)} of image paths (header: ${table.header.join(', ')})`);
+  if (table.rows.length === 0) throw survkitError('imageManifest', FN, manifest, 'has no rows');
+  const base = dirname(resolve(manifest));
+  const paths = table.rows.map((r) => {
+    const p = r[pc] as string;
+    return isAbsolute(p) ? p : join(base, p);
+  });
+  await initBackend(o.backend === undefined ? {} : { backend: o.backend });
+  const norm = img.normalize ?? 'none';
+  const first = await readImageItem(FN, paths[0] as string);
+  const firstShape = [...first.shape.slice(0, -1), 3];
+  const backbone = await loadBackboneFile(img.backbone, {
+    ...(img.arch === undefined ? {} : { arch: img.arch }),
+    inputShape: first.shape[first.shape.length - 1] === 1 ? firstShape : first.shape,
+    ...(img.threads === undefined ? {} : { threads: img.threads }),
+  });
+  const want = inputShapeOf(backbone) ?? first.shape;
+  const chunk = img.featureBatchSize ?? 16;
+  const source: BatchSource & { length: number } = {
+    length: paths.length,
+    async *batches() {
+      for (let s = 0; s < paths.length; s += chunk) {
+        const items: Float32Array[] = [];
+        for (const p of paths.slice(s, s + chunk)) items.push(fitItem(FN, p, await readImageItem(FN, p), want, norm));
+        const per = items[0]?.length ?? 0;
+        const data = new Float32Array(items.length * per);
+        items.forEach((it, i) => data.set(it, i * per));
+        yield { x: tf.tensor(data, [items.length, ...want]) };
+      }
+    },
+  };
+  const cacheDir = img.cacheDir ?? join(base, '.survkit-features');
+  const t0 = performance.now();
+  let feats;
+  try {
+    feats = await extractFeatures(backbone, source, { cacheDir, batchSize: chunk, pool: 'avg', ...(o.verbose === true ? { progress: true } : {}) });
+  } finally {
+    if (backbone instanceof tf.LayersModel || backbone instanceof tf.GraphModel) backbone.dispose();
+    else await backbone.dispose();
+  }
+  const extractSeconds = (performance.now() - t0) / 1000;
+  const [n, d] = feats.shape;
+  const names = Array.from({ length: d }, (_, k) => `feature_${k}`);
+  for (const name of names)
+    if (table.header.includes(name))
+      throw survkitError('imageManifest', FN, manifest, `has a column ${JSON.stringify(name)}, a name survkit uses for the image features`);
+  const header = [...names, ...table.header.filter((_, k) => k !== pc)];
+  const rows = table.rows.map((r, i) => [...Array.from(feats.features.subarray(i * d, (i + 1) * d), (v) => String(v)), ...r.filter((_, k) => k !== pc)]);
+  const fused: CsvTable = { file: manifest, header, rows };
+  // The image features are covariates by design: the leakage screen (meant for table columns) does not stop them.
+  const options: TrainOptions = {
+    ...o,
+    allowColumns: [...(o.allowColumns ?? []), ...names],
+    ...(o.features === undefined ? {} : { features: [...names, ...o.features] }),
+  };
+  const { report, model } = await trainTable(fused, options);
+  model.dispose();
+  const imaging: ImageFeatureReport = {
+    backbone: img.backbone,
+    fingerprint: feats.fingerprint,
+    featureDim: d,
+    images: n,
+    reusedShards: feats.reused,
+    computedShards: feats.computed,
+    rebuilt: feats.rebuilt,
+    extractSeconds,
+    cacheDir,
+  };
+  return { report: { ...report, imaging } };
+}
