@@ -77,6 +77,7 @@ export function moveChannels(data: Float32Array, shape: readonly number[], toFir
  */
 export class OnnxBackbone {
   readonly kind = 'onnx';
+  /** @internal Use {@link loadOnnxBackbone}. */
   constructor(
     /** The file it was read from. */
     readonly file: string,

@@ -37,7 +37,7 @@ export interface ImageTrainOptions {
   featureBatchSize?: number;
   /** onnxruntime threads (default: all cores). */
   threads?: number;
-  /** 'last-block': train the backbone's last residual block with the head ({@link fineTuneImagesFile}) instead of frozen features. */
+  /** 'last-block': train the backbone's last residual block with the head (`fineTuneImagesFile`) instead of frozen features. */
   fineTune?: 'last-block';
 }
 
