@@ -505,3 +505,6 @@ export {
   type TrainSettings,
   type TrainTies,
 } from './tabular/index.js';
+
+// Reference conventions of the calibration and selective metrics (options)
+export { type AurcOptions, type ConfidenceOne, type KeptCount, type RiskAtCoverageOptions, type SelectiveTies } from './metrics/index.js';

@@ -311,6 +311,13 @@ export const messages = {
   coxTimeNetInputs: (fn: string, arg: string, inputs: number) =>
     `${fn}: '${arg}' must be a network whose last input is the time column [batch, 1] (see attachHead with a CoxTimeHead); got ${inputs} input(s)`,
   filePath: (fn: string, arg: string, what: string, got: unknown) => `${fn}: '${arg}' must be the path of ${what}; got ${show(got)}`,
+  // data formats (Parquet, Arrow IPC) and reference conventions of the calibration and selective metrics
+  extraBinEqualCount: (fn: string) =>
+    `${fn}: option confidenceOne 'extra-bin' needs bin edges ('equal-width' or 'equal-mass'); with binning 'equal-count' every group is a run of cases, so leave confidenceOne at 'last-bin'`,
+  equalCountBins: (fn: string, bins: number, n: number) =>
+    `${fn}: option 'bins' must be at most n = ${n} with binning 'equal-count' (every group needs a case); got ${bins}`,
+  keptNone: (fn: string, coverage: number, n: number) =>
+    `${fn}: option 'coverage' ${coverage} keeps floor(${coverage}·${n}) = 0 of n = ${n} cases with kept 'floor'; expected a coverage >= 1/n = ${1 / n}, or kept 'ceil'`,
 } as const;
 
 /**

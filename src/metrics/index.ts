@@ -56,3 +56,7 @@ export {
   type SelectiveSurvivalRow,
   type SelectiveSurvivalTable,
 } from './selective-survival.js';
+
+// Reference conventions of the calibration and selective metrics (options)
+export { type ConfidenceOne } from './confidence-bins.js';
+export { type AurcOptions, type KeptCount, type RiskAtCoverageOptions, type SelectiveTies } from './selective.js';
