@@ -16,3 +16,6 @@ export {
   type Skipped,
 } from './evaluate.js';
 export { METRIC_NAMES, type MetricName } from './metric-definitions.js';
+
+// Data formats: evaluating Parquet and Arrow IPC files
+export { evaluateFileAsync } from './evaluate.js';
