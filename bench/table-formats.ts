@@ -59,13 +59,13 @@ if (mode === 'read-all') {
 }
 `;
 
-function peak(file: string, mode: string): { res: Record<string, number>; peakRssMiB: number } {
+function peak(file: string, mode: string): { res: Record<string, number>; peakRssMiB: number; cpuS: number } {
   const script = join(dir, 'child.mts');
   writeFileSync(script, child);
   let stderr = '';
   let stdout = '';
   try {
-    stdout = execFileSync('bash', ['-c', `/usr/bin/time -f 'PEAK %M' node --import tsx ${script} 2>${dir}/time.txt; cat ${dir}/time.txt >&2`], {
+    stdout = execFileSync('bash', ['-c', `/usr/bin/time -f 'PEAK %M CPU %U %S' node --import tsx ${script} 2>${dir}/time.txt; cat ${dir}/time.txt >&2`], {
       env: { ...process.env, FILE: file, MODE: mode, SRC: join(process.cwd(), 'src') },
       encoding: 'utf8',
       maxBuffer: 1 << 24,
@@ -75,8 +75,13 @@ function peak(file: string, mode: string): { res: Record<string, number>; peakRs
     throw new Error(stderr);
   }
   const t = execFileSync('cat', [`${dir}/time.txt`], { encoding: 'utf8' });
-  const m = /PEAK (\d+)/.exec(t);
-  return { res: JSON.parse(stdout.trim().split('\n').pop() as string) as Record<string, number>, peakRssMiB: m ? Number(m[1]) / 1024 : NaN };
+  const m = /PEAK (\d+) CPU ([\d.]+) ([\d.]+)/.exec(t);
+  return {
+    res: JSON.parse(stdout.trim().split('\n').pop() as string) as Record<string, number>,
+    peakRssMiB: m ? Number(m[1]) / 1024 : NaN,
+    // user + system CPU seconds of the whole process (start-up included): robust to other load on the machine
+    cpuS: m ? Number(m[2]) + Number(m[3]) : NaN,
+  };
 }
 
 for (const n of sizes) {
@@ -86,19 +91,21 @@ for (const n of sizes) {
   const size = statSync(pq).size;
   console.log(`n = ${n}: Parquet ${(size / 2 ** 20).toFixed(1)} MiB (5 float64/int32 columns, 2 unused)`);
   for (const mode of ['read', 'evaluate', 'read-all']) {
-    const { res, peakRssMiB } = peak(pq, mode);
-    console.log(`  ${mode}: ${JSON.stringify(res)} peak RSS ${peakRssMiB.toFixed(0)} MiB; bytes read / file = ${((res.bytes ?? 0) / size).toFixed(3)}`);
+    const { res, peakRssMiB, cpuS } = peak(pq, mode);
+    console.log(
+      `  ${mode}: ${JSON.stringify(res)} CPU ${cpuS.toFixed(1)} s, peak RSS ${peakRssMiB.toFixed(0)} MiB; bytes read / file = ${((res.bytes ?? 0) / size).toFixed(3)}`,
+    );
   }
   if (n === 1e6) {
     const arrow = join(dir, `risk-${n}.arrow`);
     writeFileSync(arrow, tableToIPC(tableFromArrays(Object.fromEntries(cols.map((c) => [c.name, c.values as Float64Array | Int32Array]))), 'file'));
-    const { res, peakRssMiB } = peak(arrow, 'read');
-    console.log(`  arrow read: ${JSON.stringify(res)} peak RSS ${peakRssMiB.toFixed(0)} MiB`);
+    const a = peak(arrow, 'read');
+    console.log(`  arrow read: ${JSON.stringify(a.res)} CPU ${a.cpuS.toFixed(1)} s, peak RSS ${a.peakRssMiB.toFixed(0)} MiB`);
     const csv = join(dir, `risk-${n}.csv`);
     const lines = ['time,event,risk,x1,x2'];
     for (let i = 0; i < n; i++) lines.push(cols.map((c) => String(c.values[i])).join(','));
     writeFileSync(csv, `${lines.join('\n')}\n`);
     const r2 = peak(csv, 'read');
-    console.log(`  csv read: ${JSON.stringify(r2.res)} peak RSS ${r2.peakRssMiB.toFixed(0)} MiB`);
+    console.log(`  csv read: ${JSON.stringify(r2.res)} CPU ${r2.cpuS.toFixed(1)} s, peak RSS ${r2.peakRssMiB.toFixed(0)} MiB`);
   }
 }

@@ -93,34 +93,54 @@ export async function readParquetColumns(path: string, columns?: ColumnSelection
     const wanted = columns === undefined ? names : typeof columns === 'function' ? [...columns(names)] : [...columns];
     assertColumns(path, names, wanted);
     const numRows = Number(metadata.num_rows);
-    const chunks = new Map<string, { start: number; data: ArrayLike<unknown> }[]>();
-    for (const w of wanted) chunks.set(w, []);
-    if (wanted.length > 0 && numRows > 0) {
-      await parquetRead({
-        file,
-        metadata,
-        columns: wanted,
-        onChunk: ({ columnName, columnData, rowStart }) => chunks.get(columnName)?.push({ start: rowStart, data: columnData as ArrayLike<unknown> }),
-      });
+    const sinks = new Map(wanted.map((w) => [w, new ColumnSink(numRows)]));
+    // one row group at a time: the raw pages of a single group are held at once, and decoded values are
+    // copied straight into the output columns
+    let groupStart = 0;
+    for (const g of metadata.row_groups) {
+      const rows = Number(g.num_rows);
+      if (wanted.length > 0 && rows > 0) {
+        await parquetRead({
+          file,
+          metadata,
+          columns: wanted,
+          rowStart: groupStart,
+          rowEnd: groupStart + rows,
+          onChunk: ({ columnName, columnData, rowStart }) => sinks.get(columnName)?.put(columnData as ArrayLike<unknown>, rowStart),
+        });
+      }
+      groupStart += rows;
     }
     const out = new Map<string, ArrayLike<unknown>>();
-    for (const [name, parts] of chunks) out.set(name, join(parts, numRows));
+    for (const [name, sink] of sinks) out.set(name, sink.values);
     return { file: path, format: 'parquet', names, numRows, columns: out };
   });
 }
 
-/** The chunks of one column as one array: a typed array when every chunk is one of the same kind. */
-function join(parts: { start: number; data: ArrayLike<unknown> }[], n: number): ArrayLike<unknown> {
-  const first = parts[0]?.data;
-  if (parts.length === 1 && first !== undefined && first.length === n) return first;
-  type TypedCtor = new (n: number) => { set(a: ArrayLike<unknown>, o: number): void };
-  const Typed = first !== undefined && ArrayBuffer.isView(first) ? (first.constructor as TypedCtor) : undefined;
-  if (Typed !== undefined && parts.every((p) => p.data.constructor === Typed)) {
-    const out = new Typed(n);
-    for (const p of parts) out.set(p.data, p.start);
-    return out as unknown as ArrayLike<unknown>;
+type TypedCtor = new (n: number) => ArrayLike<unknown> & { set(a: ArrayLike<unknown>, o: number): void };
+
+/** One output column of n values: a typed array of the chunks' kind while every chunk is one, else an array. */
+class ColumnSink {
+  values: ArrayLike<unknown> & { set?: (a: ArrayLike<unknown>, o: number) => void };
+  private kind: TypedCtor | undefined;
+  private started = false;
+  constructor(private readonly n: number) {
+    this.values = [];
   }
-  const out = new Array<unknown>(n);
-  for (const p of parts) for (let i = 0; i < p.data.length; i++) out[p.start + i] = p.data[i];
-  return out;
+  put(data: ArrayLike<unknown>, start: number): void {
+    const ctor = ArrayBuffer.isView(data) ? (data.constructor as TypedCtor) : undefined;
+    if (!this.started) {
+      this.started = true;
+      this.kind = ctor;
+      this.values = ctor !== undefined ? new ctor(this.n) : new Array<unknown>(this.n);
+    } else if (this.kind !== undefined && ctor !== this.kind) {
+      this.kind = undefined;
+      this.values = Array.from(this.values);
+    }
+    if (this.kind !== undefined && this.values.set !== undefined) this.values.set(data, start);
+    else {
+      const out = this.values as unknown[];
+      for (let i = 0; i < data.length; i++) out[start + i] = data[i];
+    }
+  }
 }
