@@ -73,8 +73,8 @@ export interface TestColumn {
   values: ArrayLike<number>;
 }
 
-/** Writes a Parquet file of the given columns (all of one length) in row groups of `rowGroupSize` rows. */
-export function writeTestParquet(path: string, columns: readonly TestColumn[], rowGroupSize = 1 << 20): void {
+/** Writes a Parquet file of the given columns (all of one length) in row groups of `rowGroupSize` rows; `codec` is written into the metadata only. */
+export function writeTestParquet(path: string, columns: readonly TestColumn[], rowGroupSize = 1 << 20, opts: { codec?: number } = {}): void {
   const n = (columns[0] as TestColumn).values.length;
   const parts: Buffer[] = [Buffer.from('PAR1')];
   let offset = 4;
@@ -104,7 +104,7 @@ export function writeTestParquet(path: string, columns: readonly TestColumn[], r
         [1, i32(c.type === 'double' ? 5 : 1)],
         [2, { t: 'list', elem: 'i32', items: [i32(0)] }],
         [3, { t: 'list', elem: 'str', items: [str(c.name)] }],
-        [4, i32(0)],
+        [4, i32(opts.codec ?? 0)], // 0 UNCOMPRESSED (a test may claim another codec for uncompressed pages)
         [5, i64(rows)],
         [6, i64(size)],
         [7, i64(size)],

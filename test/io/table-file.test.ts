@@ -166,6 +166,19 @@ describe('clear errors for unreadable and malformed files', () => {
     await expect(readPredictionsAsync(garbageArrow)).rejects.toThrow(/cannot be read as an Arrow IPC file/);
     await expect(readPredictionsAsync(feather1)).rejects.toThrow(/is a Feather version 1 file/);
     await expect(readTableAsync(garbage)).rejects.toBeInstanceOf(SurvkitError);
+    // a codec hyparquet does not decode without its optional compressors (ZSTD = 6): the message names it
+    const zstd = join(dir, 'zstd.parquet');
+    writeTestParquet(
+      zstd,
+      [
+        { name: 'time', type: 'double', values: [1, 2] },
+        { name: 'event', type: 'int32', values: [1, 0] },
+        { name: 'risk', type: 'double', values: [0, 1] },
+      ],
+      2,
+      { codec: 6 },
+    );
+    await expect(readPredictionsAsync(zstd)).rejects.toThrow(`${zstd}: cannot be read as a Parquet file (parquet unsupported compression codec: ZSTD)`);
   });
   it('the synchronous readers name the asynchronous one for Parquet', () => {
     const f = fx('risk40.parquet');
