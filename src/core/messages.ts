@@ -320,6 +320,8 @@ export const messages = {
   tableCell: (file: string, row: number, column: string, problem: string) => `${file}: data row ${row}, column ${JSON.stringify(column)}: ${problem}`,
   parquetNeedsAsync: (fn: string, file: string, asyncFn: string) =>
     `${fn}: ${file} is a Parquet file, which is read asynchronously; call ${asyncFn} (it reads CSV, Parquet and Arrow IPC files)`,
+  notCsvTable: (fn: string, file: string, format: string, instead: string) =>
+    `${fn}: ${file} is ${format} file, not CSV (by its extension); call ${instead}, which reads CSV, Parquet and Arrow IPC files`,
   keptNone: (fn: string, coverage: number, n: number) =>
     `${fn}: option 'coverage' ${coverage} keeps floor(${coverage}·${n}) = 0 of n = ${n} cases with kept 'floor'; expected a coverage >= 1/n = ${1 / n}, or kept 'ceil'`,
 } as const;

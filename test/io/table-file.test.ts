@@ -187,6 +187,9 @@ describe('clear errors for unreadable and malformed files', () => {
     expect(() => readTable(f)).toThrow(messages.parquetNeedsAsync('readTable', f, 'readTableAsync'));
     expect(() => evaluateFile(f)).toThrow(messages.parquetNeedsAsync('evaluateFile', f, 'evaluateFileAsync'));
     expect(() => evaluateFile(riskCsv, { train: f })).toThrow(messages.parquetNeedsAsync('evaluateFile', f, 'evaluateFileAsync'));
+    // the CSV readers refuse both columnar formats by extension instead of parsing them as text
+    expect(() => readPredictions(f)).toThrow(messages.notCsvTable('readPredictions', f, 'a Parquet', 'readPredictionsAsync'));
+    expect(() => readLabelsListing(fx('risk40.arrow'))).toThrow(messages.notCsvTable('readLabels', fx('risk40.arrow'), 'an Arrow IPC', 'readLabelsAsync'));
   });
 });
 
