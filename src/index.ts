@@ -586,3 +586,22 @@ export {
   type FeatureProgress,
 } from './models/index.js';
 export { loadBackboneFile, NORMALIZATIONS, trainImagesFile, type ImageFeatureReport, type ImageTrainOptions, type Normalization } from './tabular/index.js';
+// Reference conventions of the calibration and selective metrics (options)
+export { type AurcOptions, type ConfidenceOne, type KeptCount, type RiskAtCoverageOptions, type SelectiveTies } from './metrics/index.js';
+
+// Data formats: Parquet and Arrow IPC tables (predictions, labels, covariates), chosen by extension
+export { evaluateFileAsync } from './report/index.js';
+export { type ArrowColumnLike, type ArrowTableLike } from './data/adapters.js';
+export {
+  readLabelsAsync,
+  readLabelsFile,
+  readPredictionsAsync,
+  readPredictionsFile,
+  readTable,
+  readTableAsync,
+  tableFormat,
+  type TableFormat,
+} from './io/table-file.js';
+export { parquetColumnNames, readParquetColumns } from './io/parquet.js';
+export { readArrowColumns } from './io/arrow.js';
+export { type ColumnarData, type ColumnarReadOptions, type ColumnSelection } from './io/columnar.js';

@@ -18,6 +18,9 @@ Usage:
   survkit <command> --help                       the options of a command
   survkit help [command]                         the same
   survkit --help, survkit                        show this help and the evaluate options
+
+Tables (predictions, labels, --data) are read by extension: .parquet (Parquet), .arrow / .feather /
+.ipc / .arrows (Arrow IPC), anything else CSV.
   survkit --version                              print the version
 
 Exit codes: 0 ok, 2 bad input or usage (one line on stderr naming the file,
@@ -33,7 +36,8 @@ export const EVALUATE_HELP = `Usage:
                    [--id-col c] [--group-col c] [--ignore-extra] [--strict]
                    [--delimiter d] [--decimal .|,] [--format table|json]
 
-Input (CSV with a header row; the format is detected from the header):
+Input (CSV with a header row, or a .parquet / .arrow / .feather file with these columns;
+the format is detected from the column names):
   risk format     time,event,risk        one risk score per subject (higher = earlier event)
   curves format   time,event,<t1>,<t2>,…  the other columns are named by ascending grid
                                           times and hold survival probabilities S_i(t_k)

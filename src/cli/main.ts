@@ -6,13 +6,14 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { evaluateFile, type EvaluateOptions } from '../report/evaluate.js';
+import { evaluateFile, evaluateFileAsync, type EvaluateOptions, type EvaluateReport } from '../report/evaluate.js';
+import { tableFormat } from '../io/columnar.js';
 import { formatJson, formatTable } from './format.js';
 import { EVALUATE_HELP, MAIN_HELP } from './help.js';
 import { csvFlags, numberFlag, parseFlags, reportError, UsageError, type CliIo } from './usage.js';
 import { messages } from '../core/messages.js';
 import type { PredictionColumns } from '../io/predictions.js';
-import { runStats } from './stats.js';
+import { runStats, runStatsAsync } from './stats.js';
 
 export type { CliIo } from './usage.js';
 
@@ -123,7 +124,7 @@ export function evaluateOptions(values: Partial<Record<keyof typeof OPTIONS, str
  */
 export function main(argv: readonly string[], io: CliIo = processIo): number | Promise<number> {
   const first = argv[0];
-  if (first === 'stats') return runStats(argv.slice(1), io);
+  if (first === 'stats') return argv.some((a) => tableFormat(a) === 'parquet') ? runStatsAsync(argv.slice(1), io) : runStats(argv.slice(1), io);
   if ((ASYNC_COMMANDS as readonly string[]).includes(first ?? '')) {
     return import('./commands.js').then(
       (m) => m.runAsyncCommand(first as (typeof ASYNC_COMMANDS)[number], argv.slice(1), io, version()),
@@ -154,7 +155,22 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
     if (rest.length > 1) throw new UsageError(`evaluate takes one predictions file; got ${rest.length} (${rest.map((r) => JSON.stringify(r)).join(', ')})`);
     const { options, format } = evaluateOptions(values);
     if (options.bootstrap !== undefined && process.stderr.isTTY === true && io === processIo) options.onProgress = ttyProgress();
-    const report = evaluateFile(rest[0] as string, options);
+    const file = rest[0] as string;
+    if ([file, options.train].some((f) => typeof f === 'string' && tableFormat(f) === 'parquet')) {
+      // Parquet is read asynchronously: the exit code comes as a promise
+      return evaluateFileAsync(file, options).then(
+        (report) => printEvaluation(report, options, format, io),
+        (err: unknown) => reportError(err, io),
+      );
+    }
+    return printEvaluation(evaluateFile(file, options), options, format, io);
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+function printEvaluation(report: EvaluateReport, options: EvaluateOptions, format: string, io: CliIo): number {
+  try {
     if (options.onProgress !== undefined) process.stderr.write('\r\x1b[K');
     for (const w of report.meta.warnings ?? []) io.stderr(`warning: ${w}\n`);
     io.stdout(format === 'json' ? formatJson(report) : formatTable(report));

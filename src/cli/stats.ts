@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readCsv } from '../io/csv.js';
+import type { CsvTable } from '../io/csv.js';
+import { readTable, readTableAsync } from '../io/table-file.js';
 import type { PlotSpec } from '../plotting/common.js';
 import { forestSpec } from '../plotting/forest-plot.js';
 import { kaplanMeierRiskSpec, riskGroups } from '../plotting/km-risk-plot.js';
@@ -88,6 +89,17 @@ const FLAGS = {
 
 type Values = Partial<Record<keyof typeof FLAGS, string | boolean>>;
 
+/** Parquet tables read ahead by {@link runStatsAsync} (Parquet is read asynchronously), by path. */
+const preloaded = new Map<string, CsvTable | { error: unknown }>();
+
+/** The --data table: CSV or Arrow IPC read here, Parquet read ahead. */
+function loadTable(file: string): CsvTable {
+  const pre = preloaded.get(file);
+  if (pre === undefined) return readTable(file);
+  if ('error' in pre) throw pre.error;
+  return pre;
+}
+
 function required(v: Values, flag: 'data' | 'duration-col' | 'event-col' | 'group-col', what: string): string {
   const s = v[flag];
   if (typeof s !== 'string' || s === '') throw new UsageError(`stats ${what} needs --${flag}`);
@@ -96,7 +108,7 @@ function required(v: Values, flag: 'data' | 'duration-col' | 'event-col' | 'grou
 
 function cox(v: Values): Output {
   const file = required(v, 'data', 'cox');
-  const t = readCsv(file);
+  const t = loadTable(file);
   const cols: StatsColumns = { duration: required(v, 'duration-col', 'cox'), event: required(v, 'event-col', 'cox') };
   if (typeof v.strata === 'string') cols.strata = v.strata;
   if (typeof v['cluster-col'] === 'string') cols.cluster = v['cluster-col'];
@@ -210,7 +222,7 @@ function logrankCommand(v: Values): { json: unknown; table: string } {
     group: required(v, 'group-col', 'logrank'),
   };
   if (typeof v.strata === 'string') cols.strata = v.strata;
-  const d = statsData(readCsv(file), cols);
+  const d = statsData(loadTable(file), cols);
   const opts: LogrankOptions = {};
   if (typeof v.rho === 'string') opts.rho = numberFlag('rho', v.rho, 'a number >= 0', (x) => x >= 0);
   if (typeof v.gamma === 'string') opts.gamma = numberFlag('gamma', v.gamma, 'a number >= 0', (x) => x >= 0);
@@ -252,7 +264,7 @@ function summaryData(v: Values, what: string): ReturnType<typeof statsData> {
     if (cols.group !== undefined) throw new UsageError(`stats ${what} takes --group-col or --risk-col, not both`);
     cols.group = v['risk-col'];
   }
-  const d = statsData(readCsv(required(v, 'data', what)), cols);
+  const d = statsData(loadTable(required(v, 'data', what)), cols);
   if (typeof v['risk-col'] === 'string') {
     const risk = (d.group ?? []).map((x) => {
       if (typeof x !== 'number') throw new UsageError(`--risk-col ${v['risk-col']} must hold numbers; got ${JSON.stringify(x)}`);
@@ -326,6 +338,29 @@ function rmstCommand(v: Values): { json: unknown; table: string } {
     );
   }
   return { json: { ...r, dropped: d.dropped }, table: `${lines.join('\n')}\n` };
+}
+
+/**
+ * {@link runStats} for a `--data` Parquet file: reads it first (asynchronously), then runs the command.
+ * @example
+ * const code = await runStatsAsync(['km', '--data', 'lung.parquet', '--duration-col', 'time', '--event-col', 'status'], io);
+ */
+export async function runStatsAsync(args: readonly string[], io: CliIo): Promise<number> {
+  const files = args
+    .flatMap((a, k) => (a === '--data' ? [args[k + 1]] : a.startsWith('--data=') ? [a.slice(7)] : []))
+    .filter((f): f is string => f !== undefined);
+  for (const f of files) {
+    try {
+      preloaded.set(f, await readTableAsync(f));
+    } catch (error) {
+      preloaded.set(f, { error });
+    }
+  }
+  try {
+    return runStats(args, io);
+  } finally {
+    for (const f of files) preloaded.delete(f);
+  }
 }
 
 /**

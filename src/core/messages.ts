@@ -368,6 +368,19 @@ export const messages = {
   featureBackbone: (fn: string, got: unknown) =>
     `${fn}: 'backbone' must be a tf.LayersModel, a tf.GraphModel or an OnnxBackbone (loadOnnxBackbone); got ${show(got)}`,
   imageManifest: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
+  // data formats (Parquet, Arrow IPC) and reference conventions of the calibration and selective metrics
+  extraBinEqualCount: (fn: string) =>
+    `${fn}: option confidenceOne 'extra-bin' needs bin edges ('equal-width' or 'equal-mass'); with binning 'equal-count' every group is a run of cases, so leave confidenceOne at 'last-bin'`,
+  equalCountBins: (fn: string, bins: number, n: number) =>
+    `${fn}: option 'bins' must be at most n = ${n} with binning 'equal-count' (every group needs a case); got ${bins}`,
+  tableFile: (file: string, problem: string) => `${file}: ${problem}`,
+  tableCell: (file: string, row: number, column: string, problem: string) => `${file}: data row ${row}, column ${JSON.stringify(column)}: ${problem}`,
+  parquetNeedsAsync: (fn: string, file: string, asyncFn: string) =>
+    `${fn}: ${file} is a Parquet file, which is read asynchronously; call ${asyncFn} (it reads CSV, Parquet and Arrow IPC files)`,
+  notCsvTable: (fn: string, file: string, format: string, instead: string) =>
+    `${fn}: ${file} is ${format} file, not CSV (by its extension); call ${instead}, which reads CSV, Parquet and Arrow IPC files`,
+  keptNone: (fn: string, coverage: number, n: number) =>
+    `${fn}: option 'coverage' ${coverage} keeps floor(${coverage}·${n}) = 0 of n = ${n} cases with kept 'floor'; expected a coverage >= 1/n = ${1 / n}, or kept 'ceil'`,
 } as const;
 
 /**

@@ -3,11 +3,42 @@ import { survivalLabelsAs, type SurvivalLabels } from './labels.js';
 
 /**
  * A column table: an object of equally long columns (`{ time: [...], event: [...] }`),
- * an array of row records (`[{ time, event }, …]`), or a DataFrame-like
+ * an array of row records (`[{ time, event }, …]`), a DataFrame-like
  * object with `columns` (names) and either `column(name).values` or
- * per-column `values` (danfo.js `DataFrame` works as is).
+ * per-column `values` (danfo.js `DataFrame` works as is), or an Arrow table
+ * (`schema.fields` and `getChild(name)`: an apache-arrow `Table` as is).
  */
-export type TableLike = Record<string, ArrayLike<unknown>> | readonly Record<string, unknown>[] | DataFrameLike;
+export type TableLike = Record<string, ArrayLike<unknown>> | readonly Record<string, unknown>[] | DataFrameLike | ArrowTableLike;
+
+/** The part of an Arrow table (apache-arrow `Table`) that survkit reads. */
+export interface ArrowTableLike {
+  readonly schema: { readonly fields: readonly { readonly name: string }[] };
+  getChild(name: string): ArrowColumnLike | null;
+}
+
+/** The part of an Arrow vector that survkit reads. */
+export interface ArrowColumnLike {
+  readonly length: number;
+  readonly nullCount: number;
+  toArray(): ArrayLike<unknown>;
+  get(i: number): unknown;
+  isValid(i: number): boolean;
+}
+
+function isArrowTableLike(x: unknown): x is ArrowTableLike {
+  if (typeof x !== 'object' || x === null || typeof (x as ArrowTableLike).getChild !== 'function') return false;
+  const schema = (x as ArrowTableLike).schema as unknown;
+  return typeof schema === 'object' && schema !== null && Array.isArray((schema as { fields?: unknown }).fields);
+}
+
+/** An Arrow column as an array-like: its typed array without missing values, else values with null where missing. */
+function arrowColumn(t: ArrowTableLike, fn: string, name: string): ArrayLike<unknown> {
+  const names = t.schema.fields.map((f) => f.name);
+  const v = names.includes(name) ? t.getChild(name) : null;
+  if (v === null) throw survkitError('unknownColumn', fn, name, names);
+  if (v.nullCount === 0) return v.toArray();
+  return Array.from({ length: v.length }, (_, i) => (v.isValid(i) ? v.get(i) : null));
+}
 
 /** The part of a DataFrame (danfo.js and similar) that survkit reads. */
 export interface DataFrameLike {
@@ -46,6 +77,7 @@ export function columnOf(fn: string, table: TableLike, name: string): ArrayLike<
   if (typeof table !== 'object' || table === null) {
     throw survkitError('notTable', fn, 'table', table);
   }
+  if (isArrowTableLike(table)) return arrowColumn(table, fn, name);
   if (Array.isArray(table)) {
     const rows = table as readonly Record<string, unknown>[];
     const first = rows[0];
@@ -104,6 +136,7 @@ export function columnNames(...args: unknown[]): string[] {
 /** {@link columnNames} in the name of `fn` (survkit's own callers). */
 export function columnNamesOf(fn: string, table: TableLike): string[] {
   if (typeof table !== 'object' || table === null) throw survkitError('notTable', fn, 'table', table);
+  if (isArrowTableLike(table)) return table.schema.fields.map((f) => f.name);
   if (Array.isArray(table)) {
     const first = (table as readonly unknown[])[0];
     return typeof first === 'object' && first !== null ? Object.keys(first) : [];

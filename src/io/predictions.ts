@@ -25,6 +25,13 @@ import { CifCurves } from '../estimators/cif-curves.js';
 import { MONOTONE_TOL, curvesFor, SurvivalCurves } from '../estimators/survival-curves.js';
 import { cellNumber, columnIndex, isEventValue, parseNumber } from './csv-cells.js';
 import { type CsvOptions, type CsvTable, readCsv } from './csv.js';
+import { tableFormat } from './columnar.js';
+
+/** Throws `notCsvTable` for a Parquet or Arrow IPC path: these are read by the table-file functions. */
+function assertCsvPath(fn: string, path: string, instead: string): void {
+  const f = tableFormat(path);
+  if (f !== 'csv') throw survkitError('notCsvTable', fn, path, f === 'parquet' ? 'a Parquet' : 'an Arrow IPC', instead);
+}
 
 /**
  * Which columns of a predictions or labels file hold what (default: `time`, `event`, `risk`, `group`, `id`),
@@ -204,6 +211,7 @@ export function readLabels(path: string, columns: PredictionColumns = {}): Survi
  * options given for a predictions file also fit a training table passed as `--train`).
  */
 export function readLabelsListing(path: string, columns: PredictionColumns = {}): { labels: SurvivalLabels; ignored: string[] } {
+  assertCsvPath('readLabels', path, 'readLabelsAsync');
   const raw = readCsv(path, columns.csv ?? {});
   const c = { ...columns };
   if (c.ignoreExtra === true) {
@@ -238,6 +246,7 @@ export function readLabelsListing(path: string, columns: PredictionColumns = {})
  * p.format; // 'curves'
  */
 export function readPredictions(path: string, columns: PredictionColumns = {}): Predictions & { ignored: string[] } {
+  assertCsvPath('readPredictions', path, 'readPredictionsAsync');
   const { table, ignored } = normalizeColumns(readCsv(path, columns.csv ?? {}), columns);
   return { ...predictionsFromTable(table), ignored };
 }

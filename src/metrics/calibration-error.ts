@@ -1,5 +1,5 @@
 import { assertChoice } from '../core/assert.js';
-import { assertBinsForCases, binOptions, binStats, type Binning, type BinStats } from './confidence-bins.js';
+import { assertBinChoice, binOptions, binStats, type Binning, type BinStats, type ConfidenceOne } from './confidence-bins.js';
 import { classifierArgs, type ClassOutcome } from './call-forms.js';
 import { topLabelOf, type ClassLabelsInput, type ProbsInput } from './top-label.js';
 
@@ -16,10 +16,18 @@ export type CalibrationNorm = 'l1' | 'l2' | 'max';
 export interface CalibrationErrorOptions {
   /** Number of bins, an integer >= 1. Default 15 (torchmetrics' default). */
   bins?: number;
-  /** 'equal-width' (default) or 'equal-mass' (quantile edges). */
+  /**
+   * 'equal-width' (default), 'equal-mass' (quantile edges) or 'equal-count' (B groups of consecutive cases in
+   * confidence order, `numpy.array_split` sizes: torch-uncertainty's `AdaptiveCalibrationError`).
+   */
   binning?: Binning;
   /** 'l1' = ECE (default), 'l2' = RMS calibration error, 'max' = MCE. */
   norm?: CalibrationNorm;
+  /**
+   * Where a confidence of exactly 1 goes: 'last-bin' (default: the last bin is [e_{B−1}, 1]) or 'extra-bin'
+   * (torchmetrics `multiclass_calibration_error`: a (B+1)-th bin [1, 1] of its own). Not with 'equal-count'.
+   */
+  confidenceOne?: ConfidenceOne;
 }
 
 function gapNorm(s: BinStats, norm: CalibrationNorm): number {
@@ -58,20 +66,23 @@ function gapNorm(s: BinStats, norm: CalibrationNorm): number {
  * arithmetic (it casts confidences to float32: ~1e-7 absolute), and a float64
  * re-computation of its definition to 1e-15 — except that torchmetrics gives
  * confidences exactly equal to 1 a (B+1)-th bin of their own, while here they
- * join the last bin. Equal-mass ECE equals netcal's ECE with
- * `equal_intervals=False` (torch-uncertainty's adaptive ECE instead splits the
- * sorted cases into equal counts, separating tied confidences).
+ * join the last bin unless `confidenceOne: 'extra-bin'` (then equal to
+ * torchmetrics' float64 `_ce_compute` to 1e-15). Equal-mass ECE equals netcal's ECE with
+ * `equal_intervals=False`; `binning: 'equal-count'` equals torch-uncertainty's
+ * `AdaptiveCalibrationError` (the sorted cases split into equal counts; tied
+ * confidences in row order).
  *
  * Cost O(n·K + n log n).
  *
  * @param outcome `{ labels }`: n integer class indices 0 … K−1 (the labels, first as in every metric)
  * @param probs n×K class probabilities: a flat row-major array of length n·K
  *   (K = length / labels.length) or n rows; rows must sum to 1 (±1e-6)
- * @param opts `bins` (default 15), `binning` (default 'equal-width'), `norm` (default 'l1')
+ * @param opts `bins` (default 15), `binning` (default 'equal-width'), `norm` (default 'l1'),
+ *   `confidenceOne` (default 'last-bin')
  * @returns `{ value }`, the calibration error in [0, 1]; the deprecated probs-first form returns the bare number
  * @throws {SurvkitError} when labels are empty, lengths disagree, a probability
  *   is outside [0, 1], a row does not sum to 1, a label is not a class index,
- *   or `bins` is not an integer >= 1
+ *   `bins` is not an integer >= 1 (at most n for 'equal-count'), or 'extra-bin' is asked with 'equal-count'
  * @example
  * // two cases at confidence 0.9 (one right), one at 0.6 (right)
  * expectedCalibrationError({ labels: [0, 0, 0] }, [[0.9, 0.1], [0.1, 0.9], [0.6, 0.4]], { bins: 10 }).value;
@@ -115,19 +126,24 @@ export function maxCalibrationError(...args: unknown[]): CalibrationErrorResult 
 }
 
 function calibrationError(fn: string, probs: ProbsInput, labels: ClassLabelsInput, opts: CalibrationErrorOptions, def: CalibrationNorm): number {
-  const { bins, binning } = binOptions(fn, opts, 'equal-width');
+  const choice = binOptions(fn, opts, 'equal-width');
   const norm = assertChoice(fn, 'norm', opts.norm ?? def, ['l1', 'l2', 'max'] as const);
   const t = topLabelOf(fn, probs, labels);
-  assertBinsForCases(fn, bins, t.n);
-  return gapNorm(binStats(t.confidence, t.correct, bins, binning), norm);
+  assertBinChoice(fn, choice, t.n);
+  return gapNorm(binStats(t.confidence, t.correct, choice), norm);
 }
 
 /** Options of {@link adaptiveCalibrationError}. */
 export interface AdaptiveCalibrationErrorOptions {
   /** Number of bins, an integer >= 1. Default 15. */
   bins?: number;
-  /** 'equal-mass' (default) or 'equal-width' (netcal's default layout). */
+  /**
+   * 'equal-mass' (default), 'equal-width' (netcal's default layout) or 'equal-count' (B groups of consecutive
+   * cases in confidence order with `numpy.array_split` sizes; tied confidences in row order).
+   */
   binning?: Binning;
+  /** Where a confidence of exactly 1 goes: 'last-bin' (default) or 'extra-bin' (a bin [1, 1] of its own, as torchmetrics). */
+  confidenceOne?: ConfidenceOne;
 }
 
 /**
@@ -147,7 +163,10 @@ export interface AdaptiveCalibrationErrorOptions {
  *
  * @param outcome `{ labels }`: n integer class indices
  * @param probs n×K class probabilities (flat row-major or rows)
- * @param opts `bins` (default 15), `binning` (default 'equal-mass')
+ * With `binning: 'equal-count'` the groups are those of `numpy.array_split`
+ * on the cases sorted by confidence (the first n mod B groups one larger).
+ *
+ * @param opts `bins` (default 15), `binning` (default 'equal-mass'), `confidenceOne` (default 'last-bin')
  * @returns `{ value }`, the ACE in [0, 1]; the deprecated probs-first form returns the bare number
  * @throws {SurvkitError} as {@link expectedCalibrationError}
  * @example
@@ -172,13 +191,13 @@ export function adaptiveCalibrationError(...args: unknown[]): CalibrationErrorRe
 
 function adaptiveValue(probs: ProbsInput, labels: ClassLabelsInput, opts: AdaptiveCalibrationErrorOptions): number {
   const fn = 'adaptiveCalibrationError';
-  const { bins, binning } = binOptions(fn, opts, 'equal-mass');
+  const choice = binOptions(fn, opts, 'equal-mass');
   const t = topLabelOf(fn, probs, labels);
-  assertBinsForCases(fn, bins, t.n);
-  const s = binStats(t.confidence, t.correct, bins, binning);
+  assertBinChoice(fn, choice, t.n);
+  const s = binStats(t.confidence, t.correct, choice);
   let sum = 0;
   let used = 0;
-  for (let b = 0; b < bins; b++) {
+  for (let b = 0; b < s.count.length; b++) {
     if ((s.count[b] as number) === 0) continue;
     sum += Math.abs((s.accuracy[b] as number) - (s.confidence[b] as number));
     used++;

@@ -68,3 +68,7 @@ export {
 } from './cif-scores.js';
 export { calibrationAtCr, type CalibrationAtCrOptions, type CalibrationAtCrGroup, type CalibrationAtCrResult } from './calibration-cr.js';
 export type { CauseMetricOptions } from './cr-common.js';
+
+// Reference conventions of the calibration and selective metrics (options)
+export { type ConfidenceOne } from './confidence-bins.js';
+export { type AurcOptions, type KeptCount, type RiskAtCoverageOptions, type SelectiveTies } from './selective.js';

@@ -1,4 +1,4 @@
-import { assertBinsForCases, binOptions, binStats, type Binning } from './confidence-bins.js';
+import { assertBinChoice, binOptions, binStats, type Binning, type ConfidenceOne } from './confidence-bins.js';
 import { classifierArgs, type ClassOutcome } from './call-forms.js';
 import { topLabelOf, type ClassLabelsInput, type ProbsInput } from './top-label.js';
 
@@ -20,8 +20,10 @@ export interface ReliabilityBin {
 export interface ReliabilityDiagramOptions {
   /** Number of bins, an integer >= 1. Default 15. */
   bins?: number;
-  /** 'equal-width' (default) or 'equal-mass'. */
+  /** 'equal-width' (default), 'equal-mass' or 'equal-count' (bounds: the smallest and largest confidence of each group). */
   binning?: Binning;
+  /** 'last-bin' (default) or 'extra-bin': B + 1 bins, the last one [1, 1] holding the confidences exactly 1 (torchmetrics). */
+  confidenceOne?: ConfidenceOne;
 }
 
 /**
@@ -31,15 +33,16 @@ export interface ReliabilityDiagramOptions {
  * the count-weighted mean gap is {@link expectedCalibrationError}, computed
  * on exactly these bins.
  *
- * All B bins are returned, in ascending order; empty bins have count 0 and
+ * All B bins are returned (B + 1 with `confidenceOne: 'extra-bin'`, the last
+ * `{ lower: 1, upper: 1 }` as torchmetrics' `_binning_bucketize` slots), in ascending order; empty bins have count 0 and
  * `confidence` / `accuracy` `null` (scikit-learn's `calibration_curve` lists
  * only the non-empty ones, and puts a confidence on an inner edge into the
  * lower bin, where this and torchmetrics put it into the upper one).
  *
  * @param outcome `{ labels }`: n integer class indices 0 … K−1 (the labels, first as in every metric)
  * @param probs n×K class probabilities (flat row-major of length n·K, or rows)
- * @param opts `bins` (default 15), `binning` (default 'equal-width')
- * @returns B bins `{ lower, upper, count, confidence, accuracy }`
+ * @param opts `bins` (default 15), `binning` (default 'equal-width'), `confidenceOne` (default 'last-bin')
+ * @returns B (or B + 1) bins `{ lower, upper, count, confidence, accuracy }`
  * @throws {SurvkitError} as {@link expectedCalibrationError}
  * @example
  * reliabilityDiagram({ labels: [0, 0, 0] }, [[0.9, 0.1], [0.1, 0.9], [0.6, 0.4]], { bins: 2 });
@@ -58,16 +61,16 @@ export function reliabilityDiagram(...args: unknown[]): ReliabilityBin[] {
 
 function diagram(probs: ProbsInput, labels: ClassLabelsInput, opts: ReliabilityDiagramOptions): ReliabilityBin[] {
   const fn = 'reliabilityDiagram';
-  const { bins, binning } = binOptions(fn, opts, 'equal-width');
+  const choice = binOptions(fn, opts, 'equal-width');
   const t = topLabelOf(fn, probs, labels);
-  assertBinsForCases(fn, bins, t.n);
-  const s = binStats(t.confidence, t.correct, bins, binning);
+  assertBinChoice(fn, choice, t.n);
+  const s = binStats(t.confidence, t.correct, choice);
   const out: ReliabilityBin[] = [];
-  for (let b = 0; b < bins; b++) {
+  for (let b = 0; b < s.count.length; b++) {
     const count = s.count[b] as number;
     out.push({
-      lower: s.edges[b] as number,
-      upper: s.edges[b + 1] as number,
+      lower: s.lower[b] as number,
+      upper: s.upper[b] as number,
       count,
       confidence: count > 0 ? (s.confidence[b] as number) : null,
       accuracy: count > 0 ? (s.accuracy[b] as number) : null,

@@ -63,11 +63,28 @@ export function outcomeLoss(fn: string, outcome: unknown, n: number, names: Outc
 }
 
 /**
- * Sorts cases by uncertainty (ascending) and accumulates their losses.
+ * How tied uncertainties are ordered when the first k cases are kept: 'average' (default; the expectation over
+ * every order of the tied cases) or 'stable' (row order, as a stable sort leaves them).
+ */
+export type SelectiveTies = 'average' | 'stable';
+
+/** How many cases a coverage c of n keeps: 'ceil' = ⌈c·n⌉ (default; torch-uncertainty `RiskAtxCov`) or 'floor' = ⌊c·n⌋. */
+export type KeptCount = 'ceil' | 'floor';
+
+/**
+ * Sorts cases by uncertainty (ascending, ties in row order) and accumulates their losses; with `ties` 'average'
+ * the cumulative loss inside a tie group is its expectation over the orders of the tied cases.
  * Cost O(n log n).
  * @throws {SurvkitError} on non-finite or mismatched inputs, or fewer than `minCases` cases
  */
-export function rankOutcomes(fn: string, uncertainty: unknown, outcome: unknown, minCases = 1, names: OutcomeNames = defaultNames): RankedOutcomes {
+export function rankOutcomes(
+  fn: string,
+  uncertainty: unknown,
+  outcome: unknown,
+  minCases = 1,
+  names: OutcomeNames = defaultNames,
+  ties: SelectiveTies = 'average',
+): RankedOutcomes {
   const score = toFloat64(fn, names.score, uncertainty);
   const n = score.length;
   if (n < minCases) throw survkitError('tooFewValues', fn, names.score, minCases, n);
@@ -90,7 +107,7 @@ export function rankOutcomes(fn: string, uncertainty: unknown, outcome: unknown,
     while (e < n && u[e] === u[s]) e++;
     const start = prefix[s] as number;
     const per = ((prefix[e] as number) - start) / (e - s);
-    for (let k = s + 1; k < e; k++) c[k] = start + (k - s) * per;
+    for (let k = s + 1; k < e; k++) c[k] = ties === 'stable' ? (prefix[k] as number) : start + (k - s) * per;
     c[e] = prefix[e] as number;
     ends.push(e);
     s = e;
@@ -117,14 +134,25 @@ export function trapezoidAurc(risk: Float64Array): number {
 }
 
 /**
- * Number of cases kept at a coverage: the smallest k with k/n >= coverage
- * (a product n·coverage within 1e-9 of an integer counts as that integer).
+ * Geifman et al.'s original AURC of a risk sequence r_1 … r_n: the mean (1/n) Σ_k r_k of the selective risks of
+ * the k most confident cases (n >= 1).
  */
-export function casesForCoverage(n: number, coverage: number): number {
+export function meanAurc(risk: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < risk.length; k++) s += risk[k] as number;
+  return s / risk.length;
+}
+
+/**
+ * Number of cases kept at a coverage: 'ceil', the smallest k with k/n >= coverage, or 'floor', the largest k with
+ * k/n <= coverage (a product n·coverage within 1e-9 of an integer counts as that integer). 'ceil' keeps at
+ * least 1; 'floor' may give 0, which the caller rejects.
+ */
+export function casesForCoverage(n: number, coverage: number, kept: KeptCount = 'ceil'): number {
   const x = n * coverage;
   const near = Math.round(x);
-  const k = Math.abs(x - near) <= 1e-9 * Math.max(1, x) ? near : Math.ceil(x);
-  return Math.min(n, Math.max(1, k));
+  const k = Math.abs(x - near) <= 1e-9 * Math.max(1, x) ? near : kept === 'floor' ? Math.floor(x) : Math.ceil(x);
+  return Math.min(n, Math.max(kept === 'floor' ? 0 : 1, k));
 }
 
 /** An operating point of a risk–coverage curve: keep the k cases with uncertainty <= threshold. */

@@ -1,8 +1,49 @@
-import { assertNumberOption } from '../core/assert.js';
+import { assertChoice, assertNumberOption } from '../core/assert.js';
+import { survkitError } from '../core/errors.js';
 import { isArrayLikeObject } from './call-forms.js';
-import { casesForCoverage, maxCoverageAtRisk, rankOutcomes, riskSequence, trapezoidAurc, type SelectiveOutcome } from './selective-core.js';
+import {
+  casesForCoverage,
+  maxCoverageAtRisk,
+  meanAurc,
+  rankOutcomes,
+  riskSequence,
+  trapezoidAurc,
+  type KeptCount,
+  type SelectiveOutcome,
+  type SelectiveTies,
+} from './selective-core.js';
 
-export type { SelectiveOutcome } from './selective-core.js';
+export type { KeptCount, SelectiveOutcome, SelectiveTies } from './selective-core.js';
+
+/** Options of {@link aurc} and {@link excessAurc}. */
+export interface AurcOptions {
+  /**
+   * 'trapezoid' (default; torch-uncertainty `AURC`: trapezoid rule over coverages k/n, divided by 1 − 1/n) or
+   * 'mean' (Geifman, Uziel & El-Yaniv 2019 as originally defined: (1/n) Σ_{k=1}^{n} r_k).
+   */
+  form?: 'trapezoid' | 'mean';
+  /** Tied uncertainties: 'average' (default; expectation over their orders) or 'stable' (row order). */
+  ties?: SelectiveTies;
+}
+
+/** Options of {@link riskAtCoverage}. */
+export interface RiskAtCoverageOptions {
+  /** The fraction kept, in (0, 1]. */
+  coverage: number;
+  /** Tied uncertainties: 'average' (default; expectation over their orders) or 'stable' (row order). */
+  ties?: SelectiveTies;
+  /** Cases kept: 'ceil' = ⌈c·n⌉ (default; torch-uncertainty `RiskAtxCov`) or 'floor' = ⌊c·n⌋. */
+  kept?: KeptCount;
+}
+
+/** The `form` and `ties` options of {@link aurc} / {@link excessAurc}. */
+function aurcOptions(fn: string, opts: unknown): { form: 'trapezoid' | 'mean'; ties: SelectiveTies } {
+  const o = (typeof opts === 'object' && opts !== null ? opts : {}) as AurcOptions;
+  return {
+    form: assertChoice(fn, 'form', o.form ?? 'trapezoid', ['trapezoid', 'mean'] as const),
+    ties: assertChoice(fn, 'ties', o.ties ?? 'average', ['average', 'stable'] as const),
+  };
+}
 
 /** Result of the outcome-first {@link aurc} and {@link excessAurc}. */
 export interface AurcResult {
@@ -80,10 +121,14 @@ export function riskCoverageCurve(...args: unknown[]): RiskCoverageCurve {
  * their order open; here r_k is its expectation over all orders of the tied
  * cases (the expected loss of the first k grows linearly inside a tie group),
  * which equals torch-uncertainty exactly when there are no ties and makes the
- * value depend only on the ranking of the scores.
+ * value depend only on the ranking of the scores. `ties: 'stable'` keeps tied
+ * cases in row order instead (torch-uncertainty on scores whose ties are broken
+ * by row order). `form: 'mean'` gives the AURC as Geifman et al. (2019)
+ * defined it, (1/n) Σ_{k=1}^{n} r_k (no trapezoid, no rescaling; n >= 1).
  *
  * @param outcome `{ correct }` (0/1) or `{ loss }` per case
- * @param uncertainty n >= 2 finite scores, higher = more uncertain
+ * @param uncertainty n >= 2 finite scores (n >= 1 with `form: 'mean'`), higher = more uncertain
+ * @param opts `form` ('trapezoid' default, or 'mean'), `ties` ('average' default, or 'stable')
  * @returns `{ value }`, the AURC (for `correct`: in [0, 1]); the deprecated
  *   uncertainty-first form returns the bare number
  * @throws {SurvkitError} when fewer than 2 cases, lengths differ, values are not finite or `correct` is not 0/1
@@ -93,12 +138,15 @@ export function riskCoverageCurve(...args: unknown[]): RiskCoverageCurve {
  * @see Geifman, Uziel & El-Yaniv (2019), "Bias-reduced uncertainty estimation for deep neural
  *   classifiers", ICLR; torch-uncertainty `metrics/classification/risk_coverage.py` (commit 0d0df2b2)
  */
-export function aurc(outcome: SelectiveOutcome, uncertainty: ArrayLike<number>): AurcResult;
+export function aurc(outcome: SelectiveOutcome, uncertainty: ArrayLike<number>, opts?: AurcOptions): AurcResult;
 /** @deprecated since 0.2: call `aurc(outcome, uncertainty).value` — outcome first and an object result, as every metric. */
-export function aurc(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome): number;
+export function aurc(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, opts?: AurcOptions): number;
 export function aurc(...args: unknown[]): AurcResult | number {
+  const fn = 'aurc';
   const { uncertainty, outcome, deprecated } = selectiveArgs(args);
-  const value = trapezoidAurc(riskSequence(rankOutcomes('aurc', uncertainty, outcome, 2)));
+  const { form, ties } = aurcOptions(fn, args[2]);
+  const risk = riskSequence(rankOutcomes(fn, uncertainty, outcome, form === 'mean' ? 1 : 2, undefined, ties));
+  const value = form === 'mean' ? meanAurc(risk) : trapezoidAurc(risk);
   return deprecated ? value : { value };
 }
 
@@ -107,26 +155,29 @@ export function aurc(...args: unknown[]): AurcResult | number {
  * the oracle ranking of the same cases (lowest loss kept first), computed on
  * the same grid, so a perfect ranking scores exactly 0 and the value does
  * not depend on the overall error rate the way AURC does. Always >= 0.
+ * `form` and `ties` as in {@link aurc}; both areas take the same form.
  *
  * @param outcome `{ correct }` (0/1) or `{ loss }` per case
- * @param uncertainty n >= 2 finite scores, higher = more uncertain
+ * @param uncertainty n >= 2 finite scores (n >= 1 with `form: 'mean'`), higher = more uncertain
+ * @param opts `form` ('trapezoid' default, or 'mean'), `ties` ('average' default, or 'stable')
  * @returns `{ value }`, the E-AURC >= 0; the deprecated uncertainty-first form returns the bare number
  * @throws {SurvkitError} as {@link aurc}
  * @example
  * excessAurc({ correct: [1, 1, 1, 0] }, [0.1, 0.2, 0.3, 0.4]).value; // perfect ranking → 0
  * @see Geifman, Uziel & El-Yaniv (2019), ICLR
  */
-export function excessAurc(outcome: SelectiveOutcome, uncertainty: ArrayLike<number>): AurcResult;
+export function excessAurc(outcome: SelectiveOutcome, uncertainty: ArrayLike<number>, opts?: AurcOptions): AurcResult;
 /** @deprecated since 0.2: call `excessAurc(outcome, uncertainty).value` — outcome first and an object result, as every metric. */
-export function excessAurc(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome): number;
+export function excessAurc(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, opts?: AurcOptions): number;
 export function excessAurc(...args: unknown[]): AurcResult | number {
   const { uncertainty, outcome, deprecated } = selectiveArgs(args);
-  const value = excessAurcValue(uncertainty, outcome);
+  const value = excessAurcValue(uncertainty, outcome, aurcOptions('excessAurc', args[2]));
   return deprecated ? value : { value };
 }
 
-function excessAurcValue(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome): number {
-  const r = rankOutcomes('excessAurc', uncertainty, outcome, 2);
+function excessAurcValue(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, o: { form: 'trapezoid' | 'mean'; ties: SelectiveTies }): number {
+  const area = o.form === 'mean' ? meanAurc : trapezoidAurc;
+  const r = rankOutcomes('excessAurc', uncertainty, outcome, o.form === 'mean' ? 1 : 2, undefined, o.ties);
   const losses = Float64Array.from(r.loss).sort();
   const oracle = new Float64Array(r.n);
   let s = 0;
@@ -134,7 +185,7 @@ function excessAurcValue(uncertainty: ArrayLike<number>, outcome: SelectiveOutco
     s += losses[k] as number;
     oracle[k] = s / (k + 1);
   }
-  return Math.max(0, trapezoidAurc(riskSequence(r)) - trapezoidAurc(oracle));
+  return Math.max(0, area(riskSequence(r)) - area(oracle));
 }
 
 /**
@@ -169,26 +220,32 @@ export function coverageAtRisk(...args: unknown[]): SelectiveValue | number {
  * `RiskAtxCov`): r_k for k = ⌈n·coverage⌉ (a product within 1e-9 of an
  * integer counts as that integer, so 0.7 of 10 cases keeps 7), the mean loss
  * of the k least uncertain cases; inside a tie group, its expectation over the
- * order of the tied cases.
+ * order of the tied cases (`ties: 'stable'`: in row order). `kept: 'floor'`
+ * keeps ⌊n·coverage⌋ cases instead (an error when that is 0).
  *
  * @param outcome `{ correct }` (0/1) or `{ loss }` per case
  * @param uncertainty n finite scores, higher = more uncertain
- * @param opts `coverage`: the fraction kept, in (0, 1]
+ * @param opts `coverage`: the fraction kept, in (0, 1]; `ties` ('average' default, or 'stable');
+ *   `kept` ('ceil' default, or 'floor')
  * @returns `{ value }`, the risk at that coverage; the deprecated uncertainty-first form returns the bare number
- * @throws {SurvkitError} when `coverage` is not in (0, 1], and for bad inputs as {@link aurc}
+ * @throws {SurvkitError} when `coverage` is not in (0, 1], keeps no case, and for bad inputs as {@link aurc}
  * @example
  * riskAtCoverage({ correct: [1, 1, 0, 1] }, [0.1, 0.2, 0.3, 0.4], { coverage: 0.5 }).value; // 0
  */
-export function riskAtCoverage(outcome: SelectiveOutcome, uncertainty: ArrayLike<number>, opts: { coverage: number }): SelectiveValue;
+export function riskAtCoverage(outcome: SelectiveOutcome, uncertainty: ArrayLike<number>, opts: RiskAtCoverageOptions): SelectiveValue;
 /** @deprecated since 0.2: call `riskAtCoverage(outcome, uncertainty, { coverage }).value` — outcome first, options last, an object result. */
 export function riskAtCoverage(uncertainty: ArrayLike<number>, outcome: SelectiveOutcome, coverage: number): number;
 export function riskAtCoverage(...args: unknown[]): SelectiveValue | number {
   const fn = 'riskAtCoverage';
   const { uncertainty, outcome, deprecated } = selectiveArgs(args);
-  const coverage = deprecated ? args[2] : (args[2] as { coverage?: unknown } | undefined)?.coverage;
+  const o = deprecated ? {} : ((args[2] ?? {}) as Partial<RiskAtCoverageOptions>);
+  const coverage = deprecated ? args[2] : o.coverage;
   const cov = assertNumberOption(fn, 'coverage', coverage, { min: 0, max: 1, minExclusive: true });
-  const r = rankOutcomes(fn, uncertainty, outcome);
-  const k = casesForCoverage(r.n, cov);
+  const ties = assertChoice(fn, 'ties', o.ties ?? 'average', ['average', 'stable'] as const);
+  const kept = assertChoice(fn, 'kept', o.kept ?? 'ceil', ['ceil', 'floor'] as const);
+  const r = rankOutcomes(fn, uncertainty, outcome, 1, undefined, ties);
+  const k = casesForCoverage(r.n, cov, kept);
+  if (k === 0) throw survkitError('keptNone', fn, cov, r.n);
   const value = (r.c[k] as number) / k;
   return deprecated ? value : { value };
 }

@@ -8,7 +8,8 @@ import { SurvkitError, survkitError } from '../core/errors.js';
 import { messages } from '../core/messages.js';
 import { take } from '../core/take.js';
 import { labelsArg, countEvents, subsetLabels, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
-import { readLabelsListing, readPredictions, type PredictionColumns, type Predictions } from '../io/predictions.js';
+import { type PredictionColumns, type Predictions } from '../io/predictions.js';
+import { readLabelsAsync, readLabelsFile, readPredictionsAsync, readPredictionsFile, tableFormat } from '../io/table-file.js';
 import { bootstrap, MAX_REPLICATES } from '../metrics/bootstrap.js';
 import { CR_METRIC_NAMES, CR_METRICS, type CrMetricName } from './cr-metric-definitions.js';
 import { evaluationTimes, METRIC_NAMES, METRICS, type EvalData, type EvalSettings, type MetricName } from './metric-definitions.js';
@@ -16,7 +17,7 @@ import type { SurvivalCurves } from '../estimators/survival-curves.js';
 
 /** Options of {@link evaluateFile} (the CLI flags, parsed). */
 export interface EvaluateOptions {
-  /** Labels for the censoring distribution (IPCW): a CSV path with `time,event`, or labels. Default: the evaluated labels. */
+  /** Labels for the censoring distribution (IPCW): a CSV / Parquet / Arrow path with `time,event`, or labels. Default: the evaluated labels. */
   train?: string | LabelsInput;
   /** Evaluation times of the Brier score, NBLL and AUC (strictly ascending, >= 0). Excludes `grid`. */
   times?: ArrayLike<number>;
@@ -98,9 +99,10 @@ export type EvaluateReport = { meta: EvaluateMeta; groups?: Record<string, Group
 export const RMST_RISK = '-RMST = -∫_0^{t_m} S_i(t) dt, the restricted mean survival time up to the last grid time t_m, negated (steps)';
 
 /**
- * Evaluates a predictions CSV (risk or curves format, see `readPredictions`).
+ * Evaluates a predictions CSV or Arrow IPC file (risk or curves format, see `readPredictions`); a Parquet file
+ * needs {@link evaluateFileAsync}.
  *
- * @param path CSV file path
+ * @param path CSV (or `.arrow` / `.feather` / `.ipc` / `.arrows`) file path
  * @param options see {@link EvaluateOptions}
  * @returns the report: `meta`, one entry per metric the format allows, `groups` when the file has a group column
  * @throws {SurvkitError} for unreadable or malformed files and invalid options; a metric the data do not allow is
@@ -110,8 +112,32 @@ export const RMST_RISK = '-RMST = -∫_0^{t_m} S_i(t) dt, the restricted mean su
  * r.concordanceTd; // { cIndex: …, concordant: …, comparable: …, method: 'antolini' }
  */
 export function evaluateFile(path: string, options: EvaluateOptions = {}): EvaluateReport {
+  for (const f of [path, options.train])
+    if (typeof f === 'string' && tableFormat(f) === 'parquet') throw survkitError('parquetNeedsAsync', 'evaluateFile', f, 'evaluateFileAsync');
   const settings = validate(options); // options first: a bad flag is reported before the file is read
-  const pred = readPredictions(path, options.columns ?? {});
+  return finish(readPredictionsFile(path, options.columns ?? {}), settings);
+}
+
+/**
+ * {@link evaluateFile} for CSV, Parquet and Arrow IPC files (by extension). From Parquet, only the footer and the
+ * column chunks the metrics use are read (time, event, risk or the grid times, group), so a 10⁷-row file costs
+ * time and memory in proportion to n and to those columns alone.
+ *
+ * @param path `.csv`, `.parquet`, `.arrow` / `.feather` / `.ipc` / `.arrows`
+ * @param options see {@link EvaluateOptions} (`train` may name a file of any of these formats)
+ * @throws {SurvkitError} as {@link evaluateFile}; `tableFile` / `tableCell` for unreadable or malformed Parquet / Arrow files
+ * @example
+ * const r = await evaluateFileAsync('datasets/example-risk.csv');
+ * r.meta.format; // 'risk'
+ */
+export async function evaluateFileAsync(path: string, options: EvaluateOptions = {}): Promise<EvaluateReport> {
+  validate({ ...options, train: undefined }); // options first: a bad flag is reported before any file is read
+  const train = typeof options.train === 'string' ? await readLabelsAsync(options.train, options.columns ?? {}) : undefined;
+  const settings = validate(options, train === undefined ? undefined : () => train);
+  return finish(await readPredictionsAsync(path, options.columns ?? {}), settings);
+}
+
+function finish(pred: Predictions & { ignored: string[] }, settings: Settings): EvaluateReport {
   const report = evaluateWith(pred, settings);
   const ignored = [...pred.ignored, ...settings.trainIgnored.map((c) => `${c} (--train file)`)];
   if (ignored.length > 0) report.meta.ignoredColumns = ignored;
@@ -137,7 +163,7 @@ interface Settings {
 /** Largest `grid`: pycox uses 100 points; the Brier score, NBLL and AUC cost O(n·grid) each. */
 export const MAX_GRID = 10_000;
 
-function validate(o: EvaluateOptions): Settings {
+function validate(o: EvaluateOptions, readTrain?: () => { labels: SurvivalLabels; ignored: string[] }): Settings {
   const fn = 'evaluateFile';
   if (o.times !== undefined && o.grid !== undefined) throw survkitError('optionRange', fn, 'grid', 'absent when times are given', o.grid);
   const grid = assertNumberOption(fn, 'grid', o.grid ?? 100, { min: 2, integer: true });
@@ -165,7 +191,7 @@ function validate(o: EvaluateOptions): Settings {
   let trainSource = 'the evaluated labels (no --train given; as pycox does)';
   let trainIgnored: string[] = [];
   if (typeof o.train === 'string') {
-    const r = readLabelsListing(o.train, o.columns ?? {});
+    const r = readTrain !== undefined ? readTrain() : readLabelsFile(o.train, o.columns ?? {});
     train = r.labels;
     trainIgnored = r.ignored;
     trainSource = o.train;

@@ -18,3 +18,6 @@ export {
 } from './evaluate.js';
 export { METRIC_NAMES, type MetricName } from './metric-definitions.js';
 export { CR_METRIC_NAMES, type CrMetricName } from './cr-metric-definitions.js';
+
+// Data formats: evaluating Parquet and Arrow IPC files
+export { evaluateFileAsync } from './evaluate.js';

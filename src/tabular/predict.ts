@@ -9,7 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { survkitError } from '../core/errors.js';
 import { Standardizer } from '../data/standardize.js';
 import { initBackend } from '../backend/index.js';
-import { readCsv, type CsvOptions } from '../io/csv.js';
+import { type CsvOptions } from '../io/csv.js';
+import { readTableAsync } from '../io/table-file.js';
 import { curvesCsv } from '../io/curves-csv.js';
 import { tabularTensor } from '../io/tabular-tensor.js';
 import { SurvivalModel } from '../models/index.js';
@@ -91,7 +92,7 @@ export async function predictFile(o: PredictOptions): Promise<PredictResult> {
     throw survkitError('optionRange', FN, 'interpolation', 'an integer >= 1', o.interpolation);
   }
   const output = o.output ?? 'curves';
-  const table0 = readCsv(o.data, o.csv ?? {}); // read first: a bad file is reported before the backend starts
+  const table0 = await readTableAsync(o.data, o.csv ?? {}); // read first: a bad file is reported before the backend starts
   const backend = await initBackend();
   const model = await SurvivalModel.load(o.model);
   const warnings: string[] = [];

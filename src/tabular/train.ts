@@ -10,7 +10,8 @@ import { survkitError } from '../core/errors.js';
 import { labelsArg, countEvents } from '../data/labels.js';
 import { Standardizer, type StandardizerJSON } from '../data/standardize.js';
 import { initBackend, type BackendInfo, type BackendName } from '../backend/index.js';
-import { readCsv, type CsvOptions, type CsvTable } from '../io/csv.js';
+import { type CsvOptions, type CsvTable } from '../io/csv.js';
+import { readTableAsync } from '../io/table-file.js';
 import { tabularTensor } from '../io/tabular-tensor.js';
 import { MAX_INTERPOLATION } from '../estimators/interpolate-curves.js';
 import type { SurvivalModel } from '../models/index.js';
@@ -326,7 +327,7 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
  *   split: { kind: 'column', splitCol: 'split', valCol: 'val' }, seed: 0, out: 'model-dir' });
  */
 export async function trainFile(path: string, o: TrainOptions & { csv?: CsvOptions }): Promise<TrainReport> {
-  const { report, model } = await trainTable(readCsv(path, o.csv ?? {}), o);
+  const { report, model } = await trainTable(await readTableAsync(path, o.csv ?? {}), o);
   model.dispose();
   return report;
 }

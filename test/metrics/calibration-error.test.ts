@@ -216,7 +216,7 @@ describe('calibration error: bad input', () => {
     [
       'binning',
       () => adaptiveCalibrationError(p, [0, 1], { binning: 'quantile' as never }),
-      messages.optionRange('adaptiveCalibrationError', 'binning', "one of 'equal-width', 'equal-mass'", 'quantile'),
+      messages.optionRange('adaptiveCalibrationError', 'binning', "one of 'equal-width', 'equal-mass', 'equal-count'", 'quantile'),
     ],
     [
       'norm',
