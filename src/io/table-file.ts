@@ -93,7 +93,7 @@ export async function readPredictionsAsync(
   return tableFormat(path) === 'csv' ? readPredictions(path, columns) : columnarPredictions(path, columns, opts);
 }
 
-/** {@link readLabelsListing} for CSV and Arrow IPC files. Synchronous; `parquetNeedsAsync` for Parquet. */
+/** `readLabelsListing` for CSV and Arrow IPC files. Synchronous; `parquetNeedsAsync` for Parquet. */
 export function readLabelsFile(path: string, columns: PredictionColumns = {}): { labels: SurvivalLabels; ignored: string[] } {
   const f = tableFormat(path);
   if (f === 'parquet') throw survkitError('parquetNeedsAsync', 'readLabelsFile', path, 'readLabelsAsync');
