@@ -311,6 +311,12 @@ export const messages = {
   coxTimeNetInputs: (fn: string, arg: string, inputs: number) =>
     `${fn}: '${arg}' must be a network whose last input is the time column [batch, 1] (see attachHead with a CoxTimeHead); got ${inputs} input(s)`,
   filePath: (fn: string, arg: string, what: string, got: unknown) => `${fn}: '${arg}' must be the path of ${what}; got ${show(got)}`,
+  // reports and the browser page (report/, cli report and serve, web/)
+  reportTertiles: (fn: string, n: number) => `${fn}: risk tertiles need at least 3 subjects; got ${n}`,
+  reportInput: (fn: string, arg: string, problem: string) =>
+    `${fn}: '${arg}' must be the JSON output of survkit evaluate or survkit train (--format json); ${problem}`,
+  reportOption: (fn: string, arg: string, expected: string, got: unknown) => `${fn}: '${arg}' must be ${expected}; got ${show(got)}`,
+  browserFile: (fn: string, what: string) => `${fn}: ${what} is not available in the browser; pass the file's text instead`,
 } as const;
 
 /**

@@ -11,6 +11,7 @@ import { labelsArg, countEvents, subsetLabels, type LabelsInput, type SurvivalLa
 import { readLabelsListing, readPredictions, type PredictionColumns, type Predictions } from '../io/predictions.js';
 import { bootstrap, MAX_REPLICATES } from '../metrics/bootstrap.js';
 import { evaluationTimes, METRIC_NAMES, METRICS, type EvalData, type EvalSettings, type MetricName } from './metric-definitions.js';
+import { reportFigures, type ReportFigures } from './report-figures.js';
 
 /** Options of {@link evaluateFile} (the CLI flags, parsed). */
 export interface EvaluateOptions {
@@ -34,6 +35,11 @@ export interface EvaluateOptions {
   columns?: PredictionColumns;
   /** Evaluation past the end of the predicted curves is an error instead of a warning. */
   strict?: boolean;
+  /**
+   * Also compute the data of the report's figures (`figures` of the result: follow-up, Kaplan–Meier curves, risk tertiles,
+   * calibration): `true`, or the times (and number of risk groups, default 10) of the calibration plots.
+   */
+  figures?: boolean | { calibrationTimes?: readonly number[]; calibrationGroups?: number };
   /** Called after each bootstrap resample of each metric (`done` of `total`), e.g. for a progress line on a terminal. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -81,7 +87,7 @@ export interface EvaluateMeta {
 export type GroupReport = { meta: { n: number; events: number; censored: number; grid: Float64Array } } & MetricReports;
 
 /** What {@link evaluateFile} returns. */
-export type EvaluateReport = { meta: EvaluateMeta; groups?: Record<string, GroupReport> } & MetricReports;
+export type EvaluateReport = { meta: EvaluateMeta; groups?: Record<string, GroupReport>; figures?: ReportFigures } & MetricReports;
 
 /** How the curves format's risk score for Harrell's and Uno's C is defined (see `negativeRestrictedMean`). */
 export const RMST_RISK = '-RMST = -∫_0^{t_m} S_i(t) dt, the restricted mean survival time up to the last grid time t_m, negated (steps)';
@@ -121,6 +127,7 @@ interface Settings {
   /** Bootstrap resample evaluations done and in all (set per evaluation). */
   progress: { done: number; total: number };
   bootstrap: { replicates: number; seed: number; level: number } | null;
+  figures: { calibrationTimes?: readonly number[]; calibrationGroups?: number } | null;
 }
 
 /** Largest `grid`: pycox uses 100 points; the Brier score, NBLL and AUC cost O(n·grid) each. */
@@ -170,7 +177,23 @@ function validate(o: EvaluateOptions): Settings {
     onProgress: o.onProgress,
     progress: { done: 0, total: 0 },
     bootstrap: bs,
+    figures: figureSettings(fn, o.figures),
   };
+}
+
+function figureSettings(fn: string, f: EvaluateOptions['figures']): Settings['figures'] {
+  if (f === undefined || f === false) return null;
+  if (f === true) return {};
+  const out: NonNullable<Settings['figures']> = {};
+  if (f.calibrationTimes !== undefined) {
+    const t = toFloat64(fn, 'figures.calibrationTimes', f.calibrationTimes);
+    assertStrictlyAscending(fn, 'figures.calibrationTimes', t);
+    if (t.length > 0 && (t[0] as number) < 0) throw survkitError('negative', fn, 'figures.calibrationTimes', 0, t[0] as number);
+    out.calibrationTimes = Array.from(t);
+  }
+  if (f.calibrationGroups !== undefined)
+    out.calibrationGroups = assertNumberOption(fn, 'figures.calibrationGroups', f.calibrationGroups, { min: 1, integer: true });
+  return out;
 }
 
 function evaluateWith(pred: Predictions, s: Settings): EvaluateReport {
@@ -233,7 +256,20 @@ function evaluateWith(pred: Predictions, s: Settings): EvaluateReport {
     }
     report.groups = groups;
   }
+  if (s.figures !== null) report.figures = figuresOf(data, pred.group, s);
   return report;
+}
+
+/** The figure data of the whole set and of each group. */
+function figuresOf(data: EvalData, group: readonly string[] | undefined, s: Settings): ReportFigures {
+  const o = { ...s.figures, convention: s.eval.convention, ...(s.eval.train === undefined ? {} : { train: s.eval.train }) };
+  const all: ReportFigures = reportFigures(data, o);
+  if (group !== undefined) {
+    const groups: NonNullable<ReportFigures['groups']> = {};
+    for (const [name, idx] of groupIndices(group)) groups[name] = reportFigures(subset(data, idx), o);
+    all.groups = groups;
+  }
+  return all;
 }
 
 /** Subjects grouped by label, groups sorted by name. */

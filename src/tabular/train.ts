@@ -16,6 +16,7 @@ import { MAX_INTERPOLATION } from '../estimators/interpolate-curves.js';
 import type { SurvivalModel } from '../models/index.js';
 import type { History, JsonValue } from '../models/training/fit-types.js';
 import { evaluatePredictions, type EvaluateMeta, type MetricReports } from '../report/evaluate.js';
+import type { ReportFigures } from '../report/report-figures.js';
 import type { EventCoding, MissingPolicy } from './columns.js';
 import type { Encoding } from './encoding.js';
 import type { LeakFinding } from './leakage.js';
@@ -61,6 +62,8 @@ export interface TrainOptions extends Partial<Omit<ModelSettings, 'seed' | 'mode
   backend?: BackendName;
   /** Progress on a TTY ('auto', default false). */
   verbose?: boolean | 'auto';
+  /** Also compute the data of the test-set report figures (`figures` of the report; see `EvaluateOptions.figures`). */
+  figures?: boolean;
 }
 
 /** Metadata stored with a model trained by `survkit train` (its `covariates`), read by `survkit predict`. */
@@ -133,6 +136,8 @@ export type TrainReport = {
   backend: string;
   /** Training and validation loss per epoch. */
   history: { loss: number[]; valLoss: number[] };
+  /** The data of the test-set report figures (with `figures: true`). */
+  figures?: ReportFigures;
 } & MetricReports;
 
 const FN = 'survkit train';
@@ -250,13 +255,16 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   }
   // competing risks: the curves are the event-free survival, evaluated against any event
   const testLabels = o.competing === true ? { time: test.labels.time, event: Int32Array.from(test.labels.event, (e) => (e > 0 ? 1 : 0)) } : test.labels;
-  const evaluation = evaluatePredictions({
-    format: 'curves',
-    file: `${data.file} (test rows${o.competing === true ? '; competing risks: event-free survival against any event' : ''})`,
-    labels: testLabels,
-    curves,
-    group: undefined,
-  });
+  const evaluation = evaluatePredictions(
+    {
+      format: 'curves',
+      file: `${data.file} (test rows${o.competing === true ? '; competing risks: event-free survival against any event' : ''})`,
+      labels: testLabels,
+      curves,
+      group: undefined,
+    },
+    o.figures === true ? { figures: true } : {},
+  );
   const { meta: evalMeta, ...metrics } = evaluation;
   const { standardized, leftAsIs } = std.summary();
   const { model: family, ...familySettings } = settings;
