@@ -505,3 +505,16 @@ export {
   type TrainSettings,
   type TrainTies,
 } from './tabular/index.js';
+// reports: the self-contained HTML report of evaluate / train and its figure data (also in the browser build)
+export {
+  buildReport,
+  reportPlan,
+  reportHtml,
+  reportFragment,
+  reportFigures,
+  type BuiltReport,
+  type ReportPlan,
+  type ReportFigures,
+  type ReportFiguresOptions,
+  type ReportFigureSpec,
+} from './report/index.js';

@@ -16,3 +16,5 @@ export {
   type Skipped,
 } from './evaluate.js';
 export { METRIC_NAMES, type MetricName } from './metric-definitions.js';
+// reports: the HTML report of evaluate / train (Node-free builders, also in dist/browser/report.js)
+export * from './report-exports.js';

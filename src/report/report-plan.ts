@@ -203,7 +203,7 @@ function trainBlocks(src: Obj): ReportBlock[] {
     [
       'settings',
       Object.entries(settings)
-        .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+        .map(([k, v]) => `${k} ${JSON.stringify(v) ?? 'undefined'}`)
         .join('; '),
     ],
   ];
