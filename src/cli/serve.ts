@@ -57,5 +57,13 @@ export async function startServer(o: { port?: number; root?: string } = {}): Pro
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : (o.port ?? 8417);
-  return { url: `http://127.0.0.1:${port}/`, port, close: () => new Promise<void>((ok) => server.close(() => ok())) };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections(); // a browser keeps idle connections open, which would hold close() back
+      }),
+  };
 }
