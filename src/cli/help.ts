@@ -38,6 +38,7 @@ export const EVALUATE_HELP = `Usage:
                    [--id-col c] [--group-col c] [--ignore-extra] [--strict]
                    [--delimiter d] [--decimal .|,] [--format table|json]
                    [--report report.html] [--figures dir] [--calibration-times t1,…]
+                   [--json run.json]
 
 Input (CSV with a header row; the format is detected from the header):
   risk format     time,event,risk        one risk score per subject (higher = earlier event)
@@ -121,6 +122,8 @@ Options:
                          Nothing is fetched when it is opened (inline SVG).
   --figures <dir>        also write each figure as SVG (and PNG when the optional
                          package @resvg/resvg-js is installed)
+  --json <run.json>      also write the --format json output to a file (for
+                         survkit report run.json --out report.html later)
   --calibration-times <t1,…>
                          times of the calibration plots (default the 25%, 50%
                          and 75% quantiles of the event times); curves format

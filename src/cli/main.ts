@@ -4,7 +4,7 @@
  * `--version` and dispatch to the subcommands. Exit codes: 0 ok, 2 bad input
  * or usage (one line on stderr), 1 unexpected error.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { evaluateFile, type EvaluateOptions } from '../report/evaluate.js';
 import { formatJson, formatTable } from './format.js';
@@ -32,6 +32,7 @@ const OPTIONS = {
   format: { type: 'string' },
   report: { type: 'string' },
   figures: { type: 'string' },
+  json: { type: 'string' },
   'calibration-times': { type: 'string' },
   'time-col': { type: 'string' },
   'event-col': { type: 'string' },
@@ -118,7 +119,7 @@ export function evaluateOptions(values: Partial<Record<keyof typeof OPTIONS, str
     return list;
   };
   // the JSON carries the figure data, so that survkit report can draw it later
-  if (format === 'json' || str('report') !== undefined || str('figures') !== undefined || cal !== undefined) {
+  if (format === 'json' || str('json') !== undefined || str('report') !== undefined || str('figures') !== undefined || cal !== undefined) {
     o.figures = cal === undefined ? true : { calibrationTimes: ascending('calibration-times', cal) };
   }
   return { options: o, format };
@@ -179,6 +180,7 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
     if (options.onProgress !== undefined) process.stderr.write('\r\x1b[K');
     for (const w of report.meta.warnings ?? []) io.stderr(`warning: ${w}\n`);
     io.stdout(format === 'json' ? formatJson(report) : formatTable(report));
+    if (typeof values.json === 'string') writeFileSync(values.json, formatJson(report));
     const code = allSkipped(report) ? 3 : 0;
     if (code === 3) io.stderr(`${messages.allSkipped('survkit evaluate')}\n`);
     const targets = reportTargets(values);

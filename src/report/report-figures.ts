@@ -100,10 +100,9 @@ function quantile(sorted: Float64Array, p: number): number {
   return a + (h - lo) * (b - a);
 }
 
-function summary(labels: SurvivalLabels): DataSummary {
+function summary(labels: SurvivalLabels, g: StepFunction): DataSummary {
   const sorted = Float64Array.from(labels.time).sort();
   const events = countEvents(labels);
-  const g = censoringKaplanMeier(labels, { ties: 'together' });
   const k = g.values.findIndex((v) => v <= 0.5);
   return {
     n: sorted.length,
@@ -163,8 +162,10 @@ const skippedOf = (err: unknown): { skipped: string } => {
  * f.summary.medianFollowUp;
  */
 export function reportFigures(d: EvalData, opts: ReportFiguresOptions = {}): Omit<ReportFigures, 'groups'> {
-  const s = summary(d.labels);
+  const reverse = censoringKaplanMeier(d.labels, { ties: 'together' }); // the reverse KM of the median follow-up
+  const s = summary(d.labels, reverse);
   const ties = opts.convention === 'sksurv' ? 'events-first' : 'together';
+  const g = opts.train === undefined && ties === 'together' ? reverse : censoringKaplanMeier(opts.train ?? d.labels, { ties });
   let tert: ReportFigures['tertiles'];
   try {
     tert = tertiles(d, s.maxTime);
@@ -191,7 +192,7 @@ export function reportFigures(d: EvalData, opts: ReportFiguresOptions = {}): Omi
   return {
     summary: s,
     km: stepCurve(kaplanMeier(d.labels)),
-    censoringKm: stepCurve(censoringKaplanMeier(opts.train ?? d.labels, { ties })),
+    censoringKm: stepCurve(g),
     censoringSource: opts.train === undefined ? 'the evaluated labels' : 'the training labels (--train)',
     tertiles: tert,
     calibration,

@@ -48,7 +48,7 @@ describe('survkit main: output', () => {
     );
     expect(r.code).toBe(0);
     expect(r.out).toBe(
-      formatJson(evaluateFile('datasets/example-predictions.csv', { times: [1, 2.5, 4], tau: 6, convention: 'sksurv', bootstrap: 5, seed: 9 })),
+      formatJson(evaluateFile('datasets/example-predictions.csv', { times: [1, 2.5, 4], tau: 6, convention: 'sksurv', bootstrap: 5, seed: 9, figures: true })),
     );
   });
 

@@ -40,6 +40,10 @@ describe('survkit evaluate --report / --figures', () => {
     const again = await runCli('report', join(tmp, 'run.json'), '--out', join(tmp, 'b.html'));
     expect(again).toMatchObject({ code: 0, err: '' });
     expect(readFileSync(join(tmp, 'b.html'), 'utf8')).toBe(readFileSync(join(tmp, 'a.html'), 'utf8'));
+    // --json writes the same JSON next to the table
+    const table = await runCli('evaluate', CURVES, '--train', TRAIN, '--json', join(tmp, 'saved.json'));
+    expect(table.out).toMatch(/^survkit evaluate /);
+    expect(readFileSync(join(tmp, 'saved.json'), 'utf8')).toBe(json.out);
   }, 180_000);
 
   it('bad --calibration-times and bad report inputs are usage errors (exit 2, one line)', async () => {
