@@ -32,14 +32,17 @@ function riskCsv(n: number, seed: number): string {
 }
 
 async function timeReport(name: string, file: string, opts: Parameters<typeof evaluateFile>[1]): Promise<void> {
-  const t0 = performance.now();
+  const cpu = (): number => process.cpuUsage().user / 1000;
+  const [t0, c0] = [performance.now(), cpu()];
   const report = evaluateFile(file, { ...opts, figures: true });
-  const t1 = performance.now();
+  const [t1, c1] = [performance.now(), cpu()];
   const built = await buildReport(report);
-  const t2 = performance.now();
+  const [t2, c2] = [performance.now(), cpu()];
   out[name] = {
     evaluateMs: Math.round(t1 - t0),
+    evaluateCpuMs: Math.round(c1 - c0),
     renderMs: Math.round(t2 - t1),
+    renderCpuMs: Math.round(c2 - c1),
     totalMs: Math.round(t2 - t0),
     htmlBytes: built.html.length,
     figures: built.figures.length,
