@@ -3,10 +3,12 @@
  * page (dist/web/), bound to 127.0.0.1. It serves files only; the page
  * computes everything in the browser and sends nothing back.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { extname, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { survkitError } from '../core/errors.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,6 +32,8 @@ export interface PageServer {
 /**
  * Serves `root` (default {@link WEB_ROOT}) on http://127.0.0.1:`port`/ (0 = any free port).
  *
+ * @throws {SurvkitError} (`webNotBuilt`) when `root` has no index.html
+ *
  * @example
  * const s = await startServer({ port: 0 });
  * console.log(s.url);
@@ -37,6 +41,7 @@ export interface PageServer {
  */
 export async function startServer(o: { port?: number; root?: string } = {}): Promise<PageServer> {
   const root = resolve(o.root ?? WEB_ROOT);
+  if (!existsSync(join(root, 'index.html'))) throw survkitError('webNotBuilt', 'survkit serve', root);
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     const file = normalize(resolve(root, `.${path.endsWith('/') ? `${path}index.html` : path}`));

@@ -315,8 +315,8 @@ export const messages = {
   reportTertiles: (fn: string, n: number) => `${fn}: risk tertiles need at least 3 subjects; got ${n}`,
   reportInput: (fn: string, arg: string, problem: string) =>
     `${fn}: '${arg}' must be the JSON output of survkit evaluate or survkit train (--format json); ${problem}`,
-  reportOption: (fn: string, arg: string, expected: string, got: unknown) => `${fn}: '${arg}' must be ${expected}; got ${show(got)}`,
   browserFile: (fn: string, what: string) => `${fn}: ${what} is not available in the browser; pass the file's text instead`,
+  webNotBuilt: (fn: string, dir: string) => `${fn}: the evaluation page is not built (no index.html in ${dir}); run npm run build:web first`,
 } as const;
 
 /**

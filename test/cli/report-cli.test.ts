@@ -106,4 +106,8 @@ describe('survkit serve', () => {
       await s.close();
     }
   });
+
+  it('says how to build the page when it is missing', async () => {
+    await expect(startServer({ port: 0, root: join(tmp, 'nothing') })).rejects.toThrow(messages.webNotBuilt('survkit serve', join(tmp, 'nothing')));
+  });
 });

@@ -9,6 +9,7 @@ import { SurvkitError } from '../../src/core/errors.js';
 import { messages } from '../../src/core/messages.js';
 import { StepFunction } from '../../src/estimators/step-function.js';
 import { evaluateFile, evaluatePredictions } from '../../src/report/evaluate.js';
+import { evaluatePredictions as evaluateInMemory } from '../../src/report/evaluate-core.js';
 import { MAX_CURVE_POINTS, reportFigures, stepCurve } from '../../src/report/report-figures.js';
 import { buildReport, reportHtml, scopeSvgIds } from '../../src/report/report-html.js';
 import { reportPlan } from '../../src/report/report-plan.js';
@@ -84,6 +85,12 @@ describe('reportFigures', () => {
     const r = evaluateFile(CURVES, { figures: true });
     expect(Object.keys(r.figures?.groups ?? {})).toEqual(['A', 'B']);
     expect(r.figures?.groups?.A?.summary.n).toBe(r.groups?.A?.meta.n);
+  });
+
+  it('the Node-free evaluate (the browser one) asks for labels instead of a training file path', () => {
+    const pred = { format: 'risk' as const, file: 'f', labels, risk, group: undefined };
+    expect(() => evaluateInMemory(pred, { train: 'train.csv' })).toThrow(messages.browserFile('evaluateFile', 'the training labels file "train.csv"'));
+    expect(evaluateInMemory(pred, { train: labels }).concordanceIndex).toEqual(evaluatePredictions(pred, { train: labels }).concordanceIndex);
   });
 
   it('rejects calibration times that are not ascending', () => {
