@@ -605,3 +605,16 @@ export {
 export { parquetColumnNames, readParquetColumns } from './io/parquet.js';
 export { readArrowColumns } from './io/arrow.js';
 export { type ColumnarData, type ColumnarReadOptions, type ColumnSelection } from './io/columnar.js';
+// reports: the self-contained HTML report of evaluate / train and its figure data (also in the browser build)
+export {
+  buildReport,
+  reportPlan,
+  reportHtml,
+  reportFragment,
+  reportFigures,
+  type BuiltReport,
+  type ReportPlan,
+  type ReportFigures,
+  type ReportFiguresOptions,
+  type ReportFigureSpec,
+} from './report/index.js';

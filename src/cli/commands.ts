@@ -61,8 +61,15 @@ async function train(args: readonly string[], io: CliIo): Promise<number> {
     io.stdout(format === 'json' ? formatTrainJson(report) : formatImageTrainTable(report));
     return 0;
   }
-  const report = await trainFile(data, { verbose: 'auto', ...options });
+  const targets = { ...(typeof v.report === 'string' ? { report: v.report } : {}), ...(typeof v.figures === 'string' ? { figures: v.figures } : {}) };
+  const wanted = Object.keys(targets).length > 0;
+  // the JSON carries the figure data, so that survkit report can draw it later
+  const report = await trainFile(data, { verbose: 'auto', ...options, ...(wanted || format === 'json' ? { figures: true } : {}) });
   io.stdout(format === 'json' ? formatTrainJson(report) : formatTrainTable(report));
+  if (wanted) {
+    const { writeReportFiles } = await import('./report-cmd.js');
+    for (const line of await writeReportFiles(report, targets)) io.stderr(`${line}\n`);
+  }
   return 0;
 }
 

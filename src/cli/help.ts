@@ -13,6 +13,11 @@ Usage:
   survkit stats cox|logrank|km|rmst --data <f.csv> …
                                                  Cox regression, log-rank test, median survival,
                                                  RMST (survkit stats --help)
+  survkit report <run.json> --out report.html    an HTML report (figures and tables) of a saved
+                                                 evaluate or train --format json output
+  survkit serve [--port 8417]                    the evaluation page on localhost: drop a
+                                                 predictions CSV, get the report, computed in
+                                                 the browser (no data leave the machine)
   survkit info                                   the TensorFlow.js backend, versions, and the
                                                  kernel patches survkit installs and why
   survkit <command> --help                       the options of a command
@@ -35,6 +40,8 @@ export const EVALUATE_HELP = `Usage:
                    [--time-col c] [--event-col c] [--event-value v] [--risk-col c]
                    [--id-col c] [--group-col c] [--ignore-extra] [--strict]
                    [--delimiter d] [--decimal .|,] [--format table|json]
+                   [--report report.html] [--figures dir] [--calibration-times t1,…]
+                   [--json run.json]
 
 Input (CSV with a header row, or a .parquet / .arrow / .feather file with these columns;
 the format is detected from the column names):
@@ -115,8 +122,45 @@ Options:
                          key and one key per metric; skipped metrics are
                          { "skipped": "<reason>" }). The table shows the Brier
                          score at 5 times and the mean AUC and says how many
-                         times it hides; the JSON has them all.
+                         times it hides; the JSON has them all. The JSON also
+                         carries "figures" (follow-up, Kaplan-Meier curves, risk
+                         tertiles, calibration), so survkit report can draw it.
+  --report <file.html>   also write one self-contained HTML report: data summary,
+                         metric table (with CIs under --bootstrap), Kaplan-Meier
+                         of the labels and of censoring, Brier score and AUC over
+                         time, calibration, D-calibration, KM by risk tertile with
+                         numbers at risk, per-group sections, the conventions used.
+                         Nothing is fetched when it is opened (inline SVG).
+  --figures <dir>        also write each figure as SVG (and PNG when the optional
+                         package @resvg/resvg-js is installed)
+  --json <run.json>      also write the --format json output to a file (for
+                         survkit report run.json --out report.html later)
+  --calibration-times <t1,…>
+                         times of the calibration plots (default the 25%, 50%
+                         and 75% quantiles of the event times); curves format
   -h, --help             show this help
+`;
+
+export const REPORT_HELP = `Usage:
+  survkit report <run.json> --out report.html [--figures dir] [--title text]
+
+Renders the HTML report of a saved survkit evaluate or survkit train output
+(--format json) without recomputing anything: the same page as --report.
+  --out <file.html>      the report (one self-contained file, inline SVG)
+  --figures <dir>        each figure as SVG (and PNG with @resvg/resvg-js)
+  --title <text>         the page title (default: the command and the file)
+  -h, --help             show this help
+`;
+
+export const SERVE_HELP = `Usage:
+  survkit serve [--port 8417]
+
+Serves the evaluation page (built by npm run build:web into dist/web) on
+http://127.0.0.1:<port>/ (this machine only). Drop a predictions CSV (and
+optionally training labels) on the page to get the report of survkit evaluate,
+computed in the browser: the page sends no data anywhere. The same page also
+works opened as a file (dist/web/index.html). --port 0 picks a free port.
+Ctrl-C stops the server.
 `;
 
 export const TRAIN_HELP = `Usage:
@@ -252,6 +296,10 @@ Output:
                          always shown
   --format <f>           table (default) or json; both list every covariate
                          column used, the inputs, and the columns not used
+  --report <file.html>   also write the HTML report: loss curves (best epoch
+                         marked), the settings and the test-set report of
+                         survkit evaluate --report
+  --figures <dir>        also write each figure as SVG (and PNG with @resvg/resvg-js)
   -h, --help             show this help
 Backend: SURVKIT_BACKEND=cpu|wasm|tensorflow (default the fastest available).
 `;

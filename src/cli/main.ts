@@ -4,7 +4,7 @@
  * `--version` and dispatch to the subcommands. Exit codes: 0 ok, 2 bad input
  * or usage (one line on stderr), 1 unexpected error.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { evaluateFile, evaluateFileAsync, type EvaluateOptions, type EvaluateReport } from '../report/evaluate.js';
 import { tableFormat } from '../io/columnar.js';
@@ -31,6 +31,10 @@ const OPTIONS = {
   bootstrap: { type: 'string' },
   seed: { type: 'string' },
   format: { type: 'string' },
+  report: { type: 'string' },
+  figures: { type: 'string' },
+  json: { type: 'string' },
+  'calibration-times': { type: 'string' },
   'time-col': { type: 'string' },
   'event-col': { type: 'string' },
   'risk-col': { type: 'string' },
@@ -107,6 +111,18 @@ export function evaluateOptions(values: Partial<Record<keyof typeof OPTIONS, str
   if (Object.keys(csv).length > 0) columns.csv = csv;
   if (Object.keys(columns).length > 0) o.columns = columns;
   if (values.strict === true) o.strict = true;
+  const cal = str('calibration-times');
+  const ascending = (flag: string, text: string): number[] => {
+    const list = text.split(',').map((t) => number(flag, t, 'a comma-separated list of times >= 0', (v) => v >= 0));
+    for (let k = 1; k < list.length; k++) {
+      if (!((list[k] as number) > (list[k - 1] as number))) throw new UsageError(`--${flag} must be strictly ascending; got ${JSON.stringify(text)}`);
+    }
+    return list;
+  };
+  // the JSON carries the figure data, so that survkit report can draw it later
+  if (format === 'json' || str('json') !== undefined || str('report') !== undefined || str('figures') !== undefined || cal !== undefined) {
+    o.figures = cal === undefined ? true : { calibrationTimes: ascending('calibration-times', cal) };
+  }
   return { options: o, format };
 }
 
@@ -125,6 +141,12 @@ export function evaluateOptions(values: Partial<Record<keyof typeof OPTIONS, str
 export function main(argv: readonly string[], io: CliIo = processIo): number | Promise<number> {
   const first = argv[0];
   if (first === 'stats') return argv.some((a) => tableFormat(a) === 'parquet') ? runStatsAsync(argv.slice(1), io) : runStats(argv.slice(1), io);
+  if (first === 'report' || first === 'serve') {
+    return import('./report-cmd.js').then(
+      (m) => (first === 'report' ? m.runReport(argv.slice(1), io) : m.runServe(argv.slice(1), io)),
+      (err: unknown) => reportError(err, io),
+    );
+  }
   if ((ASYNC_COMMANDS as readonly string[]).includes(first ?? '')) {
     return import('./commands.js').then(
       (m) => m.runAsyncCommand(first as (typeof ASYNC_COMMANDS)[number], argv.slice(1), io, version()),
@@ -159,29 +181,52 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
     if ([file, options.train].some((f) => typeof f === 'string' && tableFormat(f) === 'parquet')) {
       // Parquet is read asynchronously: the exit code comes as a promise
       return evaluateFileAsync(file, options).then(
-        (report) => printEvaluation(report, options, format, io),
+        (report) => printEvaluation(report, options, format, values, io),
         (err: unknown) => reportError(err, io),
       );
     }
-    return printEvaluation(evaluateFile(file, options), options, format, io);
+    return printEvaluation(evaluateFile(file, options), options, format, values, io);
   } catch (err) {
     return reportError(err, io);
   }
 }
 
-function printEvaluation(report: EvaluateReport, options: EvaluateOptions, format: string, io: CliIo): number {
+function printEvaluation(
+  report: EvaluateReport,
+  options: EvaluateOptions,
+  format: string,
+  values: Record<string, string | boolean | undefined>,
+  io: CliIo,
+): number | Promise<number> {
   try {
     if (options.onProgress !== undefined) process.stderr.write('\r\x1b[K');
     for (const w of report.meta.warnings ?? []) io.stderr(`warning: ${w}\n`);
     io.stdout(format === 'json' ? formatJson(report) : formatTable(report));
-    if (allSkipped(report)) {
-      io.stderr(`${messages.allSkipped('survkit evaluate')}\n`);
-      return 3;
-    }
-    return 0;
+    if (typeof values.json === 'string') writeFileSync(values.json, formatJson(report));
+    const code = allSkipped(report) ? 3 : 0;
+    if (code === 3) io.stderr(`${messages.allSkipped('survkit evaluate')}\n`);
+    const targets = reportTargets(values);
+    if (targets === undefined) return code;
+    return import('./report-cmd.js')
+      .then((m) => m.writeReportFiles(report, targets))
+      .then(
+        (lines) => {
+          for (const l of lines) io.stderr(`${l}\n`);
+          return code;
+        },
+        (err: unknown) => reportError(err, io),
+      );
   } catch (err) {
     return reportError(err, io);
   }
+}
+
+/** The --report / --figures targets, or undefined when neither is given. */
+function reportTargets(values: Record<string, string | boolean | undefined>): { report?: string; figures?: string } | undefined {
+  const report = typeof values.report === 'string' ? values.report : undefined;
+  const figures = typeof values.figures === 'string' ? values.figures : undefined;
+  if (report === undefined && figures === undefined) return undefined;
+  return { ...(report === undefined ? {} : { report }), ...(figures === undefined ? {} : { figures }) };
 }
 
 /** A progress line on the terminal (stderr), redrawn at most every 200 ms and cleared at the end; Ctrl-C stops the run. */
@@ -197,7 +242,7 @@ function ttyProgress(): (done: number, total: number) => void {
 
 /** Whether every metric of the report (there is at least one) was skipped. */
 export function allSkipped(report: object): boolean {
-  const metrics = Object.entries(report).filter(([k]) => k !== 'meta' && k !== 'groups');
+  const metrics = Object.entries(report).filter(([k]) => k !== 'meta' && k !== 'groups' && k !== 'figures');
   return metrics.length > 0 && metrics.every(([, v]) => typeof v === 'object' && v !== null && 'skipped' in v);
 }
 

@@ -36,6 +36,8 @@ export const TRAIN_FLAGS = {
   ties: { type: 'string' },
   out: { type: 'string' },
   format: { type: 'string' },
+  report: { type: 'string' },
+  figures: { type: 'string' },
   exclude: { type: 'string' },
   'id-col': { type: 'string' },
   'allow-column': { type: 'string' },

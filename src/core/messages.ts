@@ -381,6 +381,12 @@ export const messages = {
     `${fn}: ${file} is ${format} file, not CSV (by its extension); call ${instead}, which reads CSV, Parquet and Arrow IPC files`,
   keptNone: (fn: string, coverage: number, n: number) =>
     `${fn}: option 'coverage' ${coverage} keeps floor(${coverage}·${n}) = 0 of n = ${n} cases with kept 'floor'; expected a coverage >= 1/n = ${1 / n}, or kept 'ceil'`,
+  // reports and the browser page (report/, cli report and serve, web/)
+  reportTertiles: (fn: string, n: number) => `${fn}: risk tertiles need at least 3 subjects; got ${n}`,
+  reportInput: (fn: string, arg: string, problem: string) =>
+    `${fn}: '${arg}' must be the JSON output of survkit evaluate or survkit train (--format json); ${problem}`,
+  browserFile: (fn: string, what: string) => `${fn}: ${what} is not available in the browser; pass the file's text instead`,
+  webNotBuilt: (fn: string, dir: string) => `${fn}: the evaluation page is not built (no index.html in ${dir}); run npm run build:web first`,
 } as const;
 
 /**

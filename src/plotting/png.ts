@@ -2,9 +2,11 @@
  * A minimal PNG encoder (8-bit grey or RGB, no interlace, filter 0) for
  * embedding images in plots as data URLs: a 64×64 image costs about 5 kB
  * instead of the ~250 kB of one SVG rectangle per pixel. Compression by
- * node:zlib; CRC-32 as in the PNG specification (ISO/IEC 15948, Annex D).
+ * node:zlib where the runtime has it (Node's `process.getBuiltinModule`, so
+ * that no Node module is imported and the file also runs in a browser);
+ * elsewhere uncompressed deflate blocks, which every PNG reader accepts.
+ * CRC-32 as in the PNG specification (ISO/IEC 15948, Annex D).
  */
-import { deflateSync } from 'node:zlib';
 import { assertNumberOption } from '../core/assert.js';
 import { concatBytes } from '../core/bytes.js';
 import { survkitError } from '../core/errors.js';
@@ -24,6 +26,59 @@ export function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (const b of bytes) c = (CRC_TABLE[(c ^ b) & 0xff] as number) ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Adler-32 of `bytes` (the zlib trailer, RFC 1950). */
+function adler32(bytes: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < bytes.length; i += 5552) {
+    const end = Math.min(bytes.length, i + 5552);
+    for (let k = i; k < end; k++) {
+      a += bytes[k] as number;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/** A zlib stream of stored (uncompressed) deflate blocks (RFC 1950/1951): valid everywhere, no compression. */
+export function zlibStored(data: Uint8Array): Uint8Array {
+  const blocks = Math.max(1, Math.ceil(data.length / 65535));
+  const out = new Uint8Array(2 + blocks * 5 + data.length + 4);
+  out[0] = 0x78;
+  out[1] = 0x01;
+  let at = 2;
+  for (let j = 0; j < blocks; j++) {
+    const part = data.subarray(j * 65535, Math.min(data.length, (j + 1) * 65535));
+    out[at] = j === blocks - 1 ? 1 : 0;
+    out[at + 1] = part.length & 0xff;
+    out[at + 2] = part.length >>> 8;
+    out[at + 3] = ~part.length & 0xff;
+    out[at + 4] = (~part.length >>> 8) & 0xff;
+    out.set(part, at + 5);
+    at += 5 + part.length;
+  }
+  new DataView(out.buffer).setUint32(at, adler32(data));
+  return out;
+}
+
+type Deflate = (data: Uint8Array) => Uint8Array;
+
+/** node:zlib's deflateSync when the runtime offers it without an import (Node >= 20.16), else stored blocks. */
+function deflate(data: Uint8Array): Uint8Array {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const zlib = proc?.getBuiltinModule?.('node:zlib') as { deflateSync?: Deflate } | undefined;
+  return zlib?.deflateSync !== undefined ? new Uint8Array(zlib.deflateSync(data)) : zlibStored(data);
+}
+
+/** Base64 of bytes (no Buffer, so it also runs in a browser). */
+function base64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
 }
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
@@ -79,15 +134,10 @@ export function encodePng(values: ArrayLike<number>, height: number, width: numb
   iv.setUint32(4, h);
   ihdr[8] = 8; // bit depth
   ihdr[9] = c === 1 ? 0 : 2; // colour type: grey or truecolour
-  return concatBytes([
-    new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', new Uint8Array(deflateSync(raw))),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
+  return concatBytes([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflate(raw)), chunk('IEND', new Uint8Array(0))]);
 }
 
 /** {@link encodePng} as a `data:image/png;base64,…` URL (for Vega-Lite `image` marks, HTML or Markdown). */
 export function pngDataUrl(values: ArrayLike<number>, height: number, width: number, opts: EncodePngOptions = {}): string {
-  return `data:image/png;base64,${Buffer.from(encodePng(values, height, width, opts)).toString('base64')}`;
+  return `data:image/png;base64,${base64(encodePng(values, height, width, opts))}`;
 }

@@ -21,3 +21,5 @@ export { CR_METRIC_NAMES, type CrMetricName } from './cr-metric-definitions.js';
 
 // Data formats: evaluating Parquet and Arrow IPC files
 export { evaluateFileAsync } from './evaluate.js';
+// reports: the HTML report of evaluate / train (Node-free builders, also in dist/browser/report.js)
+export * from './report-exports.js';

@@ -81,7 +81,7 @@ export function evaluationTimes(d: EvalData, s: EvalSettings): Float64Array {
 }
 
 /** The risk score for Harrell's and Uno's C: the given risk, or −RMST of the curves (`negativeRestrictedMean`). */
-function riskOf(d: EvalData): Float64Array {
+export function riskOf(d: EvalData): Float64Array {
   if (d.risk !== undefined) return d.risk;
   return negativeRestrictedMean(d.curves as SurvivalCurves);
 }

@@ -19,6 +19,7 @@ import { DeepHit } from '../models/survival/deephit.js';
 import { CifCurves } from '../estimators/cif-curves.js';
 import type { History, JsonValue } from '../models/training/fit-types.js';
 import { evaluatePredictions, type EvaluateMeta, type MetricReports } from '../report/evaluate.js';
+import type { ReportFigures } from '../report/report-figures.js';
 import type { EventCoding, MissingPolicy } from './columns.js';
 import type { Encoding } from './encoding.js';
 import type { LeakFinding } from './leakage.js';
@@ -64,6 +65,8 @@ export interface TrainOptions extends Partial<Omit<ModelSettings, 'seed' | 'mode
   backend?: BackendName;
   /** Progress on a TTY ('auto', default false). */
   verbose?: boolean | 'auto';
+  /** Also compute the data of the test-set report figures (`figures` of the report; see `EvaluateOptions.figures`). */
+  figures?: boolean;
 }
 
 /** Metadata stored with a model trained by `survkit train` (its `covariates`), read by `survkit predict`. */
@@ -136,6 +139,8 @@ export type TrainReport = {
   backend: string;
   /** Training and validation loss per epoch. */
   history: { loss: number[]; valLoss: number[] };
+  /** The data of the test-set report figures (with `figures: true`). */
+  figures?: ReportFigures;
 } & MetricReports;
 
 const FN = 'survkit train';
@@ -263,18 +268,22 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   } finally {
     for (const t of tensors) t.dispose();
   }
+  const figureOpts = o.figures === true ? { figures: true } : {};
   // competing risks: the cause-k metrics of each cause's CIF, and the event-free survival evaluated against any event
   const evaluation =
     cif !== undefined
-      ? evaluatePredictions({
-          format: 'cif',
-          file: `${data.file} (test rows; competing risks: each cause's CIF, and the event-free survival against any event)`,
-          labels: test.labels,
-          cif,
-          curves,
-          group: undefined,
-        })
-      : evaluatePredictions({ format: 'curves', file: `${data.file} (test rows)`, labels: test.labels, curves, group: undefined });
+      ? evaluatePredictions(
+          {
+            format: 'cif',
+            file: `${data.file} (test rows; competing risks: each cause's CIF, and the event-free survival against any event)`,
+            labels: test.labels,
+            cif,
+            curves,
+            group: undefined,
+          },
+          figureOpts,
+        )
+      : evaluatePredictions({ format: 'curves', file: `${data.file} (test rows)`, labels: test.labels, curves, group: undefined }, figureOpts);
   const { meta: evalMeta, ...metrics } = evaluation;
   const { standardized, leftAsIs } = std.summary();
   const { model: family, ...familySettings } = settings;

@@ -27,7 +27,7 @@ describe('survkit main: output', () => {
     expect(table).toEqual({ code: 0, out: formatTable(evaluateFile('datasets/example-risk.csv')), err: '' });
     const json = run('evaluate', 'datasets/example-predictions.csv', '--train', 'datasets/example-train.csv', '--format', 'json', '--grid', '50');
     expect(json.code).toBe(0);
-    expect(json.out).toBe(formatJson(evaluateFile('datasets/example-predictions.csv', { train: 'datasets/example-train.csv', grid: 50 })));
+    expect(json.out).toBe(formatJson(evaluateFile('datasets/example-predictions.csv', { train: 'datasets/example-train.csv', grid: 50, figures: true })));
   });
 
   it('passes every flag through (--times, --tau, --convention, --bootstrap, --seed; --flag=value form)', () => {
@@ -48,7 +48,7 @@ describe('survkit main: output', () => {
     );
     expect(r.code).toBe(0);
     expect(r.out).toBe(
-      formatJson(evaluateFile('datasets/example-predictions.csv', { times: [1, 2.5, 4], tau: 6, convention: 'sksurv', bootstrap: 5, seed: 9 })),
+      formatJson(evaluateFile('datasets/example-predictions.csv', { times: [1, 2.5, 4], tau: 6, convention: 'sksurv', bootstrap: 5, seed: 9, figures: true })),
     );
   });
 
