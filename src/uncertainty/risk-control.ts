@@ -25,7 +25,10 @@ export interface RiskControlOptions {
   method?: 'ltt' | 'crc';
   /** LTT p-value (default 'hoeffding-bentkus'; 'binomial' needs 0/1 losses). */
   pValue?: RiskPValue;
-  /** LTT: 'bonferroni' (default; p ≤ δ/m over the m candidates) or 'fixed-sequence' (candidates tested from the smallest threshold up, stopping at the first p > δ). */
+  /**
+   * LTT: 'bonferroni' (default; p ≤ δ/m over the m candidates) or 'fixed-sequence' (candidates tested from the
+   * smallest threshold up, stopping at the first p > δ).
+   */
   correction?: RiskCorrection;
   /**
    * Candidate thresholds. Default: the calibration-score quantiles at levels j/gridSize, j = 1 … gridSize (a

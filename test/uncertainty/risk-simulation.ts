@@ -1,6 +1,6 @@
 import { Random } from '../../src/core/random.js';
 import { flagLowConfidence } from '../../src/uncertainty/flag.js';
-import { riskControlledFlag, type RiskControlOptions } from '../../src/uncertainty/risk-control.js';
+import { riskControlledFlag } from '../../src/uncertainty/risk-control.js';
 
 /**
  * Synthetic selective-classification population with closed-form risks: the score s ~ U(0, 1) and
