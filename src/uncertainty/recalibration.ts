@@ -396,7 +396,7 @@ export function recalibrate(probs: ProbsInput, labels: ArrayLike<number>, opts: 
   const y = classLabels(fn, 'labels', labels, m.n, m.k, 'probs', 'columns of probabilities');
   const { n, k, p } = m;
   const methods: readonly RecalibrationMethod[] = opts.methods ?? RECALIBRATION_METHODS;
-  if (!Array.isArray(methods) || methods.length === 0)
+  if (typeof methods !== 'object' || methods === null || methods.length === 0)
     throw survkitError('optionRange', fn, 'methods', `a non-empty list of ${RECALIBRATION_METHODS.join(', ')}`, methods);
   for (const meth of methods) assertChoice(fn, 'methods[]', meth, RECALIBRATION_METHODS);
   const eceBins = assertNumberOption(fn, 'eceBins', opts.eceBins ?? 15, { min: 1, integer: true });
