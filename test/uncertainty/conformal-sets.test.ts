@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SurvkitError } from '../../src/core/errors.js';
 import { calibrateConformalSets, conformalRank, predictConformalSets } from '../../src/uncertainty/conformal-sets.js';
 import { digits, fixtureDir } from '../metrics/classification-fixtures.js';
+import { simulateConformal } from './conformal-simulation.js';
 
 interface MapieResult {
   method: 'lac' | 'aps' | 'raps';
@@ -138,4 +139,16 @@ describe('conformal sets: definitions', () => {
     const cal = calibrateConformalSets(probs, labels, { alpha: 0.2 });
     expect(() => predictConformalSets(cal, [[0.5, 0.5]])).toThrow(SurvkitError);
   });
+});
+
+describe('conformal sets: coverage over 200 random calibration/test splits of the digits table', () => {
+  // Exchangeable halves: E[coverage] >= 1 − α, and <= 1 − α + 1/(n+1) without ties (n = 180); randomised sets: = 1 − α.
+  // Allowance: 3 standard errors of the mean over the 200 repetitions.
+  const rows = simulateConformal(200, [0.05, 0.1]);
+  for (const r of rows) {
+    it(`${r.setting}, α = ${r.alpha}: mean coverage ${r.meanCoverage.toFixed(4)} ≥ 1 − α`, () => {
+      expect(r.meanCoverage).toBeGreaterThanOrEqual(1 - r.alpha - 3 * r.se);
+      if (r.setting === 'LAC' || r.setting.includes('randomised')) expect(r.meanCoverage).toBeLessThanOrEqual(1 - r.alpha + 1 / 181 + 3 * r.se);
+    });
+  }
 });
