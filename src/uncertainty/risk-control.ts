@@ -26,8 +26,9 @@ export interface RiskControlOptions {
   /** LTT p-value (default 'hoeffding-bentkus'; 'binomial' needs 0/1 losses). */
   pValue?: RiskPValue;
   /**
-   * LTT: 'bonferroni' (default; p ≤ δ/m over the m candidates) or 'fixed-sequence' (candidates tested from the
-   * smallest threshold up, stopping at the first p > δ).
+   * LTT: 'fixed-sequence' (default; candidates tested at level δ from the smallest threshold up, stopping at the
+   * first p > δ; it starts at the first candidate keeping at least ⌈log δ / log(1 − α)⌉ calibration cases, since
+   * fewer cannot reject whatever their labels) or 'bonferroni' (p ≤ δ/m over the m candidates).
    */
   correction?: RiskCorrection;
   /**
@@ -106,7 +107,7 @@ function quantileGrid(sorted: Float64Array, g: number): Float64Array {
  * - **Learn then Test** (`method: 'ltt'`, default): for each candidate threshold t the
  *   null "error rate of the cases with score ≤ t is > α" is tested with a
  *   p-value on the n_t kept calibration cases (Hoeffding–Bentkus by default); the
- *   largest t rejected under family-wise control (Bonferroni or fixed-sequence) is
+ *   largest t rejected under family-wise control (fixed-sequence or Bonferroni) is
  *   used. Then, for a new exchangeable case, P(error | kept) ≤ α with probability
  *   ≥ 1 − δ over the calibration draw.
  * - **Conformal risk control** (`method: 'crc'`): t̂ = the largest t with
@@ -171,7 +172,7 @@ export function riskControlledFlag(score: ArrayLike<number>, calibration: RiskCa
   } else {
     const delta = assertNumberOption(fn, 'delta', opts.delta ?? 0.1, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
     const pv = assertChoice(fn, 'pValue', opts.pValue ?? 'hoeffding-bentkus', ['hoeffding-bentkus', 'hoeffding', 'bentkus', 'binomial'] as const);
-    const correction = assertChoice(fn, 'correction', opts.correction ?? 'bonferroni', ['bonferroni', 'fixed-sequence'] as const);
+    const correction = assertChoice(fn, 'correction', opts.correction ?? 'fixed-sequence', ['bonferroni', 'fixed-sequence'] as const);
     if (pv === 'binomial' && !loss.every((v) => v === 0 || v === 1)) {
       throw survkitError('optionRange', fn, 'pValue', "'hoeffding-bentkus', 'hoeffding' or 'bentkus' (losses are not all 0 or 1)", pv);
     }
@@ -192,7 +193,12 @@ export function riskControlledFlag(score: ArrayLike<number>, calibration: RiskCa
       const level = delta / grid.length;
       for (let j = 0; j < grid.length; j++) if ((pValues[j] as number) <= level) threshold = grid[j] as number;
     } else {
-      for (let j = 0; j < grid.length; j++) {
+      // candidates keeping fewer than log δ / log(1 − α) cases cannot be rejected whatever their labels
+      // ((1 − α)^n is the smallest p-value n cases can give): the sequence starts after them
+      const minKept = Math.ceil(Math.log(delta) / Math.log1p(-alpha) - 1e-9);
+      let j = 0;
+      while (j < grid.length && keptAt(grid[j] as number) < minKept) j++;
+      for (; j < grid.length; j++) {
         if ((pValues[j] as number) > delta) break;
         threshold = grid[j] as number;
       }

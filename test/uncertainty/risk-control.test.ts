@@ -40,7 +40,7 @@ describe('riskControlledFlag: definitions', () => {
 
   it('LTT: the largest grid threshold whose p-value passes Bonferroni', () => {
     const thresholds = [0.25, 0.5, 0.75, 1];
-    const r = riskControlledFlag([0.1, 0.6], { score, correct }, { alpha: 0.5, delta: 0.2, thresholds });
+    const r = riskControlledFlag([0.1, 0.6], { score, correct }, { alpha: 0.5, delta: 0.2, thresholds, correction: 'bonferroni' });
     // kept 5, 10, 15, 20 with 0, 1, 2, 4 errors; HB p-values at α = 0.5, compared with δ/4 = 0.05
     const expected = [
       [5, 0],
@@ -52,6 +52,27 @@ describe('riskControlledFlag: definitions', () => {
     const last = expected.reduce((acc, p, j) => (p <= 0.05 ? j : acc), -1);
     expect(r.threshold).toBe(last < 0 ? -Infinity : thresholds[last]);
     expect(r.certified).toBe(last >= 0);
+  });
+
+  it('LTT fixed-sequence (default): from the smallest candidate keeping ⌈log δ / log(1 − α)⌉ cases up, until the first p > δ', () => {
+    const thresholds = [0.05, 0.1, 0.25, 0.5, 0.75, 1];
+    // α = 0.3, δ = 0.2: ⌈log 0.2 / log 0.7⌉ = 5 cases needed → starts at t = 0.25 (5 kept, 0 errors)
+    const r = riskControlledFlag([0.1, 0.6], { score, correct }, { alpha: 0.3, delta: 0.2, thresholds });
+    const p = [
+      [1, 0],
+      [2, 0],
+      [5, 0],
+      [10, 1],
+      [15, 2],
+      [20, 4],
+    ].map(([k, e]) => hoeffdingBentkusPValue((e as number) / (k as number), k as number, 0.3));
+    expect(Array.from(r.pValues ?? [])).toEqual(p);
+    let j = 2;
+    while (j < p.length && (p[j] as number) <= 0.2) j++;
+    expect(r.threshold).toBe(j === 2 ? -Infinity : thresholds[j - 1]);
+    expect(r.certified).toBe(j > 2);
+    // the first two candidates are not tested: p-values of 1 or 2 cases are > δ, yet the sequence does not stop there
+    expect((p[0] as number) > 0.2 && (p[1] as number) > 0.2).toBe(true);
   });
 
   it('CRC: the largest t with (Σ loss·[s ≤ t] + 1)/(n + 1) ≤ α', () => {

@@ -37,11 +37,22 @@ export interface SimulationRow {
 export function simulate(reps: number, n: number, alpha: number, delta: number, seed = 20261206): SimulationRow[] {
   const fixedGrid = Array.from({ length: 200 }, (_, j) => (j + 1) / 200);
   const policies: [string, (cal: { score: Float64Array; correct: Uint8Array }) => number][] = [
-    ['LTT Hoeffding–Bentkus, Bonferroni, calibration-quantile grid (default)', (cal) => riskControlledFlag([0], cal, { alpha, delta }).threshold],
-    ['LTT Hoeffding–Bentkus, Bonferroni, fixed grid t = 0.005 … 1', (cal) => riskControlledFlag([0], cal, { alpha, delta, thresholds: fixedGrid }).threshold],
+    [
+      'LTT Hoeffding–Bentkus, Bonferroni, calibration-quantile grid',
+      (cal) => riskControlledFlag([0], cal, { alpha, delta, correction: 'bonferroni' }).threshold,
+    ],
+    [
+      'LTT Hoeffding–Bentkus, Bonferroni, fixed grid t = 0.005 … 1',
+      (cal) => riskControlledFlag([0], cal, { alpha, delta, thresholds: fixedGrid, correction: 'bonferroni' }).threshold,
+    ],
+    ['LTT Hoeffding–Bentkus, fixed-sequence, calibration-quantile grid (default)', (cal) => riskControlledFlag([0], cal, { alpha, delta }).threshold],
+    [
+      'LTT Hoeffding–Bentkus, fixed-sequence, fixed grid t = 0.005 … 1',
+      (cal) => riskControlledFlag([0], cal, { alpha, delta, thresholds: fixedGrid, correction: 'fixed-sequence' }).threshold,
+    ],
     [
       'LTT binomial, Bonferroni, fixed grid t = 0.005 … 1',
-      (cal) => riskControlledFlag([0], cal, { alpha, delta, thresholds: fixedGrid, pValue: 'binomial' }).threshold,
+      (cal) => riskControlledFlag([0], cal, { alpha, delta, thresholds: fixedGrid, pValue: 'binomial', correction: 'bonferroni' }).threshold,
     ],
     ['conformal risk control (bounds P(wrong and kept))', (cal) => riskControlledFlag([0], cal, { alpha, method: 'crc' }).threshold],
     [
