@@ -431,7 +431,7 @@ export function recalibrate(probs: ProbsInput, labels: ArrayLike<number>, opts: 
     valP = b.q;
     valY = b.yy;
   }
-  const ece = (q: Float64Array): number => expectedCalibrationError(q, valY, { bins: eceBins });
+  const ece = (q: Float64Array): number => expectedCalibrationError({ labels: valY }, q, { bins: eceBins }).value;
   const nllBefore = meanNll(valP, valY, k);
   const nll: Record<string, number> = { none: nllBefore };
   let best: { method: RecalibrationMethod | 'none'; fit?: Recalibration; probs: Float64Array; nll: number } = { method: 'none', probs: valP, nll: nllBefore };
