@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SurvkitError } from '../../src/core/errors.js';
-import { fitRecalibration, interpolateKnots, isotonicKnots, recalibrate, type RecalibrationMethod } from '../../src/uncertainty/recalibration.js';
+import { expectedCalibrationError } from '../../src/metrics/calibration-error.js';
+import {
+  fitRecalibration,
+  interpolateKnots,
+  isotonicKnots,
+  recalibrate,
+  type Recalibration,
+  type RecalibrationMethod,
+} from '../../src/uncertainty/recalibration.js';
+import { fitTemperature } from '../../src/uncertainty/temperature-scaling.js';
 import { digits, fixtureDir } from '../metrics/classification-fixtures.js';
 
 const ref = JSON.parse(readFileSync(join(fixtureDir, 'conformal', 'netcal_recalibration.json'), 'utf8')) as {
@@ -47,6 +56,24 @@ describe('recalibration: definitions', () => {
     expect(interpolateKnots(k.x, k.y, 0.01)).toBe(0);
   });
 
+  it('temperature: softmax(log p / T) with T from fitTemperature on log p', () => {
+    const fit = fitRecalibration(fitP, fitY, 'temperature');
+    const t = fit.params.temperature as number;
+    const logits = Array.from(fitP, (v) => Math.log(Math.min(Math.max(v, 2.220446049250313e-16), 1 - 2.220446049250313e-16)));
+    expect(t).toBe(fitTemperature(logits, fitY, { classes: 10 }).temperature);
+    const row = Array.from(appP.subarray(0, 10));
+    const z = row.map((v) => Math.log(v) / t);
+    const m = Math.max(...z);
+    const e = z.map((v) => Math.exp(v - m));
+    const s = e.reduce((a, b) => a + b, 0);
+    expect(
+      maxAbs(
+        fit.apply([row]),
+        e.map((v) => v / s),
+      ),
+    ).toBeLessThan(1e-14);
+  });
+
   it('histogram binning: bin accuracy, empty bins at their midpoint, rows normalised', () => {
     const fit = fitRecalibration(
       [
@@ -74,7 +101,10 @@ describe('recalibration: definitions', () => {
     expect(r.nllAfter).toBe(best);
     expect(r.nll[r.method]).toBe(best);
     expect(r.nllAfter).toBeLessThanOrEqual(r.nllBefore);
-    expect(Number.isFinite(r.eceBefore) && Number.isFinite(r.eceAfter)).toBe(true);
+    const valRows = d.rows.slice(180);
+    const valLabels = Array.from(d.labels.slice(180));
+    expect(r.eceBefore).toBe(expectedCalibrationError({ labels: valLabels }, valRows, { bins: 15 }).value);
+    expect(r.eceAfter).toBe(expectedCalibrationError({ labels: valLabels }, (r.recalibration as Recalibration).apply(valRows), { bins: 15 }).value);
   });
 
   it('rejects bad options with a SurvkitError', () => {

@@ -85,6 +85,14 @@ describe('riskControlledFlag: definitions', () => {
     expect(riskControlledFlag([0], { score, correct }, { alpha: 0.05, method: 'crc' }).threshold).toBe(0.45);
   });
 
+  it('bounded losses in [0, 1] (e.g. a per-subject Brier score): the p-values use the mean loss of the kept cases', () => {
+    const loss = score.map((s) => s * s);
+    const r = riskControlledFlag([0.2, 0.9], { score, loss }, { alpha: 0.3, delta: 0.2, thresholds: [0.25, 0.5, 1], correction: 'bonferroni' });
+    const mean = (k: number): number => loss.slice(0, k).reduce((a, b) => a + b, 0) / k;
+    expect(Array.from(r.pValues ?? [])).toEqual([5, 10, 20].map((k) => hoeffdingBentkusPValue(mean(k), k, 0.3)));
+    expect(() => riskControlledFlag([0], { score, loss }, { alpha: 0.3, pValue: 'binomial' })).toThrow(SurvkitError);
+  });
+
   it('no candidate passes: everything is flagged, certified false', () => {
     const r = riskControlledFlag([0, 0.5], { score: score.slice(0, 5), correct: correct.slice(0, 5) }, { alpha: 0.01, delta: 0.01 });
     expect(r.certified).toBe(false);
