@@ -45,8 +45,8 @@ export interface FlagResult {
  * Works with any score where higher means less trustworthy: 1 − max p,
  * predictive entropy, evidential u = K/S, ensemble variance, the width of a
  * survival band. The guarantee holds on the calibration data; on new data the
- * kept fraction and error rate vary around it (for a finite-sample bound see
- * Geifman & El-Yaniv's SGR; not provided here).
+ * kept fraction and error rate vary around it. For a finite-sample guarantee on
+ * new cases use {@link riskControlledFlag} (Learn then Test).
  *
  * @param score n finite uncertainty scores of the cases to triage (higher = more uncertain)
  * @param policy `{ threshold }`, `{ targetCoverage, calibration }` or

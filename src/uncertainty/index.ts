@@ -13,3 +13,35 @@ export { fitTemperature, temperatureScale, temperatureNll, type TemperatureFit, 
 export { combineSamples, SAMPLE_SCORES, type SampleScore } from './sample-stats.js';
 export { dirichletPrediction, predictionFromProbs, softmaxRows, type ClassPrediction, type UncertaintyScore } from './class-prediction.js';
 export { classLabels, isTensorLike, type ClassIndexInput, type TensorLike } from '../data/class-labels.js';
+
+// Guarantees for flagging: conformal prediction sets, risk-controlled flagging, recalibration
+export {
+  calibrateConformalSets,
+  conformalRank,
+  predictConformalSets,
+  type ConformalCalibration,
+  type ConformalConvention,
+  type ConformalMethod,
+  type ConformalSetOptions,
+  type ConformalSets,
+  type PredictConformalSetOptions,
+} from './conformal-sets.js';
+export {
+  riskControlledFlag,
+  type RiskCalibration,
+  type RiskControlOptions,
+  type RiskControlledFlagResult,
+  type RiskCorrection,
+  type RiskPValue,
+} from './risk-control.js';
+export { bentkusPValue, binomialCdf, binomialPValue, hoeffdingBentkusPValue, hoeffdingPValue } from './p-values.js';
+export {
+  fitRecalibration,
+  recalibrate,
+  RECALIBRATION_METHODS,
+  type RecalibrateOptions,
+  type RecalibrateResult,
+  type Recalibration,
+  type RecalibrationMethod,
+  type RecalibrationOptions,
+} from './recalibration.js';
