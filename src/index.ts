@@ -617,6 +617,14 @@ export {
   type ReportFigures,
   type ReportFiguresOptions,
   type ReportFigureSpec,
+  type ReportSection,
+  type ReportBlock,
+  type StepCurve,
+  type DataSummary,
+  type TertileFigure,
+  type CalibrationFigure,
+  type EvalData,
+  type CompetingData,
 } from './report/index.js';
 
 // Guarantees for flagging: conformal prediction sets, risk-controlled flagging, recalibration

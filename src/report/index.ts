@@ -16,8 +16,8 @@ export {
   type MetricReport,
   type Skipped,
 } from './evaluate.js';
-export { METRIC_NAMES, type MetricName } from './metric-definitions.js';
-export { CR_METRIC_NAMES, type CrMetricName } from './cr-metric-definitions.js';
+export { METRIC_NAMES, type EvalData, type MetricName } from './metric-definitions.js';
+export { CR_METRIC_NAMES, type CompetingData, type CrMetricName } from './cr-metric-definitions.js';
 
 // Data formats: evaluating Parquet and Arrow IPC files
 export { evaluateFileAsync } from './evaluate.js';
