@@ -106,6 +106,8 @@ export interface History {
   epochMs: number[];
   /** Whether early stopping ended training before `epochs`. */
   stoppedEarly: boolean;
+  /** Wall time of what the family computes after training (e.g. the Breslow / Cox-Time baseline hazards), ms; absent where nothing is. */
+  finishMs?: number;
 }
 
 /** JSON-serialisable values (for metadata stored with a model). */
