@@ -18,7 +18,7 @@
  * scikit-learn and numba. Without them, the pycox columns say "not measured".
  *
  * Usage: npx tsx bench/pycox-side-by-side.ts <data-dir> [--datasets metabric,support] [--models coxph,…]
- *          [--seeds 3] [--backend wasm] [--whole-process] [--out bench/out]
+ *          [--seeds 3] [--seed-start 0] [--backend wasm] [--whole-process] [--out bench/out]
  * Writes <out>/pycox-side-by-side.jsonl (one line per run) and .md (the table).
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -45,6 +45,8 @@ export interface SideRun {
   epochs: number;
   /** Median ms of the run's epochs (training batches + validation pass). */
   epochMs: number;
+  /** Median CPU ms of the run's epochs (the process's user + system time). */
+  epochCpuMs: number;
   /** Baseline hazards (CoxPH, Cox-Time), s; null where the family has none. */
   baselineS: number | null;
   fitS: number;
@@ -119,7 +121,21 @@ class Pycox {
     this.proc.stdin.write(`${JSON.stringify({ dataset, model, seed })}\n`);
     const r = JSON.parse(await this.next()) as Record<string, unknown>;
     if (typeof r.error === 'string')
-      return { tool: 'pycox', dataset, model, seed, ctd: NaN, ibs: NaN, epochs: 0, epochMs: NaN, baselineS: null, fitS: NaN, load, error: r.error };
+      return {
+        tool: 'pycox',
+        dataset,
+        model,
+        seed,
+        ctd: NaN,
+        ibs: NaN,
+        epochs: 0,
+        epochMs: NaN,
+        epochCpuMs: NaN,
+        baselineS: null,
+        fitS: NaN,
+        load,
+        error: r.error,
+      };
     return {
       tool: 'pycox',
       dataset,
@@ -129,6 +145,7 @@ class Pycox {
       ibs: r.ibs as number,
       epochs: r.epochs as number,
       epochMs: median(r.epoch_ms as number[]),
+      epochCpuMs: median(r.epoch_cpu_ms as number[]),
       baselineS: (r.baseline_s as number | null) ?? null,
       fitS: r.fit_s as number,
       load: Math.max(load, loadavg()[0] as number),
@@ -157,6 +174,7 @@ async function survkitRun(table: ReturnType<typeof readCsv>, dataset: string, mo
     ibs: r.integratedBrierScore?.value as number,
     epochs: report.epochs,
     epochMs: median(h?.epochMs ?? []),
+    epochCpuMs: median(h?.epochCpuMs ?? []),
     baselineS: hasBaseline && h?.finishMs !== undefined ? h.finishMs / 1000 : null,
     fitS: (performance.now() - t0) / 1000,
     load: Math.max(load, loadavg()[0] as number),
@@ -213,8 +231,8 @@ const fmt = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '
 /** The markdown table: one row per data set × model. */
 export function sideBySideTable(runs: SideRun[], whole: Map<string, { survkit: number; pycox: number }>): string {
   const lines = [
-    '| data | model | seeds | survkit ms/epoch | pycox ms/epoch | ratio (same rounds) | survkit baseline s | pycox baseline s | survkit C_td / IBS | pycox C_td / IBS | survkit / pycox epochs | whole process s (survkit / pycox) | load |',
-    `|${' --- |'.repeat(13)}`,
+    '| data | model | seeds | survkit ms/epoch | pycox ms/epoch | ratio (same rounds) | survkit CPU ms/epoch | pycox CPU ms/epoch | CPU ratio | survkit baseline s | pycox baseline s | survkit C_td / IBS | pycox C_td / IBS | survkit / pycox epochs | whole process s (survkit / pycox) | load |',
+    `|${' --- |'.repeat(16)}`,
   ];
   const keys = [...new Set(runs.map((r) => `${r.dataset}|${r.model}`))];
   for (const key of keys) {
@@ -222,12 +240,14 @@ export function sideBySideTable(runs: SideRun[], whole: Map<string, { survkit: n
     const s = runs.filter((r) => r.tool === 'survkit' && r.dataset === dataset && r.model === model && r.error === undefined);
     const p = runs.filter((r) => r.tool === 'pycox' && r.dataset === dataset && r.model === model && r.error === undefined);
     const ratios = s.map((r) => r.epochMs / (p.find((q) => q.seed === r.seed)?.epochMs ?? NaN)).filter(Number.isFinite);
+    const cpuRatios = s.map((r) => r.epochCpuMs / (p.find((q) => q.seed === r.seed)?.epochCpuMs ?? NaN)).filter(Number.isFinite);
     const baseline = (rs: SideRun[]): string => (rs.some((r) => r.baselineS !== null) ? fmt(median(rs.map((r) => r.baselineS ?? NaN)), 2) : '—');
     const loads = [...s, ...p].map((r) => r.load);
     const w = whole.get(key);
     lines.push(
       `| ${dataset} | ${model} | ${s.length} | ${fmt(median(s.map((r) => r.epochMs)))} | ${p.length ? fmt(median(p.map((r) => r.epochMs))) : 'not measured'} | ` +
-        `${ratios.length ? `${median(ratios).toFixed(2)}×` : '—'} | ${baseline(s)} | ${p.length ? baseline(p) : 'not measured'} | ` +
+        `${ratios.length ? `${median(ratios).toFixed(2)}×` : '—'} | ${fmt(median(s.map((r) => r.epochCpuMs)))} | ` +
+        `${p.length ? fmt(median(p.map((r) => r.epochCpuMs))) : 'not measured'} | ${cpuRatios.length ? `${median(cpuRatios).toFixed(2)}×` : '—'} | ${baseline(s)} | ${p.length ? baseline(p) : 'not measured'} | ` +
         `${s.length ? `${mean(s.map((r) => r.ctd)).toFixed(4)} / ${mean(s.map((r) => r.ibs)).toFixed(4)}` : '—'} | ` +
         `${p.length ? `${mean(p.map((r) => r.ctd)).toFixed(4)} / ${mean(p.map((r) => r.ibs)).toFixed(4)}` : 'not measured'} | ` +
         `${fmt(mean(s.map((r) => r.epochs)))} / ${p.length ? fmt(mean(p.map((r) => r.epochs))) : '—'} | ` +
@@ -244,6 +264,7 @@ async function main(): Promise<void> {
       datasets: { type: 'string', default: 'metabric,support' },
       models: { type: 'string', default: 'coxph,coxcc,coxtime,deephit,logistichazard' },
       seeds: { type: 'string', default: '3' },
+      'seed-start': { type: 'string', default: '0' },
       backend: { type: 'string', default: 'wasm' },
       'whole-process': { type: 'boolean', default: false },
       out: { type: 'string', default: join('bench', 'out') },
@@ -265,7 +286,8 @@ async function main(): Promise<void> {
   for (const dataset of values.datasets.split(',')) {
     const table = readCsv(join(dir, `${dataset}.csv`));
     for (const model of values.models.split(',') as Family[]) {
-      for (let seed = 0; seed < Number(values.seeds); seed++, round++) {
+      const first = Number(values['seed-start']);
+      for (let seed = first; seed < first + Number(values.seeds); seed++, round++) {
         const pair: SideRun[] = [];
         const order = round % 2 === 0 ? (['survkit', 'pycox'] as const) : (['pycox', 'survkit'] as const);
         for (const tool of order) {
