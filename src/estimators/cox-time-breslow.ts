@@ -48,13 +48,15 @@ function logSumExp(v: Float64Array, pick?: Int32Array): number {
  * @see Kvamme, Borgan & Scheel (2019) JMLR 20(129) eq. (10); pycox `models/cox_time.py`
  */
 export function coxTimeBaseline(labels: LabelsInput, logRiskAt: TimeDependentLogRisk, opts: BreslowOptions = {}): BreslowBaseline {
-  return coxTimeBaselineMany(labels, (requests) => requests.map((r) => logRiskAt(r.t, r.atRisk)), { ...opts, rowsPerCall: 0 });
+  return coxTimeBaselineMany(labels, (requests) => requests.map((r) => logRiskAt(r.t, r.atRisk.slice())), { ...opts, rowsPerCall: 0 });
 }
 
 /** One request of {@link coxTimeBaselineMany}: g(t, x_j) for the subjects `atRisk`. */
 export interface LogRiskRequest {
   t: number;
   atRisk: Int32Array;
+  /** `atRisk` is `order.subarray(start)`, with `order` the training rows sorted by time (the callback's second argument). */
+  start: number;
 }
 
 /**
@@ -63,7 +65,10 @@ export interface LogRiskRequest {
  * (together at most `rowsPerCall` subjects, default 65,536, or one time when its
  * set alone is larger; 0: one time per call) and returns g for each, in order —
  * for the at-risk subjects or for all n. Same values as one call per time
- * (inference mode treats rows independently); far fewer network calls.
+ * (inference mode treats rows independently); far fewer network calls. Each
+ * at-risk set is a suffix `order.subarray(start)` of the rows sorted by time
+ * (`order`, the callback's second argument, the same array in every call), so
+ * a caller may sort its inputs once and take contiguous slices.
  *
  * @example
  * const base = coxTimeBaselineMany(labels, (reqs) => reqs.map((r) => model.logRiskAt(r.t, r.atRisk)));
@@ -71,7 +76,7 @@ export interface LogRiskRequest {
  */
 export function coxTimeBaselineMany(
   labels: LabelsInput,
-  logRiskAtMany: (requests: LogRiskRequest[]) => ArrayLike<number>[],
+  logRiskAtMany: (requests: LogRiskRequest[], order: Int32Array) => ArrayLike<number>[],
   opts: BreslowOptions & { rowsPerCall?: number } = {},
 ): BreslowBaseline {
   const fn = 'coxTimeBaseline';
@@ -96,8 +101,8 @@ export function coxTimeBaselineMany(
       rows += size;
     }
     if (group.length === 0) break;
-    const requests = group.map((j) => ({ t: times[j] as number, atRisk: order.slice(starts[j]) }));
-    const answers = logRiskAtMany(requests);
+    const requests = group.map((j) => ({ t: times[j] as number, atRisk: order.subarray(starts[j]), start: starts[j] as number }));
+    const answers = logRiskAtMany(requests, order);
     if (answers.length !== requests.length) {
       throw survkitError('shapeMismatch', fn, 'logRiskAtMany', `${requests.length} answers`, `${answers.length}`);
     }

@@ -175,28 +175,46 @@ export class CoxTime extends SurvivalModel {
   }
 
   /**
-   * g(t, x_j) for several (t, subjects) requests at once, in original time units:
-   * the requested rows are gathered once with their (scaled) time column and run
-   * through the network in large batches; synchronous.
+   * g(t, x_j) for several (t, at-risk set) requests of {@link coxTimeBaselineMany}
+   * at once, in original time units: the inputs are sorted by time once
+   * (`sorted`, rows in `order`), each request's rows are a contiguous slice of
+   * them, stacked with their (scaled) time column and run through the network
+   * in large batches; synchronous.
    */
-  logRiskAtMany(xs: readonly tf.Tensor[], requests: readonly LogRiskRequest[]): Float64Array[] {
+  private logRiskAtMany(sorted: readonly tf.Tensor[], requests: readonly LogRiskRequest[]): Float64Array[] {
     let total = 0;
     for (const r of requests) total += r.atRisk.length;
-    const rows = new Int32Array(total);
     const z = new Float32Array(total);
     let o = 0;
     for (const r of requests) {
-      rows.set(r.atRisk, o);
       z.fill(this.scaler.transform([r.t])[0] as number, o, o + r.atRisk.length);
       o += r.atRisk.length;
     }
-    const inputs = gatherRows(xs, rows);
+    const inputs = tf.tidy(() =>
+      sorted.map((t) => (requests.length === 1 && requests[0]?.start === 0 ? t.clone() : tf.concat(requests.map((r) => tf.slice(t, r.start))))),
+    );
     try {
       const { values } = forwardMemory(this.net, inputs, BASELINE_BATCH, (s, size) => [tf.tensor2d(z.subarray(s, s + size), [size, 1])]);
       o = 0;
       return requests.map((r) => values.subarray(o, (o += r.atRisk.length)));
     } finally {
       disposeAll(inputs);
+    }
+  }
+
+  /** The time-dependent Breslow baseline of in-memory inputs, the inputs sorted by time once. */
+  private baselineOf(xs: readonly tf.Tensor[], labels: LabelsInput): BreslowBaseline {
+    let sorted: { order: Int32Array; x: tf.Tensor[] } | undefined;
+    try {
+      return coxTimeBaselineMany(labels, (requests, order) => {
+        if (sorted?.order !== order) {
+          if (sorted) disposeAll(sorted.x);
+          sorted = { order, x: gatherRows(xs, order) };
+        }
+        return this.logRiskAtMany(sorted.x, requests);
+      });
+    } finally {
+      if (sorted) disposeAll(sorted.x);
     }
   }
 
@@ -210,11 +228,11 @@ export class CoxTime extends SurvivalModel {
   private memoryBaseline(xs: readonly tf.Tensor[], labels: LabelsInput): BreslowBaseline {
     const n = xs[0]?.shape[0] as number;
     const rows = this.sampleRows(n);
-    if (rows === undefined) return coxTimeBaselineMany(labels, (requests) => this.logRiskAtMany(xs, requests));
+    if (rows === undefined) return this.baselineOf(xs, labels);
     const sub = gatherRows(xs, rows);
     try {
       const y = labelRows(labelsArg('CoxTime.computeBaseline', 'labels', labels), rows);
-      return coxTimeBaselineMany(y, (requests) => this.logRiskAtMany(sub, requests));
+      return this.baselineOf(sub, y);
     } finally {
       disposeAll(sub);
     }
