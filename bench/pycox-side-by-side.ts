@@ -298,7 +298,7 @@ async function main(): Promise<void> {
           runs.push(r);
           appendFileSync(jsonl, `${JSON.stringify(r)}\n`);
           process.stderr.write(
-            `${dataset} ${model} seed ${seed} ${r.tool}: ${r.error ?? `C_td ${r.ctd.toFixed(4)} IBS ${r.ibs.toFixed(4)} epochs ${r.epochs} ${r.epochMs.toFixed(1)} ms/epoch baseline ${r.baselineS?.toFixed(2) ?? '—'} s load ${r.load.toFixed(1)}`}\n`,
+            `${dataset} ${model} seed ${seed} ${r.tool}: ${r.error ?? `C_td ${r.ctd.toFixed(4)} IBS ${r.ibs.toFixed(4)} epochs ${r.epochs} ${r.epochMs.toFixed(1)} ms/epoch (CPU ${r.epochCpuMs.toFixed(1)}) baseline ${r.baselineS?.toFixed(2) ?? '—'} s load ${r.load.toFixed(1)}`}\n`,
           );
         }
       }
