@@ -12,12 +12,17 @@
  * thread, 97 ms (stride-2) and 678 ms (max-pool); stock TF.js 6.5–7.7 s
  * (stride-2) and 20–40 s (max-pool).
  *
+ * Each patched row first checks (by kernel identity) that survkit's Conv3D,
+ * its gradients and MaxPool3DGrad are the registered kernels, and fails
+ * otherwise: the stock kernels take 50–90 s per max-pool step on cpu.
+ *
  * Run alone: `npx tsx bench/cnn3d-step.ts [--stock]`.
  */
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../src/backend/index.js';
 import { registerBackbonePatches, unregisterBackbonePatches } from '../src/backend/kernels/backbone-patches.js';
+import { installedKernelConfig } from '../src/backend/kernels/registry.js';
 import { timeMedian, type Row } from './row.js';
 import type { CnnVariant } from './cnn-step.js';
 
@@ -71,6 +76,14 @@ export function timeCnn3dStep(variant: CnnVariant, batch = 8, repeats = 3): numb
   }
 }
 
+/** The kernels of the 3D path that are NOT survkit's on `backend` (checked by identity; empty when every patch is in force). */
+export function stockKernelsOnPath(backend: BackendName): string[] {
+  return ['Conv3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2', 'MaxPool3DGrad'].filter((k) => {
+    const mine = installedKernelConfig(`${k}@${backend}`);
+    return mine === undefined || tf.getKernel(k, backend) !== mine;
+  });
+}
+
 /**
  * One row per backend × variant: task `cnn3d-step <variant> <backend>` (and
  * `… stock` rows with TF.js's own 3D kernels when `stock`), n = batch, m = side.
@@ -82,6 +95,8 @@ export async function benchCnn3dStep(opts: { backends?: BackendName[]; stock?: b
     await initBackend({ backend });
     for (const variant of ['stride2', 'maxpool'] as CnnVariant[]) {
       registerBackbonePatches();
+      const stock = stockKernelsOnPath(backend);
+      if (stock.length > 0) throw new Error(`cnn3d-step: survkit's kernels are not in force on ${backend}: ${stock.join(', ')}`);
       rows.push({ task: `cnn3d-step ${variant} ${backend}`, n: 8, m: 64, ms: timeCnn3dStep(variant, 8, opts.repeats ?? 3) });
       if (opts.stock === true) {
         unregisterBackbonePatches();

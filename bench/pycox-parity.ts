@@ -1,5 +1,7 @@
 /**
- * Reproduces pycox 0.3.0's results on METABRIC and SUPPORT:
+ * Reproduces pycox 0.3.0's results on METABRIC and SUPPORT (and GBSG / WHAS:
+ * `--datasets gbsg,whas`, against pycox measured side by side, see
+ * pycox-reference.ts `PYCOX_SIDE_BY_SIDE` and bench/pycox-side-by-side.ts):
  * every model × data set × seed through `trainTable` — the code path of
  * `survkit train --model <m> --data <d>.csv --split-col split --val-col val
  * --seed <s>` — and a table of mean ± sd (sample sd) of C_td (Antolini), IBS,
@@ -11,7 +13,7 @@
  *
  * Usage: npm run bench:parity -- <data-dir> [--backend wasm,cpu] [--seeds 5]
  *          [--datasets metabric,support] [--models coxph,…] [--no-extras] [--out bench/out]
- * The data directory holds metabric.csv and support.csv (../shared/datasets); never commit them.
+ * The data directory holds metabric.csv, support.csv, gbsg.csv and whas.csv (../shared/datasets); never commit them.
  * Writes <out>/pycox-parity-<backend>.jsonl (one line per run) and .md (the table).
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -20,9 +22,9 @@ import { parseArgs } from 'node:util';
 import type { BackendName } from '../src/backend/index.js';
 import { readCsv } from '../src/io/csv.js';
 import { trainTable, type TrainOptions } from '../src/tabular/train.js';
-import { PYCOX, PYCOX_QUANTILES, passes, type PycoxRow } from './pycox-reference.js';
+import { PYCOX_QUANTILES, passes, pycoxRow, type PycoxRow } from './pycox-reference.js';
 
-type Dataset = 'metabric' | 'support';
+type Dataset = 'metabric' | 'support' | 'gbsg' | 'whas';
 type Family = TrainOptions['model'];
 
 /** One configuration: a model with the defaults, or an extra variant. */
@@ -31,7 +33,7 @@ interface Config {
   label: string;
   extra: boolean;
   options: Partial<TrainOptions>;
-  ref: (d: Dataset) => PycoxRow;
+  ref: (d: Dataset) => PycoxRow | undefined;
   refLabel: string;
 }
 
@@ -53,11 +55,11 @@ interface Run {
 const FAMILIES: Family[] = ['coxph', 'coxcc', 'coxtime', 'deephit', 'logistichazard'];
 
 function configs(models: Family[], extras: boolean): Config[] {
-  const out: Config[] = models.map((m) => ({ model: m, label: m, extra: false, options: {}, ref: (d) => PYCOX[d][m], refLabel: 'pycox' }));
+  const out: Config[] = models.map((m) => ({ model: m, label: m, extra: false, options: {}, ref: (d) => pycoxRow(d, m), refLabel: 'pycox' }));
   if (!extras) return out;
   if (models.includes('coxph')) {
     for (const ties of ['breslow', 'efron'] as const) {
-      out.push({ model: 'coxph', label: `coxph --ties ${ties}`, extra: true, options: { ties }, ref: (d) => PYCOX[d].coxph, refLabel: 'pycox' });
+      out.push({ model: 'coxph', label: `coxph --ties ${ties}`, extra: true, options: { ties }, ref: (d) => pycoxRow(d, 'coxph'), refLabel: 'pycox' });
     }
   }
   for (const m of ['deephit', 'logistichazard'] as const) {
@@ -67,7 +69,7 @@ function configs(models: Family[], extras: boolean): Config[] {
       label: `${m} --cut-scheme quantiles`,
       extra: true,
       options: { cutScheme: 'quantiles' },
-      ref: (d) => PYCOX[d][m],
+      ref: (d) => pycoxRow(d, m),
       refLabel: 'pycox (equidistant)',
     });
   }
@@ -118,11 +120,23 @@ export function table(runs: Run[], cs: Config[], datasets: Dataset[]): string {
     for (const c of cs) {
       const rs = runs.filter((r) => r.dataset === d && r.label === c.label);
       if (rs.length === 0) continue;
-      const ref = c.ref(d);
+      const found = c.ref(d);
       const ctd = mean(rs.map((r) => r.ctd));
       const ibs = mean(rs.map((r) => r.ibs));
+      if (found === undefined) {
+        lines.push(
+          `| ${d} | ${c.label} | ${rs.length} | ${pm(rs.map((r) => r.ctd))} | ${pm(rs.map((r) => r.ibs))} | ${pm(rs.map((r) => r.inbll))} | ` +
+            `${pm(
+              rs.map((r) => r.epochs),
+              1,
+            )} | ${median(rs.map((r) => r.msPerEpoch)).toFixed(1)} | ${rs[0]?.backend ?? ''} | not measured | not measured | — | — |`,
+        );
+        continue;
+      }
+      const ref = found;
       const ok = passes(ctd, ibs, ref);
-      const q = c.options.cutScheme === 'quantiles' ? PYCOX_QUANTILES[d][c.model as 'deephit' | 'logistichazard'] : undefined;
+      const q =
+        c.options.cutScheme === 'quantiles' && (d === 'metabric' || d === 'support') ? PYCOX_QUANTILES[d][c.model as 'deephit' | 'logistichazard'] : undefined;
       const verdict = c.extra
         ? `extra: ΔC_td ${(ctd - ref.ctd >= 0 ? '+' : '') + (ctd - ref.ctd).toFixed(4)}, ΔIBS ${(ibs - ref.ibs >= 0 ? '+' : '') + (ibs - ref.ibs).toFixed(4)} vs ${c.refLabel}` +
           (q ? `; pycox quantiles ${q.ctd.toFixed(4)} / ${q.ibs.toFixed(4)}` : '')

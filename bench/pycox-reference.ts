@@ -61,3 +61,29 @@ export const PYCOX_QUANTILES: Record<'metabric' | 'support', Record<'deephit' | 
 export function passes(ctd: number, ibs: number, ref: PycoxRow): boolean {
   return ctd >= ref.ctd - 0.01 && ibs <= ref.ibs + 0.005;
 }
+
+/**
+ * pycox on GBSG and WHAS, measured side by side with survkit
+ * (bench/pycox-side-by-side.ts, 2026-12-06; pycox 0.3.0 and torchtuples 0.2.2
+ * from their repositories, PyTorch 1.13 (Debian), one thread; the same fixed
+ * splits and protocol; seeds 0–9 on WHAS, 0–4 on GBSG: numpy 1234 + seed,
+ * torch 123 + seed). Only DeepHit and LogisticHazard were run; `msLoaded` is
+ * the median ms per epoch under that run's load (17–22).
+ */
+export const PYCOX_SIDE_BY_SIDE: Record<'gbsg' | 'whas', Partial<Record<Family, PycoxRow>>> = {
+  gbsg: {
+    deephit: { seeds: 5, ctd: 0.6655, ctdSd: 0.003, ibs: 0.1925, ibsSd: 0.0021, inbll: NaN, inbllSd: NaN, msLoaded: 208.9 },
+    logistichazard: { seeds: 5, ctd: 0.6785, ctdSd: 0.0048, ibs: 0.1666, ibsSd: 0.0027, inbll: NaN, inbllSd: NaN, msLoaded: 113.5 },
+  },
+  whas: {
+    deephit: { seeds: 10, ctd: 0.7931, ctdSd: 0.0166, ibs: 0.1442, ibsSd: 0.0031, inbll: NaN, inbllSd: NaN, msLoaded: 163.4 },
+    logistichazard: { seeds: 10, ctd: 0.8073, ctdSd: 0.018, ibs: 0.1158, ibsSd: 0.0035, inbll: NaN, inbllSd: NaN, msLoaded: 72.6 },
+  },
+};
+
+/** pycox's reference row for a data set and family, or undefined where none was measured. */
+export function pycoxRow(dataset: string, family: Family): PycoxRow | undefined {
+  if (dataset === 'metabric' || dataset === 'support') return PYCOX[dataset][family];
+  if (dataset === 'gbsg' || dataset === 'whas') return PYCOX_SIDE_BY_SIDE[dataset][family];
+  return undefined;
+}

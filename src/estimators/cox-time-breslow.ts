@@ -48,23 +48,70 @@ function logSumExp(v: Float64Array, pick?: Int32Array): number {
  * @see Kvamme, Borgan & Scheel (2019) JMLR 20(129) eq. (10); pycox `models/cox_time.py`
  */
 export function coxTimeBaseline(labels: LabelsInput, logRiskAt: TimeDependentLogRisk, opts: BreslowOptions = {}): BreslowBaseline {
+  return coxTimeBaselineMany(labels, (requests) => requests.map((r) => logRiskAt(r.t, r.atRisk.slice())), { ...opts, rowsPerCall: 0 });
+}
+
+/** One request of {@link coxTimeBaselineMany}: g(t, x_j) for the subjects `atRisk`. */
+export interface LogRiskRequest {
+  t: number;
+  atRisk: Int32Array;
+  /** `atRisk` is `order.subarray(start)`, with `order` the training rows sorted by time (the callback's second argument). */
+  start: number;
+}
+
+/**
+ * {@link coxTimeBaseline} with the network evaluated for several event times per
+ * call: `logRiskAtMany` receives consecutive event times with their at-risk sets
+ * (together at most `rowsPerCall` subjects, default 65,536, or one time when its
+ * set alone is larger; 0: one time per call) and returns g for each, in order —
+ * for the at-risk subjects or for all n. Same values as one call per time
+ * (inference mode treats rows independently); far fewer network calls. Each
+ * at-risk set is a suffix `order.subarray(start)` of the rows sorted by time
+ * (`order`, the callback's second argument, the same array in every call), so
+ * a caller may sort its inputs once and take contiguous slices.
+ *
+ * @example
+ * const base = coxTimeBaselineMany(labels, (reqs) => reqs.map((r) => model.logRiskAt(r.t, r.atRisk)));
+ * @throws {SurvkitError} as {@link coxTimeBaseline}, and when the callback answers a different number of requests
+ */
+export function coxTimeBaselineMany(
+  labels: LabelsInput,
+  logRiskAtMany: (requests: LogRiskRequest[], order: Int32Array) => ArrayLike<number>[],
+  opts: BreslowOptions & { rowsPerCall?: number } = {},
+): BreslowBaseline {
   const fn = 'coxTimeBaseline';
   const y = labelsArg(fn, 'labels', labels);
   assertSingleRisk(fn, 'labels.event', y);
   const maxDuration = opts.maxDuration === undefined ? Infinity : assertNumberOption(fn, 'maxDuration', opts.maxDuration);
+  const limit = assertNumberOption(fn, 'rowsPerCall', opts.rowsPerCall ?? 65536, { min: 0, integer: true });
   const { order, times, starts, events } = timeGroups(y);
   const n = order.length;
   let m = times.length;
   while (m > 0 && (times[m - 1] as number) > maxDuration) m--;
   const hazard = new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    const d = events[k] as number;
-    if (d === 0) continue;
-    const atRisk = order.slice(starts[k]);
-    const t = times[k] as number;
-    const g = readBack(fn, logRiskAt(t, atRisk), [atRisk.length, n], t);
-    const lse = g.length === atRisk.length ? logSumExp(g) : logSumExp(g, atRisk);
-    hazard[k] = Math.exp(Math.log(d) - lse);
+  let k = 0;
+  while (k < m) {
+    const group: number[] = [];
+    let rows = 0;
+    for (; k < m; k++) {
+      if (events[k] === 0) continue;
+      const size = n - (starts[k] as number);
+      if (group.length > 0 && (limit === 0 || rows + size > limit)) break;
+      group.push(k);
+      rows += size;
+    }
+    if (group.length === 0) break;
+    const requests = group.map((j) => ({ t: times[j] as number, atRisk: order.subarray(starts[j]), start: starts[j] as number }));
+    const answers = logRiskAtMany(requests, order);
+    if (answers.length !== requests.length) {
+      throw survkitError('shapeMismatch', fn, 'logRiskAtMany', `${requests.length} answers`, `${answers.length}`);
+    }
+    requests.forEach(({ t, atRisk }, a) => {
+      const g = readBack(fn, answers[a] as ArrayLike<number>, [atRisk.length, n], t);
+      const lse = g.length === atRisk.length ? logSumExp(g) : logSumExp(g, atRisk);
+      const j = group[a] as number;
+      hazard[j] = Math.exp(Math.log(events[j] as number) - lse);
+    });
   }
   return makeBaseline(times.slice(0, m), hazard);
 }

@@ -16,6 +16,7 @@ import {
   restoreStockKernels,
   stockKernel,
 } from '../../src/backend/index.js';
+import { installedKernelConfig } from '../../src/backend/kernels/registry.js';
 import { fastBatchNormTraining, inferenceModeForFrozenBatchNorm, walkLayers } from '../../src/backbones/index.js';
 
 beforeAll(async () => {
@@ -26,25 +27,42 @@ afterAll(async () => {
 });
 
 describe('the patch table', () => {
-  it('has 30 rows (28 kernels, 2 gradients), each with a reason, none twice', () => {
-    expect(PATCHES).toHaveLength(30);
+  it('has 32 rows (30 kernels, 2 gradients), each with a reason, none twice', () => {
+    expect(PATCHES).toHaveLength(32);
     expect(PATCHES.filter((p) => p.kind === 'gradient').map((p) => p.kernel)).toEqual(['Conv2D', 'FusedBatchNorm']);
     const names = PATCHES.map((p) => (p.kind === 'gradient' ? `grad:${p.kernel}` : `${p.kernel}@${p.backend}`));
-    expect(new Set(names).size).toBe(30);
+    expect(new Set(names).size).toBe(32);
     for (const p of PATCHES) expect(p.why.length, p.kernel).toBeGreaterThan(10);
-    expect(PATCHES.filter((p) => p.kind === 'kernel' && p.backend === 'cpu')).toHaveLength(18);
+    expect(PATCHES.filter((p) => p.kind === 'kernel' && p.backend === 'cpu')).toHaveLength(19);
   });
 
   it('survkit info lists every installed patch with what it does and why', async () => {
     const info = await backendInfo();
-    expect(info.kernelsPatched).toHaveLength(30);
+    expect(info.kernelsPatched).toHaveLength(32);
     expect(info.tfjsTested).toBe(true);
     const text = formatBackendInfo(info);
-    expect(text).toContain('kernel patches  30 installed (restoreStockKernels() undoes them)');
+    expect(text).toContain('kernel patches  32 installed (restoreStockKernels() undoes them)');
     expect(text).toContain('tfjs            4.22.0 (tested range ~4.22.0)');
     for (const p of installedPatches()) expect(text).toMatch(new RegExp(`\\n  ${p.name.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&')} +${p.action}: `));
     expect(text).toMatch(/Conv2DBackpropFilter@wasm +adds: TF.js has no wasm kernel/);
     expect(text).toMatch(/Multiply@cpu +wraps: /);
+  });
+});
+
+describe('the kernels TF.js runs', () => {
+  it("after initBackend() and a model's lazy install, every installed kernel row is the kernel TF.js looks up (identity)", async () => {
+    for (const backend of ['wasm', 'cpu'] as const) {
+      await initBackend({ backend });
+      await ensureBackend();
+      const rows = installedPatches().filter((p) => !p.name.startsWith('grad:'));
+      expect(rows).toHaveLength(30);
+      for (const { name } of rows) {
+        const [kernel, on] = name.split('@') as [string, string];
+        const config = installedKernelConfig(name);
+        expect(config, name).toBeDefined();
+        expect(tf.getKernel(kernel, on), name).toBe(config);
+      }
+    }
   });
 });
 
@@ -64,7 +82,7 @@ describe('restoreStockKernels', () => {
     } finally {
       await initBackend({ backend: 'cpu' });
     }
-    expect(installedPatches()).toHaveLength(30);
+    expect(installedPatches()).toHaveLength(32);
     expect(tf.getKernel('Conv2D', 'cpu')).not.toBe(stockConv);
   });
 });

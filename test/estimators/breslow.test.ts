@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { breslowBaseline, breslowSurvival } from '../../src/estimators/breslow.js';
-import { coxTimeBaseline, coxTimeSurvival } from '../../src/estimators/cox-time-breslow.js';
+import { coxTimeBaseline, coxTimeBaselineMany, coxTimeSurvival } from '../../src/estimators/cox-time-breslow.js';
 import { messages } from '../../src/core/messages.js';
 import { expectClose, readJson } from '../losses/reference.js';
 
@@ -171,5 +171,31 @@ describe('Cox-Time time-dependent Breslow (pycox cox_time.py)', () => {
 
   it('rejects a callback returning the wrong number of values', () => {
     expect(() => coxTimeBaseline({ time, event }, () => [1, 2])).toThrow(messages.shapeMismatch('coxTimeBaseline', 'logRiskAt(2)', '7 or 8 values', '2'));
+  });
+
+  it('coxTimeBaselineMany: several event times per call (at most rowsPerCall rows), the same hazards as one call per time', () => {
+    const g = (t: number, j: number) => (x[j] as number) * t;
+    const one = coxTimeBaseline({ time, event }, (t, atRisk) => Array.from(atRisk, (j) => g(t, j)));
+    for (const [rowsPerCall, calls] of [
+      [0, 2],
+      [7, 2], // the at-risk sets have 7 and 3 rows: 7 + 3 > 7
+      [10, 1],
+      [65536, 1],
+    ] as const) {
+      const sizes: number[][] = [];
+      const many = coxTimeBaselineMany(
+        { time, event },
+        (requests) => {
+          sizes.push(requests.map((r) => r.atRisk.length));
+          return requests.map((r) => Array.from(r.atRisk, (j) => g(r.t, j)));
+        },
+        { rowsPerCall },
+      );
+      expect(sizes, `rowsPerCall ${rowsPerCall}`).toHaveLength(calls);
+      expect(sizes.flat()).toEqual([7, 3]);
+      expect(Array.from(many.hazard)).toEqual(Array.from(one.hazard));
+      expect(Array.from(many.times)).toEqual(Array.from(one.times));
+    }
+    expect(() => coxTimeBaselineMany({ time, event }, () => [])).toThrow(messages.shapeMismatch('coxTimeBaseline', 'logRiskAtMany', '2 answers', '0'));
   });
 });

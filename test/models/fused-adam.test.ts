@@ -43,6 +43,52 @@ describe('FusedAdam', () => {
     ob.dispose();
   });
 
+  it('is one SurvkitAdamStep kernel call per step on cpu and wasm, bit-identical to the same update in tensor ops', async () => {
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initBackend({ backend });
+      const a = problem(3);
+      const b = problem(3);
+      const opt = new FusedAdam(0.01, 0.9, 0.999, 1e-8);
+      // The tensor-op form of the update (float32 op by op): the reference the kernel must equal bit for bit.
+      let m: tf.Tensor | undefined;
+      let v: tf.Tensor | undefined;
+      for (let t = 1; t <= 30; t++) {
+        const { grads } = tf.variableGrads(a.loss, a.vars);
+        const names = a.vars.map((w) => w.name);
+        const stepSize = 0.01 / (1 - 0.9 ** t);
+        const c2 = 1 / (1 - 0.999 ** t);
+        const next = tf.tidy(() => {
+          const g = tf.concat(names.map((n) => tf.reshape(grads[n] as tf.Tensor, [-1])));
+          const m1 = tf.add(tf.mul(m ?? tf.zerosLike(g), 0.9), tf.mul(g, 1 - 0.9));
+          const v1 = tf.add(tf.mul(v ?? tf.zerosLike(g), 0.999), tf.mul(tf.square(g), 1 - 0.999));
+          const update = tf.div(tf.mul(m1, stepSize), tf.add(tf.sqrt(tf.mul(v1, c2)), 1e-8));
+          let offset = 0;
+          const ws = a.vars.map((w) => {
+            const part = tf.reshape(tf.slice(update, offset, w.size), w.shape);
+            offset += w.size;
+            return tf.sub(w, part);
+          });
+          return { m1, v1, ws };
+        });
+        tf.dispose([m, v, ...Object.values(grads)]);
+        m = next.m1;
+        v = next.v1;
+        a.vars.forEach((w, k) => w.assign(next.ws[k] as tf.Tensor));
+        tf.dispose(next.ws);
+        const calls: string[] = [];
+        const { grads: gb } = tf.variableGrads(b.loss, b.vars);
+        const profile = await tf.profile(() => opt.applyGradients(gb));
+        calls.push(...profile.kernels.map((k) => k.name));
+        tf.dispose(Object.values(gb));
+        expect(calls, backend).toEqual(['SurvkitAdamStep']);
+      }
+      a.vars.forEach((w, k) => expect(Array.from(w.dataSync()), `${backend} variable ${k}`).toEqual(Array.from((b.vars[k] as tf.Variable).dataSync())));
+      tf.dispose([m, v, ...a.vars, ...b.vars]);
+      opt.dispose();
+    }
+    await initBackend({ backend: 'cpu' });
+  });
+
   it('named case: the first step moves every parameter by lr·sign(g) (m̂/√v̂ = g/|g|)', () => {
     const v = tf.variable(tf.tensor1d([1, -2, 3]));
     const opt = new FusedAdam(0.1);

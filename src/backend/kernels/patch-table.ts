@@ -29,6 +29,7 @@ import { binaryCpuConfig, meanCpuConfig, unaryCpuConfig } from './elementwise-cp
 import { fusedConv2dCpuConfig } from './fused-conv2d-cpu.js';
 import type { PatchedBackend } from './kernel-io.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { maxPool3dGradConfig } from './max-pool3d-grad.js';
 import { padCpuConfig, sliceCpuConfig } from './slice-pad-cpu.js';
 import { sumCpuConfig } from './sum.js';
 import { sumWasmConfig } from './sum-wasm.js';
@@ -110,6 +111,16 @@ export const PATCHES: readonly Patch[] = [
   ...(['cpu', 'wasm'] as const).flatMap((b) =>
     [tf.Conv3D, tf.Conv3DBackpropInputV2, tf.Conv3DBackpropFilterV2].map((name) =>
       kernel('backbone', name, b, 'replaces', CONV3D_WHY[b], () => conv3d(b, name)),
+    ),
+  ),
+  ...(['cpu', 'wasm'] as const).map((b) =>
+    kernel(
+      'backbone',
+      tf.MaxPool3DGrad,
+      b,
+      'replaces',
+      'one pass over the pooling windows instead of per-element arg-max recomputation through every tap',
+      () => maxPool3dGradConfig(b),
     ),
   ),
   kernel('backbone', tf.Sum, 'wasm', 'wraps', 'rank ≥ 5 reductions not over the innermost axes: one pass instead of a generic 5D transpose', (s) =>

@@ -4,7 +4,7 @@
  * kernels and gradients they replace, and restores them.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { GradConfig } from '@tensorflow/tfjs';
+import type { GradConfig, KernelConfig } from '@tensorflow/tfjs';
 import { setPatchedBackends } from './conv2d-grad.js';
 import { PATCHES, type Patch, type PatchGroup } from './patch-table.js';
 import { forgetStock, keepStock, patchKey, stockKernel } from './stock.js';
@@ -15,6 +15,8 @@ export function patchName(p: Patch): string {
 }
 
 const installed = new Set<string>();
+/** The config each installed kernel row registered (what `tf.getKernel` must return while it is in force). */
+const registered = new Map<string, KernelConfig>();
 const stockGradients = new Map<string, GradConfig | undefined>();
 
 /** Whether `backend`'s kernels are registered with TF.js (the wasm package registers its own on import). */
@@ -40,6 +42,7 @@ function install(p: Patch): void {
       if (config.setupFunc === undefined && existing.setupFunc !== undefined) config = { ...config, setupFunc: existing.setupFunc };
     }
     tf.registerKernel(config);
+    registered.set(name, config);
   }
   installed.add(name);
 }
@@ -56,6 +59,7 @@ function restore(p: Patch): void {
     const original = stockKernel(p.kernel, p.backend);
     if (original !== undefined) tf.registerKernel(original);
     forgetStock(p.kernel, p.backend);
+    registered.delete(name);
   }
   installed.delete(name);
 }
@@ -99,4 +103,16 @@ export function installedPatches(): { name: string; group: PatchGroup; action: s
     action: p.kind === 'gradient' ? 'overrides the gradient' : p.action,
     why: p.why,
   }));
+}
+
+/**
+ * The kernel config survkit registered for the installed row `name`
+ * (`Kernel@backend`), or undefined where that row is not installed. While the
+ * patch is in force, `tf.getKernel(kernel, backend)` returns this very object.
+ *
+ * @example
+ * installedKernelConfig('MaxPool3DGrad@cpu') === tf.getKernel('MaxPool3DGrad', 'cpu'); // true after initBackend()
+ */
+export function installedKernelConfig(name: string): KernelConfig | undefined {
+  return registered.get(name);
 }

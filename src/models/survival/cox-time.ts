@@ -5,7 +5,7 @@ import { Random } from '../../core/random.js';
 import { labelsArg, type LabelsInput } from '../../data/labels.js';
 import { TimeScaler, type TimeScalerJSON } from '../../data/time-scaler.js';
 import type { BreslowBaseline } from '../../estimators/breslow.js';
-import { coxTimeBaseline, coxTimeSurvival } from '../../estimators/cox-time-breslow.js';
+import { coxTimeBaselineMany, coxTimeSurvival, type LogRiskRequest } from '../../estimators/cox-time-breslow.js';
 import { curvesFor, SurvivalCurves } from '../../estimators/survival-curves.js';
 import { CoxTimeHead, type CoxTimeHeadArgs } from '../../heads/cox-time-head.js';
 import { coxCcLoss } from '../../losses/cox-cc.js';
@@ -22,6 +22,9 @@ import { riskFromCurves } from '../../estimators/risk-from-curves.js';
 import { SurvivalModel, type FitContext, type PredictRiskOptions, type PredictSurvivalOptions } from './survival-model.js';
 import type { TrainSet } from '../training/survival-plan.js';
 import type { BatchSource, JsonValue, ModelInput } from '../training/fit-types.js';
+
+/** Rows per network call when the baseline evaluates many (time, subject) pairs (inference mode: rows are independent). */
+const BASELINE_BATCH = 16384;
 
 /** Options of {@link CoxTime}. */
 export interface CoxTimeOptions extends NetOptions {
@@ -171,6 +174,50 @@ export class CoxTime extends SurvivalModel {
     }
   }
 
+  /**
+   * g(t, x_j) for several (t, at-risk set) requests of {@link coxTimeBaselineMany}
+   * at once, in original time units: the inputs are sorted by time once
+   * (`sorted`, rows in `order`), each request's rows are a contiguous slice of
+   * them, stacked with their (scaled) time column and run through the network
+   * in large batches; synchronous.
+   */
+  private logRiskAtMany(sorted: readonly tf.Tensor[], requests: readonly LogRiskRequest[]): Float64Array[] {
+    let total = 0;
+    for (const r of requests) total += r.atRisk.length;
+    const z = new Float32Array(total);
+    let o = 0;
+    for (const r of requests) {
+      z.fill(this.scaler.transform([r.t])[0] as number, o, o + r.atRisk.length);
+      o += r.atRisk.length;
+    }
+    const inputs = tf.tidy(() =>
+      sorted.map((t) => (requests.length === 1 && requests[0]?.start === 0 ? t.clone() : tf.concat(requests.map((r) => tf.slice(t, r.start))))),
+    );
+    try {
+      const { values } = forwardMemory(this.net, inputs, BASELINE_BATCH, (s, size) => [tf.tensor2d(z.subarray(s, s + size), [size, 1])]);
+      o = 0;
+      return requests.map((r) => values.subarray(o, (o += r.atRisk.length)));
+    } finally {
+      disposeAll(inputs);
+    }
+  }
+
+  /** The time-dependent Breslow baseline of in-memory inputs, the inputs sorted by time once. */
+  private baselineOf(xs: readonly tf.Tensor[], labels: LabelsInput): BreslowBaseline {
+    let sorted: { order: Int32Array; x: tf.Tensor[] } | undefined;
+    try {
+      return coxTimeBaselineMany(labels, (requests, order) => {
+        if (sorted?.order !== order) {
+          if (sorted) disposeAll(sorted.x);
+          sorted = { order, x: gatherRows(xs, order) };
+        }
+        return this.logRiskAtMany(sorted.x, requests);
+      });
+    } finally {
+      if (sorted) disposeAll(sorted.x);
+    }
+  }
+
   protected async finish(train: TrainSet): Promise<void> {
     this.baseline =
       train.kind === 'memory'
@@ -181,11 +228,11 @@ export class CoxTime extends SurvivalModel {
   private memoryBaseline(xs: readonly tf.Tensor[], labels: LabelsInput): BreslowBaseline {
     const n = xs[0]?.shape[0] as number;
     const rows = this.sampleRows(n);
-    if (rows === undefined) return coxTimeBaseline(labels, (t, atRisk) => this.logRiskAt(xs, t, atRisk.length === n ? undefined : atRisk));
+    if (rows === undefined) return this.baselineOf(xs, labels);
     const sub = gatherRows(xs, rows);
     try {
       const y = labelRows(labelsArg('CoxTime.computeBaseline', 'labels', labels), rows);
-      return coxTimeBaseline(y, (t, atRisk) => this.logRiskAt(sub, t, atRisk.length === rows.length ? undefined : atRisk));
+      return this.baselineOf(sub, y);
     } finally {
       disposeAll(sub);
     }

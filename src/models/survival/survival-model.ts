@@ -141,7 +141,9 @@ export abstract class SurvivalModel {
       const loop = loopOptions(fn, opts, val !== undefined);
       await this.prepare(train, ctx);
       const history = await runFitLoop(this.net, this.plan(train, val, ctx), loop);
+      const t0 = performance.now();
       await this.finish(train);
+      history.finishMs = performance.now() - t0;
       this.history = history;
       this.trainingBackend = tf.getBackend();
       return history;

@@ -32,7 +32,8 @@ export function forwardMemory(
     const out = tf.tidy(() => {
       const inputs = xs.map((t) => (s === 0 && size === n ? t : tf.slice(t, s, size)));
       const all = extra ? [...inputs, ...extra(s, size)] : inputs;
-      const y = net.predict(all.length === 1 ? (all[0] as tf.Tensor) : all) as tf.Tensor;
+      // One network call per chunk: tf.layers' predict would otherwise cut it into batches of 32 rows.
+      const y = net.predict(all.length === 1 ? (all[0] as tf.Tensor) : all, { batchSize: size }) as tf.Tensor;
       return tf.reshape(y, [size, -1]);
     });
     width = out.shape[1] as number;

@@ -96,7 +96,7 @@ function median(xs: number[]): number {
 export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOptions): Promise<History> {
   const { optimizer, owned } = makeOptimizer(o);
   const progress = new Progress(o.verbose, o.epochs, o.progressStream);
-  const history: History = { loss: [], valLoss: [], bestEpoch: -1, epochs: 0, msPerEpoch: NaN, epochMs: [], stoppedEarly: false };
+  const history: History = { loss: [], valLoss: [], bestEpoch: -1, epochs: 0, msPerEpoch: NaN, epochMs: [], epochCpuMs: [], stoppedEarly: false };
   let best: tf.Tensor[] | undefined;
   const dropBest = (): void => {
     if (best) for (const t of best) t.dispose();
@@ -106,6 +106,7 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
     for (const cb of o.callbacks) await cb.onTrainBegin?.();
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
       let sum = 0;
       let count = 0;
@@ -129,6 +130,8 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
       history.loss.push(loss);
       if (plan.validate) history.valLoss.push(valLoss);
       history.epochMs.push(ms);
+      const cpu = process.cpuUsage(cpu0);
+      history.epochCpuMs?.push((cpu.user + cpu.system) / 1000);
       history.epochs = epoch + 1;
       progress.epoch(epoch, { loss, valLoss, ms });
       let stop = false;

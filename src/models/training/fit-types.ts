@@ -104,8 +104,12 @@ export interface History {
   msPerEpoch: number;
   /** Wall time of each epoch, ms. */
   epochMs: number[];
+  /** CPU time of the process during each epoch (user + system, all its threads), ms: less sensitive than wall time to other jobs on the machine. */
+  epochCpuMs?: number[];
   /** Whether early stopping ended training before `epochs`. */
   stoppedEarly: boolean;
+  /** Wall time of what the family computes after training (e.g. the Breslow / Cox-Time baseline hazards), ms; absent where nothing is. */
+  finishMs?: number;
 }
 
 /** JSON-serialisable values (for metadata stored with a model). */

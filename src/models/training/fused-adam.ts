@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_STEP, ADAM_STEP_BACKENDS, registerAdamStepKernel } from './adam-kernel.js';
 
 /**
  * Adam (Kingma & Ba 2015) with PyTorch's update
@@ -8,6 +9,8 @@ import * as tf from '@tensorflow/tfjs';
  * variables, and each variable gets its slice of the update. About 50 kernel
  * calls per step instead of ~16 per variable, which matters for small
  * networks whose step time is kernel-call overhead (pycox's MLP on wasm / cpu).
+ * On the cpu and wasm backends the whole step is ONE kernel call
+ * (`SurvkitAdamStep`, adam-kernel.ts) with bit-identical float32 arithmetic.
  * The bias corrections are computed in float64 on the host.
  *
  * The set of variables is fixed at the first step; a later call with other
@@ -46,6 +49,23 @@ export class FusedAdam extends tf.Optimizer {
     const { beta1: b1, beta2: b2, t } = this;
     const stepSize = this.learningRate / (1 - b1 ** t);
     const c2 = 1 / (1 - b2 ** t);
+    if (ADAM_STEP_BACKENDS.includes(tf.getBackend())) {
+      registerAdamStepKernel();
+      const total = vars.reduce((a, w) => a + w.size, 0);
+      this.m ??= tf.tidy(() => tf.variable(tf.zeros([total]), false));
+      this.v ??= tf.tidy(() => tf.variable(tf.zeros([total]), false));
+      const inputs: Record<string, tf.Tensor> = { m: this.m, v: this.v };
+      entries.forEach(([, g], k) => (inputs[`g${k}`] = g));
+      vars.forEach((w, k) => (inputs[`w${k}`] = w));
+      const attrs = { count: vars.length, beta1: b1, beta2: b2, stepSize, c2, epsilon: this.epsilon };
+      const out = tf.engine().runKernel(ADAM_STEP, inputs, attrs) as unknown as tf.Tensor[];
+      this.m.assign(out[0] as tf.Tensor);
+      this.v.assign(out[1] as tf.Tensor);
+      vars.forEach((w, k) => w.assign(out[k + 2] as tf.Tensor));
+      tf.dispose(out);
+      this.incrementIterations();
+      return;
+    }
     tf.tidy(() => {
       const g = entries.length === 1 ? tf.reshape(entries[0]?.[1] as tf.Tensor, [-1]) : tf.concat(entries.map(([, x]) => tf.reshape(x, [-1])));
       this.m ??= tf.variable(tf.zerosLike(g), false);

@@ -1,0 +1,107 @@
+/**
+ * MaxPool3DGrad for the cpu and wasm backends, as one pass over the pooling
+ * windows: each window's gradient goes to the position holding its maximum
+ * — the LAST one in (depth, row, column) window order on ties (`>=` scan),
+ * the stock cpu rule of TF.js 4.22 — summed where windows overlap; windows
+ * with only NaN pass nothing.
+ *
+ * Why: the stock cpu kernel walks every input element through all filter
+ * taps with per-element buffer reads and a position buffer (about 2.7 s of a
+ * 5–8 s training step of the max-pool 3D CNN of bench/cnn3d-step.ts at batch
+ * 8); this pass reads each window once. The stock kernel also computes the
+ * wrong position when the window's height and width differ (it multiplies
+ * the row by the filter height); this one follows the definition.
+ *
+ * The kernel functions are module constants, so a test can check that the
+ * registered kernel is survkit's by identity ({@link maxPool3dGradKernelFunc}).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { alloc, f32, fromValues, type PatchedBackend } from './kernel-io.js';
+
+/** Attributes of the MaxPool3DGrad kernel. */
+export interface MaxPool3DGradAttrs {
+  filterSize: number | [number, number, number];
+  strides: number | [number, number, number];
+  pad: 'valid' | 'same' | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+type Shape5 = [number, number, number, number, number];
+
+/** dx (NDHWC) from x and dy values; `dx` must be zero on entry. */
+export function maxPool3dGradValues(x: Float32Array, dy: Float32Array, info: tf.backend_util.Conv3DInfo, dx: Float32Array): Float32Array {
+  const { batchSize: B, inDepth: D, inHeight: H, inWidth: W, inChannels: C, outDepth: OD, outHeight: OH, outWidth: OW } = info;
+  const { strideDepth: sd, strideHeight: sh, strideWidth: sw, dilationDepth: dd, dilationHeight: dh, dilationWidth: dw } = info;
+  const { effectiveFilterDepth: FD, effectiveFilterHeight: FH, effectiveFilterWidth: FW } = info;
+  const { front: pf, top: pt, left: pl } = info.padInfo;
+  const rowStride = W * C;
+  const planeStride = H * W * C;
+  let o = 0;
+  for (let b = 0; b < B; b++) {
+    const xb = b * D * planeStride;
+    for (let od = 0; od < OD; od++) {
+      const d0 = od * sd - pf;
+      let dLo = d0;
+      while (dLo < 0) dLo += dd;
+      const dHi = Math.min(D, d0 + FD);
+      for (let oh = 0; oh < OH; oh++) {
+        const r0 = oh * sh - pt;
+        let rLo = r0;
+        while (rLo < 0) rLo += dh;
+        const rHi = Math.min(H, r0 + FH);
+        for (let ow = 0; ow < OW; ow++, o += C) {
+          const c0 = ow * sw - pl;
+          let cLo = c0;
+          while (cLo < 0) cLo += dw;
+          const cHi = Math.min(W, c0 + FW);
+          for (let c = 0; c < C; c++) {
+            let best = -Infinity;
+            let at = -1;
+            for (let d = dLo; d < dHi; d += dd) {
+              for (let r = rLo; r < rHi; r += dh) {
+                let s = xb + d * planeStride + r * rowStride + cLo * C + c;
+                for (let q = cLo; q < cHi; q += dw, s += dw * C) {
+                  const v = x[s] as number;
+                  if (v >= best) {
+                    best = v;
+                    at = s;
+                  }
+                }
+              }
+            }
+            if (at >= 0) dx[at] = (dx[at] as number) + (dy[o + c] as number);
+          }
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+function grad(backendName: PatchedBackend): KernelFunc {
+  return ({ inputs, backend: be, attrs }) => {
+    const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
+    const a = attrs as NamedAttrMap & MaxPool3DGradAttrs;
+    const info = tf.backend_util.computePool3DInfo(input.shape as Shape5, a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+    if (backendName === 'wasm') {
+      const out = alloc(be, input.shape);
+      maxPool3dGradValues(f32(be, input), f32(be, dy), info, f32(be, out));
+      return out;
+    }
+    const dx = new Float32Array(tf.util.sizeFromShape(input.shape));
+    return fromValues(be, input.shape, maxPool3dGradValues(f32(be, input), f32(be, dy), info, dx));
+  };
+}
+
+const KERNELS: Record<PatchedBackend, KernelFunc> = { cpu: grad('cpu'), wasm: grad('wasm') };
+
+/** survkit's MaxPool3DGrad kernel function for `backendName` (the same function object on every call). */
+export function maxPool3dGradKernelFunc(backendName: PatchedBackend): KernelFunc {
+  return KERNELS[backendName];
+}
+
+/** Kernel config for `backendName`. */
+export function maxPool3dGradConfig(backendName: PatchedBackend): KernelConfig {
+  return { kernelName: tf.MaxPool3DGrad, backendName, kernelFunc: KERNELS[backendName] };
+}
