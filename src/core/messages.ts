@@ -311,6 +311,18 @@ export const messages = {
   coxTimeNetInputs: (fn: string, arg: string, inputs: number) =>
     `${fn}: '${arg}' must be a network whose last input is the time column [batch, 1] (see attachHead with a CoxTimeHead); got ${inputs} input(s)`,
   filePath: (fn: string, arg: string, what: string, got: unknown) => `${fn}: '${arg}' must be the path of ${what}; got ${show(got)}`,
+  // medical image files: compressed DICOM, NIfTI, imaging datasets streamed from disk
+  dicomTransferSyntax: (fn: string, file: string, uid: string, name: string) =>
+    `${fn}: ${file}: the pixel data uses transfer syntax ${uid} (${name}), which survkit does not decode; survkit decodes uncompressed DICOM, ` +
+    `RLE Lossless, JPEG (baseline, extended, lossless), JPEG-LS, JPEG 2000 and HTJ2K: convert the file first, e.g. 'gdcmconv --raw in.dcm out.dcm'`,
+  dicomCodecNotLoaded: (fn: string, file: string, uid: string, name: string) =>
+    `${fn}: ${file}: the pixel data is compressed (${uid}, ${name}) and the DICOM codecs are not loaded in this thread; ` +
+    `call 'await loadDicomCodecs()' before parseDicom, or read the file with readDicom / readDicomSeries (they load them)`,
+  dicomCodecMissing: (fn: string, reason: string) =>
+    `${fn}: the DICOM codecs (package 'dcmjs-codecs') cannot be loaded (${reason}); reinstall survkit's dependencies ('npm ci'), ` +
+    `or decompress the files first with 'gdcmconv --raw in.dcm out.dcm'`,
+  niftiFile: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
+  imageManifest: (fn: string, where: string, problem: string) => `${fn}: ${where}: ${problem}`,
 } as const;
 
 /**
