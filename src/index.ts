@@ -505,3 +505,6 @@ export {
   type TrainSettings,
   type TrainTies,
 } from './tabular/index.js';
+// medical image files: compressed DICOM codecs, NIfTI volumes, imaging datasets streamed from disk
+export { DICOM_COMPRESSED_SYNTAXES, dicomCodecsLoaded, loadDicomCodecs, transferSyntaxName } from './io/dicom-codecs.js';
+export { niftiResample, niftiToCanonical, parseNifti, readNifti, type NiftiResampleOptions, type NiftiVolume } from './io/nifti.js';
