@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resnet2d } from '../../src/backbones/index.js';
 import { initBackend } from '../../src/backend/index.js';
+import { CoxPH } from '../../src/models/index.js';
 import { readDicom } from '../../src/io/dicom.js';
 import { imageDataset } from '../../src/io/image-dataset.js';
 import { loadImageItem } from '../../src/io/image-item.js';
@@ -128,6 +130,18 @@ describe('imageDataset: a BatchSource over files on disk', () => {
       b.x.dispose();
     }
   });
+
+  it('is a BatchSource: CoxPH trains on a training dataset and predicts on an evaluation one', async () => {
+    const cox = rows.map((r) => ({ ...r, event: Math.min(r.event, 1) }));
+    const train = imageDataset(cox, { shape: [16, 16], batchSize: 5, workers: 0, training: true, augment, seed: 1 });
+    const test = imageDataset(cox, { shape: [16, 16], batchSize: 2, workers: 0 });
+    const model = new CoxPH({ backbone: resnet2d({ inputShape: [16, 16, 1], widths: [4, 8], seed: 1 }), attach: { pool: 'avg' }, seed: 1 });
+    const history = await model.fit(train, { epochs: 2, learningRate: 0.01, seed: 1, verbose: false });
+    expect(history.loss).toHaveLength(2);
+    expect(history.loss.every(Number.isFinite)).toBe(true);
+    const risk = await model.predictRisk(test);
+    expect(risk).toHaveLength(5);
+  }, 60_000);
 
   it('leaves no tensors behind but the batches the caller owns', async () => {
     const before = tf.memory().numTensors;
