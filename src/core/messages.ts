@@ -318,8 +318,8 @@ export const messages = {
   dicomCodecNotLoaded: (fn: string, file: string, uid: string, name: string) =>
     `${fn}: ${file}: the pixel data is compressed (${uid}, ${name}) and the DICOM codecs are not loaded in this thread; ` +
     `call 'await loadDicomCodecs()' before parseDicom, or read the file with readDicom / readDicomSeries (they load them)`,
-  dicomCodecMissing: (fn: string, reason: string) =>
-    `${fn}: the DICOM codecs (package 'dcmjs-codecs') cannot be loaded (${reason}); reinstall survkit's dependencies ('npm ci'), ` +
+  dicomCodecMissing: (fn: string, file: string, reason: string) =>
+    `${fn}: ${file}: the DICOM codecs (package 'dcmjs-codecs') cannot be loaded (${reason}); reinstall survkit's dependencies ('npm ci'), ` +
     `or decompress the files first with 'gdcmconv --raw in.dcm out.dcm'`,
   niftiFile: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
   imageManifest: (fn: string, where: string, problem: string) => `${fn}: ${where}: ${problem}`,

@@ -74,9 +74,10 @@ let loading: Promise<CodecModule> | undefined;
  * compressed pixel data; call it yourself before {@link parseDicom} on
  * compressed bytes (parseDicom is synchronous).
  *
+ * @param file the file that needs them, named in the error
  * @throws {SurvkitError} `dicomCodecMissing` when the package cannot be loaded
  */
-export async function loadDicomCodecs(): Promise<void> {
+export async function loadDicomCodecs(file = 'compressed pixel data'): Promise<void> {
   if (codecs !== undefined) return;
   loading ??= (async () => {
     let mod: CodecModule;
@@ -86,7 +87,7 @@ export async function loadDicomCodecs(): Promise<void> {
       await mod.NativeCodecs.initializeAsync();
     } catch (e) {
       loading = undefined;
-      throw survkitError('dicomCodecMissing', 'loadDicomCodecs', e instanceof Error ? e.message : String(e));
+      throw survkitError('dicomCodecMissing', 'loadDicomCodecs', file, e instanceof Error ? e.message : String(e));
     }
     codecs = mod;
     return mod;

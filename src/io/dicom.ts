@@ -289,7 +289,7 @@ export async function readDicom(path: string): Promise<DicomImage> {
   } catch (e) {
     if (!(e instanceof SurvkitError && e.code === 'dicomCodecNotLoaded')) throw e;
   }
-  await loadDicomCodecs();
+  await loadDicomCodecs(path);
   return parseDicom(bytes, path);
 }
 
