@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { describe, expect, it } from 'vitest';
 import { readImageFile } from '../../src/io/image-file.js';
+import { readDicomSeries } from '../../src/io/dicom-series.js';
 import { imageDataset } from '../../src/io/image-dataset.js';
+import { cropOrPad } from '../../src/io/image-transforms.js';
+import { readVideo } from '../../src/io/video.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir('survkit-image-file-');
@@ -44,6 +47,25 @@ describe('readImageFile (PNG / JPEG through ffmpeg)', () => {
       /^readImageFile: cannot read 'path' from ".*not\.png": ffmpeg cannot decode it/,
     );
   });
+  it('video and DICOM-series rows in an imageDataset: [depth, height, width] items', async () => {
+    const clip = join(dir, 'clip.mp4');
+    const r = spawnSync(ffmpeg.path, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=32x24:rate=10', '-frames:v', '12', '-pix_fmt', 'yuv420p', clip]);
+    if (r.status !== 0) throw new Error(String(r.stderr));
+    const series = [0, 1, 2, 3].map((k) => join(import.meta.dirname, '..', 'fixtures', 'dicom', `series_${k}.dcm`));
+    const ds = imageDataset([{ path: clip }, { path: series }], { shape: [4, 24, 32], intensity: 'none', batchSize: 2, workers: 0 });
+    const video = await readVideo(clip, { frames: 4, height: 24, width: 32, channels: 1, sampling: 'uniform', ffmpegPath: ffmpeg.path });
+    const vol = await readDicomSeries(series);
+    for await (const b of ds.batches()) {
+      expect(b.x.shape).toEqual([2, 4, 24, 32, 1]);
+      const x = await b.x.data();
+      expect(Array.from(x.subarray(0, 4 * 24 * 32))).toEqual(Array.from(video.pixels));
+      // The 4-slice series is smaller than 24 × 32: centred and zero-padded.
+      const item = cropOrPad({ data: vol.volume, depth: vol.slices, height: vol.rows, width: vol.columns, channels: 1 }, 4, 24, 32).data;
+      expect(Array.from(x.subarray(4 * 24 * 32))).toEqual(Array.from(item));
+      b.x.dispose();
+    }
+  }, 60_000);
+
   it('PNG rows in an imageDataset (worker threads)', async () => {
     const p = png('g8b', gray8, 'gray', 4, 3);
     const ds = imageDataset([{ path: p }, { path: p }], { shape: [3, 4], intensity: 'none', batchSize: 2, workers: 1 });
