@@ -66,14 +66,27 @@ class Pool {
         `data:text/javascript,${encodeURIComponent(`const { register } = await import(${JSON.stringify(tsx)}); register(); await import(${JSON.stringify(src)});`)}`,
       );
     }
-    for (let i = 0; i < n; i++) {
-      const w = new Worker(url);
-      const slot = { w, busy: 0 };
-      w.on('message', (r: ItemReply) => this.settle(r));
-      w.on('error', (e) => this.failAll(slot, e));
-      w.unref();
-      this.workers.push(slot);
-    }
+    this.url = url;
+    for (let i = 0; i < n; i++) this.workers.push(this.spawn());
+  }
+
+  private readonly url: URL;
+
+  /** A worker whose crash or exit fails its pending items and is replaced by a fresh one (no item waits forever). */
+  private spawn(): { w: Worker; busy: number } {
+    const w = new Worker(this.url);
+    const slot = { w, busy: 0 };
+    w.on('message', (r: ItemReply) => this.settle(r));
+    const gone = (e: Error): void => {
+      const k = this.workers.indexOf(slot);
+      if (k < 0) return; // closed, or already replaced
+      this.workers[k] = this.spawn();
+      this.failAll(slot, e);
+    };
+    w.on('error', gone);
+    w.on('exit', (code) => gone(new Error(`an image-decoding worker thread stopped (exit code ${code})`)));
+    w.unref();
+    return slot;
   }
 
   run(req: Omit<ItemRequest, 'id'>): Promise<Float32Array> {
@@ -105,8 +118,8 @@ class Pool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((s) => s.w.terminate()));
-    this.workers.length = 0;
+    const all = this.workers.splice(0);
+    await Promise.all(all.map((s) => s.w.terminate()));
   }
 }
 
