@@ -658,3 +658,10 @@ export {
   type RiskCorrection,
   type RiskPValue,
 } from './uncertainty/index.js';
+// medical image files: compressed DICOM codecs, NIfTI volumes, imaging datasets streamed from disk
+export { DICOM_COMPRESSED_SYNTAXES, dicomCodecsLoaded, loadDicomCodecs, transferSyntaxName } from './io/dicom-codecs.js';
+export { niftiResample, niftiToCanonical, parseNifti, readNifti, type NiftiResampleOptions, type NiftiVolume } from './io/nifti.js';
+export { imageDataset, type ImageDataset, type ImageDatasetOptions } from './io/image-dataset.js';
+export { loadImageItem, type ImageItemSpec, type ImageKind, type ImageManifestEntry } from './io/image-item.js';
+export { readImageFile, type ImageFile, type ReadImageFileOptions } from './io/image-file.js';
+export { cropOrPad, normaliseIntensity, type AugmentOptions, type HostVolume, type IntensityNormalisation } from './io/image-transforms.js';

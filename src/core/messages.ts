@@ -387,6 +387,17 @@ export const messages = {
     `${fn}: '${arg}' must be the JSON output of survkit evaluate or survkit train (--format json); ${problem}`,
   browserFile: (fn: string, what: string) => `${fn}: ${what} is not available in the browser; pass the file's text instead`,
   webNotBuilt: (fn: string, dir: string) => `${fn}: the evaluation page is not built (no index.html in ${dir}); run npm run build:web first`,
+  // medical image files: compressed DICOM, NIfTI, imaging datasets streamed from disk
+  dicomTransferSyntax: (fn: string, file: string, uid: string, name: string) =>
+    `${fn}: ${file}: the pixel data uses transfer syntax ${uid} (${name}), which survkit does not decode; survkit decodes uncompressed DICOM, ` +
+    `RLE Lossless, JPEG (baseline, extended, lossless), JPEG-LS, JPEG 2000 and HTJ2K: convert the file first, e.g. 'gdcmconv --raw in.dcm out.dcm'`,
+  dicomCodecNotLoaded: (fn: string, file: string, uid: string, name: string) =>
+    `${fn}: ${file}: the pixel data is compressed (${uid}, ${name}) and the DICOM codecs are not loaded in this thread; ` +
+    `call 'await loadDicomCodecs()' before parseDicom, or read the file with readDicom / readDicomSeries (they load them)`,
+  dicomCodecMissing: (fn: string, file: string, reason: string) =>
+    `${fn}: ${file}: the DICOM codecs (package 'dcmjs-codecs') cannot be loaded (${reason}); reinstall survkit's dependencies ('npm ci'), ` +
+    `or decompress the files first with 'gdcmconv --raw in.dcm out.dcm'`,
+  niftiFile: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
 } as const;
 
 /**

@@ -6,14 +6,18 @@
  * in patient order. Parsing uses `dicom-parser`; the pixel decoding, rescale
  * and windowing are checked against pydicom.
  *
- * Supported transfer syntaxes: implicit VR little endian, explicit VR little
- * and big endian. Compressed (encapsulated) pixel data — JPEG, JPEG 2000,
- * RLE — is rejected with an error naming the transfer syntax: decompress it
- * first (e.g. `dcmdjpeg` / `gdcmconv --raw`).
+ * Transfer syntaxes: implicit VR little endian, explicit VR little and big
+ * endian, and the compressed ones of {@link DICOM_COMPRESSED_SYNTAXES} — JPEG
+ * baseline and extended (8 and 12 bit), JPEG lossless (process 14 and SV1),
+ * JPEG-LS (lossless and near-lossless), JPEG 2000, HTJ2K and RLE Lossless —
+ * decoded by the `dcmjs-codecs` WebAssembly module (src/io/dicom-codecs.ts),
+ * checked against pydicom on pydicom's public test files. Other syntaxes are
+ * rejected with an error naming the file, the syntax UID and its name.
  */
 import dicomParser from 'dicom-parser';
 import { readFile } from 'node:fs/promises';
-import { survkitError } from '../core/errors.js';
+import { survkitError, SurvkitError } from '../core/errors.js';
+import { decodeFrames, DICOM_COMPRESSED_SYNTAXES, loadDicomCodecs, transferSyntaxName } from './dicom-codecs.js';
 
 /** What {@link parseDicom} returns: one DICOM image (all its frames) on the host. */
 export interface DicomImage {
@@ -106,9 +110,10 @@ function floats(ds: dicomParser.DataSet, tag: string): number[] | undefined {
  *
  * @param bytes the file: DICOM Part 10 (preamble and "DICM"), or a bare implicit VR little endian data set
  * @param file a name for error messages (default 'DICOM data')
- * @throws {SurvkitError} `dicomFile` when the bytes are not DICOM, have no pixel data, use a compressed or
- *   unknown transfer syntax, or have pixel attributes survkit cannot decode (BitsAllocated other than 8, 16
- *   or 32, SamplesPerPixel other than 1 or 3, too few bytes)
+ * @throws {SurvkitError} `dicomFile` when the bytes are not DICOM, have no pixel data, or have pixel attributes
+ *   survkit cannot decode (BitsAllocated other than 8, 16 or 32, SamplesPerPixel other than 1 or 3, too few bytes);
+ *   `dicomTransferSyntax` for a transfer syntax survkit does not decode; `dicomCodecNotLoaded` for compressed pixel
+ *   data before `await loadDicomCodecs()` (readDicom loads the codecs itself)
  * @example
  * const img = parseDicom(new Uint8Array(await readFile('slice.dcm')), 'slice.dcm');
  * img.pixels; // Float32Array of Hounsfield units for CT
@@ -139,11 +144,8 @@ export function parseDicom(bytes: Uint8Array, file = 'DICOM data'): DicomImage {
   const syntax = ds.string(TAG.transferSyntax) ?? IMPLICIT_LE;
   const pixel = ds.elements[TAG.pixelData];
   if (pixel === undefined) return fail('has no pixel data (7FE0,0010); it is not an image');
-  if (pixel.encapsulatedPixelData === true || !NATIVE.includes(syntax)) {
-    return fail(
-      `the pixel data is compressed or in an unsupported transfer syntax (${syntax}); survkit reads uncompressed DICOM (${NATIVE.join(', ')}): decompress it first, e.g. with 'gdcmconv --raw' or 'dcmdjpeg'`,
-    );
-  }
+  const compressed = pixel.encapsulatedPixelData === true || !NATIVE.includes(syntax);
+  if (compressed && DICOM_COMPRESSED_SYNTAXES[syntax] === undefined) throw survkitError('dicomTransferSyntax', fn, file, syntax, transferSyntaxName(syntax));
   const rows = ds.uint16(TAG.rows) ?? 0;
   const columns = ds.uint16(TAG.columns) ?? 0;
   if (rows < 1 || columns < 1) fail(`Rows and Columns must be positive; got ${rows} × ${columns}`);
@@ -162,21 +164,40 @@ export function parseDicom(bytes: Uint8Array, file = 'DICOM data'): DicomImage {
   const photometric = ds.string(TAG.photometric) ?? (samples === 3 ? 'RGB' : 'MONOCHROME2');
   const count = frames * rows * columns * samples;
   const bytesPer = bitsAllocated / 8;
-  if (pixel.length < count * bytesPer)
-    fail(`the pixel data has ${pixel.length} bytes; ${frames} frame(s) of ${rows} × ${columns} × ${samples} × ${bytesPer} bytes need ${count * bytesPer}`);
-
-  const little = syntax !== EXPLICIT_BE;
+  let planarConfig = samples === 3 ? (ds.uint16(TAG.planarConfiguration) ?? 0) : 0;
+  // The pixel bytes: the file's own (native syntaxes) or the decoded frames (little endian, back to back).
+  let buffer: ArrayBufferLike;
+  let start: number;
+  let little: boolean;
+  if (compressed) {
+    const decoded = decodeFrames(fn, file, syntax, ds, pixel, {
+      rows,
+      columns,
+      frames,
+      bitsAllocated,
+      bitsStored,
+      samples,
+      signed,
+      planar: planarConfig,
+      photometric,
+    });
+    ({ buffer, byteOffset: start } = decoded.bytes);
+    planarConfig = decoded.planar;
+    little = true;
+  } else {
+    if (pixel.length < count * bytesPer)
+      fail(`the pixel data has ${pixel.length} bytes; ${frames} frame(s) of ${rows} × ${columns} × ${samples} × ${bytesPer} bytes need ${count * bytesPer}`);
+    buffer = ds.byteArray.buffer;
+    start = ds.byteArray.byteOffset + pixel.dataOffset;
+    little = syntax !== EXPLICIT_BE;
+  }
   const shift = highBit + 1 - bitsStored;
-  const start = ds.byteArray.byteOffset + pixel.dataOffset;
   // Raw values: typed-array views where the layout allows (8 bit; 16 bit little endian, copied if unaligned), else a DataView.
   let raw: Uint8Array | Uint16Array | undefined;
-  if (bitsAllocated === 8) raw = new Uint8Array(ds.byteArray.buffer, start, count);
+  if (bitsAllocated === 8) raw = new Uint8Array(buffer, start, count);
   else if (bitsAllocated === 16 && little)
-    raw =
-      start % 2 === 0
-        ? new Uint16Array(ds.byteArray.buffer, start, count)
-        : new Uint16Array(ds.byteArray.slice(pixel.dataOffset, pixel.dataOffset + 2 * count).buffer);
-  const view = new DataView(ds.byteArray.buffer, start, count * bytesPer);
+    raw = start % 2 === 0 ? new Uint16Array(buffer, start, count) : new Uint16Array(new Uint8Array(buffer, start, 2 * count).slice().buffer);
+  const view = new DataView(buffer, start, count * bytesPer);
   const read =
     raw !== undefined
       ? (i: number) => raw[i] as number
@@ -198,7 +219,7 @@ export function parseDicom(bytes: Uint8Array, file = 'DICOM data'): DicomImage {
   const slope = samples === 1 ? (ds.floatString(TAG.rescaleSlope) ?? 1) : 1;
   const intercept = samples === 1 ? (ds.floatString(TAG.rescaleIntercept) ?? 0) : 0;
   if (!Number.isFinite(slope) || !Number.isFinite(intercept)) fail(`RescaleSlope / RescaleIntercept must be numbers; got ${slope} / ${intercept}`);
-  const planar = samples === 3 && (ds.uint16(TAG.planarConfiguration) ?? 0) === 1;
+  const planar = samples === 3 && planarConfig === 1;
   const perFrame = rows * columns;
   const pixels = new Float32Array(count);
   if (!planar) {
@@ -244,7 +265,8 @@ export function parseDicom(bytes: Uint8Array, file = 'DICOM data'): DicomImage {
 }
 
 /**
- * Reads a DICOM file from disk ({@link parseDicom}).
+ * Reads a DICOM file from disk ({@link parseDicom}), loading the codecs
+ * ({@link loadDicomCodecs}) the first time it meets compressed pixel data.
  *
  * @throws {SurvkitError} `dataFile` when the file cannot be read; as {@link parseDicom}
  */
@@ -262,6 +284,12 @@ export async function readDicom(path: string): Promise<DicomImage> {
       code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message,
     );
   }
+  try {
+    return parseDicom(bytes, path);
+  } catch (e) {
+    if (!(e instanceof SurvkitError && e.code === 'dicomCodecNotLoaded')) throw e;
+  }
+  await loadDicomCodecs(path);
   return parseDicom(bytes, path);
 }
 

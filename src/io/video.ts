@@ -134,7 +134,7 @@ function bundledFfmpeg(): Promise<string | undefined> {
   return bundled;
 }
 
-async function findFfmpeg(option: string | undefined): Promise<{ bin: string; how: string }> {
+export async function findFfmpeg(option: string | undefined): Promise<{ bin: string; how: string }> {
   if (option !== undefined) return { bin: option, how: `option 'ffmpegPath' = ${JSON.stringify(option)}` };
   const env = process.env.SURVKIT_FFMPEG;
   if (env !== undefined && env !== '') return { bin: env, how: `SURVKIT_FFMPEG = ${JSON.stringify(env)}` };

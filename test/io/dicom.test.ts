@@ -172,15 +172,19 @@ describe('bad input', () => {
     expect(errorOf(() => parseDicom(cut, 'cut.dcm')).message).toMatch(/cut\.dcm: (not a readable DICOM file|the pixel data has)/);
   });
 
-  it('rejects compressed or unknown transfer syntaxes, naming the syntax', () => {
-    // Rewrite the transfer syntax UID of an uncompressed file to RLE lossless (same length with its padding).
+  it('rejects unknown transfer syntaxes, and compressed data before the codecs are loaded, naming the file, the syntax and what to do', () => {
+    // Rewrite the transfer syntax UID of an uncompressed file (same length with its padding).
     const bytes = new Uint8Array(readFileSync(join(dir, 'ct_signed12.dcm')));
     const text = Buffer.from(bytes).toString('latin1');
     const at = text.indexOf('1.2.840.10008.1.2.1\0');
     expect(at).toBeGreaterThan(0);
+    bytes.set(Buffer.from('1.2.840.10008.1.2.9\0', 'latin1'), at);
+    expect(errorOf(() => parseDicom(bytes, 'odd.dcm')).message).toBe(
+      messages.dicomTransferSyntax('parseDicom', 'odd.dcm', '1.2.840.10008.1.2.9', 'unknown transfer syntax'),
+    );
     bytes.set(Buffer.from('1.2.840.10008.1.2.5\0', 'latin1'), at);
-    expect(() => parseDicom(bytes, 'rle.dcm')).toThrow(
-      /rle\.dcm: the pixel data is compressed or in an unsupported transfer syntax \(1\.2\.840\.10008\.1\.2\.5\)/,
+    expect(errorOf(() => parseDicom(bytes, 'rle.dcm')).message).toBe(
+      messages.dicomCodecNotLoaded('parseDicom', 'rle.dcm', '1.2.840.10008.1.2.5', 'RLE Lossless'),
     );
   });
 
