@@ -555,3 +555,14 @@ export {
   type CauseMetricOptions,
 } from './metrics/index.js';
 export { grayTest, type GrayCauseTest, type GrayTestOptions, type GrayTestResult } from './stats/index.js';
+// model zoo: PMF, (N-)MTLR, PC-Hazard, BCESurv (pycox's families)
+export {
+  survivalFromMtlrLogits,
+  survivalFromPcHazardLogits,
+  survivalFromBceLogits,
+  bceSurvProbabilities,
+  PcHazardTransform,
+  type PcHazardLabels,
+} from './estimators/index.js';
+export { pmfLoss, mtlrLoss, pcHazardLoss, bceSurvLoss } from './losses/index.js';
+export { PMF, MTLR, PCHazard, BCESurv, type PMFOptions, type MTLROptions, type PCHazardOptions, type BCESurvOptions } from './models/index.js';

@@ -16,3 +16,7 @@ export {
   type EvidentialLossOptions,
   type EvidentialTargets,
 } from './evidential.js';
+// model zoo: PMF, MTLR, PC-Hazard, BCESurv
+export { pmfLoss, mtlrLoss } from './pmf.js';
+export { pcHazardLoss } from './pc-hazard.js';
+export { bceSurvLoss } from './bce-surv.js';

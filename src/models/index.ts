@@ -54,3 +54,8 @@ export {
   type DeepHitLossState,
   type LogisticHazardState,
 } from './survival/family-state.js';
+// model zoo: PMF, MTLR, PC-Hazard, BCESurv
+export { PMF, type PMFOptions } from './survival/pmf.js';
+export { MTLR, type MTLROptions } from './survival/mtlr.js';
+export { PCHazard, type PCHazardOptions } from './survival/pc-hazard.js';
+export { BCESurv, type BCESurvOptions } from './survival/bce-surv.js';
