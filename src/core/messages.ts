@@ -348,7 +348,7 @@ export const messages = {
   pcHazardIndex: (fn: string, arg: string, columns: number, got: unknown) =>
     `${fn}: '${arg}' must be an integer index in [-1, ${columns - 1}] (the output has ${columns} intervals; -1 drops a subject at the first cut); got ${show(got)}`,
   intervalFraction: (fn: string, arg: string, index: number, got: unknown) =>
-    `${fn}: '${arg}' must hold fractions of the interval in [0, 1]; got ${show(got)} at index ${index}`,
+    `${fn}: '${arg}' must hold fractions of the interval >= 0 (above 1 only beyond the last cut); got ${show(got)} at index ${index}`,
   pcHazardCuts: (fn: string, arg: string, got: unknown) =>
     `${fn}: '${arg}' must give at least 2 cut points (PC-Hazard has one output per interval between cuts); got ${show(got)}`,
 } as const;

@@ -11,7 +11,10 @@ export interface PcHazardLabels {
   readonly idx: Int32Array;
   /** 0 when censored, beyond the last cut or at the first cut, else the original code. */
   readonly event: Int32Array;
-  /** ρ_i = 1 − (τ_{κ+1} − T_i)/(τ_{κ+1} − τ_κ), the fraction of interval κ_i lived (0 where κ_i = −1). */
+  /**
+   * ρ_i = 1 − (τ_{κ+1} − T_i)/(τ_{κ+1} − τ_κ), the fraction of interval κ_i lived (0 where κ_i = −1); with pycox,
+   * T_i is the original time, so beyond the last cut ρ_i > 1 (the last interval's hazard carries on).
+   */
   readonly frac: Float64Array;
 }
 
@@ -20,7 +23,8 @@ export interface PcHazardLabels {
  * cut points (fitted as {@link DiscreteTimeTransform} fits them, equidistant or on
  * Kaplan–Meier quantiles, from `min`); times above the last cut are censored there;
  * events and censorings both go to the cut at or after T (`censor_side='right'`),
- * κ is that cut's index − 1 and ρ the fraction of the interval lived. With
+ * κ is that cut's index − 1 and ρ the fraction of the interval lived (from the original
+ * time, so above 1 beyond the last cut, as in pycox). With
  * `dtype: 'float32'` times, cuts and ρ are computed in float32 arithmetic, as
  * numpy does on float32 durations.
  *
@@ -73,7 +77,8 @@ export class PcHazardTransform {
     const event = new Int32Array(n);
     const frac = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      let t = r(y.time[i] as number);
+      const time = r(y.time[i] as number);
+      let t = time;
       let e = y.event[i] as number;
       if (t > last) {
         t = last;
@@ -87,7 +92,7 @@ export class PcHazardTransform {
         continue;
       }
       const hi = cuts[right] as number;
-      frac[i] = r(1 - r(r(hi - t) / r(hi - (cuts[right - 1] as number))));
+      frac[i] = r(1 - r(r(hi - time) / r(hi - (cuts[right - 1] as number))));
       idx[i] = right - 1;
       event[i] = e;
     }

@@ -33,12 +33,12 @@ function logSoftplus(x: tf.Tensor): tf.Tensor {
  * @param phi logits, [n, m] with m = cuts − 1 intervals
  * @param idxDuration κ_i ∈ [−1, m − 1]
  * @param event 1 = event, 0 = censored
- * @param intervalFrac ρ_i ∈ [0, 1]
+ * @param intervalFrac ρ_i ≥ 0 (in [0, 1], or above 1 for a time beyond the last cut, as {@link PcHazardTransform} gives)
  * @param opts.validate read `phi` back and reject NaN/±Infinity (default true)
  * @example
  * const loss = pcHazardLoss(tf.tensor2d([[0.1, -0.3], [1, 0]]), [1, 0], [1, 0], [0.5, 0.25]);
  * @throws {SurvkitError} on a shape other than [n, m], an index outside [−1, m − 1], event codes other than 0/1,
- *   fractions outside [0, 1], or NaN/±Infinity in `phi`
+ *   negative fractions, or NaN/±Infinity in `phi`
  * @see Kvamme & Borgan (2019) arXiv:1910.06724; pycox `models/loss.py:nll_pc_hazard_loss`
  */
 export function pcHazardLoss(
@@ -60,7 +60,7 @@ export function pcHazardLoss(
   const frac = toFloat64(fn, 'intervalFrac', intervalFrac);
   if (frac.length !== n) throw survkitError('lengthMismatch', fn, 'intervalFrac', frac.length, 'phi', n);
   frac.forEach((r, i) => {
-    if (!(r >= 0 && r <= 1)) throw survkitError('intervalFraction', fn, 'intervalFrac', i, r);
+    if (!(r >= 0)) throw survkitError('intervalFraction', fn, 'intervalFrac', i, r);
   });
   assertFiniteTensor(fn, 'phi', phi, opts.validate);
   const before = new Float32Array(n * m); // 1 at j < κ_i

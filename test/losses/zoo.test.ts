@@ -81,7 +81,7 @@ describe('zoo losses: errors', () => {
     expect(() => mtlrLoss(phi, [0, 1], [2, 0])).toThrow(messages.notBinaryEvent('mtlrLoss', 'event', 0, 2));
     expect(() => bceSurvLoss(tf.tensor1d([1, 2]), [0, 1], [1, 0])).toThrow(messages.shapeMismatch('bceSurvLoss', 'phi', '[n, m]', '[2]'));
     expect(() => pcHazardLoss(phi, [-2, 0], [1, 0], [0.5, 0.5])).toThrow(messages.pcHazardIndex('pcHazardLoss', 'idxDuration[0]', 2, -2));
-    expect(() => pcHazardLoss(phi, [0, 1], [1, 0], [0.5, 1.5])).toThrow(messages.intervalFraction('pcHazardLoss', 'intervalFrac', 1, 1.5));
+    expect(() => pcHazardLoss(phi, [0, 1], [1, 0], [0.5, -0.5])).toThrow(messages.intervalFraction('pcHazardLoss', 'intervalFrac', 1, -0.5));
     expect(() => pcHazardLoss(tf.tensor2d([NaN, 0], [1, 2]), [0], [1], [0.5])).toThrow(/pcHazardLoss/);
     phi.dispose();
   });
