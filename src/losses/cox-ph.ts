@@ -49,7 +49,7 @@ function countingOptions(fn: string, n: number, t: Float64Array, convention: Cox
     const s = assertArrayLike(fn, 'strata', opts.strata);
     if (s.length !== n) throw survkitError('lengthMismatch', fn, 'strata', s.length, 'logRisk', n);
     for (let i = 0; i < n; i++) {
-      const v = s[i] as unknown;
+      const v = s[i];
       if (!((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string')) throw survkitError('notFinite', fn, 'strata', i, v);
     }
   }
