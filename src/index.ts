@@ -564,5 +564,17 @@ export {
   PcHazardTransform,
   type PcHazardLabels,
 } from './estimators/index.js';
-export { pmfLoss, mtlrLoss, pcHazardLoss, bceSurvLoss } from './losses/index.js';
+export {
+  pmfLoss,
+  mtlrLoss,
+  pcHazardLoss,
+  bceSurvLoss,
+  aftLoss,
+  aftLossFloat64,
+  aftSurvival,
+  logNormalSurvival,
+  type AftDistribution,
+  type AftLossOptions,
+} from './losses/index.js';
+export type { ConcordanceIndexOptions } from './metrics/index.js';
 export { PMF, MTLR, PCHazard, BCESurv, type PMFOptions, type MTLROptions, type PCHazardOptions, type BCESurvOptions } from './models/index.js';

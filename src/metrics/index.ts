@@ -68,3 +68,5 @@ export {
 } from './cif-scores.js';
 export { calibrationAtCr, type CalibrationAtCrOptions, type CalibrationAtCrGroup, type CalibrationAtCrResult } from './calibration-cr.js';
 export type { CauseMetricOptions } from './cr-common.js';
+// model zoo: Harrell's C with entry times and strata
+export type { ConcordanceIndexOptions } from './concordance-harrell.js';
