@@ -23,8 +23,8 @@ import { trainTable, type TrainOptions } from '../src/tabular/train.js';
 import { PYCOX, PYCOX_QUANTILES, passes, type PycoxRow } from './pycox-reference.js';
 
 type Dataset = 'metabric' | 'support';
-/** The families with pycox reference numbers (PMF, MTLR, PC-Hazard and BCESurv have none yet). */
-type Family = Exclude<TrainOptions['model'], 'pmf' | 'mtlr' | 'pchazard' | 'bcesurv'>;
+/** The families with pycox reference numbers (PMF, MTLR, PC-Hazard, BCESurv and the AFT models have none yet). */
+type Family = Exclude<TrainOptions['model'], 'pmf' | 'mtlr' | 'pchazard' | 'bcesurv' | 'weibull' | 'lognormal'>;
 
 /** One configuration: a model with the defaults, or an extra variant. */
 interface Config {

@@ -577,4 +577,16 @@ export {
   type AftLossOptions,
 } from './losses/index.js';
 export type { ConcordanceIndexOptions } from './metrics/index.js';
-export { PMF, MTLR, PCHazard, BCESurv, type PMFOptions, type MTLROptions, type PCHazardOptions, type BCESurvOptions } from './models/index.js';
+export {
+  PMF,
+  MTLR,
+  PCHazard,
+  BCESurv,
+  ParametricAFT,
+  type PMFOptions,
+  type MTLROptions,
+  type PCHazardOptions,
+  type BCESurvOptions,
+  type ParametricAFTOptions,
+  type AftState,
+} from './models/index.js';

@@ -24,6 +24,8 @@ export const FAMILY_HEADS: Readonly<Record<string, string>> = {
   mtlr: 'survkit>DiscreteHead',
   pchazard: 'survkit>DiscreteHead',
   bcesurv: 'survkit>DiscreteHead',
+  weibull: 'survkit>DiscreteHead',
+  lognormal: 'survkit>DiscreteHead',
   'evidential-classifier': 'survkit>EvidentialHead',
   'softmax-classifier': 'survkit>LogitsHead',
 };

@@ -7,7 +7,20 @@
  * interpolated 10 steps per interval.
  */
 import type { CutScheme } from '../data/cuts.js';
-import { BCESurv, CoxCC, CoxPH, CoxTime, DeepHit, LogisticHazard, MTLR, PCHazard, PMF, type SurvivalFamily, type SurvivalModel } from '../models/index.js';
+import {
+  BCESurv,
+  CoxCC,
+  CoxPH,
+  CoxTime,
+  DeepHit,
+  LogisticHazard,
+  MTLR,
+  ParametricAFT,
+  PCHazard,
+  PMF,
+  type SurvivalFamily,
+  type SurvivalModel,
+} from '../models/index.js';
 import type { JsonValue } from '../models/training/fit-types.js';
 
 /** The families `survkit train --model` accepts. */
@@ -40,7 +53,7 @@ export interface ModelSettings {
 }
 
 /** Whether the family is discrete-time. */
-export const isDiscrete = (m: SurvivalFamily): boolean => !(m === 'coxph' || m === 'coxcc' || m === 'coxtime');
+export const isDiscrete = (m: SurvivalFamily): boolean => ['deephit', 'logistichazard', 'pmf', 'mtlr', 'pchazard', 'bcesurv'].includes(m);
 
 /** The default maximum number of epochs: 512 (Cox models) or 100 (discrete-time), as pycox's notebooks. */
 export const defaultEpochs = (m: SurvivalFamily): number => (isDiscrete(m) ? 100 : 512);
@@ -97,5 +110,8 @@ export function buildModel(s: ModelSettings, inputDim: number, covariates: JsonV
       return new PCHazard({ ...net, cuts: s.cuts ?? 10, scheme: s.cutScheme ?? 'equidistant' });
     case 'bcesurv':
       return new BCESurv({ ...net, cuts: s.cuts ?? 10, scheme: s.cutScheme ?? 'equidistant' });
+    case 'weibull':
+    case 'lognormal':
+      return new ParametricAFT({ ...net, distribution: s.model });
   }
 }
