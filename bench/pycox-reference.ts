@@ -45,6 +45,27 @@ export const PYCOX: Record<'metabric' | 'support', Record<Family, PycoxRow>> = {
   },
 };
 
+/**
+ * pycox 0.3.0's further discrete-time families (PMF, MTLR, PCHazard, BCESurv) with the same protocol
+ * (10 equidistant cuts; PCHazard: LabTransPCHazard(10) and sub = 10), fixed splits, seeds offset 0–4
+ * (test/fixtures/generators/pycox_train_reference.py --models pmf,mtlr,pchazard,bcesurv --seed-offset k),
+ * torch 1.13 single thread on the shared 2-core machine; ms/epoch is the median over seeds of each run's median.
+ */
+export const PYCOX_ZOO: Record<'metabric' | 'support', Record<'pmf' | 'mtlr' | 'pchazard' | 'bcesurv', PycoxRow>> = {
+  metabric: {
+    pmf: { seeds: 5, ctd: 0.6649, ctdSd: 0.0048, ibs: 0.1612, ibsSd: 0.0021, inbll: 0.4818, inbllSd: 0.0059, msLoaded: 16.4 },
+    mtlr: { seeds: 5, ctd: 0.6623, ctdSd: 0.0096, ibs: 0.1633, ibsSd: 0.0027, inbll: 0.4884, inbllSd: 0.0093, msLoaded: 28.4 },
+    pchazard: { seeds: 5, ctd: 0.6643, ctdSd: 0.0032, ibs: 0.16, ibsSd: 0.0035, inbll: 0.4771, inbllSd: 0.0096, msLoaded: 16.2 },
+    bcesurv: { seeds: 5, ctd: 0.659, ctdSd: 0.0117, ibs: 0.1825, ibsSd: 0.0013, inbll: 0.5903, inbllSd: 0.005, msLoaded: 19.2 },
+  },
+  support: {
+    pmf: { seeds: 5, ctd: 0.5229, ctdSd: 0.0086, ibs: 0.1954, ibsSd: 0.0012, inbll: 0.5779, inbllSd: 0.0029, msLoaded: 108.0 },
+    mtlr: { seeds: 5, ctd: 0.5235, ctdSd: 0.0042, ibs: 0.1947, ibsSd: 0.0013, inbll: 0.5767, inbllSd: 0.0031, msLoaded: 110.1 },
+    pchazard: { seeds: 5, ctd: 0.3376, ctdSd: 0.0017, ibs: 0.1919, ibsSd: 0.0007, inbll: 0.568, inbllSd: 0.0015, msLoaded: 133.1 },
+    bcesurv: { seeds: 5, ctd: 0.525, ctdSd: 0.0078, ibs: 0.219, ibsSd: 0.0006, inbll: 0.7591, inbllSd: 0.014, msLoaded: 99.2 },
+  },
+};
+
 /** pycox with 10 quantile cuts (second run, 5 seeds). */
 export const PYCOX_QUANTILES: Record<'metabric' | 'support', Record<'deephit' | 'logistichazard', PycoxRow>> = {
   metabric: {

@@ -665,3 +665,38 @@ export { imageDataset, type ImageDataset, type ImageDatasetOptions } from './io/
 export { loadImageItem, type ImageItemSpec, type ImageKind, type ImageManifestEntry } from './io/image-item.js';
 export { readImageFile, type ImageFile, type ReadImageFileOptions } from './io/image-file.js';
 export { cropOrPad, normaliseIntensity, type AugmentOptions, type HostVolume, type IntensityNormalisation } from './io/image-transforms.js';
+// model zoo: PMF, (N-)MTLR, PC-Hazard, BCESurv (pycox's families)
+export {
+  survivalFromMtlrLogits,
+  survivalFromPcHazardLogits,
+  survivalFromBceLogits,
+  bceSurvProbabilities,
+  PcHazardTransform,
+  type PcHazardLabels,
+} from './estimators/index.js';
+export {
+  pmfLoss,
+  mtlrLoss,
+  pcHazardLoss,
+  bceSurvLoss,
+  aftLoss,
+  aftLossFloat64,
+  aftSurvival,
+  logNormalSurvival,
+  type AftDistribution,
+  type AftLossOptions,
+} from './losses/index.js';
+export type { ConcordanceIndexOptions } from './metrics/index.js';
+export {
+  PMF,
+  MTLR,
+  PCHazard,
+  BCESurv,
+  ParametricAFT,
+  type PMFOptions,
+  type MTLROptions,
+  type PCHazardOptions,
+  type BCESurvOptions,
+  type ParametricAFTOptions,
+  type AftState,
+} from './models/index.js';

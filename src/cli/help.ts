@@ -164,7 +164,7 @@ Ctrl-C stops the server.
 `;
 
 export const TRAIN_HELP = `Usage:
-  survkit train --model coxph|coxcc|coxtime|deephit|logistichazard --data <file.csv>
+  survkit train --model coxph|coxcc|coxtime|deephit|logistichazard|pmf|mtlr|pchazard|bcesurv --data <file.csv>
   survkit train --model … --images <manifest.csv> --backbone <model.onnx | model.json | weights.safetensors [--arch resnet18]>
                 [--freeze | --fine-tune last-block] [--normalize none|imagenet|kinetics] [--cache-dir <dir>] [--path-col path]
                 [--duration-col duration] [--event-col event] [--features x0,x1,…]
@@ -258,7 +258,9 @@ Network and training:
   --model <m>            coxph (DeepSurv), coxcc (Cox-CC: one control per case,
                          shrink 0), coxtime (Cox-Time: time standardised as an
                          input), deephit (single risk, alpha 0.2, sigma 0.1),
-                         logistichazard (nnet-survival)
+                         logistichazard (nnet-survival), pmf, mtlr (N-MTLR),
+                         pchazard (piecewise-constant hazard), bcesurv
+                         (pycox 0.3.0's families)
   --hidden <w1,w2,…>     MLP widths (default 32,32); ReLU; dense kernels
                          Kaiming-normal as torchtuples
   --batch-norm           batch normalisation after each activation (the
@@ -267,17 +269,19 @@ Network and training:
   --lr <r>               Adam learning rate (default 0.01; beta 0.9, 0.999, eps 1e-8)
   --batch-size <b>       rows per batch (default 256; Cox-CC / Cox-Time: cases)
   --epochs <N>           at most N epochs (default 512 for coxph, coxcc,
-                         coxtime; 100 for deephit, logistichazard)
+                         coxtime; 100 for the discrete-time models)
   --patience <p>         stop after p epochs without a lower validation loss
                          and restore the best weights (default 10)
   --seed <S>             seed of the weights, dropout, shuffling, case-control
                          draws and the random split (default 0)
   --ties <t>             coxph loss: pycox (default: pycox 0.3.0's loss, which
                          ignores tied times), breslow or efron (exact risk sets)
-  --cuts <K>             deephit / logistichazard: K cut points (default 10)
+  --cuts <K>             discrete-time models: K cut points (default 10;
+                         pchazard: K intervals, K + 1 cut points, as pycox)
   --cut-scheme <s>       equidistant (default) or quantiles of the training times
-  --interpolation <s>    deephit / logistichazard: test curves with s linear
-                         steps per interval (default 10, pycox interpolate(10))
+  --interpolation <s>    discrete-time models: test curves with s linear steps
+                         per interval (default 10, pycox interpolate(10));
+                         pchazard: s steps of its constant hazard (pycox sub)
 
 Evaluation (pycox's protocol): the censoring Kaplan-Meier of the test labels,
 Brier score and NBLL on 100 times linspace(min, max) of the test durations.

@@ -158,7 +158,7 @@ export function trainOptions(v: Values): { data: string; options: TrainOptions &
   if (patience !== undefined) o.patience = int('patience', patience, 0);
   const discreteOnly = (['cuts', 'cut-scheme', 'interpolation'] as const).filter((k) => v[k] !== undefined);
   if (!isDiscrete(model) && discreteOnly.length > 0)
-    throw new UsageError(`--${discreteOnly[0]} applies to the discrete-time models (deephit, logistichazard), not ${model}`);
+    throw new UsageError(`--${discreteOnly[0]} applies to the discrete-time models (deephit, logistichazard, pmf, mtlr, pchazard, bcesurv), not ${model}`);
   const cuts = str('cuts');
   if (cuts !== undefined) o.cuts = int('cuts', cuts, 1);
   const scheme = str('cut-scheme');

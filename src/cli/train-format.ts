@@ -14,7 +14,11 @@ function modelLine(r: TrainReport): string {
   const s = r.meta.settings;
   const extra: string[] = [];
   if (s.ties !== undefined) extra.push(`ties ${s.ties}`);
-  if (s.cuts !== undefined) extra.push(`${s.cuts} ${s.cutScheme ?? ''} cuts, curves interpolated ${s.interpolation ?? 1} steps per interval`);
+  const grid =
+    r.meta.model === 'pchazard' && s.cuts !== undefined
+      ? `${s.cuts} ${s.cutScheme ?? ''} intervals (${s.cuts + 1} cuts)`
+      : `${s.cuts} ${s.cutScheme ?? ''} cuts`;
+  if (s.cuts !== undefined) extra.push(`${grid}, curves interpolated ${s.interpolation ?? 1} steps per interval`);
   if (s.alpha !== undefined) extra.push(`alpha ${s.alpha}, sigma ${s.sigma ?? ''}`);
   if (s.nControls !== undefined) extra.push(`${s.nControls} control(s) per case, shrink ${s.shrink ?? 0}`);
   const net = `MLP ${s.hidden.join('-')} ${s.activation}${s.batchNorm ? ', batch norm' : ''}, dropout ${s.dropout}`;

@@ -398,6 +398,17 @@ export const messages = {
     `${fn}: ${file}: the DICOM codecs (package 'dcmjs-codecs') cannot be loaded (${reason}); reinstall survkit's dependencies ('npm ci'), ` +
     `or decompress the files first with 'gdcmconv --raw in.dcm out.dcm'`,
   niftiFile: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
+  // model zoo: PMF, MTLR, PC-Hazard, BCESurv; stratified and left-truncated Cox; AFT heads
+  pcHazardIndex: (fn: string, arg: string, columns: number, got: unknown) =>
+    `${fn}: '${arg}' must be an integer index in [-1, ${columns - 1}] (the output has ${columns} intervals; -1 drops a subject at the first cut); got ${show(got)}`,
+  intervalFraction: (fn: string, arg: string, index: number, got: unknown) =>
+    `${fn}: '${arg}' must hold fractions of the interval >= 0 (above 1 only beyond the last cut); got ${show(got)} at index ${index}`,
+  entryNotBeforeExit: (fn: string, arg: string, index: number, entry: number, exit: number) =>
+    `${fn}: '${arg}' must be below each subject's time (at risk on (entry, time]); subject ${index} enters at ${entry} but leaves at ${exit}`,
+  positiveTime: (fn: string, arg: string, index: number, got: unknown) =>
+    `${fn}: '${arg}' must hold times > 0 (the parametric likelihood uses log t); got ${show(got)} at index ${index}`,
+  pcHazardCuts: (fn: string, arg: string, got: unknown) =>
+    `${fn}: '${arg}' must give at least 2 cut points (PC-Hazard has one output per interval between cuts); got ${show(got)}`,
 } as const;
 
 /**

@@ -21,3 +21,6 @@ export { CaseControlSampler, sampleCaseControl, type CaseControlSample } from '.
 // competing risks
 export { aalenJohansen, AalenJohansen, type AalenJohansenOptions, type CauseIncidence, type CifConfType } from './aalen-johansen.js';
 export { CifCurves } from './cif-curves.js';
+// model zoo: MTLR, PC-Hazard and BCESurv curves, PC-Hazard labels
+export { survivalFromMtlrLogits, survivalFromPcHazardLogits, survivalFromBceLogits, bceSurvProbabilities } from './discrete-families.js';
+export { PcHazardTransform, type PcHazardLabels } from '../data/pc-hazard-transform.js';

@@ -1,4 +1,6 @@
-import { assertChoice, assertNumberOption } from '../core/assert.js';
+import { assertChoice, assertNumberOption, toFloat64 } from '../core/assert.js';
+import { survkitError } from '../core/errors.js';
+import { searchSorted } from '../core/sort.js';
 import { isLabelsShape, labelsArg, type LabelsInput } from '../data/labels.js';
 import { riskTable } from './risk-table.js';
 import { StepFunction } from './step-function.js';
@@ -13,6 +15,11 @@ export interface KaplanMeierOptions {
   confidence?: number;
   /** Transform for the limits. Default `'log-log'`. */
   confType?: ConfType;
+  /**
+   * Entry (left-truncation) time of each subject, below its time: subject j is at risk at t when
+   * entry_j < t ≤ T_j (R `survfit(Surv(entry, time, event) ~ 1)`). Default: all at risk from the start.
+   */
+  entry?: ArrayLike<number>;
 }
 
 /**
@@ -69,7 +76,8 @@ export class KaplanMeier extends StepFunction {
  *
  * @param labels n >= 1 subjects' labels ({@link LabelsInput}: `{ time, event }`, a `[time, event]`
  *   pair, row records); times finite and >= 0, events 0 = censored, any k >= 1 = event, booleans allowed
- * @param opts `confidence` (default 0.95) and `confType` (default 'log-log')
+ * @param opts `confidence` (default 0.95), `confType` (default 'log-log'), `entry` (left truncation: risk sets
+ *   start at entry, as R `survfit(Surv(entry, time, event) ~ 1)`)
  * @returns a {@link KaplanMeier} with one entry per distinct time (m <= n), O(n log n)
  * @throws {SurvkitError} on invalid labels (see `survivalLabels`: length
  *   mismatch, empty, NaN/Infinity, negative time, bad event code) or options
@@ -91,6 +99,7 @@ export function kaplanMeier(...args: unknown[]): KaplanMeier {
   const confType = assertChoice(fn, 'confType', opts.confType ?? 'log-log', ['log-log', 'log', 'plain'] as const);
   const tab = riskTable(y.time, y.event);
   const m = tab.times.length;
+  const nRisk = opts.entry === undefined ? tab.nRisk : atRiskAfterEntry(fn, tab.times, tab.nRisk, y.time, opts.entry);
   const s = new Float64Array(m);
   const se = new Float64Array(m);
   const lower = new Float64Array(m);
@@ -99,7 +108,7 @@ export function kaplanMeier(...args: unknown[]): KaplanMeier {
   let surv = 1;
   let green = 0;
   for (let k = 0; k < m; k++) {
-    const n = tab.nRisk[k] as number;
+    const n = nRisk[k] as number;
     const d = tab.nEvents[k] as number;
     if (d > 0) {
       surv *= 1 - d / n;
@@ -112,7 +121,20 @@ export function kaplanMeier(...args: unknown[]): KaplanMeier {
     lower[k] = lo;
     upper[k] = hi;
   }
-  return new KaplanMeier(tab.times, s, tab.nRisk, tab.nEvents, tab.nCensored, se, lower, upper, confidence, confType);
+  return new KaplanMeier(tab.times, s, nRisk, tab.nEvents, tab.nCensored, se, lower, upper, confidence, confType);
+}
+
+/** n_k minus the subjects not yet entered at t_k (entry_j ≥ t_k); checks entry_j < T_j. */
+function atRiskAfterEntry(fn: string, times: Float64Array, nRisk: Float64Array, time: Float64Array, entryArg: ArrayLike<number>): Float64Array {
+  const entry = toFloat64(fn, 'entry', entryArg);
+  if (entry.length !== time.length) throw survkitError('lengthMismatch', fn, 'entry', entry.length, 'labels.time', time.length);
+  entry.forEach((v, i) => {
+    if (!(v < (time[i] as number))) throw survkitError('entryNotBeforeExit', fn, 'entry', i, v, time[i] as number);
+  });
+  const sorted = entry.slice().sort();
+  const out = new Float64Array(nRisk.length);
+  for (let k = 0; k < times.length; k++) out[k] = (nRisk[k] as number) - (sorted.length - searchSorted(sorted, times[k] as number, 'left'));
+  return out;
 }
 
 /** Pointwise limits for Ŝ given the standard error of −log Ŝ. */

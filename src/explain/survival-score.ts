@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
+import { reverseCumsumMatrix } from '../losses/pmf.js';
 import { CoxBase } from '../models/survival/cox-base.js';
 import { DiscreteBase } from '../models/survival/discrete-base.js';
 import type { SurvivalModel } from '../models/survival/survival-model.js';
@@ -26,7 +27,10 @@ function stepIndex(grid: ArrayLike<number>, t: number): number {
  * - CoxPH / CoxCC: exp(−Ĥ0(t) · e^{g(x)}) with the Breslow baseline;
  * - LogisticHazard: exp(−Σ_{τ_l ≤ t} softplus(φ_l(x)));
  * - DeepHit (any number of causes, with or without pycox's pad column):
- *   1 − the probability mass of every cause at cut points ≤ t.
+ *   1 − the probability mass of every cause at cut points ≤ t; PMF and MTLR likewise
+ *   (MTLR's mass from the reverse cumulative sums of φ);
+ * - PCHazard: exp(−Σ_{l<j} softplus(φ_l(x))) for the last cut τ_j ≤ t;
+ * - BCESurv: min_{τ_l ≤ t} sigmoid(φ_l(x)).
  *
  * Cox-Time has no such closed form (its network is evaluated at every
  * baseline time); explain its log-risk at a time with a function instead.
@@ -52,13 +56,20 @@ export function survivalScore(model: SurvivalModel, t: number): ScoreFunction {
     const j = stepIndex(cuts, at);
     const m = cuts.length;
     const causes = model.causes ?? 1;
-    const isHazard = model.family === 'logistichazard';
+    const family = model.family;
+    const w = model.outputWidth;
     return (x) =>
       tf.tidy(() => {
         const b = x.shape[0];
         if (j < 0) return tf.ones([b]);
-        const phi = tf.reshape(apply(x), [b, causes * m]);
-        if (isHazard) return tf.exp(tf.neg(tf.sum(tf.softplus(tf.slice(phi, [0, 0], [b, j + 1])), 1)));
+        let phi = tf.reshape(apply(x), [b, causes * w]);
+        if (family === 'logistichazard') return tf.exp(tf.neg(tf.sum(tf.softplus(tf.slice(phi, [0, 0], [b, j + 1])), 1)));
+        // PC-Hazard: S(τ_j) = exp(−Σ_{l<j} softplus(φ_l)), one hazard per interval
+        if (family === 'pchazard') return j === 0 ? tf.ones([b]) : tf.exp(tf.neg(tf.sum(tf.softplus(tf.slice(phi, [0, 0], [b, j])), 1)));
+        // BCESurv: the running minimum of sigmoid(φ_l), l ≤ j (as predictSurvival)
+        if (family === 'bcesurv') return tf.min(tf.sigmoid(tf.slice(phi, [0, 0], [b, j + 1])), 1);
+        // MTLR: the PMF of the reverse cumulative sums
+        if (family === 'mtlr') phi = tf.matMul(phi, reverseCumsumMatrix(m));
         const logits = model.pad ? tf.concat([phi, tf.zeros([b, 1])], 1) : phi;
         const pmf = tf.reshape(tf.slice(tf.softmax(logits), [0, 0], [b, causes * m]), [b, causes, m]);
         return tf.sub(1, tf.sum(tf.slice(pmf, [0, 0, 0], [b, causes, j + 1]), [1, 2]));

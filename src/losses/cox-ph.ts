@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertChoice } from '../core/assert.js';
+import { assertArrayLike, assertChoice } from '../core/assert.js';
+import { survkitError } from '../core/errors.js';
+import { coxStratifiedNll, strataGroups } from './cox-counting.js';
 import { coxExactNll, coxPycoxNll, coxRiskSets, type CoxConvention, type CoxTies, type CoxValueGrad } from './cox-partial-likelihood.js';
 import { assertFiniteOutput, assertSomeEvent, eventCodes, timesOfLength, vectorLength } from './inputs.js';
 
@@ -17,9 +19,42 @@ export interface CoxPhLossOptions {
    * input order, numpy `argsort(-t, kind='stable')`), whereas pycox's `torch.sort` is unstable.
    */
   convention?: CoxConvention;
+  /**
+   * Stratum of each subject (numbers or strings): the partial likelihood is the sum over strata, each
+   * with risk sets of its own subjects only (R `strata(s)`). Exact convention only.
+   */
+  strata?: ArrayLike<number | string>;
+  /**
+   * Entry (left-truncation) time of each subject, < its time: j is at risk at t when entry_j < t ≤ T_j
+   * (R `Surv(entry, exit, event)`). Exact convention only.
+   */
+  entry?: ArrayLike<number>;
 }
 
 const FN = 'coxPhLoss';
+
+/** Validated `strata` / `entry` options (undefined when neither is given). */
+function countingOptions(fn: string, n: number, t: Float64Array, convention: CoxConvention, opts: CoxPhLossOptions) {
+  if (opts.strata === undefined && opts.entry === undefined) return undefined;
+  const which = opts.strata !== undefined ? 'strata' : 'entry';
+  if (convention !== 'exact') throw survkitError('optionRange', fn, which, "used with convention 'exact' only (pycox's loss has neither)", opts[which]);
+  let entry: Float64Array | undefined;
+  if (opts.entry !== undefined) {
+    entry = timesOfLength(fn, 'entry', opts.entry, 'logRisk', n);
+    entry.forEach((v, i) => {
+      if (!(v < (t[i] as number))) throw survkitError('entryNotBeforeExit', fn, 'entry', i, v, t[i] as number);
+    });
+  }
+  if (opts.strata !== undefined) {
+    const s = assertArrayLike(fn, 'strata', opts.strata);
+    if (s.length !== n) throw survkitError('lengthMismatch', fn, 'strata', s.length, 'logRisk', n);
+    for (let i = 0; i < n; i++) {
+      const v = s[i];
+      if (!((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string')) throw survkitError('notFinite', fn, 'strata', i, v);
+    }
+  }
+  return { groups: strataGroups(opts.strata, n), entry };
+}
 
 function prepare(fn: string, n: number, time: unknown, event: unknown, opts: CoxPhLossOptions) {
   const ties = assertChoice(fn, 'ties', opts.ties ?? 'efron', ['efron', 'breslow'] as const);
@@ -29,8 +64,13 @@ function prepare(fn: string, n: number, time: unknown, event: unknown, opts: Cox
   const e = eventCodes(fn, 'event', event, 'logRisk', n, 1);
   const nEvents = assertSomeEvent(fn, 'event', e);
   const scale = reduction === 'mean' ? 1 / nEvents : 1;
-  const sets = convention === 'exact' ? coxRiskSets(t, e) : undefined;
+  const counting = countingOptions(fn, n, t, convention, opts);
+  const sets = convention === 'exact' && counting === undefined ? coxRiskSets(t, e) : undefined;
   return (g: ArrayLike<number>): CoxValueGrad => {
+    if (counting !== undefined) {
+      const r = coxStratifiedNll(t, e, g, ties, counting.groups, counting.entry);
+      return scale === 1 ? r : { value: r.value * scale, gradient: r.gradient.map((v) => v * scale) };
+    }
     const r = sets !== undefined ? coxExactNll(sets, g, ties) : coxPycoxNll(t, e, g);
     if (scale !== 1) {
       r.value *= scale;
@@ -49,7 +89,9 @@ function prepare(fn: string, n: number, time: unknown, event: unknown, opts: Cox
  * Breslow −Σ_k [Σ_{H_k} g_i − m_k log Σ_{R_k} e^{g_j}];
  * Efron −Σ_k [Σ_{H_k} g_i − Σ_{r<m_k} log(Σ_{R_k} e^{g_j} − (r/m_k) Σ_{H_k} e^{g_i})];
  * divided by the number of events for `reduction: 'mean'`. Equals R
- * `coxph(Surv(t, e) ~ offset(g), ties = …)$loglik / −d`.
+ * `coxph(Surv(t, e) ~ offset(g), ties = …)$loglik / −d`. With `strata` the
+ * partial likelihood sums over strata, and with `entry` risk sets start at entry
+ * (left truncation): R `coxph(Surv(entry, t, e) ~ offset(g) + strata(s))`.
  *
  * The value and the exact gradient are computed on the host in float64 in
  * O(n log n) (a `tf.customGrad`: the model output is read back, never gathered

@@ -16,3 +16,8 @@ export {
   type EvidentialLossOptions,
   type EvidentialTargets,
 } from './evidential.js';
+// model zoo: PMF, MTLR, PC-Hazard, BCESurv, Weibull / log-normal AFT
+export { pmfLoss, mtlrLoss } from './pmf.js';
+export { pcHazardLoss } from './pc-hazard.js';
+export { bceSurvLoss } from './bce-surv.js';
+export { aftLoss, aftLossFloat64, aftSurvival, logNormalSurvival, type AftDistribution, type AftLossOptions } from './parametric.js';

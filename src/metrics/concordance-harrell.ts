@@ -1,8 +1,9 @@
-import { assertChoice, assertNumberOption, assertSameLength, toFloat64 } from '../core/assert.js';
+import { assertArrayLike, assertChoice, assertNumberOption, assertSameLength, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { assertSingleRisk, countEvents, survivalLabelsAs, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
 import { isTimeEventCall, timeEventOf } from './call-forms.js';
 import { countPairs } from './concordance-pairs.js';
+import { countPairsEntryStrata } from './concordance-entry.js';
 
 /** Which way the scores point. */
 export type ScoreDirection = 'risk' | 'survival';
@@ -21,6 +22,17 @@ export interface ConcordanceOptions {
    * survival (lifelines); the scores are negated.
    */
   direction?: ScoreDirection;
+}
+
+/** Options of {@link concordanceIndex}: the shared ones, entry times and strata. */
+export interface ConcordanceIndexOptions extends ConcordanceOptions {
+  /**
+   * Entry (left-truncation) time of each subject, below its time: an event at t is compared only with
+   * the subjects at risk then, entry_j < t ≤ T_j (R `concordance(Surv(entry, time, event) ~ x)`).
+   */
+  entry?: ArrayLike<number>;
+  /** Stratum of each subject (numbers or strings): only pairs within a stratum count (R `strata(s)`). */
+  strata?: ArrayLike<number | string>;
 }
 
 /** Result of {@link concordanceIndex}. */
@@ -85,7 +97,8 @@ export function riskInputs(fn: string, time: unknown, event: unknown, risk: unkn
  *
  * @param labels the n subjects' labels ({@link LabelsInput}: `{ time, event }`, a `[time, event]` pair, row records), event 0/1
  * @param risk n finite scores; higher = earlier event (see `direction`)
- * @param opts `tiedTol` (default 1e-8), `direction` (`'risk'` default, `'survival'`)
+ * @param opts `tiedTol` (default 1e-8), `direction` (`'risk'` default, `'survival'`), `entry` (left truncation:
+ *   an event is compared with the subjects at risk at its time, entry_j < t ≤ T_j), `strata` (pairs within strata only)
  * @returns {@link ConcordanceResult}
  * @throws {SurvkitError} on unequal lengths, empty input, NaN/±Infinity, negative
  *   times, event codes other than 0/1 (`notBinaryEvent`), no events (`noEvents`),
@@ -95,18 +108,46 @@ export function riskInputs(fn: string, time: unknown, event: unknown, risk: unkn
  * r.cIndex; // 0.8 (4 of 5 comparable pairs concordant)
  * @see Harrell, Califf, Pryor, Lee & Rosati (1996), Statistics in Medicine 15(4):361–387
  */
-export function concordanceIndex(labels: LabelsInput, risk: ArrayLike<number>, opts?: ConcordanceOptions): ConcordanceResult;
+export function concordanceIndex(labels: LabelsInput, risk: ArrayLike<number>, opts?: ConcordanceIndexOptions): ConcordanceResult;
 /** @deprecated since 0.2: call `concordanceIndex({ time, event }, risk, opts)` — labels first, as every metric. */
 export function concordanceIndex(time: unknown, event: unknown, risk: unknown, opts?: ConcordanceOptions): ConcordanceResult;
 export function concordanceIndex(...args: unknown[]): ConcordanceResult {
   const fn = 'concordanceIndex';
   const { time, event, rest } = timeEventOf(fn, args, isTimeEventCall(args, 1));
   const risk = rest[0];
-  const opts = (rest[1] ?? {}) as ConcordanceOptions;
+  const opts = (rest[1] ?? {}) as ConcordanceIndexOptions;
   const direction = assertChoice(fn, 'direction', opts.direction ?? 'risk', ['risk', 'survival'] as const);
   const inp = riskInputs(fn, time, event, risk, opts.tiedTol);
   if (direction === 'survival') for (let i = 0; i < inp.risk.length; i++) inp.risk[i] = -(inp.risk[i] as number);
+  if (opts.entry !== undefined || opts.strata !== undefined) {
+    const n = inp.risk.length;
+    let entry: Float64Array | undefined;
+    if (opts.entry !== undefined) {
+      entry = toFloat64(fn, 'entry', opts.entry);
+      assertSameLength(fn, 'time', n, 'entry', entry.length);
+      entry.forEach((v, i) => {
+        if (!(v < (inp.labels.time[i] as number))) throw survkitError('entryNotBeforeExit', fn, 'entry', i, v, inp.labels.time[i] as number);
+      });
+    }
+    if (opts.strata !== undefined) assertSameLength(fn, 'time', n, 'strata', assertArrayLike(fn, 'strata', opts.strata).length);
+    const c = countPairsEntryStrata(inp.labels.time, inp.labels.event, inp.risk, inp.tiedTol, entry, strataIndex(opts.strata, n));
+    if (c.comparable === 0) throw survkitError('noComparablePairs', fn);
+    return { cIndex: (c.concordant + 0.5 * c.tiedRisk) / c.comparable, ...c };
+  }
   return harrellFromValidated(fn, inp.labels.time, inp.labels.event, inp.risk, inp.tiedTol);
+}
+
+/** Indices of each stratum (one group of all subjects without strata). */
+function strataIndex(strata: ArrayLike<number | string> | undefined, n: number): Int32Array[] {
+  if (strata === undefined) return [Int32Array.from({ length: n }, (_, i) => i)];
+  const groups = new Map<number | string, number[]>();
+  for (let i = 0; i < n; i++) {
+    const s = strata[i] as number | string;
+    const g = groups.get(s);
+    if (g === undefined) groups.set(s, [i]);
+    else g.push(i);
+  }
+  return [...groups.values()].map((g) => Int32Array.from(g));
 }
 
 /** Harrell's C on validated arrays (no copies, no checks except the outcome). */

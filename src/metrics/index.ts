@@ -72,3 +72,5 @@ export type { CauseMetricOptions } from './cr-common.js';
 // Reference conventions of the calibration and selective metrics (options)
 export { type ConfidenceOne } from './confidence-bins.js';
 export { type AurcOptions, type KeptCount, type RiskAtCoverageOptions, type SelectiveTies } from './selective.js';
+// model zoo: Harrell's C with entry times and strata
+export type { ConcordanceIndexOptions } from './concordance-harrell.js';

@@ -64,3 +64,10 @@ export {
   type FeatureInput,
   type FeatureProgress,
 } from './features/extract-features.js';
+// model zoo: PMF, MTLR, PC-Hazard, BCESurv
+export { PMF, type PMFOptions } from './survival/pmf.js';
+export { MTLR, type MTLROptions } from './survival/mtlr.js';
+export { PCHazard, type PCHazardOptions } from './survival/pc-hazard.js';
+export { BCESurv, type BCESurvOptions } from './survival/bce-surv.js';
+export { ParametricAFT, type ParametricAFTOptions } from './survival/aft.js';
+export type { AftState } from './survival/family-state.js';

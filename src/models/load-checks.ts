@@ -20,6 +20,12 @@ export const FAMILY_HEADS: Readonly<Record<string, string>> = {
   coxtime: 'survkit>CoxTimeHead',
   deephit: 'survkit>DiscreteHead',
   logistichazard: 'survkit>DiscreteHead',
+  pmf: 'survkit>DiscreteHead',
+  mtlr: 'survkit>DiscreteHead',
+  pchazard: 'survkit>DiscreteHead',
+  bcesurv: 'survkit>DiscreteHead',
+  weibull: 'survkit>DiscreteHead',
+  lognormal: 'survkit>DiscreteHead',
   'evidential-classifier': 'survkit>EvidentialHead',
   'softmax-classifier': 'survkit>LogitsHead',
 };
@@ -127,7 +133,8 @@ export function checkNetwork(bad: Bad, net: tf.LayersModel, meta: SurvkitModelJS
   const lt = meta.state.labelTransform;
   if (isObject(lt) && Array.isArray(lt.cuts)) {
     const causes = typeof meta.state.causes === 'number' ? meta.state.causes : 1;
-    const expected = lt.cuts.length * causes;
+    const perCause = meta.family === 'pchazard' ? lt.cuts.length - 1 : lt.cuts.length; // PC-Hazard: one output per interval
+    const expected = perCause * causes;
     if (width !== expected)
       bad('survkit.json', `has ${lt.cuts.length} cuts × ${causes} cause(s) = ${expected} outputs but model.json's network has ${String(width)}`);
   } else if (want === 'survkit>CoxHead' || want === 'survkit>CoxTimeHead') {

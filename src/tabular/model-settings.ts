@@ -7,11 +7,24 @@
  * interpolated 10 steps per interval.
  */
 import type { CutScheme } from '../data/cuts.js';
-import { CoxCC, CoxPH, CoxTime, DeepHit, LogisticHazard, type SurvivalFamily, type SurvivalModel } from '../models/index.js';
+import {
+  BCESurv,
+  CoxCC,
+  CoxPH,
+  CoxTime,
+  DeepHit,
+  LogisticHazard,
+  MTLR,
+  ParametricAFT,
+  PCHazard,
+  PMF,
+  type SurvivalFamily,
+  type SurvivalModel,
+} from '../models/index.js';
 import type { JsonValue } from '../models/training/fit-types.js';
 
 /** The families `survkit train --model` accepts. */
-export const FAMILIES: readonly SurvivalFamily[] = ['coxph', 'coxcc', 'coxtime', 'deephit', 'logistichazard'];
+export const FAMILIES: readonly SurvivalFamily[] = ['coxph', 'coxcc', 'coxtime', 'deephit', 'logistichazard', 'pmf', 'mtlr', 'pchazard', 'bcesurv'];
 
 /** Cox PH loss: pycox 0.3.0's (no tie handling; the default, as the protocol), or exact risk sets with Breslow / Efron ties. */
 export type TrainTies = 'pycox' | 'breslow' | 'efron';
@@ -25,7 +38,7 @@ export interface ModelSettings {
   seed: number;
   /** CoxPH only. */
   ties?: TrainTies;
-  /** DeepHit / LogisticHazard only. */
+  /** Discrete-time families only (PC-Hazard: the number of intervals). */
   cuts?: number;
   cutScheme?: CutScheme;
   /** Linear sub-steps per interval of the discrete-time test curves (pycox `interpolate(10)`). */
@@ -40,7 +53,7 @@ export interface ModelSettings {
 }
 
 /** Whether the family is discrete-time. */
-export const isDiscrete = (m: SurvivalFamily): boolean => m === 'deephit' || m === 'logistichazard';
+export const isDiscrete = (m: SurvivalFamily): boolean => ['deephit', 'logistichazard', 'pmf', 'mtlr', 'pchazard', 'bcesurv'].includes(m);
 
 /** The default maximum number of epochs: 512 (Cox models) or 100 (discrete-time), as pycox's notebooks. */
 export const defaultEpochs = (m: SurvivalFamily): number => (isDiscrete(m) ? 100 : 512);
@@ -89,5 +102,16 @@ export function buildModel(s: ModelSettings, inputDim: number, covariates: JsonV
       return new DeepHit({ ...net, cuts: s.cuts ?? 10, scheme: s.cutScheme ?? 'equidistant', alpha: s.alpha ?? 0.2, sigma: s.sigma ?? 0.1 });
     case 'logistichazard':
       return new LogisticHazard({ ...net, cuts: s.cuts ?? 10, scheme: s.cutScheme ?? 'equidistant' });
+    case 'pmf':
+      return new PMF({ ...net, cuts: s.cuts ?? 10, scheme: s.cutScheme ?? 'equidistant' });
+    case 'mtlr':
+      return new MTLR({ ...net, cuts: s.cuts ?? 10, scheme: s.cutScheme ?? 'equidistant' });
+    case 'pchazard':
+      return new PCHazard({ ...net, cuts: s.cuts ?? 10, scheme: s.cutScheme ?? 'equidistant' });
+    case 'bcesurv':
+      return new BCESurv({ ...net, cuts: s.cuts ?? 10, scheme: s.cutScheme ?? 'equidistant' });
+    case 'weibull':
+    case 'lognormal':
+      return new ParametricAFT({ ...net, distribution: s.model });
   }
 }

@@ -22,8 +22,12 @@ const usage = (p: string) => `${messages.cliUsage(p)}\n`;
 
 describe('survkit train: usage errors', () => {
   const cases: [string, string[], string][] = [
-    ['no --model', ['train', '--data', 'x.csv'], usage('train needs --model (coxph, coxcc, coxtime, deephit, logistichazard)')],
-    ['unknown model', ['train', '--model', 'rsf', '--data', 'x.csv'], usage('--model must be coxph, coxcc, coxtime, deephit or logistichazard; got "rsf"')],
+    ['no --model', ['train', '--data', 'x.csv'], usage('train needs --model (coxph, coxcc, coxtime, deephit, logistichazard, pmf, mtlr, pchazard, bcesurv)')],
+    [
+      'unknown model',
+      ['train', '--model', 'rsf', '--data', 'x.csv'],
+      usage('--model must be coxph, coxcc, coxtime, deephit, logistichazard, pmf, mtlr, pchazard or bcesurv; got "rsf"'),
+    ],
     ['no --data', ['train', '--model', 'coxph'], usage('train needs --data <file.csv>')],
     ['positional', ['train', 'x.csv', '--model', 'coxph'], usage('train takes no positional arguments; got "x.csv"')],
     ['bad --epochs', ['train', '--model', 'coxph', '--data', 'x.csv', '--epochs', '0'], usage('--epochs must be an integer >= 1; got "0"')],
@@ -42,7 +46,7 @@ describe('survkit train: usage errors', () => {
     [
       '--cuts for coxtime',
       ['train', '--model', 'coxtime', '--data', 'x.csv', '--cuts', '5'],
-      usage('--cuts applies to the discrete-time models (deephit, logistichazard), not coxtime'),
+      usage('--cuts applies to the discrete-time models (deephit, logistichazard, pmf, mtlr, pchazard, bcesurv), not coxtime'),
     ],
     [
       'bad --cut-scheme',

@@ -126,6 +126,24 @@ describe('survkit train → predict → evaluate', () => {
     expect(table.out).toContain('random (seed 2)');
   });
 
+  it('pmf, mtlr, pchazard and bcesurv train, save, and predict curves on their grids', async () => {
+    for (const model of ['pmf', 'mtlr', 'pchazard', 'bcesurv']) {
+      const out = join(dir, `model-${model}`);
+      const t = await run('train', '--model', model, '--data', data, '--split-col', 'split', ...fast, '--epochs', '2', '--cuts', '4', '--out', out);
+      expect(t.err).toBe('');
+      expect(t.code).toBe(0);
+      expect(t.out).toContain(model === 'pchazard' ? 'pchazard (4 equidistant intervals (5 cuts)' : `${model} (4 equidistant cuts`);
+      const loaded = await SurvivalModel.load(out);
+      expect(loaded.family).toBe(model);
+      loaded.dispose();
+      const curves = join(dir, `curves-${model}.csv`);
+      expect(await run('predict', '--model', out, '--data', testRows, '--out', curves)).toMatchObject({ code: 0, err: '' });
+      const header = readFileSync(curves, 'utf8').split('\n')[0]?.split(',') ?? [];
+      // time, event, then the grid: (intervals × 10 steps + 1) times; pchazard has 4 intervals (5 cuts), the others 3 (4 cuts)
+      expect(header.length).toBe(2 + (model === 'pchazard' ? 4 : 3) * 10 + 1);
+    }
+  }, 300_000);
+
   it('predict without label columns writes id,<times> (row numbers or --id-col)', async () => {
     const out = join(dir, 'model-coxph');
     const noLabels = writeCsv(dir, 'new.csv', 'name,age,treated,grade\nann,61.5,1,2\n"b,c",70,0,3\n');

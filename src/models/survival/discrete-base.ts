@@ -36,7 +36,7 @@ function isFitted(t: DiscreteTimeTransform): boolean {
 }
 
 /**
- * Shared by DeepHit and LogisticHazard: a {@link DiscreteHead} with
+ * Shared by DeepHit, LogisticHazard, PMF, MTLR, PCHazard and BCESurv: a {@link DiscreteHead} with
  * causes × cuts logits, labels discretised with a {@link DiscreteTimeTransform}
  * (pycox's rules), curves on the cut points with optional pycox interpolation.
  * When the cuts are fitted from data the network is built in `fit`.
@@ -52,6 +52,11 @@ export abstract class DiscreteBase extends SurvivalModel {
     if (this.network === undefined && isFitted(this.transform) && causes !== undefined) this.buildHeadNet(opts.seed);
   }
 
+  /** Network outputs per cause: one per cut (PC-Hazard: one per interval between cuts). */
+  get outputWidth(): number {
+    return this.transform.outFeatures;
+  }
+
   /** Whether the family's softmax has pycox's pad column (DeepHit 'pycox'). */
   abstract get pad(): boolean;
   /** Curves from flattened logits on the cuts. */
@@ -60,7 +65,7 @@ export abstract class DiscreteBase extends SurvivalModel {
   protected abstract discreteLoss(phi: tf.Tensor, idx: Int32Array, event: Int32Array): tf.Scalar;
 
   private buildHeadNet(seed: number | undefined): void {
-    const head = () => new DiscreteHead({ cuts: this.transform.outFeatures, causes: this.causes ?? 1, seed: seed ?? null });
+    const head = () => new DiscreteHead({ cuts: this.outputWidth, causes: this.causes ?? 1, seed: seed ?? null });
     this.adoptNet(this.buildWithHead(head, seed));
   }
 
@@ -82,9 +87,9 @@ export abstract class DiscreteBase extends SurvivalModel {
     this.causes ??= Math.max(1, maxCode);
     if (this.network === undefined) this.buildHeadNet(this.netOptions.seed ?? ctx.seed);
     const width = this.net.outputs[0]?.shape[this.net.outputs[0].shape.length - 1];
-    const want = this.transform.outFeatures * this.causes;
+    const want = this.outputWidth * this.causes;
     if (this.net.outputs.length !== 1 || width !== want) {
-      throw survkitError('discreteNetOutput', `${this.constructor.name}.fit`, 'net', this.causes, this.transform.outFeatures, String(width));
+      throw survkitError('discreteNetOutput', `${this.constructor.name}.fit`, 'net', this.causes, this.outputWidth, String(width));
     }
   }
 
@@ -94,7 +99,7 @@ export abstract class DiscreteBase extends SurvivalModel {
       const out = this.net.apply(b.x.length === 1 ? (b.x[0] as tf.Tensor) : b.x, { training }) as tf.Tensor;
       const k = this.causes ?? 1;
       const n = out.shape[0];
-      const phi = k > 1 ? tf.reshape(out, [n, k, this.transform.outFeatures]) : tf.reshape(out, [n, this.transform.outFeatures]);
+      const phi = k > 1 ? tf.reshape(out, [n, k, this.outputWidth]) : tf.reshape(out, [n, this.outputWidth]);
       return this.discreteLoss(phi, d.idx, d.event);
     });
   }

@@ -32,8 +32,11 @@ export type DeepHitState = DiscreteState & { loss: DeepHitLossState };
 /** LogisticHazard's state. */
 export type LogisticHazardState = DiscreteState;
 
+/** A parametric AFT model's state: its distribution and the grid of its curves. */
+export type AftState = { distribution: 'weibull' | 'lognormal'; times: number[] | null };
+
 /** Any family's state, as written to survkit.json. */
-export type FamilyState = CoxPHState | CoxCCState | CoxTimeState | DeepHitState | LogisticHazardState;
+export type FamilyState = CoxPHState | CoxCCState | CoxTimeState | DeepHitState | LogisticHazardState | AftState;
 
 const LOAD = 'SurvivalModel.load';
 
@@ -73,6 +76,14 @@ export class StateReader {
   /** A number as {@link number}, or null. */
   numberOrNull(key: string, opts: { integer?: boolean; min?: number } = {}): number | null {
     return this.s[key] === null ? null : this.number(key, opts);
+  }
+
+  /** An array of finite numbers, or null. */
+  numbersOrNull(key: string): number[] | null {
+    const v = this.s[key];
+    if (v === null) return null;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) this.fail(key, 'null or an array of finite numbers');
+    return v as number[];
   }
 
   /** An object (its own fields are checked by whoever reads it). */

@@ -16,7 +16,7 @@ import type { FamilyState } from './family-state.js';
 import { ensureBackend } from '../../backend/select.js';
 
 /** The model families survkit trains. */
-export type SurvivalFamily = 'coxph' | 'coxcc' | 'coxtime' | 'deephit' | 'logistichazard';
+export type SurvivalFamily = 'coxph' | 'coxcc' | 'coxtime' | 'deephit' | 'logistichazard' | 'pmf' | 'mtlr' | 'pchazard' | 'bcesurv' | 'weibull' | 'lognormal';
 
 /** Options of `predictSurvival`. */
 export interface PredictSurvivalOptions {
