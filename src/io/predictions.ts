@@ -14,12 +14,12 @@
  * Numbers are decimal or scientific (`1`, `-0.5`, `.5`, `2.5e-3`); surrounding
  * spaces are allowed; empty cells, `NaN`, `Inf`, hex and other text are not.
  */
-import { closestName } from '../core/closest.js';
 import { survkitError } from '../core/errors.js';
 import type { SurvivalLabels } from '../data/labels.js';
 import { MONOTONE_TOL, curvesFor, SurvivalCurves } from '../estimators/survival-curves.js';
 import { cellNumber, columnIndex, isEventValue, parseNumber } from './csv-cells.js';
-import { type CsvOptions, type CsvTable, readCsv } from './csv.js';
+import type { CsvOptions, CsvTable } from './csv.js';
+import { columnPlan, labelsFromColumns, predictionsFromColumns, readPlanned } from './prediction-columns.js';
 
 /**
  * Which columns of a predictions or labels file hold what (default: `time`, `event`, `risk`, `group`, `id`),
@@ -46,56 +46,10 @@ export interface PredictionColumns {
  * the removed columns.
  */
 export function normalizeColumns(t: CsvTable, c0: PredictionColumns, labelsOnly = false): { table: CsvTable; ignored: string[] } {
-  // a --time-col / --event-col this file lacks, when it has "time" / "event": the options were given for the other file
-  const c = { ...c0 };
-  const h0 = t.header.map((h) => h.trim());
-  if (c.time !== undefined && !h0.includes(c.time) && h0.includes('time')) delete c.time;
-  if (c.event !== undefined && !h0.includes(c.event) && h0.includes('event')) {
-    // the event column of the other file: this file's "event" is already 0/1
-    delete c.event;
-    delete c.eventValue;
-  }
-  const roles: [string, string | undefined][] = [
-    ['time', c.time],
-    ['event', c.event],
-    ['risk', c.risk],
-    ['group', c.group],
-  ];
-  const header = t.header.map((h) => h.trim());
-  for (const [role, name] of [...roles, ['id', c.id] as [string, string | undefined]]) {
-    if (name !== undefined && !header.includes(name)) {
-      throw survkitError('noSuchColumn', t.file, `${role} (--${role}-col)`, name, header, closestName(name, header));
-    }
-  }
-  const rename = new Map<string, string>();
-  for (const [role, name] of roles) if (name !== undefined) rename.set(name, role);
-  const idCol = c.id ?? (header.includes('id') && !rename.has('id') ? 'id' : undefined);
-  const keep: number[] = [];
-  const names: string[] = [];
-  const ignored: string[] = [];
-  const hasRisk = header.some((h) => (rename.get(h) ?? h) === 'risk');
-  header.forEach((h, k) => {
-    if (h === idCol) return;
-    const renamed = rename.get(h);
-    if (renamed === undefined && roles.some(([role, name]) => name !== undefined && name !== role && h === role)) {
-      // a column named like a role that another column plays (e.g. "time" with --time-col duration)
-      ignored.push(h);
-      return;
-    }
-    const role = renamed ?? h;
-    const known = role === 'time' || role === 'event' || role === 'group' || (!labelsOnly && role === 'risk');
-    const grid = !labelsOnly && !hasRisk && parseNumber(h) !== undefined;
-    if (c.ignoreExtra === true && !known && !grid) {
-      ignored.push(h);
-      return;
-    }
-    keep.push(k);
-    names.push(role);
-  });
+  const { keep, names, ignored, eventValue: ev } = columnPlan(t.file, t.header, c0, labelsOnly);
   let rows = t.rows;
-  if (c.eventValue !== undefined || keep.length !== header.length) {
+  if (ev !== undefined || keep.length !== t.header.length) {
     const ke = names.indexOf('event');
-    const ev = c.eventValue;
     rows = t.rows.map((row) =>
       keep.map((k, j) => {
         const cell = row[k] as string;
@@ -172,22 +126,21 @@ export function readLabels(path: string, columns: PredictionColumns = {}): Survi
  * options given for a predictions file also fit a training table passed as `--train`).
  */
 export function readLabelsListing(path: string, columns: PredictionColumns = {}): { labels: SurvivalLabels; ignored: string[] } {
-  const raw = readCsv(path, columns.csv ?? {});
   const c = { ...columns };
   if (c.ignoreExtra === true) {
     delete c.risk;
     delete c.group;
   }
-  const { table: t, ignored } = normalizeColumns(raw, c, true);
-  const extra = t.header.filter((h) => h !== 'time' && h !== 'event' && h !== 'group');
+  const { view, plan } = readPlanned(path, c, true);
+  const extra = plan.names.filter((h) => h !== 'time' && h !== 'event' && h !== 'group');
   if (extra.length > 0) {
     throw survkitError(
       'csvFile',
-      t.file,
+      path,
       `unexpected column ${JSON.stringify(extra[0])}; a labels file has the columns "time" and "event" (and optionally "group"); --ignore-extra ignores the others`,
     );
   }
-  return { labels: labelsFromCsv(t), ignored };
+  return { labels: labelsFromColumns(view), ignored: plan.ignored };
 }
 
 /**
@@ -206,8 +159,8 @@ export function readLabelsListing(path: string, columns: PredictionColumns = {})
  * p.format; // 'curves'
  */
 export function readPredictions(path: string, columns: PredictionColumns = {}): Predictions & { ignored: string[] } {
-  const { table, ignored } = normalizeColumns(readCsv(path, columns.csv ?? {}), columns);
-  return { ...predictionsFromTable(table), ignored };
+  const { view, plan } = readPlanned(path, columns, false);
+  return { ...predictionsFromColumns(view), ignored: plan.ignored };
 }
 
 /** The table with spaces around the header names removed ("time, event" names the column "event"). */
