@@ -29,49 +29,44 @@ export interface CsvColumns {
   readonly firstBad: readonly (string | undefined)[];
 }
 
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const POW10 = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
  * The value of a plain decimal cell `s[a, b)` (`-1.25`, `3e-2`, spaces around), exactly as `Number` gives it;
- * NaN when the cell needs the full parser (other text, more than 15 digits, a large exponent, non-ASCII).
+ * NaN when the cell needs the full parser (other text, digits beyond 2^53, a large exponent, non-ASCII).
  */
 export function fastNumber(s: string, a: number, b: number, comma: boolean): number {
   let i = a;
   let e = b;
-  let c = 0;
-  while (i < e && ((c = s.charCodeAt(i)) === 32 || (c >= 9 && c <= 13))) i++;
-  while (e > i && ((c = s.charCodeAt(e - 1)) === 32 || (c >= 9 && c <= 13))) e--;
+  let c = s.charCodeAt(i);
+  if (c <= 32) while (i < e && ((c = s.charCodeAt(i)) === 32 || (c >= 9 && c <= 13))) i++;
+  if (s.charCodeAt(e - 1) <= 32) while (e > i && ((c = s.charCodeAt(e - 1)) === 32 || (c >= 9 && c <= 13))) e--;
   if (i >= e) return NaN;
   c = s.charCodeAt(i);
   const neg = c === 45;
   if (neg || c === 43) i++;
+  const first = i;
   let m = 0;
-  let sig = 0;
-  let digits = 0;
   let exp = 0;
-  while (i < e && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
-    if (m !== 0 || c !== 48) {
-      m = m * 10 + (c - 48);
-      sig++;
-    }
-    digits++;
+  let d = 0;
+  while (i < e && (d = s.charCodeAt(i) - 48) >= 0 && d <= 9) {
+    m = m * 10 + d;
     i++;
   }
+  let digits = i - first;
+  c = d + 48;
   if (i < e && (c === 46 || (comma && c === 44))) {
     const point = c;
-    i++;
-    let frac = 0;
-    while (i < e && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
-      if (m !== 0 || c !== 48) {
-        m = m * 10 + (c - 48);
-        sig++;
-      }
-      exp--;
-      frac++;
+    const frac0 = ++i;
+    while (i < e && (d = s.charCodeAt(i) - 48) >= 0 && d <= 9) {
+      m = m * 10 + d;
       i++;
     }
+    const frac = i - frac0;
     if (point === 44 && frac === 0) return NaN;
+    exp = -frac;
     digits += frac;
+    c = d + 48;
   }
   if (digits === 0) return NaN;
   if (i < e && (c === 101 || c === 69)) {
@@ -82,16 +77,16 @@ export function fastNumber(s: string, a: number, b: number, comma: boolean): num
       i++;
     }
     let ev = 0;
-    let ed = 0;
-    while (i < e && (c = s.charCodeAt(i)) >= 48 && c <= 57 && ev < 1e6) {
-      ev = ev * 10 + (c - 48);
-      ed++;
+    const e0 = i;
+    while (i < e && (d = s.charCodeAt(i) - 48) >= 0 && d <= 9 && ev < 1e6) {
+      ev = ev * 10 + d;
       i++;
     }
-    if (ed === 0) return NaN;
+    if (i === e0) return NaN;
     exp += eneg ? -ev : ev;
   }
-  if (i !== e || sig > 15) return NaN;
+  // below 2^53 every step of m was exact, and one multiplication or division by an exact power of ten rounds once
+  if (i !== e || m > Number.MAX_SAFE_INTEGER) return NaN;
   let v: number;
   if (exp === 0 || m === 0) v = m;
   else if (exp > 0 && exp <= 22) v = m * (POW10[exp] as number);

@@ -39,6 +39,8 @@ export class CsvScanner {
   private ends = new Int32Array(64);
   private flags = new Uint8Array(64);
   private readonly delim: number;
+  /** 1 for the characters that end an unquoted run: the delimiter, a quote, CR, LF. */
+  private readonly stop = new Uint8Array(65536);
 
   constructor(
     private readonly file: string,
@@ -47,6 +49,7 @@ export class CsvScanner {
     private readonly sink: RecordSink,
   ) {
     this.delim = delimiter.charCodeAt(0);
+    for (const c of [this.delim, QUOTE, CR, LF]) this.stop[c] = 1;
   }
 
   private fail(k: number, problem: string, at: number, recordStart: number): never {
@@ -87,6 +90,7 @@ export class CsvScanner {
   scan(s: string, pos: number, end: number, final: boolean): number {
     const d = this.delim;
     const max = this.maxLength;
+    const stop = this.stop;
     next: while (pos < end) {
       const rs = pos;
       let i = pos;
@@ -131,12 +135,7 @@ export class CsvScanner {
           continue next;
         }
         let j = i;
-        let c = 0;
-        while (j < end) {
-          c = s.charCodeAt(j);
-          if (c === d || c === LF || c === CR || c === QUOTE) break;
-          j++;
-        }
+        while (j < end && stop[s.charCodeAt(j)] === 0) j++;
         if (j >= end) {
           if (!final) return this.incomplete(rs, end);
           if (end - 1 - rs > max) throw this.tooLong();
@@ -146,6 +145,7 @@ export class CsvScanner {
           }
           return end;
         }
+        const c = s.charCodeAt(j);
         // a quote at the start of the cell was taken above: this one follows other text
         if (c === QUOTE) return this.fail(k, 'a double quote inside an unquoted field (quote the whole field and double the inner quotes)', j, rs);
         this.cell(k, i, j, 0);
