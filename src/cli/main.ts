@@ -7,7 +7,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { evaluateFile, type EvaluateOptions } from '../report/evaluate.js';
-import { formatJson, formatTable } from './format.js';
+import { formatJsonPieces, formatTable } from './format.js';
 import { EVALUATE_HELP, MAIN_HELP } from './help.js';
 import { csvFlags, numberFlag, parseFlags, reportError, UsageError, type CliIo } from './usage.js';
 import { messages } from '../core/messages.js';
@@ -157,7 +157,8 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
     const report = evaluateFile(rest[0] as string, options);
     if (options.onProgress !== undefined) process.stderr.write('\r\x1b[K');
     for (const w of report.meta.warnings ?? []) io.stderr(`warning: ${w}\n`);
-    io.stdout(format === 'json' ? formatJson(report) : formatTable(report));
+    if (format === 'json') for (const piece of formatJsonPieces(report)) io.stdout(piece);
+    else io.stdout(formatTable(report));
     if (allSkipped(report)) {
       io.stderr(`${messages.allSkipped('survkit evaluate')}\n`);
       return 3;

@@ -107,13 +107,14 @@ const EVENT = 3;
  * @param path the file path (also the name used in messages)
  * @param opts delimiter, decimal mark and limits, as for {@link readCsv}
  * @param plan the kind of each header column
+ * @param chunkBytes bytes read at a time (memory holds one piece of the file, not the file)
  * @returns {@link CsvColumns}
  * @throws {SurvkitError} everything {@link readCsv} throws, with the same messages, then what `plan` throws
  * @example
  * const c = readCsvColumns('datasets/example-risk.csv', {}, (h) => h.map((name) => (name === 'group' ? 'text' : 'number')));
  * c.columns[0]; // Float64Array of the times
  */
-export function readCsvColumns(path: string, opts: ReadCsvOptions, plan: (header: readonly string[]) => ColumnKind[]): CsvColumns {
+export function readCsvColumns(path: string, opts: ReadCsvOptions, plan: (header: readonly string[]) => ColumnKind[], chunkBytes = 1 << 20): CsvColumns {
   const max = maxLine(path, opts.maxLineLength);
   const st = statCsv(path, opts);
   const delimiter = opts.delimiter ?? (/\.(tsv|tab)$/i.test(path) ? '\t' : ',');
@@ -199,7 +200,7 @@ export function readCsvColumns(path: string, opts: ReadCsvOptions, plan: (header
       if (opts.delimiter === undefined && delimiter === ',') detectDialect(src, path);
       scanner.scan(src, 0, src.length, true);
     } else {
-      streamFile(path, fd, st.size, (text, first, final) => {
+      streamFile(path, fd, Math.min(chunkBytes, st.size + 1), (text, first, final) => {
         const src = first && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
         if (first && opts.delimiter === undefined && delimiter === ',') detectDialect(src, path);
         const pos = scanner.scan(src, 0, src.length, final);
@@ -230,8 +231,8 @@ export function readCsvColumns(path: string, opts: ReadCsvOptions, plan: (header
 }
 
 /** Pieces of a file read in turn and decoded as UTF-8; `piece` returns the text it could not use yet (an incomplete record). */
-function streamFile(path: string, fd: number, size: number, piece: (text: string, first: boolean, final: boolean) => string): void {
-  const chunk = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1 << 12, size + 1)));
+function streamFile(path: string, fd: number, bytes: number, piece: (text: string, first: boolean, final: boolean) => string): void {
+  const chunk = Buffer.allocUnsafe(Math.max(1, bytes));
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let first = true;

@@ -105,7 +105,8 @@ export class CsvScanner {
             q = s.indexOf('"', j);
             if (q < 0 || q >= end) {
               if (!final) return this.incomplete(rs, end);
-              return this.fail(k, 'the quoted field is never closed', end - 1, rs);
+              // the character reader did not check the second quote of a doubled pair
+              return this.fail(k, 'the quoted field is never closed', j > i + 1 && j === end ? end - 2 : end - 1, rs);
             }
             if (q + 1 >= end && !final) return this.incomplete(rs, end);
             if (s.charCodeAt(q + 1) === QUOTE) {
