@@ -505,3 +505,6 @@ export {
   type TrainSettings,
   type TrainTies,
 } from './tabular/index.js';
+
+// CSV reading into typed columns (streamed)
+export { readCsvColumns, type ColumnKind, type CsvColumns } from './io/csv-columns.js';

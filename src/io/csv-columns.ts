@@ -114,7 +114,7 @@ const EVENT = 3;
  * const c = readCsvColumns('datasets/example-risk.csv', {}, (h) => h.map((name) => (name === 'group' ? 'text' : 'number')));
  * c.columns[0]; // Float64Array of the times
  */
-export function readCsvColumns(path: string, opts: ReadCsvOptions, plan: (header: readonly string[]) => ColumnKind[], chunkBytes = 1 << 20): CsvColumns {
+export function readCsvColumns(path: string, opts: ReadCsvOptions, plan: (header: readonly string[]) => ColumnKind[], chunkBytes = 1 << 16): CsvColumns {
   const max = maxLine(path, opts.maxLineLength);
   const st = statCsv(path, opts);
   const delimiter = opts.delimiter ?? (/\.(tsv|tab)$/i.test(path) ? '\t' : ',');

@@ -132,13 +132,13 @@ export function labelsFromColumns(v: ColumnView, expected = 'a header like "time
   const n = v.n;
   const tc = v.numbers(kt);
   const ec = v.numbers(ke);
-  const time = new Float64Array(n);
+  // the time column is checked in place and becomes the labels' time (no copy)
+  const time = tc;
   const event = new Int32Array(n);
   for (let r = 0; r < n; r++) {
     const tv = tc[r] as number;
     if (tv !== tv) notANumber(v, r, kt, 'a time >= 0');
     if (tv < 0) throw survkitError('csvRow', v.file, r + 2, 'time', `${tv} is negative; expected a time >= 0`);
-    time[r] = tv;
     const ev = ec[r] as number;
     if (ev !== ev) notANumber(v, r, ke, '0 (censored) or 1 (event)');
     if (ev !== 0 && ev !== 1) {
