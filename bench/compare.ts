@@ -127,11 +127,12 @@ const r = (code: string): (() => ReturnType<typeof runTimed>) => {
   const p = script(`r${Math.random().toString(36).slice(2)}.R`, code);
   return () => runTimed('Rscript', [p]);
 };
+/** The whole process: wall and CPU time (user + system) from /usr/bin/time. */
 const whole =
-  (run: Side['run']): Side['run'] =>
+  (run: () => ReturnType<typeof runTimed>): Side['run'] =>
   () => {
     const x = run();
-    return { ms: (x as { wallMs?: number }).wallMs ?? x.ms, value: x.value, rssMb: x.rssMb };
+    return { ms: x.wallMs, cpuMs: x.wholeCpuMs, value: x.value, rssMb: x.rssMb };
   };
 const skip = (name: string, why: string | undefined): Side => ({ name, missing: why, run: () => ({ ms: NaN }) });
 
