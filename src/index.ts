@@ -618,3 +618,6 @@ export {
   type ReportFiguresOptions,
   type ReportFigureSpec,
 } from './report/index.js';
+
+// CSV reading into typed columns (streamed)
+export { readCsvColumns, type ColumnKind, type CsvColumns } from './io/csv-columns.js';
