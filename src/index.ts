@@ -700,3 +700,5 @@ export {
   type ParametricAFTOptions,
   type AftState,
 } from './models/index.js';
+// CSV reading into typed columns (streamed)
+export { readCsvColumns, type ColumnKind, type CsvColumns } from './io/csv-columns.js';

@@ -3,8 +3,9 @@
  * one classic script so that the page also runs opened from a file) and the
  * browser builds of survkit/metrics, survkit/estimators, survkit/plotting and
  * survkit/report (dist/browser/*.js, ESM). Node built-ins are refused in the
- * browser builds; in the page the one Node import on its path (node:fs of the
- * CSV file reader, never called there) is replaced by a stub that throws.
+ * browser builds; in the page the Node imports on its path (node:fs and
+ * node:string_decoder of the CSV file readers, never called there) are replaced
+ * by stubs that throw.
  */
 import { builtinModules } from 'node:module';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -22,15 +23,19 @@ export const refuseNode: Plugin = {
   },
 };
 
-/** Replaces node:fs (the CSV file reader's, unused in the page) by functions that throw. */
+/** Replaces node:fs and node:string_decoder (the CSV file readers', unused in the page) by functions that throw. */
 const stubFs: Plugin = {
   name: 'stub-node-fs',
   setup(b) {
-    b.onResolve({ filter: /^node:fs$/ }, () => ({ path: 'node:fs', namespace: 'stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+    b.onResolve({ filter: /^node:(fs|string_decoder)$/ }, (args) => ({ path: args.path, namespace: 'stub' }));
+    b.onLoad({ filter: /^node:fs$/, namespace: 'stub' }, () => ({
       contents: ['closeSync', 'openSync', 'readFileSync', 'readSync', 'statSync']
         .map((f) => `export function ${f}() { throw new Error('${f}: reading files from disk is not available in the browser; pass the file text'); }`)
         .join('\n'),
+    }));
+    b.onLoad({ filter: /^node:string_decoder$/, namespace: 'stub' }, () => ({
+      contents:
+        "export class StringDecoder { constructor() { throw new Error('StringDecoder: reading files from disk is not available in the browser; pass the file text'); } }",
     }));
     b.onResolve({ filter: /.*/ }, (args) =>
       NODE.has(args.path) ? { errors: [{ text: `Node built-in "${args.path}" imported by ${args.importer}` }] } : undefined,

@@ -16,7 +16,29 @@ import { integrationRule } from '../metrics/integrated.js';
  * JSON.parse(formatJson(evaluateFile('datasets/example-risk.csv'))).meta.format; // 'risk'
  */
 export function formatJson(report: EvaluateReport): string {
-  return `${stringify(report, '')}\n`;
+  return [...jsonPieces(report)].join('');
+}
+
+/**
+ * {@link formatJson} in pieces of about `bytes` characters (the last ends with the newline), so that a large
+ * report is written out without first building it as one string. Joined, the pieces are `formatJson(report)`.
+ *
+ * @example
+ * for (const piece of formatJsonPieces(evaluateFile('datasets/example-risk.csv'))) process.stdout.write(piece);
+ */
+export function* formatJsonPieces(value: unknown, bytes = 1 << 20): Generator<string> {
+  let buf: string[] = [];
+  let size = 0;
+  for (const s of jsonPieces(value)) {
+    buf.push(s);
+    size += s.length;
+    if (size >= bytes) {
+      yield buf.join('');
+      buf = [];
+      size = 0;
+    }
+  }
+  if (buf.length > 0) yield buf.join('');
 }
 
 /**
@@ -27,24 +49,58 @@ export function formatJson(report: EvaluateReport): string {
  * formatJsonValue({ a: new Float64Array([1, 2]) }); // '{\n  "a": [1, 2]\n}\n'
  */
 export function formatJsonValue(value: unknown): string {
-  return `${stringify(value, '')}\n`;
+  return [...jsonPieces(value)].join('');
 }
 
-function stringify(v: unknown, indent: string): string {
-  if (ArrayBuffer.isView(v)) return stringify(Array.from(v as Float64Array), indent);
-  if (Array.isArray(v)) {
-    const items: unknown[] = v;
-    if (items.every((x) => x === null || typeof x !== 'object')) return `[${items.map((x) => JSON.stringify(x) ?? 'null').join(', ')}]`;
+function* jsonPieces(value: unknown): Generator<string> {
+  yield* pieces(value, '');
+  yield '\n';
+}
+
+const isScalar = (x: unknown): boolean => x === null || typeof x !== 'object';
+
+/** The JSON text of `v` in small pieces; arrays of numbers go out a few thousand items at a time. */
+function* pieces(v: unknown, indent: string): Generator<string> {
+  const list: ArrayLike<unknown> | undefined = ArrayBuffer.isView(v) ? (v as unknown as ArrayLike<number>) : Array.isArray(v) ? (v as unknown[]) : undefined;
+  if (list !== undefined) {
+    let scalars = true;
+    for (let i = 0; i < list.length && scalars; i++) scalars = isScalar(list[i]);
+    if (scalars) {
+      yield '[';
+      for (let i = 0; i < list.length; i += 4096) {
+        const part: string[] = [];
+        for (let j = i; j < Math.min(list.length, i + 4096); j++) part.push(JSON.stringify(list[j]) ?? 'null');
+        yield (i > 0 ? ', ' : '') + part.join(', ');
+      }
+      yield ']';
+      return;
+    }
     const inner = `${indent}  `;
-    return `[\n${items.map((x) => inner + stringify(x, inner)).join(',\n')}\n${indent}]`;
+    yield '[\n';
+    for (let i = 0; i < list.length; i++) {
+      yield i > 0 ? `,\n${inner}` : inner;
+      yield* pieces(list[i], inner);
+    }
+    yield `\n${indent}]`;
+    return;
   }
   if (v !== null && typeof v === 'object') {
     const entries = Object.entries(v).filter(([, x]) => x !== undefined && typeof x !== 'function');
-    if (entries.length === 0) return '{}';
+    if (entries.length === 0) {
+      yield '{}';
+      return;
+    }
     const inner = `${indent}  `;
-    return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${stringify(x, inner)}`).join(',\n')}\n${indent}}`;
+    yield '{\n';
+    for (let i = 0; i < entries.length; i++) {
+      const [k, x] = entries[i] as [string, unknown];
+      yield `${i > 0 ? ',\n' : ''}${inner}${JSON.stringify(k)}: `;
+      yield* pieces(x, inner);
+    }
+    yield `\n${indent}}`;
+    return;
   }
-  return JSON.stringify(v) ?? 'null';
+  yield JSON.stringify(v) ?? 'null';
 }
 
 const isSkipped = (r: MetricReport | undefined): r is { skipped: string } => r !== undefined && typeof r.skipped === 'string';

@@ -4,11 +4,11 @@
  * `--version` and dispatch to the subcommands. Exit codes: 0 ok, 2 bad input
  * or usage (one line on stderr), 1 unexpected error.
  */
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, realpathSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { evaluateFile, evaluateFileAsync, type EvaluateOptions, type EvaluateReport } from '../report/evaluate.js';
 import { tableFormat } from '../io/columnar.js';
-import { formatJson, formatTable } from './format.js';
+import { formatJsonPieces, formatTable } from './format.js';
 import { EVALUATE_HELP, MAIN_HELP } from './help.js';
 import { csvFlags, numberFlag, parseFlags, reportError, UsageError, type CliIo } from './usage.js';
 import { messages } from '../core/messages.js';
@@ -191,6 +191,16 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
   }
 }
 
+/** Writes the JSON of `report` to `path` in pieces (a large report is never built as one string). */
+function writeJsonFile(path: string, report: EvaluateReport): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const piece of formatJsonPieces(report)) writeSync(fd, piece);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function printEvaluation(
   report: EvaluateReport,
   options: EvaluateOptions,
@@ -201,8 +211,9 @@ function printEvaluation(
   try {
     if (options.onProgress !== undefined) process.stderr.write('\r\x1b[K');
     for (const w of report.meta.warnings ?? []) io.stderr(`warning: ${w}\n`);
-    io.stdout(format === 'json' ? formatJson(report) : formatTable(report));
-    if (typeof values.json === 'string') writeFileSync(values.json, formatJson(report));
+    if (format === 'json') for (const piece of formatJsonPieces(report)) io.stdout(piece);
+    else io.stdout(formatTable(report));
+    if (typeof values.json === 'string') writeJsonFile(values.json, report);
     const code = allSkipped(report) ? 3 : 0;
     if (code === 3) io.stderr(`${messages.allSkipped('survkit evaluate')}\n`);
     const targets = reportTargets(values);

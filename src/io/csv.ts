@@ -14,6 +14,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { SurvkitError, survkitError } from '../core/errors.js';
+import { cellText, CsvScanner, RecordChecker } from './csv-scan.js';
 
 /** Default longest line (record) in characters: 1 Mi, far above any table row, far below a runaway cell. */
 export const MAX_LINE_LENGTH = 1 << 20;
@@ -63,36 +64,24 @@ export interface CsvTable {
 export function parseCsv(text: string, file: string, opts: ParseCsvOptions = {}): CsvTable {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const delimiter = opts.delimiter ?? ',';
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw survkitError('csvFile', file, `the delimiter must be one character other than a quote or a line break; got ${JSON.stringify(delimiter)}`);
-  }
+  checkDelimiter(file, delimiter);
   if (opts.delimiter === undefined) detectDialect(src, file);
-  const records = splitRecords(src, file, delimiter, maxLine(file, opts.maxLineLength));
-  if (opts.decimal === ',') {
-    for (const rec of records.slice(1)) if (rec !== null) for (let k = 0; k < rec.length; k++) rec[k] = decimalPoint(rec[k] as string);
-  }
-  while (records.length > 0 && records[records.length - 1] === null) records.pop();
-  if (records.length === 0) throw survkitError('csvFile', file, 'the file is empty; expected a header row such as "time,event,risk"');
-  const header = records[0];
-  if (header === null || header === undefined) throw survkitError('csvRow', file, 1, '#1', 'the header line is blank');
-  const seen = new Set<string>();
-  header.forEach((name, k) => {
-    if (name.trim() === '') throw survkitError('csvRow', file, 1, `#${k + 1}`, 'the header name is empty');
-    if (seen.has(name)) throw survkitError('csvRow', file, 1, name, 'the header names this column twice');
-    seen.add(name);
-  });
-  if (records.length === 1) throw survkitError('csvFile', file, 'the file has a header but no data rows');
+  const checker = new RecordChecker(file);
   const rows: string[][] = [];
-  records.slice(1).forEach((cells, r) => {
-    const row = r + 2;
-    if (cells === null) throw survkitError('csvRow', file, row, header[0] as string, 'the line is blank (blank lines are allowed only at the end)');
-    rows.push(cells);
-    if (cells.length !== header.length) {
-      const missing = cells.length < header.length ? `; column ${JSON.stringify(header[cells.length])} is missing` : '';
-      throw survkitError('csvRagged', file, row, cells.length, header.length, missing);
+  const comma = opts.decimal === ',';
+  const scanner = new CsvScanner(file, delimiter, maxLine(file, opts.maxLineLength), (s, count, starts, ends, flags) => {
+    const blank = count === 1 && starts[0] === ends[0] && flags[0] === 0;
+    if (!checker.record(count, blank, () => scanner.header ?? [])) return;
+    const cells = new Array<string>(count);
+    for (let k = 0; k < count; k++) {
+      const text = cellText(s, starts, ends, flags, k);
+      cells[k] = comma ? decimalPoint(text) : text;
     }
+    rows.push(cells);
   });
-  return { file, header, rows };
+  scanner.scan(src, 0, src.length, true);
+  checker.check();
+  return { file, header: checker.header ?? [], rows };
 }
 
 /**
@@ -107,29 +96,62 @@ export function parseCsv(text: string, file: string, opts: ParseCsvOptions = {})
  */
 export function readCsv(path: string, opts: ReadCsvOptions = {}): CsvTable {
   const max = maxLine(path, opts.maxLineLength);
-  let text: string;
+  const text = readCsvText(path, max, statCsv(path, opts));
+  const tsv = /\.(tsv|tab)$/i.test(path) && opts.delimiter === undefined ? { delimiter: '\t' } : {};
+  return parseCsv(text, path, { ...opts, ...tsv, maxLineLength: max });
+}
+
+/** What {@link statCsv} found: a regular file (and its size) or a stream the caller allowed. */
+export interface CsvFileKind {
+  readonly regular: boolean;
+  readonly size: number;
+}
+
+/**
+ * Checks that `path` can be read as a CSV file: it exists, is not a directory, and is a regular file unless
+ * `opts.allowNonRegular`.
+ * @throws {SurvkitError} `csvFile` (no such file, a directory, no permission), `csvNotRegular`
+ */
+export function statCsv(path: string, opts: ReadCsvOptions): CsvFileKind {
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    if (!st.isFile()) {
-      if (opts.allowNonRegular !== true) throw survkitError('csvNotRegular', path, fileKind(st));
-      text = readStream(path, max);
-    } else text = readFileSync(path, 'utf8');
+    if (!st.isFile() && opts.allowNonRegular !== true) throw survkitError('csvNotRegular', path, fileKind(st));
+    return { regular: st.isFile(), size: st.size };
   } catch (err) {
-    if (err instanceof SurvkitError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory, not a CSV file'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : `cannot be read (${(err as Error).message})`;
-    throw survkitError('csvFile', path, why);
+    throw readError(path, err);
   }
-  const tsv = /\.(tsv|tab)$/i.test(path) && opts.delimiter === undefined ? { delimiter: '\t' } : {};
-  return parseCsv(text, path, { ...opts, ...tsv, maxLineLength: max });
+}
+
+/** The whole text of a file that {@link statCsv} accepted (a stream is read up to {@link MAX_STREAM_BYTES}). */
+export function readCsvText(path: string, max: number, kind: CsvFileKind): string {
+  try {
+    return kind.regular ? readFileSync(path, 'utf8') : readStream(path, max);
+  } catch (err) {
+    throw readError(path, err);
+  }
+}
+
+/** A file-system error as the `csvFile` message users see (a {@link SurvkitError} passes through). */
+export function readError(path: string, err: unknown): SurvkitError {
+  if (err instanceof SurvkitError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EISDIR'
+        ? 'is a directory, not a CSV file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : `cannot be read (${(err as Error).message})`;
+  return survkitError('csvFile', path, why);
+}
+
+/** Refuses a delimiter that is not one character, or is a quote or a line break. */
+export function checkDelimiter(file: string, delimiter: string): void {
+  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+    throw survkitError('csvFile', file, `the delimiter must be one character other than a quote or a line break; got ${JSON.stringify(delimiter)}`);
+  }
 }
 
 /** How a delimited text file is written: the field delimiter (default ',', '\t' for .tsv / .tab files) and the decimal mark. */
@@ -143,12 +165,12 @@ export interface CsvOptions {
 /** A decimal-comma number ("1,5", "-0,25", "3,1e-2"). */
 export const DECIMAL_COMMA = /^\s*[+-]?\d*,\d+([eE][+-]?\d+)?\s*$/;
 
-function decimalPoint(cell: string): string {
+export function decimalPoint(cell: string): string {
   return DECIMAL_COMMA.test(cell) ? cell.replace(',', '.') : cell;
 }
 
 /** With the default comma delimiter: a header line with no comma but semicolons or tabs is another dialect, named in the error. */
-function detectDialect(src: string, file: string): void {
+export function detectDialect(src: string, file: string): void {
   const end = src.search(/\r?\n/);
   const line = (end < 0 ? src : src.slice(0, end)).replace(/"[^"]*"/g, 'x');
   if (line.includes(',')) return;
@@ -160,7 +182,7 @@ function detectDialect(src: string, file: string): void {
   if (line.includes('\t')) throw survkitError('csvDialect', file, 'a tab-separated file', "--delimiter '\\t' (or name it .tsv)");
 }
 
-function maxLine(file: string, v: number | undefined): number {
+export function maxLine(file: string, v: number | undefined): number {
   if (v === undefined) return MAX_LINE_LENGTH;
   if (!(Number.isInteger(v) && v >= 1)) throw survkitError('optionRange', 'readCsv', 'maxLineLength', 'an integer >= 1', v);
   void file;
@@ -201,92 +223,4 @@ function readStream(path: string, max: number): string {
   } finally {
     closeSync(fd);
   }
-}
-
-/** Splits text into records of raw cells (quoted cells lose their quotes); null marks a blank line. */
-function splitRecords(s: string, file: string, delimiter: string, maxLength: number): (string[] | null)[] {
-  const records: (string[] | null)[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false; // the current record has a quoted field (so it is not a blank line)
-  let i = 0;
-  const n = s.length;
-  const where = (): [number, string] => [records.length + 1, records[0]?.[cells.length] ?? `#${cells.length + 1}`];
-  let recordStart = 0;
-  const tooLong = (): never => {
-    throw survkitError('csvLineTooLong', file, records.length + 1, maxLength);
-  };
-  while (i <= n) {
-    if (i === n) {
-      // end of input: close the last record unless the text ended with a line break
-      if (cells.length > 0 || cell !== '' || quoted) {
-        cells.push(cell);
-        records.push(cells);
-      }
-      break;
-    }
-    if (i - recordStart > maxLength) tooLong();
-    const c = s[i] as string;
-    if (c === '"') {
-      if (cell !== '') {
-        const [row, col] = where();
-        throw survkitError('csvRow', file, row, col, 'a double quote inside an unquoted field (quote the whole field and double the inner quotes)');
-      }
-      i++;
-      quoted = true;
-      let closed = false;
-      while (i < n) {
-        if (i - recordStart > maxLength) tooLong();
-        const q = s[i] as string;
-        if (q === '"') {
-          if (s[i + 1] === '"') {
-            cell += '"';
-            i += 2;
-            continue;
-          }
-          closed = true;
-          i++;
-          break;
-        }
-        cell += q;
-        i++;
-      }
-      if (!closed) {
-        const [row, col] = where();
-        throw survkitError('csvRow', file, row, col, 'the quoted field is never closed');
-      }
-      const next = s[i];
-      if (next !== undefined && next !== delimiter && next !== '\n' && next !== '\r') {
-        const [row, col] = where();
-        throw survkitError('csvRow', file, row, col, 'text after the closing quote of a quoted field');
-      }
-      continue;
-    }
-    if (c === delimiter) {
-      cells.push(cell);
-      cell = '';
-      i++;
-      continue;
-    }
-    if (c === '\r' || c === '\n') {
-      if (c === '\r') {
-        if (s[i + 1] !== '\n') {
-          const [row, col] = where();
-          throw survkitError('csvRow', file, row, col, 'a bare carriage return (lines must end in LF or CRLF)');
-        }
-        i++;
-      }
-      i++;
-      cells.push(cell);
-      records.push(cells.length === 1 && cell === '' && !quoted ? null : cells);
-      cells = [];
-      cell = '';
-      quoted = false;
-      recordStart = i;
-      continue;
-    }
-    cell += c;
-    i++;
-  }
-  return records;
 }

@@ -18,14 +18,16 @@
  * Numbers are decimal or scientific (`1`, `-0.5`, `.5`, `2.5e-3`); surrounding
  * spaces are allowed; empty cells, `NaN`, `Inf`, hex and other text are not.
  */
-import { closestName } from '../core/closest.js';
 import { survkitError } from '../core/errors.js';
 import type { SurvivalLabels } from '../data/labels.js';
 import { CifCurves } from '../estimators/cif-curves.js';
 import { MONOTONE_TOL, curvesFor, SurvivalCurves } from '../estimators/survival-curves.js';
 import { cellNumber, columnIndex, isEventValue, parseNumber } from './csv-cells.js';
-import { type CsvOptions, type CsvTable, readCsv } from './csv.js';
+import type { CsvOptions, CsvTable } from './csv.js';
 import { tableFormat } from './columnar.js';
+import { CIF_COLUMN, columnPlan, eventFree, labelsFromColumns, predictionsFromColumns, readPlanned } from './prediction-columns.js';
+
+export { CIF_COLUMN, eventFree } from './prediction-columns.js';
 
 /** Throws `notCsvTable` for a Parquet or Arrow IPC path: these are read by the table-file functions. */
 function assertCsvPath(fn: string, path: string, instead: string): void {
@@ -58,56 +60,10 @@ export interface PredictionColumns {
  * the removed columns.
  */
 export function normalizeColumns(t: CsvTable, c0: PredictionColumns, labelsOnly = false): { table: CsvTable; ignored: string[] } {
-  // a --time-col / --event-col this file lacks, when it has "time" / "event": the options were given for the other file
-  const c = { ...c0 };
-  const h0 = t.header.map((h) => h.trim());
-  if (c.time !== undefined && !h0.includes(c.time) && h0.includes('time')) delete c.time;
-  if (c.event !== undefined && !h0.includes(c.event) && h0.includes('event')) {
-    // the event column of the other file: this file's "event" is already 0/1
-    delete c.event;
-    delete c.eventValue;
-  }
-  const roles: [string, string | undefined][] = [
-    ['time', c.time],
-    ['event', c.event],
-    ['risk', c.risk],
-    ['group', c.group],
-  ];
-  const header = t.header.map((h) => h.trim());
-  for (const [role, name] of [...roles, ['id', c.id] as [string, string | undefined]]) {
-    if (name !== undefined && !header.includes(name)) {
-      throw survkitError('noSuchColumn', t.file, `${role} (--${role}-col)`, name, header, closestName(name, header));
-    }
-  }
-  const rename = new Map<string, string>();
-  for (const [role, name] of roles) if (name !== undefined) rename.set(name, role);
-  const idCol = c.id ?? (header.includes('id') && !rename.has('id') ? 'id' : undefined);
-  const keep: number[] = [];
-  const names: string[] = [];
-  const ignored: string[] = [];
-  const hasRisk = header.some((h) => (rename.get(h) ?? h) === 'risk');
-  header.forEach((h, k) => {
-    if (h === idCol) return;
-    const renamed = rename.get(h);
-    if (renamed === undefined && roles.some(([role, name]) => name !== undefined && name !== role && h === role)) {
-      // a column named like a role that another column plays (e.g. "time" with --time-col duration)
-      ignored.push(h);
-      return;
-    }
-    const role = renamed ?? h;
-    const known = role === 'time' || role === 'event' || role === 'group' || (!labelsOnly && role === 'risk');
-    const grid = !labelsOnly && !hasRisk && (parseNumber(h) !== undefined || CIF_COLUMN.test(h));
-    if (c.ignoreExtra === true && !known && !grid) {
-      ignored.push(h);
-      return;
-    }
-    keep.push(k);
-    names.push(role);
-  });
+  const { keep, names, ignored, eventValue: ev } = columnPlan(t.file, t.header, c0, labelsOnly);
   let rows = t.rows;
-  if (c.eventValue !== undefined || keep.length !== header.length) {
+  if (ev !== undefined || keep.length !== t.header.length) {
     const ke = names.indexOf('event');
-    const ev = c.eventValue;
     rows = t.rows.map((row) =>
       keep.map((k, j) => {
         const cell = row[k] as string;
@@ -150,9 +106,6 @@ export interface CifPredictions extends PredictionsBase {
 
 /** What {@link readPredictions} returns. */
 export type Predictions = RiskPredictions | CurvePredictions | CifPredictions;
-
-/** A column of the cif format: `cif_<cause>@<time>`. */
-export const CIF_COLUMN = /^cif_(\d+)@(.+)$/;
 
 /** Reads the `time` and `event` columns of a parsed CSV into labels. */
 export function labelsFromCsv(t: CsvTable, expected = 'a header like "time,event"', causes = 1): SurvivalLabels {
@@ -212,22 +165,21 @@ export function readLabels(path: string, columns: PredictionColumns = {}): Survi
  */
 export function readLabelsListing(path: string, columns: PredictionColumns = {}): { labels: SurvivalLabels; ignored: string[] } {
   assertCsvPath('readLabels', path, 'readLabelsAsync');
-  const raw = readCsv(path, columns.csv ?? {});
   const c = { ...columns };
   if (c.ignoreExtra === true) {
     delete c.risk;
     delete c.group;
   }
-  const { table: t, ignored } = normalizeColumns(raw, c, true);
-  const extra = t.header.filter((h) => h !== 'time' && h !== 'event' && h !== 'group');
+  const { view, plan } = readPlanned(path, c, true);
+  const extra = plan.names.filter((h) => h !== 'time' && h !== 'event' && h !== 'group');
   if (extra.length > 0) {
     throw survkitError(
       'csvFile',
-      t.file,
+      path,
       `unexpected column ${JSON.stringify(extra[0])}; a labels file has the columns "time" and "event" (and optionally "group"); --ignore-extra ignores the others`,
     );
   }
-  return { labels: labelsFromCsv(t), ignored };
+  return { labels: labelsFromColumns(view), ignored: plan.ignored };
 }
 
 /**
@@ -247,8 +199,8 @@ export function readLabelsListing(path: string, columns: PredictionColumns = {})
  */
 export function readPredictions(path: string, columns: PredictionColumns = {}): Predictions & { ignored: string[] } {
   assertCsvPath('readPredictions', path, 'readPredictionsAsync');
-  const { table, ignored } = normalizeColumns(readCsv(path, columns.csv ?? {}), columns);
-  return { ...predictionsFromTable(table), ignored };
+  const { view, plan } = readPlanned(path, columns, false);
+  return { ...predictionsFromColumns(view), ignored: plan.ignored };
 }
 
 /** The table with spaces around the header names removed ("time, event" names the column "event"). */
@@ -350,18 +302,6 @@ function readCif(t: CsvTable, cols: readonly { h: string; k: number }[]): CifCur
     out.push(new CifCurves(grid, values, { fn: 'readPredictions', arg: `cif_${k}` }));
   }
   return out;
-}
-
-/** The event-free survival 1 − Σ_k F̂_k (clipped to [0, 1]). */
-export function eventFree(cif: readonly CifCurves[]): SurvivalCurves {
-  const c0 = cif[0] as CifCurves;
-  const values = new Float64Array(c0.values.length);
-  for (let i = 0; i < values.length; i++) {
-    let s = 0;
-    for (const c of cif) s += c.values[i] as number;
-    values[i] = Math.min(1, Math.max(0, 1 - s));
-  }
-  return curvesFor('readPredictions', c0.times, values, 'cif');
 }
 
 function readCurves(t: CsvTable, cols: readonly { h: string; k: number }[]): SurvivalCurves {
