@@ -665,3 +665,11 @@ export { imageDataset, type ImageDataset, type ImageDatasetOptions } from './io/
 export { loadImageItem, type ImageItemSpec, type ImageKind, type ImageManifestEntry } from './io/image-item.js';
 export { readImageFile, type ImageFile, type ReadImageFileOptions } from './io/image-file.js';
 export { cropOrPad, normaliseIntensity, type AugmentOptions, type HostVolume, type IntensityNormalisation } from './io/image-transforms.js';
+// conformalized survival distributions (CSD, CSD-iPOT)
+export {
+  fitConformalSurvival,
+  type ConformalSurvival,
+  type ConformalSurvivalOptions,
+  type ConformalSurvivalPrediction,
+  type CsdMethod,
+} from './uncertainty/conformal-survival-distributions.js';

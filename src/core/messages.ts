@@ -398,6 +398,11 @@ export const messages = {
     `${fn}: ${file}: the DICOM codecs (package 'dcmjs-codecs') cannot be loaded (${reason}); reinstall survkit's dependencies ('npm ci'), ` +
     `or decompress the files first with 'gdcmconv --raw in.dcm out.dcm'`,
   niftiFile: (fn: string, file: string, problem: string) => `${fn}: ${file}: ${problem}`,
+  // conformalized survival distributions (CSD, CSD-iPOT)
+  csdCurves: (fn: string, arg: string, got: string) => `${fn}: '${arg}' must be a SurvivalCurves object; got ${got}`,
+  csdFlatCurve: (fn: string, arg: string, subject: number) =>
+    `${fn}: the curve of subject ${subject} in '${arg}' stays at 1 over its whole grid, so it has no percentile times; ` +
+    'predict on a grid that reaches past the first event of that subject, or drop the subject',
 } as const;
 
 /**
