@@ -25,11 +25,17 @@ export interface ConformalSurvivalOptions {
   /** Number K of percentile levels 1/(K+1), …, K/(K+1) (default 9: 0.1, …, 0.9). */
   percentiles?: number;
   /**
-   * How censored calibration subjects enter. 'csd': only 'uncensored' (drop them), as the authors' option of that
-   * name. 'csd-ipot': only 'sampling' (default), the authors' deterministic variant: an event subject's score counts
+   * How censored calibration subjects enter. 'csd': 'uncensored' (default; drop them) or 'margin' (replace a censoring
+   * time c by the Kaplan–Meier conditional mean c + ∫_c S / S(c) of `kmLabels`, trapezoids, with the authors' linear
+   * tail), as the authors' options of those names. 'csd-ipot': only 'sampling' (default), the authors' deterministic variant: an event subject's score counts
    * `nSample` times, a censored subject's score S(c) is replaced by the grid S(c)·j/(nSample − 1), j = 0..nSample − 1.
    */
-  decensor?: 'uncensored' | 'sampling';
+  decensor?: 'uncensored' | 'margin' | 'sampling';
+  /**
+   * 'margin' only: the labels of the Kaplan–Meier curve whose conditional mean survival replaces a censored time
+   * (the authors use the model's training set; default: the calibration labels).
+   */
+  kmLabels?: LabelsInput;
   /** 'csd-ipot' only: the number of grid points per censored subject (default 1000). */
   nSample?: number;
   /** 'csd' only: how crossing percentile times are made monotone: running maximum 'ceil' (default) or running minimum from the right 'floor'. */
@@ -276,7 +282,9 @@ export function fitConformalSurvival(curves: SurvivalCurves, labels: LabelsInput
   const K = intOption(opts.percentiles, 'percentiles', 1, 9);
   const levels = percentileLevels(K);
   const decensor = opts.decensor ?? (method === 'csd' ? 'uncensored' : 'sampling');
-  if (method === 'csd' && decensor !== 'uncensored') throw survkitError('optionRange', FN, 'decensor', "'uncensored' with method 'csd'", decensor);
+  if (method === 'csd' && decensor !== 'uncensored' && decensor !== 'margin') {
+    throw survkitError('optionRange', FN, 'decensor', "'uncensored' or 'margin' with method 'csd'", decensor);
+  }
   if (method === 'csd-ipot' && decensor !== 'sampling') throw survkitError('optionRange', FN, 'decensor', "'sampling' with method 'csd-ipot'", decensor);
   const monotone = opts.monotone ?? 'ceil';
   if (monotone !== 'ceil' && monotone !== 'floor') throw survkitError('optionRange', FN, 'monotone', "'ceil' or 'floor'", monotone);
@@ -284,14 +292,21 @@ export function fitConformalSurvival(curves: SurvivalCurves, labels: LabelsInput
 
   if (method === 'csd') {
     const rows: number[] = [];
-    for (let i = 0; i < curves.n; i++) if (y.event[i] === 1) rows.push(i);
+    let target: Float64Array = y.time;
+    if (decensor === 'margin') {
+      const km = opts.kmLabels === undefined ? y : labelsArg(FN, 'kmLabels', opts.kmLabels);
+      target = marginTimes(y.time, y.event, km.time, km.event);
+      for (let i = 0; i < curves.n; i++) rows.push(i);
+    } else {
+      for (let i = 0; i < curves.n; i++) if (y.event[i] === 1) rows.push(i);
+    }
     if (rows.length === 0) throw survkitError('noEvents', FN, 'labels.event');
     const n = rows.length;
     const cols = Array.from({ length: K }, () => new Float64Array(n));
     rows.forEach((i, r) => {
       const { t, s } = paddedCurve(curves, i);
       const q = curveQuantiles(FN, 'curves', i, t, s, levels);
-      for (let j = 0; j < K; j++) (cols[j] as Float64Array)[r] = (q[j] as number) - (y.time[i] as number);
+      for (let j = 0; j < K; j++) (cols[j] as Float64Array)[r] = (q[j] as number) - (target[i] as number);
     });
     const shift = new Float64Array(K);
     for (let j = 0; j < K; j++) {
@@ -365,5 +380,83 @@ export function fitConformalSurvival(curves: SurvivalCurves, labels: LabelsInput
 function withZero(levels: Float64Array): Float64Array {
   const out = new Float64Array(levels.length + 1);
   out.set(levels, 1);
+  return out;
+}
+
+/**
+ * The authors' 'margin' decensoring: each censoring time c becomes SurvivalEVAL's KaplanMeierArea.best_guess(c) of
+ * the Kaplan–Meier curve of (kmTime, kmEvent), or stays c past the curve's linear zero; event times are kept.
+ */
+function marginTimes(time: Float64Array, event: Int32Array, kmTime: Float64Array, kmEvent: Int32Array): Float64Array {
+  const order = Array.from(kmTime.keys()).sort((a, b) => (kmTime[a] as number) - (kmTime[b] as number));
+  const times: number[] = [];
+  const counts: number[] = [];
+  const events: number[] = [];
+  for (const i of order) {
+    const u = kmTime[i] as number;
+    if (times.length === 0 || u !== times[times.length - 1]) {
+      times.push(u);
+      counts.push(0);
+      events.push(0);
+    }
+    counts[counts.length - 1] = (counts[counts.length - 1] as number) + 1;
+    events[events.length - 1] = (events[events.length - 1] as number) + (kmEvent[i] === 1 ? 1 : 0);
+  }
+  const probs: number[] = [];
+  let atRisk = order.length;
+  let prod = 1;
+  for (let k = 0; k < times.length; k++) {
+    prod *= 1 - (events[k] as number) / atRisk;
+    probs.push(prod);
+    atRisk -= counts[k] as number;
+  }
+  if ((times[0] as number) > 0) {
+    times.unshift(0);
+    probs.unshift(1);
+  }
+  const last = times.length - 1;
+  const maxTime = times[last] as number;
+  const minProb = Math.min(...probs);
+  // KaplanMeierArea: trapezoid areas to the right of each knot, with the linear zero appended when S does not reach 0
+  const areaTimes = times.slice();
+  const areaProbs = probs.slice();
+  const linearZero = maxTime / (1 - (probs[last] as number));
+  if (probs[last] !== 0) {
+    areaTimes.push(linearZero);
+    areaProbs.push(0);
+  }
+  const pieces = areaTimes.length - 1;
+  const area = new Float64Array(pieces + 1);
+  let acc = 0;
+  for (let k = pieces - 1; k >= 0; k--) {
+    acc += ((areaTimes[k + 1] as number) - (areaTimes[k] as number)) * (((areaProbs[k] as number) + (areaProbs[k + 1] as number)) / 2);
+    area[k] = acc;
+  }
+  areaTimes.push(Infinity);
+  const slope = (1 - minProb) / (0 - maxTime);
+  let kmZero = -1 / ((1 - minProb) / (0 - maxTime));
+  if (!Number.isFinite(kmZero)) kmZero = maxTime;
+  const out = Float64Array.from(time);
+  for (let i = 0; i < time.length; i++) {
+    if (event[i] === 1) continue;
+    const c = time[i] as number;
+    if (c > kmZero) continue;
+    let sp: number;
+    if (c <= maxTime) {
+      let k = -1;
+      while (k + 1 < times.length && (times[k + 1] as number) <= c) k++;
+      sp = k < 0 ? 1 : (probs[k] as number);
+    } else sp = 1 + c * slope;
+    sp = Math.max(sp, 1e-10);
+    // numpy.digitize(c, areaTimes): the first index with areaTimes[idx] > c
+    let idx = 0;
+    while (idx < areaTimes.length && (areaTimes[idx] as number) <= c) idx++;
+    let cArea = 0;
+    if (idx <= areaTimes.length - 2) {
+      cArea = ((areaTimes[idx] as number) - c) * ((areaProbs[idx] as number) + sp) * 0.5;
+      cArea += area[idx] as number;
+    }
+    out[i] = c + cArea / sp;
+  }
   return out;
 }

@@ -12,6 +12,8 @@ interface Ref {
   test: { survival: number[][] };
   csd: { levels: number[]; quantiles: number[][] };
   csdIpot: { levels: number[]; quantiles: number[][] };
+  csdMargin: { levels: number[]; quantiles: number[][] };
+  train: { time: number[]; event: number[] };
 }
 const ref = JSON.parse(readFileSync(join(fixtureDir, 'conformal', 'csd_reference.json'), 'utf8')) as Ref;
 const cal = SurvivalCurves.fromRows(ref.times, ref.calibration.survival);
@@ -37,6 +39,14 @@ describe('conformalized survival distributions against the authors’ code (Make
     expect(p.n).toBe(ref.csd.quantiles.length);
     // same float64 operations in the same order as numpy/scipy: bit-identical
     expect(maxRelDiff(p.quantiles, ref.csd.quantiles)).toBe(0);
+  });
+
+  it("CSD with 'margin' decensoring (Kaplan–Meier conditional mean of the training labels): percentile times equal the reference", () => {
+    const map = fitConformalSurvival(cal, labels, { method: 'csd', decensor: 'margin', kmLabels: ref.train });
+    expect(map.nCalibration).toBe(ref.calibration.time.length);
+    const p = map.predict(test);
+    expect(Array.from(p.levels)).toEqual(ref.csdMargin.levels);
+    expect(maxRelDiff(p.quantiles, ref.csdMargin.quantiles)).toBe(0);
   });
 
   it('CSD-iPOT (KM-free grid decensoring, n_sample 1000): percentile times equal the reference', () => {
