@@ -702,3 +702,11 @@ export {
 } from './models/index.js';
 // CSV reading into typed columns (streamed)
 export { readCsvColumns, type ColumnKind, type CsvColumns } from './io/csv-columns.js';
+// conformalized survival distributions (CSD, CSD-iPOT)
+export {
+  fitConformalSurvival,
+  type ConformalSurvival,
+  type ConformalSurvivalOptions,
+  type ConformalSurvivalPrediction,
+  type CsdMethod,
+} from './uncertainty/conformal-survival-distributions.js';

@@ -409,6 +409,11 @@ export const messages = {
     `${fn}: '${arg}' must hold times > 0 (the parametric likelihood uses log t); got ${show(got)} at index ${index}`,
   pcHazardCuts: (fn: string, arg: string, got: unknown) =>
     `${fn}: '${arg}' must give at least 2 cut points (PC-Hazard has one output per interval between cuts); got ${show(got)}`,
+  // conformalized survival distributions (CSD, CSD-iPOT)
+  csdCurves: (fn: string, arg: string, got: string) => `${fn}: '${arg}' must be a SurvivalCurves object; got ${got}`,
+  csdFlatCurve: (fn: string, arg: string, subject: number) =>
+    `${fn}: the curve of subject ${subject} in '${arg}' stays at 1 over its whole grid, so it has no percentile times; ` +
+    'predict on a grid that reaches past the first event of that subject, or drop the subject',
 } as const;
 
 /**

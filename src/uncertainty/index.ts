@@ -45,3 +45,11 @@ export {
   type RecalibrationMethod,
   type RecalibrationOptions,
 } from './recalibration.js';
+// conformalized survival distributions (CSD, CSD-iPOT)
+export {
+  fitConformalSurvival,
+  type ConformalSurvival,
+  type ConformalSurvivalOptions,
+  type ConformalSurvivalPrediction,
+  type CsdMethod,
+} from './conformal-survival-distributions.js';
