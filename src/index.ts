@@ -659,7 +659,8 @@ export {
   type RiskPValue,
 } from './uncertainty/index.js';
 // medical image files: compressed DICOM codecs, NIfTI volumes, imaging datasets streamed from disk
-export { DICOM_COMPRESSED_SYNTAXES, dicomCodecsLoaded, loadDicomCodecs, transferSyntaxName } from './io/dicom-codecs.js';
+export { DICOM_COMPRESSED_SYNTAXES, dicomCodecsLoaded, loadDicomCodecs, transferSyntaxName, type DicomCodecMethod } from './io/dicom-codecs.js';
+export { type Mat4 } from './io/nifti-affine.js';
 export { niftiResample, niftiToCanonical, parseNifti, readNifti, type NiftiResampleOptions, type NiftiVolume } from './io/nifti.js';
 export { imageDataset, type ImageDataset, type ImageDatasetOptions } from './io/image-dataset.js';
 export { loadImageItem, type ImageItemSpec, type ImageKind, type ImageManifestEntry } from './io/image-item.js';

@@ -43,7 +43,7 @@ export function survivalFromMtlrLogits(logits: ArrayLike<number>, cuts: ArrayLik
 /**
  * Survival curves of PC-Hazard (pycox `PCHazard.predict_surv_df` with `sub`): a
  * constant hazard η_j = softplus(φ_j) in interval j of the cuts, so on pycox's
- * sub-grid ({@link subgrid}) S = exp(−cumulative hazard), each of the `sub`
+ * sub-grid (`subgrid`) S = exp(−cumulative hazard), each of the `sub`
  * steps of interval j adding η_j / sub; S(τ_0) = 1. The curve is exact
  * (piecewise exponential) between grid points, not a linear interpolation.
  *

@@ -9,10 +9,10 @@ import type dicomParser from 'dicom-parser';
 import dicomParserModule from 'dicom-parser';
 import { survkitError } from '../core/errors.js';
 
-type Method = 'decodeRle' | 'decodeJpeg' | 'decodeJpegLs' | 'decodeJpeg2000' | 'decodeHtJpeg2000';
+export type DicomCodecMethod = 'decodeRle' | 'decodeJpeg' | 'decodeJpegLs' | 'decodeJpeg2000' | 'decodeHtJpeg2000';
 
 /** Compressed transfer syntaxes survkit decodes: UID → name and codec. */
-export const DICOM_COMPRESSED_SYNTAXES: Readonly<Record<string, { name: string; method: Method }>> = {
+export const DICOM_COMPRESSED_SYNTAXES: Readonly<Record<string, { name: string; method: DicomCodecMethod }>> = {
   '1.2.840.10008.1.2.5': { name: 'RLE Lossless', method: 'decodeRle' },
   '1.2.840.10008.1.2.4.50': { name: 'JPEG Baseline (Process 1)', method: 'decodeJpeg' },
   '1.2.840.10008.1.2.4.51': { name: 'JPEG Extended (Process 2 and 4)', method: 'decodeJpeg' },
@@ -61,7 +61,10 @@ interface CodecContext {
   getPlanarConfiguration(): number | undefined;
 }
 interface CodecModule {
-  NativeCodecs: { initializeAsync(opts?: object): Promise<void>; isInitialized(): boolean } & Record<Method, (c: CodecContext, p?: object) => CodecContext>;
+  NativeCodecs: { initializeAsync(opts?: object): Promise<void>; isInitialized(): boolean } & Record<
+    DicomCodecMethod,
+    (c: CodecContext, p?: object) => CodecContext
+  >;
   Context: new (attrs: object) => CodecContext;
 }
 
