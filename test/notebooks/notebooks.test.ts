@@ -68,8 +68,8 @@ describe('notebooks', () => {
 
   for (const f of files) {
     it(`${f} runs from the first cell to the last`, () => {
-      const out = run([tsx, join(dir, 'run.ts'), join(dir, f)], 300_000);
+      const out = run([tsx, join(dir, 'run.ts'), join(dir, f)], 600_000);
       expect(out).toMatch(new RegExp(`${f.replace('.ipynb', '')}: \\d+ code cells, [\\d.]+ s, ok`));
-    }, 320_000);
+    }, 620_000);
   }
 });
