@@ -665,3 +665,9 @@ export { imageDataset, type ImageDataset, type ImageDatasetOptions } from './io/
 export { loadImageItem, type ImageItemSpec, type ImageKind, type ImageManifestEntry } from './io/image-item.js';
 export { readImageFile, type ImageFile, type ReadImageFileOptions } from './io/image-file.js';
 export { cropOrPad, normaliseIntensity, type AugmentOptions, type HostVolume, type IntensityNormalisation } from './io/image-transforms.js';
+
+// Imaging integration: one manifest reader for every image file kind, bilinear resizing, MNIST survival simulation
+export { readImageManifest, type ImageManifestRow, type ReadImageManifestOptions } from './io/image-manifest.js';
+export { probeImageItem } from './io/image-item.js';
+export { resizeBilinear } from './io/image-transforms.js';
+export { mnistSurvivalScale, simulateMnistSurvival, type MnistSurvival, type MnistSurvivalOptions } from './data/mnist-survival.js';
