@@ -8,6 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { survkitError } from '../core/errors.js';
 import { readDicom } from '../io/dicom.js';
 import { parseNpy } from '../io/npy.js';
+import { loadImageItem } from '../io/image-item.js';
+import type { IntensityNormalisation } from '../io/image-transforms.js';
 
 export { parseNpy };
 
@@ -76,4 +78,33 @@ export function fitItem(fn: string, file: string, item: ImageItem, want: readonl
     out[i] = ((data[i] as number) - (nz.mean[k % 3] as number)) / (nz.std[k % 3] as number);
   }
   return out;
+}
+
+/**
+ * Reads any file kind `imageDataset` reads (DICOM file or series folder, NIfTI, PNG / JPEG, .npy) fitted to the backbone's
+ * input `want` (channels last, no batch axis): 2D items resized bilinearly, 3D items cropped / padded, grey repeated to 3
+ * channels (RGB to luma for 1), then the intensity scaling and the per-channel normalisation.
+ */
+export async function loadFittedImage(
+  fn: string,
+  file: string,
+  want: readonly number[],
+  norm: Normalization,
+  intensity: IntensityNormalisation = 'none',
+): Promise<Float32Array> {
+  const c = want[want.length - 1] as number;
+  const spatial = want.slice(0, -1);
+  if ((c !== 1 && c !== 3) || (spatial.length !== 2 && spatial.length !== 3))
+    throw survkitError('imageManifest', fn, file, `cannot be fed to a backbone taking [${want.join(', ')}]; expected [h, w, 1 or 3] or [t, h, w, 1 or 3]`);
+  let data: Float32Array;
+  try {
+    data = await loadImageItem({ path: file }, { shape: spatial as [number, number], channels: c, intensity, resize: 'bilinear' });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw survkitError('imageManifest', fn, file, msg.includes(file) ? msg : `cannot be read: ${msg}`);
+  }
+  const nz = NORMALIZATIONS[norm];
+  if (nz === undefined) return data;
+  for (let i = 0; i < data.length; i++) data[i] = ((data[i] as number) - (nz.mean[i % c] as number)) / (nz.std[i % c] as number);
+  return data;
 }

@@ -9,6 +9,9 @@ import { imageDataset } from '../../src/io/image-dataset.js';
 import { loadImageItem, probeImageItem } from '../../src/io/image-item.js';
 import { readImageManifest } from '../../src/io/image-manifest.js';
 import { resizeBilinear } from '../../src/io/image-transforms.js';
+import { torchBackbone } from '../../src/backbones/torch-weights.js';
+import { extractFeatures } from '../../src/models/features/extract-features.js';
+import { PRETRAINED } from '../pretrained/grid.js';
 
 const F = join(import.meta.dirname, '..', 'fixtures');
 
@@ -174,6 +177,26 @@ describe('every file kind through one manifest', () => {
     expect(p[0]).toBe(0);
     expect(p[34]).toBeCloseTo(238 / 255, 6);
     await ds.close();
+  }, 60_000);
+});
+
+describe('extractFeatures on an imageDataset', () => {
+  it('streams every file kind through a frozen resnet18 (the same features as the stacked items), cached and reused', async () => {
+    const rows = readImageManifest(join(dir, 'manifest.csv'));
+    const backbone = await torchBackbone(join(PRETRAINED, 'resnet18.safetensors'), { arch: 'resnet18', inputShape: [64, 64, 3] });
+    const spec = { shape: [64, 64] as [number, number], channels: 3 as const, intensity: 'minmax' as const, resize: 'bilinear' as const };
+    const ds = imageDataset(rows, { ...spec, batchSize: 4, workers: 1 });
+    const cacheDir = join(dir, 'features');
+    const a = await extractFeatures(backbone, ds, { cacheDir, shardSize: 4, progress: false });
+    const stacked = new Float32Array(rows.length * 64 * 64 * 3);
+    for (let i = 0; i < rows.length; i++) stacked.set(await loadImageItem(rows[i] as { path: string }, spec), i * 64 * 64 * 3);
+    const b = await extractFeatures(backbone, { data: stacked, shape: [rows.length, 64, 64, 3] }, { progress: false });
+    expect(a.shape).toEqual([6, 16]);
+    expect(Array.from(a.features)).toEqual(Array.from(b.features));
+    const again = await extractFeatures(backbone, ds, { cacheDir, shardSize: 4, progress: false });
+    expect([again.reused, again.computed]).toEqual([2, 0]);
+    await ds.close();
+    backbone.dispose();
   }, 60_000);
 });
 
