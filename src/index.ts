@@ -711,3 +711,9 @@ export {
   type ConformalSurvivalPrediction,
   type CsdMethod,
 } from './uncertainty/conformal-survival-distributions.js';
+
+// Imaging integration: one manifest reader for every image file kind, bilinear resizing, MNIST survival simulation
+export { readImageManifest, type ImageManifestRow, type ReadImageManifestOptions } from './io/image-manifest.js';
+export { probeImageItem } from './io/image-item.js';
+export { resizeBilinear } from './io/image-transforms.js';
+export { mnistSurvivalScale, simulateMnistSurvival, type MnistSurvival, type MnistSurvivalOptions } from './data/mnist-survival.js';

@@ -223,8 +223,10 @@ Data:
                          standardised with the training mean and population
                          standard deviation (stored and applied by predict).
   --images <m.csv>       imaging mode: a manifest with a column of image paths
-                         (--path-col, default path; .npy [h,w(,c)] / [t,h,w,c]
-                         arrays or .dcm files, relative to the manifest), the
+                         (--path-col, default path; DICOM files or series
+                         folders, NIfTI .nii/.nii.gz, PNG/JPEG, .npy arrays;
+                         relative to the manifest; 2D images resized bilinearly
+                         to the backbone's input), the
                          duration and event columns, optional covariates and
                          split. The frozen backbone's globally averaged features
                          (feature_0 …) are concatenated with the covariates and

@@ -169,6 +169,7 @@ export function imageDataset(manifest: readonly ImageManifestEntry[], opts: Imag
     spacing: opts.spacing,
     labels: opts.labels,
     video: opts.video,
+    resize: opts.resize,
   };
   const seed = opts.seed ?? 0;
   const itemShape = [...shape, channels];

@@ -4,16 +4,17 @@
  * dimensionality, normalise intensities, crop / pad and (training) augment.
  * Runs in the dataset's worker threads, or inline with `workers: 0`.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { readDicom } from './dicom.js';
 import { readDicomSeries } from './dicom-series.js';
 import { readImageFile } from './image-file.js';
-import { normaliseIntensity, shapeAndAugment, type AugmentOptions, type HostVolume, type IntensityNormalisation } from './image-transforms.js';
+import { parseNpy } from './npy.js';
+import { normaliseIntensity, resizeBilinear, shapeAndAugment, type AugmentOptions, type HostVolume, type IntensityNormalisation } from './image-transforms.js';
 import { niftiResample, niftiToCanonical, readNifti } from './nifti.js';
 import { readVideo } from './video.js';
 
 /** The kinds of file a manifest row may name. */
-export type ImageKind = 'dicom' | 'dicom-series' | 'nifti' | 'image' | 'video';
+export type ImageKind = 'dicom' | 'dicom-series' | 'nifti' | 'image' | 'video' | 'npy';
 
 /** One row of an imaging manifest. */
 export interface ImageManifestEntry {
@@ -40,6 +41,13 @@ export interface ImageItemSpec {
   spacing?: readonly [number, number, number];
   /** NIfTI: the volumes are label maps — nearest-neighbour resampling (default false: linear). */
   labels?: boolean;
+  /**
+   * 2D outputs: 'bilinear' resizes each image to exactly [height, width] ({@link resizeBilinear}: half-pixel centres,
+   * as PyTorch's `F.interpolate(align_corners=False)`; the aspect ratio is not kept) before the crop / pad, which then
+   * only applies augmentation shifts. Default 'none': centre crop / zero pad to the shape. 3D outputs are always
+   * cropped / padded.
+   */
+  resize?: 'bilinear' | 'none';
   /** Video: frame sampling and rate, as {@link readVideo} (default 'uniform', the file's rate). */
   video?: { sampling?: 'uniform' | 'first'; fps?: number };
 }
@@ -48,6 +56,7 @@ const EXT: [RegExp, ImageKind][] = [
   [/\.(dcm|dicom|ima)$/i, 'dicom'],
   [/\.nii(\.gz)?$/i, 'nifti'],
   [/\.(png|jpe?g|bmp|tiff?|webp)$/i, 'image'],
+  [/\.npy$/i, 'npy'],
   [/\.(mp4|m4v|mov|avi|mkv|webm|mpe?g|ogv|wmv)$/i, 'video'],
 ];
 
@@ -99,6 +108,11 @@ async function decode(entry: ImageManifestEntry, spec: ImageItemSpec, kind: Imag
     // File order (x fastest) is C order [z, y, x]: depth, height, width; the first volume of a 4D file.
     return { data: Float32Array.from(vol.data.subarray(0, nx * ny * nz)), depth: nz, height: ny, width: nx, channels: 1 };
   }
+  if (kind === 'npy') {
+    const it = parseNpy('imageDataset', path, await readFile(path));
+    const [t, h, w, c] = it.shape.length === 4 ? it.shape : [1, ...it.shape];
+    return { data: it.data, depth: t as number, height: h as number, width: w as number, channels: c as number };
+  }
   if (kind === 'image') {
     const im = await readImageFile(path, { channels: spec.channels ?? 1 });
     return { data: im.pixels, depth: 1, height: im.height, width: im.width, channels: im.channels };
@@ -124,7 +138,19 @@ export async function loadImageItem(entry: ImageManifestEntry, spec: ImageItemSp
   const kind = await kindOf(entry);
   const want3d = spec.shape.length === 3;
   let v = toDims(toChannels(await decode(entry, spec, kind), spec.channels ?? 1), want3d);
-  v = { ...v, data: normaliseIntensity(v.data, spec.intensity ?? 'minmax') };
   const [d, h, w] = want3d ? spec.shape : [1, ...spec.shape];
+  if (!want3d && spec.resize === 'bilinear') v = resizeBilinear(v, h, w as number);
+  v = { ...v, data: normaliseIntensity(v.data, spec.intensity ?? 'minmax') };
   return shapeAndAugment(v, d, h, w as number, augment, augmentSeed).data;
+}
+
+/**
+ * The shape of an item as stored, channels last: [height, width, channels], or [depth, height, width, channels] for
+ * volumes, multi-frame files and videos (decoded at their own size).
+ */
+export async function probeImageItem(entry: ImageManifestEntry): Promise<number[]> {
+  const kind = await kindOf(entry);
+  if (kind === 'video') throw new TypeError('a video has no size of its own here: give the backbone an input shape');
+  const v = await decode(entry, { shape: [1, 1] }, kind);
+  return v.depth > 1 ? [v.depth, v.height, v.width, v.channels] : [v.height, v.width, v.channels];
 }

@@ -134,3 +134,55 @@ export function shapeAndAugment(v: HostVolume, depth: number, height: number, wi
   }
   return out;
 }
+
+/**
+ * Bilinear resize of each plane of a volume to height × width with half-pixel
+ * centres and no antialiasing — PyTorch's `F.interpolate(mode='bilinear',
+ * align_corners=False)` and TF's `resizeBilinear(…, halfPixelCenters: true)`:
+ * output pixel (i, j) samples the source at y = (i + ½)·H/h − ½,
+ * x = (j + ½)·W/w − ½, clamped to [0, H − 1] × [0, W − 1]. Depth is kept;
+ * the aspect ratio is not (each axis is scaled on its own).
+ */
+export function resizeBilinear(v: HostVolume, height: number, width: number): HostVolume {
+  if (v.height === height && v.width === width) return v;
+  const { depth, channels: c, height: H, width: W } = v;
+  const out = new Float32Array(depth * height * width * c);
+  const axis = (n: number, N: number): { lo: Int32Array; hi: Int32Array; f: Float64Array } => {
+    const lo = new Int32Array(n);
+    const hi = new Int32Array(n);
+    const f = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const s = Math.min(Math.max(((i + 0.5) * N) / n - 0.5, 0), N - 1);
+      lo[i] = Math.floor(s);
+      hi[i] = Math.min((lo[i] as number) + 1, N - 1);
+      f[i] = s - (lo[i] as number);
+    }
+    return { lo, hi, f };
+  };
+  const ys = axis(height, H);
+  const xs = axis(width, W);
+  for (let z = 0; z < depth; z++) {
+    const src = z * H * W * c;
+    const dst = z * height * width * c;
+    for (let i = 0; i < height; i++) {
+      const y0 = ys.lo[i] as number;
+      const y1 = ys.hi[i] as number;
+      const fy = ys.f[i] as number;
+      for (let j = 0; j < width; j++) {
+        const x0 = xs.lo[j] as number;
+        const x1 = xs.hi[j] as number;
+        const fx = xs.f[j] as number;
+        for (let k = 0; k < c; k++) {
+          const a = v.data[src + (y0 * W + x0) * c + k] as number;
+          const b = v.data[src + (y0 * W + x1) * c + k] as number;
+          const d = v.data[src + (y1 * W + x0) * c + k] as number;
+          const e = v.data[src + (y1 * W + x1) * c + k] as number;
+          const top = a + (b - a) * fx;
+          const bottom = d + (e - d) * fx;
+          out[dst + (i * width + j) * c + k] = top + (bottom - top) * fy;
+        }
+      }
+    }
+  }
+  return { ...v, data: out, height, width };
+}

@@ -7,6 +7,11 @@
 import { readFile } from 'node:fs/promises';
 import { survkitError } from '../core/errors.js';
 import { readDicom } from '../io/dicom.js';
+import { parseNpy } from '../io/npy.js';
+import { loadImageItem } from '../io/image-item.js';
+import type { IntensityNormalisation } from '../io/image-transforms.js';
+
+export { parseNpy };
 
 /** An item: values channels last and its shape (`[h, w, c]` or `[t, h, w, c]`). */
 export interface ImageItem {
@@ -21,50 +26,6 @@ export const NORMALIZATIONS = {
   kinetics: { mean: [0.43216, 0.394666, 0.37645], std: [0.22803, 0.22145, 0.216989] },
 } as const;
 export type Normalization = keyof typeof NORMALIZATIONS;
-
-const NPY_DTYPES: Record<string, [number, (dv: DataView, o: number, le: boolean) => number]> = {
-  f4: [4, (dv, o, le) => dv.getFloat32(o, le)],
-  f8: [8, (dv, o, le) => dv.getFloat64(o, le)],
-  u1: [1, (dv, o) => dv.getUint8(o)],
-  i1: [1, (dv, o) => dv.getInt8(o)],
-  u2: [2, (dv, o, le) => dv.getUint16(o, le)],
-  i2: [2, (dv, o, le) => dv.getInt16(o, le)],
-  i4: [4, (dv, o, le) => dv.getInt32(o, le)],
-  u4: [4, (dv, o, le) => dv.getUint32(o, le)],
-};
-
-/** Parses a NumPy .npy file (format 1.0–3.0, C order). */
-export function parseNpy(fn: string, file: string, buf: Uint8Array): ImageItem {
-  const bad = (problem: string): never => {
-    throw survkitError('imageManifest', fn, file, problem);
-  };
-  if (buf.byteLength < 10 || buf[0] !== 0x93 || String.fromCharCode(...buf.subarray(1, 6)) !== 'NUMPY') bad('is not a NumPy .npy file');
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const major = buf[6] as number;
-  const hlen = major === 1 ? dv.getUint16(8, true) : dv.getUint32(8, true);
-  const start = (major === 1 ? 10 : 12) + hlen;
-  const header = Buffer.from(buf.subarray(major === 1 ? 10 : 12, start)).toString('latin1');
-  const descr = /'descr':\s*'([<>|=])([a-z]\d)'/.exec(header);
-  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header);
-  if (descr === null || shapeText === null) bad('has an .npy header without descr or shape');
-  if (/'fortran_order':\s*True/.test(header)) bad('is stored in Fortran order; save it with np.ascontiguousarray');
-  const spec = NPY_DTYPES[(descr as RegExpExecArray)[2] as string];
-  if (spec === undefined) bad(`has dtype ${(descr as RegExpExecArray)[2]}; expected a float, int or uint type`);
-  const shape = ((shapeText as RegExpExecArray)[1] as string)
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map(Number);
-  const [size, get] = spec as [number, (dv: DataView, o: number, le: boolean) => number];
-  const n = shape.reduce((a, s) => a * s, 1);
-  if (start + n * size > buf.byteLength) bad(`is truncated: shape (${shape.join(', ')}) needs ${n * size} bytes of data, it has ${buf.byteLength - start}`);
-  const le = (descr as RegExpExecArray)[1] !== '>';
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = get(dv, start + i * size, le);
-  if (shape.length === 2) shape.push(1);
-  if (shape.length !== 3 && shape.length !== 4) bad(`has shape (${shape.join(', ')}); expected (h, w), (h, w, c) or (t, h, w, c)`);
-  return { data, shape };
-}
 
 /** Reads one item by its extension (.npy, .dcm / .dicom). */
 export async function readImageItem(fn: string, file: string): Promise<ImageItem> {
@@ -117,4 +78,33 @@ export function fitItem(fn: string, file: string, item: ImageItem, want: readonl
     out[i] = ((data[i] as number) - (nz.mean[k % 3] as number)) / (nz.std[k % 3] as number);
   }
   return out;
+}
+
+/**
+ * Reads any file kind `imageDataset` reads (DICOM file or series folder, NIfTI, PNG / JPEG, .npy) fitted to the backbone's
+ * input `want` (channels last, no batch axis): 2D items resized bilinearly, 3D items cropped / padded, grey repeated to 3
+ * channels (RGB to luma for 1), then the intensity scaling and the per-channel normalisation.
+ */
+export async function loadFittedImage(
+  fn: string,
+  file: string,
+  want: readonly number[],
+  norm: Normalization,
+  intensity: IntensityNormalisation = 'none',
+): Promise<Float32Array> {
+  const c = want[want.length - 1] as number;
+  const spatial = want.slice(0, -1);
+  if ((c !== 1 && c !== 3) || (spatial.length !== 2 && spatial.length !== 3))
+    throw survkitError('imageManifest', fn, file, `cannot be fed to a backbone taking [${want.join(', ')}]; expected [h, w, 1 or 3] or [t, h, w, 1 or 3]`);
+  let data: Float32Array;
+  try {
+    data = await loadImageItem({ path: file }, { shape: spatial as [number, number], channels: c, intensity, resize: 'bilinear' });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw survkitError('imageManifest', fn, file, msg.includes(file) ? msg : `cannot be read: ${msg}`);
+  }
+  const nz = NORMALIZATIONS[norm];
+  if (nz === undefined) return data;
+  for (let i = 0; i < data.length; i++) data[i] = ((data[i] as number) - (nz.mean[i % c] as number)) / (nz.std[i % c] as number);
+  return data;
 }

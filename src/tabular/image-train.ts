@@ -6,7 +6,7 @@
  * `survkit train` on the table of features + covariates (fusion by
  * concatenation).
  */
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { survkitError } from '../core/errors.js';
 import { loadOnnxBackbone } from '../backbones/onnx-backbone.js';
@@ -16,7 +16,11 @@ import { fileIOHandler, loadGraphModelFromDisk, loadLayersModelFromDisk } from '
 import { initBackend } from '../backend/index.js';
 import { extractFeatures, type FeatureBackbone } from '../models/features/extract-features.js';
 import type { BatchSource } from '../models/training/fit-types.js';
-import { fitItem, readImageItem, type Normalization } from './image-items.js';
+import { imageDataset } from '../io/image-dataset.js';
+import { probeImageItem } from '../io/image-item.js';
+import { readImageManifest } from '../io/image-manifest.js';
+import type { IntensityNormalisation } from '../io/image-transforms.js';
+import { NORMALIZATIONS, type Normalization } from './image-items.js';
 import { trainTable, type TrainOptions, type TrainReport } from './train.js';
 
 const FN = 'survkit train --images';
@@ -33,6 +37,10 @@ export interface ImageTrainOptions {
   cacheDir?: string;
   /** Per-channel normalisation after reading (default 'none'; 'imagenet' / 'kinetics' for torchvision's weights, on images in [0, 1]). */
   normalize?: Normalization;
+  /** Intensity scaling of each image before `normalize` (default 'none': values as read; PNG / JPEG come in [0, 1]). */
+  intensity?: IntensityNormalisation;
+  /** Image-decoding worker threads (default: imageDataset's, cores − 1 up to 4; 0 decodes on the calling thread). */
+  workers?: number;
   /** Images per forward pass (default 16). */
   featureBatchSize?: number;
   /** onnxruntime threads (default: all cores). */
@@ -107,32 +115,57 @@ export async function trainImagesFile(
   const pc = table.header.indexOf(pathCol);
   if (pc < 0) throw survkitError('imageManifest', FN, manifest, `has no column ${JSON.stringify(pathCol)} of image paths (header: ${table.header.join(', ')})`);
   if (table.rows.length === 0) throw survkitError('imageManifest', FN, manifest, 'has no rows');
+  // Paths, times and events checked row by row (the training pipeline checks the rest).
+  const entries = readImageManifest(manifest, {
+    pathCol,
+    timeCol: o.durationCol ?? 'time',
+    eventCol: o.eventCol ?? 'event',
+    unlabelled: true,
+    ...(o.csv === undefined ? {} : { csv: o.csv }),
+  }).map((r) => ({ path: r.path }));
   const base = dirname(resolve(manifest));
-  const paths = table.rows.map((r) => {
-    const p = r[pc] as string;
-    return isAbsolute(p) ? p : join(base, p);
-  });
   await initBackend(o.backend === undefined ? {} : { backend: o.backend });
   const norm = img.normalize ?? 'none';
-  const first = await readImageItem(FN, paths[0] as string);
-  const firstShape = [...first.shape.slice(0, -1), 3];
+  const first = await probeImageItem(entries[0] as { path: string }).catch((err: unknown) => {
+    throw survkitError('imageManifest', FN, `${manifest} row 2 (${(entries[0] as { path: string }).path})`, (err as Error).message);
+  });
+  const grey = first[first.length - 1] === 1;
   const backbone = await loadBackboneFile(img.backbone, {
     ...(img.arch === undefined ? {} : { arch: img.arch }),
-    inputShape: first.shape[first.shape.length - 1] === 1 ? firstShape : first.shape,
+    inputShape: grey ? [...first.slice(0, -1), 3] : first,
     ...(img.threads === undefined ? {} : { threads: img.threads }),
   });
-  const want = inputShapeOf(backbone) ?? first.shape;
+  const want = inputShapeOf(backbone) ?? (grey ? [...first.slice(0, -1), 3] : first);
+  const channels = want[want.length - 1];
+  if (channels !== 1 && channels !== 3)
+    throw survkitError('imageManifest', FN, img.backbone, `takes ${String(channels)} channels; survkit train --images feeds grey (1) or RGB (3) images`);
+  const spatial = want.slice(0, -1);
+  if (spatial.length !== 2 && spatial.length !== 3)
+    throw survkitError('imageManifest', FN, img.backbone, `takes items of shape [${want.join(', ')}]; expected [h, w, c] or [t, h, w, c]`);
   const chunk = img.featureBatchSize ?? 16;
+  // Every file kind imageDataset reads, resized (2D: bilinear) or cropped / padded (3D) to the backbone's input.
+  const dataset = imageDataset(entries, {
+    shape: spatial as [number, number] | [number, number, number],
+    channels,
+    intensity: img.intensity ?? 'none',
+    resize: 'bilinear',
+    batchSize: chunk,
+    ...(img.workers === undefined ? {} : { workers: img.workers }),
+  });
+  const nz = NORMALIZATIONS[norm];
   const source: BatchSource & { length: number } = {
-    length: paths.length,
+    length: entries.length,
     async *batches() {
-      for (let s = 0; s < paths.length; s += chunk) {
-        const items: Float32Array[] = [];
-        for (const p of paths.slice(s, s + chunk)) items.push(fitItem(FN, p, await readImageItem(FN, p), want, norm));
-        const per = items[0]?.length ?? 0;
-        const data = new Float32Array(items.length * per);
-        items.forEach((it, i) => data.set(it, i * per));
-        yield { x: tf.tensor(data, [items.length, ...want]) };
+      for await (const b of dataset.batches()) {
+        if (nz === undefined) {
+          yield { x: b.x };
+          continue;
+        }
+        const mean = nz.mean.slice(0, channels);
+        const std = nz.std.slice(0, channels);
+        const x = tf.tidy(() => b.x.sub(tf.tensor1d(mean)).div(tf.tensor1d(std)));
+        b.x.dispose();
+        yield { x };
       }
     },
   };
@@ -142,6 +175,7 @@ export async function trainImagesFile(
   try {
     feats = await extractFeatures(backbone, source, { cacheDir, batchSize: chunk, pool: 'avg', ...(o.verbose === true ? { progress: true } : {}) });
   } finally {
+    await dataset.close();
     if (backbone instanceof tf.LayersModel || backbone instanceof tf.GraphModel) backbone.dispose();
     else await backbone.dispose();
   }

@@ -84,15 +84,21 @@ describe('survkit train --images', () => {
     await expect(
       trainImagesFile(join(dir, 'nopath.csv'), { backbone: join(PRETRAINED, 'resnet18.safetensors') }, { model: 'coxph', durationCol: 'time' }),
     ).rejects.toThrow(/nopath.csv: has no column "path" of image paths \(header: file, time, event\)/);
+    // Images of another size are resized (bilinear) to the backbone's input; an unreadable one names the row and the file.
     writeFileSync(join(dir, 'small.npy'), npy(new Float32Array(32 * 32), [32, 32]));
-    writeFileSync(join(dir, 'mixed.csv'), 'path,time,event\nimg0.npy,1,1\nsmall.npy,2,0\n');
+    writeFileSync(join(dir, 'bad.npy'), 'hello world');
+    writeFileSync(join(dir, 'mixed.csv'), 'path,time,event\nimg0.npy,1,1\nsmall.npy,2,0\nbad.npy,3,1\n');
     await expect(
       trainImagesFile(
         join(dir, 'mixed.csv'),
-        { backbone: join(PRETRAINED, 'resnet18.safetensors'), cacheDir: join(dir, 'c2') },
+        { backbone: join(PRETRAINED, 'resnet18.safetensors'), cacheDir: join(dir, 'c2'), workers: 0 },
         { model: 'coxph', durationCol: 'time' },
       ),
-    ).rejects.toThrow(/small.npy: has shape \[32, 32, 1\] but the backbone takes \[64, 64, 3\] \(channels last\); resize the images first/);
+    ).rejects.toThrow(/manifest row 2 \(.*bad\.npy\).*is not a NumPy \.npy file/);
+    writeFileSync(join(dir, 'badtime.csv'), 'path,time,event\nimg0.npy,1,1\nsmall.npy,soon,0\n');
+    await expect(
+      trainImagesFile(join(dir, 'badtime.csv'), { backbone: join(PRETRAINED, 'resnet18.safetensors') }, { model: 'coxph', durationCol: 'time' }),
+    ).rejects.toThrow(/badtime\.csv: row 3, column "time": expected a finite number ≥ 0; got "soon"/);
   }, 60_000);
 
   it('survkit train --images prints the backbone and the feature cache (built CLI)', () => {

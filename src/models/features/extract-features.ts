@@ -14,8 +14,11 @@ import { openCache, readShard, saveManifest, sha256, writeShard, type CacheManif
 /** A network {@link extractFeatures} runs: a TF.js Layers or Graph model, or an ONNX model. */
 export type FeatureBackbone = tf.LayersModel | tf.GraphModel | OnnxBackbone;
 
-/** Items for {@link extractFeatures}: a tensor or array with the items on the first axis, or a {@link BatchSource} (channels last). */
-export type FeatureInput = tf.Tensor | { data: Float32Array; shape: readonly number[] } | (BatchSource & { length?: number });
+/**
+ * Items for {@link extractFeatures}: a tensor or array with the items on the first axis, or a {@link BatchSource} (channels
+ * last) — for instance an `imageDataset` streaming files from disk (its `size` is the progress total).
+ */
+export type FeatureInput = tf.Tensor | { data: Float32Array; shape: readonly number[] } | (BatchSource & { length?: number; size?: number });
 
 /** What the progress callback receives. */
 export interface FeatureProgress {
@@ -181,7 +184,7 @@ export async function extractFeatures(backbone: FeatureBackbone, source: Feature
   const pool = assertChoice(fn, 'pool', opts.pool ?? 'avg', ['avg', 'max', 'none'] as const);
   const fingerprint = await backboneFingerprint(backbone);
   const report = reporter(opts.progress);
-  const total = source instanceof tf.Tensor ? source.shape[0] : 'shape' in source ? source.shape[0] : (source as { length?: number }).length;
+  const total = source instanceof tf.Tensor ? source.shape[0] : 'shape' in source ? source.shape[0] : (source.length ?? source.size);
 
   let cache: { dir: string; manifest: CacheManifest } | undefined;
   const rebuilt: string[] = [];
