@@ -2,16 +2,29 @@
  * Float64 helpers for sorting and tie groups. All are O(n log n) or O(n)
  * and allocate only O(n).
  */
+import { radixArgsort } from './radix-sort.js';
 
-/** Indices that sort `values` ascending; stable (ties keep input order). */
+/**
+ * Indices that sort `values` ascending; stable (ties keep input order; −0 and +0 tie).
+ * From 256 values without NaN: the O(n) radix argsort; otherwise a comparator sort.
+ */
 export function argsort(values: ArrayLike<number>): Int32Array {
   const n = values.length;
+  if (n >= RADIX_FROM) {
+    const v = values instanceof Float64Array ? values : Float64Array.from(values);
+    let nan = false;
+    for (let i = 0; i < n && !nan; i++) nan = Number.isNaN(v[i]);
+    if (!nan) return radixArgsort(v);
+  }
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   // Typed-array sort with a comparator is stable in V8 (TimSort).
   idx.sort((a, b) => (values[a] as number) - (values[b] as number) || a - b);
   return idx;
 }
+
+/** Below this length the comparator sort is as fast as the radix sort's four 2^16-bucket passes. */
+const RADIX_FROM = 256;
 
 /** Sorted unique values of `values` (ascending). */
 export function uniqueSorted(values: ArrayLike<number>): Float64Array {
