@@ -3,7 +3,8 @@
  * `survkit serve`: upload datasets/example-predictions.csv (and the training
  * labels), evaluate, and check that the C-indices shown equal those printed by
  * `survkit evaluate` to the printed digits, that every figure is drawn, that
- * there is no console error and that the page requested nothing but its own files.
+ * there is no console error and that the page requested nothing but its own files
+ * (the evaluation worker starts from a blob: URL of the page's own script, no request).
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,8 +39,10 @@ async function evaluateIn(page: Page, files: { predictions: string; train?: stri
     const s = document.getElementById('status');
     return s?.dataset.totalMs !== undefined || s?.className === 'error';
   });
-  const status = await page.$eval('#status', (e) => ({ text: e.textContent, error: e.className === 'error' }));
+  const status = await page.$eval('#status', (e) => ({ text: e.textContent, error: e.className === 'error', stages: e.dataset.stages }));
   expect(status.error, status.text ?? '').toBe(false);
+  // reading, parsing and the metrics ran in the worker, which reported each stage
+  expect(status.stages?.trim().split(' ')).toEqual(['reading', 'parsing', 'metrics']);
   // the first table is the whole file's (groups follow)
   return page.$$eval('table.metrics', (tables): Record<string, string> =>
     Object.fromEntries([...(tables[0]?.querySelectorAll('[data-metric]') ?? [])].map((c) => [c.getAttribute('data-metric') ?? '', c.textContent ?? ''])),
