@@ -39,7 +39,7 @@ async function evaluateIn(page: Page, files: { predictions: string; train?: stri
     const s = document.getElementById('status');
     return s?.dataset.totalMs !== undefined || s?.className === 'error';
   });
-  const status = await page.$eval('#status', (e) => ({ text: e.textContent, error: e.className === 'error', stages: e.dataset.stages }));
+  const status = await page.$eval('#status', (e) => ({ text: e.textContent, error: e.className === 'error', stages: e.getAttribute('data-stages') }));
   expect(status.error, status.text ?? '').toBe(false);
   // reading, parsing and the metrics ran in the worker, which reported each stage
   expect(status.stages?.trim().split(' ')).toEqual(['reading', 'parsing', 'metrics']);
