@@ -65,7 +65,7 @@ let workerUrl: string | undefined;
 /** Runs one evaluation in a fresh worker; `progress` gets each stage's text. */
 function inWorker(req: WorkerRequest, progress: (stage: string, text: string) => void): Promise<Extract<WorkerMessage, { kind: 'done' }>> {
   workerUrl ??= URL.createObjectURL(new Blob([SURVKIT_WORKER_SOURCE], { type: 'text/javascript' }));
-  const worker = new Worker(workerUrl, { type: 'module', name: 'survkit-evaluate' });
+  const worker = new Worker(workerUrl, { name: 'survkit-evaluate' });
   return new Promise((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
       const m = e.data;

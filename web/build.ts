@@ -54,7 +54,7 @@ export async function buildWeb(out = 'dist'): Promise<void> {
     entryPoints: ['web/worker.ts'],
     bundle: true,
     platform: 'browser',
-    format: 'esm',
+    format: 'iife',
     target: 'es2022',
     minify: true,
     legalComments: 'none',

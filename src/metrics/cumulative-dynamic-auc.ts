@@ -5,7 +5,7 @@
  */
 import { assertChoice, assertNumberOption, assertSameLength, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { searchSorted, uniqueSorted } from '../core/sort.js';
+import { argsort, searchSorted } from '../core/sort.js';
 import { assertSingleRisk, countEvents, isLabelsShape, labelsArg, type LabelsInput } from '../data/labels.js';
 import { CountTree, WeightTree } from '../core/fenwick.js';
 import { CensoringWeights } from '../estimators/censoring-weights.js';
@@ -55,16 +55,22 @@ interface RiskGroups {
   group: Int32Array;
 }
 
-/** Groups the risks with the native typed-array sort and binary search: O(n log n), no comparator. */
+/** Groups the risks by one stable argsort (radix sort, O(n)) and a walk along the sorted order. */
 function groupRisks(r: Float64Array, tol: number): RiskGroups {
-  const values = uniqueSorted(r);
-  const id = new Int32Array(values.length);
-  for (let k = 1; k < values.length; k++) {
-    id[k] = (id[k - 1] as number) + (Math.abs((values[k] as number) - (values[k - 1] as number)) <= tol ? 0 : 1);
+  const n = r.length;
+  const group = new Int32Array(n);
+  if (n === 0) return { size: 0, group };
+  const order = argsort(r);
+  let id = 0;
+  let prev = r[order[0] as number] as number;
+  for (let k = 0; k < n; k++) {
+    const i = order[k] as number;
+    const v = r[i] as number;
+    if (Math.abs(v - prev) > tol) id++; // equal risks (difference 0) always share a group
+    group[i] = id;
+    prev = v;
   }
-  const group = new Int32Array(r.length);
-  for (let i = 0; i < r.length; i++) group[i] = id[searchSorted(values, r[i] as number, 'left')] as number;
-  return { size: values.length === 0 ? 0 : (id[values.length - 1] as number) + 1, group };
+  return { size: id + 1, group };
 }
 
 /** A float64 sum kept with Neumaier's compensation, so that adding and later removing the same pairs leaves no drift. */

@@ -146,17 +146,17 @@ describe('cumulativeDynamicAuc: complexity (ratios of times, no absolute timings
     const few = grid(y.time, 25);
     const many = grid(y.time, 200);
     cumulativeDynamicAuc(y, risk, { times: many }); // warm-up
-    const ratio = minTime(() => cumulativeDynamicAuc(y, risk, { times: many }), 5) / minTime(() => cumulativeDynamicAuc(y, risk, { times: few }), 5);
+    const ratio = minTime(() => cumulativeDynamicAuc(y, risk, { times: many }), 7) / minTime(() => cumulativeDynamicAuc(y, risk, { times: few }), 7);
     expect(ratio).toBeLessThan(3);
   }, 120_000);
 
-  it('time(2n)/time(n) below 3 with a 100-point grid', () => {
+  it('time(2n)/time(n) below 3.5 with a 100-point grid (4 for a quadratic cost)', () => {
     const a = sample(100_000, 5);
     const b = sample(200_000, 6);
     cumulativeDynamicAuc(a.y, a.risk, { times: grid(a.y.time, 100) }); // warm-up
     const ratio =
-      minTime(() => cumulativeDynamicAuc(b.y, b.risk, { times: grid(b.y.time, 100) }), 5) /
-      minTime(() => cumulativeDynamicAuc(a.y, a.risk, { times: grid(a.y.time, 100) }), 5);
-    expect(ratio).toBeLessThan(3);
+      minTime(() => cumulativeDynamicAuc(b.y, b.risk, { times: grid(b.y.time, 100) }), 7) /
+      minTime(() => cumulativeDynamicAuc(a.y, a.risk, { times: grid(a.y.time, 100) }), 7);
+    expect(ratio).toBeLessThan(3.5);
   }, 120_000);
 });
