@@ -113,4 +113,22 @@ describe.skipIf(!found)('the evaluation page in headless Chromium', () => {
     expect(log.errors).toEqual([]);
     await page.close();
   }, 300_000);
+
+  it('opened from a file in a browser started without --allow-file-access-from-files (as a user opens it): the worker runs', async () => {
+    // a module worker from a blob: URL is refused there; the page's classic worker is not
+    const { default: puppeteer } = await import('puppeteer-core');
+    const plain = await puppeteer.launch({
+      executablePath: chromiumPath() as string,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
+    try {
+      const page = await plain.newPage();
+      await page.goto(`${pathToFileURL(root).href}/index.html`, { waitUntil: 'load' });
+      const shown = await evaluateIn(page, { predictions: join(process.cwd(), PRED) });
+      expect(shown.concordanceIndex).toBe(await printed([PRED], 'concordanceIndex (Harrell)'));
+    } finally {
+      await plain.close();
+    }
+  }, 300_000);
 });
