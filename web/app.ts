@@ -2,14 +2,17 @@
  * The evaluation page: reads a predictions CSV (and optional training
  * labels) chosen or dropped by the user, evaluates it with the code of
  * `survkit evaluate` and shows the report of `--report`, all inside the
- * browser tab. Nothing is sent anywhere; the page's only requests are its
- * own files.
+ * browser tab. Reading, parsing and the metrics run in a worker (web/worker.ts,
+ * bundled into this script and started from a blob: URL), so the tab stays
+ * responsive and shows progress; the figures are drawn here. Nothing is sent
+ * anywhere; the page's only requests are its own files.
  */
-import { SurvkitError } from '../src/core/errors.js';
-import { parseCsv } from '../src/io/csv.js';
-import { labelsFromCsv, normalizeColumns, predictionsFromTable } from '../src/io/predictions.js';
-import { evaluatePredictions, type EvaluateOptions } from '../src/report/evaluate-core.js';
+import type { EvaluateOptions } from '../src/report/evaluate-core.js';
 import { buildReport, reportFragment } from '../src/report/report-html.js';
+import type { WorkerMessage, WorkerRequest } from './worker.js';
+
+/** The worker's bundled source, put in by web/build.ts. */
+declare const SURVKIT_WORKER_SOURCE: string;
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const status = $('status');
@@ -57,29 +60,53 @@ function csvOptions(): { delimiter?: string } {
 
 const ms = (a: number, b: number): string => `${Math.round(b - a)} ms`;
 
+let workerUrl: string | undefined;
+
+/** Runs one evaluation in a fresh worker; `progress` gets each stage's text. */
+function inWorker(req: WorkerRequest, progress: (stage: string, text: string) => void): Promise<Extract<WorkerMessage, { kind: 'done' }>> {
+  workerUrl ??= URL.createObjectURL(new Blob([SURVKIT_WORKER_SOURCE], { type: 'text/javascript' }));
+  const worker = new Worker(workerUrl, { name: 'survkit-evaluate' });
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
+      const m = e.data;
+      if (m.kind === 'progress') return progress(m.stage, m.text);
+      worker.terminate();
+      if (m.kind === 'done') resolve(m);
+      else reject(new Error(m.message));
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(`unexpected error: ${e.message}`));
+    };
+    worker.postMessage(req);
+  });
+}
+
 async function evaluate(): Promise<void> {
   const file = predictionsFile();
   if (file === undefined) return;
   const trainFile = trainInput.files?.[0] ?? dropped.train;
   button.disabled = true;
-  say(`reading ${file.name} …`);
-  await new Promise((r) => setTimeout(r, 0)); // let the status line paint
+  delete status.dataset.totalMs;
+  status.dataset.stages = '';
+  const t0 = performance.now();
+  let stageText = `reading ${file.name} …`;
+  say(stageText);
+  // the clock ticks while the worker computes: the page stays responsive
+  const tick = setInterval(() => say(`${stageText} ${((performance.now() - t0) / 1000).toFixed(1)} s`), 250);
   try {
-    const t0 = performance.now();
-    const text = await file.text();
-    const trainText = trainFile === undefined ? undefined : await trainFile.text();
-    const t1 = performance.now();
-    const { table } = normalizeColumns(parseCsv(text, file.name, csvOptions()), {});
-    const pred = predictionsFromTable(table);
-    const o = options();
-    if (trainText !== undefined && trainFile !== undefined) {
-      o.train = labelsFromCsv(normalizeColumns(parseCsv(trainText, trainFile.name, csvOptions()), { ignoreExtra: true }, true).table);
-    }
-    const t2 = performance.now();
-    const report = evaluatePredictions(pred, o);
-    if (trainFile !== undefined) report.meta.train.source = trainFile.name;
+    const req: WorkerRequest = { file, options: options(), csv: csvOptions() };
+    if (trainFile !== undefined) req.trainFile = trainFile;
+    const done = await inWorker(req, (stage, text) => {
+      status.dataset.stages = `${status.dataset.stages ?? ''}${stage} `;
+      stageText = text;
+      say(text);
+    });
+    stageText = 'drawing the figures …';
+    say(stageText);
+    await new Promise((r) => setTimeout(r, 0)); // let the status line paint
     const t3 = performance.now();
-    const built = await buildReport(report);
+    const built = await buildReport(done.report);
     const t4 = performance.now();
     const svgs = Object.fromEntries(built.figures.map((f) => [f.id, f.svg]));
     $('report').innerHTML = reportFragment(built.plan, svgs);
@@ -87,15 +114,18 @@ async function evaluate(): Promise<void> {
     if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
     link.href = URL.createObjectURL(new Blob([built.html], { type: 'text/html' }));
     link.hidden = false;
-    status.dataset.evaluateMs = String(t3 - t1);
+    clearInterval(tick);
+    status.dataset.evaluateMs = String(done.parseMs + done.evaluateMs);
     status.dataset.totalMs = String(t4 - t0);
     say(
-      `${pred.labels.time.length} subjects evaluated in this browser: file read ${ms(t0, t1)}, parsed ${ms(t1, t2)}, ` +
-        `metrics and figure data ${ms(t2, t3)}, figures drawn ${ms(t3, t4)}.`,
+      `${done.n} subjects evaluated in this browser (in a worker): file read ${Math.round(done.readMs)} ms, parsed ${Math.round(done.parseMs)} ms, ` +
+        `metrics and figure data ${Math.round(done.evaluateMs)} ms, figures drawn ${ms(t3, t4)}.`,
     );
   } catch (err) {
-    say(err instanceof SurvkitError ? err.message : `unexpected error: ${String(err)}`, true);
+    clearInterval(tick);
+    say(err instanceof Error ? err.message : String(err), true);
   } finally {
+    clearInterval(tick);
     refresh();
   }
 }

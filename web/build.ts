@@ -1,6 +1,7 @@
 /**
  * `npm run build:web`: bundles the evaluation page (web/app.ts → dist/web/app.js,
- * one classic script so that the page also runs opened from a file) and the
+ * one classic script so that the page also runs opened from a file, with the
+ * worker web/worker.ts inside it as the source of a module worker) and the
  * browser builds of survkit/metrics, survkit/estimators, survkit/plotting and
  * survkit/report (dist/browser/*.js, ESM). Node built-ins are refused in the
  * browser builds; in the page the Node imports on its path (node:fs and
@@ -53,8 +54,22 @@ export const BROWSER_ENTRIES: Record<string, string> = {
 
 export async function buildWeb(out = 'dist'): Promise<void> {
   mkdirSync(`${out}/web`, { recursive: true });
+  // the worker (reading, parsing, metrics) as one ES module, put into the page's script as a string and started from a blob: URL
+  const worker = await build({
+    entryPoints: ['web/worker.ts'],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    write: false,
+    plugins: [stubFs],
+    logLevel: 'warning',
+  });
   await build({
     entryPoints: ['web/app.ts'],
+    define: { SURVKIT_WORKER_SOURCE: JSON.stringify(worker.outputFiles[0]?.text ?? '') },
     bundle: true,
     platform: 'browser',
     format: 'iife',

@@ -5,8 +5,9 @@
  */
 import { assertChoice, assertNumberOption, assertSameLength, assertStrictlyAscending, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { searchSorted, uniqueSorted } from '../core/sort.js';
+import { argsort, searchSorted } from '../core/sort.js';
 import { assertSingleRisk, countEvents, isLabelsShape, labelsArg, type LabelsInput } from '../data/labels.js';
+import { CountTree, WeightTree } from '../core/fenwick.js';
 import { CensoringWeights } from '../estimators/censoring-weights.js';
 import { kaplanMeier } from '../estimators/kaplan-meier.js';
 import { SurvivalCurves } from '../estimators/survival-curves.js';
@@ -44,50 +45,124 @@ export interface CumulativeDynamicAucResult {
   meanAuc: number;
 }
 
-/** Risk scores grouped by equal value: `values` ascending and distinct, `group[i]` = subject i's entry. */
+/**
+ * Threshold groups of the risks: `group[i]` = subject i's group, 0..size−1 in
+ * ascending risk, where distinct risks within `tol` of their neighbour in sorted
+ * order share one group (scikit-survival's thresholds; exact ties share one too).
+ */
 interface RiskGroups {
-  values: Float64Array;
+  size: number;
   group: Int32Array;
 }
 
-/** Groups equal risks with the native typed-array sort and binary search: O(n log n), no comparator. */
-function groupRisks(r: Float64Array): RiskGroups {
-  const values = uniqueSorted(r);
-  const group = new Int32Array(r.length);
-  for (let i = 0; i < r.length; i++) group[i] = searchSorted(values, r[i] as number, 'left');
-  return { values, group };
+/** Groups the risks by one stable argsort (radix sort, O(n)) and a walk along the sorted order. */
+function groupRisks(r: Float64Array, tol: number): RiskGroups {
+  const n = r.length;
+  const group = new Int32Array(n);
+  if (n === 0) return { size: 0, group };
+  const order = argsort(r);
+  let id = 0;
+  let prev = r[order[0] as number] as number;
+  for (let k = 0; k < n; k++) {
+    const i = order[k] as number;
+    const v = r[i] as number;
+    if (Math.abs(v - prev) > tol) id++; // equal risks (difference 0) always share a group
+    group[i] = id;
+    prev = v;
+  }
+  return { size: id + 1, group };
+}
+
+/** A float64 sum kept with Neumaier's compensation, so that adding and later removing the same pairs leaves no drift. */
+class Sum {
+  hi = 0;
+  lo = 0;
+  add(x: number): void {
+    const s = this.hi + x;
+    this.lo += Math.abs(this.hi) >= Math.abs(x) ? this.hi - s + x : x - s + this.hi;
+    this.hi = s;
+  }
+  get value(): number {
+    return this.hi + this.lo;
+  }
 }
 
 /**
- * AUC at time t: the ROC curve through the thresholds taken from the highest
- * risk down, where distinct risks within `tol` of their neighbour share one
- * threshold (scikit-survival's rule), integrated by the trapezoid rule.
+ * The weighted pair counts of the cases (T_i <= t, weight w_i) against the
+ * controls (T_j > t) at the evaluation times `t[from..to)`, swept in time order:
+ * every subject starts as a control; at each time the subjects with
+ * t_{k−1} < T <= t_k leave the controls (their pairs with the current cases are
+ * removed) and the events among them join the cases (their pairs with the
+ * current controls are added). Fenwick trees over the risk groups give each
+ * update in O(log n): case weights below and above a group (two trees, so a
+ * count with no case on one side is an exact 0) and control counts.
+ * AUC(t) = concordant / (concordant + discordant), ties ½ on each side.
  */
-function aucAt(g: RiskGroups, time: Float64Array, caseW: Float64Array, t: number, tol: number, totalW: number, nControls: number): number {
-  const u = g.values.length;
-  const wCase = new Float64Array(u);
-  const nCtrl = new Float64Array(u);
-  for (let i = 0; i < time.length; i++) {
-    const k = g.group[i] as number;
-    if ((time[i] as number) > t) nCtrl[k] = (nCtrl[k] as number) + 1;
-    else wCase[k] = (wCase[k] as number) + (caseW[i] as number); // 0 for censored subjects
+function sweepAuc(
+  fn: string,
+  g: RiskGroups,
+  bucketStart: Int32Array,
+  bucketOrder: Int32Array,
+  caseW: Float64Array,
+  t: Float64Array,
+  from: number,
+  to: number,
+  auc: Float64Array,
+): void {
+  const n = g.group.length;
+  const size = g.size;
+  const below = new WeightTree(size); // case weights by group, prefix = groups below
+  const above = new WeightTree(size); // case weights by reversed group, prefix = groups above
+  const tieW = new Float64Array(size); // case weights per group
+  const ctrlIn = new Int32Array(size); // control counts per group
+  for (let i = 0; i < n; i++) {
+    const gi = g.group[i] as number;
+    ctrlIn[gi] = (ctrlIn[gi] as number) + 1;
   }
-  let tp = 0;
-  let fp = 0;
-  let prevTp = 0;
-  let prevFp = 0;
-  let area = 0;
-  for (let k = u - 1; k >= 0; k--) {
-    tp += wCase[k] as number;
-    fp += nCtrl[k] as number;
-    if (k > 0 && Math.abs((g.values[k] as number) - (g.values[k - 1] as number)) <= tol) continue;
-    const x = fp / nControls;
-    const y = tp / totalW;
-    area += ((x - prevFp) * (y + prevTp)) / 2;
-    prevFp = x;
-    prevTp = y;
+  const startBelow = new Int32Array(size); // initial controls (everyone) in the groups below
+  for (let k = 1; k < size; k++) startBelow[k] = (startBelow[k - 1] as number) + (ctrlIn[k - 1] as number);
+  const left = new CountTree(size); // subjects that left the controls, by group
+  let nControls = n;
+  let nCases = 0;
+  const conc = new Sum();
+  const disc = new Sum();
+  const tie = new Sum();
+  let p = 0;
+  for (let k = from; k < to; k++) {
+    const end = bucketStart[k + 1] as number;
+    for (; p < end; p++) {
+      const i = bucketOrder[p] as number;
+      const gi = g.group[i] as number;
+      // i leaves the controls: remove its pairs with the current cases.
+      if (nCases > 0) {
+        conc.add(-above.prefix(size - 1 - gi));
+        disc.add(-below.prefix(gi));
+        tie.add(-(tieW[gi] as number));
+      }
+      left.add(gi);
+      ctrlIn[gi] = (ctrlIn[gi] as number) - 1;
+      nControls--;
+      const w = caseW[i] as number;
+      if (w === 0) continue;
+      // i joins the cases: add its pairs with the current controls.
+      const lower = (startBelow[gi] as number) - left.prefix(gi);
+      const same = ctrlIn[gi];
+      conc.add(w * lower);
+      disc.add(w * (nControls - lower - same));
+      tie.add(w * same);
+      below.add(gi, w);
+      above.add(size - 1 - gi, w);
+      tieW[gi] = (tieW[gi] as number) + w;
+      nCases++;
+    }
+    const tk = t[k] as number;
+    if (nCases === 0) throw survkitError('noCases', fn, tk);
+    if (nControls === 0) throw survkitError('noControls', fn, tk);
+    const half = tie.value / 2;
+    const c = Math.max(0, conc.value) + half;
+    const d = Math.max(0, disc.value) + half;
+    auc[k] = c / (c + d);
   }
-  return area;
 }
 
 /**
@@ -110,8 +185,9 @@ function aucAt(g: RiskGroups, time: Float64Array, caseW: Float64Array, t: number
  * with a 2-D estimate. For riskRegression, pass the evaluated labels as
  * `train` (it fits Ĝ on the evaluated data).
  *
- * O(m·n log n) time (one native sort per distinct risk vector, then O(n) per
- * time), O(n) memory.
+ * O(n log n + m log m) time for a risk vector (one native sort, then one
+ * sweep over the times with Fenwick-tree updates, O(log n) per subject);
+ * O(n log n) per distinct grid column for survival curves. O(n) memory.
  *
  * @param labels the n evaluated subjects' labels ({@link LabelsInput}), event 0/1
  * @param risk n risk scores (higher = earlier event) or n survival curves
@@ -190,29 +266,38 @@ export function cumulativeDynamicAuc(...args: unknown[]): CumulativeDynamicAucRe
     caseW[i] = G.eventWeight(ti);
   }
 
+  // Subjects by grid interval (counting sort): bucket k holds t_{k−1} < T <= t_k, bucket m those after t_m.
+  const bucketStart = new Int32Array(m + 2);
+  const bucketOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const b = searchSorted(t, te.time[i] as number, 'left');
+    bucketOf[i] = b;
+    bucketStart[b + 1] = (bucketStart[b + 1] as number) + 1;
+  }
+  for (let k = 0; k <= m; k++) bucketStart[k + 1] = (bucketStart[k + 1] as number) + (bucketStart[k] as number);
+  const bucketOrder = new Int32Array(n);
+  const fill = bucketStart.slice(0, m + 1);
+  for (let i = 0; i < n; i++) {
+    const b = bucketOf[i] as number;
+    const at = fill[b] as number;
+    bucketOrder[at] = i;
+    fill[b] = at + 1;
+  }
+
   const auc = new Float64Array(m);
-  let groups: RiskGroups | undefined = fixed ? groupRisks(fixed) : undefined;
-  const r = new Float64Array(n);
-  let lastCol = -2;
-  for (let k = 0; k < m; k++) {
-    const tk = t[k] as number;
-    let totalW = 0;
-    let nControls = 0;
-    for (let i = 0; i < n; i++) {
-      if ((te.time[i] as number) > tk) nControls++;
-      else totalW += caseW[i] as number;
+  if (fixed) sweepAuc(fn, groupRisks(fixed, tol), bucketStart, bucketOrder, caseW, t, 0, m, auc);
+  else {
+    // Survival curves: the risk 1 − Ŝ_i(t) changes with the grid column, so each run of times that read the same column gets its own sweep.
+    const c = curves as SurvivalCurves;
+    const r = new Float64Array(n);
+    for (let k = 0; k < m;) {
+      const col = c.indexAt(t[k] as number);
+      let end = k + 1;
+      while (end < m && c.indexAt(t[end] as number) === col) end++;
+      for (let i = 0; i < n; i++) r[i] = col < 0 ? 0 : 1 - c.get(i, col);
+      sweepAuc(fn, groupRisks(r, tol), bucketStart, bucketOrder, caseW, t, k, end, auc);
+      k = end;
     }
-    if (totalW === 0) throw survkitError('noCases', fn, tk);
-    if (nControls === 0) throw survkitError('noControls', fn, tk);
-    if (curves) {
-      const c = curves.indexAt(tk);
-      if (c !== lastCol) {
-        for (let i = 0; i < n; i++) r[i] = c < 0 ? 0 : 1 - curves.get(i, c);
-        groups = groupRisks(r);
-        lastCol = c;
-      }
-    }
-    auc[k] = aucAt(groups as RiskGroups, te.time, caseW, tk, tol, totalW, nControls);
   }
 
   let meanAuc = auc[0] as number;

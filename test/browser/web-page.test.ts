@@ -3,7 +3,8 @@
  * `survkit serve`: upload datasets/example-predictions.csv (and the training
  * labels), evaluate, and check that the C-indices shown equal those printed by
  * `survkit evaluate` to the printed digits, that every figure is drawn, that
- * there is no console error and that the page requested nothing but its own files.
+ * there is no console error and that the page requested nothing but its own files
+ * (the evaluation worker starts from a blob: URL of the page's own script, no request).
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,8 +39,10 @@ async function evaluateIn(page: Page, files: { predictions: string; train?: stri
     const s = document.getElementById('status');
     return s?.dataset.totalMs !== undefined || s?.className === 'error';
   });
-  const status = await page.$eval('#status', (e) => ({ text: e.textContent, error: e.className === 'error' }));
+  const status = await page.$eval('#status', (e) => ({ text: e.textContent, error: e.className === 'error', stages: e.getAttribute('data-stages') }));
   expect(status.error, status.text ?? '').toBe(false);
+  // reading, parsing and the metrics ran in the worker, which reported each stage
+  expect(status.stages?.trim().split(' ')).toEqual(['reading', 'parsing', 'metrics']);
   // the first table is the whole file's (groups follow)
   return page.$$eval('table.metrics', (tables): Record<string, string> =>
     Object.fromEntries([...(tables[0]?.querySelectorAll('[data-metric]') ?? [])].map((c) => [c.getAttribute('data-metric') ?? '', c.textContent ?? ''])),
@@ -109,5 +112,23 @@ describe.skipIf(!found)('the evaluation page in headless Chromium', () => {
     expect(await page.$eval('#status', (e) => e.textContent)).toMatch(/^example-train\.csv: no prediction columns/);
     expect(log.errors).toEqual([]);
     await page.close();
+  }, 300_000);
+
+  it('opened from a file in a browser started without --allow-file-access-from-files (as a user opens it): the worker runs', async () => {
+    // a module worker from a blob: URL is refused there; the page's classic worker is not
+    const { default: puppeteer } = await import('puppeteer-core');
+    const plain = await puppeteer.launch({
+      executablePath: chromiumPath() as string,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
+    try {
+      const page = await plain.newPage();
+      await page.goto(`${pathToFileURL(root).href}/index.html`, { waitUntil: 'load' });
+      const shown = await evaluateIn(page, { predictions: join(process.cwd(), PRED) });
+      expect(shown.concordanceIndex).toBe(await printed([PRED], 'concordanceIndex (Harrell)'));
+    } finally {
+      await plain.close();
+    }
   }, 300_000);
 });

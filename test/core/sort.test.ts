@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { argsort, searchSorted, uniqueSorted } from '../../src/core/sort.js';
 import { CountTree } from '../../src/core/fenwick.js';
+import { Random } from '../../src/core/random.js';
 
 describe('core/sort', () => {
   it('argsort is stable and sorts ascending', () => {
@@ -38,5 +39,17 @@ describe('core/sort', () => {
         for (let k = 0; k <= 20; k++) expect(f.prefix(k)).toBe(direct.slice(0, k).reduce((a, b) => a + b, 0));
       }),
     );
+  });
+});
+
+describe('argsort: the radix path (from 256 values) equals the stable comparator order', () => {
+  it('ties, ±0, ±Infinity and typed or plain input', () => {
+    const r = new Random(9);
+    const pool = [0, -0, 1, -1, 0.5, Infinity, -Infinity, 1e-300, -2.25];
+    const xs = Array.from({ length: 5000 }, () => (r.next() < 0.5 ? (pool[Math.floor(r.next() * pool.length)] as number) : r.normal()));
+    const idx = Array.from(xs, (_, i) => i);
+    idx.sort((a, b) => (xs[a] as number) - (xs[b] as number) || a - b);
+    expect(Array.from(argsort(xs))).toEqual(idx);
+    expect(Array.from(argsort(Float64Array.from(xs)))).toEqual(idx);
   });
 });
