@@ -1,7 +1,7 @@
 /**
- * The predictions and labels readers on typed columns: which column plays which role (from the header and
- * the column options), then the checks of `labelsFromCsv` / `predictionsFromTable` (risk, curves and cif formats) in the same order and
- * with the same messages, but on `Float64Array` columns read by {@link readCsvColumns}.
+ * The one predictions and labels reader, on typed columns: which column plays which role (from the header and
+ * the column options), then the checks of the risk, curves and cif formats, on `Float64Array` columns read by
+ * {@link readCsvColumns} (files) or taken from an already parsed table (`predictionsFromTable`).
  */
 import { closestName } from '../core/closest.js';
 import { survkitError } from '../core/errors.js';
@@ -128,7 +128,7 @@ function notANumber(v: ColumnView, r: number, j: number, what: string): never {
   throw survkitError('csvRow', v.file, r + 2, v.header[j] as string, `${shown}; expected ${what}`);
 }
 
-/** `labelsFromCsv` on columns: the same checks, in the same order, with the same messages (events 0..`causes`). */
+/** The `time` and `event` columns as labels (events 0..`causes`), each bad cell named by row and column. */
 export function labelsFromColumns(v: ColumnView, expected = 'a header like "time,event"', causes = 1): SurvivalLabels {
   const stub = { file: v.file, header: v.header, rows: [] };
   const kt = columnIndex(stub, 'time', { expected });
@@ -171,7 +171,7 @@ export function labelsFromColumns(v: ColumnView, expected = 'a header like "time
   return Object.freeze({ time, event });
 }
 
-/** `predictionsFromTable` on columns: the same checks, in the same order, with the same messages. */
+/** A predictions table (risk, curves or cif format) from its columns, each bad cell named by row and column. */
 export function predictionsFromColumns(v: ColumnView): Predictions {
   const expected = 'a header "time,event,risk" (risk format) or "time,event,<t1>,<t2>,…" (curves format)';
   const rest = v.header.map((h, k) => ({ h, k })).filter(({ h }) => h !== 'time' && h !== 'event' && h !== 'group');
@@ -207,7 +207,7 @@ export function predictionsFromColumns(v: ColumnView): Predictions {
   return { format: 'curves', file: v.file, labels, group, curves: curvesFromColumns(v, rest) };
 }
 
-/** `readCif` on columns: the cif columns `cif_<k>@<t>` as one {@link CifCurves} per cause 1..K on a common grid. */
+/** The cif columns `cif_<k>@<t>` as one {@link CifCurves} per cause 1..K on a common grid. */
 function cifFromColumns(v: ColumnView, cols: readonly { h: string; k: number }[]): CifCurves[] {
   const byCause = new Map<number, { h: string; k: number; time: number }[]>();
   for (const c of cols) {

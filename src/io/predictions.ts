@@ -20,12 +20,12 @@
  */
 import { survkitError } from '../core/errors.js';
 import type { SurvivalLabels } from '../data/labels.js';
-import { CifCurves } from '../estimators/cif-curves.js';
-import { MONOTONE_TOL, curvesFor, SurvivalCurves } from '../estimators/survival-curves.js';
-import { cellNumber, columnIndex, isEventValue, parseNumber } from './csv-cells.js';
+import type { CifCurves } from '../estimators/cif-curves.js';
+import type { SurvivalCurves } from '../estimators/survival-curves.js';
+import { isEventValue, parseNumber } from './csv-cells.js';
 import type { CsvOptions, CsvTable } from './csv.js';
 import { tableFormat } from './columnar.js';
-import { CIF_COLUMN, columnPlan, eventFree, labelsFromColumns, predictionsFromColumns, readPlanned } from './prediction-columns.js';
+import { columnPlan, labelsFromColumns, predictionsFromColumns, readPlanned, type ColumnView } from './prediction-columns.js';
 
 export { CIF_COLUMN, eventFree } from './prediction-columns.js';
 
@@ -107,42 +107,6 @@ export interface CifPredictions extends PredictionsBase {
 /** What {@link readPredictions} returns. */
 export type Predictions = RiskPredictions | CurvePredictions | CifPredictions;
 
-/** Reads the `time` and `event` columns of a parsed CSV into labels. */
-export function labelsFromCsv(t: CsvTable, expected = 'a header like "time,event"', causes = 1): SurvivalLabels {
-  const kt = columnIndex(t, 'time', { expected });
-  const ke = columnIndex(t, 'event', { expected });
-  const n = t.rows.length;
-  const time = new Float64Array(n);
-  const event = new Int32Array(n);
-  for (let r = 0; r < n; r++) {
-    const tv = cellNumber(t, r, kt, 'a time >= 0');
-    if (tv < 0) throw survkitError('csvRow', t.file, r + 2, 'time', `${tv} is negative; expected a time >= 0`);
-    time[r] = tv;
-    const ev = cellNumber(t, r, ke, causes > 1 ? `0 (censored) or a cause 1..${causes}` : '0 (censored) or 1 (event)');
-    if (causes > 1 && Number.isInteger(ev) && ev >= 0 && ev <= causes) {
-      event[r] = ev;
-      continue;
-    }
-    if (causes > 1)
-      throw survkitError(
-        'csvRow',
-        t.file,
-        r + 2,
-        'event',
-        `${ev} is not a cause code; expected 0 (censored) or a cause 1..${causes} (the file has CIF columns for ${causes} causes)`,
-      );
-    if (ev !== 0 && ev !== 1) {
-      const hint =
-        ev === 2
-          ? "; if 2 means the event (R's coding 1 = censored, 2 = event) use --event-value 2; for competing risks give the CIF of each cause as columns cif_<k>@<t>"
-          : '';
-      throw survkitError('csvRow', t.file, r + 2, 'event', `${ev} is not 0 or 1; expected 0 (censored) or 1 (event)${hint}`);
-    }
-    event[r] = ev;
-  }
-  return Object.freeze({ time, event });
-}
-
 /**
  * Reads a labels file (`time,event`, extra columns not allowed except `group`),
  * e.g. the training labels for IPCW.
@@ -208,141 +172,37 @@ function trimHeader(t: CsvTable): CsvTable {
   return { ...t, header: t.header.map((h) => h.trim()) };
 }
 
-/** {@link readPredictions} on an already parsed CSV. */
+/** {@link readPredictions} on an already parsed CSV: the same column reader, on the table's cells. */
 export function predictionsFromTable(table: CsvTable): Predictions {
-  const t = trimHeader(table);
-  const expected = 'a header "time,event,risk" (risk format) or "time,event,<t1>,<t2>,…" (curves format)';
-  const rest = t.header.map((h, k) => ({ h, k })).filter(({ h }) => h !== 'time' && h !== 'event' && h !== 'group');
-  const isCif = rest.some(({ h }) => CIF_COLUMN.test(h));
-  const cif = isCif ? readCif(t, rest) : undefined;
-  const labels = labelsFromCsv(t, expected, cif?.length ?? 1);
-  const kg = t.header.indexOf('group');
-  let group: string[] | undefined;
-  if (kg >= 0) {
-    group = t.rows.map((row, r) => {
-      const g = (row[kg] as string).trim();
-      if (g === '') throw survkitError('csvRow', t.file, r + 2, 'group', 'the cell is empty; expected a group name');
-      return g;
-    });
-  }
-  if (rest.length === 0) throw survkitError('csvFile', t.file, `no prediction columns; expected ${expected}`);
-  if (cif !== undefined) return { format: 'cif', file: t.file, labels, group, cif, curves: eventFree(cif) };
-  if (rest.some(({ h }) => h === 'risk')) {
-    const other = rest.find(({ h }) => h !== 'risk');
-    if (other !== undefined) {
-      throw survkitError(
-        'csvRow',
-        t.file,
-        1,
-        other.h,
-        'unexpected column in the risk format (columns: time, event, risk and optionally group and id); --ignore-extra ignores it',
-      );
-    }
-    const kr = t.header.indexOf('risk');
-    const risk = Float64Array.from(t.rows, (_row, r) => cellNumber(t, r, kr, 'a risk score'));
-    return { format: 'risk', file: t.file, labels, group, risk };
-  }
-  return { format: 'curves', file: t.file, labels, group, curves: readCurves(t, rest) };
+  return predictionsFromColumns(tableView(trimHeader(table)));
 }
 
-/** The cif columns `cif_<k>@<t>` as one {@link CifCurves} per cause 1..K on a common grid. */
-function readCif(t: CsvTable, cols: readonly { h: string; k: number }[]): CifCurves[] {
-  const byCause = new Map<number, { h: string; k: number; time: number }[]>();
-  for (const c of cols) {
-    const mt = CIF_COLUMN.exec(c.h);
-    const time = mt === null ? undefined : parseNumber(mt[2] as string);
-    const cause = mt === null ? NaN : Number(mt[1]);
-    if (mt === null || time === undefined || time < 0 || !(cause >= 1)) {
-      const what = mt === null ? 'every column other than time, event, group and id is a CIF column' : 'a CIF column is named';
-      throw survkitError('csvRow', t.file, 1, c.h, `unexpected column: in the cif format ${what} cif_<cause>@<time> (cause 1, 2, …; time a number >= 0)`);
-    }
-    const list = byCause.get(cause) ?? [];
-    if (list.length > 0 && !(time > (list[list.length - 1] as { time: number }).time)) {
-      throw survkitError('csvRow', t.file, 1, c.h, `the grid times of cause ${cause} must be strictly ascending from left to right`);
-    }
-    list.push({ ...c, time });
-    byCause.set(cause, list);
-  }
-  const K = Math.max(...byCause.keys());
-  const first = byCause.get(1);
-  const grid = (first ?? []).map((c) => c.time);
-  for (let k = 1; k <= K; k++) {
-    const list = byCause.get(k);
-    const same = list !== undefined && list.length === grid.length && list.every((c, j) => c.time === grid[j]);
-    if (!same) {
-      throw survkitError(
-        'csvFile',
-        t.file,
-        `the cif columns must give every cause 1..${K} on the same grid times (those of cause 1); cause ${k} ${list === undefined ? 'has no columns' : 'has other times'}`,
-      );
-    }
-  }
+/** A parsed table seen as columns: each cell read by {@link parseNumber} (NaN where it is not a number), as the file reader does. */
+function tableView(t: CsvTable): ColumnView {
   const n = t.rows.length;
-  const m = grid.length;
-  const sum = new Float64Array(n * m);
-  const out: CifCurves[] = [];
-  for (let k = 1; k <= K; k++) {
-    const list = byCause.get(k) as { h: string; k: number }[];
-    const values = new Float64Array(n * m);
-    for (let r = 0; r < n; r++) {
-      let prev = 0;
-      list.forEach(({ h, k: col }, j) => {
-        const v = cellNumber(t, r, col, 'a cumulative incidence in [0, 1]');
-        if (v < 0 || v > 1) throw survkitError('csvRow', t.file, r + 2, h, `${v} is not a cumulative incidence in [0, 1]`);
-        if (prev - v > MONOTONE_TOL)
-          throw survkitError('csvRow', t.file, r + 2, h, `the cumulative incidence falls from ${prev} to ${v}; it must be non-decreasing in time`);
-        prev = v;
-        values[r * m + j] = v;
-        const s = (sum[r * m + j] as number) + v;
-        if (s > 1 + MONOTONE_TOL)
-          throw survkitError('csvRow', t.file, r + 2, h, `the cumulative incidences of causes 1..${k} sum to ${s} here; they must sum to at most 1`);
-        sum[r * m + j] = s;
-      });
-    }
-    out.push(new CifCurves(grid, values, { fn: 'readPredictions', arg: `cif_${k}` }));
-  }
-  return out;
-}
-
-function readCurves(t: CsvTable, cols: readonly { h: string; k: number }[]): SurvivalCurves {
-  const m = cols.length;
-  const times = new Float64Array(m);
-  cols.forEach(({ h }, j) => {
-    const v = parseNumber(h);
-    if (v === undefined || v < 0) {
-      throw survkitError(
-        'csvRow',
-        t.file,
-        1,
-        h,
-        'unexpected column: in the curves format every column other than time, event, group and id is a grid time (a number >= 0); --ignore-extra ignores it',
-      );
-    }
-    if (j > 0 && !(v > (times[j - 1] as number))) {
-      throw survkitError(
-        'csvRow',
-        t.file,
-        1,
-        h,
-        `the grid times must be strictly ascending from left to right; ${h} follows ${(cols[j - 1] as { h: string }).h}`,
-      );
-    }
-    times[j] = v;
-  });
-  const n = t.rows.length;
-  const values = new Float64Array(n * m);
-  for (let r = 0; r < n; r++) {
-    let prev = 1;
-    for (let j = 0; j < m; j++) {
-      const { h, k } = cols[j] as { h: string; k: number };
-      const s = cellNumber(t, r, k, 'a survival probability in [0, 1]');
-      if (s < 0 || s > 1) throw survkitError('csvRow', t.file, r + 2, h, `${s} is not a survival probability in [0, 1]`);
-      if (j > 0 && s - prev > MONOTONE_TOL) {
-        throw survkitError('csvRow', t.file, r + 2, h, `the survival curve rises from ${prev} to ${s}; it must be non-increasing in time`);
+  const cache = new Map<number, { values: Float64Array; bad: string }>();
+  const column = (j: number): { values: Float64Array; bad: string } => {
+    let c = cache.get(j);
+    if (c === undefined) {
+      const values = new Float64Array(n);
+      let bad: string | undefined;
+      for (let r = 0; r < n; r++) {
+        const text = t.rows[r]?.[j] ?? '';
+        const v = parseNumber(text);
+        if (v === undefined && bad === undefined) bad = text;
+        values[r] = v ?? NaN;
       }
-      values[r * m + j] = s;
-      prev = s;
+      c = { values, bad: bad ?? '' };
+      cache.set(j, c);
     }
-  }
-  return curvesFor('readPredictions', times, values, 'curves');
+    return c;
+  };
+  return {
+    file: t.file,
+    header: t.header,
+    n,
+    numbers: (j) => column(j).values,
+    text: (j) => t.rows.map((row) => row[j] ?? ''),
+    bad: (j) => column(j).bad,
+  };
 }
