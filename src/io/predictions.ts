@@ -177,6 +177,11 @@ export function predictionsFromTable(table: CsvTable): Predictions {
   return predictionsFromColumns(tableView(trimHeader(table)));
 }
 
+/** Reads the `time` and `event` columns of a parsed CSV into labels (events 0..`causes`), with the file reader's checks. */
+export function labelsFromCsv(t: CsvTable, expected = 'a header like "time,event"', causes = 1): SurvivalLabels {
+  return labelsFromColumns(tableView(trimHeader(t)), expected, causes);
+}
+
 /** A parsed table seen as columns: each cell read by {@link parseNumber} (NaN where it is not a number), as the file reader does. */
 function tableView(t: CsvTable): ColumnView {
   const n = t.rows.length;
