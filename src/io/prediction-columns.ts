@@ -91,6 +91,22 @@ export interface ColumnView {
   readonly text: (j: number) => string[];
   /** The text of the first cell of kept column j that is not a number. */
   readonly bad: (j: number) => string;
+  /** Throws the message for data row `r` (from 0) of a column; a CSV file names the line (r + 2). */
+  readonly cell?: (r: number, column: string, problem: string) => never;
+  /** Throws the message for a column as a whole (its name or place); a CSV file names line 1. */
+  readonly column?: (column: string, problem: string) => never;
+}
+
+/** The message for data row `r` (from 0) of `column`. */
+function rowError(v: ColumnView, r: number, column: string, problem: string): never {
+  if (v.cell) v.cell(r, column, problem);
+  throw survkitError('csvRow', v.file, r + 2, column, problem);
+}
+
+/** The message for a header column. */
+function headerError(v: ColumnView, column: string, problem: string): never {
+  if (v.column) v.column(column, problem);
+  throw survkitError('csvRow', v.file, 1, column, problem);
 }
 
 /** Reads `path` keeping only the columns the plan needs: the group as text, every other kept column as numbers. */
@@ -125,7 +141,7 @@ export function readPlanned(path: string, c: PredictionColumns, labelsOnly: bool
 function notANumber(v: ColumnView, r: number, j: number, what: string): never {
   const text = v.bad(j);
   const shown = text.trim() === '' ? 'the cell is empty' : `${quote(text)} is not a finite number`;
-  throw survkitError('csvRow', v.file, r + 2, v.header[j] as string, `${shown}; expected ${what}`);
+  rowError(v, r, v.header[j] as string, `${shown}; expected ${what}`);
 }
 
 /** The `time` and `event` columns as labels (events 0..`causes`), each bad cell named by row and column. */
@@ -143,7 +159,7 @@ export function labelsFromColumns(v: ColumnView, expected = 'a header like "time
   for (let r = 0; r < n; r++) {
     const tv = tc[r] as number;
     if (tv !== tv) notANumber(v, r, kt, 'a time >= 0');
-    if (tv < 0) throw survkitError('csvRow', v.file, r + 2, 'time', `${tv} is negative; expected a time >= 0`);
+    if (tv < 0) rowError(v, r, 'time', `${tv} is negative; expected a time >= 0`);
     const ev = ec[r] as number;
     if (ev !== ev) notANumber(v, r, ke, eventWhat);
     if (causes > 1) {
@@ -151,24 +167,44 @@ export function labelsFromColumns(v: ColumnView, expected = 'a header like "time
         event[r] = ev;
         continue;
       }
-      throw survkitError(
-        'csvRow',
-        v.file,
-        r + 2,
-        'event',
-        `${ev} is not a cause code; expected 0 (censored) or a cause 1..${causes} (the file has CIF columns for ${causes} causes)`,
-      );
+      rowError(v, r, 'event', `${ev} is not a cause code; expected 0 (censored) or a cause 1..${causes} (the file has CIF columns for ${causes} causes)`);
     }
     if (ev !== 0 && ev !== 1) {
       const hint =
         ev === 2
           ? "; if 2 means the event (R's coding 1 = censored, 2 = event) use --event-value 2; for competing risks give the CIF of each cause as columns cif_<k>@<t>"
           : '';
-      throw survkitError('csvRow', v.file, r + 2, 'event', `${ev} is not 0 or 1; expected 0 (censored) or 1 (event)${hint}`);
+      rowError(v, r, 'event', `${ev} is not 0 or 1; expected 0 (censored) or 1 (event)${hint}`);
     }
     event[r] = ev;
   }
   return Object.freeze({ time, event });
+}
+
+/** The column options of a labels file: with `ignoreExtra`, a risk or group column option is dropped (its column is ignored). */
+export function labelsColumnOptions(columns: PredictionColumns): PredictionColumns {
+  const c = { ...columns };
+  if (c.ignoreExtra === true) {
+    delete c.risk;
+    delete c.group;
+  }
+  return c;
+}
+
+/**
+ * The labels of a labels file read by role: only `time`, `event` and `group` (which is not read) may be kept.
+ * @throws {SurvkitError} `csvFile` for another column (with `ignoreExtra` the others are ignored)
+ */
+export function labelsListingFromColumns(v: ColumnView, plan: ColumnPlan): { labels: SurvivalLabels; ignored: string[] } {
+  const extra = plan.names.filter((h) => h !== 'time' && h !== 'event' && h !== 'group');
+  if (extra.length > 0) {
+    throw survkitError(
+      'csvFile',
+      v.file,
+      `unexpected column ${JSON.stringify(extra[0])}; a labels file has the columns "time" and "event" (and optionally "group"); --ignore-extra ignores the others`,
+    );
+  }
+  return { labels: labelsFromColumns(v), ignored: plan.ignored };
 }
 
 /** A predictions table (risk, curves or cif format) from its columns, each bad cell named by row and column. */
@@ -182,7 +218,7 @@ export function predictionsFromColumns(v: ColumnView): Predictions {
   if (kg >= 0) {
     group = v.text(kg).map((cell, r) => {
       const g = cell.trim();
-      if (g === '') throw survkitError('csvRow', v.file, r + 2, 'group', 'the cell is empty; expected a group name');
+      if (g === '') rowError(v, r, 'group', 'the cell is empty; expected a group name');
       return g;
     });
   }
@@ -191,13 +227,7 @@ export function predictionsFromColumns(v: ColumnView): Predictions {
   if (rest.some(({ h }) => h === 'risk')) {
     const other = rest.find(({ h }) => h !== 'risk');
     if (other !== undefined) {
-      throw survkitError(
-        'csvRow',
-        v.file,
-        1,
-        other.h,
-        'unexpected column in the risk format (columns: time, event, risk and optionally group and id); --ignore-extra ignores it',
-      );
+      headerError(v, other.h, 'unexpected column in the risk format (columns: time, event, risk and optionally group and id); --ignore-extra ignores it');
     }
     const kr = v.header.indexOf('risk');
     const risk = v.numbers(kr);
@@ -216,11 +246,11 @@ function cifFromColumns(v: ColumnView, cols: readonly { h: string; k: number }[]
     const cause = mt === null ? NaN : Number(mt[1]);
     if (mt === null || time === undefined || time < 0 || !(cause >= 1)) {
       const what = mt === null ? 'every column other than time, event, group and id is a CIF column' : 'a CIF column is named';
-      throw survkitError('csvRow', v.file, 1, c.h, `unexpected column: in the cif format ${what} cif_<cause>@<time> (cause 1, 2, …; time a number >= 0)`);
+      headerError(v, c.h, `unexpected column: in the cif format ${what} cif_<cause>@<time> (cause 1, 2, …; time a number >= 0)`);
     }
     const list = byCause.get(cause) ?? [];
     if (list.length > 0 && !(time > (list[list.length - 1] as { time: number }).time)) {
-      throw survkitError('csvRow', v.file, 1, c.h, `the grid times of cause ${cause} must be strictly ascending from left to right`);
+      headerError(v, c.h, `the grid times of cause ${cause} must be strictly ascending from left to right`);
     }
     list.push({ ...c, time });
     byCause.set(cause, list);
@@ -252,14 +282,12 @@ function cifFromColumns(v: ColumnView, cols: readonly { h: string; k: number }[]
         const { h, k: col } = list[j] as { h: string; k: number };
         const x = (columns[j] as Float64Array)[r] as number;
         if (x !== x) notANumber(v, r, col, 'a cumulative incidence in [0, 1]');
-        if (x < 0 || x > 1) throw survkitError('csvRow', v.file, r + 2, h, `${x} is not a cumulative incidence in [0, 1]`);
-        if (prev - x > MONOTONE_TOL)
-          throw survkitError('csvRow', v.file, r + 2, h, `the cumulative incidence falls from ${prev} to ${x}; it must be non-decreasing in time`);
+        if (x < 0 || x > 1) rowError(v, r, h, `${x} is not a cumulative incidence in [0, 1]`);
+        if (prev - x > MONOTONE_TOL) rowError(v, r, h, `the cumulative incidence falls from ${prev} to ${x}; it must be non-decreasing in time`);
         prev = x;
         values[r * m + j] = x;
         const s = (sum[r * m + j] as number) + x;
-        if (s > 1 + MONOTONE_TOL)
-          throw survkitError('csvRow', v.file, r + 2, h, `the cumulative incidences of causes 1..${k} sum to ${s} here; they must sum to at most 1`);
+        if (s > 1 + MONOTONE_TOL) rowError(v, r, h, `the cumulative incidences of causes 1..${k} sum to ${s} here; they must sum to at most 1`);
         sum[r * m + j] = s;
       }
     }
@@ -286,22 +314,14 @@ function curvesFromColumns(v: ColumnView, cols: readonly { h: string; k: number 
   cols.forEach(({ h }, j) => {
     const t = parseNumber(h);
     if (t === undefined || t < 0) {
-      throw survkitError(
-        'csvRow',
-        v.file,
-        1,
+      headerError(
+        v,
         h,
         'unexpected column: in the curves format every column other than time, event, group and id is a grid time (a number >= 0); --ignore-extra ignores it',
       );
     }
     if (j > 0 && !(t > (times[j - 1] as number))) {
-      throw survkitError(
-        'csvRow',
-        v.file,
-        1,
-        h,
-        `the grid times must be strictly ascending from left to right; ${h} follows ${(cols[j - 1] as { h: string }).h}`,
-      );
+      headerError(v, h, `the grid times must be strictly ascending from left to right; ${h} follows ${(cols[j - 1] as { h: string }).h}`);
     }
     times[j] = t;
   });
@@ -314,9 +334,9 @@ function curvesFromColumns(v: ColumnView, cols: readonly { h: string; k: number 
       const { h, k } = cols[j] as { h: string; k: number };
       const s = (columns[j] as Float64Array)[r] as number;
       if (s !== s) notANumber(v, r, k, 'a survival probability in [0, 1]');
-      if (s < 0 || s > 1) throw survkitError('csvRow', v.file, r + 2, h, `${s} is not a survival probability in [0, 1]`);
+      if (s < 0 || s > 1) rowError(v, r, h, `${s} is not a survival probability in [0, 1]`);
       if (j > 0 && s - prev > MONOTONE_TOL) {
-        throw survkitError('csvRow', v.file, r + 2, h, `the survival curve rises from ${prev} to ${s}; it must be non-increasing in time`);
+        rowError(v, r, h, `the survival curve rises from ${prev} to ${s}; it must be non-increasing in time`);
       }
       values[r * m + j] = s;
       prev = s;

@@ -25,7 +25,15 @@ import type { SurvivalCurves } from '../estimators/survival-curves.js';
 import { isEventValue, parseNumber } from './csv-cells.js';
 import type { CsvOptions, CsvTable } from './csv.js';
 import { tableFormat } from './columnar.js';
-import { columnPlan, labelsFromColumns, predictionsFromColumns, readPlanned, type ColumnView } from './prediction-columns.js';
+import {
+  columnPlan,
+  labelsColumnOptions,
+  labelsFromColumns,
+  labelsListingFromColumns,
+  predictionsFromColumns,
+  readPlanned,
+  type ColumnView,
+} from './prediction-columns.js';
 
 export { CIF_COLUMN, eventFree } from './prediction-columns.js';
 
@@ -129,21 +137,8 @@ export function readLabels(path: string, columns: PredictionColumns = {}): Survi
  */
 export function readLabelsListing(path: string, columns: PredictionColumns = {}): { labels: SurvivalLabels; ignored: string[] } {
   assertCsvPath('readLabels', path, 'readLabelsAsync');
-  const c = { ...columns };
-  if (c.ignoreExtra === true) {
-    delete c.risk;
-    delete c.group;
-  }
-  const { view, plan } = readPlanned(path, c, true);
-  const extra = plan.names.filter((h) => h !== 'time' && h !== 'event' && h !== 'group');
-  if (extra.length > 0) {
-    throw survkitError(
-      'csvFile',
-      path,
-      `unexpected column ${JSON.stringify(extra[0])}; a labels file has the columns "time" and "event" (and optionally "group"); --ignore-extra ignores the others`,
-    );
-  }
-  return { labels: labelsFromColumns(view), ignored: plan.ignored };
+  const { view, plan } = readPlanned(path, labelsColumnOptions(columns), true);
+  return labelsListingFromColumns(view, plan);
 }
 
 /**

@@ -8,7 +8,7 @@
 import { survkitError } from '../core/errors.js';
 import type { SurvivalLabels } from '../data/labels.js';
 import { readArrowColumns } from './arrow.js';
-import { labelsFromColumns, labelsPlan, predictionsFromColumns, predictionsPlan, type ColumnPlan } from './columnar-predictions.js';
+import { columnarPlan, labelsFromColumnar, predictionsFromColumnar, type ColumnarPlan } from './columnar-predictions.js';
 import { tableFormat, textColumn, type ColumnarData, type ColumnarReadOptions } from './columnar.js';
 import { readCsv, type CsvTable, type ReadCsvOptions } from './csv.js';
 import { readParquetColumns } from './parquet.js';
@@ -51,15 +51,15 @@ export async function readTableAsync(path: string, opts: ReadCsvOptions = {}): P
 /** The predictions of a columnar file, reading only the columns the plan needs. */
 async function columnarPredictions(path: string, columns: PredictionColumns, opts: ColumnarReadOptions): Promise<Predictions & { ignored: string[] }> {
   if (tableFormat(path) === 'arrow') return arrowPredictions(path, columns, opts);
-  let plan: ColumnPlan | undefined;
-  const d = await readParquetColumns(path, (names) => (plan = predictionsPlan(path, names, columns)).needed, opts);
-  return { ...predictionsFromColumns(d, plan as ColumnPlan), ignored: (plan as ColumnPlan).ignored };
+  let plan: ColumnarPlan | undefined;
+  const d = await readParquetColumns(path, (names) => (plan = columnarPlan(path, names, columns, false)).needed, opts);
+  return predictionsFromColumnar(d, plan as ColumnarPlan);
 }
 
 function arrowPredictions(path: string, columns: PredictionColumns, opts: ColumnarReadOptions): Predictions & { ignored: string[] } {
-  let plan: ColumnPlan | undefined;
-  const d = readArrowColumns(path, (names) => (plan = predictionsPlan(path, names, columns)).needed, opts);
-  return { ...predictionsFromColumns(d, plan as ColumnPlan), ignored: (plan as ColumnPlan).ignored };
+  let plan: ColumnarPlan | undefined;
+  const d = readArrowColumns(path, (names) => (plan = columnarPlan(path, names, columns, false)).needed, opts);
+  return predictionsFromColumnar(d, plan as ColumnarPlan);
 }
 
 /**
@@ -74,7 +74,7 @@ export function readPredictionsFile(path: string, columns: PredictionColumns = {
 }
 
 /**
- * Reads a predictions file — CSV, Parquet or Arrow IPC, by extension — in the risk or curves format (the columns
+ * Reads a predictions file — CSV, Parquet or Arrow IPC, by extension — in the risk, curves or cif format (the columns
  * and checks of {@link readPredictions}). From Parquet and Arrow only the columns the format uses are read (time,
  * event, risk or the grid times, group); with `ignoreExtra` the others are never read from a Parquet file.
  *
@@ -98,9 +98,9 @@ export function readLabelsFile(path: string, columns: PredictionColumns = {}): {
   const f = tableFormat(path);
   if (f === 'parquet') throw survkitError('parquetNeedsAsync', 'readLabelsFile', path, 'readLabelsAsync');
   if (f === 'csv') return readLabelsListing(path, columns);
-  let plan: ColumnPlan | undefined;
-  const d = readArrowColumns(path, (names) => (plan = labelsPlan(path, names, columns)).needed);
-  return { labels: labelsFromColumns(d, plan as ColumnPlan), ignored: (plan as ColumnPlan).ignored };
+  let plan: ColumnarPlan | undefined;
+  const d = readArrowColumns(path, (names) => (plan = columnarPlan(path, names, columns, true)).needed);
+  return labelsFromColumnar(d, plan as ColumnarPlan);
 }
 
 /**
@@ -111,7 +111,7 @@ export function readLabelsFile(path: string, columns: PredictionColumns = {}): {
  */
 export async function readLabelsAsync(path: string, columns: PredictionColumns = {}): Promise<{ labels: SurvivalLabels; ignored: string[] }> {
   if (tableFormat(path) !== 'parquet') return readLabelsFile(path, columns);
-  let plan: ColumnPlan | undefined;
-  const d = await readParquetColumns(path, (names) => (plan = labelsPlan(path, names, columns)).needed);
-  return { labels: labelsFromColumns(d, plan as ColumnPlan), ignored: (plan as ColumnPlan).ignored };
+  let plan: ColumnarPlan | undefined;
+  const d = await readParquetColumns(path, (names) => (plan = columnarPlan(path, names, columns, true)).needed);
+  return labelsFromColumnar(d, plan as ColumnarPlan);
 }

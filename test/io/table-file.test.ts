@@ -74,7 +74,7 @@ describe('predictions from Parquet and Arrow IPC equal the same rows from CSV', 
       expectSamePredictions(got, want);
       expect(got.ignored).toEqual(['age']);
       if (tableFormat(f) === 'arrow') expectSamePredictions(readPredictionsFile(fx(f), { ignoreExtra: true }), want);
-      await expect(readPredictionsAsync(fx(f))).rejects.toThrow(/unexpected column "age" in the risk format/);
+      await expect(readPredictionsAsync(fx(f))).rejects.toThrow(/: column "age": unexpected column in the risk format/);
     });
   }
   for (const f of ['curves30.parquet', 'curves30.arrow']) {
@@ -82,6 +82,51 @@ describe('predictions from Parquet and Arrow IPC equal the same rows from CSV', 
       expectSamePredictions(await readPredictionsAsync(fx(f)), wantCurves);
     });
   }
+  it('cif format (competing risks, columns cif_<k>@<t>) from Parquet and Arrow equals the CSV', async () => {
+    // 12 subjects, causes 0..2, CIFs on 3 grid times per cause (non-decreasing, summing to < 1)
+    const n = 12;
+    const grid = [1, 2.5, 4];
+    const cols: Record<string, number[]> = { time: [], event: [] };
+    for (const k of [1, 2]) for (const t of grid) cols[`cif_${k}@${t}`] = [];
+    for (let i = 0; i < n; i++) {
+      (cols.time as number[]).push(0.5 + ((i * 7) % 11) * 0.4);
+      (cols.event as number[]).push(i % 3);
+      for (const k of [1, 2]) grid.forEach((t, j) => (cols[`cif_${k}@${t}`] as number[]).push(((i % 5) + 1) * 0.02 * (j + 1) * k));
+    }
+    const names = Object.keys(cols);
+    const csv = join(dir, 'cif.csv');
+    writeFileSync(csv, `${names.join(',')}\n${Array.from({ length: n }, (_, i) => names.map((h) => (cols[h] as number[])[i]).join(',')).join('\n')}\n`);
+    const pq = join(dir, 'cif.parquet');
+    writeTestParquet(
+      pq,
+      names.map((h) => ({ name: h, type: h === 'event' ? ('int32' as const) : ('double' as const), values: cols[h] as number[] })),
+      5,
+    );
+    const arrow = join(dir, 'cif.arrow');
+    writeFileSync(arrow, tableToIPC(tableFromArrays(Object.fromEntries(names.map((h) => [h, Float64Array.from(cols[h] as number[])]))), 'file'));
+    const want = readPredictions(csv);
+    expect(want.format).toBe('cif');
+    for (const f of [pq, arrow]) {
+      const got = await readPredictionsAsync(f);
+      expect(got.format).toBe('cif');
+      expectSamePredictions(got, want);
+      if (got.format === 'cif' && want.format === 'cif') {
+        expect(got.cif.length).toBe(2);
+        for (let k = 0; k < 2; k++) {
+          expect(Array.from((got.cif[k] as (typeof got.cif)[number]).times)).toEqual(grid);
+          expect(Array.from((got.cif[k] as (typeof got.cif)[number]).values)).toEqual(Array.from((want.cif[k] as (typeof want.cif)[number]).values));
+        }
+      }
+    }
+    const viaCli = async (f: string): Promise<string> => {
+      let out = '';
+      const code = await main(['evaluate', f, '--format', 'json'], { stdout: (s: string) => (out += s), stderr: () => {} });
+      expect(code).toBe(0);
+      const { meta, ...rest } = JSON.parse(out) as { meta: { file: string } };
+      return JSON.stringify({ ...rest, meta: { ...meta, file: '' } });
+    };
+    expect(await viaCli(pq)).toBe(await viaCli(csv));
+  });
   it('column roles and event coding as for CSV: --risk-col, --event-value, labels files', async () => {
     const p = await readPredictionsAsync(fx('risk40.parquet'), { risk: 'age', ignoreExtra: true });
     expect(p.format === 'risk' && p.risk[0]).toBe(40.5);
