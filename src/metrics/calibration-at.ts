@@ -3,7 +3,7 @@ import { searchSorted } from '../core/sort.js';
 import { subsetLabels, type LabelsInput } from '../data/labels.js';
 import { kaplanMeier } from '../estimators/kaplan-meier.js';
 import type { SurvivalCurves } from '../estimators/survival-curves.js';
-import { assertGroups, assertTimeInRange, calibrationArgs, calibrationInputs, groupByPrediction, survivalAt } from './calibration-common.js';
+import { assertGroups, assertTimeInRange, calibrationArgs, calibrationGroups, calibrationInputs, survivalAt } from './calibration-common.js';
 
 /** Options of {@link calibrationAt}. */
 export interface CalibrationAtOptions {
@@ -90,27 +90,10 @@ export function calibrationAt(...args: unknown[]): CalibrationAtResult {
   const s = survivalAt(curves, t);
   const q = new Float64Array(n);
   for (let i = 0; i < n; i++) q[i] = 1 - (s[i] as number);
-  const groups: CalibrationAtGroup[] = [];
-  let weighted = 0;
-  let maxAbsDiff = 0;
-  for (const idx of groupByPrediction(q, k)) {
-    let sum = 0;
-    let nRisk = 0;
-    for (const i of idx) {
-      sum += s[i] as number;
-      if ((y.time[i] as number) >= t) nRisk++;
-    }
-    const predicted = sum / idx.length;
-    const g = subsetLabels(y, idx);
-    const km = kaplanMeier(g, { confidence, confType: 'log-log' });
+  const table = calibrationGroups(y, t, q, s, k, (idx) => {
+    const km = kaplanMeier(subsetLabels(y, idx), { confidence, confType: 'log-log' });
     const j = searchSorted(km.times, t, 'right') - 1;
-    const observed = j < 0 ? 1 : (km.values[j] as number);
-    const lower = j < 0 ? 1 : (km.lower[j] as number);
-    const upper = j < 0 ? 1 : (km.upper[j] as number);
-    groups.push({ n: idx.length, predicted, observed, lower, upper, nRisk });
-    const d = Math.abs(predicted - observed);
-    weighted += idx.length * d;
-    if (d > maxAbsDiff) maxAbsDiff = d;
-  }
-  return { t, confidence, groups, meanAbsDiff: weighted / n, maxAbsDiff };
+    return j < 0 ? { observed: 1, lower: 1, upper: 1 } : { observed: km.values[j] as number, lower: km.lower[j] as number, upper: km.upper[j] as number };
+  });
+  return { t, confidence, ...table };
 }

@@ -93,3 +93,46 @@ export function calibrationArgs<O extends { t?: number }>(
   const opts = (args[2] ?? {}) as O;
   return { curves: args[1], labels: args[0], t: opts.t, opts, deprecated: false };
 }
+
+/** One risk group of a calibration table at t: size, mean prediction, the estimate with its limits, and the number at risk. */
+export interface CalibrationGroupRow {
+  n: number;
+  predicted: number;
+  observed: number;
+  lower: number;
+  upper: number;
+  nRisk: number;
+}
+
+/**
+ * The calibration table at t shared by {@link calibrationAt} and the competing-risks version: subjects grouped by
+ * `order` ({@link groupByPrediction}), the group mean of `p`, the observed value of each group from `observe`, and
+ * Σ_b n_b |predicted_b − observed_b| / n and max_b |predicted_b − observed_b|.
+ */
+export function calibrationGroups(
+  y: SurvivalLabels,
+  t: number,
+  order: Float64Array,
+  p: Float64Array,
+  k: number,
+  observe: (idx: Int32Array) => { observed: number; lower: number; upper: number },
+): { groups: CalibrationGroupRow[]; meanAbsDiff: number; maxAbsDiff: number } {
+  const groups: CalibrationGroupRow[] = [];
+  let weighted = 0;
+  let maxAbsDiff = 0;
+  for (const idx of groupByPrediction(order, k)) {
+    let sum = 0;
+    let nRisk = 0;
+    for (const i of idx) {
+      sum += p[i] as number;
+      if ((y.time[i] as number) >= t) nRisk++;
+    }
+    const predicted = sum / idx.length;
+    const { observed, lower, upper } = observe(idx);
+    groups.push({ n: idx.length, predicted, observed, lower, upper, nRisk });
+    const d = Math.abs(predicted - observed);
+    weighted += idx.length * d;
+    if (d > maxAbsDiff) maxAbsDiff = d;
+  }
+  return { groups, meanAbsDiff: weighted / y.time.length, maxAbsDiff };
+}

@@ -3,7 +3,7 @@ import { searchSorted } from '../core/sort.js';
 import { subsetLabels, type LabelsInput } from '../data/labels.js';
 import { aalenJohansen } from '../estimators/aalen-johansen.js';
 import type { CifCurves } from '../estimators/cif-curves.js';
-import { assertGroups, assertTimeInRange, groupByPrediction } from './calibration-common.js';
+import { assertGroups, assertTimeInRange, calibrationGroups } from './calibration-common.js';
 import { causeInputs } from './cr-common.js';
 
 /** Options of {@link calibrationAtCr}. */
@@ -69,26 +69,12 @@ export function calibrationAtCr(labels: LabelsInput, cif: CifCurves, opts: Calib
   const confidence = assertNumberOption(fn, 'confidence', opts.confidence ?? 0.95, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
   assertTimeInRange(fn, t, y);
   const f = cif.column(t);
-  const groups: CalibrationAtCrGroup[] = [];
-  let weighted = 0;
-  let maxAbsDiff = 0;
-  for (const idx of groupByPrediction(f, k)) {
-    let sum = 0;
-    let nRisk = 0;
-    for (const i of idx) {
-      sum += f[i] as number;
-      if ((y.time[i] as number) >= t) nRisk++;
-    }
-    const predicted = sum / idx.length;
+  const table = calibrationGroups(y, t, f, f, k, (idx) => {
     const aj = aalenJohansen(subsetLabels(y, idx), { confidence });
     const j = searchSorted(aj.times, t, 'right') - 1;
     const c = aj.causes[cause - 1];
     const at = (v: Float64Array | undefined): number => (j < 0 || v === undefined ? 0 : (v[j] as number));
-    const observed = at(c?.cif);
-    groups.push({ n: idx.length, predicted, observed, lower: at(c?.lower), upper: at(c?.upper), nRisk });
-    const d = Math.abs(predicted - observed);
-    weighted += idx.length * d;
-    if (d > maxAbsDiff) maxAbsDiff = d;
-  }
-  return { cause, t, confidence, groups, meanAbsDiff: weighted / n, maxAbsDiff };
+    return { observed: at(c?.cif), lower: at(c?.lower), upper: at(c?.upper) };
+  });
+  return { cause, t, confidence, ...table };
 }
