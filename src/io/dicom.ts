@@ -15,8 +15,8 @@
  * rejected with an error naming the file, the syntax UID and its name.
  */
 import dicomParser from 'dicom-parser';
-import { readFile } from 'node:fs/promises';
 import { survkitError, SurvkitError } from '../core/errors.js';
+import { readFileBytes } from './read-bytes.js';
 import { decodeFrames, DICOM_COMPRESSED_SYNTAXES, loadDicomCodecs, transferSyntaxName } from './dicom-codecs.js';
 
 /** What {@link parseDicom} returns: one DICOM image (all its frames) on the host. */
@@ -271,19 +271,7 @@ export function parseDicom(bytes: Uint8Array, file = 'DICOM data'): DicomImage {
  * @throws {SurvkitError} `dataFile` when the file cannot be read; as {@link parseDicom}
  */
 export async function readDicom(path: string): Promise<DicomImage> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw survkitError(
-      'dataFile',
-      'readDicom',
-      'path',
-      path,
-      code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message,
-    );
-  }
+  const bytes = await readFileBytes('readDicom', 'path', path);
   try {
     return parseDicom(bytes, path);
   } catch (e) {

@@ -5,11 +5,11 @@
  * the digits 0–9. (The IDX files `t10k-images-idx3-ubyte` are the same bytes
  * after a 16-byte header, and the labels after an 8-byte header.)
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
+import { readFileBytes } from './read-bytes.js';
 
 /** Rows and columns of an MNIST image. */
 export const MNIST_SIDE = 28;
@@ -44,16 +44,6 @@ export interface MnistTensors {
   n: number;
 }
 
-async function readBytes(fn: string, arg: string, path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const problem = code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
-    throw survkitError('dataFile', fn, arg, path, problem);
-  }
-}
-
 /**
  * Reads the raw MNIST files from `dir` into host arrays: pixels scaled to
  * [0, 1] (float32, byte / 255) and the labels.
@@ -72,8 +62,8 @@ export async function readMnistArrays(dir: string, opts: ReadMnistOptions = {}):
   const prefix = opts.prefix ?? 'mnist_t10k';
   const imagePath = join(dir, `${prefix}_images.u8`);
   const labelPath = join(dir, `${prefix}_labels.u8`);
-  const bytes = await readBytes(fn, 'images', imagePath);
-  const labelBytes = await readBytes(fn, 'labels', labelPath);
+  const bytes = await readFileBytes(fn, 'images', imagePath);
+  const labelBytes = await readFileBytes(fn, 'labels', labelPath);
   if (bytes.length === 0 || bytes.length % MNIST_PIXELS !== 0) {
     throw survkitError(
       'dataFile',

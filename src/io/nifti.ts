@@ -7,9 +7,9 @@
  * `processing.resample_to_output`), checked against nibabel on its public
  * test images. Header parsing and gunzip use `nifti-reader-js`.
  */
-import { readFile } from 'node:fs/promises';
 import * as nifti from 'nifti-reader-js';
 import { survkitError } from '../core/errors.js';
+import { readFileBytes } from './read-bytes.js';
 import { type Mat4, affineOfQuaternion, closestOrientation, invert4, matmul4 } from './nifti-affine.js';
 
 /** A NIfTI volume on the host. */
@@ -150,21 +150,7 @@ function affineOf(h: nifti.NIFTI1 | nifti.NIFTI2, view: DataView, version: 1 | 2
  * @throws {SurvkitError} `dataFile` when the file cannot be read; as {@link parseNifti}
  */
 export async function readNifti(path: string): Promise<NiftiVolume> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw survkitError(
-      'dataFile',
-      'readNifti',
-      'path',
-      path,
-      code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message,
-    );
-  }
-  const vol = parseNifti(bytes, path);
-  return vol;
+  return parseNifti(await readFileBytes('readNifti', 'path', path), path);
 }
 
 /**
