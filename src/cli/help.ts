@@ -164,7 +164,7 @@ Ctrl-C stops the server.
 `;
 
 export const TRAIN_HELP = `Usage:
-  survkit train --model coxph|coxcc|coxtime|deephit|logistichazard|pmf|mtlr|pchazard|bcesurv --data <file.csv>
+  survkit train --model coxph|coxcc|coxtime|deephit|logistichazard|pmf|mtlr|pchazard|bcesurv|weibull|lognormal --data <file.csv>
   survkit train --model … --images <manifest.csv> --backbone <model.onnx | model.json | weights.safetensors [--arch resnet18]>
                 [--freeze | --fine-tune last-block] [--normalize none|imagenet|kinetics] [--cache-dir <dir>] [--path-col path]
                 [--duration-col duration] [--event-col event] [--features x0,x1,…]
@@ -262,7 +262,8 @@ Network and training:
                          input), deephit (single risk, alpha 0.2, sigma 0.1),
                          logistichazard (nnet-survival), pmf, mtlr (N-MTLR),
                          pchazard (piecewise-constant hazard), bcesurv
-                         (pycox 0.3.0's families)
+                         (pycox 0.3.0's families); weibull, lognormal
+                         (deep AFT: closed-form curves; times > 0)
   --hidden <w1,w2,…>     MLP widths (default 32,32); ReLU; dense kernels
                          Kaiming-normal as torchtuples
   --batch-norm           batch normalisation after each activation (the

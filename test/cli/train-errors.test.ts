@@ -22,11 +22,11 @@ const usage = (p: string) => `${messages.cliUsage(p)}\n`;
 
 describe('survkit train: usage errors', () => {
   const cases: [string, string[], string][] = [
-    ['no --model', ['train', '--data', 'x.csv'], usage('train needs --model (coxph, coxcc, coxtime, deephit, logistichazard, pmf, mtlr, pchazard, bcesurv)')],
+    ['no --model', ['train', '--data', 'x.csv'], usage('train needs --model (coxph, coxcc, coxtime, deephit, logistichazard, pmf, mtlr, pchazard, bcesurv, weibull, lognormal)')],
     [
       'unknown model',
       ['train', '--model', 'rsf', '--data', 'x.csv'],
-      usage('--model must be coxph, coxcc, coxtime, deephit, logistichazard, pmf, mtlr, pchazard or bcesurv; got "rsf"'),
+      usage('--model must be coxph, coxcc, coxtime, deephit, logistichazard, pmf, mtlr, pchazard, bcesurv, weibull or lognormal; got "rsf"'),
     ],
     ['no --data', ['train', '--model', 'coxph'], usage('train needs --data <file.csv>')],
     ['positional', ['train', 'x.csv', '--model', 'coxph'], usage('train takes no positional arguments; got "x.csv"')],

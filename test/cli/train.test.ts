@@ -144,6 +144,21 @@ describe('survkit train → predict → evaluate', () => {
     }
   }, 300_000);
 
+  it('weibull and lognormal (deep AFT) train, save, and predict curves on 100 grid times', async () => {
+    for (const model of ['weibull', 'lognormal']) {
+      const out = join(dir, `model-${model}`);
+      const t = await run('train', '--model', model, '--data', data, '--split-col', 'split', ...fast, '--epochs', '2', '--out', out);
+      expect(t.err).toBe('');
+      expect(t.code).toBe(0);
+      const loaded = await SurvivalModel.load(out);
+      expect(loaded.family).toBe(model);
+      loaded.dispose();
+      const curves = join(dir, `curves-${model}.csv`);
+      expect(await run('predict', '--model', out, '--data', testRows, '--out', curves)).toMatchObject({ code: 0, err: '' });
+      expect(readFileSync(curves, 'utf8').split('\n')[0]?.split(',').length).toBe(2 + 100);
+    }
+  }, 300_000);
+
   it('predict without label columns writes id,<times> (row numbers or --id-col)', async () => {
     const out = join(dir, 'model-coxph');
     const noLabels = writeCsv(dir, 'new.csv', 'name,age,treated,grade\nann,61.5,1,2\n"b,c",70,0,3\n');

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { assertChoice, assertStrictlyAscending, toFloat64 } from '../../core/assert.js';
+import { assertChoice, assertNumberOption, assertStrictlyAscending, toFloat64 } from '../../core/assert.js';
 import { survkitError } from '../../core/errors.js';
 import { curvesFor, type SurvivalCurves } from '../../estimators/survival-curves.js';
 import { DiscreteHead } from '../../heads/discrete-head.js';
@@ -20,6 +20,8 @@ export interface ParametricAFTOptions extends NetOptions {
   distribution?: AftDistribution;
   /** Grid of the predicted curves (strictly ascending, ≥ 0); default 100 points from 0 to the largest training time. */
   times?: readonly number[];
+  /** The time unit of the network (see {@link ParametricAFT.timeScale}); default: set by the first `fit`. */
+  timeScale?: number;
 }
 
 /**
@@ -40,6 +42,12 @@ export class ParametricAFT extends SurvivalModel {
   readonly family: 'weibull' | 'lognormal';
   readonly distribution: AftDistribution;
   times: Float64Array | null;
+  /**
+   * The time unit the network works in (set by the first `fit`: Σ t / Σ event of the training labels, the
+   * exponential model's maximum-likelihood scale), so that the location output starts near its optimum whatever
+   * unit the times are in; `predictParams` returns the parameters in the original unit.
+   */
+  timeScale: number | null;
 
   constructor(opts: ParametricAFTOptions) {
     checkNetOptions('ParametricAFT', opts);
@@ -47,6 +55,7 @@ export class ParametricAFT extends SurvivalModel {
     this.distribution = assertChoice('ParametricAFT', 'distribution', opts.distribution ?? 'weibull', ['weibull', 'lognormal'] as const);
     this.family = this.distribution;
     this.times = null;
+    this.timeScale = opts.timeScale === undefined ? null : assertNumberOption('ParametricAFT', 'timeScale', opts.timeScale, { min: 0, minExclusive: true });
     if (opts.times !== undefined) {
       const t = toFloat64('ParametricAFT', 'times', opts.times);
       assertStrictlyAscending('ParametricAFT', 'times', t);
@@ -61,16 +70,28 @@ export class ParametricAFT extends SurvivalModel {
       const i = train.data.labels.time.findIndex((t) => !(t > 0));
       if (i >= 0) throw survkitError('positiveTime', 'ParametricAFT.fit', 'labels.time', i, train.data.labels.time[i] as number);
     }
-    if (this.times !== null) return;
+    if (this.times !== null && this.timeScale !== null) return;
     let max = 0;
-    if (train.kind === 'memory') for (const t of train.data.labels.time) max = Math.max(max, t);
-    else for await (const b of sourceBatches('ParametricAFT.fit', train.source, this.inputCount, true)) for (const t of b.time) max = Math.max(max, t);
-    this.times = Float64Array.from({ length: 100 }, (_, k) => (max * k) / 99);
+    let sumT = 0;
+    let events = 0;
+    const add = (time: ArrayLike<number>, event: ArrayLike<number>): void => {
+      for (let i = 0; i < time.length; i++) {
+        const t = time[i] as number;
+        max = Math.max(max, t);
+        sumT += t;
+        events += event[i] as number;
+      }
+    };
+    if (train.kind === 'memory') add(train.data.labels.time, train.data.labels.event);
+    else for await (const b of sourceBatches('ParametricAFT.fit', train.source, this.inputCount, true)) add(b.time, b.event);
+    this.times ??= Float64Array.from({ length: 100 }, (_, k) => (max * k) / 99);
+    this.timeScale ??= sumT > 0 ? sumT / Math.max(events, 1) : 1;
   }
 
   protected batchLoss(b: Batch, training: boolean): tf.Scalar {
     const out = this.net.apply(b.x.length === 1 ? (b.x[0] as tf.Tensor) : b.x, { training }) as tf.Tensor;
-    const loss = aftLoss(this.distribution, out, b.time, b.event, { validate: false });
+    const scale = this.timeScale ?? 1;
+    const loss = aftLoss(this.distribution, out, scale === 1 ? b.time : Float64Array.from(b.time, (t) => t / scale), b.event, { validate: false });
     out.dispose();
     return loss;
   }
@@ -82,7 +103,11 @@ export class ParametricAFT extends SurvivalModel {
   /** The two parameters per subject (Weibull: log λ, log k; log-normal: μ, log σ), row-major n × 2, float64. */
   async predictParams(x: ModelInput | BatchSource): Promise<Outputs> {
     const fn = 'ParametricAFT.predictParams';
-    return forward(fn, this.net, this.inputsOf(fn, x), this.inputCount);
+    const out = await forward(fn, this.net, this.inputsOf(fn, x), this.inputCount);
+    // the location (log λ or μ) in the original time unit: log t = log(t / scale) + log scale
+    const shift = Math.log(this.timeScale ?? 1);
+    if (shift !== 0) for (let i = 0; i < out.values.length; i += out.width) out.values[i] = (out.values[i] as number) + shift;
+    return out;
   }
 
   /** Closed-form S(t | x) on the model's grid (`times`), float64. */
@@ -100,7 +125,7 @@ export class ParametricAFT extends SurvivalModel {
   }
 
   stateJSON(): AftState {
-    return { distribution: this.distribution, times: this.times === null ? null : Array.from(this.times) };
+    return { distribution: this.distribution, times: this.times === null ? null : Array.from(this.times), timeScale: this.timeScale };
   }
 
   /** Rebuilds a saved model (see `SurvivalModel.load`). */
@@ -108,7 +133,9 @@ export class ParametricAFT extends SurvivalModel {
     const s = new StateReader('ParametricAFT', state);
     const distribution = s.choice<AftDistribution>('distribution', ['weibull', 'lognormal']);
     const times = s.numbersOrNull('times');
-    return new ParametricAFT({ net, distribution, ...(times === null ? {} : { times }) });
+    // saved before the time unit existed: the network works in the original unit
+    const timeScale = state.timeScale === undefined ? 1 : s.numberOrNull('timeScale', { min: Number.MIN_VALUE });
+    return new ParametricAFT({ net, distribution, ...(times === null ? {} : { times }), ...(timeScale === null ? {} : { timeScale }) });
   }
 }
 registerModelFamily('survival', 'weibull', (net, state) => ParametricAFT.fromState(net, state));

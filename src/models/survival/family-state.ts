@@ -33,7 +33,7 @@ export type DeepHitState = DiscreteState & { loss: DeepHitLossState };
 export type LogisticHazardState = DiscreteState;
 
 /** A parametric AFT model's state: its distribution and the grid of its curves. */
-export type AftState = { distribution: 'weibull' | 'lognormal'; times: number[] | null };
+export type AftState = { distribution: 'weibull' | 'lognormal'; times: number[] | null; timeScale?: number | null };
 
 /** Any family's state, as written to survkit.json. */
 export type FamilyState = CoxPHState | CoxCCState | CoxTimeState | DeepHitState | LogisticHazardState | AftState;
