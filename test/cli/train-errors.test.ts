@@ -22,7 +22,11 @@ const usage = (p: string) => `${messages.cliUsage(p)}\n`;
 
 describe('survkit train: usage errors', () => {
   const cases: [string, string[], string][] = [
-    ['no --model', ['train', '--data', 'x.csv'], usage('train needs --model (coxph, coxcc, coxtime, deephit, logistichazard, pmf, mtlr, pchazard, bcesurv, weibull, lognormal)')],
+    [
+      'no --model',
+      ['train', '--data', 'x.csv'],
+      usage('train needs --model (coxph, coxcc, coxtime, deephit, logistichazard, pmf, mtlr, pchazard, bcesurv, weibull, lognormal)'),
+    ],
     [
       'unknown model',
       ['train', '--model', 'rsf', '--data', 'x.csv'],
