@@ -100,7 +100,12 @@ function subjectLoss(fn: string, labels: unknown, curves: unknown, opts: Subject
   return { loss, bound };
 }
 
-/** Options of {@link riskControlledSurvivalFlag}: the risk-control options (α is the target IBS) and those of the per-subject loss. */
+/**
+ * Options of {@link riskControlledSurvivalFlag}: the risk-control options (α is the target IBS) and those of the
+ * per-subject loss. Defaults differ from {@link riskControlledFlag}: `correction: 'bonferroni'` over `gridSize: 10`
+ * candidates, because per-subject Brier losses are noisy and weakly ordered by any score, and the fixed sequence,
+ * which starts at the fewest kept subjects, stops at the first small set it cannot certify.
+ */
 export interface SurvivalRiskControlOptions extends RiskControlOptions, SubjectBrierOptions {
   /** Labels of subjects outside the calibration set (e.g. the training labels) for Ĝ: required, so that the losses are independent. */
   train: LabelsInput;
@@ -127,7 +132,7 @@ export interface SurvivalRiskControlledFlagResult extends RiskControlledFlagResu
  * kept subjects' integrated Brier score is at most α:
  * the calibration subjects' {@link subjectBrierLoss} ℓ_i (with Ĝ from `train`,
  * floored at 1/maxWeight) are divided by their bound B = min(maxWeight, 1/Ĝ(t_m))
- * and passed to {@link riskControlledFlag} with target α/B.
+ * and passed to {@link riskControlledFlag} with target α/B (Bonferroni over 10 score quantiles unless told otherwise).
  *
  * Guarantee (Learn then Test, default): with probability ≥ 1 − δ over the
  * calibration draw, E[ℓ | kept] ≤ α for a new subject exchangeable with the
@@ -163,6 +168,10 @@ export function riskControlledSurvivalFlag(
   const cs = toFloat64(fn, 'calibration.score', cal.score);
   if (cs.length !== loss.length) throw survkitError('lengthMismatch', fn, 'calibration.score', cs.length, 'calibration.labels', loss.length);
   const scaled = Float64Array.from(loss, (v) => Math.min(1, v / bound));
-  const r = riskControlledFlag(score, { score: cs, loss: scaled }, { ...opts, alpha: alpha / bound });
+  const r = riskControlledFlag(
+    score,
+    { score: cs, loss: scaled },
+    { ...opts, correction: opts.correction ?? 'bonferroni', gridSize: opts.gridSize ?? 10, alpha: alpha / bound },
+  );
   return { ...r, alpha, calibrationRisk: r.calibrationRisk * bound, lossBound: bound, calibrationLoss: loss };
 }

@@ -67,7 +67,12 @@ describe('riskControlledSurvivalFlag', () => {
     expect(r.lossBound).toBeGreaterThan(1);
     expect(r.lossBound).toBeLessThanOrEqual(20);
     expect(Math.max(...loss)).toBeLessThanOrEqual(r.lossBound);
-    const direct = riskControlledFlag(cal.noise, { score: cal.noise, loss: loss.map((v) => v / r.lossBound) }, { alpha: 0.08 / r.lossBound });
+    const direct = riskControlledFlag(
+      cal.noise,
+      { score: cal.noise, loss: loss.map((v) => v / r.lossBound) },
+      { alpha: 0.08 / r.lossBound, correction: 'bonferroni', gridSize: 10 },
+    );
+    expect(r.candidates?.length).toBe(10);
     expect(r.threshold).toBe(direct.threshold);
     expect(Array.from(r.flagged)).toEqual(Array.from(direct.flagged));
     expect(r.alpha).toBe(0.08);
