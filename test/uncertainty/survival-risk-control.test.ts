@@ -88,3 +88,76 @@ describe('riskControlledSurvivalFlag', () => {
     expect(messages.survivalRiskTarget('f', 5, 3)).toMatch(/largest per-subject loss 3/);
   });
 });
+
+/**
+ * Hazards spread widely (e^{1.5·N(0,1)}), censoring Exp(0.3); the model's hazard is off by e^{0.3·N(0,1)}; the score
+ * is the model's own expected Brier score (1/m) Σ_t Ŝ(t)(1 − Ŝ(t)) over the evaluation times, small where Ŝ is near
+ * 0 or 1, so it orders the per-subject losses.
+ */
+function drawSpread(n: number, seed: number, times: readonly number[]) {
+  const rng = new Random(seed);
+  const grid = Array.from({ length: 40 }, (_, k) => 0.1 * (k + 1));
+  const time: number[] = [];
+  const event: number[] = [];
+  const score: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const h = Math.exp(rng.normal() * 1.5);
+    const t = -Math.log(1 - rng.next()) / h;
+    const c = -Math.log(1 - rng.next()) / 0.3;
+    const hHat = h * Math.exp(0.3 * rng.normal());
+    time.push(Math.min(t, c));
+    event.push(t <= c ? 1 : 0);
+    score.push(times.reduce((a, s) => a + Math.exp(-hHat * s) * (1 - Math.exp(-hHat * s)), 0) / times.length);
+    for (const s of grid) values.push(Math.exp(-hHat * s));
+  }
+  return { labels: { time, event }, curves: new SurvivalCurves(grid, values), score };
+}
+
+describe('riskControlledSurvivalFlag: the guarantee by simulation (200 calibration draws)', () => {
+  // A draw violates when the kept subjects of a large test set (4000, standing for the population) have IBS above α.
+  // Were the violation probability δ = 0.1, 200 draws would see at most 34 violations with probability 0.999.
+  it('violations stay within the binomial range of delta; the empirical threshold violates more often', () => {
+    const times = Array.from({ length: 20 }, (_, k) => 0.1 + 0.1 * k);
+    const train = drawSpread(1000, 100, times).labels;
+    const test = drawSpread(4000, 101, times);
+    const testLoss = subjectBrierLoss(test.labels, test.curves, { times, train, maxWeight: 10 });
+    const alpha = 0.12;
+    let violations = 0;
+    let empiricalViolations = 0;
+    let kept = 0;
+    const keptIbs = (thr: number): number | null => {
+      let s = 0;
+      let c = 0;
+      test.score.forEach((u, i) => {
+        if (u <= thr) {
+          s += testLoss[i] as number;
+          c++;
+        }
+      });
+      return c === 0 ? null : s / c;
+    };
+    for (let r = 0; r < 200; r++) {
+      const cal = drawSpread(1000, 200 + r, times);
+      const res = riskControlledSurvivalFlag(test.score, { score: cal.score, labels: cal.labels, curves: cal.curves }, { alpha, times, train, maxWeight: 10 });
+      const ibs = keptIbs(res.threshold);
+      if (ibs !== null && ibs > alpha) violations++;
+      kept += res.coverage;
+      // empirical: the largest calibration score whose kept calibration subjects have mean loss <= α
+      const order = cal.score.map((u, i) => [u, res.calibrationLoss[i] as number] as const).sort((a, b) => a[0] - b[0]);
+      let acc = 0;
+      let thr = -Infinity;
+      order.forEach(([u, l], k) => {
+        acc += l;
+        if (acc / (k + 1) <= alpha) thr = u;
+      });
+      const e = keptIbs(thr);
+      if (e !== null && e > alpha) empiricalViolations++;
+    }
+    expect(violations).toBeLessThanOrEqual(34);
+    // the score is informative: a real share is kept (28 % on average, where the test set's IBS of all is 0.130)
+    expect(kept / 200).toBeGreaterThan(0.2);
+    // no guarantee for the empirical rule: it violates in 28 of the 200 draws here (LTT: 0)
+    expect(empiricalViolations).toBeGreaterThan(violations + 10);
+  }, 120_000);
+});
