@@ -136,7 +136,7 @@ function probs(fn: string, arg: string, p: number | ArrayLike<number> | undefine
  * @example
  * const cal = { time: [1, 2, 3, 4, 5, 6, 7, 8, 9], censoringTime: [9, 9, 9, 9, 9, 9, 9, 9, 9] };
  * const lb = fitConformalLowerBound([2, 2, 2, 2, 2, 2, 2, 2, 2], cal, { alpha: 0.2, c0: 9 });
- * lb.predict([5]).lower; // Float64Array [4]: the scores 2 − T are 1, 0, −1, …; η = 1, the 8th of 10 (⌈0.8·10⌉)
+ * lb.predict([5]).lower; // Float64Array [5]: the scores 2 − T are 1, 0, …, −7; η = the 8th smallest (⌈0.8·10⌉ = 8), 0
  * @see Candès, Lei & Ren (2023), Conformalized survival analysis, JRSS-B 85(1):24–45; R package cfsurvival
  * @see Tibshirani, Barber, Candès & Ramdas (2019), Conformal prediction under covariate shift, NeurIPS
  */
