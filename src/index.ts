@@ -717,3 +717,21 @@ export { readImageManifest, type ImageManifestRow, type ReadImageManifestOptions
 export { probeImageItem } from './io/image-item.js';
 export { resizeBilinear } from './io/image-transforms.js';
 export { mnistSurvivalScale, simulateMnistSurvival, type MnistSurvival, type MnistSurvivalOptions } from './data/mnist-survival.js';
+
+// Conformalized survival analysis (lower predictive bounds) and risk-controlled selective survival prediction
+export {
+  fitConformalLowerBound,
+  subjectBrierLoss,
+  riskControlledSurvivalFlag,
+  type ConformalLowerBound,
+  type ConformalLowerBoundOptions,
+  type LowerBoundCalibration,
+  type LowerBoundPrediction,
+  type LowerBoundPredictionResult,
+  type LowerBoundScore,
+  type PredictLowerBoundOptions,
+  type SubjectBrierOptions,
+  type SurvivalRiskCalibration,
+  type SurvivalRiskControlOptions,
+  type SurvivalRiskControlledFlagResult,
+} from './uncertainty/index.js';

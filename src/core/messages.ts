@@ -414,6 +414,16 @@ export const messages = {
   csdFlatCurve: (fn: string, arg: string, subject: number) =>
     `${fn}: the curve of subject ${subject} in '${arg}' stays at 1 over its whole grid, so it has no percentile times; ` +
     'predict on a grid that reaches past the first event of that subject, or drop the subject',
+  // conformalized survival analysis (lower predictive bounds) and risk-controlled survival flagging
+  lowerBoundCensoring: (fn: string, index: number, time: number, censoring: number) =>
+    `${fn}: 'calibration.time' must be min(T, C), at most 'calibration.censoringTime'; subject ${index} has time ${time} but censoring time ${censoring}`,
+  lowerBoundNoCalibration: (fn: string, c0: number) =>
+    `${fn}: no calibration subject has a censoring time >= c0 = ${c0}; choose a smaller 'c0' (below most censoring times)`,
+  lowerBoundTestWeights: (fn: string) =>
+    `${fn}: option 'censoringProb' (P(C >= c0 | X) of each new subject) is required, because the calibration subjects were weighted by theirs`,
+  survivalRiskTarget: (fn: string, alpha: number, bound: number) =>
+    `${fn}: option 'alpha' (the target IBS of the kept subjects) must be below the largest per-subject loss ${bound} ` +
+    "(the largest IPCW weight over 'times'); a larger target keeps everyone: lower 'alpha', or lower 'maxWeight'",
 } as const;
 
 /**

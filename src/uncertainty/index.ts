@@ -53,3 +53,22 @@ export {
   type ConformalSurvivalPrediction,
   type CsdMethod,
 } from './conformal-survival-distributions.js';
+// conformalized survival analysis (lower predictive bounds) and risk-controlled selective survival prediction
+export {
+  fitConformalLowerBound,
+  type ConformalLowerBound,
+  type ConformalLowerBoundOptions,
+  type LowerBoundCalibration,
+  type LowerBoundPrediction,
+  type LowerBoundPredictionResult,
+  type LowerBoundScore,
+  type PredictLowerBoundOptions,
+} from './conformal-lower-bound.js';
+export {
+  subjectBrierLoss,
+  riskControlledSurvivalFlag,
+  type SubjectBrierOptions,
+  type SurvivalRiskCalibration,
+  type SurvivalRiskControlOptions,
+  type SurvivalRiskControlledFlagResult,
+} from './survival-risk-control.js';
