@@ -717,3 +717,6 @@ export { readImageManifest, type ImageManifestRow, type ReadImageManifestOptions
 export { probeImageItem } from './io/image-item.js';
 export { resizeBilinear } from './io/image-transforms.js';
 export { mnistSurvivalScale, simulateMnistSurvival, type MnistSurvival, type MnistSurvivalOptions } from './data/mnist-survival.js';
+
+// Data-parallel training on worker threads (fit's `workers` option uses it)
+export { DataParallelTrainer, type DataParallelOptions } from './models/index.js';

@@ -414,6 +414,12 @@ export const messages = {
   csdFlatCurve: (fn: string, arg: string, subject: number) =>
     `${fn}: the curve of subject ${subject} in '${arg}' stays at 1 over its whole grid, so it has no percentile times; ` +
     'predict on a grid that reaches past the first event of that subject, or drop the subject',
+  // data-parallel training on worker threads (models/training/data-parallel.ts)
+  dataParallelWorker: (fn: string, step: string, problem: string) =>
+    `${fn}: ${step}: a training worker failed: ${problem}; the workers were stopped (train with workers: 1 to see the error in this thread)`,
+  dataParallelTimeout: (fn: string, step: string, ms: number) =>
+    `${fn}: ${step}: no answer from a training worker within ${ms} ms; the workers were stopped (raise 'timeoutMs', or train with workers: 1)`,
+  dataParallelModel: (fn: string, arg: string, problem: string) => `${fn}: '${arg}' cannot be trained on worker threads: ${problem}`,
 } as const;
 
 /**
