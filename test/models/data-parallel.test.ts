@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { SurvkitError } from '../../src/core/errors.js';
 import { resnet2d } from '../../src/backbones/resnet2d.js';
-import { CoxPH } from '../../src/models/index.js';
+import { CoxCC, CoxPH } from '../../src/models/index.js';
 import { lastBlockLayers } from '../../src/tabular/image-finetune.js';
 import { DataParallelTrainer } from '../../src/models/training/data-parallel.js';
 import { synthetic, weightsOf } from './synthetic.js';
@@ -137,6 +137,15 @@ describe("fit({ workers }) with a loss that couples the batch's rows (Cox partia
     expect(maxAbsDiff(two.w, one.w)).toBeLessThan(1e-5);
     expect(two.leaked).toBe(0); // (the first fit of a process may cache a tensor; this one runs second)
   }, 120_000);
+
+  it('refuses families that run the network more than once per batch (Cox-CC), and stops its workers', async () => {
+    const data = synthetic(40, 4, 3);
+    const m = new CoxCC({ inputDim: 4, hidden: [4], seed: 1 });
+    await expect(m.fit(data.x, data, { epochs: 1, batchSize: 20, verbose: false, workers: 2 })).rejects.toThrow(
+      /^fit: option 'workers' must be 1 for this model family \(it runs the network more than once per batch\); got 2/,
+    );
+    m.dispose();
+  }, 60_000);
 });
 
 describe('fit({ workers }) on a survkit backbone with a head, its early layers frozen (the fine-tune path)', () => {

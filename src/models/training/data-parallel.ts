@@ -342,7 +342,7 @@ export class DataParallelTrainer {
  * The batch loss as a function of the network's output: runs `loss` (which
  * calls `net.apply` once, on the batch) with `net.apply` answering `out`.
  * What the fit loop hands to {@link DataParallelTrainer.step}.
- * @throws {SurvkitError} `dataParallelModel` when `loss` runs the network other than once
+ * @throws {SurvkitError} `optionRange` ('workers') when `loss` runs the network other than once
  */
 export function outputLoss(net: tf.LayersModel, loss: () => tf.Scalar): (out: tf.Tensor) => tf.Scalar {
   return (out) => {
@@ -360,7 +360,8 @@ export function outputLoss(net: tf.LayersModel, loss: () => tf.Scalar): (out: tf
       if (own) Object.defineProperty(net, 'apply', own);
       else delete (holder as { apply?: unknown }).apply;
     }
-    if (calls !== 1) throw survkitError('dataParallelModel', 'fit', 'workers', `the loss ran the network ${calls} times per batch; once is needed`);
+    if (calls !== 1)
+      throw survkitError('optionRange', 'fit', 'workers', `1 for this model family (its loss ran the network ${calls} times per batch)`, 'more than 1');
     return value;
   };
 }

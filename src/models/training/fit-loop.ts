@@ -130,7 +130,7 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
         try {
           if (trainer !== undefined) {
             if (step.inputs === undefined)
-              throw survkitError('dataParallelModel', 'fit', 'workers', 'this model family runs the network more than once per batch');
+              throw survkitError('optionRange', 'fit', 'workers', '1 for this model family (it runs the network more than once per batch)', o.workers);
             value = await trainer.step(step.inputs, outputLoss(net, step.loss), optimizer);
           } else {
             const cost = optimizer.minimize(step.loss, true, vars);
