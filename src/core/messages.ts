@@ -419,6 +419,7 @@ export const messages = {
     `${fn}: ${step}: a training worker failed: ${problem}; the workers were stopped (train with workers: 1 to see the error in this thread)`,
   dataParallelTimeout: (fn: string, step: string, ms: number) =>
     `${fn}: ${step}: no answer from a training worker within ${ms} ms; the workers were stopped (raise 'timeoutMs', or train with workers: 1)`,
+  dataParallelStep: (fn: string, step: string, problem: string) => `${fn}: ${step} failed on the main thread: ${problem}; the workers were stopped`,
   dataParallelModel: (fn: string, arg: string, problem: string) => `${fn}: '${arg}' cannot be trained on worker threads: ${problem}`,
 } as const;
 

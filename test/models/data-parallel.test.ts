@@ -102,6 +102,19 @@ describe('DataParallelTrainer', () => {
     net.dispose();
   }, 120_000);
 
+  it('stops the workers when the loss throws on the main thread (the error names the step)', async () => {
+    const net = cnn();
+    const t = await DataParallelTrainer.create(net, { workers: 2 });
+    const boom = (): tf.Scalar => {
+      throw new Error('boom');
+    };
+    await expect(t.step(batches[0]?.x as tf.Tensor, boom, tf.train.sgd(0.1))).rejects.toThrow(
+      /^DataParallelTrainer: step 1 failed on the main thread: boom; the workers were stopped/,
+    );
+    await expect(t.step(batches[0]?.x as tf.Tensor, boom, tf.train.sgd(0.1))).rejects.toThrow(/the trainer was closed/);
+    net.dispose();
+  }, 120_000);
+
   it('times out instead of hanging, and rejects networks it cannot split', async () => {
     const net = cnn();
     const err = await DataParallelTrainer.create(net, { workers: 1, timeoutMs: 1 }).catch((e: unknown) => e);

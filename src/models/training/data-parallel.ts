@@ -187,7 +187,7 @@ export class DataParallelTrainer {
 
   /** The worker's next `cmd` reply; a failure or the timeout becomes a SurvkitError naming `what`. */
   private wait(slot: Slot, cmd: Waiter['cmd'], what: string): Promise<WorkerReply> {
-    return new Promise<WorkerReply>((resolve, reject) => {
+    const p = new Promise<WorkerReply>((resolve, reject) => {
       const timer = setTimeout(() => {
         const i = slot.waiters.indexOf(waiter);
         if (i >= 0) slot.waiters.splice(i, 1);
@@ -204,6 +204,9 @@ export class DataParallelTrainer {
       if (slot.failed !== undefined) waiter.resolve({ cmd: 'error', step: -1, message: slot.failed.message });
       else slot.waiters.push(waiter);
     });
+    // A step that fails early leaves the other replies unawaited; their rejection (when close() stops the workers) is expected.
+    p.catch(() => undefined);
+    return p;
   }
 
   /** Marks the network's weights as changed outside the trainer (e.g. restored from a snapshot): the next step sends all of them. */
@@ -216,7 +219,7 @@ export class DataParallelTrainer {
    * rows first) is split across the workers, `loss` maps the whole batch's
    * network output [n, …] to the scalar batch loss, `optimizer` applies the
    * summed gradient to the network's trainable weights. Returns the loss.
-   * @throws {SurvkitError} `dataParallelWorker` / `dataParallelTimeout` naming the step; the workers are then stopped
+   * @throws {SurvkitError} `dataParallelWorker` / `dataParallelTimeout` / `dataParallelStep` (the loss failed) naming the step; the workers are then stopped
    */
   async step(x: tf.Tensor | tf.Tensor[], loss: (out: tf.Tensor) => tf.Scalar, optimizer: tf.Optimizer): Promise<number> {
     if (this.closed) throw survkitError('dataParallelWorker', FN, `step ${this.steps + 1}`, 'the trainer was closed');
@@ -226,7 +229,7 @@ export class DataParallelTrainer {
     } catch (e) {
       await this.close();
       if (e instanceof SurvkitError) throw e;
-      throw survkitError('dataParallelWorker', FN, what, e instanceof Error ? e.message : String(e));
+      throw survkitError('dataParallelStep', FN, what, e instanceof Error ? e.message : String(e));
     }
   }
 
