@@ -735,3 +735,5 @@ export {
   type SurvivalRiskControlOptions,
   type SurvivalRiskControlledFlagResult,
 } from './uncertainty/index.js';
+// Data-parallel training on worker threads (fit's `workers` option uses it)
+export { DataParallelTrainer, type DataParallelOptions } from './models/index.js';

@@ -123,3 +123,19 @@ export function inferenceModeForFrozenBatchNorm(model: tf.LayersModel): void {
 export function fastBatchNormTraining(model: tf.LayersModel): void {
   setBatchNormMode(model, 'fast');
 }
+
+/**
+ * The behaviours set on `model`'s BatchNormalization layers (nested models
+ * included): what a replica of `model` rebuilt from its topology must set
+ * again (data-parallel training).
+ */
+export function batchNormModesOf(model: tf.LayersModel): Modes {
+  const out: Modes = { frozen: false, fast: false };
+  for (const layer of walkLayers(model)) {
+    const m = modes.get(layer);
+    if (m === undefined) continue;
+    out.frozen ||= m.frozen;
+    out.fast ||= m.fast;
+  }
+  return out;
+}

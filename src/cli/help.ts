@@ -166,7 +166,7 @@ Ctrl-C stops the server.
 export const TRAIN_HELP = `Usage:
   survkit train --model coxph|coxcc|coxtime|deephit|logistichazard|pmf|mtlr|pchazard|bcesurv|weibull|lognormal --data <file.csv>
   survkit train --model … --images <manifest.csv> --backbone <model.onnx | model.json | weights.safetensors [--arch resnet18]>
-                [--freeze | --fine-tune last-block] [--normalize none|imagenet|kinetics] [--cache-dir <dir>] [--path-col path]
+                [--freeze | --fine-tune last-block [--train-workers k]] [--normalize none|imagenet|kinetics] [--cache-dir <dir>] [--path-col path]
                 [--duration-col duration] [--event-col event] [--features x0,x1,…]
                 [--split-col split [--val-col val] | --test-frac 0.2 --val-frac 0.2]
                 [--seed S] [--epochs N] [--batch-size 256] [--lr 0.01] [--hidden 32,32]
@@ -242,6 +242,8 @@ Data:
   --fine-tune last-block train the backbone's last residual block with the head
                          on the images (TF.js backbones; coxph, logistichazard,
                          deephit; default 20 epochs, batch 16, lr 1e-3)
+  --train-workers <k>    with --fine-tune: split each batch across k worker
+                         threads, one network replica each (default 1)
   --normalize <n>        per-channel normalisation of images in [0, 1]: none
                          (default), imagenet, kinetics
   --delimiter <d>        field delimiter (default ","; ".tsv" files: tab)

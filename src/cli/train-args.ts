@@ -60,6 +60,7 @@ export const TRAIN_FLAGS = {
   'fine-tune': { type: 'string' },
   threads: { type: 'string' },
   'feature-batch-size': { type: 'string' },
+  'train-workers': { type: 'string' },
 } as const;
 
 type Values = Partial<Record<keyof typeof TRAIN_FLAGS, string | boolean>>;
@@ -183,9 +184,9 @@ export function trainOptions(v: Values): { data: string; options: TrainOptions &
  */
 export function imageTrainOptions(v: Values): ImageTrainOptions | undefined {
   const str = (k: keyof typeof TRAIN_FLAGS): string | undefined => (typeof v[k] === 'string' ? v[k] : undefined);
-  const imagingFlags = (['backbone', 'arch', 'path-col', 'cache-dir', 'normalize', 'freeze', 'fine-tune', 'threads', 'feature-batch-size'] as const).filter(
-    (k) => v[k] !== undefined,
-  );
+  const imagingFlags = (
+    ['backbone', 'arch', 'path-col', 'cache-dir', 'normalize', 'freeze', 'fine-tune', 'threads', 'feature-batch-size', 'train-workers'] as const
+  ).filter((k) => v[k] !== undefined);
   if (str('images') === undefined) {
     if (imagingFlags.length > 0) throw new UsageError(`--${imagingFlags[0]} applies to --images <manifest.csv>`);
     return undefined;
@@ -215,5 +216,10 @@ export function imageTrainOptions(v: Values): ImageTrainOptions | undefined {
   if (threads !== undefined) o.threads = int('threads', threads, 1);
   const fbs = str('feature-batch-size');
   if (fbs !== undefined) o.featureBatchSize = int('feature-batch-size', fbs, 1);
+  const tw = str('train-workers');
+  if (tw !== undefined) {
+    if (o.fineTune === undefined) throw new UsageError('--train-workers applies to --fine-tune last-block (frozen features train a head on one thread)');
+    o.trainWorkers = int('train-workers', tw, 1);
+  }
   return o;
 }

@@ -424,6 +424,13 @@ export const messages = {
   survivalRiskTarget: (fn: string, alpha: number, bound: number) =>
     `${fn}: option 'alpha' (the target IBS of the kept subjects) must be below the largest per-subject loss ${bound} ` +
     "(the largest IPCW weight over 'times'); a larger target keeps everyone: lower 'alpha', or lower 'maxWeight'",
+  // data-parallel training on worker threads (models/training/data-parallel.ts)
+  dataParallelWorker: (fn: string, step: string, problem: string) =>
+    `${fn}: ${step}: a training worker failed: ${problem}; the workers were stopped (train with workers: 1 to see the error in this thread)`,
+  dataParallelTimeout: (fn: string, step: string, ms: number) =>
+    `${fn}: ${step}: no answer from a training worker within ${ms} ms; the workers were stopped (raise 'timeoutMs', or train with workers: 1)`,
+  dataParallelStep: (fn: string, step: string, problem: string) => `${fn}: ${step} failed on the main thread: ${problem}; the workers were stopped`,
+  dataParallelModel: (fn: string, arg: string, problem: string) => `${fn}: '${arg}' cannot be trained on worker threads: ${problem}`,
 } as const;
 
 /**

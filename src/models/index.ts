@@ -71,3 +71,5 @@ export { PCHazard, type PCHazardOptions } from './survival/pc-hazard.js';
 export { BCESurv, type BCESurvOptions } from './survival/bce-surv.js';
 export { ParametricAFT, type ParametricAFTOptions } from './survival/aft.js';
 export type { AftState } from './survival/family-state.js';
+// data-parallel training on worker threads
+export { DataParallelTrainer, outputLoss, type DataParallelOptions } from './training/data-parallel.js';

@@ -153,6 +153,7 @@ export async function fineTuneImagesFile(
       learningRate: o.learningRate ?? 1e-3,
       seed,
       verbose: o.verbose ?? false,
+      ...(img.trainWorkers === undefined ? {} : { workers: img.trainWorkers }),
       ...(val.n > 0 ? { validation: { x: val.x, labels: val.labels }, earlyStopping: { patience: o.patience ?? 5 } } : {}),
     });
     const curves = await net.predictSurvival(test.x);

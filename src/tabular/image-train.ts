@@ -47,6 +47,8 @@ export interface ImageTrainOptions {
   threads?: number;
   /** 'last-block': train the backbone's last residual block with the head (`fineTuneImagesFile`) instead of frozen features. */
   fineTune?: 'last-block';
+  /** Training worker threads of `fineTuneImagesFile` (data-parallel, `fit`'s `workers`; default 1: the calling thread). */
+  trainWorkers?: number;
 }
 
 /** The imaging part of the report. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../../core/assert.js';
 import { survkitError } from '../../core/errors.js';
+import { DataParallelTrainer, outputLoss } from './data-parallel.js';
 import { EarlyStopping } from './early-stopping.js';
 import { FusedAdam } from './fused-adam.js';
 import { Progress, type ProgressStream } from './progress.js';
@@ -13,6 +14,8 @@ export interface TrainStep {
   size: number;
   /** Frees the batch's tensors (called after the step). */
   release: () => void;
+  /** The batch's network inputs, where `loss` runs the network once on exactly them (needed to train on worker threads). */
+  inputs?: tf.Tensor[];
 }
 
 /** What a model family gives the loop: the steps of an epoch and a validation loss. */
@@ -33,6 +36,10 @@ export interface LoopOptions {
   learningRate: number;
   optimizer: FitOptions['optimizer'];
   progressStream?: ProgressStream;
+  /** Worker threads of data-parallel training (default 1: the calling thread). */
+  workers?: number;
+  /** Longest wait for a training worker, ms. */
+  workerTimeoutMs?: number;
 }
 
 /** Resolves the loop options of {@link FitOptions}. */
@@ -51,7 +58,9 @@ export function loopOptions(fn: string, opts: FitOptions, hasValidation: boolean
   if (opts.optimizer !== undefined && !isOptimizer(opts.optimizer)) {
     assertChoice(fn, 'optimizer', opts.optimizer, ['adam', 'sgd', 'rmsprop'] as const);
   }
-  return { epochs, earlyStopping, callbacks, verbose, learningRate, optimizer: opts.optimizer };
+  const workers = assertNumberOption(fn, 'workers', opts.workers ?? 1, { min: 1, integer: true });
+  const timeout = opts.workerTimeoutMs === undefined ? {} : { workerTimeoutMs: assertNumberOption(fn, 'workerTimeoutMs', opts.workerTimeoutMs, { min: 1 }) };
+  return { epochs, earlyStopping, callbacks, verbose, learningRate, optimizer: opts.optimizer, workers, ...timeout };
 }
 
 function isOptimizer(x: unknown): x is tf.Optimizer {
@@ -95,6 +104,7 @@ function median(xs: number[]): number {
  */
 export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOptions): Promise<History> {
   const { optimizer, owned } = makeOptimizer(o);
+  let trainer: DataParallelTrainer | undefined;
   const progress = new Progress(o.verbose, o.epochs, o.progressStream);
   const history: History = { loss: [], valLoss: [], bestEpoch: -1, epochs: 0, msPerEpoch: NaN, epochMs: [], epochCpuMs: [], stoppedEarly: false };
   let best: tf.Tensor[] | undefined;
@@ -103,6 +113,11 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
     best = undefined;
   };
   try {
+    if ((o.workers ?? 1) > 1)
+      trainer = await DataParallelTrainer.create(net, {
+        workers: o.workers as number,
+        ...(o.workerTimeoutMs === undefined ? {} : { timeoutMs: o.workerTimeoutMs }),
+      });
     for (const cb of o.callbacks) await cb.onTrainBegin?.();
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const t0 = performance.now();
@@ -113,9 +128,15 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
       for await (const step of plan.epoch(epoch)) {
         let value: number;
         try {
-          const cost = optimizer.minimize(step.loss, true, vars);
-          value = cost === null ? NaN : ((await cost.data())[0] as number);
-          cost?.dispose();
+          if (trainer !== undefined) {
+            if (step.inputs === undefined)
+              throw survkitError('optionRange', 'fit', 'workers', '1 for this model family (it runs the network more than once per batch)', o.workers);
+            value = await trainer.step(step.inputs, outputLoss(net, step.loss), optimizer);
+          } else {
+            const cost = optimizer.minimize(step.loss, true, vars);
+            value = cost === null ? NaN : ((await cost.data())[0] as number);
+            cost?.dispose();
+          }
         } finally {
           step.release();
         }
@@ -158,6 +179,7 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
     for (const cb of o.callbacks) await cb.onTrainEnd?.(history);
     return history;
   } finally {
+    await trainer?.close();
     dropBest();
     if (owned) optimizer.dispose();
   }

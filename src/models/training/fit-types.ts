@@ -88,6 +88,15 @@ export interface FitOptions {
   optimizer?: 'adam' | 'sgd' | 'rmsprop' | tf.Optimizer;
   /** Rows per validation batch (default: `batchSize`, as pycox's notebooks). */
   validationBatchSize?: number;
+  /**
+   * Worker threads for data-parallel training (default 1: the calling thread). With k > 1 each batch is split across k
+   * replicas of the network, each on its own TF.js backend, and one update is applied (see `DataParallelTrainer`; batch
+   * norm normalises per shard). For the families that run the network once per batch (CoxPH, DeepHit, logistic hazard,
+   * PMF, MTLR, PC-hazard, BCE, AFT); measured gains in docs/backbones.md.
+   */
+  workers?: number;
+  /** Longest wait for a training worker's answer, ms (default 600 000); past it `fit` fails naming the step. */
+  workerTimeoutMs?: number;
 }
 
 /** What `fit` returns. */

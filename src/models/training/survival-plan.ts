@@ -35,7 +35,7 @@ export function genericPlan(
   loss: BatchLoss,
   usable: (b: Batch) => boolean,
 ): TrainingPlan {
-  const steps = (b: Batch): TrainStep => ({ loss: () => loss(b, true), size: b.time.length, release: () => disposeAll(b.x) });
+  const steps = (b: Batch): TrainStep => ({ loss: () => loss(b, true), size: b.time.length, release: () => disposeAll(b.x), inputs: b.x });
   const plan: TrainingPlan = {
     epoch: train.kind === 'memory' ? (_e) => memoryEpoch(train.data, ctx, usable, steps) : (_e) => sourceEpoch(fn, train.source, count, usable, steps),
     ...(train.kind === 'memory' ? { stepsPerEpoch: Math.ceil(train.data.n / ctx.batchSize) } : {}),

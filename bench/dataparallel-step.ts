@@ -1,0 +1,125 @@
+/**
+ * Training-step time of the small 2D and 3D CNNs of cnn-step.ts / cnn3d-step.ts,
+ * side by side with PyTorch (Debian's /usr/bin/python3, bench/dataparallel_torch.py)
+ * at the same thread counts, in interleaved rounds in one invocation:
+ * survkit on the calling thread (1 thread), survkit with `DataParallelTrainer`
+ * on 2 worker threads, PyTorch with torch.set_num_threads(1) and (2).
+ * One step = forward + backward + Adam (MSE on random targets), read back.
+ * Reports the median wall and process-CPU ms per step and the load average.
+ *
+ * Run alone: `npx tsx bench/dataparallel-step.ts [--rounds 3] [--steps 3] [--cases cnn2d-stride2,cnn3d-stride2,cnn3d-maxpool]`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/backend/index.js';
+import { DataParallelTrainer } from '../src/models/training/data-parallel.js';
+import { benchCnn } from './cnn-step.js';
+import { benchCnn3d } from './cnn3d-step.js';
+
+type Case = 'cnn2d-stride2' | 'cnn2d-maxpool' | 'cnn3d-stride2' | 'cnn3d-maxpool';
+
+/** The benchmark network of `c` as one Layers model (3D: the global average pool as reshape + 1D pooling). */
+export function benchNet(c: Case): tf.LayersModel {
+  const variant = c.endsWith('maxpool') ? 'maxpool' : 'stride2';
+  if (c.startsWith('cnn2d')) return benchCnn(variant);
+  const m = benchCnn3d(variant);
+  m.add(tf.layers.reshape({ targetShape: [-1, 64] }));
+  m.add(tf.layers.globalAveragePooling1d({}));
+  m.add(tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }));
+  return m;
+}
+
+const arg = (name: string, dflt: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] as string) : dflt;
+};
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? (s[h] as number) : ((s[h - 1] as number) + (s[h] as number)) / 2;
+};
+
+async function timed(steps: number, step: () => Promise<void>): Promise<{ wall: number[]; cpu: number[] }> {
+  await step(); // warm-up
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await step();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wall, cpu };
+}
+
+const rounds = Number(arg('rounds', '3'));
+const steps = Number(arg('steps', '3'));
+const cases = arg('cases', 'cnn2d-stride2,cnn3d-stride2,cnn3d-maxpool').split(',') as Case[];
+await initBackend({ backend: 'wasm' });
+const py = existsSync('/usr/bin/python3') ? spawn('/usr/bin/python3', ['bench/dataparallel_torch.py'], { stdio: ['pipe', 'pipe', 'inherit'] }) : undefined;
+const lines = py ? createInterface({ input: py.stdout })[Symbol.asyncIterator]() : undefined;
+async function torch(c: Case, threads: number): Promise<{ wall: number[]; cpu: number[] } | undefined> {
+  if (!py || !lines) return undefined;
+  py.stdin.write(`${c} ${threads} ${steps}\n`);
+  const r = await lines.next();
+  return JSON.parse(r.value as string) as { wall: number[]; cpu: number[] };
+}
+
+const loads: number[] = [];
+console.log(
+  `| case | survkit 1 thread | survkit 2 workers | PyTorch 1 thread | PyTorch 2 threads | ratio 1 thr | ratio 2 thr | (wall ms / CPU ms per step, medians over ${rounds}×${steps} steps)`,
+);
+for (const c of cases) {
+  const three = c.startsWith('cnn3d');
+  const x = three ? tf.randomNormal([8, 16, 64, 64, 1], 0, 1, 'float32', 11) : tf.randomNormal([32, 64, 64, 1], 0, 1, 'float32', 11);
+  const y = tf.randomNormal([x.shape[0], 1], 0, 1, 'float32', 12);
+  const loss = (out: tf.Tensor): tf.Scalar => tf.losses.meanSquaredError<tf.Tensor, tf.Scalar>(y, out);
+  const single = benchNet(c);
+  const optS = tf.train.adam(1e-3);
+  const par = benchNet(c);
+  const optP = tf.train.adam(1e-3);
+  const trainer = await DataParallelTrainer.create(par, { workers: 2 });
+  const acc: Record<string, { wall: number[]; cpu: number[] }> = {};
+  const add = (k: string, r: { wall: number[]; cpu: number[] } | undefined): void => {
+    if (!r) return;
+    acc[k] ??= { wall: [], cpu: [] };
+    acc[k].wall.push(...r.wall);
+    acc[k].cpu.push(...r.cpu);
+  };
+  try {
+    for (let r = 0; r < rounds; r++) {
+      loads.push(loadavg()[0] as number);
+      add(
+        's1',
+        await timed(steps, async () => {
+          const l = optS.minimize(() => loss(single.predict(x) as tf.Tensor), true) as tf.Scalar;
+          await l.data();
+          l.dispose();
+        }),
+      );
+      add(
+        's2',
+        await timed(steps, async () => {
+          await trainer.step(x, loss, optP);
+        }),
+      );
+      add('t1', await torch(c, 1));
+      add('t2', await torch(c, 2));
+    }
+  } finally {
+    await trainer.close();
+    tf.dispose([x, y]);
+    single.dispose();
+    par.dispose();
+  }
+  const cell = (k: string): string => (acc[k] ? `${median(acc[k].wall).toFixed(1)} / ${median(acc[k].cpu).toFixed(1)}` : 'not measured');
+  const ratio = (a: string, b: string): string => (acc[a] && acc[b] ? (median(acc[a].wall) / median(acc[b].wall)).toFixed(2) : '—');
+  console.log(`| ${c} | ${cell('s1')} | ${cell('s2')} | ${cell('t1')} | ${cell('t2')} | ${ratio('s1', 't1')} | ${ratio('s2', 't2')} |`);
+}
+py?.stdin.end();
+console.log(`load average (1 min) during the rounds: ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}; ${new Date().toISOString()}`);
