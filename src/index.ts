@@ -717,3 +717,8 @@ export { readImageManifest, type ImageManifestRow, type ReadImageManifestOptions
 export { probeImageItem } from './io/image-item.js';
 export { resizeBilinear } from './io/image-transforms.js';
 export { mnistSurvivalScale, simulateMnistSurvival, type MnistSurvival, type MnistSurvivalOptions } from './data/mnist-survival.js';
+
+// Cox extras: small-batch (memory-bank / momentum) Cox training
+export { coxMemoryBankLoss, type CoxMemoryBankEntries } from './losses/cox-memory-bank.js';
+export type { CoxPHFitOptions } from './models/survival/cox-ph.js';
+export type { MemoryBankOptions } from './models/training/memory-bank.js';

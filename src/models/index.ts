@@ -71,3 +71,6 @@ export { PCHazard, type PCHazardOptions } from './survival/pc-hazard.js';
 export { BCESurv, type BCESurvOptions } from './survival/bce-surv.js';
 export { ParametricAFT, type ParametricAFTOptions } from './survival/aft.js';
 export type { AftState } from './survival/family-state.js';
+// small-batch Cox training (memory bank / momentum)
+export type { CoxPHFitOptions } from './survival/cox-ph.js';
+export type { MemoryBankOptions } from './training/memory-bank.js';

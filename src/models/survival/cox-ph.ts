@@ -7,7 +7,15 @@ import { StateReader, type CoxPHState } from './family-state.js';
 import type { Batch } from '../training/in-memory-data.js';
 import { checkNetOptions, type NetOptions } from '../training/network-options.js';
 import { registerModelFamily } from '../family-registry.js';
-import type { JsonValue } from '../training/fit-types.js';
+import type { BatchSource, FitOptions, History, JsonValue, ModelInput } from '../training/fit-types.js';
+import type { LabelsInput } from '../../data/labels.js';
+import { survkitError } from '../../core/errors.js';
+import { coxMemoryBankLoss } from '../../losses/cox-memory-bank.js';
+import { genericPlan, type TrainSet } from '../training/survival-plan.js';
+import type { TrainingPlan } from '../training/fit-loop.js';
+import type { FitContext } from '../training/fit-context.js';
+import { isBatchSource } from '../training/in-memory-data.js';
+import { MomentumBank, memoryBankOptions, type MemoryBankOptions } from '../training/memory-bank.js';
 
 /** Options of {@link CoxPH}. */
 export interface CoxPHOptions extends NetOptions {
@@ -15,6 +23,16 @@ export interface CoxPHOptions extends NetOptions {
   ties?: CoxTies;
   /** 'exact' risk sets (default) or pycox 0.3.0's cumulative-sum loss without tie handling. */
   convention?: CoxConvention;
+}
+
+/** Options of {@link CoxPH.fit}: {@link FitOptions} and the memory bank. */
+export interface CoxPHFitOptions extends FitOptions {
+  /**
+   * Momentum (memory-bank) training for small batches, as torchsurv's `Momentum`: each batch's
+   * loss pools its online log-risks with the log-risks of the subjects of earlier batches from a momentum (EMA)
+   * target network, so risk sets hold `size` subjects even at batch size 2. Exact convention only.
+   */
+  memoryBank?: MemoryBankOptions;
 }
 
 /**
@@ -40,6 +58,65 @@ export class CoxPH extends CoxBase {
     super(opts, 'CoxPH');
     this.ties = assertChoice('CoxPH', 'ties', opts.ties ?? 'efron', ['efron', 'breslow'] as const);
     this.convention = assertChoice('CoxPH', 'convention', opts.convention ?? 'exact', ['exact', 'pycox'] as const);
+  }
+
+  private bankOptions: Required<MemoryBankOptions> | undefined;
+  private bank: MomentumBank | undefined;
+
+  /**
+   * Trains the network (see {@link SurvivalModel.fit}); with `memoryBank`, each
+   * batch's Cox loss also counts the queued subjects of earlier batches
+   * ({@link coxMemoryBankLoss}, torchsurv's `Momentum`).
+   *
+   * @example
+   * await model.fit(clips, labels, { epochs: 20, batchSize: 4, memoryBank: { size: 128, momentum: 0.99 } });
+   * @throws {SurvkitError} as {@link SurvivalModel.fit}, and for an invalid `memoryBank` or one used with convention 'pycox'
+   */
+  override fit(x: ModelInput, labels: LabelsInput, opts?: CoxPHFitOptions): Promise<History>;
+  override fit(source: BatchSource, opts?: CoxPHFitOptions): Promise<History>;
+  override async fit(x: ModelInput | BatchSource, labelsOrOpts?: LabelsInput | CoxPHFitOptions, maybeOpts?: CoxPHFitOptions): Promise<History> {
+    const opts = (isBatchSource(x) ? labelsOrOpts : maybeOpts) as CoxPHFitOptions | undefined;
+    if (opts?.memoryBank !== undefined) {
+      this.bankOptions = memoryBankOptions('CoxPH.fit', opts.memoryBank);
+      if (this.convention !== 'exact') throw survkitError('optionRange', 'CoxPH.fit', 'memoryBank', "used with convention 'exact'", opts.memoryBank);
+    }
+    try {
+      return await (super.fit as (a: unknown, b: unknown, c: unknown) => Promise<History>)(x, labelsOrOpts, maybeOpts);
+    } finally {
+      this.bank?.dispose();
+      this.bank = undefined;
+      this.bankOptions = undefined;
+    }
+  }
+
+  protected override plan(train: TrainSet, val: TrainSet | undefined, ctx: FitContext): TrainingPlan {
+    if (this.bankOptions === undefined) return super.plan(train, val, ctx);
+    const bank = new MomentumBank(this.net, this.bankOptions);
+    this.bank = bank;
+    return genericPlan(
+      'CoxPH.fit',
+      this.inputCount,
+      train,
+      val,
+      ctx,
+      (b, training) =>
+        training
+          ? coxMemoryBankLoss(this.logRisk(b, true), b.time, b.event, bank.entriesFor(b.time.length), { ties: this.ties })
+          : coxPhLoss(this.logRisk(b, false), b.time, b.event, { ties: this.ties }),
+      (b) => this.usableBatch(b),
+      {
+        beforeStep: (b) => bank.before(b),
+        usableInTraining: (b) => {
+          bank.commit();
+          return bank.hasEventFor(b.time.length) || this.usableBatch(b);
+        },
+      },
+    );
+  }
+
+  protected override async finish(train: TrainSet): Promise<void> {
+    if (this.bank !== undefined && this.bankOptions?.keep === 'target') this.bank.adoptTarget();
+    await super.finish(train);
   }
 
   protected batchLoss(b: Batch, training: boolean): tf.Scalar {
