@@ -722,3 +722,5 @@ export { mnistSurvivalScale, simulateMnistSurvival, type MnistSurvival, type Mni
 export { coxMemoryBankLoss, type CoxMemoryBankEntries } from './losses/cox-memory-bank.js';
 export type { CoxPHFitOptions } from './models/survival/cox-ph.js';
 export type { MemoryBankOptions } from './models/training/memory-bank.js';
+// Cox extras: linear AFT regression (R survreg)
+export { survreg, type SurvregCoefficient, type SurvregDistribution, type SurvregOptions, type SurvregResult } from './stats/index.js';
