@@ -414,6 +414,11 @@ export const messages = {
   csdFlatCurve: (fn: string, arg: string, subject: number) =>
     `${fn}: the curve of subject ${subject} in '${arg}' stays at 1 over its whole grid, so it has no percentile times; ` +
     'predict on a grid that reaches past the first event of that subject, or drop the subject',
+  // Cox extras: strata and entry times in the CoxPH model
+  coxphNoBaseline: (fn: string, what: string) =>
+    `${fn}: the model was trained with ${what}, for which survkit computes no Breslow baseline (per-stratum and left-truncated ` +
+    'baselines are not implemented), so its survival curves are unknown; use predictRisk (the log-risk), or set a baseline with ' +
+    'computeBaseline(x, labels)',
 } as const;
 
 /**

@@ -65,7 +65,7 @@ function* memoryEpoch(d: InMemoryData, ctx: PlanContext, usable: (b: Batch) => b
   for (let s = 0; s < d.n; s += ctx.batchSize) {
     const rows = perm.subarray(s, Math.min(d.n, s + ctx.batchSize));
     const y = labelRows(d.labels, rows);
-    const b: Batch = { x: [], ...y };
+    const b: Batch = { x: [], ...y, rows };
     if (!usable(b)) continue;
     b.x = gatherRows(d.x, rows);
     yield step(b);
