@@ -95,3 +95,12 @@ describe('survkit stats aft', () => {
     expect(c.err).toContain('--dist');
   });
 });
+
+describe('survkit stats cox --exclude', () => {
+  it('drops the excluded columns from the default covariates', () => {
+    const r = run(['cox', '--data', csv, '--duration-col', 'days', '--event-col', 'status', '--exclude', 'id,celltype,diagtime,prior,trt', '--format', 'json']);
+    expect(r.err).toBe('');
+    const j = JSON.parse(r.out) as { coefficients: { name: string }[] };
+    expect(j.coefficients.map((c) => c.name)).toEqual(['karno', 'age']);
+  });
+});
