@@ -737,3 +737,9 @@ export {
 } from './uncertainty/index.js';
 // Data-parallel training on worker threads (fit's `workers` option uses it)
 export { DataParallelTrainer, type DataParallelOptions } from './models/index.js';
+// Cox extras: small-batch (memory-bank / momentum) Cox training
+export { coxMemoryBankLoss, type CoxMemoryBankEntries } from './losses/cox-memory-bank.js';
+export type { CoxPHFitOptions } from './models/survival/cox-ph.js';
+export type { MemoryBankOptions } from './models/training/memory-bank.js';
+// Cox extras: linear AFT regression (R survreg)
+export { survreg, type SurvregCoefficient, type SurvregDistribution, type SurvregOptions, type SurvregResult } from './stats/index.js';

@@ -10,9 +10,9 @@ Usage:
   survkit predict --model <dir> --data <file.csv> [--out curves.csv]
                                                  survival curves of a trained model (the curves
                                                  format that evaluate reads)
-  survkit stats cox|logrank|km|rmst --data <f.csv> …
+  survkit stats cox|logrank|km|rmst|aft --data <f.csv> …
                                                  Cox regression, log-rank test, median survival,
-                                                 RMST (survkit stats --help)
+                                                 RMST, AFT regression (survkit stats --help)
   survkit report <run.json> --out report.html    an HTML report (figures and tables) of a saved
                                                  evaluate or train --format json output
   survkit serve [--port 8417]                    the evaluation page on localhost: drop a

@@ -1,5 +1,5 @@
 /**
- * `survkit stats cox|logrank|km|rmst`: classical statistics on a CSV table — argument
+ * `survkit stats cox|logrank|km|rmst|aft`: classical statistics on a CSV table — argument
  * parsing and formatting only; the numbers come from src/stats/.
  */
 import { writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { logrank, type LogrankOptions, type LogrankResult } from '../stats/logra
 import { logrankTrend, type LogrankTrendOptions } from '../stats/logrank-trend.js';
 import { rmst, type RmstOptions, type RmstResult } from '../stats/rmst.js';
 import { survivalQuantiles, type GroupQuantiles } from '../stats/survival-quantiles.js';
+import { survreg, type SurvregResult } from '../stats/survreg.js';
 import { statsData, type StatsColumns } from '../stats/table.js';
 import { fmt, formatJsonValue } from './format.js';
 import { choiceFlag, numberFlag, reportError, UsageError, type CliIo } from './usage.js';
@@ -34,6 +35,8 @@ export const STATS_HELP = `Usage:
                     [--at-risk-times t1,t2,…] [--format table|json]
   survkit stats rmst --data <file.csv> --duration-col <c> --event-col <c> [--group-col <g>]
                     [--tau T] [--format table|json]
+  survkit stats aft --data <file.csv> --duration-col <c> --event-col <c> [--features a,b,… | --exclude a,b,…]
+                    [--dist weibull|exponential|lognormal|loglogistic] [--format table|json]
 
 cox       Cox regression as R's coxph: coefficients, SE, hazard ratios with 95 % CIs,
           z and p; log partial likelihoods; Wald, score and likelihood-ratio tests;
@@ -59,6 +62,11 @@ km        median survival per group with its 95 % Brookmeyer–Crowley interval,
 rmst      restricted mean survival time up to --tau (default: the smallest of the
           groups' largest times) per group, and for two groups the difference
           and ratio (second level vs first) with 95 % CIs and p, as survRM2's rmst2.
+aft       linear accelerated-failure-time regression as R's survreg (log T = Xβ + σW;
+          --dist weibull by default): Value, SE, z and p per coefficient with the
+          Log(scale) row, the scale, the log-likelihoods (intercept only, fitted)
+          and the likelihood-ratio test. Features as for cox; --exclude drops
+          columns from the default (every column but duration and event).
 
 Rows with an empty or NA cell in a used column are dropped (as R's na.omit);
 the event column holds 0 (censored) or 1 (event).
@@ -69,6 +77,8 @@ const FLAGS = {
   'duration-col': { type: 'string' },
   'event-col': { type: 'string' },
   features: { type: 'string' },
+  exclude: { type: 'string' },
+  dist: { type: 'string' },
   'group-col': { type: 'string' },
   strata: { type: 'string' },
   'cluster-col': { type: 'string' },
@@ -113,7 +123,7 @@ function cox(v: Values): Output {
   if (typeof v.strata === 'string') cols.strata = v.strata;
   if (typeof v['cluster-col'] === 'string') cols.cluster = v['cluster-col'];
   const taken = new Set([cols.duration, cols.event, cols.strata, cols.cluster]);
-  cols.features = typeof v.features === 'string' ? v.features.split(',').map((s) => s.trim()) : t.header.filter((h) => !taken.has(h));
+  cols.features = featureList(v, t.header, taken);
   const d = statsData(t, cols);
   const opts: CoxphOptions = { ties: choiceFlag('ties', typeof v.ties === 'string' ? v.ties : 'efron', ['efron', 'breslow', 'exact'] as const) };
   if (d.strata) opts.strata = d.strata;
@@ -126,6 +136,59 @@ function cox(v: Values): Output {
   const out: Output = { json: coxJson(r, d.dropped, phTest), table: coxTable(r, d.dropped, phTest) };
   if (typeof v.plot === 'string') out.plot = { file: v.plot, spec: forestSpec(r, { title: 'Hazard ratios (Cox regression)' }) };
   return out;
+}
+
+/** The --features list, or every column not taken and not in --exclude. */
+function featureList(v: Values, header: readonly string[], taken: Set<string | undefined>): string[] {
+  const list = (s: string): string[] => s.split(',').map((x) => x.trim());
+  if (typeof v.features === 'string') {
+    if (typeof v.exclude === 'string') throw new UsageError('--features and --exclude cannot be used together');
+    return list(v.features);
+  }
+  const excluded = new Set(typeof v.exclude === 'string' ? list(v.exclude) : []);
+  for (const x of excluded) if (!header.includes(x)) throw new UsageError(`--exclude names a column that is not in the table: ${JSON.stringify(x)}`);
+  return header.filter((h) => !taken.has(h) && !excluded.has(h));
+}
+
+function aftCommand(v: Values): Output {
+  const file = required(v, 'data', 'aft');
+  const t = loadTable(file);
+  const cols: StatsColumns = { duration: required(v, 'duration-col', 'aft'), event: required(v, 'event-col', 'aft') };
+  cols.features = featureList(v, t.header, new Set([cols.duration, cols.event]));
+  const d = statsData(t, cols);
+  const dist = choiceFlag('dist', typeof v.dist === 'string' ? v.dist : 'weibull', ['weibull', 'exponential', 'lognormal', 'loglogistic'] as const);
+  const r = survreg({ time: d.time, event: d.event }, cols.features.length === 0 ? null : d.covariates, { dist });
+  return { json: aftJson(r, d.dropped), table: aftTable(r, d.dropped) };
+}
+
+function aftJson(r: SurvregResult, dropped: number): unknown {
+  return {
+    dist: r.dist,
+    coefficients: r.coefficients,
+    scale: r.scale,
+    loglik: r.loglik,
+    tests: r.tests,
+    n: r.n,
+    events: r.events,
+    dropped,
+    iterations: r.iterations,
+  };
+}
+
+function aftTable(r: SurvregResult, dropped: number): string {
+  const rows = r.coefficients.map((c) => [c.name, fmt(c.coef), fmt(c.se), fmt(c.z), pv(c.p)]);
+  const lr = r.tests.likelihoodRatio;
+  return (
+    [
+      `Accelerated failure time regression (${r.dist}): n = ${r.n}, events = ${r.events}${droppedNote(dropped)}`,
+      '',
+      grid(['', 'Value', 'Std. Error', 'z', 'p'], rows),
+      '',
+      `Scale = ${fmt(r.scale)}`,
+      `Loglik(model) = ${fmt(r.loglik[1], 2)}, Loglik(intercept only) = ${fmt(r.loglik[0], 2)}`,
+      `Chisq = ${fmt(lr.statistic, 2)} on ${lr.df} degrees of freedom, p = ${pv(lr.p)}`,
+    ].join('\n') + '\n'
+  );
 }
 
 /** What a statistic prints, and the figure it writes with --plot. */
@@ -384,14 +447,23 @@ export function runStats(args: readonly string[], io: CliIo): number | Promise<n
       return 0;
     }
     const [what, ...rest] = positionals;
-    if (what !== 'cox' && what !== 'logrank' && what !== 'km' && what !== 'rmst')
-      throw new UsageError(`stats needs the statistic first: cox, logrank, km or rmst; got ${what === undefined ? 'nothing' : JSON.stringify(what)}`);
+    if (what !== 'cox' && what !== 'logrank' && what !== 'km' && what !== 'rmst' && what !== 'aft')
+      throw new UsageError(`stats needs the statistic first: cox, logrank, km, rmst or aft; got ${what === undefined ? 'nothing' : JSON.stringify(what)}`);
     if (rest.length > 0) throw new UsageError(`stats ${what} takes no further positional arguments; got ${rest.map((p) => JSON.stringify(p)).join(', ')}`);
     const format = choiceFlag('format', typeof values.format === 'string' ? values.format : 'table', ['table', 'json'] as const);
     if (typeof values.plot === 'string' && what !== 'cox' && what !== 'km') throw new UsageError(`--plot is for stats km and stats cox; got stats ${what}`);
     if (typeof values.plot === 'string' && !['.svg', '.png', '.json'].includes(extname(values.plot).toLowerCase()))
       throw new UsageError(`--plot must name a .svg, .png or .json file; got ${JSON.stringify(values.plot)}`);
-    const out: Output = what === 'cox' ? cox(values) : what === 'logrank' ? logrankCommand(values) : what === 'km' ? kmCommand(values) : rmstCommand(values);
+    const out: Output =
+      what === 'cox'
+        ? cox(values)
+        : what === 'logrank'
+          ? logrankCommand(values)
+          : what === 'km'
+            ? kmCommand(values)
+            : what === 'aft'
+              ? aftCommand(values)
+              : rmstCommand(values);
     const print = (): number => {
       io.stdout(format === 'json' ? formatJsonValue(out.json) : out.table);
       return 0;

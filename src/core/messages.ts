@@ -431,6 +431,11 @@ export const messages = {
     `${fn}: ${step}: no answer from a training worker within ${ms} ms; the workers were stopped (raise 'timeoutMs', or train with workers: 1)`,
   dataParallelStep: (fn: string, step: string, problem: string) => `${fn}: ${step} failed on the main thread: ${problem}; the workers were stopped`,
   dataParallelModel: (fn: string, arg: string, problem: string) => `${fn}: '${arg}' cannot be trained on worker threads: ${problem}`,
+  // Cox extras: strata and entry times in the CoxPH model
+  coxphNoBaseline: (fn: string, what: string) =>
+    `${fn}: the model was trained with ${what}, for which survkit computes no Breslow baseline (per-stratum and left-truncated ` +
+    'baselines are not implemented), so its survival curves are unknown; use predictRisk (the log-risk), or set a baseline with ' +
+    'computeBaseline(x, labels)',
 } as const;
 
 /**

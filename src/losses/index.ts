@@ -21,3 +21,5 @@ export { pmfLoss, mtlrLoss } from './pmf.js';
 export { pcHazardLoss } from './pc-hazard.js';
 export { bceSurvLoss } from './bce-surv.js';
 export { aftLoss, aftLossFloat64, aftSurvival, logNormalSurvival, type AftDistribution, type AftLossOptions } from './parametric.js';
+// small-batch Cox training (memory bank / momentum)
+export { coxMemoryBankLoss, type CoxMemoryBankEntries } from './cox-memory-bank.js';

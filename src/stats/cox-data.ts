@@ -50,7 +50,7 @@ export function groupCodes(fn: string, arg: string, values: unknown, n: number):
 }
 
 /** The covariate columns and their names. */
-function columns(fn: string, covariates: unknown, names: readonly string[] | undefined, n: number): { names: string[]; cols: Float64Array[] } {
+export function columns(fn: string, covariates: unknown, names: readonly string[] | undefined, n: number): { names: string[]; cols: Float64Array[] } {
   if (Array.isArray(covariates)) {
     const rows = covariates as readonly unknown[];
     if (rows.length !== n) throw survkitError('lengthMismatch', fn, 'labels', n, 'covariates', rows.length);

@@ -18,3 +18,5 @@ export { coxResiduals, type CoxResidualType, type EventResiduals } from './cox-r
 export { logrankTrend, type LogrankTrendOptions, type LogrankTrendResult } from './logrank-trend.js';
 // competing risks
 export { grayTest, type GrayCauseTest, type GrayTestOptions, type GrayTestResult } from './gray-test.js';
+// linear AFT regression (survreg)
+export { survreg, type SurvregCoefficient, type SurvregDistribution, type SurvregOptions, type SurvregResult } from './survreg.js';

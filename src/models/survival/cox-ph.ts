@@ -1,13 +1,22 @@
 import type * as tf from '@tensorflow/tfjs';
 import { assertChoice } from '../../core/assert.js';
 import type { CoxConvention, CoxTies } from '../../losses/cox-partial-likelihood.js';
-import { coxPhLoss } from '../../losses/cox-ph.js';
+import { coxPhLoss, type CoxPhLossOptions } from '../../losses/cox-ph.js';
+import type { BreslowBaseline } from '../../estimators/breslow.js';
 import { CoxBase } from './cox-base.js';
 import { StateReader, type CoxPHState } from './family-state.js';
 import type { Batch } from '../training/in-memory-data.js';
 import { checkNetOptions, type NetOptions } from '../training/network-options.js';
 import { registerModelFamily } from '../family-registry.js';
-import type { JsonValue } from '../training/fit-types.js';
+import type { BatchSource, FitOptions, History, JsonValue, ModelInput } from '../training/fit-types.js';
+import { labelsArg, type LabelsInput } from '../../data/labels.js';
+import { survkitError } from '../../core/errors.js';
+import { coxMemoryBankLoss } from '../../losses/cox-memory-bank.js';
+import { genericPlan, type TrainSet } from '../training/survival-plan.js';
+import type { TrainingPlan } from '../training/fit-loop.js';
+import type { FitContext } from '../training/fit-context.js';
+import { isBatchSource } from '../training/in-memory-data.js';
+import { MomentumBank, memoryBankOptions, type MemoryBankOptions } from '../training/memory-bank.js';
 
 /** Options of {@link CoxPH}. */
 export interface CoxPHOptions extends NetOptions {
@@ -15,6 +24,57 @@ export interface CoxPHOptions extends NetOptions {
   ties?: CoxTies;
   /** 'exact' risk sets (default) or pycox 0.3.0's cumulative-sum loss without tie handling. */
   convention?: CoxConvention;
+}
+
+/** Validates the `strata` / `entry` fit options against the training data (in memory, no validation fraction). */
+function countingOptions(
+  x: ModelInput | BatchSource,
+  labels: LabelsInput | CoxPHFitOptions | undefined,
+  opts: CoxPHFitOptions | undefined,
+): { strata?: ArrayLike<number | string>; entry?: ArrayLike<number> } | undefined {
+  const fn = 'CoxPH.fit';
+  if (opts?.strata === undefined && opts?.entry === undefined) return undefined;
+  const which = opts.strata !== undefined ? 'strata' : 'entry';
+  if (isBatchSource(x))
+    throw survkitError('optionRange', fn, which, 'used with in-memory training data (one value per row), not a batch source', 'a batch source');
+  if (typeof opts.validation === 'number')
+    throw survkitError('optionRange', fn, which, "used with separate 'validation' data, not a fraction of the training rows", opts.validation);
+  const y = labelsArg(fn, 'labels', labels);
+  const n = y.time.length;
+  const out: { strata?: ArrayLike<number | string>; entry?: ArrayLike<number> } = {};
+  if (opts.strata !== undefined) {
+    if (opts.strata.length !== n) throw survkitError('lengthMismatch', fn, 'strata', opts.strata.length, 'labels', n);
+    out.strata = opts.strata;
+  }
+  if (opts.entry !== undefined) {
+    if (opts.entry.length !== n) throw survkitError('lengthMismatch', fn, 'entry', opts.entry.length, 'labels', n);
+    for (let i = 0; i < n; i++) {
+      const e = opts.entry[i] as number;
+      if (!(Number.isFinite(e) && e < (y.time[i] as number))) throw survkitError('entryNotBeforeExit', fn, 'entry', i, e, y.time[i] as number);
+    }
+    out.entry = opts.entry;
+  }
+  return out;
+}
+
+/** Options of {@link CoxPH.fit}: {@link FitOptions} and the memory bank. */
+export interface CoxPHFitOptions extends FitOptions {
+  /**
+   * Momentum (memory-bank) training for small batches, as torchsurv's `Momentum`: each batch's
+   * loss pools its online log-risks with the log-risks of the subjects of earlier batches from a momentum (EMA)
+   * target network, so risk sets hold `size` subjects even at batch size 2. Exact convention only.
+   */
+  memoryBank?: MemoryBankOptions;
+  /**
+   * Stratum of each training row (numbers or strings): the partial likelihood of a batch sums over strata, each with risk
+   * sets of its own subjects (R `strata(s)`). In-memory training data only; the validation loss ignores it.
+   */
+  strata?: ArrayLike<number | string>;
+  /**
+   * Entry (left-truncation) time of each training row, below its time: a subject is at risk on (entry, time] (R
+   * `Surv(entry, time, event)`). In-memory training data only; the validation loss ignores it.
+   */
+  entry?: ArrayLike<number>;
 }
 
 /**
@@ -42,7 +102,99 @@ export class CoxPH extends CoxBase {
     this.convention = assertChoice('CoxPH', 'convention', opts.convention ?? 'exact', ['exact', 'pycox'] as const);
   }
 
+  private bankOptions: Required<MemoryBankOptions> | undefined;
+  private counting: { strata?: ArrayLike<number | string>; entry?: ArrayLike<number> } | undefined;
+  /** What the last fit was trained with that the Breslow baseline does not handle ('strata', 'entry times'), or null. */
+  private noBaseline: string | null = null;
+  private bank: MomentumBank | undefined;
+
+  /**
+   * Trains the network (see {@link SurvivalModel.fit}); with `memoryBank`, each
+   * batch's Cox loss also counts the queued subjects of earlier batches
+   * ({@link coxMemoryBankLoss}, torchsurv's `Momentum`).
+   *
+   * @example
+   * await model.fit(clips, labels, { epochs: 20, batchSize: 4, memoryBank: { size: 128, momentum: 0.99 } });
+   * @throws {SurvkitError} as {@link SurvivalModel.fit}, and for an invalid `memoryBank` or one used with convention 'pycox'
+   */
+  override fit(x: ModelInput, labels: LabelsInput, opts?: CoxPHFitOptions): Promise<History>;
+  override fit(source: BatchSource, opts?: CoxPHFitOptions): Promise<History>;
+  override async fit(x: ModelInput | BatchSource, labelsOrOpts?: LabelsInput | CoxPHFitOptions, maybeOpts?: CoxPHFitOptions): Promise<History> {
+    const opts = (isBatchSource(x) ? labelsOrOpts : maybeOpts) as CoxPHFitOptions | undefined;
+    if (opts?.memoryBank !== undefined) {
+      this.bankOptions = memoryBankOptions('CoxPH.fit', opts.memoryBank);
+      if (this.convention !== 'exact') throw survkitError('optionRange', 'CoxPH.fit', 'memoryBank', "used with convention 'exact'", opts.memoryBank);
+    }
+    this.counting = countingOptions(x, labelsOrOpts, opts);
+    if (this.counting !== undefined && this.bankOptions !== undefined) {
+      this.bankOptions = undefined;
+      throw survkitError('optionRange', 'CoxPH.fit', 'memoryBank', "used without 'strata' and 'entry'", opts?.memoryBank);
+    }
+    try {
+      return await (super.fit as (a: unknown, b: unknown, c: unknown) => Promise<History>)(x, labelsOrOpts, maybeOpts);
+    } finally {
+      this.bank?.dispose();
+      this.bank = undefined;
+      this.bankOptions = undefined;
+      this.counting = undefined;
+    }
+  }
+
+  protected override plan(train: TrainSet, val: TrainSet | undefined, ctx: FitContext): TrainingPlan {
+    if (this.bankOptions === undefined) return super.plan(train, val, ctx);
+    const bank = new MomentumBank(this.net, this.bankOptions);
+    this.bank = bank;
+    return genericPlan(
+      'CoxPH.fit',
+      this.inputCount,
+      train,
+      val,
+      ctx,
+      (b, training) =>
+        training
+          ? coxMemoryBankLoss(this.logRisk(b, true), b.time, b.event, bank.entriesFor(b.time.length), { ties: this.ties })
+          : coxPhLoss(this.logRisk(b, false), b.time, b.event, { ties: this.ties }),
+      (b) => this.usableBatch(b),
+      {
+        beforeStep: (b) => bank.before(b),
+        usableInTraining: (b) => {
+          bank.commit();
+          return bank.hasEventFor(b.time.length) || this.usableBatch(b);
+        },
+      },
+    );
+  }
+
+  protected override async finish(train: TrainSet): Promise<void> {
+    if (this.bank !== undefined && this.bankOptions?.keep === 'target') this.bank.adoptTarget();
+    const c = this.counting;
+    this.noBaseline = c === undefined ? null : [c.strata && 'strata', c.entry && 'entry times'].filter(Boolean).join(' and ');
+    if (this.noBaseline !== null) {
+      this.baseline = null;
+      return;
+    }
+    await super.finish(train);
+  }
+
+  override async computeBaseline(x: ModelInput | BatchSource, labels?: LabelsInput): Promise<void> {
+    await super.computeBaseline(x, labels);
+    this.noBaseline = null;
+  }
+
+  protected override requireBaseline(fn: string): BreslowBaseline {
+    if (this.baseline === null && this.noBaseline !== null) throw survkitError('coxphNoBaseline', fn, this.noBaseline);
+    return super.requireBaseline(fn);
+  }
+
   protected batchLoss(b: Batch, training: boolean): tf.Scalar {
+    const c = this.counting;
+    if (c !== undefined && training && b.rows !== undefined) {
+      const rows = b.rows;
+      const opts: CoxPhLossOptions = { ties: this.ties };
+      if (c.strata !== undefined) opts.strata = Array.from(rows, (r) => c.strata![r] as number | string);
+      if (c.entry !== undefined) opts.entry = Array.from(rows, (r) => c.entry![r] as number);
+      return coxPhLoss(this.logRisk(b, training), b.time, b.event, opts);
+    }
     return coxPhLoss(this.logRisk(b, training), b.time, b.event, { ties: this.ties, convention: this.convention });
   }
 

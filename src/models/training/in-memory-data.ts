@@ -15,6 +15,8 @@ export interface Batch {
   x: tf.Tensor[];
   time: Float64Array;
   event: Int32Array;
+  /** Training batches of in-memory data: the rows of the training data in the batch (for per-subject fit options). */
+  rows?: Int32Array;
 }
 
 /** True for a {@link BatchSource}. */

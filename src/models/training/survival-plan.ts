@@ -17,6 +17,14 @@ export interface PlanContext {
 /** A batch loss (training or inference mode). */
 export type BatchLoss = (b: Batch, training: boolean) => tf.Scalar;
 
+/** Optional hooks of {@link genericPlan}. */
+export interface PlanHooks {
+  /** Runs before each training step (outside the gradient tape), with the step's batch. */
+  beforeStep?: (b: Batch) => void;
+  /** Which training batches are used (default: `usable`, which also filters validation batches). */
+  usableInTraining?: (b: Batch) => boolean;
+}
+
 /**
  * The plan of the families whose loss is a function of one batch of subjects
  * (CoxPH, DeepHit, logistic hazard): in-memory data are reshuffled every
@@ -34,10 +42,18 @@ export function genericPlan(
   ctx: PlanContext,
   loss: BatchLoss,
   usable: (b: Batch) => boolean,
+  hooks: PlanHooks = {},
 ): TrainingPlan {
-  const steps = (b: Batch): TrainStep => ({ loss: () => loss(b, true), size: b.time.length, release: () => disposeAll(b.x), inputs: b.x });
+  const steps = (b: Batch): TrainStep => {
+    hooks.beforeStep?.(b);
+    return { loss: () => loss(b, true), size: b.time.length, release: () => disposeAll(b.x), inputs: b.x };
+  };
+  const usableInTraining = hooks.usableInTraining ?? usable;
   const plan: TrainingPlan = {
-    epoch: train.kind === 'memory' ? (_e) => memoryEpoch(train.data, ctx, usable, steps) : (_e) => sourceEpoch(fn, train.source, count, usable, steps),
+    epoch:
+      train.kind === 'memory'
+        ? (_e) => memoryEpoch(train.data, ctx, usableInTraining, steps)
+        : (_e) => sourceEpoch(fn, train.source, count, usableInTraining, steps),
     ...(train.kind === 'memory' ? { stepsPerEpoch: Math.ceil(train.data.n / ctx.batchSize) } : {}),
   };
   if (val) plan.validate = () => meanLoss(fn, count, val, ctx.validationBatchSize, loss, usable);
@@ -49,7 +65,7 @@ function* memoryEpoch(d: InMemoryData, ctx: PlanContext, usable: (b: Batch) => b
   for (let s = 0; s < d.n; s += ctx.batchSize) {
     const rows = perm.subarray(s, Math.min(d.n, s + ctx.batchSize));
     const y = labelRows(d.labels, rows);
-    const b: Batch = { x: [], ...y };
+    const b: Batch = { x: [], ...y, rows };
     if (!usable(b)) continue;
     b.x = gatherRows(d.x, rows);
     yield step(b);
