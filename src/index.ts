@@ -717,3 +717,8 @@ export { readImageManifest, type ImageManifestRow, type ReadImageManifestOptions
 export { probeImageItem } from './io/image-item.js';
 export { resizeBilinear } from './io/image-transforms.js';
 export { mnistSurvivalScale, simulateMnistSurvival, type MnistSurvival, type MnistSurvivalOptions } from './data/mnist-survival.js';
+
+// Imaging CLI: MONAI / MedicalNet volumetric ResNets
+export { resnet3d, type ResNet3dOptions } from './backbones/resnet3d.js';
+export { ChannelPadShortcut, type ChannelPadShortcutArgs } from './backbones/channel-pad-shortcut.js';
+export { torchInputChannels, torchStateDict, type Resnet3dArch } from './backbones/torch-weights.js';
