@@ -414,6 +414,17 @@ export const messages = {
   csdFlatCurve: (fn: string, arg: string, subject: number) =>
     `${fn}: the curve of subject ${subject} in '${arg}' stays at 1 over its whole grid, so it has no percentile times; ` +
     'predict on a grid that reaches past the first event of that subject, or drop the subject',
+  // imaging CLI: input shape of video manifests, image models for survkit predict
+  imageInputShape: (fn: string, file: string, item: string) =>
+    `${fn}: ${file}: the first item ${item} is a video, which has no size of its own, and the backbone declares no input shape; ` +
+    'give --input-shape T,H,W (frames, height, width; e.g. 16,112,112 for r3d_18) — the clips are sampled and resized to it',
+  imageBackboneMoved: (fn: string, model: string, file: string) =>
+    `${fn}: the model ${model} extracts image features with the backbone ${file}, which is not there any more; ` +
+    'put the file back, or pass --backbone <its new path> (it must be the same file: its fingerprint is checked)',
+  imageBackboneChanged: (fn: string, model: string, file: string, recorded: string, found: string) =>
+    `${fn}: the backbone ${file} is not the one the model ${model} was trained with (fingerprint ${recorded.slice(0, 24)}… recorded, ` +
+    `${found.slice(0, 24)}… now); restore the original file, or retrain with survkit train --images --backbone ${file}`,
+  imageModelMode: (fn: string, model: string, problem: string) => `${fn}: ${model}: ${problem}`,
 } as const;
 
 /**
