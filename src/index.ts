@@ -722,3 +722,4 @@ export { mnistSurvivalScale, simulateMnistSurvival, type MnistSurvival, type Mni
 export { resnet3d, type ResNet3dOptions } from './backbones/resnet3d.js';
 export { ChannelPadShortcut, type ChannelPadShortcutArgs } from './backbones/channel-pad-shortcut.js';
 export { torchInputChannels, torchStateDict, type Resnet3dArch } from './backbones/torch-weights.js';
+export { imageFeatureTable, openBackbone, type ImageFeatureSettings, type ImageModelRecord } from './tabular/index.js';

@@ -181,6 +181,33 @@ describe('a video as the first manifest row', () => {
   }, 120_000);
 });
 
+describe('a MedicalNet 3D ResNet backbone on grey volumes', () => {
+  it("feeds one channel (the weights take 1) at the volumes' size", async () => {
+    const rng = new Random(5);
+    const rows = ['path,time,event'];
+    for (let i = 0; i < 3; i++) {
+      const v = Float32Array.from({ length: 16 * 24 * 24 }, () => rng.next());
+      writeFileSync(join(dir, `vol${i}.npy`), npy(v, [16, 24, 24, 1]));
+      rows.push(`vol${i}.npy,${i + 1},1`);
+    }
+    writeFileSync(join(dir, 'volumes.csv'), `${rows.join('\n')}\n`);
+    const backbone = join(PRETRAINED, 'monai_medicalnet_resnet10.safetensors');
+    const { table, record } = await imageFeatureTable('t', join(dir, 'volumes.csv'), { backbone, cacheDir: join(dir, 'cvol'), workers: 0 }, {});
+    expect(record.inputShape).toEqual([16, 24, 24, 1]);
+    expect(table.rows).toHaveLength(3);
+    // the first volume's features = the network's layer4 map (1×1×1 here) on the volume as read
+    const net = await torchBackbone(backbone, { inputShape: [16, 24, 24, 1] });
+    const first = await loadFittedImage('t', join(dir, 'vol0.npy'), [16, 24, 24, 1], 'none');
+    const x = tf.tensor5d(first, [1, 16, 24, 24, 1]);
+    const y = net.predict(x) as tf.Tensor;
+    const want = Array.from(await y.data());
+    const got = (table.rows[0] as string[]).slice(0, 16).map(Number);
+    expect(Math.max(...got.map((v, k) => Math.abs(v - (want[k] as number))))).toBeLessThan(1e-6);
+    tf.dispose([x, y]);
+    net.dispose();
+  }, 60_000);
+});
+
 describe('imaging CLI flags', () => {
   it('parses --intensity, --workers and --input-shape, and rejects bad values', () => {
     const v = { images: 'm.csv', backbone: 'w.safetensors', intensity: 'window:40,400', workers: '0', 'input-shape': '16,112,112' } as const;
