@@ -167,7 +167,7 @@ export const TRAIN_HELP = `Usage:
   survkit train --model coxph|coxcc|coxtime|deephit|logistichazard|pmf|mtlr|pchazard|bcesurv --data <file.csv>
   survkit train --model … --images <manifest.csv> --backbone <model.onnx | model.json | weights.safetensors [--arch resnet18]>
                 [--freeze | --fine-tune last-block] [--normalize none|imagenet|kinetics] [--cache-dir <dir>] [--path-col path]
-                [--intensity none|zscore|minmax|window:C,W] [--workers N] [--input-shape [T,]H,W]
+                [--intensity none|zscore|minmax|window:C,W] [--workers N] [--input-shape [T,]H,W] [--conv1-stride s]
                 [--duration-col duration] [--event-col event] [--features x0,x1,…]
                 [--split-col split [--val-col val] | --test-frac 0.2 --val-frac 0.2]
                 [--seed S] [--epochs N] [--batch-size 256] [--lr 0.01] [--hidden 32,32]
@@ -242,6 +242,9 @@ Data:
                          MONAI / MedicalNet 3D ResNet resnet3d_10|resnet3d_18|
                          resnet3d_34|resnet3d_50|resnet3d_101|resnet3d_152|
                          resnet3d_200 (default: read from the file's keys)
+  --conv1-stride <s>     resnet3d: the stem stride (MONAI's conv1_t_stride),
+                         which the weights do not record (default 2 for a
+                         MedicalNet file with module.* keys, else 1 as MONAI)
   --freeze               train the head on frozen, cached features (the default)
   --fine-tune last-block train the backbone's last residual block with the head
                          on the images (TF.js backbones; coxph, logistichazard,

@@ -64,6 +64,7 @@ export const TRAIN_FLAGS = {
   intensity: { type: 'string' },
   workers: { type: 'string' },
   'input-shape': { type: 'string' },
+  'conv1-stride': { type: 'string' },
 } as const;
 
 type Values = Partial<Record<keyof typeof TRAIN_FLAGS, string | boolean>>;
@@ -226,6 +227,7 @@ export function imageTrainOptions(v: Values): ImageTrainOptions | undefined {
       'intensity',
       'workers',
       'input-shape',
+      'conv1-stride',
     ] as const
   ).filter((k) => v[k] !== undefined);
   if (str('images') === undefined) {
@@ -261,6 +263,12 @@ export function imageTrainOptions(v: Values): ImageTrainOptions | undefined {
   if (intensity !== undefined) o.intensity = intensityFlag(intensity);
   const workers = str('workers');
   if (workers !== undefined) o.workers = int('workers', workers, 0);
+  const c1 = str('conv1-stride');
+  if (c1 !== undefined) {
+    if (!backbone.toLowerCase().endsWith('.safetensors'))
+      throw new UsageError('--conv1-stride applies to a .safetensors backbone (a MONAI / MedicalNet 3D ResNet)');
+    o.conv1Stride = int('conv1-stride', c1, 1);
+  }
   const shape = str('input-shape');
   if (shape !== undefined) o.inputShape = inputShapeFlag(shape);
   return o;

@@ -35,6 +35,8 @@ export interface ImageTrainOptions {
   backbone: string;
   /** Architecture of a safetensors state dict (default: read from its keys). */
   arch?: TorchArch;
+  /** resnet3d state dicts: the stem stride MONAI calls `conv1_t_stride` (default 2 for MedicalNet files, else 1; see torchBackbone). */
+  conv1Stride?: number;
   /** The column of image paths (default 'path'; relative paths are relative to the manifest's folder). */
   pathCol?: string;
   /** Feature cache folder (default: `.survkit-features` beside the manifest). */
@@ -70,6 +72,8 @@ export interface ImageModelRecord {
   fileSha256: string;
   fingerprint: string;
   arch: TorchArch | null;
+  /** resnet3d stem stride given at training (null: the default). */
+  conv1Stride: number | null;
   /** The shape each item was fed at, channels last. */
   inputShape: number[];
   pool: 'avg';
@@ -93,7 +97,10 @@ export interface ImageFeatureReport {
 }
 
 /** Loads a backbone file by its kind; `inputShape` (channels last, no batch axis) is needed for safetensors only. */
-export async function loadBackboneFile(file: string, opts: { arch?: TorchArch; inputShape?: number[]; threads?: number }): Promise<FeatureBackbone> {
+export async function loadBackboneFile(
+  file: string,
+  opts: { arch?: TorchArch; inputShape?: number[]; threads?: number; conv1Stride?: number },
+): Promise<FeatureBackbone> {
   const lower = file.toLowerCase();
   if (lower.endsWith('.onnx')) return loadOnnxBackbone(file, opts.threads === undefined ? {} : { threads: opts.threads });
   if (lower.endsWith('.safetensors')) {
@@ -101,7 +108,11 @@ export async function loadBackboneFile(file: string, opts: { arch?: TorchArch; i
     // the channels the file's first convolution takes (3 for torchvision, often 1 for MONAI / MedicalNet)
     const shape: number[] = opts.inputShape ?? [224, 224, 3];
     const channels = torchInputChannels(st) ?? shape.at(-1) ?? 3;
-    return torchBackbone(st, { ...(opts.arch === undefined ? {} : { arch: opts.arch }), inputShape: [...shape.slice(0, -1), channels] });
+    return torchBackbone(st, {
+      ...(opts.arch === undefined ? {} : { arch: opts.arch }),
+      ...(opts.conv1Stride === undefined ? {} : { conv1Stride: opts.conv1Stride }),
+      inputShape: [...shape.slice(0, -1), channels],
+    });
   }
   if (lower.endsWith('.json')) {
     const artifacts = await (fileIOHandler(file, FN).load as () => Promise<tf.io.ModelArtifacts>)();
@@ -146,7 +157,7 @@ export async function openBackbone(
   fn: string,
   manifest: string,
   first: { path: string },
-  img: Pick<ImageTrainOptions, 'backbone' | 'arch' | 'threads' | 'inputShape'>,
+  img: Pick<ImageTrainOptions, 'backbone' | 'arch' | 'threads' | 'inputShape' | 'conv1Stride'>,
 ): Promise<{ backbone: FeatureBackbone; want: number[] }> {
   const torch = img.backbone.toLowerCase().endsWith('.safetensors');
   let backbone = torch ? undefined : await loadBackboneFile(img.backbone, img.threads === undefined ? {} : { threads: img.threads });
@@ -166,7 +177,11 @@ export async function openBackbone(
       itemChannels = probe[probe.length - 1] === 1 ? 3 : (probe[probe.length - 1] as number);
     }
     if (backbone === undefined)
-      backbone = await loadBackboneFile(img.backbone, { ...(img.arch === undefined ? {} : { arch: img.arch }), inputShape: [...spatial, itemChannels] });
+      backbone = await loadBackboneFile(img.backbone, {
+        ...(img.arch === undefined ? {} : { arch: img.arch }),
+        ...(img.conv1Stride === undefined ? {} : { conv1Stride: img.conv1Stride }),
+        inputShape: [...spatial, itemChannels],
+      });
     const want = inputShapeOf(backbone) ?? [...spatial, itemChannels];
     const channels = want[want.length - 1];
     if (channels !== 1 && channels !== 3)
@@ -191,6 +206,7 @@ async function fileSha256(file: string): Promise<string> {
 export interface ImageFeatureSettings {
   backbone: string;
   arch?: TorchArch;
+  conv1Stride?: number;
   inputShape?: number[];
   pathCol?: string;
   cacheDir?: string;
@@ -313,6 +329,7 @@ export async function imageFeatureTable(
     fileSha256: sha,
     fingerprint: feats.fingerprint,
     arch: img.arch ?? null,
+    conv1Stride: img.conv1Stride ?? null,
     inputShape: want,
     pool: 'avg',
     normalize: norm,

@@ -127,6 +127,7 @@ export async function predictFile(o: PredictOptions): Promise<PredictResult> {
       const settings = {
         backbone: o.backbone ?? rec.backbone,
         ...(rec.arch === null ? {} : { arch: rec.arch }),
+        ...(rec.conv1Stride === null ? {} : { conv1Stride: rec.conv1Stride }),
         inputShape: rec.inputShape.slice(0, -1),
         pathCol: rec.pathCol,
         normalize: rec.normalize,

@@ -203,8 +203,19 @@ describe('a MedicalNet 3D ResNet backbone on grey volumes', () => {
     const want = Array.from(await y.data());
     const got = (table.rows[0] as string[]).slice(0, 16).map(Number);
     expect(Math.max(...got.map((v, k) => Math.abs(v - (want[k] as number))))).toBeLessThan(1e-6);
-    tf.dispose([x, y]);
+    // the stem stride the weights do not record: given, it is used and recorded for predict
+    const s1 = await imageFeatureTable('t', join(dir, 'volumes.csv'), { backbone, conv1Stride: 1, cacheDir: join(dir, 'cvol1'), workers: 0 }, {});
+    expect(s1.record.conv1Stride).toBe(1);
+    expect(record.conv1Stride).toBeNull();
+    const net1 = await torchBackbone(backbone, { inputShape: [16, 24, 24, 1], conv1Stride: 1 });
+    const y1 = tf.tidy(() => (net1.predict(x) as tf.Tensor).mean([1, 2, 3]));
+    const want1 = Array.from(await y1.data());
+    const got1 = (s1.table.rows[0] as string[]).slice(0, 16).map(Number);
+    expect(Math.max(...got1.map((v, k) => Math.abs(v - (want1[k] as number))))).toBeLessThan(1e-6);
+    expect(Math.max(...got1.map((v, k) => Math.abs(v - (got[k] as number))))).toBeGreaterThan(1e-3); // another network
+    tf.dispose([x, y, y1]);
     net.dispose();
+    net1.dispose();
   }, 60_000);
 });
 
@@ -225,6 +236,12 @@ describe('imaging CLI flags', () => {
     expect(() => imageTrainOptions({ ...v, 'input-shape': '16,112', workers: '1.5' })).toThrow(UsageError);
     expect(() => imageTrainOptions({ ...v, 'input-shape': '0,112,112' })).toThrow('--input-shape must be H,W or T,H,W');
     expect(() => imageTrainOptions({ intensity: 'zscore' })).toThrow('--intensity applies to --images <manifest.csv>');
+    expect(imageTrainOptions({ images: 'm.csv', backbone: 'w.safetensors', arch: 'resnet3d_10', 'conv1-stride': '2' })).toEqual({
+      backbone: 'w.safetensors',
+      arch: 'resnet3d_10',
+      conv1Stride: 2,
+    });
+    expect(() => imageTrainOptions({ images: 'm.csv', backbone: 'w.onnx', 'conv1-stride': '2' })).toThrow('--conv1-stride applies to a .safetensors backbone');
   });
 
   it('survkit train --images --intensity --workers --out, then survkit predict --images (built CLI)', () => {
