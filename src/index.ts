@@ -743,3 +743,8 @@ export type { CoxPHFitOptions } from './models/survival/cox-ph.js';
 export type { MemoryBankOptions } from './models/training/memory-bank.js';
 // Cox extras: linear AFT regression (R survreg)
 export { survreg, type SurvregCoefficient, type SurvregDistribution, type SurvregOptions, type SurvregResult } from './stats/index.js';
+// Imaging CLI: MONAI / MedicalNet volumetric ResNets
+export { resnet3d, type ResNet3dOptions } from './backbones/resnet3d.js';
+export { ChannelPadShortcut, type ChannelPadShortcutArgs } from './backbones/channel-pad-shortcut.js';
+export { torchInputChannels, torchStateDict, type Resnet3dArch } from './backbones/torch-weights.js';
+export { imageFeatureTable, openBackbone, type ImageFeatureSettings, type ImageModelRecord } from './tabular/index.js';

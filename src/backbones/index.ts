@@ -33,3 +33,7 @@ export {
   type TorchWeightsResult,
 } from './torch-weights.js';
 export { loadOnnxBackbone, OnnxBackbone, type OnnxBackboneOptions } from './onnx-backbone.js';
+// MONAI / MedicalNet volumetric ResNets
+export { resnet3d, type ResNet3dOptions } from './resnet3d.js';
+export { ChannelPadShortcut, type ChannelPadShortcutArgs } from './channel-pad-shortcut.js';
+export { torchInputChannels, torchStateDict, type Resnet3dArch } from './torch-weights.js';

@@ -9,11 +9,55 @@ import { survkitError } from '../core/errors.js';
 import { resnet2d } from './resnet2d.js';
 import { readSafetensors, type SafetensorsFile, type SafeTensor } from './safetensors.js';
 import { mc3, r2plus1d, r3d } from './video.js';
+import { resnet3d } from './resnet3d.js';
 
-/** The torchvision architectures survkit loads weights into. */
-export type TorchArch = 'resnet18' | 'resnet34' | 'resnet50' | 'resnet101' | 'resnet152' | 'r3d_18' | 'mc3_18' | 'r2plus1d_18';
+/** The volumetric ResNets of MONAI / MedicalNet (`monai.networks.nets.resnet10` … `resnet200`, spatial_dims=3). */
+export type Resnet3dArch = 'resnet3d_10' | 'resnet3d_18' | 'resnet3d_34' | 'resnet3d_50' | 'resnet3d_101' | 'resnet3d_152' | 'resnet3d_200';
 
-export const TORCH_ARCHS: readonly TorchArch[] = ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'r3d_18', 'mc3_18', 'r2plus1d_18'];
+/** The architectures survkit loads PyTorch weights into: torchvision's and MONAI / MedicalNet's 3D ResNets. */
+export type TorchArch = 'resnet18' | 'resnet34' | 'resnet50' | 'resnet101' | 'resnet152' | 'r3d_18' | 'mc3_18' | 'r2plus1d_18' | Resnet3dArch;
+
+export const TORCH_ARCHS: readonly TorchArch[] = [
+  'resnet18',
+  'resnet34',
+  'resnet50',
+  'resnet101',
+  'resnet152',
+  'r3d_18',
+  'mc3_18',
+  'r2plus1d_18',
+  'resnet3d_10',
+  'resnet3d_18',
+  'resnet3d_34',
+  'resnet3d_50',
+  'resnet3d_101',
+  'resnet3d_152',
+  'resnet3d_200',
+];
+
+/** MONAI's `resnet_params`: block kind and blocks per stage of each volumetric ResNet. */
+const RESNETS3D: Record<Resnet3dArch, { block: 'basic' | 'bottleneck'; blocks: number[] }> = {
+  resnet3d_10: { block: 'basic', blocks: [1, 1, 1, 1] },
+  resnet3d_18: { block: 'basic', blocks: [2, 2, 2, 2] },
+  resnet3d_34: { block: 'basic', blocks: [3, 4, 6, 3] },
+  resnet3d_50: { block: 'bottleneck', blocks: [3, 4, 6, 3] },
+  resnet3d_101: { block: 'bottleneck', blocks: [3, 4, 23, 3] },
+  resnet3d_152: { block: 'bottleneck', blocks: [3, 8, 36, 3] },
+  resnet3d_200: { block: 'bottleneck', blocks: [3, 24, 36, 3] },
+};
+
+const isResnet3d = (arch: TorchArch): arch is Resnet3dArch => arch.startsWith('resnet3d_');
+
+/**
+ * The state dict with MedicalNet's DataParallel prefix `module.` removed (when every key has it) and whether the file
+ * looks like a MedicalNet checkpoint (the prefix, or its segmentation head `conv_seg.*`).
+ */
+export function torchStateDict(tensors: Map<string, SafeTensor>): { tensors: Map<string, SafeTensor>; medicalNet: boolean } {
+  const keys = [...tensors.keys()];
+  const prefixed = keys.length > 0 && keys.every((k) => k.startsWith('module.'));
+  const out = prefixed ? new Map([...tensors].map(([k, v]) => [k.slice('module.'.length), v] as const)) : tensors;
+  return { tensors: out, medicalNet: prefixed || [...out.keys()].some((k) => k.startsWith('conv_seg.')) };
+}
 
 const RESNETS: Record<string, { block: 'basic' | 'bottleneck'; blocks: number[] }> = {
   resnet18: { block: 'basic', blocks: [2, 2, 2, 2] },
@@ -34,7 +78,7 @@ export interface TorchWeightsResult {
   arch: TorchArch;
   /** State-dict keys copied into the network. */
   loaded: number;
-  /** Keys not used: the classifier (`fc.*`) and batch-norm `num_batches_tracked` counters. */
+  /** Keys not used: the classifier (`fc.*`), MedicalNet's segmentation head (`conv_seg.*`) and batch-norm `num_batches_tracked` counters. */
   skipped: string[];
 }
 
@@ -49,7 +93,8 @@ function blocksOf(keys: Iterable<string>): number[] {
 }
 
 /** The architecture a state dict was saved from, with the evidence in words; undefined when it is none survkit knows. */
-export function guessTorchArch(tensors: Map<string, SafeTensor>): { arch: TorchArch; evidence: string } | undefined {
+export function guessTorchArch(file: Map<string, SafeTensor>): { arch: TorchArch; evidence: string } | undefined {
+  const tensors = torchStateDict(file).tensors;
   const blocks = blocksOf(tensors.keys());
   const b = blocks.join('/');
   if (tensors.has('stem.0.weight')) {
@@ -62,6 +107,16 @@ export function guessTorchArch(tensors: Map<string, SafeTensor>): { arch: TorchA
     return k[2] === 1
       ? { arch: 'mc3_18', evidence: `stem.0.weight, layer2.0.conv1.0.weight kernel ${kernel} (no temporal extent after stage 1), ${b} blocks` }
       : { arch: 'r3d_18', evidence: `stem.0.weight, layer2.0.conv1.0.weight kernel ${kernel}, ${b} blocks` };
+  }
+  if (tensors.has('conv1.weight') && tensors.get('conv1.weight')?.shape.length === 5) {
+    const block = tensors.has('layer1.0.conv3.weight') ? 'bottleneck' : 'basic';
+    for (const [arch, spec] of Object.entries(RESNETS3D))
+      if (spec.block === block && spec.blocks.join() === blocks.join())
+        return {
+          arch: arch as TorchArch,
+          evidence: `a 5-D conv1.weight (3D convolutions), ${block === 'bottleneck' ? 'bottleneck blocks (layer1.0.conv3.weight)' : 'basic blocks'}, ${b} blocks per stage`,
+        };
+    return undefined;
   }
   if (tensors.has('conv1.weight') && tensors.get('conv1.weight')?.shape.length === 4) {
     const block = tensors.has('layer1.0.conv3.weight') ? 'bottleneck' : 'basic';
@@ -153,6 +208,7 @@ export async function loadTorchWeights(
   if (!(model instanceof tf.LayersModel)) throw survkitError('notInstance', fn, 'model', 'tf.LayersModel', model);
   const arch = assertChoice(fn, 'arch', opts?.arch, TORCH_ARCHS);
   const st = typeof file === 'object' && 'tensors' in file && !(file instanceof Uint8Array) ? file : await readSafetensors(file);
+  const tensors = torchStateDict(st.tensors).tensors;
   const found = guessTorchArch(st.tensors);
   if (found !== undefined && found.arch !== arch) throw survkitError('torchWeightArch', fn, st.file, found.arch, arch, found.evidence);
   const expected = expectedKeys(model);
@@ -161,14 +217,14 @@ export async function loadTorchWeights(
   const unexpected: string[] = [];
   const skipped: string[] = [];
   for (const [key, e] of expected) {
-    const t = st.tensors.get(key);
+    const t = tensors.get(key);
     if (t === undefined) missing.push(`missing: ${key} (layer ${e.layer.name}, shape [${torchShape(e.tfShape).join(', ')}])`);
     else if (t.shape.join() !== torchShape(e.tfShape).join())
       shapes.push(`wrong shape: ${key} is [${t.shape.join(', ')}] in the file, the network's ${e.layer.name} needs [${torchShape(e.tfShape).join(', ')}]`);
   }
-  for (const key of st.tensors.keys()) {
+  for (const key of tensors.keys()) {
     if (expected.has(key)) continue;
-    if (key.startsWith('fc.') || key.endsWith('.num_batches_tracked')) skipped.push(key);
+    if (key.startsWith('fc.') || key.startsWith('conv_seg.') || key.endsWith('.num_batches_tracked')) skipped.push(key);
     else unexpected.push(`unexpected: ${key} (no layer ${model.name}_${key.split('.').slice(0, -1).join('_')} with that weight)`);
   }
   const problems = [...missing, ...unexpected, ...shapes];
@@ -176,7 +232,7 @@ export async function loadTorchWeights(
   const byLayer = new Map<tf.layers.Layer, tf.Tensor[]>();
   tf.tidy(() => {
     for (const [key, e] of expected) {
-      const t = st.tensors.get(key) as SafeTensor;
+      const t = tensors.get(key) as SafeTensor;
       const values = toTfLayout(t.toFloat32(), t.shape);
       const list = byLayer.get(e.layer) ?? e.layer.weights.map(() => tf.scalar(0));
       list[e.index] = tf.keep(tf.tensor(values, e.tfShape, 'float32'));
@@ -194,25 +250,56 @@ export async function loadTorchWeights(
 export interface TorchBackboneOptions {
   /** The architecture (default: the one the file's keys show). */
   arch?: TorchArch;
-  /** `[h, w, c]` for the 2D ResNets, `[t, h, w, c]` for the video networks (channels last). */
+  /** `[h, w, c]` for the 2D ResNets, `[t, h, w, c]` for the video networks and `[d, h, w, c]` for resnet3d (channels last). */
   inputShape: readonly number[];
-  /** Model name and layer prefix (default resnet2d / r3d / mc3 / r2plus1d). */
+  /** Model name and layer prefix (default resnet2d / r3d / mc3 / r2plus1d / resnet3d). */
   name?: string;
+  /**
+   * resnet3d only: the stem stride (MONAI's `conv1_t_stride`), which a state dict does not record. Default: 2 for a
+   * MedicalNet checkpoint (keys prefixed `module.` or a `conv_seg` head), else 1 (MONAI's default).
+   */
+  conv1Stride?: number | readonly [number, number, number];
+  /** resnet3d only: no max pool after the stem (MONAI's `no_max_pool`, default false). */
+  noMaxPool?: boolean;
+}
+
+/** What the state dict says about a resnet3d beyond its widths: block, shortcut type, bias, stem kernel, input channels. */
+function resnet3dLayout(
+  fn: string,
+  file: string,
+  tensors: Map<string, SafeTensor>,
+): { shortcut: 'A' | 'B'; bias: boolean; kernel: [number, number, number]; inC: number } {
+  const w = tensors.get('conv1.weight');
+  if (w === undefined || w.shape.length !== 5) throw survkitError('torchWeightShape', fn, file, 'has no 5-D conv1.weight to read the stem from');
+  const shortcut = tensors.has('layer2.0.downsample.0.weight') ? 'B' : 'A';
+  return { shortcut, bias: tensors.has('layer2.0.downsample.0.bias'), kernel: w.shape.slice(2) as [number, number, number], inC: w.shape[1] as number };
+}
+
+/** The input channels the state dict's first convolution takes (3 for torchvision's networks, often 1 for MONAI / MedicalNet). */
+export function torchInputChannels(st: SafetensorsFile): number | undefined {
+  const { tensors } = torchStateDict(st.tensors);
+  const w = tensors.get('conv1.weight') ?? tensors.get('stem.0.weight');
+  return w === undefined || w.shape.length < 4 ? undefined : w.shape[1];
 }
 
 /**
  * Builds the survkit network a PyTorch state dict (safetensors) was saved
  * from — architecture from `arch` or the keys, stage widths from the weight
- * shapes (torchvision's 64…512 or any other) — and loads the weights with
- * {@link loadTorchWeights}.
+ * shapes (torchvision's 64…512 or any other; for resnet3d also the shortcut
+ * type, the shortcut bias, the stem kernel and the input channels) — and
+ * loads the weights with {@link loadTorchWeights}. MedicalNet checkpoints
+ * (keys `module.conv1.weight`, …) and MONAI's (`conv1.weight`, …) both load
+ * into {@link resnet3d}.
  *
  * @example
  * const net = await torchBackbone('resnet18.safetensors', { arch: 'resnet18', inputShape: [224, 224, 3] });
+ * const med = await torchBackbone('resnet_10_23dataset.safetensors', { arch: 'resnet3d_10', inputShape: [56, 112, 112, 1] });
  * @throws {SurvkitError} as {@link loadTorchWeights}, and `torchWeightUnknown` when no `arch` is given and the keys show no known architecture
  */
-export async function torchBackbone(file: string | Uint8Array, opts: TorchBackboneOptions): Promise<tf.LayersModel> {
+export async function torchBackbone(file: string | Uint8Array | SafetensorsFile, opts: TorchBackboneOptions): Promise<tf.LayersModel> {
   const fn = 'torchBackbone';
-  const st = await readSafetensors(file);
+  const st = typeof file === 'object' && 'tensors' in file && !(file instanceof Uint8Array) ? file : await readSafetensors(file);
+  const { tensors, medicalNet } = torchStateDict(st.tensors);
   const found = guessTorchArch(st.tensors);
   const arch = opts.arch === undefined ? found?.arch : assertChoice(fn, 'arch', opts.arch, TORCH_ARCHS);
   if (arch === undefined) throw survkitError('torchWeightUnknown', fn, st.file, TORCH_ARCHS);
@@ -220,20 +307,44 @@ export async function torchBackbone(file: string | Uint8Array, opts: TorchBackbo
   const video = !arch.startsWith('resnet');
   const width = (i: number): number => {
     const key = video ? `layer${i}.0.conv1.1.weight` : `layer${i}.0.bn1.weight`;
-    const t = st.tensors.get(key);
+    const t = tensors.get(key);
     if (t === undefined || t.shape.length !== 1) throw survkitError('torchWeightShape', fn, st.file, `has no 1-D ${key} to read stage ${i}'s width from`);
     return t.shape[0] as number;
   };
   const widths = [1, 2, 3, 4].map(width);
+  const name = opts.name ? { name: opts.name } : {};
   let net: tf.LayersModel;
-  if (!video) {
+  if (isResnet3d(arch)) {
+    const spec = RESNETS3D[arch];
+    const l = resnet3dLayout(fn, st.file, tensors);
+    const shape = opts.inputShape as [number, number, number, number];
+    if (shape.length === 4 && shape[3] !== l.inC)
+      throw survkitError(
+        'torchWeightShape',
+        fn,
+        st.file,
+        `takes ${l.inC}-channel volumes (conv1.weight ${JSON.stringify(tensors.get('conv1.weight')?.shape)}), but inputShape [${shape.join(', ')}] has ${shape[3]} channels`,
+      );
+    net = resnet3d({
+      inputShape: shape,
+      widths,
+      blocksPerStage: spec.blocks,
+      block: spec.block,
+      shortcut: l.shortcut,
+      downsampleBias: l.bias,
+      conv1Size: l.kernel,
+      conv1Stride: opts.conv1Stride ?? (medicalNet ? 2 : 1),
+      noMaxPool: opts.noMaxPool ?? false,
+      ...name,
+    });
+  } else if (!video) {
     const spec = RESNETS[arch] as { block: 'basic' | 'bottleneck'; blocks: number[] };
     const shape = opts.inputShape as [number, number, number];
-    net = resnet2d({ inputShape: shape, widths, blocksPerStage: spec.blocks, stem: 'conv7', block: spec.block, ...(opts.name ? { name: opts.name } : {}) });
+    net = resnet2d({ inputShape: shape, widths, blocksPerStage: spec.blocks, stem: 'conv7', block: spec.block, ...name });
   } else {
     const build = arch === 'r3d_18' ? r3d : arch === 'mc3_18' ? mc3 : r2plus1d;
     const shape = opts.inputShape as [number, number, number, number];
-    net = build({ inputShape: shape, widths, blocksPerStage: 2, stem: 'conv7', ...(opts.name ? { name: opts.name } : {}) });
+    net = build({ inputShape: shape, widths, blocksPerStage: 2, stem: 'conv7', ...name });
   }
   try {
     await loadTorchWeights(net, st, { arch });

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { GlobalPool } from '../backbones/global-pool.js';
 import { SeededDropout } from '../backbones/seeded-dropout.js';
 import { ZeroPadding3D } from '../backbones/zero-padding3d.js';
+import { ChannelPadShortcut } from '../backbones/channel-pad-shortcut.js';
 import { CoxHead } from '../heads/cox-head.js';
 import { CoxTimeHead } from '../heads/cox-time-head.js';
 import { DiscreteHead } from '../heads/discrete-head.js';
@@ -14,7 +15,17 @@ import { EvidentialHead } from '../heads/evidential-head.js';
 import { LogitsHead } from '../heads/logits-head.js';
 
 /** Every layer class a survkit network may contain (a saved model names them as `survkit>Name`). */
-export const SURVKIT_LAYERS = [CoxHead, CoxTimeHead, DiscreteHead, EvidentialHead, LogitsHead, GlobalPool, SeededDropout, ZeroPadding3D] as const;
+export const SURVKIT_LAYERS = [
+  CoxHead,
+  CoxTimeHead,
+  DiscreteHead,
+  EvidentialHead,
+  LogitsHead,
+  GlobalPool,
+  SeededDropout,
+  ZeroPadding3D,
+  ChannelPadShortcut,
+] as const;
 
 /**
  * Registers survkit's layer classes with TF.js's serialization map

@@ -33,6 +33,10 @@ const PREDICT_FLAGS = {
   delimiter: { type: 'string' },
   decimal: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  images: { type: 'string' },
+  backbone: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 const INFO_FLAGS = { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -82,9 +86,20 @@ async function predict(args: readonly string[], io: CliIo): Promise<number> {
   const str = (k: string): string | undefined => (typeof v[k] === 'string' ? v[k] : undefined);
   const model = str('model');
   const data = str('data');
+  const images = str('images');
   if (model === undefined) throw new UsageError('predict needs --model <model-dir> (written by survkit train --out)');
-  if (data === undefined) throw new UsageError('predict needs --data <file.csv>');
-  const o: PredictOptions = { model, data };
+  if (data !== undefined && images !== undefined)
+    throw new UsageError('--images and --data cannot be used together (--images for a model trained with survkit train --images)');
+  if (data === undefined && images === undefined) throw new UsageError('predict needs --data <file.csv>');
+  const imagingFlags = (['backbone', 'cache-dir', 'workers'] as const).filter((k) => v[k] !== undefined);
+  if (images === undefined && imagingFlags.length > 0) throw new UsageError(`--${imagingFlags[0]} applies to --images <manifest.csv>`);
+  const o: PredictOptions = { model, ...(data === undefined ? {} : { data }), ...(images === undefined ? {} : { images }) };
+  const backbone = str('backbone');
+  if (backbone !== undefined) o.backbone = backbone;
+  const cacheDir = str('cache-dir');
+  if (cacheDir !== undefined) o.cacheDir = cacheDir;
+  const workers = str('workers');
+  if (workers !== undefined) o.workers = numberFlag('workers', workers, 'an integer >= 0', (x) => Number.isInteger(x) && x >= 0);
   const out = str('out');
   if (out !== undefined) o.out = out;
   const dc = str('duration-col');

@@ -167,6 +167,7 @@ export const TRAIN_HELP = `Usage:
   survkit train --model coxph|coxcc|coxtime|deephit|logistichazard|pmf|mtlr|pchazard|bcesurv|weibull|lognormal --data <file.csv>
   survkit train --model … --images <manifest.csv> --backbone <model.onnx | model.json | weights.safetensors [--arch resnet18]>
                 [--freeze | --fine-tune last-block [--train-workers k]] [--normalize none|imagenet|kinetics] [--cache-dir <dir>] [--path-col path]
+                [--intensity none|zscore|minmax|window:C,W] [--workers N] [--input-shape [T,]H,W] [--conv1-stride s]
                 [--duration-col duration] [--event-col event] [--features x0,x1,…]
                 [--split-col split [--val-col val] | --test-frac 0.2 --val-frac 0.2]
                 [--seed S] [--epochs N] [--batch-size 256] [--lr 0.01] [--hidden 32,32]
@@ -237,7 +238,13 @@ Data:
   --backbone <file>      model.onnx (onnxruntime-node, --threads n), a TF.js
                          model.json (Layers or Graph), or a PyTorch state dict
                          .safetensors with --arch resnet18|resnet34|resnet50|
-                         resnet101|resnet152|r3d_18|mc3_18|r2plus1d_18
+                         resnet101|resnet152|r3d_18|mc3_18|r2plus1d_18, or a
+                         MONAI / MedicalNet 3D ResNet resnet3d_10|resnet3d_18|
+                         resnet3d_34|resnet3d_50|resnet3d_101|resnet3d_152|
+                         resnet3d_200 (default: read from the file's keys)
+  --conv1-stride <s>     resnet3d: the stem stride (MONAI's conv1_t_stride),
+                         which the weights do not record (default 2 for a
+                         MedicalNet file with module.* keys, else 1 as MONAI)
   --freeze               train the head on frozen, cached features (the default)
   --fine-tune last-block train the backbone's last residual block with the head
                          on the images (TF.js backbones; coxph, logistichazard,
@@ -246,6 +253,18 @@ Data:
                          threads, one network replica each (default 1)
   --normalize <n>        per-channel normalisation of images in [0, 1]: none
                          (default), imagenet, kinetics
+  --intensity <i>        intensity scaling of each item before --normalize:
+                         none (default: values as read; PNG/JPEG in [0, 1]),
+                         zscore (mean 0, sd 1 per item), minmax (to [0, 1] per
+                         item), window:C,W (centre C, width W to [0, 1],
+                         clipped; e.g. window:40,400 for CT soft tissue in HU)
+  --workers <N>          image-decoding worker threads (default cores - 1, at
+                         most 4; 0 decodes on the main thread)
+  --input-shape <s>      H,W or T,H,W: the size items are fed at (default: the
+                         backbone's declared input, else the first item's size).
+                         Required when the first item is a video and the
+                         backbone is a .safetensors file (a video has no size
+                         of its own); clips are sampled and resized to it
   --delimiter <d>        field delimiter (default ","; ".tsv" files: tab)
   --decimal <m>          decimal mark "." (default) or "," (with --delimiter ';')
   --split-col <c>        fixed split: rows whose <c> cell is "test" are the test
@@ -295,7 +314,10 @@ Cox models: Breslow baseline on the training rows.
 Output:
   --out <dir>            save the trained model (model.json, weights.bin,
                          survkit.json with the encoding and standardisation) for
-                         survkit predict. Written to a temporary sibling and then
+                         survkit predict. With --images (frozen features) it also
+                         records the backbone (path, SHA-256, fingerprint, arch,
+                         input shape, --normalize, --intensity) for
+                         survkit predict --images. Written to a temporary sibling and then
                          renamed, so a crash leaves the old model or the new one;
                          a non-empty directory that is not a survkit model is
                          never overwritten. Checked before training.
@@ -315,6 +337,7 @@ Backend: SURVKIT_BACKEND=cpu|wasm|tensorflow (default the fastest available).
 
 export const PREDICT_HELP = `Usage:
   survkit predict --model <model-dir> --data <file.csv> [--out curves.csv]
+  survkit predict --model <model-dir> --images <manifest.csv> [--backbone <file>] [--cache-dir <dir>] [--workers N]
                   [--duration-col c] [--event-col c] [--id-col c] [--interpolation s]
                   [--times t1,t2,…] [--output curves|survival|risk|median|rmst] [--tau T]
                   [--strict] [--delimiter d] [--decimal .|,]
@@ -344,6 +367,18 @@ cut points with --interpolation steps per interval (default as in training).
   --strict               a table whose columns do not match the training table
                          (reported on stderr otherwise) or a --times / --tau past
                          the end of the curves is an error
+  --images <m.csv>       a model trained by survkit train --images … --out: the
+                         manifest of the images to predict (its path column and
+                         covariates as in training; duration and event optional).
+                         Features come from the backbone the model records (file,
+                         architecture, input shape, --normalize, --intensity),
+                         through the feature cache; a backbone that moved or
+                         changed since training is an error naming the file
+  --backbone <file>      where the recorded backbone is now, when it moved (the
+                         same file: its SHA-256 and fingerprint are checked)
+  --cache-dir <dir>      feature cache (default .survkit-features beside the
+                         manifest)
+  --workers <N>          image-decoding worker threads (0: on the main thread)
 The covariates are encoded as in training (categories, imputation). Numbers are
 written in the shortest form that reads back exactly.
   -h, --help             show this help

@@ -8,6 +8,7 @@ import { FAMILIES, isDiscrete, type TrainTies } from '../tabular/model-settings.
 import type { CsvOptions } from '../io/csv.js';
 import { choiceFlag, csvFlags, numberFlag, UsageError } from './usage.js';
 import type { ImageTrainOptions } from '../tabular/image-train.js';
+import type { IntensityNormalisation } from '../io/image-transforms.js';
 import { TORCH_ARCHS } from '../backbones/torch-weights.js';
 
 /** node:util parseArgs configuration of `survkit train`. */
@@ -61,6 +62,10 @@ export const TRAIN_FLAGS = {
   threads: { type: 'string' },
   'feature-batch-size': { type: 'string' },
   'train-workers': { type: 'string' },
+  intensity: { type: 'string' },
+  workers: { type: 'string' },
+  'input-shape': { type: 'string' },
+  'conv1-stride': { type: 'string' },
 } as const;
 
 type Values = Partial<Record<keyof typeof TRAIN_FLAGS, string | boolean>>;
@@ -178,6 +183,31 @@ export function trainOptions(v: Values): { data: string; options: TrainOptions &
 }
 
 /**
+ * `--intensity none|zscore|minmax|window:C,W`: the per-item intensity scaling of imageDataset (a window of centre C and
+ * width W maps [C − W/2, C + W/2] to [0, 1], clipped).
+ *
+ * @throws {UsageError} for another value
+ */
+export function intensityFlag(text: string): IntensityNormalisation {
+  if (text === 'none' || text === 'zscore' || text === 'minmax') return text;
+  const m = /^window:([^,]+),([^,]+)$/.exec(text.trim());
+  const center = m === null ? Number.NaN : Number(m[1]);
+  const width = m === null ? Number.NaN : Number(m[2]);
+  if (!Number.isFinite(center) || !Number.isFinite(width) || !(width > 0))
+    throw new UsageError(`--intensity must be none, zscore, minmax or window:C,W (centre C, width W > 0; e.g. window:40,400); got ${JSON.stringify(text)}`);
+  return { window: { center, width } };
+}
+
+/** `--input-shape H,W` or `T,H,W`: the size items are fed at (without channels). */
+export function inputShapeFlag(text: string): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  const dims = parts.map(Number);
+  if ((dims.length !== 2 && dims.length !== 3) || dims.some((d) => !Number.isInteger(d) || d < 1))
+    throw new UsageError(`--input-shape must be H,W or T,H,W (positive integers, no channels; e.g. 16,112,112); got ${JSON.stringify(text)}`);
+  return dims;
+}
+
+/**
  * The imaging flags of `survkit train --images` (undefined without --images).
  *
  * @throws {UsageError} for --images without --backbone, imaging flags without --images, or a bad value
@@ -185,7 +215,22 @@ export function trainOptions(v: Values): { data: string; options: TrainOptions &
 export function imageTrainOptions(v: Values): ImageTrainOptions | undefined {
   const str = (k: keyof typeof TRAIN_FLAGS): string | undefined => (typeof v[k] === 'string' ? v[k] : undefined);
   const imagingFlags = (
-    ['backbone', 'arch', 'path-col', 'cache-dir', 'normalize', 'freeze', 'fine-tune', 'threads', 'feature-batch-size', 'train-workers'] as const
+    [
+      'backbone',
+      'arch',
+      'path-col',
+      'cache-dir',
+      'normalize',
+      'freeze',
+      'fine-tune',
+      'threads',
+      'feature-batch-size',
+      'intensity',
+      'workers',
+      'input-shape',
+      'conv1-stride',
+      'train-workers',
+    ] as const
   ).filter((k) => v[k] !== undefined);
   if (str('images') === undefined) {
     if (imagingFlags.length > 0) throw new UsageError(`--${imagingFlags[0]} applies to --images <manifest.csv>`);
@@ -221,5 +266,17 @@ export function imageTrainOptions(v: Values): ImageTrainOptions | undefined {
     if (o.fineTune === undefined) throw new UsageError('--train-workers applies to --fine-tune last-block (frozen features train a head on one thread)');
     o.trainWorkers = int('train-workers', tw, 1);
   }
+  const intensity = str('intensity');
+  if (intensity !== undefined) o.intensity = intensityFlag(intensity);
+  const workers = str('workers');
+  if (workers !== undefined) o.workers = int('workers', workers, 0);
+  const c1 = str('conv1-stride');
+  if (c1 !== undefined) {
+    if (!backbone.toLowerCase().endsWith('.safetensors'))
+      throw new UsageError('--conv1-stride applies to a .safetensors backbone (a MONAI / MedicalNet 3D ResNet)');
+    o.conv1Stride = int('conv1-stride', c1, 1);
+  }
+  const shape = str('input-shape');
+  if (shape !== undefined) o.inputShape = inputShapeFlag(shape);
   return o;
 }

@@ -436,6 +436,17 @@ export const messages = {
     `${fn}: the model was trained with ${what}, for which survkit computes no Breslow baseline (per-stratum and left-truncated ` +
     'baselines are not implemented), so its survival curves are unknown; use predictRisk (the log-risk), or set a baseline with ' +
     'computeBaseline(x, labels)',
+  // imaging CLI: input shape of video manifests, image models for survkit predict
+  imageInputShape: (fn: string, file: string, item: string) =>
+    `${fn}: ${file}: the first item ${item} is a video, which has no size of its own, and the backbone declares no input shape; ` +
+    'give --input-shape T,H,W (frames, height, width; e.g. 16,112,112 for r3d_18) — the clips are sampled and resized to it',
+  imageBackboneMoved: (fn: string, model: string, file: string) =>
+    `${fn}: the model ${model} extracts image features with the backbone ${file}, which is not there any more; ` +
+    'put the file back, or pass --backbone <its new path> (it must be the same file: its fingerprint is checked)',
+  imageBackboneChanged: (fn: string, model: string, file: string, recorded: string, found: string) =>
+    `${fn}: the backbone ${file} is not the one the model ${model} was trained with (fingerprint ${recorded.slice(0, 24)}… recorded, ` +
+    `${found.slice(0, 24)}… now); restore the original file, or retrain with survkit train --images --backbone ${file}`,
+  imageModelMode: (fn: string, model: string, problem: string) => `${fn}: ${model}: ${problem}`,
 } as const;
 
 /**

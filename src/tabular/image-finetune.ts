@@ -14,9 +14,8 @@ import { initBackend } from '../backend/index.js';
 import { readCsv, type CsvOptions, type CsvTable } from '../io/csv.js';
 import { CoxPH, DeepHit, LogisticHazard, type SurvivalModel } from '../models/index.js';
 import { evaluatePredictions, type EvaluateMeta, type MetricReports } from '../report/evaluate.js';
-import { probeImageItem } from '../io/image-item.js';
 import { loadFittedImage } from './image-items.js';
-import { loadBackboneFile, type ImageTrainOptions } from './image-train.js';
+import { openBackbone, type ImageTrainOptions } from './image-train.js';
 import { prepareTable } from './prepare.js';
 import { takeLabels, takeRows } from './table-data.js';
 import type { TrainOptions } from './train.js';
@@ -95,11 +94,7 @@ export async function fineTuneImagesFile(
   await initBackend(o.backend === undefined ? {} : { backend: o.backend });
   const base = dirname(resolve(manifest));
   const paths = table.rows.map((r) => (isAbsolute(r[pc] as string) ? (r[pc] as string) : join(base, r[pc] as string)));
-  const first = await probeImageItem({ path: paths[0] as string }).catch((err: unknown) => {
-    throw survkitError('imageManifest', FN, paths[0] as string, `cannot be read: ${(err as Error).message}`);
-  });
-  const inputShape = first[first.length - 1] === 1 ? [...first.slice(0, -1), 3] : first;
-  const backbone = await loadBackboneFile(img.backbone, { ...(img.arch === undefined ? {} : { arch: img.arch }), inputShape });
+  const { backbone } = await openBackbone(FN, manifest, { path: paths[0] as string }, img);
   if (!(backbone instanceof tf.LayersModel)) {
     if (backbone instanceof tf.GraphModel) backbone.dispose();
     else await backbone.dispose();
@@ -119,7 +114,7 @@ export async function fineTuneImagesFile(
   const per = want.reduce((a, s) => a * s, 1);
   const images = new Float32Array(paths.length * per);
   for (let i = 0; i < paths.length; i++)
-    images.set(await loadFittedImage(`${FN} (${manifest} row ${i + 2})`, paths[i] as string, want, img.normalize ?? 'none'), i * per);
+    images.set(await loadFittedImage(`${FN} (${manifest} row ${i + 2})`, paths[i] as string, want, img.normalize ?? 'none', img.intensity ?? 'none'), i * per);
   const d = prep.features.length;
   const std = Standardizer.fit(prep.features, prep.x, prep.split.train);
   const frozen = backbone.layers.map((l) => l.name).filter((n) => !trainable.includes(n));

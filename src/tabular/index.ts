@@ -14,3 +14,5 @@ export type { PredictOutput } from './predict-output.js';
 // pretrained backbones: survkit train --images
 export { trainImagesFile, loadBackboneFile, type ImageTrainOptions, type ImageFeatureReport } from './image-train.js';
 export { NORMALIZATIONS, type Normalization } from './image-items.js';
+// imaging CLI: image models for survkit predict --images
+export { imageFeatureTable, openBackbone, type ImageFeatureSettings, type ImageModelRecord } from './image-train.js';

@@ -18,13 +18,26 @@ import type { TabularModelMeta } from './train.js';
 import { eventCell, findColumn, isMissing, keepRows, numberCell } from './columns.js';
 import { applyEncoding, numericEncoding } from './encoding.js';
 import { summarizeCurves, type PredictOutput } from './predict-output.js';
+import { imageFeatureTable } from './image-train.js';
+import type { CsvTable } from '../io/csv.js';
 
 /** Options of {@link predictFile}. */
 export interface PredictOptions {
   /** Directory written by `survkit train --out`. */
   model: string;
-  /** CSV file with the model's covariate columns. */
-  data: string;
+  /** CSV file with the model's covariate columns (a model trained on a table). */
+  data?: string;
+  /**
+   * A model trained on images (`survkit train --images … --out`): the manifest CSV of the images to predict (path
+   * column, the covariates, optionally the duration and event); features come from the backbone the model records.
+   */
+  images?: string;
+  /** Where the recorded backbone file is now, when it moved (it must be the same file: its fingerprint is checked). */
+  backbone?: string;
+  /** Feature cache folder for `images` (default: `.survkit-features` beside the manifest). */
+  cacheDir?: string;
+  /** Image-decoding worker threads for `images` (default: imageDataset's). */
+  workers?: number;
   /** Output CSV path; absent = return the text only. */
   out?: string;
   /** Label columns (default: the names used in training). */
@@ -92,52 +105,90 @@ export async function predictFile(o: PredictOptions): Promise<PredictResult> {
     throw survkitError('optionRange', FN, 'interpolation', 'an integer >= 1', o.interpolation);
   }
   const output = o.output ?? 'curves';
-  const table0 = await readTableAsync(o.data, o.csv ?? {}); // read first: a bad file is reported before the backend starts
+  if ((o.data === undefined) === (o.images === undefined))
+    throw survkitError(
+      'optionRange',
+      FN,
+      'data',
+      'exactly one of --data <file.csv> (a table model) and --images <manifest.csv> (an image model)',
+      o.data ?? o.images,
+    );
+  // read first: a bad file is reported before the backend starts
+  let table0: CsvTable | undefined = o.data === undefined ? undefined : await readTableAsync(o.data, o.csv ?? {});
   const backend = await initBackend();
   const model = await SurvivalModel.load(o.model);
   const warnings: string[] = [];
   try {
     const meta = metaOf(model, o.model);
+    const rec = meta.imaging;
+    if (o.images !== undefined) {
+      if (rec === undefined)
+        throw survkitError('imageModelMode', FN, o.model, 'was trained on a table (survkit train --data), not on images; predict with --data <file.csv>');
+      const settings = {
+        backbone: o.backbone ?? rec.backbone,
+        ...(rec.arch === null ? {} : { arch: rec.arch }),
+        ...(rec.conv1Stride === null ? {} : { conv1Stride: rec.conv1Stride }),
+        inputShape: rec.inputShape.slice(0, -1),
+        pathCol: rec.pathCol,
+        normalize: rec.normalize,
+        intensity: rec.intensity,
+        ...(o.cacheDir === undefined ? {} : { cacheDir: o.cacheDir }),
+        ...(o.workers === undefined ? {} : { workers: o.workers }),
+      };
+      const done = await imageFeatureTable(FN, o.images, settings, {
+        ...(o.csv === undefined ? {} : { csv: o.csv }),
+        durationCol: o.durationCol ?? meta.durationCol,
+        eventCol: o.eventCol ?? meta.eventCol,
+        expect: { model: o.model, record: rec },
+      });
+      table0 = done.table;
+    } else if (rec !== undefined)
+      throw survkitError(
+        'imageModelMode',
+        FN,
+        o.model,
+        `was trained on image features (survkit train --images, backbone ${rec.backbone}); predict with --images <manifest.csv>`,
+      );
+    if (table0 === undefined) throw survkitError('optionRange', FN, 'data', 'a table', o.data);
+    const t0: CsvTable = table0;
     const durationCol = o.durationCol ?? meta.durationCol;
     const eventCol = o.eventCol ?? meta.eventCol;
     if (durationCol === eventCol) {
       throw survkitError('optionRange', 'survkit predict', 'eventCol', `a column other than the duration column ${JSON.stringify(durationCol)}`, eventCol);
     }
-    const hasT = table0.header.includes(durationCol);
-    const hasE = table0.header.includes(eventCol);
+    const hasT = t0.header.includes(durationCol);
+    const hasE = t0.header.includes(eventCol);
     if (hasT !== hasE) {
       const [has, lacks] = hasT ? [durationCol, eventCol] : [eventCol, durationCol];
       throw survkitError(
         'csvFile',
-        table0.file,
+        t0.file,
         `has the column ${JSON.stringify(has)} but no ${JSON.stringify(lacks)}; give both label columns (curves format for survkit evaluate) or neither (id format)`,
       );
     }
-    const idCol = o.idCol ?? (meta.idCol !== undefined && meta.idCol !== null && table0.header.includes(meta.idCol) ? meta.idCol : undefined);
-    const kid = idCol === undefined ? -1 : findColumn(table0, idCol, 'id (--id-col)');
+    const idCol = o.idCol ?? (meta.idCol !== undefined && meta.idCol !== null && t0.header.includes(meta.idCol) ? meta.idCol : undefined);
+    const kid = idCol === undefined ? -1 : findColumn(t0, idCol, 'id (--id-col)');
     const encoding = meta.encoding ?? numericEncoding(meta.features);
     const sources = encoding.columns.map((c) => c.name);
     // a table unlike the training table: say so (error with strict)
     const known = new Set([...(meta.tableColumns ?? [...sources, meta.durationCol, meta.eventCol]), durationCol, eventCol, ...(idCol ? [idCol] : [])]);
-    const extra = table0.header.filter((h) => !known.has(h));
+    const extra = t0.header.filter((h) => !known.has(h));
     if (extra.length > 0) {
       const detail = `${extra.length} column(s) not in the training table: ${extra.map((h) => JSON.stringify(h)).join(', ')} (ignored; the model uses ${sources.join(', ')})`;
-      if (o.strict === true) throw survkitError('covariateMismatch', FN, table0.file, detail);
-      warnings.push(`${table0.file}: the table does not match the training table: ${detail}`);
+      if (o.strict === true) throw survkitError('covariateMismatch', FN, t0.file, detail);
+      warnings.push(`${t0.file}: the table does not match the training table: ${detail}`);
     }
-    for (const c of sources) findColumn(table0, c, 'covariate');
+    for (const c of sources) findColumn(t0, c, 'covariate');
     // missing covariate cells: dropped (with a warning) when the model was trained with --missing drop
-    let table = table0;
+    let table = t0;
     let kept: number[] | null = null;
     if (encoding.missing === 'drop') {
-      const ks = sources.map((c) => table0.header.indexOf(c));
+      const ks = sources.map((c) => t0.header.indexOf(c));
       kept = [];
-      for (let r = 0; r < table0.rows.length; r++) if (!ks.some((k) => isMissing((table0.rows[r] as readonly string[])[k] as string))) kept.push(r);
-      if (kept.length < table0.rows.length) {
-        warnings.push(
-          `${table0.file}: ${table0.rows.length - kept.length} row(s) with missing covariates left out (the model was trained with --missing drop)`,
-        );
-        table = keepRows(table0, kept);
+      for (let r = 0; r < t0.rows.length; r++) if (!ks.some((k) => isMissing((t0.rows[r] as readonly string[])[k] as string))) kept.push(r);
+      if (kept.length < t0.rows.length) {
+        warnings.push(`${t0.file}: ${t0.rows.length - kept.length} row(s) with missing covariates left out (the model was trained with --missing drop)`);
+        table = keepRows(t0, kept);
       }
     }
     const n = table.rows.length;

@@ -22,6 +22,7 @@ import { evaluatePredictions, type EvaluateMeta, type MetricReports } from '../r
 import type { ReportFigures } from '../report/report-figures.js';
 import type { EventCoding, MissingPolicy } from './columns.js';
 import type { Encoding } from './encoding.js';
+import type { ImageModelRecord } from './image-train.js';
 import type { LeakFinding } from './leakage.js';
 import { checkOutDir, saveAtomically } from './model-dir.js';
 import { prepareTable } from './prepare.js';
@@ -67,6 +68,8 @@ export interface TrainOptions extends Partial<Omit<ModelSettings, 'seed' | 'mode
   verbose?: boolean | 'auto';
   /** Also compute the data of the test-set report figures (`figures` of the report; see `EvaluateOptions.figures`). */
   figures?: boolean;
+  /** Set by `survkit train --images`: the backbone record stored with the model for `survkit predict --images`. */
+  imaging?: ImageModelRecord;
 }
 
 /** Metadata stored with a model trained by `survkit train` (its `covariates`), read by `survkit predict`. */
@@ -86,6 +89,8 @@ export interface TabularModelMeta {
   idCol?: string | null;
   /** The event cell value that meant "event" in training. */
   eventValue?: string | null;
+  /** Models trained on image features (`survkit train --images`): the backbone and how items were fed. */
+  imaging?: ImageModelRecord;
 }
 
 /** The training settings reported by `survkit train` (the family's settings and the loop's). */
@@ -218,6 +223,7 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
     tableColumns: [...table.header],
     idCol: o.idCol ?? null,
     eventValue: o.eventValue ?? null,
+    ...(o.imaging === undefined ? {} : { imaging: o.imaging }),
   };
   if (o.out !== undefined) checkOutDir(FN, o.out, o.force === true); // fail before training, not after it
   const backend = await initBackend(o.backend === undefined ? {} : { backend: o.backend });
