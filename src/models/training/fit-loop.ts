@@ -3,6 +3,7 @@ import { assertChoice, assertNumberOption } from '../../core/assert.js';
 import { survkitError } from '../../core/errors.js';
 import { EarlyStopping } from './early-stopping.js';
 import { FusedAdam } from './fused-adam.js';
+import { DenseEngine } from './dense-engine.js';
 import { Progress, type ProgressStream } from './progress.js';
 import type { FitCallbacks, FitOptions, History } from './fit-types.js';
 
@@ -32,6 +33,8 @@ export interface LoopOptions {
   verbose: boolean | 'auto';
   learningRate: number;
   optimizer: FitOptions['optimizer'];
+  /** 'auto': the host dense engine where the network is eligible; 'tfjs': always TF.js. */
+  engine: 'auto' | 'tfjs';
   progressStream?: ProgressStream;
 }
 
@@ -51,7 +54,8 @@ export function loopOptions(fn: string, opts: FitOptions, hasValidation: boolean
   if (opts.optimizer !== undefined && !isOptimizer(opts.optimizer)) {
     assertChoice(fn, 'optimizer', opts.optimizer, ['adam', 'sgd', 'rmsprop'] as const);
   }
-  return { epochs, earlyStopping, callbacks, verbose, learningRate, optimizer: opts.optimizer };
+  const engine = assertChoice(fn, 'engine', opts.engine ?? 'auto', ['auto', 'tfjs'] as const);
+  return { epochs, earlyStopping, callbacks, verbose, learningRate, optimizer: opts.optimizer, engine };
 }
 
 function isOptimizer(x: unknown): x is tf.Optimizer {
@@ -94,9 +98,11 @@ function median(xs: number[]): number {
  * @throws whatever the plan's loss throws (the optimiser state is disposed first)
  */
 export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOptions): Promise<History> {
+  const engine = engineFor(net, o);
+  if (engine) return runEngineLoop(net, plan, o, engine);
   const { optimizer, owned } = makeOptimizer(o);
   const progress = new Progress(o.verbose, o.epochs, o.progressStream);
-  const history: History = { loss: [], valLoss: [], bestEpoch: -1, epochs: 0, msPerEpoch: NaN, epochMs: [], epochCpuMs: [], stoppedEarly: false };
+  const history = newHistory('tfjs');
   let best: tf.Tensor[] | undefined;
   const dropBest = (): void => {
     if (best) for (const t of best) t.dispose();
@@ -148,17 +154,137 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
       if (stop) break;
     }
     if (o.earlyStopping && best) net.setWeights(best);
-    history.bestEpoch = o.earlyStopping
-      ? Math.max(0, o.earlyStopping.bestEpoch)
-      : plan.validate
-        ? history.valLoss.reduce((bi, v, i, a) => (v < (a[bi] as number) ? i : bi), 0)
-        : history.epochs - 1;
-    history.msPerEpoch = median(history.epochMs);
-    progress.done(history.stoppedEarly ? `stopped early; best epoch ${history.bestEpoch + 1}` : '');
-    for (const cb of o.callbacks) await cb.onTrainEnd?.(history);
-    return history;
+    return await finishHistory(history, plan, o, progress);
   } finally {
     dropBest();
     if (owned) optimizer.dispose();
   }
+}
+
+function newHistory(engine: History['engine']): History {
+  return { loss: [], valLoss: [], bestEpoch: -1, epochs: 0, msPerEpoch: NaN, epochMs: [], epochCpuMs: [], stoppedEarly: false, engine };
+}
+
+async function finishHistory(history: History, plan: TrainingPlan, o: LoopOptions, progress: Progress): Promise<History> {
+  history.bestEpoch = o.earlyStopping
+    ? Math.max(0, o.earlyStopping.bestEpoch)
+    : plan.validate
+      ? history.valLoss.reduce((bi, v, i, a) => (v < (a[bi] as number) ? i : bi), 0)
+      : history.epochs - 1;
+  history.msPerEpoch = median(history.epochMs);
+  progress.done(history.stoppedEarly ? `stopped early; best epoch ${history.bestEpoch + 1}` : '');
+  for (const cb of o.callbacks) await cb.onTrainEnd?.(history);
+  return history;
+}
+
+/** The host dense engine when `engine` is 'auto', the optimiser is the built-in Adam and the network an eligible dense stack. */
+function engineFor(net: tf.LayersModel, o: LoopOptions): DenseEngine | undefined {
+  if (o.engine !== 'auto' || (o.optimizer !== undefined && o.optimizer !== 'adam')) return undefined;
+  const e = DenseEngine.of(net, { learningRate: o.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+  return typeof e === 'string' ? undefined : e;
+}
+
+type Apply = tf.LayersModel['apply'];
+
+/**
+ * The loop of {@link runFitLoop} on the host dense engine: while it runs, the
+ * network's `apply` is the engine's (a training call records the engine's
+ * forward and returns the output as a leaf of the loss's gradient; an
+ * inference call runs the engine with the moving statistics), the loss's
+ * gradient with respect to the output is taken once per step, and the
+ * engine's backward and Adam step follow. The engine's weights go into the
+ * tf.layers model at the end (the best epoch's with early stopping), before
+ * each epoch's callbacks, and if the loss throws.
+ */
+async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOptions, engine: DenseEngine): Promise<History> {
+  const progress = new Progress(o.verbose, o.epochs, o.progressStream);
+  const history = newHistory('dense');
+  const width = engine.spec.outWidth;
+  const anchor = tf.scalar(0);
+  let best: Float32Array[] | undefined;
+  let recording = false;
+  let cache: ReturnType<DenseEngine['forwardTrain']>['cache'] | undefined;
+  let dOut: Float32Array | undefined;
+  const engineApply = (inputs: tf.Tensor | tf.SymbolicTensor | (tf.Tensor | tf.SymbolicTensor)[], kwargs?: { training?: boolean }): tf.Tensor => {
+    const xs = (Array.isArray(inputs) ? inputs : [inputs]) as tf.Tensor[];
+    const rows = xs[0]?.shape[0] as number;
+    const arrays = xs.map((t) => t.dataSync() as Float32Array);
+    if (kwargs?.training === true && recording) {
+      if (cache !== undefined) throw new Error('runFitLoop: the dense engine runs one training forward per step');
+      const r = engine.forwardTrain(arrays, rows);
+      cache = r.cache;
+      const op = tf.customGrad((a: unknown) => ({
+        value: tf.tensor2d(r.out.slice(), [rows, width]),
+        gradFunc: (dy: tf.Tensor) => {
+          dOut = dy.dataSync() as Float32Array;
+          return tf.zerosLike(a as tf.Tensor);
+        },
+      }));
+      return op(anchor);
+    }
+    return tf.tensor2d(engine.predict(arrays, rows).slice(), [rows, width]);
+  };
+  const own = net as unknown as { apply: Apply };
+  const hadOwn = Object.prototype.hasOwnProperty.call(net, 'apply');
+  const previous = own.apply;
+  own.apply = engineApply;
+  try {
+    for (const cb of o.callbacks) await cb.onTrainBegin?.();
+    for (let epoch = 0; epoch < o.epochs; epoch++) {
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      let sum = 0;
+      let count = 0;
+      for await (const step of plan.epoch(epoch)) {
+        let value: number;
+        try {
+          cache = undefined;
+          dOut = undefined;
+          recording = true;
+          const { value: v, grad } = tf.valueAndGrad((_a: tf.Tensor) => step.loss())(anchor);
+          recording = false;
+          value = v.dataSync()[0] as number;
+          tf.dispose([v, grad]);
+          if (cache === undefined || dOut === undefined) throw new Error('runFitLoop: the loss did not use the network output');
+          engine.backward(cache, dOut);
+          engine.adamStep();
+        } finally {
+          recording = false;
+          cache = undefined;
+          step.release();
+        }
+        sum += value;
+        count++;
+        progress.batch(epoch, count - 1, plan.stepsPerEpoch ?? 0, sum / count);
+        for (const cb of o.callbacks) await cb.onBatchEnd?.(count - 1, { loss: value, size: step.size });
+      }
+      const loss = count > 0 ? sum / count : NaN;
+      const valLoss = plan.validate ? await plan.validate() : NaN;
+      const ms = performance.now() - t0;
+      history.loss.push(loss);
+      if (plan.validate) history.valLoss.push(valLoss);
+      history.epochMs.push(ms);
+      const cpu = process.cpuUsage(cpu0);
+      history.epochCpuMs?.push((cpu.user + cpu.system) / 1000);
+      history.epochs = epoch + 1;
+      progress.epoch(epoch, { loss, valLoss, ms });
+      let stop = false;
+      if (o.earlyStopping) {
+        const r = o.earlyStopping.update(valLoss);
+        if (r.improved && o.earlyStopping.restoreBest) best = engine.snapshot();
+        stop = r.stop;
+        if (stop) history.stoppedEarly = true;
+      }
+      if (o.callbacks.some((cb) => cb.onEpochEnd)) engine.writeBack();
+      for (const cb of o.callbacks) if ((await cb.onEpochEnd?.(epoch, { loss, valLoss, ms })) === true) stop = true;
+      if (stop) break;
+    }
+    if (o.earlyStopping && best) engine.restore(best);
+  } finally {
+    if (hadOwn) own.apply = previous;
+    else delete (net as unknown as { apply?: Apply }).apply;
+    engine.writeBack();
+    anchor.dispose();
+  }
+  return finishHistory(history, plan, o, progress);
 }
