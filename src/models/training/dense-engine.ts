@@ -247,15 +247,17 @@ interface Cache {
 }
 
 /**
- * out[m×n] = A[m×k]·B[n×k]ᵀ (both row-major), two rows × two columns at a time
- * (four running sums in float64, each operand loaded once per pair): the one
- * product every forward and backward step is written as.
+ * out[m×n] = A[m×k]·B[n×k]ᵀ (both row-major), four rows × two columns at a
+ * time (eight running sums in float64, each operand loaded once per block):
+ * the one product every forward and backward step is written as.
  */
 function abt(a: Float32Array, m: number, b: Float32Array, n: number, k: number, out: Float32Array): Float32Array {
   let r = 0;
-  for (; r + 1 < m; r += 2) {
-    const ra = r * k;
-    const rb = ra + k;
+  for (; r + 3 < m; r += 4) {
+    const r0 = r * k;
+    const r1 = r0 + k;
+    const r2 = r1 + k;
+    const r3 = r2 + k;
     let j = 0;
     for (; j + 1 < n; j += 2) {
       const ca = j * k;
@@ -264,35 +266,57 @@ function abt(a: Float32Array, m: number, b: Float32Array, n: number, k: number, 
       let s01 = 0;
       let s10 = 0;
       let s11 = 0;
+      let s20 = 0;
+      let s21 = 0;
+      let s30 = 0;
+      let s31 = 0;
       for (let p = 0; p < k; p++) {
-        const x0 = a[ra + p] as number;
-        const x1 = a[rb + p] as number;
         const y0 = b[ca + p] as number;
         const y1 = b[cb + p] as number;
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
+        let x = a[r0 + p] as number;
+        s00 += x * y0;
+        s01 += x * y1;
+        x = a[r1 + p] as number;
+        s10 += x * y0;
+        s11 += x * y1;
+        x = a[r2 + p] as number;
+        s20 += x * y0;
+        s21 += x * y1;
+        x = a[r3 + p] as number;
+        s30 += x * y0;
+        s31 += x * y1;
       }
-      out[r * n + j] = s00;
-      out[r * n + j + 1] = s01;
-      out[(r + 1) * n + j] = s10;
-      out[(r + 1) * n + j + 1] = s11;
+      const o = r * n + j;
+      out[o] = s00;
+      out[o + 1] = s01;
+      out[o + n] = s10;
+      out[o + n + 1] = s11;
+      out[o + 2 * n] = s20;
+      out[o + 2 * n + 1] = s21;
+      out[o + 3 * n] = s30;
+      out[o + 3 * n + 1] = s31;
     }
     if (j < n) {
       const ca = j * k;
       let s0 = 0;
       let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
       for (let p = 0; p < k; p++) {
         const y = b[ca + p] as number;
-        s0 += (a[ra + p] as number) * y;
-        s1 += (a[rb + p] as number) * y;
+        s0 += (a[r0 + p] as number) * y;
+        s1 += (a[r1 + p] as number) * y;
+        s2 += (a[r2 + p] as number) * y;
+        s3 += (a[r3 + p] as number) * y;
       }
-      out[r * n + j] = s0;
-      out[(r + 1) * n + j] = s1;
+      const o = r * n + j;
+      out[o] = s0;
+      out[o + n] = s1;
+      out[o + 2 * n] = s2;
+      out[o + 3 * n] = s3;
     }
   }
-  if (r < m) {
+  for (; r < m; r++) {
     const ra = r * k;
     for (let j = 0; j < n; j++) {
       const ca = j * k;
