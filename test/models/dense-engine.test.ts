@@ -117,6 +117,25 @@ describe('dense engine', () => {
     }, 120_000);
   }
 
+  it('a large inference batch (validation of 2100 rows in one call) runs TF.js on the written-back weights: same losses', async () => {
+    const data = synthetic(2300, 4, 12, { round: 1 });
+    const run = async (engine: 'auto' | 'tfjs') => {
+      const model = new CoxPH({ inputDim: 4, hidden: [8], seed: 3 });
+      const x = data.x.slice([0, 0], [200, 4]);
+      const xv = data.x.slice([200, 0], [2100, 4]);
+      const labels = { time: data.time.subarray(0, 200), event: data.event.subarray(0, 200) };
+      const validation = { x: xv, labels: { time: data.time.subarray(200), event: data.event.subarray(200) } };
+      const h = await model.fit(x, labels, { epochs: 3, batchSize: 64, learningRate: 0.01, seed: 1, validation, validationBatchSize: 4096, engine });
+      model.dispose();
+      tf.dispose([x, xv]);
+      return h;
+    };
+    const a = await run('tfjs');
+    const b = await run('auto');
+    expect(b.engine).toBe('dense');
+    expect(maxRelDiff(a.valLoss, b.valLoss)).toBeLessThan(1e-4);
+  }, 120_000);
+
   it('early stopping restores the best epoch on both paths', async () => {
     const make = FAMILIES.logistichazard as Make;
     const opts: FitOptions = { epochs: 12, batchSize: 64, learningRate: 0.05, earlyStopping: { patience: 2 } };

@@ -186,11 +186,15 @@ function engineFor(net: tf.LayersModel, o: LoopOptions): DenseEngine | undefined
 
 type Apply = tf.LayersModel['apply'];
 
+/** From this many rows an inference call of the engine loop runs TF.js's kernels on the written-back weights. */
+const BULK_ROWS = 2048;
+
 /**
  * The loop of {@link runFitLoop} on the host dense engine: while it runs, the
  * network's `apply` is the engine's (a training call records the engine's
  * forward and returns the output as a leaf of the loss's gradient; an
- * inference call runs the engine with the moving statistics), the loss's
+ * inference call runs the engine with the moving statistics, or from
+ * {@link BULK_ROWS} rows TF.js on the written-back weights), the loss's
  * gradient with respect to the output is taken once per step, and the
  * engine's backward and Adam step follow. The engine's weights go into the
  * tf.layers model at the end (the best epoch's with early stopping), before
@@ -205,11 +209,13 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
   let recording = false;
   let cache: ReturnType<DenseEngine['forwardTrain']>['cache'] | undefined;
   let dOut: Float32Array | undefined;
+  /** Whether the engine's weights changed since they were last written into the tf.layers model. */
+  let dirty = true;
   const engineApply = (inputs: tf.Tensor | tf.SymbolicTensor | (tf.Tensor | tf.SymbolicTensor)[], kwargs?: { training?: boolean }): tf.Tensor => {
     const xs = (Array.isArray(inputs) ? inputs : [inputs]) as tf.Tensor[];
     const rows = xs[0]?.shape[0] as number;
-    const arrays = xs.map((t) => t.dataSync() as Float32Array);
     if (kwargs?.training === true && recording) {
+      const arrays = xs.map((t) => t.dataSync() as Float32Array);
       if (cache !== undefined) throw new Error('runFitLoop: the dense engine runs one training forward per step');
       const r = engine.forwardTrain(arrays, rows);
       cache = r.cache;
@@ -222,7 +228,20 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
       }));
       return op(anchor);
     }
-    return tf.tensor2d(engine.predict(arrays, rows).slice(), [rows, width]);
+    if (rows < BULK_ROWS)
+      return tf.tensor2d(
+        engine
+          .predict(
+            xs.map((t) => t.dataSync() as Float32Array),
+            rows,
+          )
+          .slice(),
+        [rows, width],
+      );
+    // large inference batches (the case-control families' validation): TF.js's SIMD kernels are faster than host loops
+    if (dirty) engine.writeBack();
+    dirty = false;
+    return previous.call(net, inputs as tf.Tensor | tf.Tensor[], kwargs) as tf.Tensor;
   };
   const own = net as unknown as { apply: Apply };
   const hadOwn = Object.prototype.hasOwnProperty.call(net, 'apply');
@@ -248,6 +267,7 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
           if (cache === undefined || dOut === undefined) throw new Error('runFitLoop: the loss did not use the network output');
           engine.backward(cache, dOut);
           engine.adamStep();
+          dirty = true;
         } finally {
           recording = false;
           cache = undefined;
