@@ -1,13 +1,14 @@
 import type * as tf from '@tensorflow/tfjs';
 import { assertChoice } from '../../core/assert.js';
 import type { CoxConvention, CoxTies } from '../../losses/cox-partial-likelihood.js';
-import { coxPhLoss } from '../../losses/cox-ph.js';
+import { coxPhLoss, coxPhLossHost } from '../../losses/cox-ph.js';
 import { CoxBase } from './cox-base.js';
 import { StateReader, type CoxPHState } from './family-state.js';
 import type { Batch } from '../training/in-memory-data.js';
 import { checkNetOptions, type NetOptions } from '../training/network-options.js';
 import { registerModelFamily } from '../family-registry.js';
 import type { JsonValue } from '../training/fit-types.js';
+import type { HostLoss } from '../training/fit-loop.js';
 
 /** Options of {@link CoxPH}. */
 export interface CoxPHOptions extends NetOptions {
@@ -44,6 +45,11 @@ export class CoxPH extends CoxBase {
 
   protected batchLoss(b: Batch, training: boolean): tf.Scalar {
     return coxPhLoss(this.logRisk(b, training), b.time, b.event, { ties: this.ties, convention: this.convention });
+  }
+
+  protected override hostBatchLoss(b: Batch): HostLoss['loss'] {
+    const lossOf = coxPhLossHost(b.time.length, b.time, b.event, { ties: this.ties, convention: this.convention });
+    return (out) => lossOf(out);
   }
 
   stateJSON(): CoxPHState {

@@ -14,6 +14,14 @@ export interface TrainStep {
   size: number;
   /** Frees the batch's tensors (called after the step). */
   release: () => void;
+  /** The batch's loss on the host from the network output (the dense engine then runs without TF.js); optional. */
+  host?: HostLoss;
+}
+
+/** A batch loss on host arrays: `inputs` feed the network; `loss` maps its output `[rows, width]` to the value and ∂/∂output. */
+export interface HostLoss {
+  inputs: tf.Tensor[];
+  loss: (out: Float32Array) => { value: number; gradient: ArrayLike<number> };
 }
 
 /** What a model family gives the loop: the steps of an epoch and a validation loss. */
@@ -257,15 +265,26 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
       for await (const step of plan.epoch(epoch)) {
         let value: number;
         try {
-          cache = undefined;
-          dOut = undefined;
-          recording = true;
-          const { value: v, grad } = tf.valueAndGrad((_a: tf.Tensor) => step.loss())(anchor);
-          recording = false;
-          value = v.dataSync()[0] as number;
-          tf.dispose([v, grad]);
-          if (cache === undefined || dOut === undefined) throw new Error('runFitLoop: the loss did not use the network output');
-          engine.backward(cache, dOut);
+          if (step.host) {
+            const xs = step.host.inputs;
+            const r = engine.forwardTrain(
+              xs.map((t) => t.dataSync() as Float32Array),
+              xs[0]?.shape[0] as number,
+            );
+            const l = step.host.loss(r.out);
+            value = Math.fround(l.value);
+            engine.backward(r.cache, Float32Array.from(l.gradient));
+          } else {
+            cache = undefined;
+            dOut = undefined;
+            recording = true;
+            const { value: v, grad } = tf.valueAndGrad((_a: tf.Tensor) => step.loss())(anchor);
+            recording = false;
+            value = v.dataSync()[0] as number;
+            tf.dispose([v, grad]);
+            if (cache === undefined || dOut === undefined) throw new Error('runFitLoop: the loss did not use the network output');
+            engine.backward(cache, dOut);
+          }
           engine.adamStep();
           dirty = true;
         } finally {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../../core/random.js';
 import { disposeAll, forEachSourceBatch, gatherRows, labelRows, sourceBatches, type Batch, type InMemoryData } from './in-memory-data.js';
-import type { TrainingPlan, TrainStep } from './fit-loop.js';
+import type { HostLoss, TrainingPlan, TrainStep } from './fit-loop.js';
 import type { BatchSource } from './fit-types.js';
 
 /** Training or validation data: in memory, or a batch source. */
@@ -24,7 +24,8 @@ export type BatchLoss = (b: Batch, training: boolean) => tf.Scalar;
  * one smaller, as PyTorch's DataLoader); a source is used as it comes.
  * Batches that `usable` rejects (e.g. no event for a Cox loss) are skipped.
  * The validation loss is the mean batch loss over unshuffled validation
- * batches (torchtuples' `score_in_batches`).
+ * batches (torchtuples' `score_in_batches`). `hostLoss`, where a family has
+ * one, gives each step the same loss on host arrays (used by the dense engine).
  */
 export function genericPlan(
   fn: string,
@@ -34,8 +35,14 @@ export function genericPlan(
   ctx: PlanContext,
   loss: BatchLoss,
   usable: (b: Batch) => boolean,
+  hostLoss?: (b: Batch) => HostLoss['loss'] | undefined,
 ): TrainingPlan {
-  const steps = (b: Batch): TrainStep => ({ loss: () => loss(b, true), size: b.time.length, release: () => disposeAll(b.x) });
+  const steps = (b: Batch): TrainStep => {
+    const step: TrainStep = { loss: () => loss(b, true), size: b.time.length, release: () => disposeAll(b.x) };
+    const host = hostLoss?.(b);
+    if (host) step.host = { inputs: b.x, loss: host };
+    return step;
+  };
   const plan: TrainingPlan = {
     epoch: train.kind === 'memory' ? (_e) => memoryEpoch(train.data, ctx, usable, steps) : (_e) => sourceEpoch(fn, train.source, count, usable, steps),
     ...(train.kind === 'memory' ? { stepsPerEpoch: Math.ceil(train.data.n / ctx.batchSize) } : {}),
