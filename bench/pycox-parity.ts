@@ -13,7 +13,7 @@
  * discrete-time families against their own pycox reference (PYCOX_ZOO).
  *
  * Usage: npm run bench:parity -- <data-dir> [--backend wasm,cpu] [--seeds 5]
- *          [--datasets metabric,support] [--models coxph,…] [--no-extras] [--out bench/out]
+ *          [--datasets metabric,support] [--models coxph,…] [--no-extras] [--engine auto|tfjs] [--out bench/out]
  * The data directory holds metabric.csv, support.csv, gbsg.csv and whas.csv (../shared/datasets); never commit them.
  * Writes <out>/pycox-parity-<backend>.jsonl (one line per run) and .md (the table).
  */
@@ -92,7 +92,14 @@ const median = (xs: number[]): number => {
 };
 const pm = (xs: number[], d = 4): string => `${mean(xs).toFixed(d)} ± ${sd(xs).toFixed(d)}`;
 
-async function runOne(table: ReturnType<typeof readCsv>, dataset: Dataset, c: Config, seed: number, backend: BackendName): Promise<Run> {
+async function runOne(
+  table: ReturnType<typeof readCsv>,
+  dataset: Dataset,
+  c: Config,
+  seed: number,
+  backend: BackendName,
+  engine: 'auto' | 'tfjs' = 'auto',
+): Promise<Run> {
   const t0 = performance.now();
   const { report, model } = await trainTable(table, {
     model: c.model,
@@ -100,6 +107,7 @@ async function runOne(table: ReturnType<typeof readCsv>, dataset: Dataset, c: Co
     split: { kind: 'column', splitCol: 'split', valCol: 'val' },
     seed,
     backend,
+    engine,
   });
   model.dispose();
   const r = report as unknown as Record<string, { cIndex?: number; value?: number }>;
@@ -172,6 +180,7 @@ async function main(): Promise<void> {
       datasets: { type: 'string', default: 'metabric,support' },
       models: { type: 'string', default: FAMILIES.join(',') },
       'no-extras': { type: 'boolean', default: false },
+      engine: { type: 'string', default: 'auto' },
       out: { type: 'string', default: join('bench', 'out') },
     },
   });
@@ -192,7 +201,7 @@ async function main(): Promise<void> {
       const data = readCsv(join(dir, `${d}.csv`));
       for (const c of cs) {
         for (let seed = 0; seed < seeds; seed++) {
-          const r = await runOne(data, d, c, seed, backend);
+          const r = await runOne(data, d, c, seed, backend, values.engine === 'tfjs' ? 'tfjs' : 'auto');
           runs.push(r);
           appendFileSync(jsonl, `${JSON.stringify(r)}\n`);
           process.stderr.write(

@@ -18,7 +18,9 @@
  * scikit-learn and numba. Without them, the pycox columns say "not measured".
  *
  * Usage: npx tsx bench/pycox-side-by-side.ts <data-dir> [--datasets metabric,support] [--models coxph,…]
- *          [--seeds 3] [--seed-start 0] [--backend wasm] [--whole-process] [--out bench/out]
+ *          [--seeds 3] [--seed-start 0] [--backend wasm] [--whole-process] [--tfjs] [--out bench/out]
+ * --tfjs adds a third tool in the same rounds: survkit with `engine: 'tfjs'` (the TF.js training path).
+ * The order of the tools rotates from round to round.
  * Writes <out>/pycox-side-by-side.jsonl (one line per run) and .md (the table).
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -36,7 +38,8 @@ type Family = TrainOptions['model'];
 
 /** One run of one tool. */
 export interface SideRun {
-  tool: 'survkit' | 'pycox';
+  /** 'survkit' (default engine), 'survkit-tfjs' (`engine: 'tfjs'`, with --tfjs) or 'pycox'. */
+  tool: 'survkit' | 'survkit-tfjs' | 'pycox';
   dataset: string;
   model: Family;
   seed: number;
@@ -157,16 +160,23 @@ class Pycox {
   }
 }
 
-async function survkitRun(table: ReturnType<typeof readCsv>, dataset: string, model: Family, seed: number, backend: BackendName): Promise<SideRun> {
+async function survkitRun(
+  table: ReturnType<typeof readCsv>,
+  dataset: string,
+  model: Family,
+  seed: number,
+  backend: BackendName,
+  engine: 'auto' | 'tfjs',
+): Promise<SideRun> {
   const load = loadavg()[0] as number;
   const t0 = performance.now();
-  const { report, model: m } = await trainTable(table, { model, split: { kind: 'column', splitCol: 'split', valCol: 'val' }, seed, backend });
+  const { report, model: m } = await trainTable(table, { model, split: { kind: 'column', splitCol: 'split', valCol: 'val' }, seed, backend, engine });
   const h = m.history;
   m.dispose();
   const r = report as unknown as Record<string, { cIndex?: number; value?: number }>;
   const hasBaseline = model === 'coxph' || model === 'coxtime' || model === 'coxcc';
   return {
-    tool: 'survkit',
+    tool: engine === 'tfjs' ? 'survkit-tfjs' : 'survkit',
     dataset,
     model,
     seed,
@@ -231,8 +241,8 @@ const fmt = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '
 /** The markdown table: one row per data set × model. */
 export function sideBySideTable(runs: SideRun[], whole: Map<string, { survkit: number; pycox: number }>): string {
   const lines = [
-    '| data | model | seeds | survkit ms/epoch | pycox ms/epoch | ratio (same rounds) | survkit CPU ms/epoch | pycox CPU ms/epoch | CPU ratio | survkit baseline s | pycox baseline s | survkit C_td / IBS | pycox C_td / IBS | survkit / pycox epochs | whole process s (survkit / pycox) | load |',
-    `|${' --- |'.repeat(16)}`,
+    '| data | model | seeds | survkit ms/epoch | pycox ms/epoch | ratio (same rounds) | survkit CPU ms/epoch | pycox CPU ms/epoch | CPU ratio | survkit baseline s | pycox baseline s | baseline ratio | survkit C_td / IBS | pycox C_td / IBS | survkit / pycox epochs | TF.js path CPU ms/epoch (ratio) | whole process s (survkit / pycox) | load |',
+    `|${' --- |'.repeat(18)}`,
   ];
   const keys = [...new Set(runs.map((r) => `${r.dataset}|${r.model}`))];
   for (const key of keys) {
@@ -241,16 +251,20 @@ export function sideBySideTable(runs: SideRun[], whole: Map<string, { survkit: n
     const p = runs.filter((r) => r.tool === 'pycox' && r.dataset === dataset && r.model === model && r.error === undefined);
     const ratios = s.map((r) => r.epochMs / (p.find((q) => q.seed === r.seed)?.epochMs ?? NaN)).filter(Number.isFinite);
     const cpuRatios = s.map((r) => r.epochCpuMs / (p.find((q) => q.seed === r.seed)?.epochCpuMs ?? NaN)).filter(Number.isFinite);
+    const t = runs.filter((r) => r.tool === 'survkit-tfjs' && r.dataset === dataset && r.model === model && r.error === undefined);
+    const tRatios = t.map((r) => r.epochCpuMs / (p.find((q) => q.seed === r.seed)?.epochCpuMs ?? NaN)).filter(Number.isFinite);
+    const bRatios = s.map((r) => (r.baselineS ?? NaN) / (p.find((q) => q.seed === r.seed)?.baselineS ?? NaN)).filter(Number.isFinite);
     const baseline = (rs: SideRun[]): string => (rs.some((r) => r.baselineS !== null) ? fmt(median(rs.map((r) => r.baselineS ?? NaN)), 2) : '—');
     const loads = [...s, ...p].map((r) => r.load);
     const w = whole.get(key);
     lines.push(
       `| ${dataset} | ${model} | ${s.length} | ${fmt(median(s.map((r) => r.epochMs)))} | ${p.length ? fmt(median(p.map((r) => r.epochMs))) : 'not measured'} | ` +
         `${ratios.length ? `${median(ratios).toFixed(2)}×` : '—'} | ${fmt(median(s.map((r) => r.epochCpuMs)))} | ` +
-        `${p.length ? fmt(median(p.map((r) => r.epochCpuMs))) : 'not measured'} | ${cpuRatios.length ? `${median(cpuRatios).toFixed(2)}×` : '—'} | ${baseline(s)} | ${p.length ? baseline(p) : 'not measured'} | ` +
+        `${p.length ? fmt(median(p.map((r) => r.epochCpuMs))) : 'not measured'} | ${cpuRatios.length ? `${median(cpuRatios).toFixed(2)}×` : '—'} | ${baseline(s)} | ${p.length ? baseline(p) : 'not measured'} | ${bRatios.length ? `${median(bRatios).toFixed(2)}×` : '—'} | ` +
         `${s.length ? `${mean(s.map((r) => r.ctd)).toFixed(4)} / ${mean(s.map((r) => r.ibs)).toFixed(4)}` : '—'} | ` +
         `${p.length ? `${mean(p.map((r) => r.ctd)).toFixed(4)} / ${mean(p.map((r) => r.ibs)).toFixed(4)}` : 'not measured'} | ` +
         `${fmt(mean(s.map((r) => r.epochs)))} / ${p.length ? fmt(mean(p.map((r) => r.epochs))) : '—'} | ` +
+        `${t.length ? `${fmt(median(t.map((r) => r.epochCpuMs)))}${tRatios.length ? ` (${median(tRatios).toFixed(2)}×)` : ''}` : '—'} | ` +
         `${w ? `${fmt(w.survkit)} / ${fmt(w.pycox)}` : '—'} | ${loads.length ? `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : '—'} |`,
     );
   }
@@ -262,7 +276,8 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       datasets: { type: 'string', default: 'metabric,support' },
-      models: { type: 'string', default: 'coxph,coxcc,coxtime,deephit,logistichazard' },
+      models: { type: 'string', default: 'coxph,coxcc,coxtime,deephit,logistichazard,pmf,mtlr,pchazard,bcesurv' },
+      tfjs: { type: 'boolean', default: false },
       seeds: { type: 'string', default: '3' },
       'seed-start': { type: 'string', default: '0' },
       backend: { type: 'string', default: 'wasm' },
@@ -289,9 +304,11 @@ async function main(): Promise<void> {
       const first = Number(values['seed-start']);
       for (let seed = first; seed < first + Number(values.seeds); seed++, round++) {
         const pair: SideRun[] = [];
-        const order = round % 2 === 0 ? (['survkit', 'pycox'] as const) : (['pycox', 'survkit'] as const);
+        const tools: SideRun['tool'][] = ['survkit', 'pycox', ...(values.tfjs ? (['survkit-tfjs'] as const) : [])];
+        const order = tools.map((_, k) => tools[(k + round) % tools.length] as SideRun['tool']);
         for (const tool of order) {
-          if (tool === 'survkit') pair.push(await survkitRun(table, dataset, model, seed, backend));
+          if (tool === 'survkit' || tool === 'survkit-tfjs')
+            pair.push(await survkitRun(table, dataset, model, seed, backend, tool === 'survkit' ? 'auto' : 'tfjs'));
           else if (pycox) pair.push(await pycox.run(dataset, model, seed));
         }
         for (const r of pair) {

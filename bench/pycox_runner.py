@@ -3,6 +3,7 @@
 with pycox's example-notebook protocol (../shared/golden/generators/pycox_train_reference.py)
 and answers with C_td, IBS, INBLL and timings.
 
+Families: coxph, coxcc, coxtime, deephit, logistichazard, pmf, mtlr, pchazard (sub 10), bcesurv.
 Protocol: MLP [32, 32], ReLU, batch norm, dropout 0.1 (CoxPH without output bias; Cox-Time
 with pycox's MLPVanillaCoxTime), Adam lr 0.01, batch 256, 512 epochs (Cox) / 100 (discrete),
 torchtuples EarlyStopping() (val loss, patience 10, best weights); DeepHit alpha 0.2,
@@ -60,13 +61,14 @@ def _pycox_package():
 
 pycox = _pycox_package()
 from pycox.evaluation import EvalSurv  # noqa: E402
-from pycox.models import CoxCC, CoxPH, CoxTime, DeepHitSingle, LogisticHazard  # noqa: E402
+from pycox.models import BCESurv, CoxCC, CoxPH, CoxTime, DeepHitSingle, LogisticHazard, MTLR, PCHazard, PMF  # noqa: E402
 from pycox.models.cox_time import MLPVanillaCoxTime  # noqa: E402
 
 IMPORT_S = time.perf_counter() - T_IMPORT
 
 HP = dict(num_nodes=[32, 32], batch_norm=True, dropout=0.1, lr=0.01, batch_size=256,
-          epochs={"coxph": 512, "coxcc": 512, "coxtime": 512, "deephit": 100, "logistichazard": 100},
+          epochs={"coxph": 512, "coxcc": 512, "coxtime": 512, "deephit": 100, "logistichazard": 100,
+                  "pmf": 100, "mtlr": 100, "pchazard": 100, "bcesurv": 100},
           deephit_alpha=0.2, deephit_sigma=0.1, num_durations=10, cut_scheme="equidistant",
           interpolate=10, coxtime_val_repeat=10, np_seed=1234, torch_seed=123)
 
@@ -160,22 +162,24 @@ def run(data_dir, req):
         baseline_s = time.perf_counter() - t0
         t0 = time.perf_counter()
         surv = model.predict_surv_df(x_test)
-    elif kind in ("deephit", "logistichazard"):
-        cls = DeepHitSingle if kind == "deephit" else LogisticHazard
+    elif kind in ("deephit", "logistichazard", "pmf", "mtlr", "pchazard", "bcesurv"):
+        cls = dict(deephit=DeepHitSingle, logistichazard=LogisticHazard, pmf=PMF, mtlr=MTLR, pchazard=PCHazard, bcesurv=BCESurv)[kind]
         labtrans = cls.label_transform(num_durations, scheme=scheme)
         y_train = labtrans.fit_transform(*d["y_train"])
         y_val = labtrans.transform(*d["y_val"])
         net = tt.practical.MLPVanilla(nin, HP["num_nodes"], labtrans.out_features, HP["batch_norm"], HP["dropout"])
         if kind == "deephit":
             model = DeepHitSingle(net, tt.optim.Adam, alpha=HP["deephit_alpha"], sigma=HP["deephit_sigma"], duration_index=labtrans.cuts)
+        elif kind == "pchazard":
+            model = PCHazard(net, tt.optim.Adam, duration_index=labtrans.cuts, sub=HP["interpolate"])
         else:
-            model = LogisticHazard(net, tt.optim.Adam, duration_index=labtrans.cuts)
+            model = cls(net, tt.optim.Adam, duration_index=labtrans.cuts)
         model.optimizer.set_lr(HP["lr"])
         t0 = time.perf_counter()
         log = model.fit(x_train, y_train, bs, ep, callbacks, False, val_data=(x_val, y_val))
         fit_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        surv = model.interpolate(HP["interpolate"]).predict_surv_df(x_test)
+        surv = model.predict_surv_df(x_test) if kind == "pchazard" else model.interpolate(HP["interpolate"]).predict_surv_df(x_test)
     else:
         raise ValueError(kind)
     predict_s = time.perf_counter() - t0

@@ -4,8 +4,13 @@
  */
 import { radixArgsort } from './radix-sort.js';
 
-/** From this many values on, {@link argsort} sorts by radix (the same order, several times faster). */
-export const RADIX_ARGSORT_MIN = 256;
+/**
+ * From this many values on, {@link argsort} sorts by radix (the same order, faster for large n). The radix sort's
+ * four 2^16-bucket histograms cost about 0.4 ms whatever n, so below a few thousand values the comparator sort wins
+ * (measured, CPU µs per call, comparator / radix: n = 256: 21 / 439; 2048: 314 / 541; 4096: 716 / 647; 8192: 1812 / 777);
+ * a Cox loss sorts every training batch of 256 rows.
+ */
+export const RADIX_ARGSORT_MIN = 4096;
 
 /**
  * Indices that sort `values` ascending; stable (ties keep input order; −0 and +0 are equal). Large inputs

@@ -111,6 +111,28 @@ function prepare(fn: string, n: number, time: unknown, event: unknown, opts: Cox
  * @see Cox (1972); Efron (1977) JASA 72:557; Katzman et al. (2018) DeepSurv, BMC Med Res Methodol 18:24;
  *   pycox `models/loss.py:cox_ph_loss` (Kvamme et al. 2019)
  */
+/**
+ * {@link coxPhLoss} on the host: for n log-risks, the same value and gradient
+ * (float64) as the TF.js loss computes before rounding them to float32, for a
+ * training loop that runs the network itself (the dense engine).
+ *
+ * @example
+ * const lossOf = coxPhLossHost(3, [1, 2, 3], [1, 0, 1]);
+ * const { value, gradient } = lossOf([0.1, -0.2, 0.3]);
+ */
+export function coxPhLossHost(
+  n: number,
+  time: ArrayLike<number>,
+  event: ArrayLike<number>,
+  opts: CoxPhLossOptions = {},
+): (g: ArrayLike<number>) => CoxValueGrad {
+  const evaluate = prepare(FN, n, time, event, opts);
+  return (g) => {
+    assertFiniteOutput(FN, 'logRisk', g);
+    return evaluate(g);
+  };
+}
+
 export function coxPhLoss(logRisk: tf.Tensor, time: ArrayLike<number>, event: ArrayLike<number>, opts: CoxPhLossOptions = {}): tf.Scalar {
   const n = vectorLength(FN, 'logRisk', logRisk);
   const evaluate = prepare(FN, n, time, event, opts);

@@ -39,3 +39,46 @@ export function logisticHazardLoss(phi: tf.Tensor, idxDuration: ArrayLike<number
     return tf.div<tf.Scalar>(tf.sum(tf.mul(bce, upTo)), n);
   });
 }
+
+/**
+ * {@link logisticHazardLoss} on the host for logits `phi` `[n, m]` (row-major
+ * float32, e.g. a network output): the value Σ_{i, j ≤ idx_i} BCE(φ_ij, y_ij) / n
+ * and its gradient (σ(φ_ij) − y_ij) / n on j ≤ idx_i (0 elsewhere), y_ij = δ_i·[j = idx_i].
+ * Non-finite logits are rejected as the TF.js loss rejects them.
+ *
+ * @example
+ * const lossOf = logisticHazardLossHost(2, 3, Int32Array.from([1, 2]), Int32Array.from([1, 0]));
+ * const { value, gradient } = lossOf(Float32Array.from([0.1, -0.2, 0.3, 0, 0.5, -1]));
+ */
+export function logisticHazardLossHost(
+  n: number,
+  m: number,
+  idxDuration: Int32Array,
+  event: Int32Array,
+): (phi: Float32Array) => { value: number; gradient: Float64Array } {
+  return (phi) => {
+    for (let i = 0; i < phi.length; i++) {
+      if (!Number.isFinite(phi[i])) {
+        const t = tf.tensor2d(phi, [n, m]);
+        try {
+          return { value: logisticHazardLoss(t, idxDuration, event).dataSync()[0] as number, gradient: new Float64Array(n * m) };
+        } finally {
+          t.dispose();
+        }
+      }
+    }
+    const gradient = new Float64Array(n * m);
+    let value = 0;
+    for (let i = 0; i < n; i++) {
+      const k = idxDuration[i] as number;
+      const d = event[i] !== 0 ? 1 : 0;
+      for (let j = 0; j <= k; j++) {
+        const x = phi[i * m + j] as number;
+        const y = j === k ? d : 0;
+        value += Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
+        gradient[i * m + j] = (1 / (1 + Math.exp(-x)) - y) / n;
+      }
+    }
+    return { value: value / n, gradient };
+  };
+}

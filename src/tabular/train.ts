@@ -64,6 +64,8 @@ export interface TrainOptions extends Partial<Omit<ModelSettings, 'seed' | 'mode
   out?: string;
   /** TF.js backend (default: `initBackend`'s choice, i.e. SURVKIT_BACKEND or the fastest available). */
   backend?: BackendName;
+  /** Training engine (see `FitOptions.engine`; default 'auto'). */
+  engine?: 'auto' | 'tfjs';
   /** Progress on a TTY ('auto', default false). */
   verbose?: boolean | 'auto';
   /** Also compute the data of the test-set report figures (`figures` of the report; see `EvaluateOptions.figures`). */
@@ -250,6 +252,7 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
       learningRate,
       seed,
       verbose: o.verbose ?? false,
+      ...(o.engine === undefined ? {} : { engine: o.engine }),
       validationBatchSize: validationBatchSize(settings.model, batchSize),
       ...(hasVal ? { validation: { x: xVal as NonNullable<typeof xVal>, labels: val.labels }, earlyStopping: { patience } } : {}),
     });

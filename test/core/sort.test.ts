@@ -42,7 +42,7 @@ describe('core/sort', () => {
   });
 });
 
-describe('argsort: the radix path (from 256 values) equals the stable comparator order', () => {
+describe('argsort: the radix path (from RADIX_ARGSORT_MIN values) equals the stable comparator order', () => {
   it('ties, ±0, ±Infinity and typed or plain input', () => {
     const r = new Random(9);
     const pool = [0, -0, 1, -1, 0.5, Infinity, -Infinity, 1e-300, -2.25];

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { coxPhLoss, coxPhLossFloat64 } from '../../src/losses/index.js';
+import { coxPhLossHost } from '../../src/losses/cox-ph.js';
 import { Random } from '../../src/core/random.js';
 import { messages } from '../../src/core/messages.js';
 import { coxNaive, coxPycoxNaive, expectClose, finiteDiff, readCsv, readJson } from './reference.js';
@@ -239,5 +240,20 @@ describe('coxPhLoss: errors', () => {
     );
     expect(() => coxPhLoss(tf.tensor1d([0, NaN, 1]), [1, 2, 3], [1, 0, 1])).toThrow(messages.notFinite('coxPhLoss', 'logRisk', 1, NaN));
     expect(() => coxPhLossFloat64([0, 1], [1, Infinity], [1, 0])).toThrow(messages.notFinite('coxPhLossFloat64', 'time', 1, Infinity));
+  });
+});
+
+describe('coxPhLossHost', () => {
+  it('gives the value and gradient of coxPhLoss (tf.valueAndGrad), for both conventions and both tie rules', () => {
+    const time = [3, 1, 2, 2, 5, 4, 2];
+    const event = [1, 0, 1, 1, 0, 1, 1];
+    const g = [0.3, -1.2, 0.8, 0.1, 2.0, -0.4, 0.5];
+    for (const opts of [{ convention: 'pycox' as const }, { ties: 'efron' as const }, { ties: 'breslow' as const }]) {
+      const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => coxPhLoss(x, time, event, opts))(tf.tensor1d(g));
+      const host = coxPhLossHost(g.length, time, event, opts)(Float32Array.from(g)); // the network output is float32
+      expect(Math.fround(host.value)).toBe(value.dataSync()[0]);
+      expect(Array.from(Float32Array.from(host.gradient), (v) => v + 0)).toEqual(Array.from(grad.dataSync(), (v) => v + 0));
+      tf.dispose([value, grad]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { assertChoice } from '../../core/assert.js';
 import type { CoxConvention, CoxTies } from '../../losses/cox-partial-likelihood.js';
-import { coxPhLoss, type CoxPhLossOptions } from '../../losses/cox-ph.js';
+import { coxPhLoss, coxPhLossHost, type CoxPhLossOptions } from '../../losses/cox-ph.js';
 import type { BreslowBaseline } from '../../estimators/breslow.js';
 import { CoxBase } from './cox-base.js';
 import { StateReader, type CoxPHState } from './family-state.js';
@@ -17,6 +17,7 @@ import type { TrainingPlan } from '../training/fit-loop.js';
 import type { FitContext } from '../training/fit-context.js';
 import { isBatchSource } from '../training/in-memory-data.js';
 import { MomentumBank, memoryBankOptions, type MemoryBankOptions } from '../training/memory-bank.js';
+import type { HostLoss } from '../training/fit-loop.js';
 
 /** Options of {@link CoxPH}. */
 export interface CoxPHOptions extends NetOptions {
@@ -196,6 +197,13 @@ export class CoxPH extends CoxBase {
       return coxPhLoss(this.logRisk(b, training), b.time, b.event, opts);
     }
     return coxPhLoss(this.logRisk(b, training), b.time, b.event, { ties: this.ties, convention: this.convention });
+  }
+
+  protected override hostBatchLoss(b: Batch): HostLoss['loss'] | undefined {
+    // the host loss has no strata or entry times: those batches take the TF.js loss's gradient
+    if (this.counting !== undefined) return undefined;
+    const lossOf = coxPhLossHost(b.time.length, b.time, b.event, { ties: this.ties, convention: this.convention });
+    return (out) => lossOf(out);
   }
 
   stateJSON(): CoxPHState {

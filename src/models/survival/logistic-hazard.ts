@@ -2,13 +2,15 @@ import type * as tf from '@tensorflow/tfjs';
 import { survkitError } from '../../core/errors.js';
 import { survivalFromHazardLogits } from '../../estimators/discrete-time.js';
 import type { SurvivalCurves } from '../../estimators/survival-curves.js';
-import { logisticHazardLoss } from '../../losses/logistic-hazard.js';
+import { logisticHazardLoss, logisticHazardLossHost } from '../../losses/logistic-hazard.js';
 import { DiscreteBase, type DiscreteOptions } from './discrete-base.js';
 import { checkNetOptions } from '../training/network-options.js';
 import { registerModelFamily } from '../family-registry.js';
 import type { FitContext } from './survival-model.js';
 import type { TrainSet } from '../training/survival-plan.js';
 import type { JsonValue } from '../training/fit-types.js';
+import type { HostLoss } from '../training/fit-loop.js';
+import type { Batch } from '../training/in-memory-data.js';
 import { StateReader, type LogisticHazardState } from './family-state.js';
 
 /** Options of {@link LogisticHazard}. */
@@ -48,6 +50,11 @@ export class LogisticHazard extends DiscreteBase {
 
   protected discreteLoss(phi: tf.Tensor, idx: Int32Array, event: Int32Array): tf.Scalar {
     return logisticHazardLoss(phi, idx, event);
+  }
+
+  protected override hostBatchLoss(b: Batch): HostLoss['loss'] {
+    const d = this.transform.transform({ time: b.time, event: b.event });
+    return logisticHazardLossHost(b.time.length, this.outputWidth, d.idx, d.event);
   }
 
   protected curvesFromLogits(logits: Float64Array, cuts: Float64Array): SurvivalCurves {

@@ -6,7 +6,7 @@ import { inferenceModeForFrozenBatchNorm } from '../../backbones/freeze.js';
 import { fastBatchNormTraining } from '../../backbones/fast-batch-norm.js';
 import { asInputs, disposeAll, inMemory, isBatchSource, type Batch } from '../training/in-memory-data.js';
 import { fitData, type FitContext } from '../training/fit-context.js';
-import { loopOptions, runFitLoop, type TrainingPlan } from '../training/fit-loop.js';
+import { loopOptions, runFitLoop, type HostLoss, type TrainingPlan } from '../training/fit-loop.js';
 import { buildNet, type NetOptions } from '../training/network-options.js';
 import { modelFamilies, modelFamilyLoader } from '../family-registry.js';
 import { loadModelDir, writeModelFiles } from '../save-load.js';
@@ -119,7 +119,13 @@ export abstract class SurvivalModel {
       ctx,
       (b, training) => this.batchLoss(b, training),
       (b) => this.usableBatch(b),
+      { hostLoss: (b) => this.hostBatchLoss(b) },
     );
+  }
+
+  /** The training loss of a batch on host arrays from the network output, where the family has one (the dense engine uses it). */
+  protected hostBatchLoss(_b: Batch): HostLoss['loss'] | undefined {
+    return undefined;
   }
 
   /**

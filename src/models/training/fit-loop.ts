@@ -4,6 +4,7 @@ import { survkitError } from '../../core/errors.js';
 import { DataParallelTrainer, outputLoss } from './data-parallel.js';
 import { EarlyStopping } from './early-stopping.js';
 import { FusedAdam } from './fused-adam.js';
+import { DenseEngine } from './dense-engine.js';
 import { Progress, type ProgressStream } from './progress.js';
 import type { FitCallbacks, FitOptions, History } from './fit-types.js';
 
@@ -16,6 +17,14 @@ export interface TrainStep {
   release: () => void;
   /** The batch's network inputs, where `loss` runs the network once on exactly them (needed to train on worker threads). */
   inputs?: tf.Tensor[];
+  /** The batch's loss on the host from the network output (the dense engine then runs without TF.js); optional. */
+  host?: HostLoss;
+}
+
+/** A batch loss on host arrays: `inputs` feed the network; `loss` maps its output `[rows, width]` to the value and ∂/∂output. */
+export interface HostLoss {
+  inputs: tf.Tensor[];
+  loss: (out: Float32Array) => { value: number; gradient: ArrayLike<number> };
 }
 
 /** What a model family gives the loop: the steps of an epoch and a validation loss. */
@@ -25,6 +34,8 @@ export interface TrainingPlan {
   stepsPerEpoch?: number;
   /** Mean validation loss (inference mode), or undefined without validation data. */
   validate?: () => Promise<number>;
+  /** True when a step does more than one forward pass on the network's own weights (e.g. a momentum target pass): TF.js only. */
+  tfjsOnly?: boolean;
 }
 
 /** Options the loop itself uses, resolved with defaults. */
@@ -35,6 +46,8 @@ export interface LoopOptions {
   verbose: boolean | 'auto';
   learningRate: number;
   optimizer: FitOptions['optimizer'];
+  /** 'auto': the host dense engine where the network is eligible; 'tfjs': always TF.js. */
+  engine: 'auto' | 'tfjs';
   progressStream?: ProgressStream;
   /** Worker threads of data-parallel training (default 1: the calling thread). */
   workers?: number;
@@ -60,7 +73,8 @@ export function loopOptions(fn: string, opts: FitOptions, hasValidation: boolean
   }
   const workers = assertNumberOption(fn, 'workers', opts.workers ?? 1, { min: 1, integer: true });
   const timeout = opts.workerTimeoutMs === undefined ? {} : { workerTimeoutMs: assertNumberOption(fn, 'workerTimeoutMs', opts.workerTimeoutMs, { min: 1 }) };
-  return { epochs, earlyStopping, callbacks, verbose, learningRate, optimizer: opts.optimizer, workers, ...timeout };
+  const engine = assertChoice(fn, 'engine', opts.engine ?? 'auto', ['auto', 'tfjs'] as const);
+  return { epochs, earlyStopping, callbacks, verbose, learningRate, optimizer: opts.optimizer, engine, workers, ...timeout };
 }
 
 function isOptimizer(x: unknown): x is tf.Optimizer {
@@ -103,10 +117,12 @@ function median(xs: number[]): number {
  * @throws whatever the plan's loss throws (the optimiser state is disposed first)
  */
 export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOptions): Promise<History> {
+  const engine = plan.tfjsOnly === true || (o.workers ?? 1) > 1 ? undefined : engineFor(net, o);
+  if (engine) return runEngineLoop(net, plan, o, engine);
   const { optimizer, owned } = makeOptimizer(o);
   let trainer: DataParallelTrainer | undefined;
   const progress = new Progress(o.verbose, o.epochs, o.progressStream);
-  const history: History = { loss: [], valLoss: [], bestEpoch: -1, epochs: 0, msPerEpoch: NaN, epochMs: [], epochCpuMs: [], stoppedEarly: false };
+  const history = newHistory('tfjs');
   let best: tf.Tensor[] | undefined;
   const dropBest = (): void => {
     if (best) for (const t of best) t.dispose();
@@ -169,18 +185,169 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
       if (stop) break;
     }
     if (o.earlyStopping && best) net.setWeights(best);
-    history.bestEpoch = o.earlyStopping
-      ? Math.max(0, o.earlyStopping.bestEpoch)
-      : plan.validate
-        ? history.valLoss.reduce((bi, v, i, a) => (v < (a[bi] as number) ? i : bi), 0)
-        : history.epochs - 1;
-    history.msPerEpoch = median(history.epochMs);
-    progress.done(history.stoppedEarly ? `stopped early; best epoch ${history.bestEpoch + 1}` : '');
-    for (const cb of o.callbacks) await cb.onTrainEnd?.(history);
-    return history;
+    return await finishHistory(history, plan, o, progress);
   } finally {
     await trainer?.close();
     dropBest();
     if (owned) optimizer.dispose();
   }
+}
+
+function newHistory(engine: History['engine']): History {
+  return { loss: [], valLoss: [], bestEpoch: -1, epochs: 0, msPerEpoch: NaN, epochMs: [], epochCpuMs: [], stoppedEarly: false, engine };
+}
+
+async function finishHistory(history: History, plan: TrainingPlan, o: LoopOptions, progress: Progress): Promise<History> {
+  history.bestEpoch = o.earlyStopping
+    ? Math.max(0, o.earlyStopping.bestEpoch)
+    : plan.validate
+      ? history.valLoss.reduce((bi, v, i, a) => (v < (a[bi] as number) ? i : bi), 0)
+      : history.epochs - 1;
+  history.msPerEpoch = median(history.epochMs);
+  progress.done(history.stoppedEarly ? `stopped early; best epoch ${history.bestEpoch + 1}` : '');
+  for (const cb of o.callbacks) await cb.onTrainEnd?.(history);
+  return history;
+}
+
+/** The host dense engine when `engine` is 'auto', the optimiser is the built-in Adam and the network an eligible dense stack. */
+function engineFor(net: tf.LayersModel, o: LoopOptions): DenseEngine | undefined {
+  if (o.engine !== 'auto' || (o.optimizer !== undefined && o.optimizer !== 'adam')) return undefined;
+  const e = DenseEngine.of(net, { learningRate: o.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+  return typeof e === 'string' ? undefined : e;
+}
+
+type Apply = tf.LayersModel['apply'];
+
+/** From this many rows an inference call of the engine loop runs TF.js's kernels on the written-back weights. */
+const BULK_ROWS = 2048;
+
+/**
+ * The loop of {@link runFitLoop} on the host dense engine: while it runs, the
+ * network's `apply` is the engine's (a training call records the engine's
+ * forward and returns the output as a leaf of the loss's gradient; an
+ * inference call runs the engine with the moving statistics, or from
+ * {@link BULK_ROWS} rows TF.js on the written-back weights), the loss's
+ * gradient with respect to the output is taken once per step, and the
+ * engine's backward and Adam step follow. The engine's weights go into the
+ * tf.layers model at the end (the best epoch's with early stopping), before
+ * each epoch's callbacks, and if the loss throws.
+ */
+async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOptions, engine: DenseEngine): Promise<History> {
+  const progress = new Progress(o.verbose, o.epochs, o.progressStream);
+  const history = newHistory('dense');
+  const width = engine.spec.outWidth;
+  const anchor = tf.scalar(0);
+  let best: Float32Array[] | undefined;
+  let recording = false;
+  let cache: ReturnType<DenseEngine['forwardTrain']>['cache'] | undefined;
+  let dOut: Float32Array | undefined;
+  /** Whether the engine's weights changed since they were last written into the tf.layers model. */
+  let dirty = true;
+  const engineApply = (inputs: tf.Tensor | tf.SymbolicTensor | (tf.Tensor | tf.SymbolicTensor)[], kwargs?: { training?: boolean }): tf.Tensor => {
+    const xs = (Array.isArray(inputs) ? inputs : [inputs]) as tf.Tensor[];
+    const rows = xs[0]?.shape[0] as number;
+    if (kwargs?.training === true && recording) {
+      const arrays = xs.map((t) => t.dataSync() as Float32Array);
+      if (cache !== undefined) throw new Error('runFitLoop: the dense engine runs one training forward per step');
+      const r = engine.forwardTrain(arrays, rows);
+      cache = r.cache;
+      const op = tf.customGrad((a: unknown) => ({
+        value: tf.tensor2d(r.out.slice(), [rows, width]),
+        gradFunc: (dy: tf.Tensor) => {
+          dOut = dy.dataSync() as Float32Array;
+          return tf.zerosLike(a as tf.Tensor);
+        },
+      }));
+      return op(anchor);
+    }
+    if (rows < BULK_ROWS)
+      return tf.tensor2d(
+        engine
+          .predict(
+            xs.map((t) => t.dataSync() as Float32Array),
+            rows,
+          )
+          .slice(),
+        [rows, width],
+      );
+    // large inference batches (the case-control families' validation): TF.js's SIMD kernels are faster than host loops
+    if (dirty) engine.writeBack();
+    dirty = false;
+    return previous.call(net, inputs as tf.Tensor | tf.Tensor[], kwargs) as tf.Tensor;
+  };
+  const own = net as unknown as { apply: Apply };
+  const hadOwn = Object.prototype.hasOwnProperty.call(net, 'apply');
+  const previous = own.apply;
+  own.apply = engineApply;
+  try {
+    for (const cb of o.callbacks) await cb.onTrainBegin?.();
+    for (let epoch = 0; epoch < o.epochs; epoch++) {
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      let sum = 0;
+      let count = 0;
+      for await (const step of plan.epoch(epoch)) {
+        let value: number;
+        try {
+          if (step.host) {
+            const xs = step.host.inputs;
+            const r = engine.forwardTrain(
+              xs.map((t) => t.dataSync() as Float32Array),
+              xs[0]?.shape[0] as number,
+            );
+            const l = step.host.loss(r.out);
+            value = Math.fround(l.value);
+            engine.backward(r.cache, Float32Array.from(l.gradient));
+          } else {
+            cache = undefined;
+            dOut = undefined;
+            recording = true;
+            const { value: v, grad } = tf.valueAndGrad((_a: tf.Tensor) => step.loss())(anchor);
+            recording = false;
+            value = v.dataSync()[0] as number;
+            tf.dispose([v, grad]);
+            if (cache === undefined || dOut === undefined) throw new Error('runFitLoop: the loss did not use the network output');
+            engine.backward(cache, dOut);
+          }
+          engine.adamStep();
+          dirty = true;
+        } finally {
+          recording = false;
+          cache = undefined;
+          step.release();
+        }
+        sum += value;
+        count++;
+        progress.batch(epoch, count - 1, plan.stepsPerEpoch ?? 0, sum / count);
+        for (const cb of o.callbacks) await cb.onBatchEnd?.(count - 1, { loss: value, size: step.size });
+      }
+      const loss = count > 0 ? sum / count : NaN;
+      const valLoss = plan.validate ? await plan.validate() : NaN;
+      const ms = performance.now() - t0;
+      history.loss.push(loss);
+      if (plan.validate) history.valLoss.push(valLoss);
+      history.epochMs.push(ms);
+      const cpu = process.cpuUsage(cpu0);
+      history.epochCpuMs?.push((cpu.user + cpu.system) / 1000);
+      history.epochs = epoch + 1;
+      progress.epoch(epoch, { loss, valLoss, ms });
+      let stop = false;
+      if (o.earlyStopping) {
+        const r = o.earlyStopping.update(valLoss);
+        if (r.improved && o.earlyStopping.restoreBest) best = engine.snapshot();
+        stop = r.stop;
+        if (stop) history.stoppedEarly = true;
+      }
+      if (o.callbacks.some((cb) => cb.onEpochEnd)) engine.writeBack();
+      for (const cb of o.callbacks) if ((await cb.onEpochEnd?.(epoch, { loss, valLoss, ms })) === true) stop = true;
+      if (stop) break;
+    }
+    if (o.earlyStopping && best) engine.restore(best);
+  } finally {
+    if (hadOwn) own.apply = previous;
+    else delete (net as unknown as { apply?: Apply }).apply;
+    engine.writeBack();
+    anchor.dispose();
+  }
+  return finishHistory(history, plan, o, progress);
 }

@@ -97,6 +97,12 @@ export interface FitOptions {
   workers?: number;
   /** Longest wait for a training worker's answer, ms (default 600 000); past it `fit` fails naming the step. */
   workerTimeoutMs?: number;
+  /**
+   * 'auto' (default): networks that are pycox's dense stacks (survkit's tabular MLP with a Cox, discrete-time or
+   * Cox-Time head, all layers trainable) trained with the built-in Adam run on survkit's host dense engine — the same
+   * arithmetic without TF.js's per-op overhead; the weights end in the tf.layers model as usual. 'tfjs': always TF.js.
+   */
+  engine?: 'auto' | 'tfjs';
 }
 
 /** What `fit` returns. */
@@ -115,6 +121,8 @@ export interface History {
   epochMs: number[];
   /** CPU time of the process during each epoch (user + system, all its threads), ms: less sensitive than wall time to other jobs on the machine. */
   epochCpuMs?: number[];
+  /** Which engine trained: 'dense' (survkit's host dense engine) or 'tfjs'. */
+  engine?: 'dense' | 'tfjs';
   /** Whether early stopping ended training before `epochs`. */
   stoppedEarly: boolean;
   /** Wall time of what the family computes after training (e.g. the Breslow / Cox-Time baseline hazards), ms; absent where nothing is. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../../core/random.js';
 import { disposeAll, forEachSourceBatch, gatherRows, labelRows, sourceBatches, type Batch, type InMemoryData } from './in-memory-data.js';
-import type { TrainingPlan, TrainStep } from './fit-loop.js';
+import type { HostLoss, TrainingPlan, TrainStep } from './fit-loop.js';
 import type { BatchSource } from './fit-types.js';
 
 /** Training or validation data: in memory, or a batch source. */
@@ -23,6 +23,8 @@ export interface PlanHooks {
   beforeStep?: (b: Batch) => void;
   /** Which training batches are used (default: `usable`, which also filters validation batches). */
   usableInTraining?: (b: Batch) => boolean;
+  /** The batch's loss on host arrays, where the family has one (the dense engine then runs the step without TF.js). */
+  hostLoss?: (b: Batch) => HostLoss['loss'] | undefined;
 }
 
 /**
@@ -32,7 +34,8 @@ export interface PlanHooks {
  * one smaller, as PyTorch's DataLoader); a source is used as it comes.
  * Batches that `usable` rejects (e.g. no event for a Cox loss) are skipped.
  * The validation loss is the mean batch loss over unshuffled validation
- * batches (torchtuples' `score_in_batches`).
+ * batches (torchtuples' `score_in_batches`). `hostLoss`, where a family has
+ * one, gives each step the same loss on host arrays (used by the dense engine).
  */
 export function genericPlan(
   fn: string,
@@ -46,7 +49,10 @@ export function genericPlan(
 ): TrainingPlan {
   const steps = (b: Batch): TrainStep => {
     hooks.beforeStep?.(b);
-    return { loss: () => loss(b, true), size: b.time.length, release: () => disposeAll(b.x), inputs: b.x };
+    const step: TrainStep = { loss: () => loss(b, true), size: b.time.length, release: () => disposeAll(b.x), inputs: b.x };
+    const host = hooks.hostLoss?.(b);
+    if (host) step.host = { inputs: b.x, loss: host };
+    return step;
   };
   const usableInTraining = hooks.usableInTraining ?? usable;
   const plan: TrainingPlan = {
