@@ -97,3 +97,21 @@ describe('CoxPH.fit({ memoryBank }) = torchsurv Momentum (golden)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('CoxPH memoryBank: which training engine runs', () => {
+  it('a momentum bank and data-parallel workers train on TF.js (the target pass and the replicas read the network itself)', async () => {
+    const d = synthetic(64, 4, 3);
+    const m = new CoxPH({ inputDim: 4, hidden: [8], seed: 1 });
+    const plain = await m.fit(d.x, { time: d.time, event: d.event }, { epochs: 1, batchSize: 8, seed: 2, verbose: false });
+    expect(plain.engine).toBe('dense');
+    const bank = await m.fit(
+      d.x,
+      { time: d.time, event: d.event },
+      { epochs: 1, batchSize: 8, seed: 2, verbose: false, memoryBank: { size: 32, momentum: 0.9 } },
+    );
+    expect(bank.engine).toBe('tfjs');
+    const workers = await m.fit(d.x, { time: d.time, event: d.event }, { epochs: 1, batchSize: 8, seed: 2, verbose: false, workers: 2 });
+    expect(workers.engine).toBe('tfjs');
+    m.dispose();
+  }, 300_000);
+});

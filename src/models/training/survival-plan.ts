@@ -61,6 +61,8 @@ export function genericPlan(
         ? (_e) => memoryEpoch(train.data, ctx, usableInTraining, steps)
         : (_e) => sourceEpoch(fn, train.source, count, usableInTraining, steps),
     ...(train.kind === 'memory' ? { stepsPerEpoch: Math.ceil(train.data.n / ctx.batchSize) } : {}),
+    // a step hook (the momentum bank's target pass) reads the network's own weights, which the host engine does not update
+    ...(hooks.beforeStep !== undefined ? { tfjsOnly: true } : {}),
   };
   if (val) plan.validate = () => meanLoss(fn, count, val, ctx.validationBatchSize, loss, usable);
   return plan;
