@@ -717,3 +717,28 @@ export { readImageManifest, type ImageManifestRow, type ReadImageManifestOptions
 export { probeImageItem } from './io/image-item.js';
 export { resizeBilinear } from './io/image-transforms.js';
 export { mnistSurvivalScale, simulateMnistSurvival, type MnistSurvival, type MnistSurvivalOptions } from './data/mnist-survival.js';
+
+// Evidential variants (I-EDL, R-EDL), deep evidential regression, test-time augmentation
+export {
+  iedlLoss,
+  redlLoss,
+  IEDL_FISHER_WEIGHT,
+  REDL_LAMBDA,
+  type IedlLossOptions,
+  type RedlLossOptions,
+  evidentialRegressionLoss,
+  nigPrediction,
+  NIG_REG_COEFF,
+  type EvidentialRegressionLossOptions,
+  type NigPrediction,
+} from './losses/index.js';
+export {
+  EVIDENTIAL_CLASSIFIER_LOSSES,
+  type EvidentialClassifierLoss,
+  testTimeAugmentation,
+  imageAugmentation,
+  type Augmentation,
+  type ClassPredictor,
+  type ImageAugmentationOptions,
+  type TestTimeAugmentationOptions,
+} from './models/index.js';

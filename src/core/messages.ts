@@ -414,6 +414,13 @@ export const messages = {
   csdFlatCurve: (fn: string, arg: string, subject: number) =>
     `${fn}: the curve of subject ${subject} in '${arg}' stays at 1 over its whole grid, so it has no percentile times; ` +
     'predict on a grid that reaches past the first event of that subject, or drop the subject',
+  // evidential variants (I-EDL, R-EDL), deep evidential regression, test-time augmentation
+  evidentialAlpha: (fn: string, arg: string, index: number, got: unknown) =>
+    `${fn}: '${arg}' must hold finite Dirichlet parameters alpha = evidence + 1 >= 1 (an EvidentialHead's output); got ${show(got)} at index ${index}`,
+  nigParameter: (fn: string, arg: string, index: number, got: unknown) =>
+    `${fn}: '${arg}' must be finite (and nu > 0, alpha > 1, beta > 0 for Normal-Inverse-Gamma parameters); got ${show(got)} at row ${index}`,
+  ttaPrediction: (fn: string, pass: number, expected: string, got: string) =>
+    `${fn}: augmented pass ${pass} must return a prediction with ${expected} (like the first pass); got ${got}`,
 } as const;
 
 /**

@@ -21,3 +21,6 @@ export { pmfLoss, mtlrLoss } from './pmf.js';
 export { pcHazardLoss } from './pc-hazard.js';
 export { bceSurvLoss } from './bce-surv.js';
 export { aftLoss, aftLossFloat64, aftSurvival, logNormalSurvival, type AftDistribution, type AftLossOptions } from './parametric.js';
+// evidential variants (I-EDL, R-EDL) and deep evidential regression
+export { iedlLoss, redlLoss, IEDL_FISHER_WEIGHT, REDL_LAMBDA, type IedlLossOptions, type RedlLossOptions } from './evidential-variants.js';
+export { evidentialRegressionLoss, nigPrediction, NIG_REG_COEFF, type EvidentialRegressionLossOptions, type NigPrediction } from './evidential-regression.js';

@@ -71,3 +71,13 @@ export { PCHazard, type PCHazardOptions } from './survival/pc-hazard.js';
 export { BCESurv, type BCESurvOptions } from './survival/bce-surv.js';
 export { ParametricAFT, type ParametricAFTOptions } from './survival/aft.js';
 export type { AftState } from './survival/family-state.js';
+// evidential variants (I-EDL, R-EDL) and test-time augmentation
+export { EVIDENTIAL_CLASSIFIER_LOSSES, type EvidentialClassifierLoss } from './classifiers/evidential-classifier.js';
+export {
+  testTimeAugmentation,
+  imageAugmentation,
+  type Augmentation,
+  type ClassPredictor,
+  type ImageAugmentationOptions,
+  type TestTimeAugmentationOptions,
+} from './uncertainty/test-time-augmentation.js';
