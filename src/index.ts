@@ -732,6 +732,7 @@ export {
   type EvidentialRegressionLossOptions,
   type NigPrediction,
 } from './losses/index.js';
+export { EvidentialRegressionHead, type EvidentialRegressionHeadArgs } from './heads/index.js';
 export {
   EVIDENTIAL_CLASSIFIER_LOSSES,
   type EvidentialClassifierLoss,

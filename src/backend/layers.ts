@@ -11,10 +11,21 @@ import { CoxHead } from '../heads/cox-head.js';
 import { CoxTimeHead } from '../heads/cox-time-head.js';
 import { DiscreteHead } from '../heads/discrete-head.js';
 import { EvidentialHead } from '../heads/evidential-head.js';
+import { EvidentialRegressionHead } from '../heads/evidential-regression-head.js';
 import { LogitsHead } from '../heads/logits-head.js';
 
 /** Every layer class a survkit network may contain (a saved model names them as `survkit>Name`). */
-export const SURVKIT_LAYERS = [CoxHead, CoxTimeHead, DiscreteHead, EvidentialHead, LogitsHead, GlobalPool, SeededDropout, ZeroPadding3D] as const;
+export const SURVKIT_LAYERS = [
+  CoxHead,
+  CoxTimeHead,
+  DiscreteHead,
+  EvidentialHead,
+  EvidentialRegressionHead,
+  LogitsHead,
+  GlobalPool,
+  SeededDropout,
+  ZeroPadding3D,
+] as const;
 
 /**
  * Registers survkit's layer classes with TF.js's serialization map

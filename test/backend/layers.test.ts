@@ -31,7 +31,7 @@ describe('registerSurvkitLayers', () => {
     const names = registerSurvkitLayers();
     expect(names).toEqual(SURVKIT_LAYERS.map((c) => c.className));
     expect(names).toContain('survkit>ZeroPadding3D');
-    expect(names).toHaveLength(8);
+    expect(names).toHaveLength(9);
     const map = tf.serialization.SerializationMap.getMap().classNameMap;
     const before = names.map((n) => map[n]?.[0]);
     expect(registerSurvkitLayers()).toEqual(names);
