@@ -15,8 +15,9 @@
  *
  *   npx tsx bench/uncertainty-mnist.ts <data-dir> [--seeds 1,2,3] [--epochs 8] [--n-train 4000] [--n-val 1000]
  *     [--kl-steps 4] [--ensemble 3] [--mc-samples 20] [--tta-samples 10] [--out bench/out/uncertainty-mnist]
+ *   npx tsx bench/uncertainty-mnist.ts - --table-only [--out …]   # the table from the rows.json of the seeds done so far
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -52,6 +53,7 @@ const { values, positionals } = parseArgs({
     'mc-samples': { type: 'string', default: '20' },
     'tta-samples': { type: 'string', default: '10' },
     out: { type: 'string', default: 'bench/out/uncertainty-mnist' },
+    'table-only': { type: 'boolean', default: false },
   },
 });
 const dataDir = positionals[0];
@@ -226,21 +228,31 @@ async function runSeed(seed: number, d: Awaited<ReturnType<typeof readMnistArray
 }
 
 const t0 = performance.now();
-await initBackend();
-const d = await readMnistArrays(dataDir);
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, tfjs ${tf.version.tfjs} (${tf.getBackend()})`;
-console.log(
-  `${machine}; load ${loadavg()
-    .map((v) => v.toFixed(2))
-    .join(' ')}; ${JSON.stringify(cfg)}`,
-);
-await mkdir(values.out, { recursive: true });
-const all: Row[] = [];
-const loads: number[] = [];
-for (const seed of cfg.seeds) {
-  all.push(...(await runSeed(seed, d)));
-  loads.push(loadavg()[0] as number);
-  await writeFile(`${values.out}/rows.json`, JSON.stringify({ machine, cfg, loads, date: new Date().toISOString(), rows: all }, null, 1));
+let all: Row[] = [];
+let loads: number[] = [];
+let machine = '';
+let seedsDone: number[] = [];
+if (values['table-only']) {
+  const saved = JSON.parse(await readFile(`${values.out}/rows.json`, 'utf8')) as { machine: string; loads: number[]; rows: Row[] };
+  ({ machine, loads } = saved);
+  all = saved.rows;
+  seedsDone = [...new Set(all.map((r) => r.seed))];
+} else {
+  await initBackend();
+  const d = await readMnistArrays(dataDir);
+  machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, tfjs ${tf.version.tfjs} (${tf.getBackend()})`;
+  console.log(
+    `${machine}; load ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}; ${JSON.stringify(cfg)}`,
+  );
+  await mkdir(values.out, { recursive: true });
+  for (const seed of cfg.seeds) {
+    all.push(...(await runSeed(seed, d)));
+    loads.push(loadavg()[0] as number);
+    seedsDone.push(seed);
+    await writeFile(`${values.out}/rows.json`, JSON.stringify({ machine, cfg, loads, date: new Date().toISOString(), rows: all }, null, 1));
+  }
 }
 
 // Mean ± sd over seeds.
@@ -288,7 +300,7 @@ for (const k of keys) {
     )} |`,
   );
 }
-const cases = cfg.seeds.map((s) => (all.find((r) => r.seed === s) as Row).confWrongCases);
-const md = `${lines.join('\n')}\n\nConfidently wrong cases per seed (softmax wrong with max p ≥ 0.9, held-out "1" at 60°–130°): ${cases.join(', ')}.\n${machine}; load after each seed ${loads.map((v) => v.toFixed(2)).join(', ')}; total ${((performance.now() - t0) / 1000).toFixed(0)} s; ${new Date().toISOString()}\n`;
+const cases = seedsDone.map((s) => (all.find((r) => r.seed === s) as Row).confWrongCases);
+const md = `${lines.join('\n')}\n\nConfidently wrong cases per seed (softmax wrong with max p ≥ 0.9, held-out "1" at 60°–130°): ${cases.join(', ')}.\nSeeds ${seedsDone.join(', ')}. ${machine}; load after each seed ${loads.map((v) => v.toFixed(2)).join(', ')}; ${values['table-only'] ? 'table' : `total ${((performance.now() - t0) / 1000).toFixed(0)} s`}; ${new Date().toISOString()}\n`;
 await writeFile(`${values.out}/table.md`, md);
 console.log(`\n${md}`);
