@@ -152,13 +152,10 @@ export class EvidentialClassifier extends Classifier {
   }
 
   stateJSON(): { [key: string]: JsonValue } {
-    return {
-      evidence: this.evidence,
-      kind: this.kind,
-      klSchedule: this.schedule.toJSON(),
-      fisherWeight: this.fisherWeight,
-      redlLambda: this.redlLambda,
-    };
+    const state: { [key: string]: JsonValue } = { evidence: this.evidence, kind: this.kind, klSchedule: this.schedule.toJSON() };
+    if (this.kind === 'iedl') state.fisherWeight = this.fisherWeight;
+    if (this.kind === 'redl') state.redlLambda = this.redlLambda;
+    return state;
   }
 
   /** Rebuilds a saved model (see `Classifier.load`). */
