@@ -23,7 +23,8 @@
  *     [--kl-steps 10] [--mc-samples 30] [--ensemble 5] [--n-train 7000] [--n-val 1000] [--seed 1]
  *     [--models bench/out/mnist-models] [--reuse] [--no-aggregate]
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -263,7 +264,11 @@ ${t3}
 Figures: ${figures.map((n) => `\`${figDir}/${n}\``).join(', ')}.
 `;
 await mkdir(dirname(values.results), { recursive: true });
-await writeFile(values.results, md);
+// The comparison of every method (bench/uncertainty-mnist.ts) follows a marker in the same file: keep it.
+const MARKER = '<!-- uncertainty-mnist -->';
+const previous = existsSync(values.results) ? await readFile(values.results, 'utf8') : '';
+const kept = previous.includes(MARKER) ? `\n${previous.slice(previous.indexOf(MARKER))}` : '';
+await writeFile(values.results, md + kept);
 console.log(`\nwrote ${values.results} and ${figures.length} figures to ${out}; total ${totalSeconds.toFixed(0)} s`);
 built.dispose();
 tf.dispose([xVal, xTest]);

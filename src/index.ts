@@ -748,3 +748,28 @@ export { resnet3d, type ResNet3dOptions } from './backbones/resnet3d.js';
 export { ChannelPadShortcut, type ChannelPadShortcutArgs } from './backbones/channel-pad-shortcut.js';
 export { torchInputChannels, torchStateDict, type Resnet3dArch } from './backbones/torch-weights.js';
 export { imageFeatureTable, openBackbone, type ImageFeatureSettings, type ImageModelRecord } from './tabular/index.js';
+// Evidential variants (I-EDL, R-EDL), deep evidential regression, test-time augmentation
+export {
+  iedlLoss,
+  redlLoss,
+  IEDL_FISHER_WEIGHT,
+  REDL_LAMBDA,
+  type IedlLossOptions,
+  type RedlLossOptions,
+  evidentialRegressionLoss,
+  nigPrediction,
+  NIG_REG_COEFF,
+  type EvidentialRegressionLossOptions,
+  type NigPrediction,
+} from './losses/index.js';
+export { EvidentialRegressionHead, type EvidentialRegressionHeadArgs } from './heads/index.js';
+export {
+  EVIDENTIAL_CLASSIFIER_LOSSES,
+  type EvidentialClassifierLoss,
+  testTimeAugmentation,
+  imageAugmentation,
+  type Augmentation,
+  type ClassPredictor,
+  type ImageAugmentationOptions,
+  type TestTimeAugmentationOptions,
+} from './models/index.js';

@@ -12,6 +12,7 @@ import { CoxHead } from '../heads/cox-head.js';
 import { CoxTimeHead } from '../heads/cox-time-head.js';
 import { DiscreteHead } from '../heads/discrete-head.js';
 import { EvidentialHead } from '../heads/evidential-head.js';
+import { EvidentialRegressionHead } from '../heads/evidential-regression-head.js';
 import { LogitsHead } from '../heads/logits-head.js';
 
 /** Every layer class a survkit network may contain (a saved model names them as `survkit>Name`). */
@@ -20,6 +21,7 @@ export const SURVKIT_LAYERS = [
   CoxTimeHead,
   DiscreteHead,
   EvidentialHead,
+  EvidentialRegressionHead,
   LogitsHead,
   GlobalPool,
   SeededDropout,

@@ -447,6 +447,13 @@ export const messages = {
     `${fn}: the backbone ${file} is not the one the model ${model} was trained with (fingerprint ${recorded.slice(0, 24)}… recorded, ` +
     `${found.slice(0, 24)}… now); restore the original file, or retrain with survkit train --images --backbone ${file}`,
   imageModelMode: (fn: string, model: string, problem: string) => `${fn}: ${model}: ${problem}`,
+  // evidential variants (I-EDL, R-EDL), deep evidential regression, test-time augmentation
+  evidentialAlpha: (fn: string, arg: string, index: number, got: unknown) =>
+    `${fn}: '${arg}' must hold finite Dirichlet parameters alpha = evidence + 1 >= 1 (an EvidentialHead's output); got ${show(got)} at index ${index}`,
+  nigParameter: (fn: string, arg: string, index: number, got: unknown) =>
+    `${fn}: '${arg}' must be finite (and nu > 0, alpha > 1, beta > 0 for Normal-Inverse-Gamma parameters); got ${show(got)} at row ${index}`,
+  ttaPrediction: (fn: string, pass: number, expected: string, got: string) =>
+    `${fn}: augmented pass ${pass} must return a prediction with ${expected} (like the first pass); got ${got}`,
 } as const;
 
 /**

@@ -15,3 +15,5 @@ export { LogitsHead, type LogitsHeadArgs } from './logits-head.js';
 export { type HeadLayerArgs } from './common.js';
 export { LinearHead, type LinearHeadArgs } from './linear-head.js';
 export { torchLinearInit, kaimingNormalInit, deriveSeed, ACTIVATIONS, type ActivationName } from '../ops/init.js';
+// deep evidential regression
+export { EvidentialRegressionHead, type EvidentialRegressionHeadArgs } from './evidential-regression-head.js';

@@ -23,3 +23,6 @@ export { bceSurvLoss } from './bce-surv.js';
 export { aftLoss, aftLossFloat64, aftSurvival, logNormalSurvival, type AftDistribution, type AftLossOptions } from './parametric.js';
 // small-batch Cox training (memory bank / momentum)
 export { coxMemoryBankLoss, type CoxMemoryBankEntries } from './cox-memory-bank.js';
+// evidential variants (I-EDL, R-EDL) and deep evidential regression
+export { iedlLoss, redlLoss, IEDL_FISHER_WEIGHT, REDL_LAMBDA, type IedlLossOptions, type RedlLossOptions } from './evidential-variants.js';
+export { evidentialRegressionLoss, nigPrediction, NIG_REG_COEFF, type EvidentialRegressionLossOptions, type NigPrediction } from './evidential-regression.js';

@@ -76,3 +76,13 @@ export { DataParallelTrainer, outputLoss, type DataParallelOptions } from './tra
 // small-batch Cox training (memory bank / momentum)
 export type { CoxPHFitOptions } from './survival/cox-ph.js';
 export type { MemoryBankOptions } from './training/memory-bank.js';
+// evidential variants (I-EDL, R-EDL) and test-time augmentation
+export { EVIDENTIAL_CLASSIFIER_LOSSES, type EvidentialClassifierLoss } from './classifiers/evidential-classifier.js';
+export {
+  testTimeAugmentation,
+  imageAugmentation,
+  type Augmentation,
+  type ClassPredictor,
+  type ImageAugmentationOptions,
+  type TestTimeAugmentationOptions,
+} from './uncertainty/test-time-augmentation.js';

@@ -31,7 +31,7 @@ describe('registerSurvkitLayers', () => {
     const names = registerSurvkitLayers();
     expect(names).toEqual(SURVKIT_LAYERS.map((c) => c.className));
     expect(names).toContain('survkit>ZeroPadding3D');
-    expect(names).toHaveLength(9); // … and survkit>ChannelPadShortcut (resnet3d shortcut A)
+    expect(names).toHaveLength(10); // … survkit>EvidentialRegressionHead and survkit>ChannelPadShortcut (resnet3d shortcut A)
     const map = tf.serialization.SerializationMap.getMap().classNameMap;
     const before = names.map((n) => map[n]?.[0]);
     expect(registerSurvkitLayers()).toEqual(names);

@@ -191,7 +191,7 @@ describe('errors', () => {
       messages.optionRange('EvidentialClassifier.fit', 'klWeight', "left out when 'klAnnealing' is given (choose one KL schedule)", 0.1),
     );
     await expect(m.fit(x, [0, 1, 2, 0], { kind: 'ce' as 'mse' })).rejects.toThrow(
-      messages.optionRange('EvidentialClassifier.fit', 'kind', "one of 'mse', 'log', 'digamma'", 'ce'),
+      messages.optionRange('EvidentialClassifier.fit', 'kind', "one of 'mse', 'log', 'digamma', 'iedl', 'redl'", 'ce'),
     );
     await expect(m.fit(x, [0, 1, 2, 0], { validation: 1.5 })).rejects.toThrow(
       messages.optionRange('EvidentialClassifier.fit', 'validation', 'a finite number > 0 and < 1', 1.5),

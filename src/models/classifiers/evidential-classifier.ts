@@ -2,25 +2,44 @@ import * as tf from '@tensorflow/tfjs';
 import { assertChoice } from '../../core/assert.js';
 import { survkitError } from '../../core/errors.js';
 import { EVIDENCE_FUNCTIONS, EvidentialHead, type EvidenceFunction } from '../../heads/evidential-head.js';
+import { assertNumberOption } from '../../core/assert.js';
 import { EVIDENTIAL_LOSS_KINDS, evidentialLoss, oneHotOf, type EvidentialLossKind } from '../../losses/evidential.js';
+import { IEDL_FISHER_WEIGHT, iedlLoss, REDL_LAMBDA, redlLoss } from '../../losses/evidential-variants.js';
 import { dirichletPrediction, type ClassPrediction } from '../../uncertainty/class-prediction.js';
 import type { ClassifierFitOptions, ClassIndexInput } from './class-training.js';
 import { Classifier, registerClassifier, type ClassifierOptions } from './classifier.js';
 import { isKlSchedule, klAnnealing, klFixed, klScheduleFromJSON, type KlSchedule } from './kl-annealing.js';
 import type { History, JsonValue, ModelInput } from '../training/fit-types.js';
 
+/**
+ * The training loss of an {@link EvidentialClassifier}: the data terms of Sensoy et al. ('mse', 'log', 'digamma'),
+ * the Fisher-information loss of I-EDL ('iedl', {@link iedlLoss}) or the relaxed loss of R-EDL ('redl', {@link redlLoss}).
+ */
+export type EvidentialClassifierLoss = EvidentialLossKind | 'iedl' | 'redl';
+
+/** The loss kinds of {@link EvidentialClassifier}, for validation. */
+export const EVIDENTIAL_CLASSIFIER_LOSSES: readonly EvidentialClassifierLoss[] = [...EVIDENTIAL_LOSS_KINDS, 'iedl', 'redl'];
+
 /** Options of {@link EvidentialClassifier}. */
 export interface EvidentialClassifierOptions extends ClassifierOptions {
   /** Evidence function of the head (default 'relu'); ignored with `net` (its output must already be α ≥ 1). */
   evidence?: EvidenceFunction;
   /** Default loss kind of `fit` (default 'mse'). */
-  kind?: EvidentialLossKind;
+  kind?: EvidentialClassifierLoss;
+  /** Fisher weight of the 'iedl' loss (default 0.005). */
+  fisherWeight?: number;
+  /** Prior weight λ of the 'redl' loss (default 0.1); predictions then read α′ = e + λ and u = Kλ/S′. */
+  redlLambda?: number;
 }
 
 /** Options of {@link EvidentialClassifier.fit}. */
 export interface EvidentialFitOptions extends ClassifierFitOptions {
-  /** Data term of the loss (default: the constructor's `kind`, else 'mse'). */
-  kind?: EvidentialLossKind;
+  /** Loss (default: the constructor's `kind`, else 'mse'). */
+  kind?: EvidentialClassifierLoss;
+  /** Fisher weight of the 'iedl' loss (default: the constructor's, else 0.005). */
+  fisherWeight?: number;
+  /** Prior weight λ of the 'redl' loss (default: the constructor's, else 0.1). */
+  redlLambda?: number;
   /** KL weight schedule: a {@link KlSchedule} or `{ steps, max? }` (default `klAnnealing({ steps: 10 })`, the reference's). */
   klAnnealing?: KlSchedule | { steps: number; max?: number };
   /** A fixed KL weight instead of annealing (e.g. 0.1 for many classes). Not together with `klAnnealing`. */
@@ -62,7 +81,11 @@ export class EvidentialClassifier extends Classifier {
   /** Evidence function of the head (null for a user network without an EvidentialHead last). */
   readonly evidence: EvidenceFunction | null;
   /** Loss kind used by the last `fit` (or the default for the next). */
-  kind: EvidentialLossKind;
+  kind: EvidentialClassifierLoss;
+  /** Fisher weight of the 'iedl' loss. */
+  fisherWeight: number;
+  /** Prior weight λ of the 'redl' loss (used by `predict` after an R-EDL fit). */
+  redlLambda: number;
   /** KL schedule of the last `fit`. */
   schedule: KlSchedule = klAnnealing({ steps: 10 });
 
@@ -70,7 +93,9 @@ export class EvidentialClassifier extends Classifier {
     const fn = 'EvidentialClassifier';
     const evidence = assertChoice(fn, 'evidence', opts.evidence ?? 'relu', EVIDENCE_FUNCTIONS);
     super(fn, opts, (classes) => new EvidentialHead({ classes, evidence, seed: opts.seed ?? null }));
-    this.kind = assertChoice(fn, 'kind', opts.kind ?? 'mse', EVIDENTIAL_LOSS_KINDS);
+    this.kind = assertChoice(fn, 'kind', opts.kind ?? 'mse', EVIDENTIAL_CLASSIFIER_LOSSES);
+    this.fisherWeight = assertNumberOption(fn, 'fisherWeight', opts.fisherWeight ?? IEDL_FISHER_WEIGHT, { min: 0, max: 1e6 });
+    this.redlLambda = assertNumberOption(fn, 'redlLambda', opts.redlLambda ?? REDL_LAMBDA, { min: 0, minExclusive: true, max: 1e6 });
     const last = this.net.layers[this.net.layers.length - 1];
     this.evidence = last instanceof EvidentialHead ? last.evidence : opts.net ? null : evidence;
   }
@@ -85,11 +110,13 @@ export class EvidentialClassifier extends Classifier {
    */
   async fit(x: ModelInput, y: ClassIndexInput, opts: EvidentialFitOptions = {}): Promise<History> {
     const fn = 'EvidentialClassifier.fit';
-    const { kind, klAnnealing: anneal, klWeight, ...rest } = opts;
+    const { kind, klAnnealing: anneal, klWeight, fisherWeight, redlLambda, ...rest } = opts;
     if (anneal !== undefined && klWeight !== undefined) {
       throw survkitError('optionRange', fn, 'klWeight', "left out when 'klAnnealing' is given (choose one KL schedule)", klWeight);
     }
-    this.kind = assertChoice(fn, 'kind', kind ?? this.kind, EVIDENTIAL_LOSS_KINDS);
+    this.kind = assertChoice(fn, 'kind', kind ?? this.kind, EVIDENTIAL_CLASSIFIER_LOSSES);
+    if (fisherWeight !== undefined) this.fisherWeight = assertNumberOption(fn, 'fisherWeight', fisherWeight, { min: 0, max: 1e6 });
+    if (redlLambda !== undefined) this.redlLambda = assertNumberOption(fn, 'redlLambda', redlLambda, { min: 0, minExclusive: true, max: 1e6 });
     if (klWeight !== undefined) this.schedule = klFixed(klWeight);
     else if (anneal === undefined) this.schedule = klAnnealing({ steps: 10 });
     else this.schedule = isKlSchedule(anneal) ? anneal : klAnnealing(anneal);
@@ -99,26 +126,46 @@ export class EvidentialClassifier extends Classifier {
   protected outputLoss(alpha: tf.Tensor, y: Int32Array, epoch: number | undefined): tf.Scalar {
     const n = alpha.shape[0];
     const klWeight = epoch === undefined ? this.schedule.final : this.schedule.weight(epoch);
-    const target = tf.tensor2d(oneHotOf('EvidentialClassifier.fit', y, n, this.classes, 'y'), [n, this.classes]);
-    return evidentialLoss(target, alpha, { kind: this.kind, klWeight }) as tf.Scalar;
+    return tf.tidy(() => {
+      const target = tf.tensor2d(oneHotOf('EvidentialClassifier.fit', y, n, this.classes, 'y'), [n, this.classes]);
+      if (this.kind === 'iedl') return iedlLoss(target, alpha, { klWeight, fisherWeight: this.fisherWeight }) as tf.Scalar;
+      if (this.kind === 'redl') return redlLoss(target, alpha, { klWeight, lambda: this.redlLambda }) as tf.Scalar;
+      return evidentialLoss(target, alpha, { kind: this.kind, klWeight }) as tf.Scalar;
+    });
   }
 
-  /** α/S row by row. */
+  /** α/S row by row (α′ = α − 1 + λ after an R-EDL fit). */
   probsFromOutputs(values: Float64Array, n: number): Float64Array {
-    return dirichletPrediction(values, n, this.classes).probs;
+    return this.predictionFromOutputs(values, n).probs;
   }
 
+  /**
+   * Dirichlet reading of the head's α. After an R-EDL fit ('redl'), the relaxed prior weight λ replaces 1:
+   * α′ = e + λ, probabilities α′/S′ and u = Kλ/S′ (Chen et al. 2024), so that u stays in (0, 1].
+   */
   protected predictionFromOutputs(values: Float64Array, n: number): ClassPrediction {
-    return dirichletPrediction(values, n, this.classes);
+    if (this.kind !== 'redl') return dirichletPrediction(values, n, this.classes);
+    const lambda = this.redlLambda;
+    const shifted = Float64Array.from(values, (a) => a - 1 + lambda);
+    const p = dirichletPrediction(shifted, n, this.classes);
+    return { ...p, uncertainty: p.uncertainty.map((u) => u * lambda) };
   }
 
   stateJSON(): { [key: string]: JsonValue } {
-    return { evidence: this.evidence, kind: this.kind, klSchedule: this.schedule.toJSON() };
+    const state: { [key: string]: JsonValue } = { evidence: this.evidence, kind: this.kind, klSchedule: this.schedule.toJSON() };
+    if (this.kind === 'iedl') state.fisherWeight = this.fisherWeight;
+    if (this.kind === 'redl') state.redlLambda = this.redlLambda;
+    return state;
   }
 
   /** Rebuilds a saved model (see `Classifier.load`). */
   static fromState(net: tf.LayersModel, state: { [key: string]: JsonValue }): EvidentialClassifier {
-    const m = new EvidentialClassifier({ net, kind: state.kind as EvidentialLossKind });
+    const m = new EvidentialClassifier({
+      net,
+      kind: state.kind as EvidentialClassifierLoss,
+      ...(typeof state.fisherWeight === 'number' ? { fisherWeight: state.fisherWeight } : {}),
+      ...(typeof state.redlLambda === 'number' ? { redlLambda: state.redlLambda } : {}),
+    });
     m.schedule = klScheduleFromJSON('EvidentialClassifier.load', state.klSchedule);
     return m;
   }
