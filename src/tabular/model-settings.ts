@@ -24,7 +24,19 @@ import {
 import type { JsonValue } from '../models/training/fit-types.js';
 
 /** The families `survkit train --model` accepts. */
-export const FAMILIES: readonly SurvivalFamily[] = ['coxph', 'coxcc', 'coxtime', 'deephit', 'logistichazard', 'pmf', 'mtlr', 'pchazard', 'bcesurv', 'weibull', 'lognormal'];
+export const FAMILIES: readonly SurvivalFamily[] = [
+  'coxph',
+  'coxcc',
+  'coxtime',
+  'deephit',
+  'logistichazard',
+  'pmf',
+  'mtlr',
+  'pchazard',
+  'bcesurv',
+  'weibull',
+  'lognormal',
+];
 
 /** Cox PH loss: pycox 0.3.0's (no tie handling; the default, as the protocol), or exact risk sets with Breslow / Efron ties. */
 export type TrainTies = 'pycox' | 'breslow' | 'efron';
