@@ -4,13 +4,13 @@
  * copy of each, as in bench/uncertainty-mnist.ts), their predictions on the other 8000, then 200 random
  * calibration/test splits of those predictions (exchangeable by construction). Per split and model:
  *
- * - flagging at α = 0.05 and 0.1 (δ = 0.1) with Learn then Test (the `riskControlledFlag` default), the
+ * - flagging at α = 0.01, 0.02, 0.05 and 0.1 (δ = 0.1) with Learn then Test (the `riskControlledFlag` default), the
  *   empirical `targetRisk` threshold (`flagLowConfidence`) and conformal risk control, on the score
  *   1 − max p (softmax) or u = K/S (evidential); a split violates when the error rate of the kept test
  *   cases exceeds α;
  * - LAC, APS and RAPS prediction sets at α = 0.1: test coverage and mean set size.
  *
- *   npx tsx bench/risk-control-mnist.ts <data-dir> [--seed 1] [--n-train 2000] [--epochs 8] [--reps 200] [--n-cal 1000]
+ *   npx tsx bench/risk-control-mnist.ts <data-dir> [--seed 1] [--n-train 2000] [--epochs 8] [--reps 200] [--n-cal 1000] [--alphas 0.01,0.02,0.05,0.1]
  *     [--out bench/out/risk-control-mnist]
  *   npx tsx bench/risk-control-mnist.ts - --preds bench/out/risk-control-mnist/preds.json   # tables from saved predictions
  */
@@ -44,6 +44,7 @@ const { values, positionals } = parseArgs({
     'n-cal': { type: 'string', default: '1000' },
     out: { type: 'string', default: 'bench/out/risk-control-mnist' },
     preds: { type: 'string' },
+    alphas: { type: 'string', default: '0.01,0.02,0.05,0.1' },
   },
 });
 const dataDir = positionals[0];
@@ -136,7 +137,7 @@ async function trainAndPredict(): Promise<{ preds: Preds[]; machine: string; not
   return { preds, machine, notes };
 }
 
-const alphas = [0.05, 0.1];
+const alphas = String(values.alphas).split(',').map(Number);
 const delta = 0.1;
 
 /** Flagging rows: per model, α and policy, over `reps` random calibration/test splits. */
