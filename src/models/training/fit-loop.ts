@@ -101,6 +101,29 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? (s[h] as number) : ((s[h - 1] as number) + (s[h] as number)) / 2;
 }
 
+/** Ends an epoch in the history: mean training loss (NaN without steps), validation loss, wall and CPU time, progress. */
+async function recordEpoch(
+  history: History,
+  plan: TrainingPlan,
+  progress: Progress,
+  epoch: number,
+  meanLoss: number,
+  t0: number,
+  cpu0: NodeJS.CpuUsage,
+): Promise<{ loss: number; valLoss: number; ms: number }> {
+  const loss = meanLoss;
+  const valLoss = plan.validate ? await plan.validate() : NaN;
+  const ms = performance.now() - t0;
+  history.loss.push(loss);
+  if (plan.validate) history.valLoss.push(valLoss);
+  history.epochMs.push(ms);
+  const cpu = process.cpuUsage(cpu0);
+  history.epochCpuMs?.push((cpu.user + cpu.system) / 1000);
+  history.epochs = epoch + 1;
+  progress.epoch(epoch, { loss, valLoss, ms });
+  return { loss, valLoss, ms };
+}
+
 /**
  * The custom training loop shared by every survival model: for each epoch,
  * one optimiser step per batch of the plan (`optimizer.minimize` on the
@@ -161,16 +184,7 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
         progress.batch(epoch, count - 1, plan.stepsPerEpoch ?? 0, sum / count);
         for (const cb of o.callbacks) await cb.onBatchEnd?.(count - 1, { loss: value, size: step.size });
       }
-      const loss = count > 0 ? sum / count : NaN;
-      const valLoss = plan.validate ? await plan.validate() : NaN;
-      const ms = performance.now() - t0;
-      history.loss.push(loss);
-      if (plan.validate) history.valLoss.push(valLoss);
-      history.epochMs.push(ms);
-      const cpu = process.cpuUsage(cpu0);
-      history.epochCpuMs?.push((cpu.user + cpu.system) / 1000);
-      history.epochs = epoch + 1;
-      progress.epoch(epoch, { loss, valLoss, ms });
+      const { loss, valLoss, ms } = await recordEpoch(history, plan, progress, epoch, count > 0 ? sum / count : NaN, t0, cpu0);
       let stop = false;
       if (o.earlyStopping) {
         const r = o.earlyStopping.update(valLoss);
@@ -321,16 +335,7 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
         progress.batch(epoch, count - 1, plan.stepsPerEpoch ?? 0, sum / count);
         for (const cb of o.callbacks) await cb.onBatchEnd?.(count - 1, { loss: value, size: step.size });
       }
-      const loss = count > 0 ? sum / count : NaN;
-      const valLoss = plan.validate ? await plan.validate() : NaN;
-      const ms = performance.now() - t0;
-      history.loss.push(loss);
-      if (plan.validate) history.valLoss.push(valLoss);
-      history.epochMs.push(ms);
-      const cpu = process.cpuUsage(cpu0);
-      history.epochCpuMs?.push((cpu.user + cpu.system) / 1000);
-      history.epochs = epoch + 1;
-      progress.epoch(epoch, { loss, valLoss, ms });
+      const { loss, valLoss, ms } = await recordEpoch(history, plan, progress, epoch, count > 0 ? sum / count : NaN, t0, cpu0);
       let stop = false;
       if (o.earlyStopping) {
         const r = o.earlyStopping.update(valLoss);
