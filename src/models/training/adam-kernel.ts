@@ -38,6 +38,47 @@ export interface AdamStepAttrs {
 
 const f = Math.fround;
 
+/** The Adam constants rounded to float32 once per step. */
+export interface AdamConstants {
+  B1: number;
+  A1: number;
+  B2: number;
+  A2: number;
+  S: number;
+  C2: number;
+  E: number;
+}
+
+/** {@link AdamConstants} of one step's attributes. */
+export function adamConstants(a: Omit<AdamStepAttrs, 'count'>): AdamConstants {
+  return { B1: f(a.beta1), A1: f(1 - a.beta1), B2: f(a.beta2), A2: f(1 - a.beta2), S: f(a.stepSize), C2: f(a.c2), E: f(a.epsilon) };
+}
+
+/**
+ * The Adam update of one variable (see the module notes): reads m, v at `off + i` and w, g at i, writes m', v' at
+ * `off + i` of `mOut`, `vOut` and w' at i of `wOut` (each index read before it is written, so the outputs may be the inputs).
+ */
+export function adamUpdate(
+  c: AdamConstants,
+  g: ArrayLike<number>,
+  m: ArrayLike<number>,
+  v: ArrayLike<number>,
+  w: ArrayLike<number>,
+  off: number,
+  mOut: Float32Array,
+  vOut: Float32Array,
+  wOut: Float32Array,
+): void {
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i] as number;
+    const mi = f(f((m[off + i] as number) * c.B1) + f(gi * c.A1));
+    const vi = f(f((v[off + i] as number) * c.B2) + f(f(gi * gi) * c.A2));
+    mOut[off + i] = mi;
+    vOut[off + i] = vi;
+    wOut[i] = (w[i] as number) - f(f(mi * c.S) / f(f(Math.sqrt(f(vi * c.C2))) + c.E));
+  }
+}
+
 /**
  * The Adam step on host arrays (see the module notes): writes m', v' into
  * `mOut`, `vOut` (flat, variables in order) and returns each w_k'.
@@ -51,26 +92,14 @@ export function adamStepValues(
   mOut: Float32Array,
   vOut: Float32Array,
 ): Float32Array[] {
-  const B1 = f(a.beta1);
-  const A1 = f(1 - a.beta1);
-  const B2 = f(a.beta2);
-  const A2 = f(1 - a.beta2);
-  const S = f(a.stepSize);
-  const C2 = f(a.c2);
-  const E = f(a.epsilon);
+  const c = adamConstants(a);
   const out: Float32Array[] = [];
   let o = 0;
   grads.forEach((g, k) => {
     const w = weights[k] as ArrayLike<number>;
     const next = new Float32Array(w.length);
-    for (let i = 0; i < w.length; i++, o++) {
-      const gi = g[i] as number;
-      const mi = f(f((m[o] as number) * B1) + f(gi * A1));
-      const vi = f(f((v[o] as number) * B2) + f(f(gi * gi) * A2));
-      mOut[o] = mi;
-      vOut[o] = vi;
-      next[i] = (w[i] as number) - f(f(mi * S) / f(f(Math.sqrt(f(vi * C2))) + E));
-    }
+    adamUpdate(c, g, m, v, w, o, mOut, vOut, next);
+    o += w.length;
     out.push(next);
   });
   return out;

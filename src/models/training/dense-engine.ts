@@ -23,6 +23,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ActivationName } from '../../ops/init.js';
+import { adamConstants, adamUpdate } from './adam-kernel.js';
+import seedrandom from 'seedrandom';
 import { deriveSeed, mixSeed } from '../../core/seed.js';
 
 const f = Math.fround;
@@ -407,46 +409,6 @@ function scaleBy(d: Float32Array, mult: Float32Array, dx: Float32Array): Float32
   return dx;
 }
 
-/**
- * Baagøe's Alea generator with its Mash seeding, as the `seedrandom` package
- * (v3) implements it and `tf.randomUniform(shape, 0, 1, 'float32', seed)`
- * draws from it (seed as a string): the same stream, without a tensor.
- */
-function alea(seed: string): () => number {
-  let n = 0xefc8249d;
-  const mash = (data: string): number => {
-    for (let i = 0; i < data.length; i++) {
-      n += data.charCodeAt(i);
-      let h = 0.02519603282416938 * n;
-      n = h >>> 0;
-      h -= n;
-      h *= n;
-      n = h >>> 0;
-      h -= n;
-      n += h * 0x100000000;
-    }
-    return (n >>> 0) * 2.3283064365386963e-10;
-  };
-  let c = 1;
-  let s0 = mash(' ');
-  let s1 = mash(' ');
-  let s2 = mash(' ');
-  s0 -= mash(seed);
-  if (s0 < 0) s0 += 1;
-  s1 -= mash(seed);
-  if (s1 < 0) s1 += 1;
-  s2 -= mash(seed);
-  if (s2 < 0) s2 += 1;
-  return () => {
-    const t = 2091639 * s0 + c * 2.3283064365386963e-10;
-    s0 = s1;
-    s1 = s2;
-    c = t | 0;
-    s2 = t - c;
-    return s2;
-  };
-}
-
 // tf.selu's constants (scale and scale·alpha)
 const SELU_SCALE = 1.0507009873554805;
 const SELU_SCALE_ALPHA = 1.7580993408473768;
@@ -675,7 +637,7 @@ export class DenseEngine {
 
   private dropTrain(op: DropOp, x: Float32Array, k: number, cache: Cache): Float32Array {
     const seed = op.next();
-    const random = alea(String(seed ?? Math.random()));
+    const random = seedrandom.alea(String(seed ?? Math.random()));
     const keep = f(1 - op.rate);
     const scale = f(1 / keep);
     const mult = this.scratch(`m${k}`, x.length);
@@ -720,25 +682,12 @@ export class DenseEngine {
   /** One Adam step on every parameter with the gradients of the last backward (FusedAdam's arithmetic). */
   adamStep(): void {
     this.t++;
-    const { beta1: b1, beta2: b2, learningRate, epsilon } = this.adam;
-    const B1 = f(b1);
-    const A1 = f(1 - b1);
-    const B2 = f(b2);
-    const A2 = f(1 - b2);
-    const S = f(learningRate / (1 - b1 ** this.t));
-    const C2 = f(1 / (1 - b2 ** this.t));
-    const E = f(epsilon);
+    const { beta1, beta2, learningRate, epsilon } = this.adam;
+    const c = adamConstants({ beta1, beta2, epsilon, stepSize: learningRate / (1 - beta1 ** this.t), c2: 1 / (1 - beta2 ** this.t) });
     this.params().forEach(([w, g], k) => {
       const m = this.m[k] as Float32Array;
       const v = this.v[k] as Float32Array;
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i] as number;
-        const mi = f(f((m[i] as number) * B1) + f(gi * A1));
-        const vi = f(f((v[i] as number) * B2) + f(f(gi * gi) * A2));
-        m[i] = mi;
-        v[i] = vi;
-        w[i] = (w[i] as number) - f(f(mi * S) / f(f(Math.sqrt(f(vi * C2))) + E));
-      }
+      adamUpdate(c, g, m, v, w, 0, m, v, w);
     });
   }
 
