@@ -6,19 +6,6 @@
 import { argsort, searchSorted } from '../core/sort.js';
 import { coxExactNll, coxRiskSets, type CoxTies, type CoxValueGrad } from './cox-partial-likelihood.js';
 
-/** Indices of each stratum, in order of first appearance. */
-export function strataGroups(strata: ArrayLike<number | string> | undefined, n: number): Int32Array[] {
-  if (strata === undefined) return [Int32Array.from({ length: n }, (_, i) => i)];
-  const groups = new Map<number | string, number[]>();
-  for (let i = 0; i < n; i++) {
-    const s = strata[i] as number | string;
-    const g = groups.get(s);
-    if (g === undefined) groups.set(s, [i]);
-    else g.push(i);
-  }
-  return [...groups.values()].map((g) => Int32Array.from(g));
-}
-
 /**
  * One stratum with entry times: risk set R_k = {j: entry_j < t_k ≤ T_j}. With w_j = e^{g_j − c}
  * (c the stratum's largest log-risk), S_k = Σ_{T_j ≥ t_k} w_j − Σ_{entry_j ≥ t_k} w_j, and

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertArrayLike, assertChoice } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
-import { coxStratifiedNll, strataGroups } from './cox-counting.js';
+import { strataGroups } from '../core/strata.js';
+import { coxStratifiedNll } from './cox-counting.js';
 import { coxExactNll, coxPycoxNll, coxRiskSets, type CoxConvention, type CoxTies, type CoxValueGrad } from './cox-partial-likelihood.js';
 import { assertFiniteOutput, assertSomeEvent, eventCodes, timesOfLength, vectorLength } from './inputs.js';
 

@@ -1,3 +1,4 @@
+import { strataGroups } from '../core/strata.js';
 import { assertArrayLike, assertChoice, assertNumberOption, assertSameLength, toFloat64 } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { assertSingleRisk, countEvents, survivalLabelsAs, type LabelsInput, type SurvivalLabels } from '../data/labels.js';
@@ -130,24 +131,11 @@ export function concordanceIndex(...args: unknown[]): ConcordanceResult {
       });
     }
     if (opts.strata !== undefined) assertSameLength(fn, 'time', n, 'strata', assertArrayLike(fn, 'strata', opts.strata).length);
-    const c = countPairsEntryStrata(inp.labels.time, inp.labels.event, inp.risk, inp.tiedTol, entry, strataIndex(opts.strata, n));
+    const c = countPairsEntryStrata(inp.labels.time, inp.labels.event, inp.risk, inp.tiedTol, entry, strataGroups(opts.strata, n));
     if (c.comparable === 0) throw survkitError('noComparablePairs', fn);
     return { cIndex: (c.concordant + 0.5 * c.tiedRisk) / c.comparable, ...c };
   }
   return harrellFromValidated(fn, inp.labels.time, inp.labels.event, inp.risk, inp.tiedTol);
-}
-
-/** Indices of each stratum (one group of all subjects without strata). */
-function strataIndex(strata: ArrayLike<number | string> | undefined, n: number): Int32Array[] {
-  if (strata === undefined) return [Int32Array.from({ length: n }, (_, i) => i)];
-  const groups = new Map<number | string, number[]>();
-  for (let i = 0; i < n; i++) {
-    const s = strata[i] as number | string;
-    const g = groups.get(s);
-    if (g === undefined) groups.set(s, [i]);
-    else g.push(i);
-  }
-  return [...groups.values()].map((g) => Int32Array.from(g));
 }
 
 /** Harrell's C on validated arrays (no copies, no checks except the outcome). */
