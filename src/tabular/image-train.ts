@@ -205,19 +205,10 @@ async function fileSha256(file: string): Promise<string> {
 }
 
 /** Fixed settings of a saved image model (what {@link imageFeatureTable} must reproduce at predict time). */
-export interface ImageFeatureSettings {
-  backbone: string;
-  arch?: TorchArch;
-  conv1Stride?: number;
-  inputShape?: number[];
-  pathCol?: string;
-  cacheDir?: string;
-  normalize?: Normalization;
-  intensity?: IntensityNormalisation;
-  workers?: number;
-  featureBatchSize?: number;
-  threads?: number;
-}
+export type ImageFeatureSettings = Pick<
+  ImageTrainOptions,
+  'backbone' | 'arch' | 'conv1Stride' | 'inputShape' | 'pathCol' | 'cacheDir' | 'normalize' | 'intensity' | 'workers' | 'featureBatchSize' | 'threads'
+>;
 
 /**
  * The manifest as a table of image features (`feature_0` …, from the frozen backbone, cached) followed by the
