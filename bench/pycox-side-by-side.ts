@@ -52,6 +52,8 @@ export interface SideRun {
   epochCpuMs: number;
   /** Baseline hazards (CoxPH, Cox-Time), s; null where the family has none. */
   baselineS: number | null;
+  /** CPU time of the process (user + system) during the baseline hazards, s; null where the family has none. */
+  baselineCpuS: number | null;
   fitS: number;
   load: number;
   error?: string;
@@ -135,6 +137,7 @@ class Pycox {
         epochMs: NaN,
         epochCpuMs: NaN,
         baselineS: null,
+        baselineCpuS: null,
         fitS: NaN,
         load,
         error: r.error,
@@ -150,6 +153,7 @@ class Pycox {
       epochMs: median(r.epoch_ms as number[]),
       epochCpuMs: median(r.epoch_cpu_ms as number[]),
       baselineS: (r.baseline_s as number | null) ?? null,
+      baselineCpuS: (r.baseline_cpu_s as number | null) ?? null,
       fitS: r.fit_s as number,
       load: Math.max(load, loadavg()[0] as number),
     };
@@ -186,6 +190,7 @@ async function survkitRun(
     epochMs: median(h?.epochMs ?? []),
     epochCpuMs: median(h?.epochCpuMs ?? []),
     baselineS: hasBaseline && h?.finishMs !== undefined ? h.finishMs / 1000 : null,
+    baselineCpuS: hasBaseline && h?.finishCpuMs !== undefined ? h.finishCpuMs / 1000 : null,
     fitS: (performance.now() - t0) / 1000,
     load: Math.max(load, loadavg()[0] as number),
   };
@@ -241,8 +246,8 @@ const fmt = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '
 /** The markdown table: one row per data set × model. */
 export function sideBySideTable(runs: SideRun[], whole: Map<string, { survkit: number; pycox: number }>): string {
   const lines = [
-    '| data | model | seeds | survkit ms/epoch | pycox ms/epoch | ratio (same rounds) | survkit CPU ms/epoch | pycox CPU ms/epoch | CPU ratio | survkit baseline s | pycox baseline s | baseline ratio | survkit C_td / IBS | pycox C_td / IBS | survkit / pycox epochs | TF.js path CPU ms/epoch (ratio) | whole process s (survkit / pycox) | load |',
-    `|${' --- |'.repeat(18)}`,
+    '| data | model | seeds | survkit ms/epoch | pycox ms/epoch | ratio (same rounds) | survkit CPU ms/epoch | pycox CPU ms/epoch | CPU ratio | survkit baseline s | pycox baseline s | baseline ratio | survkit baseline CPU s | pycox baseline CPU s | baseline CPU ratio | survkit C_td / IBS | pycox C_td / IBS | survkit / pycox epochs | TF.js path CPU ms/epoch (ratio) | whole process s (survkit / pycox) | load |',
+    `|${' --- |'.repeat(21)}`,
   ];
   const keys = [...new Set(runs.map((r) => `${r.dataset}|${r.model}`))];
   for (const key of keys) {
@@ -254,13 +259,16 @@ export function sideBySideTable(runs: SideRun[], whole: Map<string, { survkit: n
     const t = runs.filter((r) => r.tool === 'survkit-tfjs' && r.dataset === dataset && r.model === model && r.error === undefined);
     const tRatios = t.map((r) => r.epochCpuMs / (p.find((q) => q.seed === r.seed)?.epochCpuMs ?? NaN)).filter(Number.isFinite);
     const bRatios = s.map((r) => (r.baselineS ?? NaN) / (p.find((q) => q.seed === r.seed)?.baselineS ?? NaN)).filter(Number.isFinite);
+    const bCpuRatios = s.map((r) => (r.baselineCpuS ?? NaN) / (p.find((q) => q.seed === r.seed)?.baselineCpuS ?? NaN)).filter(Number.isFinite);
     const baseline = (rs: SideRun[]): string => (rs.some((r) => r.baselineS !== null) ? fmt(median(rs.map((r) => r.baselineS ?? NaN)), 2) : '—');
+    const baselineCpu = (rs: SideRun[]): string => (rs.some((r) => r.baselineCpuS !== null) ? fmt(median(rs.map((r) => r.baselineCpuS ?? NaN)), 2) : '—');
     const loads = [...s, ...p].map((r) => r.load);
     const w = whole.get(key);
     lines.push(
       `| ${dataset} | ${model} | ${s.length} | ${fmt(median(s.map((r) => r.epochMs)))} | ${p.length ? fmt(median(p.map((r) => r.epochMs))) : 'not measured'} | ` +
         `${ratios.length ? `${median(ratios).toFixed(2)}×` : '—'} | ${fmt(median(s.map((r) => r.epochCpuMs)))} | ` +
         `${p.length ? fmt(median(p.map((r) => r.epochCpuMs))) : 'not measured'} | ${cpuRatios.length ? `${median(cpuRatios).toFixed(2)}×` : '—'} | ${baseline(s)} | ${p.length ? baseline(p) : 'not measured'} | ${bRatios.length ? `${median(bRatios).toFixed(2)}×` : '—'} | ` +
+        `${baselineCpu(s)} | ${p.length ? baselineCpu(p) : 'not measured'} | ${bCpuRatios.length ? `${median(bCpuRatios).toFixed(2)}×` : '—'} | ` +
         `${s.length ? `${mean(s.map((r) => r.ctd)).toFixed(4)} / ${mean(s.map((r) => r.ibs)).toFixed(4)}` : '—'} | ` +
         `${p.length ? `${mean(p.map((r) => r.ctd)).toFixed(4)} / ${mean(p.map((r) => r.ibs)).toFixed(4)}` : 'not measured'} | ` +
         `${fmt(mean(s.map((r) => r.epochs)))} / ${p.length ? fmt(mean(p.map((r) => r.epochs))) : '—'} | ` +
@@ -315,7 +323,7 @@ async function main(): Promise<void> {
           runs.push(r);
           appendFileSync(jsonl, `${JSON.stringify(r)}\n`);
           process.stderr.write(
-            `${dataset} ${model} seed ${seed} ${r.tool}: ${r.error ?? `C_td ${r.ctd.toFixed(4)} IBS ${r.ibs.toFixed(4)} epochs ${r.epochs} ${r.epochMs.toFixed(1)} ms/epoch (CPU ${r.epochCpuMs.toFixed(1)}) baseline ${r.baselineS?.toFixed(2) ?? '—'} s load ${r.load.toFixed(1)}`}\n`,
+            `${dataset} ${model} seed ${seed} ${r.tool}: ${r.error ?? `C_td ${r.ctd.toFixed(4)} IBS ${r.ibs.toFixed(4)} epochs ${r.epochs} ${r.epochMs.toFixed(1)} ms/epoch (CPU ${r.epochCpuMs.toFixed(1)}) baseline ${r.baselineS?.toFixed(2) ?? '—'} s (CPU ${r.baselineCpuS?.toFixed(2) ?? '—'} s) load ${r.load.toFixed(1)}`}\n`,
           );
         }
       }

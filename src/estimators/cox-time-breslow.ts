@@ -117,6 +117,50 @@ export function coxTimeBaselineMany(
 }
 
 /**
+ * {@link coxTimeBaseline} from the log risk-set sums directly: `logSums(z, starts, order)`
+ * receives the distinct event times `z` (ascending, up to `maxDuration`), `order` (the rows
+ * sorted by time) and `starts[k]`, the first sorted position at risk at z[k] (the risk set is
+ * `order.subarray(starts[k])`), and returns log Σ_{j ∈ R_k} exp g(z[k], x_j) for each k. For
+ * callers that sum the risk sets themselves (e.g. walking each subject through the event
+ * times it is at risk for) instead of handing back g for every (time, subject) pair.
+ *
+ * @example
+ * const base = coxTimeBaselineFromLogSums(labels, (z, starts, order) => net.riskSetLogSums(x, order, z, starts));
+ * @throws {SurvkitError} as {@link coxTimeBaseline}, and when the callback answers the wrong number of values
+ */
+export function coxTimeBaselineFromLogSums(
+  labels: LabelsInput,
+  logSums: (eventTimes: Float64Array, starts: Int32Array, order: Int32Array) => ArrayLike<number>,
+  opts: BreslowOptions = {},
+): BreslowBaseline {
+  const fn = 'coxTimeBaseline';
+  const y = labelsArg(fn, 'labels', labels);
+  assertSingleRisk(fn, 'labels.event', y);
+  const maxDuration = opts.maxDuration === undefined ? Infinity : assertNumberOption(fn, 'maxDuration', opts.maxDuration);
+  const { order, times, starts, events } = timeGroups(y);
+  let m = times.length;
+  while (m > 0 && (times[m - 1] as number) > maxDuration) m--;
+  const at: number[] = [];
+  for (let k = 0; k < m; k++) if ((events[k] as number) > 0) at.push(k);
+  const lse = toFloat64(
+    fn,
+    'logSums',
+    logSums(
+      Float64Array.from(at, (k) => times[k] as number),
+      Int32Array.from(at, (k) => starts[k] as number),
+      order,
+    ),
+    { allowEmpty: true },
+  );
+  if (lse.length !== at.length) throw survkitError('shapeMismatch', fn, 'logSums', `${at.length} values`, `${lse.length}`);
+  const hazard = new Float64Array(m);
+  at.forEach((k, a) => {
+    hazard[k] = Math.exp(Math.log(events[k] as number) - (lse[a] as number));
+  });
+  return makeBaseline(times.slice(0, m), hazard);
+}
+
+/**
  * Survival curves of a Cox-Time model: H_i(t_k) = Σ_{l ≤ k} ĥ0(t_l)·exp(g(t_l, x_i)),
  * S_i = exp(−H_i) (pycox `CoxTime._predict_cumulative_hazards`). `logRiskAt(t, subjects)`
  * is called only at grid times with ĥ0 > 0 (pycox evaluates every time and then

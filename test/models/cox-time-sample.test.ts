@@ -30,7 +30,9 @@ describe('CoxTime baselineSample', () => {
     const ref = coxTimeBaseline({ time: rows.map((i) => time[i] as number), event: rows.map((i) => event[i] as number) }, (t, atRisk) =>
       m.logRiskAt([xSub], t, atRisk),
     );
-    expect(Array.from(base.hazard)).toEqual(Array.from(ref.hazard));
+    // the fit's baseline walks the dense ReLU network in float64 on the host, logRiskAt runs net.predict in float32:
+    // ĥ0 = d / Σ exp g differs by at most max |Δg|, float32 rounding of a few layers (≤ 1e-6 relative)
+    base.hazard.forEach((h, k) => expect(Math.abs(h - (ref.hazard[k] as number))).toBeLessThanOrEqual(1e-6 * (ref.hazard[k] as number)));
     // a fraction: round(0.25 · 80) = 20 rows; the same seed gives the same rows
     const frac = new CoxTime({ inputDim: 3, hidden: [8], seed: 3, baselineSample: 0.25 });
     await frac.fit(x, { time, event }, fit);

@@ -5,7 +5,7 @@ import { Random } from '../../core/random.js';
 import { labelsArg, type LabelsInput } from '../../data/labels.js';
 import { TimeScaler, type TimeScalerJSON } from '../../data/time-scaler.js';
 import type { BreslowBaseline } from '../../estimators/breslow.js';
-import { coxTimeBaselineMany, coxTimeSurvival, type LogRiskRequest } from '../../estimators/cox-time-breslow.js';
+import { coxTimeBaselineFromLogSums, coxTimeBaselineMany, coxTimeSurvival, type LogRiskRequest } from '../../estimators/cox-time-breslow.js';
 import { curvesFor, SurvivalCurves } from '../../estimators/survival-curves.js';
 import { CoxTimeHead, type CoxTimeHeadArgs } from '../../heads/cox-time-head.js';
 import { coxCcLoss } from '../../losses/cox-cc.js';
@@ -16,6 +16,7 @@ import { coxTimeSourceBaseline } from './cox-time-baseline-source.js';
 import { disposeAll, gatherRows, inMemory, isBatchSource, labelRows, sourceBatches, type Batch } from '../training/in-memory-data.js';
 import type { TrainingPlan } from '../training/fit-loop.js';
 import { forwardMemory } from '../training/batched-forward.js';
+import { FoldedTimeNet } from '../training/folded-time-net.js';
 import { buildNet, checkNetOptions, type NetOptions } from '../training/network-options.js';
 import { registerModelFamily } from '../family-registry.js';
 import { riskFromCurves } from '../../estimators/risk-from-curves.js';
@@ -202,8 +203,23 @@ export class CoxTime extends SurvivalModel {
     }
   }
 
-  /** The time-dependent Breslow baseline of in-memory inputs, the inputs sorted by time once. */
+  /**
+   * The time-dependent Breslow baseline of in-memory inputs. A dense ReLU network
+   * ({@link FoldedTimeNet}) is evaluated on the host, each subject walked once
+   * through the event times it is at risk for (float64; equal to `net.predict`'s
+   * values up to float32 rounding); any other network through TF.js, the inputs
+   * sorted by time once and the pairs run in large batches.
+   */
   private baselineOf(xs: readonly tf.Tensor[], labels: LabelsInput): BreslowBaseline {
+    const folded = xs.length === 1 ? FoldedTimeNet.of(this.net) : undefined;
+    if (folded) {
+      const x = (xs[0] as tf.Tensor).dataSync() as Float32Array;
+      return coxTimeBaselineFromLogSums(labels, (times, starts, order) => {
+        // the network's time input is float32, as on the TF.js route
+        const z = Float64Array.from(this.scaler.transform(times), Math.fround);
+        return folded.riskSetLogSums(x, order, z, starts);
+      });
+    }
     let sorted: { order: Int32Array; x: tf.Tensor[] } | undefined;
     try {
       return coxTimeBaselineMany(labels, (requests, order) => {

@@ -148,8 +148,11 @@ export abstract class SurvivalModel {
       await this.prepare(train, ctx);
       const history = await runFitLoop(this.net, this.plan(train, val, ctx), loop);
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       await this.finish(train);
       history.finishMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      history.finishCpuMs = (cpu.user + cpu.system) / 1000;
       this.history = history;
       this.trainingBackend = tf.getBackend();
       return history;

@@ -127,6 +127,8 @@ export interface History {
   stoppedEarly: boolean;
   /** Wall time of what the family computes after training (e.g. the Breslow / Cox-Time baseline hazards), ms; absent where nothing is. */
   finishMs?: number;
+  /** CPU time of the process (user + system, all its threads) during that step, ms; present with `finishMs`. */
+  finishCpuMs?: number;
 }
 
 /** JSON-serialisable values (for metadata stored with a model). */
