@@ -46,10 +46,12 @@ export interface CoxTimeOptions extends NetOptions {
   /**
    * Compute the baseline on a seeded random sample of the in-memory training
    * rows (pycox `compute_baseline_hazards(sample=…)`): a fraction in (0, 1) or
-   * a number of rows ≥ 1. Default: every row. The baseline costs one network
-   * row per (event time, subject at risk) pair, about n²/2 on distinct times,
-   * so a sample of 10 % cuts it about 100-fold. Batch sources always use
-   * every row.
+   * a number of rows ≥ 1. Default: every row. On the TF.js route (networks
+   * with activations other than ReLU / linear, custom networks) the baseline
+   * costs one network row per (event time, subject at risk) pair, about n²/2
+   * on distinct times, so a sample of 10 % cuts it about 100-fold; the
+   * default head's host walk is cheap enough not to need it. Batch sources
+   * always use every row.
    */
   baselineSample?: number;
 }
