@@ -773,3 +773,5 @@ export {
   type ImageAugmentationOptions,
   type TestTimeAugmentationOptions,
 } from './models/index.js';
+// Fine-tuned image models saved for survkit predict --images
+export { fineTuneImages, fineTuneImagesFile, type FineTuneReport } from './tabular/index.js';
