@@ -300,6 +300,15 @@ Network and training:
                          draws and the random split (default 0)
   --ties <t>             coxph loss: pycox (default: pycox 0.3.0's loss, which
                          ignores tied times), breslow or efron (exact risk sets)
+  --strata-col <s>       coxph: a stratified model (R strata(s)): the partial
+                         likelihood sums over the strata of column s, and the
+                         Breslow baseline is computed per stratum; survkit
+                         predict then needs column s (a known stratum per row)
+  --entry-col <e>        coxph: left truncation (R Surv(e, time, event)): a row
+                         is at risk on (e, time], in the loss and the baseline;
+                         e must be below the duration. With --strata-col or
+                         --entry-col the loss is the exact one (--ties efron by
+                         default, or breslow; pycox's has neither)
   --cuts <K>             discrete-time models: K cut points (default 10;
                          pchazard: K intervals, K + 1 cut points, as pycox)
   --cut-scheme <s>       equidistant (default) or quantiles of the training times

@@ -15,8 +15,8 @@ import { type CsvOptions } from '../io/csv.js';
 import { readTableAsync } from '../io/table-file.js';
 import { curvesCsv } from '../io/curves-csv.js';
 import { tabularTensor } from '../io/tabular-tensor.js';
-import { SurvivalModel } from '../models/index.js';
-import type { TabularModelMeta } from './train.js';
+import { CoxPH, SurvivalModel } from '../models/index.js';
+import { checkStrata, type TabularModelMeta } from './train.js';
 import { eventCell, findColumn, isMissing, keepRows, numberCell } from './columns.js';
 import { applyEncoding, numericEncoding } from './encoding.js';
 import { summarizeCurves, type PredictOutput } from './predict-output.js';
@@ -260,6 +260,38 @@ export async function predictFile(o: PredictOptions): Promise<PredictResult> {
         event[r] = eventCell(table, r, ke, meta.eventValue ? { eventValue: meta.eventValue } : {});
       }
     }
+    // a stratified Cox model: each row's stratum picks its baseline
+    let strata: string[] | undefined;
+    const strataCol = meta.strataCol ?? null;
+    if (strataCol !== null) {
+      const sb = model instanceof CoxPH ? model.strataBaseline : null;
+      if (sb === null || sb.levels === null)
+        throw survkitError('modelDir', FN, o.model, `survkit.json records --strata-col ${strataCol} but holds no per-stratum baselines (state.strata)`);
+      const levels = sb.levels;
+      const ks = table.header.indexOf(strataCol);
+      if (ks < 0) throw survkitError('predictStrataColumn', FN, table.file, strataCol, levels.join(', '));
+      const rowOf = (i: number): number => (kept === null ? i : (kept[i] as number));
+      strata = table.rows.map((row, i) => {
+        const v = (row[ks] as string).trim();
+        if (isMissing(v))
+          throw survkitError(
+            'csvRow',
+            table.file,
+            rowOf(i) + 2,
+            strataCol,
+            'is empty; expected the stratum of the row (the model was trained with --strata-col)',
+          );
+        return v;
+      });
+      checkStrata(
+        FN,
+        table,
+        strataCol,
+        Array.from({ length: n }, (_, i) => rowOf(i)),
+        strata,
+        levels,
+      );
+    }
     const std = Standardizer.fromJSON(meta.standardizer);
     const inputs: tf.Tensor[] = [];
     let curves;
@@ -278,7 +310,9 @@ export async function predictFile(o: PredictOptions): Promise<PredictResult> {
         inputs.push(tf.tensor(images, [n, ...rec.inputShape]));
       }
       if (imagePaths === undefined || meta.features.length > 0) inputs.push(tabularTensor(std.transform(x, n), n, meta.features.length));
-      curves = await model.predictSurvival(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs, { interpolation: o.interpolation ?? meta.interpolation });
+      const xs = inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs;
+      const popts = { interpolation: o.interpolation ?? meta.interpolation };
+      curves = strata !== undefined && model instanceof CoxPH ? await model.predictSurvival(xs, { ...popts, strata }) : await model.predictSurvival(xs, popts);
     } finally {
       tf.dispose(inputs);
     }
