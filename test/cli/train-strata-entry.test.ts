@@ -153,6 +153,25 @@ describe('survkit train --strata-col / --entry-col (coxph)', () => {
     expect(c.code).toBe(0);
   }, 60_000);
 
+  it('--entry-col alone: one left-truncated baseline, predicted without a strata column', async () => {
+    const m = join(dir, 'entry-only');
+    const r = await runCli('train', '--data', data, ...common, '--entry-col', 'entry', '--ties', 'breslow', '--hidden', '4', '--epochs', '1', '--out', m);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const saved = JSON.parse(readFileSync(join(m, 'survkit.json'), 'utf8')) as {
+      state: { ties: string; baseline: { times: number[] } | null; strata?: unknown };
+    };
+    expect(saved.state.ties).toBe('breslow');
+    expect(saved.state.strata).toBeUndefined();
+    const train = Array.from({ length: f.n }, (_, i) => i).filter((i) => part(i)[0] === 'train' && part(i)[1] === 0);
+    expect(saved.state.baseline?.times).toEqual([...new Set(train.map((i) => f.time[i] as number))].sort((a, b) => a - b));
+    const ok = join(dir, 'ok-entry.csv');
+    writeFileSync(ok, 'sex,lp,z\n1,0.1,0.5\n'); // sex is a covariate here
+    const p = await runCli('predict', '--model', m, '--data', ok, '--output', 'median');
+    expect(p.err).toBe('');
+    expect(p.code).toBe(0);
+  }, 60_000);
+
   it('refuses the flags for other families, with --ties pycox, and bad strata / entry cells naming the row', async () => {
     expect((await runCli('train', '--data', data, '--model', 'deephit', '--strata-col', 'sex')).err).toBe(
       usage('--strata-col applies to coxph (stratified / left-truncated partial likelihood and baseline), not deephit'),
