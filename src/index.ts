@@ -773,3 +773,8 @@ export {
   type ImageAugmentationOptions,
   type TestTimeAugmentationOptions,
 } from './models/index.js';
+// Fine-tuned image models saved for survkit predict --images
+export { fineTuneImages, fineTuneImagesFile, type FineTuneReport } from './tabular/index.js';
+// Per-stratum, left-truncated Cox baselines (CoxPH strata / entry, survkit train --strata-col / --entry-col)
+export { breslowBaselineStrata, strataSurvival, type CountingBaselineOptions, type StrataBaseline } from './estimators/index.js';
+export type { CoxPHPredictOptions } from './models/index.js';

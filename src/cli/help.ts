@@ -300,6 +300,15 @@ Network and training:
                          draws and the random split (default 0)
   --ties <t>             coxph loss: pycox (default: pycox 0.3.0's loss, which
                          ignores tied times), breslow or efron (exact risk sets)
+  --strata-col <s>       coxph: a stratified model (R strata(s)): the partial
+                         likelihood sums over the strata of column s, and the
+                         Breslow baseline is computed per stratum; survkit
+                         predict then needs column s (a known stratum per row)
+  --entry-col <e>        coxph: left truncation (R Surv(e, time, event)): a row
+                         is at risk on (e, time], in the loss and the baseline;
+                         e must be below the duration. With --strata-col or
+                         --entry-col the loss is the exact one (--ties efron by
+                         default, or breslow; pycox's has neither)
   --cuts <K>             discrete-time models: K cut points (default 10;
                          pchazard: K intervals, K + 1 cut points, as pycox)
   --cut-scheme <s>       equidistant (default) or quantiles of the training times
@@ -317,7 +326,10 @@ Output:
                          survkit predict. With --images (frozen features) it also
                          records the backbone (path, SHA-256, fingerprint, arch,
                          input shape, --normalize, --intensity) for
-                         survkit predict --images. Written to a temporary sibling and then
+                         survkit predict --images; with --fine-tune it saves the
+                         fine-tuned backbone with the head and the same settings
+                         (mode "fine-tune" in survkit.json), which survkit predict
+                         --images feeds the images. Written to a temporary sibling and then
                          renamed, so a crash leaves the old model or the new one;
                          a non-empty directory that is not a survkit model is
                          never overwritten. Checked before training.
@@ -373,7 +385,10 @@ cut points with --interpolation steps per interval (default as in training).
                          Features come from the backbone the model records (file,
                          architecture, input shape, --normalize, --intensity),
                          through the feature cache; a backbone that moved or
-                         changed since training is an error naming the file
+                         changed since training is an error naming the file. A
+                         model trained with --fine-tune holds its backbone: the
+                         images are fitted to its input shape with its
+                         --intensity and --normalize (no --backbone, no cache)
   --backbone <file>      where the recorded backbone is now, when it moved (the
                          same file: its SHA-256 and fingerprint are checked)
   --cache-dir <dir>      feature cache (default .survkit-features beside the

@@ -66,6 +66,8 @@ export const TRAIN_FLAGS = {
   workers: { type: 'string' },
   'input-shape': { type: 'string' },
   'conv1-stride': { type: 'string' },
+  'strata-col': { type: 'string' },
+  'entry-col': { type: 'string' },
 } as const;
 
 type Values = Partial<Record<keyof typeof TRAIN_FLAGS, string | boolean>>;
@@ -176,6 +178,21 @@ export function trainOptions(v: Values): { data: string; options: TrainOptions &
     if (model !== 'coxph') throw new UsageError(`--ties applies to coxph, not ${model}`);
     o.ties = choiceFlag<TrainTies>('ties', ties, ['pycox', 'breslow', 'efron']);
   }
+  const strataCol = str('strata-col');
+  const entryCol = str('entry-col');
+  for (const [flag, col] of [
+    ['strata-col', strataCol],
+    ['entry-col', entryCol],
+  ] as const) {
+    if (col === undefined) continue;
+    if (model !== 'coxph') throw new UsageError(`--${flag} applies to coxph (stratified / left-truncated partial likelihood and baseline), not ${model}`);
+    if (v['fine-tune'] !== undefined) throw new UsageError(`--${flag} cannot be used with --fine-tune (train the image model without it)`);
+    if (col.trim() === '') throw new UsageError(`--${flag} must name a column`);
+  }
+  if (strataCol !== undefined) o.strataCol = strataCol.trim();
+  if (entryCol !== undefined) o.entryCol = entryCol.trim();
+  if ((strataCol !== undefined || entryCol !== undefined) && o.ties === 'pycox')
+    throw new UsageError('--ties pycox has no strata or entry times; use --ties efron (the default with --strata-col / --entry-col) or breslow');
   const out = str('out');
   if (out !== undefined) o.out = out;
   const format = choiceFlag('format', str('format') ?? 'table', ['table', 'json'] as const);

@@ -52,6 +52,12 @@ export function formatTrainTable(r: TrainReport): string {
     `  inputs       ${m.features.length}: standardised ${m.standardized.length > 0 ? m.standardized.join(', ') : 'none'}; left as is (binary) ${m.leftAsIs.length > 0 ? m.leftAsIs.join(', ') : 'none'}`,
     ...categories(r),
     `  not used     ${m.excludedColumns.length > 0 ? m.excludedColumns.map((e) => `${e.column} (${e.why})`).join(', ') : 'none'}`,
+    ...(m.strata !== undefined || m.entryCol !== undefined
+      ? [
+          `  risk sets    ${m.strata !== undefined ? `stratified by ${m.strata.column} (${m.strata.levels.length} strata: ${m.strata.levels.join(', ')}; a Breslow baseline each)` : 'one stratum'}` +
+            `${m.entryCol !== undefined ? `; left-truncated at ${m.entryCol} (at risk on (entry, duration])` : ''}`,
+        ]
+      : []),
     ...(m.allowedColumns.length > 0 ? [`  allowed      ${m.allowedColumns.map((a) => `${a.column}: ${a.reason}`).join('; ')} (kept with --allow-column)`] : []),
     ...(m.encoding.missing !== 'error' || m.droppedRows > 0
       ? [`  missing      --missing ${m.encoding.missing}: ${m.droppedRows} row(s) dropped${imputed(r)}`]
@@ -94,6 +100,7 @@ export function formatFineTuneTable(r: FineTuneReport): string {
     `  model        ${m.model}; covariates ${m.covariateColumns.length > 0 ? m.covariateColumns.join(', ') : 'none'}`,
     `  rows         ${m.rows.train} training, ${m.rows.validation} validation, ${m.rows.test} test`,
     `  training     ${r.epochs} epochs (best ${r.bestEpoch} restored), ${fmt(r.msPerEpoch, 1)} ms per epoch; ${fmt(r.seconds, 1)} s in all`,
+    ...(m.savedTo === null ? [] : [`  saved to     ${m.savedTo} (fine-tuned backbone and head)`]),
     '',
     'test rows: metrics as survkit evaluate computes them',
   ];

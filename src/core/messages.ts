@@ -431,11 +431,6 @@ export const messages = {
     `${fn}: ${step}: no answer from a training worker within ${ms} ms; the workers were stopped (raise 'timeoutMs', or train with workers: 1)`,
   dataParallelStep: (fn: string, step: string, problem: string) => `${fn}: ${step} failed on the main thread: ${problem}; the workers were stopped`,
   dataParallelModel: (fn: string, arg: string, problem: string) => `${fn}: '${arg}' cannot be trained on worker threads: ${problem}`,
-  // Cox extras: strata and entry times in the CoxPH model
-  coxphNoBaseline: (fn: string, what: string) =>
-    `${fn}: the model was trained with ${what}, for which survkit computes no Breslow baseline (per-stratum and left-truncated ` +
-    'baselines are not implemented), so its survival curves are unknown; use predictRisk (the log-risk), or set a baseline with ' +
-    'computeBaseline(x, labels)',
   // imaging CLI: input shape of video manifests, image models for survkit predict
   imageInputShape: (fn: string, file: string, item: string) =>
     `${fn}: ${file}: the first item ${item} is a video, which has no size of its own, and the backbone declares no input shape; ` +
@@ -454,6 +449,20 @@ export const messages = {
     `${fn}: '${arg}' must be finite (and nu > 0, alpha > 1, beta > 0 for Normal-Inverse-Gamma parameters); got ${show(got)} at row ${index}`,
   ttaPrediction: (fn: string, pass: number, expected: string, got: string) =>
     `${fn}: augmented pass ${pass} must return a prediction with ${expected} (like the first pass); got ${got}`,
+  // per-stratum, left-truncated Cox baselines (CoxPH, survkit train --strata-col / --entry-col, survkit predict)
+  coxStratumValue: (fn: string, arg: string, index: number, got: unknown) =>
+    `${fn}: '${arg}' must hold one stratum per subject (a non-empty text or a finite number); got ${show(got)} at index ${index}`,
+  coxStrataMissing: (fn: string, arg: string, levels: string) =>
+    `${fn}: the model was trained with strata (${levels}): each subject's survival curve uses its stratum's baseline hazard, so give '${arg}' (one stratum per subject)`,
+  coxStratumUnseen: (fn: string, arg: string, index: number, got: string, levels: string) =>
+    `${fn}: '${arg}' has the stratum ${JSON.stringify(got)} at index ${index}, which the model was not trained on (its strata: ${levels}); ` +
+    'a baseline hazard exists only for the training strata',
+  predictStrataColumn: (fn: string, file: string, col: string, levels: string) =>
+    `${fn}: ${file}: has no column ${JSON.stringify(col)}; the model was trained with --strata-col ${col} (strata ${levels}) and predicts each ` +
+    "row's survival from its stratum's baseline hazard: add the column",
+  predictStratumUnseen: (fn: string, file: string, row: number, col: string, got: string, levels: string) =>
+    `${fn}: ${file}: row ${row}, column ${JSON.stringify(col)}: the stratum ${JSON.stringify(got)} was not in the training rows (strata ${levels}); ` +
+    'the model has no baseline hazard for it',
 } as const;
 
 /**

@@ -24,3 +24,5 @@ export { CifCurves } from './cif-curves.js';
 // model zoo: MTLR, PC-Hazard and BCESurv curves, PC-Hazard labels
 export { survivalFromMtlrLogits, survivalFromPcHazardLogits, survivalFromBceLogits, bceSurvProbabilities } from './discrete-families.js';
 export { PcHazardTransform, type PcHazardLabels } from '../data/pc-hazard-transform.js';
+// per-stratum, left-truncated Cox baselines
+export { breslowBaselineStrata, strataSurvival, type CountingBaselineOptions, type StrataBaseline } from './breslow-strata.js';

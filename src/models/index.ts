@@ -86,3 +86,5 @@ export {
   type ImageAugmentationOptions,
   type TestTimeAugmentationOptions,
 } from './uncertainty/test-time-augmentation.js';
+// per-stratum, left-truncated Cox baselines
+export type { CoxPHPredictOptions } from './survival/cox-ph.js';

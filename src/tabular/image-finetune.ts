@@ -3,7 +3,11 @@
  * residual block and the head train together on the images (the other
  * layers frozen, their batch norms in inference mode), with the manifest's
  * covariates concatenated to the pooled features; split, standardisation,
- * early stopping and the test metrics as `survkit train`.
+ * early stopping and the test metrics as `survkit train`. With `out`, the
+ * fine-tuned network (backbone and head), the preprocessing (input shape,
+ * intensity, normalisation, pooling, covariate encoding and standardisation)
+ * and the family's baseline or cuts are saved, so that `survkit predict
+ * --images` (and `predictFile`) predict exactly as the trained model.
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -15,10 +19,13 @@ import { readCsv, type CsvOptions, type CsvTable } from '../io/csv.js';
 import { CoxPH, DeepHit, LogisticHazard, type SurvivalModel } from '../models/index.js';
 import { evaluatePredictions, type EvaluateMeta, type MetricReports } from '../report/evaluate.js';
 import { loadFittedImage } from './image-items.js';
-import { openBackbone, type ImageTrainOptions } from './image-train.js';
+import { fileSha256, openBackbone, type ImageModelRecord, type ImageTrainOptions } from './image-train.js';
+import { checkOutDir, saveAtomically } from './model-dir.js';
 import { prepareTable } from './prepare.js';
 import { takeLabels, takeRows } from './table-data.js';
-import type { TrainOptions } from './train.js';
+import type { TabularModelMeta, TrainOptions } from './train.js';
+import type { JsonValue } from '../models/training/fit-types.js';
+import type { SurvivalCurves } from '../estimators/survival-curves.js';
 
 const FN = 'survkit train --images --fine-tune';
 
@@ -33,6 +40,8 @@ export type FineTuneReport = {
     rows: { train: number; validation: number; test: number };
     covariateColumns: string[];
     evaluation: EvaluateMeta;
+    /** The model directory written (`out`), or null. */
+    savedTo: string | null;
   };
   epochs: number;
   bestEpoch: number;
@@ -71,7 +80,28 @@ export async function fineTuneImagesFile(
   img: ImageTrainOptions,
   o: TrainOptions & { csv?: CsvOptions },
 ): Promise<{ report: FineTuneReport }> {
+  const { report, model } = await fineTuneImages(manifest, img, o);
+  model.dispose();
+  return { report };
+}
+
+/**
+ * {@link fineTuneImagesFile} keeping the trained model (the caller disposes it), with the test rows (0-based manifest
+ * data rows) and the model's survival curves on them as computed in training.
+ *
+ * @example
+ * const { model, testRows, testCurves } = await fineTuneImages('cohort.csv', { backbone: 'resnet18.safetensors' },
+ *   { model: 'coxph', durationCol: 'time', epochs: 5, out: 'model-dir' });
+ * model.dispose();
+ * @throws {SurvkitError} as {@link fineTuneImagesFile}; `outDir` for an `out` that cannot be written
+ */
+export async function fineTuneImages(
+  manifest: string,
+  img: ImageTrainOptions,
+  o: TrainOptions & { csv?: CsvOptions },
+): Promise<{ report: FineTuneReport; model: SurvivalModel; testRows: Int32Array; testCurves: SurvivalCurves }> {
   const t0 = performance.now();
+  if (o.out !== undefined) checkOutDir(FN, o.out, o.force === true); // fail before training, not after it
   const table = readCsv(manifest, o.csv ?? {});
   const pathCol = img.pathCol ?? 'path';
   const pc = table.header.indexOf(pathCol);
@@ -95,6 +125,8 @@ export async function fineTuneImagesFile(
   const base = dirname(resolve(manifest));
   const paths = table.rows.map((r) => (isAbsolute(r[pc] as string) ? (r[pc] as string) : join(base, r[pc] as string)));
   const { backbone } = await openBackbone(FN, manifest, { path: paths[0] as string }, img);
+  const backboneFile = resolve(img.backbone);
+  const startSha = await fileSha256(backboneFile).catch(() => '');
   if (!(backbone instanceof tf.LayersModel)) {
     if (backbone instanceof tf.GraphModel) backbone.dispose();
     else await backbone.dispose();
@@ -118,8 +150,38 @@ export async function fineTuneImagesFile(
   const d = prep.features.length;
   const std = Standardizer.fit(prep.features, prep.x, prep.split.train);
   const frozen = backbone.layers.map((l) => l.name).filter((n) => !trainable.includes(n));
+  const outShape = backbone.outputs[0]?.shape ?? [];
+  const record: ImageModelRecord = {
+    kind: 'survkit-images',
+    mode: 'fine-tune',
+    trainableLayers: trainable,
+    backbone: backboneFile,
+    fileSha256: startSha,
+    fingerprint: `fine-tuned:${startSha}`,
+    arch: img.arch ?? null,
+    conv1Stride: img.conv1Stride ?? null,
+    inputShape: want,
+    pool: 'avg',
+    normalize: img.normalize ?? 'none',
+    intensity: img.intensity ?? 'none',
+    pathCol,
+    featureDim: outShape[outShape.length - 1] ?? 0,
+  };
+  const meta: TabularModelMeta = {
+    kind: 'survkit-train',
+    features: prep.features,
+    standardizer: std.toJSON(),
+    durationCol,
+    eventCol,
+    interpolation: 1,
+    encoding: prep.encoding,
+    tableColumns: [...rest.header],
+    idCol: o.idCol ?? null,
+    eventValue: o.eventValue ?? null,
+    imaging: record,
+  };
   const attach = { pool: 'avg' as const, freeze: frozen, ...(d > 0 ? { tabularInputDim: d } : {}) };
-  const common = { backbone, attach, seed };
+  const common = { backbone, attach, seed, covariates: meta as unknown as JsonValue };
   const net: SurvivalModel =
     model === 'coxph'
       ? new CoxPH(common)
@@ -152,6 +214,7 @@ export async function fineTuneImagesFile(
       ...(val.n > 0 ? { validation: { x: val.x, labels: val.labels }, earlyStopping: { patience: o.patience ?? 5 } } : {}),
     });
     const curves = await net.predictSurvival(test.x);
+    if (o.out !== undefined) await saveAtomically(FN, o.out, o.force === true, (tmp) => net.save(tmp));
     const { meta: evaluation, ...metrics } = evaluatePredictions({
       format: 'curves',
       file: `${manifest} (test rows)`,
@@ -169,6 +232,7 @@ export async function fineTuneImagesFile(
         rows: { train: train.n, validation: val.n, test: test.n },
         covariateColumns: prep.columns,
         evaluation,
+        savedTo: o.out ?? null,
       },
       ...metrics,
       epochs: history.epochs,
@@ -176,9 +240,11 @@ export async function fineTuneImagesFile(
       msPerEpoch: history.msPerEpoch,
       seconds: (performance.now() - t0) / 1000,
     };
-    return { report };
+    return { report, model: net, testRows: Int32Array.from(prep.split.test), testCurves: curves };
+  } catch (err) {
+    net.dispose();
+    throw err;
   } finally {
     tf.dispose([...train.x, ...val.x, ...test.x]);
-    net.dispose();
   }
 }

@@ -70,6 +70,15 @@ export interface ImageTrainOptions {
  */
 export interface ImageModelRecord {
   kind: 'survkit-images';
+  /**
+   * Which `survkit train --images` mode made the model: 'frozen' (features of the recorded backbone file, cached; the
+   * saved network is the head) or 'fine-tune' (`--fine-tune last-block`: the saved network is the fine-tuned backbone
+   * with its head, fed the images themselves; the backbone file is recorded as the starting point only). Absent in
+   * models saved before fine-tuned models were saved: 'frozen'.
+   */
+  mode?: 'frozen' | 'fine-tune';
+  /** 'fine-tune' models: the backbone layers trained with the head. */
+  trainableLayers?: string[];
   backbone: string;
   fileSha256: string;
   fingerprint: string;
@@ -198,7 +207,7 @@ export async function openBackbone(
 }
 
 /** SHA-256 of a file's bytes (hex). */
-async function fileSha256(file: string): Promise<string> {
+export async function fileSha256(file: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
   return h.digest('hex');
@@ -318,6 +327,7 @@ export async function imageFeatureTable(
   };
   const record: ImageModelRecord = {
     kind: 'survkit-images',
+    mode: 'frozen',
     backbone: file,
     fileSha256: sha,
     fingerprint: feats.fingerprint,

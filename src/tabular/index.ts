@@ -16,3 +16,5 @@ export { trainImagesFile, loadBackboneFile, type ImageTrainOptions, type ImageFe
 export { NORMALIZATIONS, type Normalization } from './image-items.js';
 // imaging CLI: image models for survkit predict --images
 export { imageFeatureTable, openBackbone, type ImageFeatureSettings, type ImageModelRecord } from './image-train.js';
+// fine-tuned image models saved for survkit predict --images
+export { fineTuneImages, fineTuneImagesFile, type FineTuneReport } from './image-finetune.js';

@@ -6,6 +6,8 @@
  * without outcomes; `id` = the `--id-col` cell or the 1-based data row).
  */
 import { writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { survkitError } from '../core/errors.js';
 import { Standardizer } from '../data/standardize.js';
 import { initBackend } from '../backend/index.js';
@@ -13,12 +15,13 @@ import { type CsvOptions } from '../io/csv.js';
 import { readTableAsync } from '../io/table-file.js';
 import { curvesCsv } from '../io/curves-csv.js';
 import { tabularTensor } from '../io/tabular-tensor.js';
-import { SurvivalModel } from '../models/index.js';
-import type { TabularModelMeta } from './train.js';
+import { CoxPH, SurvivalModel } from '../models/index.js';
+import { checkStrata, type TabularModelMeta } from './train.js';
 import { eventCell, findColumn, isMissing, keepRows, numberCell } from './columns.js';
 import { applyEncoding, numericEncoding } from './encoding.js';
 import { summarizeCurves, type PredictOutput } from './predict-output.js';
-import { imageFeatureTable } from './image-train.js';
+import { imageFeatureTable, type ImageModelRecord } from './image-train.js';
+import { loadFittedImage } from './image-items.js';
 import type { CsvTable } from '../io/csv.js';
 
 /** Options of {@link predictFile}. */
@@ -92,6 +95,34 @@ function metaOf(model: SurvivalModel, dir: string): TabularModelMeta {
 }
 
 /**
+ * The image record of survkit.json against the saved network: a fine-tuned model's network takes the recorded input
+ * shape (and the covariates as a second input), a frozen-feature model's network takes the feature table.
+ */
+function checkImageRecord(dir: string, model: SurvivalModel, meta: TabularModelMeta, rec: ImageModelRecord): void {
+  const bad = (problem: string): never => {
+    throw survkitError('modelDir', FN, dir, `survkit.json ${problem}`);
+  };
+  const mode = rec.mode ?? 'frozen';
+  if (mode !== 'frozen' && mode !== 'fine-tune') bad(`records the image mode ${JSON.stringify(mode)}; expected "frozen" or "fine-tune"`);
+  const shapes = model.net.inputs.map((t) => `[${t.shape.slice(1).join(', ')}]`);
+  const first = model.net.inputs[0]?.shape.slice(1) ?? [];
+  const d = meta.features.length;
+  if (mode === 'frozen') {
+    if (first.length !== 1)
+      bad(`records a frozen-feature image model (features of ${rec.backbone}) but model.json's network takes ${shapes.join(' and ')}, not a feature table`);
+    return;
+  }
+  if (!Array.isArray(rec.inputShape) || first.join() !== rec.inputShape.join())
+    bad(`records a fine-tuned image model fed items of shape [${String(rec.inputShape)}] but model.json's network takes ${shapes[0] ?? 'no input'}`);
+  const second = model.net.inputs[1]?.shape.slice(1);
+  const ok = d === 0 ? model.net.inputs.length === 1 : model.net.inputs.length === 2 && second?.length === 1 && second[0] === d;
+  if (!ok)
+    bad(
+      `records a fine-tuned image model with ${d} covariate input(s) (${meta.features.join(', ') || 'none'}) but model.json's network takes ${shapes.join(' and ')}`,
+    );
+}
+
+/**
  * Predicts survival curves for every row of `data` with a saved model.
  *
  * @throws {SurvkitError} when the model directory cannot be loaded or was not made by `survkit train`, a covariate
@@ -121,7 +152,31 @@ export async function predictFile(o: PredictOptions): Promise<PredictResult> {
   try {
     const meta = metaOf(model, o.model);
     const rec = meta.imaging;
-    if (o.images !== undefined) {
+    if (rec !== undefined) checkImageRecord(o.model, model, meta, rec);
+    // fine-tuned image models: the image path of each row of table0
+    let imagePaths: string[] | undefined;
+    if (o.images !== undefined && rec?.mode === 'fine-tune') {
+      if (o.backbone !== undefined)
+        throw survkitError(
+          'imageModelMode',
+          FN,
+          o.model,
+          `was fine-tuned (survkit train --images … --fine-tune last-block): its backbone is saved in the model, so --backbone ${o.backbone} does not apply`,
+        );
+      if (o.cacheDir !== undefined) warnings.push(`${o.model}: a fine-tuned model caches no features; --cache-dir ${o.cacheDir} is not used`);
+      if (o.workers !== undefined) warnings.push(`${o.model}: a fine-tuned model reads its images on the calling thread; --workers ${o.workers} is not used`);
+      const t = await readTableAsync(o.images, o.csv ?? {});
+      const pc = t.header.indexOf(rec.pathCol);
+      if (pc < 0)
+        throw survkitError('imageManifest', FN, o.images, `has no column ${JSON.stringify(rec.pathCol)} of image paths (header: ${t.header.join(', ')})`);
+      if (t.rows.length === 0) throw survkitError('imageManifest', FN, o.images, 'has no rows');
+      const base = dirname(resolve(o.images));
+      imagePaths = t.rows.map((r) => {
+        const p = (r[pc] as string).trim();
+        return isAbsolute(p) ? p : join(base, p);
+      });
+      table0 = { file: t.file, header: t.header.filter((_, k) => k !== pc), rows: t.rows.map((r) => r.filter((_, k) => k !== pc)) };
+    } else if (o.images !== undefined) {
       if (rec === undefined)
         throw survkitError('imageModelMode', FN, o.model, 'was trained on a table (survkit train --data), not on images; predict with --data <file.csv>');
       const settings = {
@@ -205,13 +260,61 @@ export async function predictFile(o: PredictOptions): Promise<PredictResult> {
         event[r] = eventCell(table, r, ke, meta.eventValue ? { eventValue: meta.eventValue } : {});
       }
     }
+    // a stratified Cox model: each row's stratum picks its baseline
+    let strata: string[] | undefined;
+    const strataCol = meta.strataCol ?? null;
+    if (strataCol !== null) {
+      const sb = model instanceof CoxPH ? model.strataBaseline : null;
+      if (sb === null || sb.levels === null)
+        throw survkitError('modelDir', FN, o.model, `survkit.json records --strata-col ${strataCol} but holds no per-stratum baselines (state.strata)`);
+      const levels = sb.levels;
+      const ks = table.header.indexOf(strataCol);
+      if (ks < 0) throw survkitError('predictStrataColumn', FN, table.file, strataCol, levels.join(', '));
+      const rowOf = (i: number): number => (kept === null ? i : (kept[i] as number));
+      strata = table.rows.map((row, i) => {
+        const v = (row[ks] as string).trim();
+        if (isMissing(v))
+          throw survkitError(
+            'csvRow',
+            table.file,
+            rowOf(i) + 2,
+            strataCol,
+            'is empty; expected the stratum of the row (the model was trained with --strata-col)',
+          );
+        return v;
+      });
+      checkStrata(
+        FN,
+        table,
+        strataCol,
+        Array.from({ length: n }, (_, i) => rowOf(i)),
+        strata,
+        levels,
+      );
+    }
     const std = Standardizer.fromJSON(meta.standardizer);
-    const xt = tabularTensor(std.transform(x, n), n, meta.features.length);
+    const inputs: tf.Tensor[] = [];
     let curves;
     try {
-      curves = await model.predictSurvival(xt, { interpolation: o.interpolation ?? meta.interpolation });
+      if (imagePaths !== undefined && rec !== undefined) {
+        // the items fed as in training: fitted to the recorded shape, intensity and normalisation
+        const paths = kept === null ? imagePaths : kept.map((r) => imagePaths[r] as string);
+        const rows = kept ?? paths.map((_, i) => i);
+        const per = rec.inputShape.reduce((a, s) => a * s, 1);
+        const images = new Float32Array(n * per);
+        for (let i = 0; i < n; i++)
+          images.set(
+            await loadFittedImage(`${FN} (${o.images ?? ''} row ${(rows[i] as number) + 2})`, paths[i] as string, rec.inputShape, rec.normalize, rec.intensity),
+            i * per,
+          );
+        inputs.push(tf.tensor(images, [n, ...rec.inputShape]));
+      }
+      if (imagePaths === undefined || meta.features.length > 0) inputs.push(tabularTensor(std.transform(x, n), n, meta.features.length));
+      const xs = inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs;
+      const popts = { interpolation: o.interpolation ?? meta.interpolation };
+      curves = strata !== undefined && model instanceof CoxPH ? await model.predictSurvival(xs, { ...popts, strata }) : await model.predictSurvival(xs, popts);
     } finally {
-      xt.dispose();
+      tf.dispose(inputs);
     }
     const idCells = (i: number): string[] => (kid < 0 ? (hasT ? [] : [String(i + 1)]) : [((table.rows[i] as readonly string[])[kid] as string).trim()]);
     const idNames = kid >= 0 || !hasT ? ['id'] : [];

@@ -22,6 +22,10 @@ export interface TableSpec extends EventCoding {
   allowColumns?: readonly string[];
   missing?: MissingPolicy;
   reference?: Readonly<Record<string, string>>;
+  /** Cox strata column (`--strata-col`): never a covariate. */
+  strataCol?: string;
+  /** Left-truncation entry-time column (`--entry-col`): never a covariate. */
+  entryCol?: string;
 }
 
 /** A table ready for training. */
@@ -73,6 +77,18 @@ export function prepareTable(fn: string, t0: CsvTable, spec: TableSpec, splitSpe
     skip.set(splitSpec.valCol, 'validation');
   }
   if (spec.idCol !== undefined) skip.set(spec.idCol, 'id (--id-col)');
+  for (const [col, why] of [
+    [spec.strataCol, 'strata (--strata-col)'],
+    [spec.entryCol, 'entry time (--entry-col)'],
+  ] as const) {
+    if (col === undefined) continue;
+    findColumn(t0, col, why);
+    if (col === spec.durationCol || col === spec.eventCol)
+      throw survkitError('csvFile', t0.file, `the column ${JSON.stringify(col)} is the duration or event column and cannot also be the ${why} column`);
+    if (spec.features?.includes(col) === true)
+      throw survkitError('csvFile', t0.file, `the column ${JSON.stringify(col)} is the ${why} column and cannot also be a covariate (--features)`);
+    skip.set(col, why);
+  }
   for (const c of spec.exclude ?? []) skip.set(c, '--exclude');
   let columns: string[];
   if (spec.features !== undefined) {

@@ -28,6 +28,8 @@ import { checkOutDir, saveAtomically } from './model-dir.js';
 import { prepareTable } from './prepare.js';
 import { takeLabels, takeRows, type ColumnSpec, type SplitSpec } from './table-data.js';
 import { buildModel, defaultEpochs, familyDefaults, validationBatchSize, type ModelSettings } from './model-settings.js';
+import { isMissing, numberCell } from './columns.js';
+import type { CoxPH, CoxPHFitOptions } from '../models/survival/cox-ph.js';
 
 /** Options of {@link trainTable} / {@link trainFile} (the `survkit train` flags, parsed). */
 export interface TrainOptions extends Partial<Omit<ModelSettings, 'seed' | 'model'>>, Partial<ColumnSpec>, EventCoding {
@@ -72,6 +74,10 @@ export interface TrainOptions extends Partial<Omit<ModelSettings, 'seed' | 'mode
   figures?: boolean;
   /** Set by `survkit train --images`: the backbone record stored with the model for `survkit predict --images`. */
   imaging?: ImageModelRecord;
+  /** CoxPH: the strata column (`--strata-col`): stratified partial likelihood, one Breslow baseline per stratum. */
+  strataCol?: string;
+  /** CoxPH: the entry (left-truncation) time column (`--entry-col`): risk sets start at entry, in the loss and the baseline. */
+  entryCol?: string;
 }
 
 /** Metadata stored with a model trained by `survkit train` (its `covariates`), read by `survkit predict`. */
@@ -93,6 +99,10 @@ export interface TabularModelMeta {
   eventValue?: string | null;
   /** Models trained on image features (`survkit train --images`): the backbone and how items were fed. */
   imaging?: ImageModelRecord;
+  /** CoxPH trained with `--strata-col`: the column whose value picks each row's baseline at prediction (absent or null: none). */
+  strataCol?: string | null;
+  /** CoxPH trained with `--entry-col` (recorded; prediction gives S(t | x) from time 0). */
+  entryCol?: string | null;
 }
 
 /** The training settings reported by `survkit train` (the family's settings and the loop's). */
@@ -135,6 +145,10 @@ export type TrainReport = {
     savedTo: string | null;
     /** The TF.js backend, versions and kernel patches. */
     backendInfo: BackendInfo;
+    /** CoxPH with `--strata-col`: the column and its strata (one baseline each); absent without. */
+    strata?: { column: string; levels: string[] };
+    /** CoxPH with `--entry-col`: the entry-time column; absent without. */
+    entryCol?: string;
   };
   /** Epochs run. */
   epochs: number;
@@ -202,7 +216,20 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   const split = prep.split;
   const data = { file: table.file, features: prep.features, n: prep.time.length, x: prep.x, time: prep.time, event: prep.event };
   const d = data.features.length;
-  const settings = familyDefaults({ ...o, hidden: o.hidden ?? [32, 32], batchNorm: o.batchNorm ?? true, dropout: o.dropout ?? 0.1, seed });
+  const counting = o.strataCol !== undefined || o.entryCol !== undefined;
+  if (counting && o.model !== 'coxph')
+    throw survkitError('optionRange', FN, o.strataCol !== undefined ? 'strataCol' : 'entryCol', 'used with the coxph model', o.model);
+  if (counting && o.ties === 'pycox')
+    throw survkitError('optionRange', FN, 'ties', "'efron' or 'breslow' with strata or entry times (pycox's loss has neither)", o.ties);
+  // strata / entry times: the exact stratified, left-truncated partial likelihood (Efron ties unless --ties breslow)
+  const settings = familyDefaults({
+    ...o,
+    ...(counting ? { ties: o.ties ?? 'efron' } : {}),
+    hidden: o.hidden ?? [32, 32],
+    batchNorm: o.batchNorm ?? true,
+    dropout: o.dropout ?? 0.1,
+    seed,
+  });
   const std = Standardizer.fit(data.features, data.x, split.train);
   const part = (rows: Int32Array) => ({
     rows,
@@ -214,6 +241,7 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   const val = part(split.val);
   const test = part(split.test);
   if (countEvents(train.labels) === 0) throw survkitError('noEvents', FN, `${eventCol} (training rows)`);
+  const counts = countingColumns(prep.table, o, prep.time, split.train, split.test);
   const meta: TabularModelMeta = {
     kind: 'survkit-train',
     features: data.features,
@@ -226,6 +254,8 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
     idCol: o.idCol ?? null,
     eventValue: o.eventValue ?? null,
     ...(o.imaging === undefined ? {} : { imaging: o.imaging }),
+    ...(o.strataCol === undefined ? {} : { strataCol: o.strataCol }),
+    ...(o.entryCol === undefined ? {} : { entryCol: o.entryCol }),
   };
   if (o.out !== undefined) checkOutDir(FN, o.out, o.force === true); // fail before training, not after it
   const backend = await initBackend(o.backend === undefined ? {} : { backend: o.backend });
@@ -246,7 +276,7 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
   let curves;
   let cif: CifCurves[] | undefined;
   try {
-    history = await model.fit(xTrain as NonNullable<typeof xTrain>, train.labels, {
+    const fitOptions: CoxPHFitOptions = {
       epochs,
       batchSize,
       learningRate,
@@ -255,8 +285,16 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
       ...(o.engine === undefined ? {} : { engine: o.engine }),
       validationBatchSize: validationBatchSize(settings.model, batchSize),
       ...(hasVal ? { validation: { x: xVal as NonNullable<typeof xVal>, labels: val.labels }, earlyStopping: { patience } } : {}),
+      ...(counts.trainStrata === undefined ? {} : { strata: counts.trainStrata }),
+      ...(counts.trainEntry === undefined ? {} : { entry: counts.trainEntry }),
+    };
+    history = await model.fit(xTrain as NonNullable<typeof xTrain>, train.labels, fitOptions);
+    if (counts.testStrata !== undefined)
+      checkStrata(FN, prep.table, o.strataCol as string, split.test, counts.testStrata, (model as CoxPH).strataBaseline?.levels ?? []);
+    curves = await (model as CoxPH).predictSurvival(xTest as NonNullable<typeof xTest>, {
+      interpolation: settings.interpolation ?? 1,
+      ...(counts.testStrata === undefined ? {} : { strata: counts.testStrata }),
     });
-    curves = await model.predictSurvival(xTest as NonNullable<typeof xTest>, { interpolation: settings.interpolation ?? 1 });
     if (o.competing === true && model instanceof DeepHit) {
       const p = await model.predictCif(xTest as NonNullable<typeof xTest>, { interpolation: settings.interpolation ?? 1 });
       cif = p.cif.map(
@@ -326,6 +364,8 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
       evaluation: evalMeta,
       savedTo: o.out ?? null,
       backendInfo: backend,
+      ...(o.strataCol === undefined ? {} : { strata: { column: o.strataCol, levels: [...((model as CoxPH).strataBaseline?.levels ?? [])] } }),
+      ...(o.entryCol === undefined ? {} : { entryCol: o.entryCol }),
     },
     ...metrics,
     epochs: history.epochs,
@@ -335,6 +375,54 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
     history: { loss: history.loss, valLoss: history.valLoss },
   };
   return { report, model };
+}
+
+/**
+ * The stratum and entry-time cells of the training and test rows (`--strata-col`, `--entry-col`), checked: a stratum
+ * is a non-empty cell, an entry time a number below the row's duration.
+ */
+function countingColumns(
+  t: CsvTable,
+  o: TrainOptions,
+  time: Float64Array,
+  trainRows: Int32Array,
+  testRows: Int32Array,
+): { trainStrata?: string[]; testStrata?: string[]; trainEntry?: Float64Array } {
+  const out: { trainStrata?: string[]; testStrata?: string[]; trainEntry?: Float64Array } = {};
+  if (o.strataCol !== undefined) {
+    const k = t.header.indexOf(o.strataCol);
+    const cell = (r: number): string => {
+      const v = ((t.rows[r] as readonly string[])[k] as string).trim();
+      if (isMissing(v)) throw survkitError('csvRow', t.file, r + 2, o.strataCol as string, 'is empty; expected the stratum of the row (--strata-col)');
+      return v;
+    };
+    out.trainStrata = Array.from(trainRows, cell);
+    out.testStrata = Array.from(testRows, cell);
+  }
+  if (o.entryCol !== undefined) {
+    const k = t.header.indexOf(o.entryCol);
+    out.trainEntry = Float64Array.from(trainRows, (r) => {
+      const e = numberCell(t, r, k, 'an entry time below the duration');
+      if (!(e < (time[r] as number)))
+        throw survkitError(
+          'csvRow',
+          t.file,
+          r + 2,
+          o.entryCol as string,
+          `${e} is not below the duration ${time[r]}; a subject is at risk on (entry, duration]`,
+        );
+      return e;
+    });
+  }
+  return out;
+}
+
+/** Each row's stratum must be one the model has a baseline for. */
+export function checkStrata(fn: string, t: CsvTable, col: string, rows: ArrayLike<number>, strata: readonly string[], levels: readonly string[]): void {
+  const known = new Set(levels);
+  for (let i = 0; i < strata.length; i++)
+    if (!known.has(strata[i] as string))
+      throw survkitError('predictStratumUnseen', fn, t.file, (rows[i] as number) + 2, col, strata[i] as string, levels.join(', '));
 }
 
 /**

@@ -59,11 +59,12 @@ describe('CoxPH.fit({ strata, entry }) = R coxph (linear case, 1e-3)', () => {
     }, 120_000);
   }
 
-  it('has no survival curves (no stratified / truncated baseline) but predicts the log-risk; computeBaseline sets one', async () => {
+  it('has per-stratum survival curves (its stratum needed to predict) and predicts the log-risk; computeBaseline sets an unstratified one', async () => {
     const model = new CoxPH({ inputDim: 3, hidden: [], seed: 1 });
     await model.fit(x, labels, { epochs: 2, batchSize: 64, verbose: false, strata: f.s, entry: f.entry });
     expect((await model.predictRisk(x)).length).toBe(f.n);
-    await expect(model.predictSurvival(x)).rejects.toThrow(messages.coxphNoBaseline('CoxPH.predictSurvival', 'strata and entry times'));
+    await expect(model.predictSurvival(x)).rejects.toThrow(messages.coxStrataMissing('CoxPH.predictSurvival', 'strata', 'a, b'));
+    expect((await model.predictSurvival(x, { strata: f.s })).n).toBe(f.n);
     await model.computeBaseline(x, labels);
     expect((await model.predictSurvival(x)).n).toBe(f.n);
     model.dispose();

@@ -3,8 +3,12 @@ import { assertChoice } from '../../core/assert.js';
 import type { CoxConvention, CoxTies } from '../../losses/cox-partial-likelihood.js';
 import { coxPhLoss, coxPhLossHost, type CoxPhLossOptions } from '../../losses/cox-ph.js';
 import type { BreslowBaseline } from '../../estimators/breslow.js';
+import { breslowBaselineStrata, strataSurvival, type StrataBaseline } from '../../estimators/breslow-strata.js';
+import type { SurvivalCurves } from '../../estimators/survival-curves.js';
 import { CoxBase } from './cox-base.js';
-import { StateReader, type CoxPHState } from './family-state.js';
+import { baselineToJSON, StateReader, type CoxPHState } from './family-state.js';
+import { forward } from '../training/batched-forward.js';
+import type { PredictRiskOptions, PredictSurvivalOptions } from './survival-model.js';
 import type { Batch } from '../training/in-memory-data.js';
 import { checkNetOptions, type NetOptions } from '../training/network-options.js';
 import { registerModelFamily } from '../family-registry.js';
@@ -58,6 +62,12 @@ function countingOptions(
   return out;
 }
 
+/** Options of {@link CoxPH.predictSurvival} / {@link CoxPH.predictRisk}: a stratified model needs each subject's stratum. */
+export interface CoxPHPredictOptions {
+  /** Stratum of each subject (as given to `fit`'s `strata`; required when the model was trained with strata). */
+  strata?: ArrayLike<number | string>;
+}
+
 /** Options of {@link CoxPH.fit}: {@link FitOptions} and the memory bank. */
 export interface CoxPHFitOptions extends FitOptions {
   /**
@@ -68,12 +78,14 @@ export interface CoxPHFitOptions extends FitOptions {
   memoryBank?: MemoryBankOptions;
   /**
    * Stratum of each training row (numbers or strings): the partial likelihood of a batch sums over strata, each with risk
-   * sets of its own subjects (R `strata(s)`). In-memory training data only; the validation loss ignores it.
+   * sets of its own subjects (R `strata(s)`), and the Breslow baseline is computed per stratum (predictions then need
+   * each subject's stratum). In-memory training data only; the validation loss ignores it.
    */
   strata?: ArrayLike<number | string>;
   /**
    * Entry (left-truncation) time of each training row, below its time: a subject is at risk on (entry, time] (R
-   * `Surv(entry, time, event)`). In-memory training data only; the validation loss ignores it.
+   * `Surv(entry, time, event)`), in the loss and in the Breslow baseline. In-memory training data only; the validation
+   * loss ignores it.
    */
   entry?: ArrayLike<number>;
 }
@@ -82,7 +94,8 @@ export interface CoxPHFitOptions extends FitOptions {
  * DeepSurv / pycox `CoxPH`: a network with a linear log-risk head trained on
  * the negative Cox partial log-likelihood of each batch ({@link coxPhLoss}:
  * exact risk sets, Efron or Breslow ties; or pycox's convention), then a
- * Breslow baseline on the training data for survival curves.
+ * Breslow baseline on the training data for survival curves (per stratum and
+ * with risk sets starting at entry when fitted with `strata` / `entry`).
  *
  * @example
  * const model = new CoxPH({ inputDim: 9, hidden: [32, 32], batchNorm: true, dropout: 0.1, seed: 1 });
@@ -105,8 +118,11 @@ export class CoxPH extends CoxBase {
 
   private bankOptions: Required<MemoryBankOptions> | undefined;
   private counting: { strata?: ArrayLike<number | string>; entry?: ArrayLike<number> } | undefined;
-  /** What the last fit was trained with that the Breslow baseline does not handle ('strata', 'entry times'), or null. */
-  private noBaseline: string | null = null;
+  /**
+   * The per-stratum Breslow baselines of a model fitted with `strata` (risk sets from entry when fitted with `entry`
+   * too), or null; `baseline` is then null. A model fitted with `entry` only has its left-truncated baseline in `baseline`.
+   */
+  strataBaseline: StrataBaseline | null = null;
   private bank: MomentumBank | undefined;
 
   /**
@@ -169,22 +185,66 @@ export class CoxPH extends CoxBase {
   protected override async finish(train: TrainSet): Promise<void> {
     if (this.bank !== undefined && this.bankOptions?.keep === 'target') this.bank.adoptTarget();
     const c = this.counting;
-    this.noBaseline = c === undefined ? null : [c.strata && 'strata', c.entry && 'entry times'].filter(Boolean).join(' and ');
-    if (this.noBaseline !== null) {
-      this.baseline = null;
+    this.strataBaseline = null;
+    if (c === undefined || train.kind !== 'memory') {
+      await super.finish(train);
       return;
     }
-    await super.finish(train);
+    const g = await forward('CoxPH.fit', this.net, train.data.x, this.inputCount);
+    const opts = { ...(c.entry === undefined ? {} : { entry: c.entry }), ...(c.strata === undefined ? {} : { strata: c.strata }) };
+    const base = breslowBaselineStrata(g.values, train.data.labels, opts);
+    if (base.levels === null) this.baseline = base.baselines[0] as BreslowBaseline;
+    else {
+      this.baseline = null;
+      this.strataBaseline = base;
+    }
   }
 
   override async computeBaseline(x: ModelInput | BatchSource, labels?: LabelsInput): Promise<void> {
     await super.computeBaseline(x, labels);
-    this.noBaseline = null;
+    this.strataBaseline = null;
   }
 
   protected override requireBaseline(fn: string): BreslowBaseline {
-    if (this.baseline === null && this.noBaseline !== null) throw survkitError('coxphNoBaseline', fn, this.noBaseline);
+    if (this.baseline === null && this.strataBaseline !== null)
+      throw survkitError('coxStrataMissing', fn, 'strata', this.strataBaseline.levels?.join(', ') ?? '');
     return super.requireBaseline(fn);
+  }
+
+  /**
+   * Survival curves S(t|x) (see {@link CoxBase.predictSurvival}); a model fitted with `strata` reads each subject's
+   * stratum's baseline (`opts.strata`, required), on the union of the strata's training times.
+   *
+   * @example
+   * const curves = await model.predictSurvival(xTest, { strata: ['a', 'b', 'a'] });
+   * @throws {SurvkitError} `coxStrataMissing` without `strata` for a stratified model; `coxStratumUnseen` for a stratum
+   *   not in the training data; as {@link CoxBase.predictSurvival}
+   */
+  override async predictSurvival(x: ModelInput | BatchSource, opts: PredictSurvivalOptions & CoxPHPredictOptions = {}): Promise<SurvivalCurves> {
+    const sb = this.strataBaseline;
+    if (sb === null) return super.predictSurvival(x, opts);
+    const fn = 'CoxPH.predictSurvival';
+    if (opts.strata === undefined) throw survkitError('coxStrataMissing', fn, 'strata', sb.levels?.join(', ') ?? '');
+    const out = await forward(fn, this.net, this.inputsOf(fn, x), this.inputCount);
+    return strataSurvival(fn, sb, out.values, opts.strata);
+  }
+
+  /**
+   * The log-risk g(x), or with `at` 1 − S(at | x) (see {@link CoxBase.predictRisk}; a stratified model needs `strata` then).
+   *
+   * @example
+   * const r = await model.predictRisk(xTest, { at: 365, strata });
+   */
+  override async predictRisk(x: ModelInput | BatchSource, opts: PredictRiskOptions & CoxPHPredictOptions = {}): Promise<Float64Array> {
+    const sb = this.strataBaseline;
+    if (sb === null || opts.at === undefined) return super.predictRisk(x, opts);
+    const fn = 'CoxPH.predictRisk';
+    if (opts.strata === undefined) throw survkitError('coxStrataMissing', fn, 'strata', sb.levels?.join(', ') ?? '');
+    const out = await forward(fn, this.net, this.inputsOf(fn, x), this.inputCount);
+    const curves = strataSurvival(fn, sb, out.values, opts.strata);
+    const r = new Float64Array(out.n);
+    for (let i = 0; i < out.n; i++) r[i] = 1 - curves.stepAt(i, opts.at);
+    return r;
   }
 
   protected batchLoss(b: Batch, training: boolean): tf.Scalar {
@@ -207,7 +267,10 @@ export class CoxPH extends CoxBase {
   }
 
   stateJSON(): CoxPHState {
-    return { ties: this.ties, convention: this.convention, ...this.baseState() };
+    const sb = this.strataBaseline;
+    if (sb === null || sb.levels === null) return { ties: this.ties, convention: this.convention, ...this.baseState() };
+    const strata = { levels: [...sb.levels], baselines: sb.baselines.map((b) => baselineToJSON(b) as NonNullable<CoxPHState['baseline']>) };
+    return { ties: this.ties, convention: this.convention, ...this.baseState(), strata };
   }
 
   /** Rebuilds a saved model (see `loadModel`). */
@@ -215,6 +278,7 @@ export class CoxPH extends CoxBase {
     const s = new StateReader('CoxPH', state);
     const m = new CoxPH({ net, ties: s.choice<CoxTies>('ties', ['efron', 'breslow']), convention: s.choice<CoxConvention>('convention', ['exact', 'pycox']) });
     m.baseline = s.baseline();
+    m.strataBaseline = s.strataBaselines();
     return m;
   }
 }

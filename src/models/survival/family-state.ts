@@ -9,6 +9,7 @@ import { survkitError } from '../../core/errors.js';
 import type { DiscreteTimeTransformJSON } from '../../data/discretize.js';
 import type { TimeScalerJSON } from '../../data/time-scaler.js';
 import type { BreslowBaseline } from '../../estimators/breslow.js';
+import type { StrataBaseline } from '../../estimators/breslow-strata.js';
 
 /**
  * A Breslow baseline as saved: times, hazard increments, cumulative hazard and
@@ -17,8 +18,13 @@ import type { BreslowBaseline } from '../../estimators/breslow.js';
  */
 export type BaselineJSON = { times: number[]; hazard: number[]; cumulativeHazard: number[]; logCumulativeHazard?: (number | null)[] | null };
 
-/** CoxPH's state. */
-export type CoxPHState = { ties: 'efron' | 'breslow'; convention: 'exact' | 'pycox'; baseline: BaselineJSON | null };
+/** CoxPH's state; `strata`: the per-stratum baselines of a model fitted with strata (absent in older files). */
+export type CoxPHState = {
+  ties: 'efron' | 'breslow';
+  convention: 'exact' | 'pycox';
+  baseline: BaselineJSON | null;
+  strata?: { levels: string[]; baselines: BaselineJSON[] } | null;
+};
 /** CoxCC's state. */
 export type CoxCCState = { nControls: number; shrink: number; validationRepeats: number; baseline: BaselineJSON | null };
 /** CoxTime's state. */
@@ -112,6 +118,24 @@ export class StateReader {
     const logOk = Array.isArray(log) && log.length === times.length && log.every((x) => x === null || (typeof x === 'number' && Number.isFinite(x)));
     if (!logOk) this.fail(key, `${expected}; logCumulativeHazard: finite numbers or null, one per time`);
     return baselineFromJSON({ times, hazard, cumulativeHazard: cumulative, logCumulativeHazard: log as (number | null)[] });
+  }
+
+  /** Per-stratum baselines saved as { levels, baselines } (levels: distinct non-empty texts), or null / absent. */
+  strataBaselines(key = 'strata'): StrataBaseline | null {
+    const v = this.s[key];
+    if (v === null || v === undefined) return null;
+    const expected = 'null or { levels, baselines }: distinct non-empty stratum texts and one saved baseline per level';
+    const o = typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+    const { levels, baselines } = o;
+    if (!Array.isArray(levels) || !Array.isArray(baselines) || levels.length === 0 || levels.length !== baselines.length) this.fail(key, expected);
+    const lv = levels as unknown[];
+    if (!lv.every((l) => typeof l === 'string' && l !== '') || new Set(lv).size !== lv.length) this.fail(key, expected);
+    const out = (baselines as unknown[]).map((b, k) => {
+      const one = new StateReader(this.family, { [`${key}.baselines[${k}]`]: b }).baseline(`${key}.baselines[${k}]`);
+      if (one === null) this.fail(key, expected);
+      return one;
+    });
+    return Object.freeze({ levels: lv as string[], baselines: out });
   }
 }
 
