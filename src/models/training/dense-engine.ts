@@ -27,6 +27,7 @@ import { adamConstants, adamUpdate } from './adam-kernel.js';
 import seedrandom from 'seedrandom';
 import { deriveSeed, mixSeed } from '../../core/seed.js';
 import { SimdGemm } from '../../ops/wasm/gemm.js';
+import { rowKernels, type RowKernels } from '../../ops/wasm/rows.js';
 
 const f = Math.fround;
 
@@ -243,6 +244,7 @@ interface Layout {
   outs: Float32Array[];
   /** Batch norm x̂ and dropout multipliers per op (training layouts only; empty views elsewhere). */
   aux: Float32Array[];
+  auxAt: number[];
   /** Two backward buffers of `cap` × the widest op (training layouts only). */
   gAt: [number, number];
   g: [Float32Array, Float32Array];
@@ -253,20 +255,29 @@ interface Cache {
   rows: number;
 }
 
-/** Per-op host scratch (float64 sums of batch norm, its per-feature factors), allocated once. */
+/** Per batch-norm op: arena offsets and views of its per-feature arrays (float64 ones hold 2n floats). */
 interface BnScratch {
+  gammaAt: number;
+  betaAt: number;
+  /** float64: column sums (mean, Σdy), sums of squares or products (Σc², Σdy·x̂), kk, mb, mg. */
+  s1At: number;
+  s2At: number;
+  kkAt: number;
+  mbAt: number;
+  mgAt: number;
   s1: Float64Array;
   s2: Float64Array;
-  s3: Float64Array;
+  kk: Float64Array;
+  mb: Float64Array;
+  mg: Float64Array;
+  /** float32: batch mean, batch variance, 1/√(σ² + ε). */
+  muAt: number;
+  invAt: number;
   mu: Float32Array;
   variance: Float32Array;
   invStd: Float32Array;
   /** Inference: 1/√(moving variance + ε). */
   scale: Float32Array;
-}
-
-function scaleBy(d: Float32Array, mult: Float32Array, len: number, dx: Float32Array): void {
-  for (let i = 0; i < len; i++) dx[i] = (d[i] as number) * (mult[i] as number);
 }
 
 // tf.selu's constants (scale and scale·alpha)
@@ -363,6 +374,7 @@ export interface EngineAdam {
 export class DenseEngine {
   private t = 0;
   private readonly g = new SimdGemm();
+  private readonly rk: RowKernels = rowKernels(this.g);
   private buf: ArrayBuffer | undefined;
   /** Every arena array with the setter of its view (re-run after the memory grows). */
   private readonly slots: { at: number; n: number; put: (v: Float32Array) => void }[] = [];
@@ -407,22 +419,30 @@ export class DenseEngine {
       } else {
         this.at.push({ w: -1, b: -1, gw: -1, gb: -1 });
         if (op.kind === 'bn') {
-          this.adopt(op.gamma, (a) => (op.gamma = a));
-          this.adopt(op.beta, (a) => (op.beta = a));
+          const n = op.n;
+          const empty64 = new Float64Array(0);
+          const empty = new Float32Array(0);
+          const sc: BnScratch = {
+            ...{ gammaAt: 0, betaAt: 0, s1At: 0, s2At: 0, kkAt: 0, mbAt: 0, mgAt: 0, muAt: 0, invAt: 0 },
+            ...{ s1: empty64, s2: empty64, kk: empty64, mb: empty64, mg: empty64, mu: empty, variance: empty, invStd: empty, scale: empty },
+          };
+          sc.gammaAt = this.adopt(op.gamma, (a) => (op.gamma = a));
+          sc.betaAt = this.adopt(op.beta, (a) => (op.beta = a));
           this.adopt(op.mean, (a) => (op.mean = a));
           this.adopt(op.variance, (a) => (op.variance = a));
-          this.slot(op.n, (a) => (op.gg = a));
-          this.slot(op.n, (a) => (op.gbeta = a));
-          const n = op.n;
-          this.bnScratch.push({
-            s1: new Float64Array(n),
-            s2: new Float64Array(n),
-            s3: new Float64Array(n),
-            mu: new Float32Array(n),
-            variance: new Float32Array(n),
-            invStd: new Float32Array(n),
-            scale: new Float32Array(n),
-          });
+          this.slot(n, (a) => (op.gg = a));
+          this.slot(n, (a) => (op.gbeta = a));
+          const f64 = (a: Float32Array): Float64Array => new Float64Array(a.buffer, a.byteOffset, a.length / 2);
+          sc.s1At = this.slot(2 * n, (a) => (sc.s1 = f64(a)));
+          sc.s2At = this.slot(2 * n, (a) => (sc.s2 = f64(a)));
+          sc.kkAt = this.slot(2 * n, (a) => (sc.kk = f64(a)));
+          sc.mbAt = this.slot(2 * n, (a) => (sc.mb = f64(a)));
+          sc.mgAt = this.slot(2 * n, (a) => (sc.mg = f64(a)));
+          sc.muAt = this.slot(n, (a) => (sc.mu = a));
+          sc.invAt = this.slot(n, (a) => (sc.invStd = a));
+          this.slot(n, (a) => (sc.variance = a));
+          this.slot(n, (a) => (sc.scale = a));
+          this.bnScratch.push(sc);
         } else this.bnScratch.push(undefined);
       }
     }
@@ -477,14 +497,14 @@ export class DenseEngine {
     this.g.prepare(cap);
     this.sync(false);
     const empty = new Float32Array(0);
-    const l: Layout = { cap, xAt: 0, x: empty, outAt: [], outs: [], aux: [], gAt: [0, 0], g: [empty, empty] };
+    const l: Layout = { cap, xAt: 0, x: empty, outAt: [], outs: [], aux: [], auxAt: [], gAt: [0, 0], g: [empty, empty] };
     l.xAt = this.slot(cap * (this.spec.inputWidths[0] as number), (a) => (l.x = a));
     this.spec.ops.forEach((op, k) => {
       const n = cap * (this.widths[k] as number);
       l.outs.push(empty);
       l.aux.push(empty);
       l.outAt.push(this.slot(n, (a) => (l.outs[k] = a)));
-      if (training && (op.kind === 'bn' || op.kind === 'drop')) this.slot(n, (a) => (l.aux[k] = a));
+      l.auxAt.push(training && (op.kind === 'bn' || op.kind === 'drop') ? this.slot(n, (a) => (l.aux[k] = a)) : -1);
     });
     if (training) {
       l.gAt = [this.slot(cap * this.maxWidth, (a) => (l.g[0] = a)), this.slot(cap * this.maxWidth, (a) => (l.g[1] = a))];
@@ -531,9 +551,11 @@ export class DenseEngine {
       } else if (op.kind === 'dense') {
         const at = this.at[k] as (typeof this.at)[number];
         this.g.gemm(rows, op.nOut, op.nIn, hAt, op.nIn, 1, at.w, op.nOut, 1, yAt, op.nOut, at.b >= 0 ? { bias: at.b } : {});
-      } else if (op.kind === 'act') activateArr(h, rows * width, op.name, y);
-      else if (op.kind === 'bn') {
-        if (training) this.bnTrain(op, h, rows, k, l, y);
+      } else if (op.kind === 'act') {
+        if (op.name === 'relu') this.rk.relu(hAt, yAt, rows * width);
+        else activateArr(h, rows * width, op.name, y);
+      } else if (op.kind === 'bn') {
+        if (training) this.bnTrain(op, hAt, rows, k, l, yAt);
         else this.bnInfer(op, h, rows, k, y);
       } else if (op.kind === 'drop') {
         if (training) this.dropTrain(op, h, rows * width, l.aux[k] as Float32Array, y);
@@ -571,41 +593,20 @@ export class DenseEngine {
     }
   }
 
-  private bnTrain(op: BnOp, x: Float32Array, rows: number, k: number, l: Layout, y: Float32Array): void {
+  private bnTrain(op: BnOp, xAt: number, rows: number, k: number, l: Layout, yAt: number): void {
     const n = op.n;
     const sc = this.bnScratch[k] as BnScratch;
     const { s1: mean, s2: sq, mu, variance, invStd } = sc;
-    const xhat = l.aux[k] as Float32Array;
-    mean.fill(0);
-    sq.fill(0);
-    for (let r = 0; r < rows; r++) {
-      const o = r * n;
-      for (let j = 0; j < n; j++) mean[j] = (mean[j] as number) + (x[o + j] as number);
-    }
+    const xhatAt = l.auxAt[k] as number;
+    // Σx (float64) → μ; c = x − μ (float32, into x̂'s array) and Σc² (float64) → σ²; x̂ = c/√(σ² + ε), y = γx̂ + β
+    this.rk.colSums(xAt, -1, rows, n, sc.s1At, sc.s1At);
     for (let j = 0; j < n; j++) mu[j] = (mean[j] as number) / rows;
-    // x − μ (float32) into x̂'s array first, then scaled in place
-    for (let r = 0; r < rows; r++) {
-      const o = r * n;
-      for (let j = 0; j < n; j++) {
-        const c = f((x[o + j] as number) - (mu[j] as number));
-        xhat[o + j] = c;
-        sq[j] = (sq[j] as number) + f(c * c);
-      }
-    }
+    this.rk.bnCenter(xAt, rows, n, sc.muAt, xhatAt, sc.s2At);
     for (let j = 0; j < n; j++) {
       variance[j] = (sq[j] as number) / rows;
       invStd[j] = 1 / Math.sqrt(f((variance[j] as number) + op.epsilon));
     }
-    const { gamma, beta } = op;
-    for (let r = 0; r < rows; r++) {
-      const o = r * n;
-      for (let j = 0; j < n; j++) {
-        const i = o + j;
-        const xh = f((xhat[i] as number) * (invStd[j] as number));
-        xhat[i] = xh;
-        y[i] = f(xh * (gamma[j] as number)) + (beta[j] as number);
-      }
-    }
+    this.rk.bnScale(xhatAt, rows, n, sc.invAt, sc.gammaAt, sc.betaAt, xhatAt, yAt);
     const mom = op.momentum;
     const decay = f(1 - mom);
     const layers = op.rule === 'layers';
@@ -620,35 +621,20 @@ export class DenseEngine {
   }
 
   /** Batch norm's closed-form backward (ops/batch-norm.ts): γ/√(σ² + ε)·(dy − Σdy/N − x̂·Σ(dy·x̂)/N). */
-  private bnBackward(op: BnOp, d: Float32Array, xhat: Float32Array, rows: number, k: number, dx: Float32Array): void {
+  private bnBackward(op: BnOp, dAt: number, xhatAt: number, rows: number, k: number, dxAt: number): void {
     const n = op.n;
     const sc = this.bnScratch[k] as BnScratch;
-    const { s1: sb, s2: sg, s3: kk, invStd } = sc;
-    sb.fill(0);
-    sg.fill(0);
-    for (let r = 0; r < rows; r++) {
-      const o = r * n;
-      for (let j = 0; j < n; j++) {
-        const dy = d[o + j] as number;
-        sb[j] = (sb[j] as number) + dy;
-        sg[j] = (sg[j] as number) + dy * (xhat[o + j] as number);
-      }
-    }
+    const { s1: sb, s2: sg, kk, mb, mg, invStd } = sc;
+    this.rk.colSums(dAt, xhatAt, rows, n, sc.s1At, sc.s2At);
     for (let j = 0; j < n; j++) {
       op.gbeta[j] = sb[j] as number;
       op.gg[j] = sg[j] as number;
       kk[j] = (invStd[j] as number) * (op.gamma[j] as number);
-      // Σ/N of the float32-rounded sums, as before
-      sb[j] = (op.gbeta[j] as number) / rows;
-      sg[j] = (op.gg[j] as number) / rows;
+      // Σ/N of the float32-rounded sums
+      mb[j] = (op.gbeta[j] as number) / rows;
+      mg[j] = (op.gg[j] as number) / rows;
     }
-    for (let r = 0; r < rows; r++) {
-      const o = r * n;
-      for (let j = 0; j < n; j++) {
-        const i = o + j;
-        dx[i] = ((d[i] as number) - (sb[j] as number) - (xhat[i] as number) * (sg[j] as number)) * (kk[j] as number);
-      }
-    }
+    this.rk.bnGrad(dAt, xhatAt, rows, n, sc.mbAt, sc.mgAt, sc.kkAt, dxAt);
   }
 
   private dropTrain(op: DropOp, x: Float32Array, len: number, mult: Float32Array, y: Float32Array): void {
@@ -691,11 +677,12 @@ export class DenseEngine {
         if (k === 0) break;
         this.g.gemm(rows, nIn, nOut, dAt, nOut, 1, at.w, 1, nOut, dxAt, nIn);
       } else if (op.kind === 'act') {
-        activationGrad(d, x, l.outs[k] as Float32Array, rows * width, op.name, dx);
+        if (op.name === 'relu') this.rk.reluGrad(dAt, xAt, dxAt, rows * width);
+        else activationGrad(d, x, l.outs[k] as Float32Array, rows * width, op.name, dx);
       } else if (op.kind === 'bn') {
-        this.bnBackward(op, d, l.aux[k] as Float32Array, rows, k, dx);
+        this.bnBackward(op, dAt, l.auxAt[k] as number, rows, k, dxAt);
       } else if (op.kind === 'drop') {
-        scaleBy(d, l.aux[k] as Float32Array, rows * width, dx);
+        this.rk.mul(dAt, l.auxAt[k] as number, dxAt, rows * width);
       } else {
         if (k === 0) break;
         // the time column is data: only the features' part flows back
