@@ -639,12 +639,19 @@ export class DenseEngine {
 
   private dropTrain(op: DropOp, x: Float32Array, len: number, mult: Float32Array, y: Float32Array): void {
     const seed = op.next();
-    const random = seedrandom.alea(String(seed ?? Math.random()));
+    // seedrandom's alea stream (tf.randomUniform's generator), its recurrence run here in locals: the same draws
+    const st = seedrandom.alea(String(seed ?? Math.random()), { state: true }).state() as unknown as { c: number; s0: number; s1: number; s2: number };
+    let { c, s0, s1, s2 } = st;
     const keep = f(1 - op.rate);
     const scale = f(1 / keep);
     for (let i = 0; i < len; i++) {
+      const t = 2091639 * s0 + c * 2.3283064365386963e-10; // 2^-32
+      s0 = s1;
+      s1 = s2;
+      c = Math.trunc(t); // t ∈ [0, 2091640): alea's t | 0
+      s2 = t - c;
       // tf.dropout: ⌊u + keep⌋ / keep with u = randomUniform's float32 draw
-      const m = Math.floor(f(f(random()) + keep)) === 0 ? 0 : scale;
+      const m = Math.floor(f(f(s2) + keep)) === 0 ? 0 : scale;
       mult[i] = m;
       y[i] = (x[i] as number) * m;
     }

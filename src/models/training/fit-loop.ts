@@ -24,6 +24,8 @@ export interface TrainStep {
 /** A batch loss on host arrays: `inputs` feed the network; `loss` maps its output `[rows, width]` to the value and ∂/∂output. */
 export interface HostLoss {
   inputs: tf.Tensor[];
+  /** The same inputs as host arrays, where the plan has them (then `inputs` is not read). */
+  arrays?: () => Float32Array[];
   loss: (out: Float32Array) => { value: number; gradient: ArrayLike<number> };
 }
 
@@ -304,11 +306,8 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
         let value: number;
         try {
           if (step.host) {
-            const xs = step.host.inputs;
-            const r = engine.forwardTrain(
-              xs.map((t) => t.dataSync() as Float32Array),
-              xs[0]?.shape[0] as number,
-            );
+            const arrays = step.host.arrays?.() ?? step.host.inputs.map((t) => t.dataSync() as Float32Array);
+            const r = engine.forwardTrain(arrays, step.size);
             const l = step.host.loss(r.out);
             value = Math.fround(l.value);
             engine.backward(r.cache, Float32Array.from(l.gradient));
