@@ -36,6 +36,11 @@ export interface TrainingPlan {
   stepsPerEpoch?: number;
   /** Mean validation loss (inference mode), or undefined without validation data. */
   validate?: () => Promise<number>;
+  /**
+   * The same mean validation loss from a host forward (`predict`: inputs as host arrays → output `[rows, width]`) and the
+   * family's host loss, where the plan can (undefined: use `validate`). The dense engine uses it.
+   */
+  validateHost?: (predict: (inputs: Float32Array[], rows: number) => Float32Array) => number | undefined;
   /** True when a step does more than one forward pass on the network's own weights (e.g. a momentum target pass): TF.js only. */
   tfjsOnly?: boolean;
 }
@@ -291,6 +296,11 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
     dirty = false;
     return previous.call(net, inputs as tf.Tensor | tf.Tensor[], kwargs) as tf.Tensor;
   };
+  // the validation loss from the engine's inference forward and the family's host loss, where the plan has them
+  const validateHost = plan.validateHost;
+  const validate = plan.validate;
+  const hostPlan: TrainingPlan =
+    validateHost && validate ? { ...plan, validate: async () => validateHost((inputs, rows) => engine.predict(inputs, rows)) ?? (await validate()) } : plan;
   const own = net as unknown as { apply: Apply };
   const hadOwn = Object.prototype.hasOwnProperty.call(net, 'apply');
   const previous = own.apply;
@@ -334,7 +344,7 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
         progress.batch(epoch, count - 1, plan.stepsPerEpoch ?? 0, sum / count);
         for (const cb of o.callbacks) await cb.onBatchEnd?.(count - 1, { loss: value, size: step.size });
       }
-      const { loss, valLoss, ms } = await recordEpoch(history, plan, progress, epoch, count > 0 ? sum / count : NaN, t0, cpu0);
+      const { loss, valLoss, ms } = await recordEpoch(history, hostPlan, progress, epoch, count > 0 ? sum / count : NaN, t0, cpu0);
       let stop = false;
       if (o.earlyStopping) {
         const r = o.earlyStopping.update(valLoss);

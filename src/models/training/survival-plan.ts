@@ -84,6 +84,8 @@ export function genericPlan(
     ...(hooks.beforeStep !== undefined ? { tfjsOnly: true } : {}),
   };
   if (val) plan.validate = () => meanLoss(fn, count, val, ctx.validationBatchSize, loss, usable);
+  const hostLoss = hooks.hostLoss;
+  if (val?.kind === 'memory' && hostLoss) plan.validateHost = (predict) => hostMeanLoss(val.data, ctx.validationBatchSize, usable, hostLoss, predict);
   return plan;
 }
 
@@ -141,6 +143,45 @@ function hostBatch(b: Batch, d: InMemoryData, host: Float32Array[], rows: Int32A
   b.release = () => {
     if (made) disposeAll(made);
   };
+}
+
+/**
+ * {@link meanLoss} on the host: the same unshuffled validation batches, the network output from `predict` (inference mode)
+ * and the family's host loss (the batch loss on host arrays, the same function as its TF.js loss), each batch's value
+ * rounded to float32 as the TF.js scalar is. Undefined where the data are not host tables or a batch has no host loss.
+ */
+function hostMeanLoss(
+  d: InMemoryData,
+  batchSize: number,
+  usable: (b: Batch) => boolean,
+  hostLoss: NonNullable<PlanHooks['hostLoss']>,
+  predict: (inputs: Float32Array[], rows: number) => Float32Array,
+): number | undefined {
+  const host = hostColumns(d);
+  if (!host) return undefined;
+  const widths = d.x.map((t) => t.shape[1] as number);
+  let sum = 0;
+  let k = 0;
+  for (let s = 0; s < d.n; s += batchSize) {
+    const size = Math.min(batchSize, d.n - s);
+    const arrays = host.map((a, i) => a.subarray(s * (widths[i] as number), (s + size) * (widths[i] as number)));
+    const b: Batch = { x: [], time: d.labels.time.subarray(s, s + size), event: d.labels.event.subarray(s, s + size) };
+    let made: tf.Tensor[] | undefined;
+    Object.defineProperty(b, 'x', {
+      get: () => (made ??= arrays.map((a, i) => tf.keep(tf.tensor2d(a, [size, widths[i] as number], 'float32')))),
+      configurable: true,
+    });
+    try {
+      if (!usable(b)) continue;
+      const lossOf = hostLoss(b);
+      if (!lossOf) return undefined;
+      sum += Math.fround(lossOf(predict(arrays, size)).value);
+      k++;
+    } finally {
+      if (made) disposeAll(made);
+    }
+  }
+  return k > 0 ? sum / k : NaN;
 }
 
 async function* sourceEpoch(
