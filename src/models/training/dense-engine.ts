@@ -354,6 +354,62 @@ function activationGrad(dy: Float32Array, x: Float32Array, y: Float32Array, len:
   }
 }
 
+/** seedrandom's alea state for a dropout seed (tf.randomUniform's generator; unseeded: a random seed). */
+interface Alea {
+  c: number;
+  s0: number;
+  s1: number;
+  s2: number;
+}
+
+function aleaState(seed: number | undefined): Alea {
+  return seedrandom.alea(String(seed ?? Math.random()), { state: true }).state() as unknown as Alea;
+}
+
+// alea's step, in locals: t = 2091639·s0 + c·2⁻³², (s0, s1) ← (s1, s2), c ← ⌊t⌋ (t ∈ [0, 2091640): alea's t | 0), s2 ← t − c;
+// the dropout multiplier as tf.dropout's: ⌊u + keep⌋ / keep with u = the float32 draw
+/** Multipliers [from, to) of one stream (the state advances). */
+function fillMask(st: Alea, rate: number, mult: Float32Array, from: number, to: number): void {
+  let { c, s0, s1, s2 } = st;
+  const keep = f(1 - rate);
+  const scale = f(1 / keep);
+  for (let i = from; i < to; i++) {
+    const t = 2091639 * s0 + c * 2.3283064365386963e-10;
+    s0 = s1;
+    s1 = s2;
+    c = Math.trunc(t);
+    s2 = t - c;
+    mult[i] = Math.floor(f(f(s2) + keep)) === 0 ? 0 : scale;
+  }
+  Object.assign(st, { c, s0, s1, s2 });
+}
+
+/** The first `len` multipliers of two streams, interleaved (the states advance). */
+function fillMask2(sa: Alea, rateA: number, ma: Float32Array, sb: Alea, rateB: number, mb: Float32Array, len: number): void {
+  let { c: ca, s0: a0, s1: a1, s2: a2 } = sa;
+  let { c: cb, s0: b0, s1: b1, s2: b2 } = sb;
+  const keepA = f(1 - rateA);
+  const scaleA = f(1 / keepA);
+  const keepB = f(1 - rateB);
+  const scaleB = f(1 / keepB);
+  for (let i = 0; i < len; i++) {
+    const ta = 2091639 * a0 + ca * 2.3283064365386963e-10;
+    const tb = 2091639 * b0 + cb * 2.3283064365386963e-10;
+    a0 = a1;
+    a1 = a2;
+    ca = Math.trunc(ta);
+    a2 = ta - ca;
+    b0 = b1;
+    b1 = b2;
+    cb = Math.trunc(tb);
+    b2 = tb - cb;
+    ma[i] = Math.floor(f(f(a2) + keepA)) === 0 ? 0 : scaleA;
+    mb[i] = Math.floor(f(f(b2) + keepB)) === 0 ? 0 : scaleB;
+  }
+  Object.assign(sa, { c: ca, s0: a0, s1: a1, s2: a2 });
+  Object.assign(sb, { c: cb, s0: b0, s1: b1, s2: b2 });
+}
+
 /** Adam hyper-parameters (FusedAdam's). */
 export interface EngineAdam {
   learningRate: number;
@@ -530,6 +586,7 @@ export class DenseEngine {
 
   /** The forward of every op on `rows` rows in layout `l` (training: batch statistics and dropout); returns the output view. */
   private forward(inputs: readonly Float32Array[], rows: number, l: Layout, training: boolean): Float32Array {
+    if (training) this.drawMasks(rows, l);
     const in0 = inputs[0] as Float32Array;
     const w0 = this.spec.inputWidths[0] as number;
     l.x.set(in0.length === rows * w0 ? in0 : in0.subarray(0, rows * w0));
@@ -558,7 +615,7 @@ export class DenseEngine {
         if (training) this.bnTrain(op, hAt, rows, k, l, yAt);
         else this.bnInfer(op, h, rows, k, y);
       } else if (op.kind === 'drop') {
-        if (training) this.dropTrain(op, h, rows * width, l.aux[k] as Float32Array, y);
+        if (training) this.rk.mul(hAt, l.auxAt[k] as number, yAt, rows * width);
         else y.set(h.subarray(0, rows * width));
       }
       h = y;
@@ -637,23 +694,26 @@ export class DenseEngine {
     this.rk.bnGrad(dAt, xhatAt, rows, n, sc.mbAt, sc.mgAt, sc.kkAt, dxAt);
   }
 
-  private dropTrain(op: DropOp, x: Float32Array, len: number, mult: Float32Array, y: Float32Array): void {
-    const seed = op.next();
-    // seedrandom's alea stream (tf.randomUniform's generator), its recurrence run here in locals: the same draws
-    const st = seedrandom.alea(String(seed ?? Math.random()), { state: true }).state() as unknown as { c: number; s0: number; s1: number; s2: number };
-    let { c, s0, s1, s2 } = st;
-    const keep = f(1 - op.rate);
-    const scale = f(1 / keep);
-    for (let i = 0; i < len; i++) {
-      const t = 2091639 * s0 + c * 2.3283064365386963e-10; // 2^-32
-      s0 = s1;
-      s1 = s2;
-      c = Math.trunc(t); // t ∈ [0, 2091640): alea's t | 0
-      s2 = t - c;
-      // tf.dropout: ⌊u + keep⌋ / keep with u = randomUniform's float32 draw
-      const m = Math.floor(f(f(s2) + keep)) === 0 ? 0 : scale;
-      mult[i] = m;
-      y[i] = (x[i] as number) * m;
+  /**
+   * Every dropout op's multipliers for this step, drawn before the forward (seeds in op order, as the forward would):
+   * two ops' alea streams run interleaved in one loop, so that the two carry chains overlap.
+   */
+  private drawMasks(rows: number, l: Layout): void {
+    const todo: { op: DropOp; mult: Float32Array; len: number }[] = [];
+    this.spec.ops.forEach((op, k) => {
+      if (op.kind === 'drop') todo.push({ op, mult: l.aux[k] as Float32Array, len: rows * (this.widths[k] as number) });
+    });
+    for (let i = 0; i < todo.length; i += 2) {
+      const a = todo[i] as (typeof todo)[number];
+      const b = todo[i + 1];
+      const sa = aleaState(a.op.next());
+      if (b === undefined) fillMask(sa, a.op.rate, a.mult, 0, a.len);
+      else {
+        const sb = aleaState(b.op.next());
+        fillMask2(sa, a.op.rate, a.mult, sb, b.op.rate, b.mult, Math.min(a.len, b.len));
+        if (a.len > b.len) fillMask(sa, a.op.rate, a.mult, b.len, a.len);
+        else if (b.len > a.len) fillMask(sb, b.op.rate, b.mult, a.len, b.len);
+      }
     }
   }
 
