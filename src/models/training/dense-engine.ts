@@ -278,6 +278,8 @@ interface BnScratch {
   invStd: Float32Array;
   /** Inference: 1/√(moving variance + ε). */
   scale: Float32Array;
+  meanAt: number;
+  scaleAt: number;
 }
 
 // tf.selu's constants (scale and scale·alpha)
@@ -479,12 +481,12 @@ export class DenseEngine {
           const empty64 = new Float64Array(0);
           const empty = new Float32Array(0);
           const sc: BnScratch = {
-            ...{ gammaAt: 0, betaAt: 0, s1At: 0, s2At: 0, kkAt: 0, mbAt: 0, mgAt: 0, muAt: 0, invAt: 0 },
+            ...{ gammaAt: 0, betaAt: 0, s1At: 0, s2At: 0, kkAt: 0, mbAt: 0, mgAt: 0, muAt: 0, invAt: 0, meanAt: 0, scaleAt: 0 },
             ...{ s1: empty64, s2: empty64, kk: empty64, mb: empty64, mg: empty64, mu: empty, variance: empty, invStd: empty, scale: empty },
           };
           sc.gammaAt = this.adopt(op.gamma, (a) => (op.gamma = a));
           sc.betaAt = this.adopt(op.beta, (a) => (op.beta = a));
-          this.adopt(op.mean, (a) => (op.mean = a));
+          sc.meanAt = this.adopt(op.mean, (a) => (op.mean = a));
           this.adopt(op.variance, (a) => (op.variance = a));
           this.slot(n, (a) => (op.gg = a));
           this.slot(n, (a) => (op.gbeta = a));
@@ -497,7 +499,7 @@ export class DenseEngine {
           sc.muAt = this.slot(n, (a) => (sc.mu = a));
           sc.invAt = this.slot(n, (a) => (sc.invStd = a));
           this.slot(n, (a) => (sc.variance = a));
-          this.slot(n, (a) => (sc.scale = a));
+          sc.scaleAt = this.slot(n, (a) => (sc.scale = a));
           this.bnScratch.push(sc);
         } else this.bnScratch.push(undefined);
       }
@@ -613,7 +615,7 @@ export class DenseEngine {
         else activateArr(h, rows * width, op.name, y);
       } else if (op.kind === 'bn') {
         if (training) this.bnTrain(op, hAt, rows, k, l, yAt);
-        else this.bnInfer(op, h, rows, k, y);
+        else this.bnInfer(op, hAt, rows, k, yAt);
       } else if (op.kind === 'drop') {
         if (training) this.rk.mul(hAt, l.auxAt[k] as number, yAt, rows * width);
         else y.set(h.subarray(0, rows * width));
@@ -636,18 +638,15 @@ export class DenseEngine {
     return { out, cache: { rows } };
   }
 
-  private bnInfer(op: BnOp, h: Float32Array, rows: number, k: number, y: Float32Array): void {
+  /** x̂ = (x − m)·(1/√(v + ε)) and y = γx̂ + β with the moving statistics (float32 each), through the row kernels. */
+  private bnInfer(op: BnOp, hAt: number, rows: number, k: number, yAt: number): void {
     const { n } = op;
-    const scale = (this.bnScratch[k] as BnScratch).scale;
+    const sc = this.bnScratch[k] as BnScratch;
+    const scale = sc.scale;
     for (let j = 0; j < n; j++) scale[j] = f(1 / f(Math.sqrt(f((op.variance[j] as number) + op.epsilon))));
-    const { mean, gamma, beta } = op;
-    for (let r = 0; r < rows; r++) {
-      const o = r * n;
-      for (let j = 0; j < n; j++) {
-        const xh = f(f((h[o + j] as number) - (mean[j] as number)) * (scale[j] as number));
-        y[o + j] = f(xh * (gamma[j] as number)) + (beta[j] as number);
-      }
-    }
+    // x − m into y (the float64 sum of squares it also gives is not used), then scaled in place
+    this.rk.bnCenter(hAt, rows, n, sc.meanAt, yAt, sc.s2At);
+    this.rk.bnScale(yAt, rows, n, sc.scaleAt, sc.gammaAt, sc.betaAt, yAt, yAt);
   }
 
   private bnTrain(op: BnOp, xAt: number, rows: number, k: number, l: Layout, yAt: number): void {
