@@ -79,8 +79,10 @@ function module(): WasmModule {
 const PAGE_FLOATS = 65536 / 4;
 const FN = 'SimdGemm.gemm';
 
+const isCount = (x: number): boolean => Number.isInteger(x) && x >= 0 && x <= 0x3fffffff;
+
 function checkCount(arg: string, x: number): void {
-  if (!Number.isInteger(x) || x < 0 || x > 0x3fffffff) throw survkitError('optionRange', FN, arg, 'a non-negative integer', x);
+  if (!isCount(x)) throw survkitError('optionRange', FN, arg, 'a non-negative integer', x);
 }
 
 /** One WebAssembly instance of the kernel with its own memory: an arena of float32 values. */
@@ -192,17 +194,19 @@ export class SimdGemm {
     ldc: number,
     opts: GemmOptions = {},
   ): void {
-    for (const [name, x] of [
-      ['m', m],
-      ['n', n],
-      ['k', k],
-      ['sam', sam],
-      ['sak', sak],
-      ['sbk', sbk],
-      ['sbn', sbn],
-      ['ldc', ldc],
-    ] as const)
-      checkCount(name, x);
+    // one test on the hot path; the named check only when something is off
+    if (!(isCount(m) && isCount(n) && isCount(k) && isCount(sam) && isCount(sak) && isCount(sbk) && isCount(sbn) && isCount(ldc)))
+      for (const [name, x] of [
+        ['m', m],
+        ['n', n],
+        ['k', k],
+        ['sam', sam],
+        ['sak', sak],
+        ['sbk', sbk],
+        ['sbn', sbn],
+        ['ldc', ldc],
+      ] as const)
+        checkCount(name, x);
     if (m === 0 || n === 0) return;
     const work = this.workFor(k);
     this.inRange('a', a, m, sam, k, sak);
