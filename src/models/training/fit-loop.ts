@@ -24,6 +24,8 @@ export interface TrainStep {
 /** A batch loss on host arrays: `inputs` feed the network; `loss` maps its output `[rows, width]` to the value and ∂/∂output. */
 export interface HostLoss {
   inputs: tf.Tensor[];
+  /** The same inputs as host arrays, where the plan has them (then `inputs` is not read). */
+  arrays?: () => Float32Array[];
   loss: (out: Float32Array) => { value: number; gradient: ArrayLike<number> };
 }
 
@@ -34,6 +36,11 @@ export interface TrainingPlan {
   stepsPerEpoch?: number;
   /** Mean validation loss (inference mode), or undefined without validation data. */
   validate?: () => Promise<number>;
+  /**
+   * The same mean validation loss from a host forward (`predict`: inputs as host arrays → output `[rows, width]`) and the
+   * family's host loss, where the plan can (undefined: use `validate`). The dense engine uses it.
+   */
+  validateHost?: (predict: (inputs: Float32Array[], rows: number) => Float32Array) => number | undefined;
   /** True when a step does more than one forward pass on the network's own weights (e.g. a momentum target pass): TF.js only. */
   tfjsOnly?: boolean;
 }
@@ -289,6 +296,11 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
     dirty = false;
     return previous.call(net, inputs as tf.Tensor | tf.Tensor[], kwargs) as tf.Tensor;
   };
+  // the validation loss from the engine's inference forward and the family's host loss, where the plan has them
+  const validateHost = plan.validateHost;
+  const validate = plan.validate;
+  const hostPlan: TrainingPlan =
+    validateHost && validate ? { ...plan, validate: async () => validateHost((inputs, rows) => engine.predict(inputs, rows)) ?? (await validate()) } : plan;
   const own = net as unknown as { apply: Apply };
   const hadOwn = Object.prototype.hasOwnProperty.call(net, 'apply');
   const previous = own.apply;
@@ -304,11 +316,8 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
         let value: number;
         try {
           if (step.host) {
-            const xs = step.host.inputs;
-            const r = engine.forwardTrain(
-              xs.map((t) => t.dataSync() as Float32Array),
-              xs[0]?.shape[0] as number,
-            );
+            const arrays = step.host.arrays?.() ?? step.host.inputs.map((t) => t.dataSync() as Float32Array);
+            const r = engine.forwardTrain(arrays, step.size);
             const l = step.host.loss(r.out);
             value = Math.fround(l.value);
             engine.backward(r.cache, Float32Array.from(l.gradient));
@@ -335,7 +344,7 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
         progress.batch(epoch, count - 1, plan.stepsPerEpoch ?? 0, sum / count);
         for (const cb of o.callbacks) await cb.onBatchEnd?.(count - 1, { loss: value, size: step.size });
       }
-      const { loss, valLoss, ms } = await recordEpoch(history, plan, progress, epoch, count > 0 ? sum / count : NaN, t0, cpu0);
+      const { loss, valLoss, ms } = await recordEpoch(history, hostPlan, progress, epoch, count > 0 ? sum / count : NaN, t0, cpu0);
       let stop = false;
       if (o.earlyStopping) {
         const r = o.earlyStopping.update(valLoss);

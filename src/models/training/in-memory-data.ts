@@ -17,6 +17,10 @@ export interface Batch {
   event: Int32Array;
   /** Training batches of in-memory data: the rows of the training data in the batch (for per-subject fit options). */
   rows?: Int32Array;
+  /** The inputs as host arrays (row-major), where the plan gathered them on the host; `x` is then made on first read. */
+  xHost?: Float32Array[];
+  /** Frees what the batch made (with `xHost`: the tensors of `x`, if they were read). */
+  release?: () => void;
 }
 
 /** True for a {@link BatchSource}. */

@@ -49,9 +49,28 @@ export function genericPlan(
 ): TrainingPlan {
   const steps = (b: Batch): TrainStep => {
     hooks.beforeStep?.(b);
-    const step: TrainStep = { loss: () => loss(b, true), size: b.time.length, release: () => disposeAll(b.x), inputs: b.x };
+    const step: TrainStep = {
+      loss: () => loss(b, true),
+      size: b.time.length,
+      release: () => (b.xHost ? b.release?.() : disposeAll(b.x)),
+      get inputs() {
+        return b.x;
+      },
+    };
     const host = hooks.hostLoss?.(b);
-    if (host) step.host = { inputs: b.x, loss: host };
+    if (host) {
+      const arrays = b.xHost;
+      // host rows: the batch's tensors are made only if something reads them
+      step.host = arrays
+        ? {
+            get inputs() {
+              return b.x;
+            },
+            arrays: () => arrays,
+            loss: host,
+          }
+        : { inputs: b.x, loss: host };
+    }
     return step;
   };
   const usableInTraining = hooks.usableInTraining ?? usable;
@@ -65,19 +84,104 @@ export function genericPlan(
     ...(hooks.beforeStep !== undefined ? { tfjsOnly: true } : {}),
   };
   if (val) plan.validate = () => meanLoss(fn, count, val, ctx.validationBatchSize, loss, usable);
+  const hostLoss = hooks.hostLoss;
+  if (val?.kind === 'memory' && hostLoss) plan.validateHost = (predict) => hostMeanLoss(val.data, ctx.validationBatchSize, usable, hostLoss, predict);
   return plan;
 }
 
 function* memoryEpoch(d: InMemoryData, ctx: PlanContext, usable: (b: Batch) => boolean, step: (b: Batch) => TrainStep): Generator<TrainStep> {
   const perm = ctx.rng.permutation(d.n);
+  const host = hostColumns(d);
   for (let s = 0; s < d.n; s += ctx.batchSize) {
     const rows = perm.subarray(s, Math.min(d.n, s + ctx.batchSize));
     const y = labelRows(d.labels, rows);
     const b: Batch = { x: [], ...y, rows };
     if (!usable(b)) continue;
-    b.x = gatherRows(d.x, rows);
+    if (host) hostBatch(b, d, host, rows);
+    else b.x = gatherRows(d.x, rows);
     yield step(b);
   }
+}
+
+/** Host copies of in-memory float32 tables (2-D, at most HOST_GATHER_MAX values each), by tensor. */
+const hostCopies = new WeakMap<tf.Tensor, Float32Array>();
+const HOST_GATHER_MAX = 1 << 24;
+
+/** The training data's rows as host arrays, when every input is a 2-D float32 table that is not too large (else undefined). */
+function hostColumns(d: InMemoryData): Float32Array[] | undefined {
+  if (!d.x.every((t) => t.rank === 2 && t.dtype === 'float32' && t.size <= HOST_GATHER_MAX)) return undefined;
+  return d.x.map((t) => {
+    let a = hostCopies.get(t);
+    if (a === undefined) {
+      a = t.dataSync() as Float32Array;
+      hostCopies.set(t, a);
+    }
+    return a;
+  });
+}
+
+/** Gathers the batch's rows on the host into `b.xHost`; `b.x` becomes tensors of them on first read (disposed by `b.release`). */
+function hostBatch(b: Batch, d: InMemoryData, host: Float32Array[], rows: Int32Array): void {
+  const xHost = host.map((src, k) => {
+    const w = (d.x[k] as tf.Tensor).shape[1] as number;
+    const out = new Float32Array(rows.length * w);
+    for (let r = 0; r < rows.length; r++) {
+      const o = (rows[r] as number) * w;
+      out.set(src.subarray(o, o + w), r * w);
+    }
+    return out;
+  });
+  let made: tf.Tensor[] | undefined;
+  Object.defineProperty(b, 'x', {
+    // kept: a first read inside a gradient tape or tidy must not dispose them (the step's release does)
+    get: () => (made ??= xHost.map((a, k) => tf.keep(tf.tensor2d(a, [rows.length, (d.x[k] as tf.Tensor).shape[1] as number], 'float32')))),
+    set: (v: tf.Tensor[]) => (made = v),
+    configurable: true,
+    enumerable: true,
+  });
+  b.xHost = xHost;
+  b.release = () => {
+    if (made) disposeAll(made);
+  };
+}
+
+/**
+ * {@link meanLoss} on the host: the same unshuffled validation batches, the network output from `predict` (inference mode)
+ * and the family's host loss (the batch loss on host arrays, the same function as its TF.js loss), each batch's value
+ * rounded to float32 as the TF.js scalar is. Undefined where the data are not host tables or a batch has no host loss.
+ */
+function hostMeanLoss(
+  d: InMemoryData,
+  batchSize: number,
+  usable: (b: Batch) => boolean,
+  hostLoss: NonNullable<PlanHooks['hostLoss']>,
+  predict: (inputs: Float32Array[], rows: number) => Float32Array,
+): number | undefined {
+  const host = hostColumns(d);
+  if (!host) return undefined;
+  const widths = d.x.map((t) => t.shape[1] as number);
+  let sum = 0;
+  let k = 0;
+  for (let s = 0; s < d.n; s += batchSize) {
+    const size = Math.min(batchSize, d.n - s);
+    const arrays = host.map((a, i) => a.subarray(s * (widths[i] as number), (s + size) * (widths[i] as number)));
+    const b: Batch = { x: [], time: d.labels.time.subarray(s, s + size), event: d.labels.event.subarray(s, s + size) };
+    let made: tf.Tensor[] | undefined;
+    Object.defineProperty(b, 'x', {
+      get: () => (made ??= arrays.map((a, i) => tf.keep(tf.tensor2d(a, [size, widths[i] as number], 'float32')))),
+      configurable: true,
+    });
+    try {
+      if (!usable(b)) continue;
+      const lossOf = hostLoss(b);
+      if (!lossOf) return undefined;
+      sum += Math.fround(lossOf(predict(arrays, size)).value);
+      k++;
+    } finally {
+      if (made) disposeAll(made);
+    }
+  }
+  return k > 0 ? sum / k : NaN;
 }
 
 async function* sourceEpoch(
