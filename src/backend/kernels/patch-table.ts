@@ -77,8 +77,8 @@ const kernel = (
 const conv3d = (backend: PatchedBackend, name: string): KernelConfig => conv3dConfigs(backend).find((c) => c.kernelName === name) as KernelConfig;
 
 const CONV3D_WHY = {
-  cpu: 'one 2D convolution per temporal tap instead of the stock scalar 3D loops',
-  wasm: "one 2D convolution per temporal tap; TF.js 4.22's wasm 3D gradients disagree with the definition (input gradient with > 1 input channel, filter gradient with strides)",
+  cpu: 'one 2D convolution with the temporal taps folded into the channels instead of the stock scalar 3D loops',
+  wasm: "one 2D convolution with the temporal taps folded into the channels; TF.js 4.22's wasm 3D gradients disagree with the definition (input gradient with > 1 input channel, filter gradient with strides)",
 } as const;
 
 /** Every patch, in installation order. */
