@@ -41,10 +41,18 @@ for (const c of arg('cases', 'cnn2d-stride2,cnn3d-stride2,cnn3d-maxpool').split(
   const info = await tf.profile(step);
   const wall = performance.now() - t0;
   const per = new Map<string, number>();
-  for (const k of info.kernels) per.set(k.name, (per.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+  const calls = new Map<string, number>();
+  for (const k of info.kernels) {
+    per.set(k.name, (per.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+    calls.set(k.name, (calls.get(k.name) ?? 0) + 1);
+  }
   const rows = [...per].sort((a, b) => b[1] - a[1]);
   console.log(`${c} (${tf.getBackend()}): step ${wall.toFixed(0)} ms under profile, load ${loadavg()[0]?.toFixed(2)}`);
-  for (const [n, ms] of rows.slice(0, 10)) console.log(`  ${n.padEnd(28)} ${ms.toFixed(1).padStart(8)} ms`);
+  if (process.argv.includes('--calls')) {
+    for (const k of info.kernels.filter((k) => k.name.startsWith('Conv')))
+      console.log(`    ${k.name} ${JSON.stringify(k.inputShapes)} ${(k.kernelTimeMs as number).toFixed(1)} ms`);
+  }
+  for (const [n, ms] of rows.slice(0, 10)) console.log(`  ${n.padEnd(28)} ${ms.toFixed(1).padStart(8)} ms (${calls.get(n)} calls)`);
   tf.dispose([x, y]);
   opt.dispose();
   model.dispose();
