@@ -67,10 +67,10 @@ describe('MaxPool3D on wasm', () => {
   it('windows of values ≤ 0 give their maximum (the stock wasm kernel gives 1.18e-38)', async () => {
     await initBackend({ backend: 'wasm' });
     const got = tf.tidy(() => [
-      tf.maxPool3d(tf.fill([1, 2, 2, 2, 1], -1) as tf.Tensor5D, 2, 2, 'valid').dataSync()[0],
-      tf.maxPool3d(tf.zeros([1, 2, 2, 2, 3]) as tf.Tensor5D, 2, 2, 'valid').dataSync()[2],
+      tf.maxPool3d(tf.fill<tf.Rank.R5>([1, 2, 2, 2, 1], -1), 2, 2, 'valid').dataSync()[0],
+      tf.maxPool3d(tf.zeros<tf.Rank.R5>([1, 2, 2, 2, 3]), 2, 2, 'valid').dataSync()[2],
       tf
-        .maxPool3d(tf.relu(tf.fill([2, 4, 4, 4, 2], -0.5)) as tf.Tensor5D, 2, 2, 'valid')
+        .maxPool3d(tf.relu(tf.fill<tf.Rank.R5>([2, 4, 4, 4, 2], -0.5)), 2, 2, 'valid')
         .max()
         .dataSync()[0],
     ]);
