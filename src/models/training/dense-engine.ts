@@ -26,6 +26,7 @@ import type { ActivationName } from '../../ops/init.js';
 import { adamConstants, adamUpdate } from './adam-kernel.js';
 import seedrandom from 'seedrandom';
 import { deriveSeed, mixSeed } from '../../core/seed.js';
+import { SimdGemm } from '../../ops/wasm/gemm.js';
 
 const f = Math.fround;
 
@@ -231,248 +232,115 @@ export function parseDenseNet(net: tf.LayersModel): DenseNetSpec | string {
   return 'no supported head';
 }
 
-/** A work array of `n` floats for a role `key`. */
-type Pool = (key: string, n: number) => Float32Array;
-
-/** What one training forward keeps for the backward pass. */
-interface Cache {
-  /** Input of each op. */
-  ins: Float32Array[];
-  /** Output of each op (activations read it). */
+/** Where one forward's arrays live in the engine's arena (float offsets) and their views, for up to `cap` rows. */
+interface Layout {
+  cap: number;
+  /** The first data input, copied in. */
+  xAt: number;
+  x: Float32Array;
+  /** Output of each op (an op's input is the previous op's output, or `x`). */
+  outAt: number[];
   outs: Float32Array[];
-  /** Batch norm: x̂ and 1/√(σ² + ε) per bn op index. */
-  xhat: Map<number, Float32Array>;
-  invStd: Map<number, Float32Array>;
-  /** Dropout multipliers per op index. */
-  mult: Map<number, Float32Array>;
+  /** Batch norm x̂ and dropout multipliers per op (training layouts only; empty views elsewhere). */
+  aux: Float32Array[];
+  /** Two backward buffers of `cap` × the widest op (training layouts only). */
+  gAt: [number, number];
+  g: [Float32Array, Float32Array];
+}
+
+/** What one training forward keeps for the backward pass: the rows (the arrays stay in the training layout). */
+interface Cache {
   rows: number;
 }
 
-/**
- * out[m×n] = A[m×k]·B[n×k]ᵀ (both row-major), four rows × two columns at a
- * time (eight running sums in float64, each operand loaded once per block):
- * the one product every forward and backward step is written as.
- */
-function abt(a: Float32Array, m: number, b: Float32Array, n: number, k: number, out: Float32Array): Float32Array {
-  let r = 0;
-  for (; r + 3 < m; r += 4) {
-    const r0 = r * k;
-    const r1 = r0 + k;
-    const r2 = r1 + k;
-    const r3 = r2 + k;
-    let j = 0;
-    for (; j + 1 < n; j += 2) {
-      const ca = j * k;
-      const cb = ca + k;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s20 = 0;
-      let s21 = 0;
-      let s30 = 0;
-      let s31 = 0;
-      for (let p = 0; p < k; p++) {
-        const y0 = b[ca + p] as number;
-        const y1 = b[cb + p] as number;
-        let x = a[r0 + p] as number;
-        s00 += x * y0;
-        s01 += x * y1;
-        x = a[r1 + p] as number;
-        s10 += x * y0;
-        s11 += x * y1;
-        x = a[r2 + p] as number;
-        s20 += x * y0;
-        s21 += x * y1;
-        x = a[r3 + p] as number;
-        s30 += x * y0;
-        s31 += x * y1;
-      }
-      const o = r * n + j;
-      out[o] = s00;
-      out[o + 1] = s01;
-      out[o + n] = s10;
-      out[o + n + 1] = s11;
-      out[o + 2 * n] = s20;
-      out[o + 2 * n + 1] = s21;
-      out[o + 3 * n] = s30;
-      out[o + 3 * n + 1] = s31;
-    }
-    if (j < n) {
-      const ca = j * k;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let p = 0; p < k; p++) {
-        const y = b[ca + p] as number;
-        s0 += (a[r0 + p] as number) * y;
-        s1 += (a[r1 + p] as number) * y;
-        s2 += (a[r2 + p] as number) * y;
-        s3 += (a[r3 + p] as number) * y;
-      }
-      const o = r * n + j;
-      out[o] = s0;
-      out[o + n] = s1;
-      out[o + 2 * n] = s2;
-      out[o + 3 * n] = s3;
-    }
-  }
-  for (; r < m; r++) {
-    const ra = r * k;
-    for (let j = 0; j < n; j++) {
-      const ca = j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += (a[ra + p] as number) * (b[ca + p] as number);
-      out[r * n + j] = s;
-    }
-  }
-  return out;
+/** Per-op host scratch (float64 sums of batch norm, its per-feature factors), allocated once. */
+interface BnScratch {
+  s1: Float64Array;
+  s2: Float64Array;
+  s3: Float64Array;
+  mu: Float32Array;
+  variance: Float32Array;
+  invStd: Float32Array;
+  /** Inference: 1/√(moving variance + ε). */
+  scale: Float32Array;
 }
 
-/** The transpose of a row-major [rows × cols] array. */
-function transpose(a: Float32Array, rows: number, cols: number, t: Float32Array): Float32Array {
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let c = 0; c < cols; c++) t[c * rows + r] = a[o + c] as number;
-  }
-  return t;
-}
-
-function matmul(x: Float32Array, rows: number, op: DenseOp, pool: Pool, key: string): Float32Array {
-  const { nIn, nOut, w, b } = op;
-  const out = abt(x, rows, transpose(w, nIn, nOut, pool(`${key}wt`, nIn * nOut)), nOut, nIn, pool(`${key}o`, rows * nOut));
-  if (b) {
-    for (let r = 0; r < rows; r++) {
-      const o = r * nOut;
-      for (let j = 0; j < nOut; j++) out[o + j] = (out[o + j] as number) + (b[j] as number);
-    }
-  }
-  return out;
-}
-
-/** ∂L/∂W = xᵀ·d and ∂L/∂b = Σ_rows d (float64 sums), into the op's gradient arrays. */
-function denseGrads(op: DenseOp, x: Float32Array, d: Float32Array, rows: number, pool: Pool, key: string): void {
-  const { nIn, nOut, gw, gb } = op;
-  const dT = transpose(d, rows, nOut, pool(`${key}dT`, rows * nOut));
-  abt(transpose(x, rows, nIn, pool(`${key}xT`, rows * nIn)), nIn, dT, nOut, rows, gw);
-  if (gb) {
-    for (let j = 0; j < nOut; j++) {
-      let s = 0;
-      const o = j * rows;
-      for (let r = 0; r < rows; r++) s += dT[o + r] as number;
-      gb[j] = s;
-    }
-  }
-}
-
-/** ∂L/∂x = d·Wᵀ. */
-function denseInputGrad(op: DenseOp, d: Float32Array, rows: number, out: Float32Array): Float32Array {
-  return abt(d, rows, op.w, op.nIn, op.nOut, out);
-}
-
-/** Batch norm's closed-form backward (ops/batch-norm.ts): γ/√(σ² + ε)·(dy − Σdy/N − x̂·Σ(dy·x̂)/N). */
-function bnBackward(op: BnOp, d: Float32Array, xhat: Float32Array, invStd: Float32Array, rows: number, dx: Float32Array): Float32Array {
-  const n = op.n;
-  const sb = new Float64Array(n);
-  const sg = new Float64Array(n);
-  for (let r = 0; r < rows; r++) {
-    const o = r * n;
-    for (let j = 0; j < n; j++) {
-      const dy = d[o + j] as number;
-      sb[j] = (sb[j] as number) + dy;
-      sg[j] = (sg[j] as number) + dy * (xhat[o + j] as number);
-    }
-  }
-  const kk = new Float64Array(n);
-  const mb = new Float64Array(n);
-  const mg = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    op.gbeta[j] = sb[j] as number;
-    op.gg[j] = sg[j] as number;
-    kk[j] = (invStd[j] as number) * (op.gamma[j] as number);
-    mb[j] = (op.gbeta[j] as number) / rows;
-    mg[j] = (op.gg[j] as number) / rows;
-  }
-  for (let r = 0; r < rows; r++) {
-    const o = r * n;
-    for (let j = 0; j < n; j++) {
-      const i = o + j;
-      dx[i] = ((d[i] as number) - (mb[j] as number) - (xhat[i] as number) * (mg[j] as number)) * (kk[j] as number);
-    }
-  }
-  return dx;
-}
-
-function scaleBy(d: Float32Array, mult: Float32Array, dx: Float32Array): Float32Array {
-  for (let i = 0; i < d.length; i++) dx[i] = (d[i] as number) * (mult[i] as number);
-  return dx;
+function scaleBy(d: Float32Array, mult: Float32Array, len: number, dx: Float32Array): void {
+  for (let i = 0; i < len; i++) dx[i] = (d[i] as number) * (mult[i] as number);
 }
 
 // tf.selu's constants (scale and scale·alpha)
 const SELU_SCALE = 1.0507009873554805;
 const SELU_SCALE_ALPHA = 1.7580993408473768;
 
-function activateArr(x: Float32Array, name: ActivationName, y: Float32Array): Float32Array {
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i] as number;
-    switch (name) {
-      case 'relu':
+/** y = activation(x) over the first `len` values (one loop per activation). */
+function activateArr(x: Float32Array, len: number, name: ActivationName, y: Float32Array): void {
+  switch (name) {
+    case 'relu':
+      for (let i = 0; i < len; i++) {
+        const v = x[i] as number;
         y[i] = v > 0 ? v : 0;
-        break;
-      case 'elu':
+      }
+      return;
+    case 'elu':
+      for (let i = 0; i < len; i++) {
+        const v = x[i] as number;
         y[i] = v > 0 ? v : Math.expm1(v);
-        break;
-      case 'selu':
+      }
+      return;
+    case 'selu':
+      for (let i = 0; i < len; i++) {
+        const v = x[i] as number;
         y[i] = v > 0 ? SELU_SCALE * v : SELU_SCALE_ALPHA * Math.expm1(v);
-        break;
-      case 'tanh':
-        y[i] = Math.tanh(v);
-        break;
-      case 'sigmoid':
-        y[i] = 1 / (1 + Math.exp(-v));
-        break;
-      case 'softplus':
+      }
+      return;
+    case 'tanh':
+      for (let i = 0; i < len; i++) y[i] = Math.tanh(x[i] as number);
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < len; i++) y[i] = 1 / (1 + Math.exp(-(x[i] as number)));
+      return;
+    case 'softplus':
+      for (let i = 0; i < len; i++) {
+        const v = x[i] as number;
         y[i] = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
-        break;
-      default:
-        y[i] = v;
-    }
+      }
+      return;
+    default:
+      y.set(x.subarray(0, len));
   }
-  return y;
 }
 
-/** dL/dx of the activation from dL/dy, the input x and the output y (into `dx`). */
-function activationGrad(dy: Float32Array, x: Float32Array, y: Float32Array, name: ActivationName, dx: Float32Array): Float32Array {
-  for (let i = 0; i < dy.length; i++) {
-    const v = x[i] as number;
-    const o = y[i] as number;
-    let d: number;
-    switch (name) {
-      case 'relu':
-        d = v > 0 ? 1 : 0;
-        break;
-      case 'elu':
-        d = v > 0 ? 1 : o + 1;
-        break;
-      case 'selu':
-        d = v > 0 ? SELU_SCALE : o + SELU_SCALE_ALPHA;
-        break;
-      case 'tanh':
-        d = 1 - o * o;
-        break;
-      case 'sigmoid':
-        d = o * (1 - o);
-        break;
-      case 'softplus':
-        d = 1 / (1 + Math.exp(-v));
-        break;
-      default:
-        d = 1;
-    }
-    dx[i] = (dy[i] as number) * d;
+/** dL/dx of the activation from dL/dy, the input x and the output y (into `dx`), over the first `len` values. */
+function activationGrad(dy: Float32Array, x: Float32Array, y: Float32Array, len: number, name: ActivationName, dx: Float32Array): void {
+  switch (name) {
+    case 'relu':
+      for (let i = 0; i < len; i++) dx[i] = (x[i] as number) > 0 ? (dy[i] as number) : 0;
+      return;
+    case 'elu':
+      for (let i = 0; i < len; i++) dx[i] = (dy[i] as number) * ((x[i] as number) > 0 ? 1 : (y[i] as number) + 1);
+      return;
+    case 'selu':
+      for (let i = 0; i < len; i++) dx[i] = (dy[i] as number) * ((x[i] as number) > 0 ? SELU_SCALE : (y[i] as number) + SELU_SCALE_ALPHA);
+      return;
+    case 'tanh':
+      for (let i = 0; i < len; i++) {
+        const o = y[i] as number;
+        dx[i] = (dy[i] as number) * (1 - o * o);
+      }
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < len; i++) {
+        const o = y[i] as number;
+        dx[i] = (dy[i] as number) * (o * (1 - o));
+      }
+      return;
+    case 'softplus':
+      for (let i = 0; i < len; i++) dx[i] = (dy[i] as number) * (1 / (1 + Math.exp(-(x[i] as number))));
+      return;
+    default:
+      dx.set(dy.subarray(0, len));
   }
-  return dx;
 }
 
 /** Adam hyper-parameters (FusedAdam's). */
@@ -487,29 +355,84 @@ export interface EngineAdam {
  * Trains and runs an eligible dense network on the host (see the module
  * notes). Build with {@link DenseEngine.of}; `writeBack()` puts the engine's
  * weights, moving statistics and dropout counters into the tf.layers model.
+ *
+ * Every parameter, gradient, Adam moment and working array lives in one
+ * WebAssembly memory ({@link SimdGemm}): the products run there without
+ * copies, and the views are re-taken whenever the memory grows.
  */
 export class DenseEngine {
   private t = 0;
-  private readonly buffers = new Map<string, Float32Array>();
-  /** Work arrays by role and size, reused from step to step (every user overwrites all of it). */
-  private readonly pool: Pool = (key, n) => {
-    const name = `${key}:${n}`;
-    let a = this.buffers.get(name);
-    if (a === undefined) {
-      a = new Float32Array(n);
-      this.buffers.set(name, a);
-    }
-    return a;
-  };
-  private readonly m: Float32Array[];
-  private readonly v: Float32Array[];
+  private readonly g = new SimdGemm();
+  private buf: ArrayBuffer | undefined;
+  /** Every arena array with the setter of its view (re-run after the memory grows). */
+  private readonly slots: { at: number; n: number; put: (v: Float32Array) => void }[] = [];
+  private readonly m: Float32Array[] = [];
+  private readonly v: Float32Array[] = [];
+  /** Offsets of each dense op's weights, bias and their gradients (bias −1: none). */
+  private readonly at: { w: number; b: number; gw: number; gb: number }[] = [];
+  /** Output width of each op, and the widest. */
+  private readonly widths: number[] = [];
+  private readonly maxWidth: number;
+  private readonly bnScratch: (BnScratch | undefined)[] = [];
+  /** Offset of one float 1 (the row-sum of a bias gradient is a product with a stride-0 operand). */
+  private readonly oneAt: number;
+  private train: Layout | undefined;
+  private infer: Layout | undefined;
 
   private constructor(
     readonly spec: DenseNetSpec,
     private readonly adam: EngineAdam,
   ) {
-    this.m = this.params().map(([p]) => new Float32Array(p.length));
-    this.v = this.params().map(([p]) => new Float32Array(p.length));
+    let width = spec.inputWidths[0] as number;
+    let maxK = width;
+    for (const op of spec.ops) {
+      if (op.kind === 'cat') width = op.width + 1;
+      else if (op.kind === 'dense') {
+        width = op.nOut;
+        maxK = Math.max(maxK, op.nIn, op.nOut);
+      }
+      this.widths.push(width);
+    }
+    this.maxWidth = Math.max(spec.inputWidths[0] as number, ...this.widths);
+    this.oneAt = this.slot(1, () => undefined);
+    this.g.f32[this.oneAt] = 1;
+    for (const op of spec.ops) {
+      if (op.kind === 'dense') {
+        const w = this.adopt(op.w, (a) => (op.w = a));
+        const b = op.b ? this.adopt(op.b, (a) => (op.b = a)) : -1;
+        const gw = this.slot(op.gw.length, (a) => (op.gw = a));
+        const gb = op.gb ? this.slot(op.gb.length, (a) => (op.gb = a)) : -1;
+        this.at.push({ w, b, gw, gb });
+        this.bnScratch.push(undefined);
+      } else {
+        this.at.push({ w: -1, b: -1, gw: -1, gb: -1 });
+        if (op.kind === 'bn') {
+          this.adopt(op.gamma, (a) => (op.gamma = a));
+          this.adopt(op.beta, (a) => (op.beta = a));
+          this.adopt(op.mean, (a) => (op.mean = a));
+          this.adopt(op.variance, (a) => (op.variance = a));
+          this.slot(op.n, (a) => (op.gg = a));
+          this.slot(op.n, (a) => (op.gbeta = a));
+          const n = op.n;
+          this.bnScratch.push({
+            s1: new Float64Array(n),
+            s2: new Float64Array(n),
+            s3: new Float64Array(n),
+            mu: new Float32Array(n),
+            variance: new Float32Array(n),
+            invStd: new Float32Array(n),
+            scale: new Float32Array(n),
+          });
+        } else this.bnScratch.push(undefined);
+      }
+    }
+    this.params().forEach(([p], k) => {
+      this.slot(p.length, (a) => (this.m[k] = a));
+      this.slot(p.length, (a) => (this.v[k] = a));
+    });
+    // rows of the largest batch are k of the weight gradients' products
+    this.g.prepare(Math.max(maxK, 256));
+    this.sync(true);
   }
 
   /** An engine for `net`, or the reason it is not eligible. */
@@ -518,8 +441,57 @@ export class DenseEngine {
     return typeof spec === 'string' ? spec : new DenseEngine(spec, adam);
   }
 
-  private scratch(key: string, n: number): Float32Array {
-    return this.pool(key, n);
+  /** `n` floats in the arena whose view `put` receives now and after every grow. */
+  private slot(n: number, put: (v: Float32Array) => void): number {
+    const at = this.g.alloc(n);
+    this.slots.push({ at, n, put });
+    this.sync(false);
+    return at;
+  }
+
+  /** A slot holding a copy of `a`. */
+  private adopt(a: Float32Array, put: (v: Float32Array) => void): number {
+    const at = this.slot(a.length, put);
+    this.g.f32.set(a, at);
+    return at;
+  }
+
+  /** Re-takes every view when the memory has grown (or all of them with `force`); otherwise only the newest slot's. */
+  private sync(force: boolean): void {
+    const mem = this.g.f32;
+    if (force || this.buf !== this.g.memory.buffer) {
+      this.buf = this.g.memory.buffer;
+      for (const s of this.slots) s.put(mem.subarray(s.at, s.at + s.n));
+    } else {
+      const s = this.slots[this.slots.length - 1];
+      if (s) s.put(mem.subarray(s.at, s.at + s.n));
+    }
+  }
+
+  /** A layout for at least `rows` rows (training: with batch-norm, dropout and backward arrays). */
+  private layout(rows: number, training: boolean): Layout {
+    const have = training ? this.train : this.infer;
+    if (have && have.cap >= rows) return have;
+    const cap = Math.max(rows, have ? Math.min(2 * have.cap, rows * 2) : rows);
+    // the kernel's scratch for k = rows (weight gradients) now, so that no product grows the memory mid-step
+    this.g.prepare(cap);
+    this.sync(false);
+    const empty = new Float32Array(0);
+    const l: Layout = { cap, xAt: 0, x: empty, outAt: [], outs: [], aux: [], gAt: [0, 0], g: [empty, empty] };
+    l.xAt = this.slot(cap * (this.spec.inputWidths[0] as number), (a) => (l.x = a));
+    this.spec.ops.forEach((op, k) => {
+      const n = cap * (this.widths[k] as number);
+      l.outs.push(empty);
+      l.aux.push(empty);
+      l.outAt.push(this.slot(n, (a) => (l.outs[k] = a)));
+      if (training && (op.kind === 'bn' || op.kind === 'drop')) this.slot(n, (a) => (l.aux[k] = a));
+    });
+    if (training) {
+      l.gAt = [this.slot(cap * this.maxWidth, (a) => (l.g[0] = a)), this.slot(cap * this.maxWidth, (a) => (l.g[1] = a))];
+    }
+    if (training) this.train = l;
+    else this.infer = l;
+    return l;
   }
 
   /** [parameter, its gradient] pairs, in a fixed order. */
@@ -536,146 +508,200 @@ export class DenseEngine {
     return out;
   }
 
-  /** [h, t]: the features with the time column appended (`[rows, width + 1]`). */
-  private cat(h: Float32Array, t: Float32Array, rows: number, width: number, key: string): Float32Array {
-    const x = this.scratch(key, rows * (width + 1));
-    for (let r = 0; r < rows; r++) {
-      x.set(h.subarray(r * width, (r + 1) * width), r * (width + 1));
-      x[r * (width + 1) + width] = t[r] as number;
+  /** The forward of every op on `rows` rows in layout `l` (training: batch statistics and dropout); returns the output view. */
+  private forward(inputs: readonly Float32Array[], rows: number, l: Layout, training: boolean): Float32Array {
+    const in0 = inputs[0] as Float32Array;
+    const w0 = this.spec.inputWidths[0] as number;
+    l.x.set(in0.length === rows * w0 ? in0 : in0.subarray(0, rows * w0));
+    let h = l.x;
+    let hAt = l.xAt;
+    let width = w0;
+    const ops = this.spec.ops;
+    for (let k = 0; k < ops.length; k++) {
+      const op = ops[k] as Op;
+      const y = l.outs[k] as Float32Array;
+      const yAt = l.outAt[k] as number;
+      if (op.kind === 'cat') {
+        const t = inputs[1] as Float32Array;
+        const w = op.width;
+        for (let r = 0; r < rows; r++) {
+          y.set(h.subarray(r * w, (r + 1) * w), r * (w + 1));
+          y[r * (w + 1) + w] = t[r] as number;
+        }
+      } else if (op.kind === 'dense') {
+        const at = this.at[k] as (typeof this.at)[number];
+        this.g.gemm(rows, op.nOut, op.nIn, hAt, op.nIn, 1, at.w, op.nOut, 1, yAt, op.nOut, at.b >= 0 ? { bias: at.b } : {});
+      } else if (op.kind === 'act') activateArr(h, rows * width, op.name, y);
+      else if (op.kind === 'bn') {
+        if (training) this.bnTrain(op, h, rows, k, l, y);
+        else this.bnInfer(op, h, rows, k, y);
+      } else if (op.kind === 'drop') {
+        if (training) this.dropTrain(op, h, rows * width, l.aux[k] as Float32Array, y);
+        else y.set(h.subarray(0, rows * width));
+      }
+      h = y;
+      hAt = yAt;
+      width = this.widths[k] as number;
     }
-    return x;
+    return h.subarray(0, rows * width);
   }
 
-  /** Inference forward: moving statistics, no dropout. */
+  /** Inference forward: moving statistics, no dropout. The result is a view into the engine's memory, valid until its next call. */
   predict(inputs: readonly Float32Array[], rows: number): Float32Array {
-    let h = inputs[0] as Float32Array;
-    for (const [k, op] of this.spec.ops.entries()) {
-      if (op.kind === 'cat') h = this.cat(h, inputs[1] as Float32Array, rows, op.width, `pc${k}`);
-      else if (op.kind === 'dense') h = matmul(h, rows, op, this.pool, `p${k}`);
-      else if (op.kind === 'act') h = activateArr(h, op.name, this.scratch(`pa${k}`, h.length));
-      else if (op.kind === 'bn') {
-        const { n } = op;
-        const scale = new Float32Array(n);
-        for (let j = 0; j < n; j++) scale[j] = f(1 / f(Math.sqrt(f((op.variance[j] as number) + op.epsilon))));
-        const y = this.scratch(`pb${k}`, h.length);
-        for (let r = 0; r < rows; r++) {
-          const o = r * n;
-          for (let j = 0; j < n; j++) {
-            const xh = f(f((h[o + j] as number) - (op.mean[j] as number)) * (scale[j] as number));
-            y[o + j] = f(xh * (op.gamma[j] as number)) + (op.beta[j] as number);
-          }
-        }
-        h = y;
+    return this.forward(inputs, rows, this.layout(rows, false), false);
+  }
+
+  /** Training forward: batch statistics (moving statistics updated), dropout; returns the output (a view, valid until the next forward) and the cache. */
+  forwardTrain(inputs: readonly Float32Array[], rows: number): { out: Float32Array; cache: Cache } {
+    const out = this.forward(inputs, rows, this.layout(rows, true), true);
+    return { out, cache: { rows } };
+  }
+
+  private bnInfer(op: BnOp, h: Float32Array, rows: number, k: number, y: Float32Array): void {
+    const { n } = op;
+    const scale = (this.bnScratch[k] as BnScratch).scale;
+    for (let j = 0; j < n; j++) scale[j] = f(1 / f(Math.sqrt(f((op.variance[j] as number) + op.epsilon))));
+    const { mean, gamma, beta } = op;
+    for (let r = 0; r < rows; r++) {
+      const o = r * n;
+      for (let j = 0; j < n; j++) {
+        const xh = f(f((h[o + j] as number) - (mean[j] as number)) * (scale[j] as number));
+        y[o + j] = f(xh * (gamma[j] as number)) + (beta[j] as number);
       }
     }
-    return h;
   }
 
-  /** Training forward: batch statistics (moving statistics updated), dropout; returns the output and the cache. */
-  forwardTrain(inputs: readonly Float32Array[], rows: number): { out: Float32Array; cache: Cache } {
-    let h = inputs[0] as Float32Array;
-    const cache: Cache = { ins: [], outs: [], xhat: new Map(), invStd: new Map(), mult: new Map(), rows };
-    this.spec.ops.forEach((op, k) => {
-      cache.ins.push(h);
-      if (op.kind === 'cat') h = this.cat(h, inputs[1] as Float32Array, rows, op.width, `fc${k}`);
-      else if (op.kind === 'dense') h = matmul(h, rows, op, this.pool, `f${k}`);
-      else if (op.kind === 'act') h = activateArr(h, op.name, this.scratch(`fa${k}`, h.length));
-      else if (op.kind === 'bn') h = this.bnTrain(op, h, rows, k, cache);
-      else if (op.kind === 'drop') h = this.dropTrain(op, h, k, cache);
-      cache.outs.push(h);
-    });
-    return { out: h, cache };
-  }
-
-  private bnTrain(op: BnOp, x: Float32Array, rows: number, k: number, cache: Cache): Float32Array {
+  private bnTrain(op: BnOp, x: Float32Array, rows: number, k: number, l: Layout, y: Float32Array): void {
     const n = op.n;
-    const mean = new Float64Array(n);
-    for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) mean[j] = (mean[j] as number) + (x[r * n + j] as number);
-    const mu = new Float32Array(n);
-    for (let j = 0; j < n; j++) mu[j] = (mean[j] as number) / rows;
-    const centred = this.scratch(`c${k}`, x.length);
-    const sq = new Float64Array(n);
+    const sc = this.bnScratch[k] as BnScratch;
+    const { s1: mean, s2: sq, mu, variance, invStd } = sc;
+    const xhat = l.aux[k] as Float32Array;
+    mean.fill(0);
+    sq.fill(0);
     for (let r = 0; r < rows; r++) {
+      const o = r * n;
+      for (let j = 0; j < n; j++) mean[j] = (mean[j] as number) + (x[o + j] as number);
+    }
+    for (let j = 0; j < n; j++) mu[j] = (mean[j] as number) / rows;
+    // x − μ (float32) into x̂'s array first, then scaled in place
+    for (let r = 0; r < rows; r++) {
+      const o = r * n;
       for (let j = 0; j < n; j++) {
-        const c = f((x[r * n + j] as number) - (mu[j] as number));
-        centred[r * n + j] = c;
+        const c = f((x[o + j] as number) - (mu[j] as number));
+        xhat[o + j] = c;
         sq[j] = (sq[j] as number) + f(c * c);
       }
     }
-    const variance = new Float32Array(n);
-    const invStd = new Float32Array(n);
     for (let j = 0; j < n; j++) {
       variance[j] = (sq[j] as number) / rows;
       invStd[j] = 1 / Math.sqrt(f((variance[j] as number) + op.epsilon));
     }
-    const xhat = this.scratch(`x${k}`, x.length);
-    const y = this.scratch(`y${k}`, x.length);
+    const { gamma, beta } = op;
     for (let r = 0; r < rows; r++) {
+      const o = r * n;
       for (let j = 0; j < n; j++) {
-        const i = r * n + j;
-        const xh = f((centred[i] as number) * (invStd[j] as number));
+        const i = o + j;
+        const xh = f((xhat[i] as number) * (invStd[j] as number));
         xhat[i] = xh;
-        y[i] = f(xh * (op.gamma[j] as number)) + (op.beta[j] as number);
+        y[i] = f(xh * (gamma[j] as number)) + (beta[j] as number);
       }
     }
     const mom = op.momentum;
     const decay = f(1 - mom);
+    const layers = op.rule === 'layers';
     for (let j = 0; j < n; j++) {
-      for (const [arr, batch] of [
-        [op.mean, mu],
-        [op.variance, variance],
-      ] as const) {
-        const m = arr[j] as number;
-        const b = batch[j] as number;
-        arr[j] = op.rule === 'layers' ? m - f(f(m - b) * decay) : f(m * f(mom)) + f(b * decay);
-      }
+      let m = op.mean[j] as number;
+      let b = mu[j] as number;
+      op.mean[j] = layers ? m - f(f(m - b) * decay) : f(m * f(mom)) + f(b * decay);
+      m = op.variance[j] as number;
+      b = variance[j] as number;
+      op.variance[j] = layers ? m - f(f(m - b) * decay) : f(m * f(mom)) + f(b * decay);
     }
-    cache.xhat.set(k, xhat);
-    cache.invStd.set(k, invStd);
-    return y;
   }
 
-  private dropTrain(op: DropOp, x: Float32Array, k: number, cache: Cache): Float32Array {
+  /** Batch norm's closed-form backward (ops/batch-norm.ts): γ/√(σ² + ε)·(dy − Σdy/N − x̂·Σ(dy·x̂)/N). */
+  private bnBackward(op: BnOp, d: Float32Array, xhat: Float32Array, rows: number, k: number, dx: Float32Array): void {
+    const n = op.n;
+    const sc = this.bnScratch[k] as BnScratch;
+    const { s1: sb, s2: sg, s3: kk, invStd } = sc;
+    sb.fill(0);
+    sg.fill(0);
+    for (let r = 0; r < rows; r++) {
+      const o = r * n;
+      for (let j = 0; j < n; j++) {
+        const dy = d[o + j] as number;
+        sb[j] = (sb[j] as number) + dy;
+        sg[j] = (sg[j] as number) + dy * (xhat[o + j] as number);
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      op.gbeta[j] = sb[j] as number;
+      op.gg[j] = sg[j] as number;
+      kk[j] = (invStd[j] as number) * (op.gamma[j] as number);
+      // Σ/N of the float32-rounded sums, as before
+      sb[j] = (op.gbeta[j] as number) / rows;
+      sg[j] = (op.gg[j] as number) / rows;
+    }
+    for (let r = 0; r < rows; r++) {
+      const o = r * n;
+      for (let j = 0; j < n; j++) {
+        const i = o + j;
+        dx[i] = ((d[i] as number) - (sb[j] as number) - (xhat[i] as number) * (sg[j] as number)) * (kk[j] as number);
+      }
+    }
+  }
+
+  private dropTrain(op: DropOp, x: Float32Array, len: number, mult: Float32Array, y: Float32Array): void {
     const seed = op.next();
     const random = seedrandom.alea(String(seed ?? Math.random()));
     const keep = f(1 - op.rate);
     const scale = f(1 / keep);
-    const mult = this.scratch(`m${k}`, x.length);
-    const y = this.scratch(`o${k}`, x.length);
-    for (let i = 0; i < x.length; i++) {
+    for (let i = 0; i < len; i++) {
       // tf.dropout: ⌊u + keep⌋ / keep with u = randomUniform's float32 draw
       const m = Math.floor(f(f(random()) + keep)) === 0 ? 0 : scale;
       mult[i] = m;
       y[i] = (x[i] as number) * m;
     }
-    cache.mult.set(k, mult);
-    return y;
   }
 
   /** Backward from dL/d(output) into the parameter gradients. */
   backward(cache: Cache, dOut: Float32Array): void {
     const rows = cache.rows;
-    let d = dOut;
-    for (let k = this.spec.ops.length - 1; k >= 0; k--) {
-      const op = this.spec.ops[k] as Op;
-      const x = cache.ins[k] as Float32Array;
-      const out = this.scratch(`g${k}`, x.length);
+    const l = this.train as Layout;
+    const ops = this.spec.ops;
+    let cur = 0;
+    const outW = this.widths[ops.length - 1] as number;
+    l.g[0].set(dOut.length === rows * outW ? dOut : dOut.subarray(0, rows * outW));
+    for (let k = ops.length - 1; k >= 0; k--) {
+      const op = ops[k] as Op;
+      const d = l.g[cur] as Float32Array;
+      const dAt = l.gAt[cur] as number;
+      const nxt = 1 - cur;
+      const dx = l.g[nxt] as Float32Array;
+      const dxAt = l.gAt[nxt] as number;
+      const x = k === 0 ? l.x : (l.outs[k - 1] as Float32Array);
+      const xAt = k === 0 ? l.xAt : (l.outAt[k - 1] as number);
+      const width = k === 0 ? (this.spec.inputWidths[0] as number) : (this.widths[k - 1] as number);
       if (op.kind === 'dense') {
-        denseGrads(op, x, d, rows, this.pool, `b${k}`);
+        const at = this.at[k] as (typeof this.at)[number];
+        const { nIn, nOut } = op;
+        // ∂L/∂W = xᵀ·d, ∂L/∂b = 1ᵀ·d (the stride-0 operand of ones), ∂L/∂x = d·Wᵀ
+        this.g.gemm(nIn, nOut, rows, xAt, 1, nIn, dAt, nOut, 1, at.gw, nOut);
+        if (at.gb >= 0) this.g.gemm(1, nOut, rows, this.oneAt, 0, 0, dAt, nOut, 1, at.gb, nOut);
         if (k === 0) break;
-        d = denseInputGrad(op, d, rows, out);
+        this.g.gemm(rows, nIn, nOut, dAt, nOut, 1, at.w, 1, nOut, dxAt, nIn);
       } else if (op.kind === 'act') {
-        d = activationGrad(d, x, cache.outs[k] as Float32Array, op.name, out);
+        activationGrad(d, x, l.outs[k] as Float32Array, rows * width, op.name, dx);
       } else if (op.kind === 'bn') {
-        d = bnBackward(op, d, cache.xhat.get(k) as Float32Array, cache.invStd.get(k) as Float32Array, rows, out);
+        this.bnBackward(op, d, l.aux[k] as Float32Array, rows, k, dx);
       } else if (op.kind === 'drop') {
-        d = scaleBy(d, cache.mult.get(k) as Float32Array, out);
+        scaleBy(d, l.aux[k] as Float32Array, rows * width, dx);
       } else {
         if (k === 0) break;
         // the time column is data: only the features' part flows back
-        for (let r = 0; r < rows; r++) out.set(d.subarray(r * (op.width + 1), r * (op.width + 1) + op.width), r * op.width);
-        d = out;
+        for (let r = 0; r < rows; r++) dx.set(d.subarray(r * (op.width + 1), r * (op.width + 1) + op.width), r * op.width);
       }
+      cur = nxt;
     }
   }
 
@@ -723,7 +749,7 @@ export class DenseEngine {
   /** Writes the engine's weights, moving statistics and dropout counters into the tf.layers model. */
   writeBack(): void {
     const put = (v: tf.LayerVariable, a: Float32Array): void => {
-      const t = tf.tensor(a, v.shape as number[], 'float32');
+      const t = tf.tensor(a.slice(), v.shape as number[], 'float32');
       v.write(t);
       t.dispose();
     };
