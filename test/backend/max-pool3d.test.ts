@@ -1,5 +1,5 @@
 /**
- * survkit's MaxPool3D on wasm: the kernel TF.js runs after initBackend()
+ * survkit's MaxPool3D on wasm and cpu: the kernel TF.js runs after initBackend()
  * (checked by function identity), equal to the definition (the maximum of
  * each window's valid elements) and to TF.js's stock cpu kernel, including
  * windows whose elements are all ≤ 0 — where TF.js 4.22's stock wasm kernel
@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initBackend, stockKernel } from '../../src/backend/index.js';
-import { maxPool3dKernelFunc } from '../../src/backend/kernels/max-pool3d.js';
+import { maxPool3dKernelFunc, maxPool3dValues } from '../../src/backend/kernels/max-pool3d.js';
 import { Random } from '../../src/core/random.js';
 import { randomValues, size } from './reference.js';
 
@@ -57,11 +57,13 @@ function definition(x: Float64Array, c: Case): Float64Array {
   return y;
 }
 
-describe('MaxPool3D on wasm', () => {
+describe('MaxPool3D', () => {
   it("is survkit's kernel after initBackend(), with the stock one kept for restoring", async () => {
-    await initBackend({ backend: 'wasm' });
-    expect(tf.getKernel('MaxPool3D', 'wasm')?.kernelFunc).toBe(maxPool3dKernelFunc());
-    expect(stockKernel('MaxPool3D', 'wasm')).toBeDefined();
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initBackend({ backend });
+      expect(tf.getKernel('MaxPool3D', backend)?.kernelFunc).toBe(maxPool3dKernelFunc(backend));
+      expect(stockKernel('MaxPool3D', backend)).toBeDefined();
+    }
   });
 
   it('windows of values ≤ 0 give their maximum (the stock wasm kernel gives 1.18e-38)', async () => {
@@ -77,14 +79,29 @@ describe('MaxPool3D on wasm', () => {
     expect(got).toEqual([-1, 0, 0]);
   });
 
-  it.each(cases.map((c) => [c.name, c] as const))('%s: the definition and the stock cpu kernel (half the inputs negative)', async (_n, c) => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s: the definition and the stock cpu kernel on cpu and wasm (half the inputs negative)', async (_n, c) => {
     const x = randomValues(rng, size(c.x)); // uniform on (−1, 1)
-    const ref = definition(x, c);
+    const ref = Array.from(definition(x, c));
+    const info = tf.backend_util.computePool3DInfo(c.x, c.filter, c.strides, 1, c.pad);
+    expect(Array.from(maxPool3dValues(Float32Array.from(x), info, new Float32Array(ref.length)))).toEqual(ref);
     await initBackend({ backend: 'cpu' });
-    const cpu = tf.tidy(() => tf.maxPool3d(tf.tensor5d(Float32Array.from(x), c.x), c.filter, c.strides, c.pad).dataSync() as Float32Array);
-    await initBackend({ backend: 'wasm' });
-    const wasm = tf.tidy(() => tf.maxPool3d(tf.tensor5d(Float32Array.from(x), c.x), c.filter, c.strides, c.pad).dataSync() as Float32Array);
-    expect(Array.from(wasm)).toEqual(Array.from(ref));
-    expect(Array.from(wasm)).toEqual(Array.from(cpu));
+    const stock = stockKernel('MaxPool3D', 'cpu');
+    if (stock === undefined) throw new Error('no stock MaxPool3D kept');
+    const stockValues = tf.tidy(() => {
+      const out = stock.kernelFunc({
+        inputs: { x: tf.tensor5d(Float32Array.from(x), c.x) },
+        backend: tf.backend(),
+        attrs: { filterSize: c.filter, strides: c.strides, pad: c.pad, dataFormat: 'NDHWC' },
+      }) as tf.TensorInfo;
+      const t = tf.engine().makeTensorFromTensorInfo(out);
+      return Array.from(t.dataSync());
+    });
+    expect(stockValues).toEqual(ref);
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initBackend({ backend });
+      expect(tf.getKernel('MaxPool3D', backend)?.kernelFunc).toBe(maxPool3dKernelFunc(backend));
+      const got = tf.tidy(() => Array.from(tf.maxPool3d(tf.tensor5d(Float32Array.from(x), c.x), c.filter, c.strides, c.pad).dataSync()));
+      expect(got, backend).toEqual(ref);
+    }
   });
 });

@@ -30,7 +30,7 @@ import { fusedConv2dCpuConfig } from './fused-conv2d-cpu.js';
 import type { PatchedBackend } from './kernel-io.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { maxPool3dGradConfig } from './max-pool3d-grad.js';
-import { maxPool3dWasmConfig } from './max-pool3d.js';
+import { maxPool3dConfig } from './max-pool3d.js';
 import { padCpuConfig, sliceCpuConfig } from './slice-pad-cpu.js';
 import { sumCpuConfig } from './sum.js';
 import { sumWasmConfig } from './sum-wasm.js';
@@ -130,8 +130,9 @@ export const PATCHES: readonly Patch[] = [
     'wasm',
     'replaces',
     'the stock kernel starts each window at FLT_MIN instead of −∞: 1.18e-38 for windows ≤ 0, and subnormal products (~40× slower) in the next convolution',
-    () => maxPool3dWasmConfig(),
+    () => maxPool3dConfig('wasm'),
   ),
+  kernel('backbone', tf.MaxPool3D, 'cpu', 'replaces', 'one pass over the windows instead of element-by-element buffer reads', () => maxPool3dConfig('cpu')),
   kernel('backbone', tf.Sum, 'wasm', 'wraps', 'rank ≥ 5 reductions not over the innermost axes: one pass instead of a generic 5D transpose', (s) =>
     sumWasmConfig(s),
   ),
