@@ -33,7 +33,7 @@ describe('the patch table', () => {
     const names = PATCHES.map((p) => (p.kind === 'gradient' ? `grad:${p.kernel}` : `${p.kernel}@${p.backend}`));
     expect(new Set(names).size).toBe(34);
     for (const p of PATCHES) expect(p.why.length, p.kernel).toBeGreaterThan(10);
-    expect(PATCHES.filter((p) => p.kind === 'kernel' && p.backend === 'cpu')).toHaveLength(19);
+    expect(PATCHES.filter((p) => p.kind === 'kernel' && p.backend === 'cpu')).toHaveLength(20);
   });
 
   it('survkit info lists every installed patch with what it does and why', async () => {
