@@ -9,7 +9,13 @@
  * PyTorch gradient times are autograd's (forward + one gradient) minus the
  * median forward.
  *
- * Run alone: `npx tsx bench/conv-gemm.ts [--backend wasm|cpu] [--rounds 3] [--reps 3]`.
+ * With `--gemm`, instead: the matrix products alone — survkit's WebAssembly
+ * SIMD GEMM (src/ops/wasm/gemm.ts, operands in its arena), XNNPACK's
+ * BatchMatMul (tf.matMul on wasm) and torch.mm with one thread — on the
+ * products of the folded 3D layers (forward P·W and filter gradient Pᵀ·dY per
+ * pixel group), in interleaved rounds: the kernel peaks that bound each side.
+ *
+ * Run alone: `npx tsx bench/conv-gemm.ts [--backend wasm|cpu] [--rounds 3] [--reps 3] [--gemm]`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,6 +23,7 @@ import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../src/backend/index.js';
+import { SimdGemm } from '../src/ops/wasm/gemm.js';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -86,6 +93,79 @@ async function torch(l: Layer): Promise<{ fwd: number[]; dx: number[]; dw: numbe
   const [, dims, b, d, h, ci, co, s] = l;
   py.stdin.write(`${dims} ${b} ${d} ${h} ${ci} ${co} ${s} ${reps}\n`);
   return JSON.parse((await lines.next()).value as string) as { fwd: number[]; dx: number[]; dw: number[] };
+}
+
+/** [label, m, n, k]: C[m×n] = A[m×k]·B[k×n]. */
+const GEMMS: [string, number, number, number][] = [
+  ['fwd L1 P·W (n=65536, K=27, Co=16)', 65536, 16, 27],
+  ['fwd L2 P·W (n=8192, K=432, Co=32)', 8192, 32, 432],
+  ['fwd L3 P·W (n=2048, K=864, Co=64)', 2048, 64, 864],
+  ['dW L1 Pᵀ·dY (K=27, group 4096, Co=16)', 27, 16, 4096],
+  ['dW L2 Pᵀ·dY (K=432, group 2048, Co=32)', 432, 32, 2048],
+  ['dW L3 Pᵀ·dY (K=864, group 1024, Co=64)', 864, 64, 1024],
+];
+
+async function gemmTable(): Promise<void> {
+  const g = new SimdGemm();
+  const acc = new Map<string, { simd: number[]; xnn: number[]; torch: number[] }>();
+  const loadsG: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const [label, m, n, k] of GEMMS) {
+      loadsG.push(loadavg()[0] as number);
+      const e = acc.get(label) ?? { simd: [], xnn: [], torch: [] };
+      const mark = g.mark;
+      const pa = g.alloc(m * k);
+      const pb = g.alloc(k * n);
+      const pc = g.alloc(m * n);
+      g.prepare(k);
+      g.f32.fill(0.5, pa, pa + m * k);
+      g.f32.fill(0.25, pb, pb + k * n);
+      // small products repeated inside one timing (≥ 50 M multiply-adds), times per product
+      const inner = Math.max(1, Math.round(5e7 / (m * n * k)));
+      const per = (xs: number[]) => xs.map((v) => v / inner);
+      e.simd.push(
+        ...per(
+          cpuMs(() => {
+            for (let i = 0; i < inner; i++) g.matmul(m, n, k, pa, pb, pc);
+            return tf.scalar(0);
+          }),
+        ),
+      );
+      g.release(mark);
+      const a = tf.randomNormal<tf.Rank.R2>([m, k]);
+      const b = tf.randomNormal<tf.Rank.R2>([k, n]);
+      e.xnn.push(
+        ...per(
+          cpuMs(() => {
+            for (let i = 1; i < inner; i++) tf.matMul(a, b).dispose();
+            return tf.matMul(a, b);
+          }),
+        ),
+      );
+      tf.dispose([a, b]);
+      if (py && lines) {
+        py.stdin.write(`mm ${m} ${n} ${k} ${reps} ${inner}\n`);
+        e.torch.push(...(JSON.parse((await lines.next()).value as string) as { mm: number[] }).mm);
+      }
+      acc.set(label, e);
+    }
+  }
+  console.log('| product | MMAC | survkit SIMD GEMM GMAC/s | XNNPACK BatchMatMul GMAC/s | torch.mm 1 thread GMAC/s | torch / SIMD |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [label, m, n, k] of GEMMS) {
+    const e = acc.get(label) as { simd: number[]; xnn: number[]; torch: number[] };
+    const macs = m * n * k;
+    const gm = (xs: number[]) => (xs.length ? (macs / median(xs) / 1e6).toFixed(1) : 'not measured');
+    const ratio = e.torch.length ? (median(e.simd) / median(e.torch)).toFixed(2) : '—';
+    console.log(`| ${label} | ${(macs / 1e6).toFixed(0)} | ${gm(e.simd)} | ${gm(e.xnn)} | ${gm(e.torch)} | ${ratio} |`);
+  }
+  console.log(`load average (1 min) ${Math.min(...loadsG).toFixed(2)}–${Math.max(...loadsG).toFixed(2)}; ${new Date().toISOString()}`);
+}
+
+if (process.argv.includes('--gemm')) {
+  await gemmTable();
+  py?.stdin.end();
+  process.exit(0);
 }
 
 const loads: number[] = [];
