@@ -150,7 +150,7 @@ async function gemmTable(): Promise<void> {
       acc.set(label, e);
     }
   }
-  console.log('| product | MMAC | survkit SIMD GEMM GMAC/s | XNNPACK BatchMatMul GMAC/s | torch.mm 1 thread GMAC/s | torch / SIMD |');
+  console.log('| product | MMAC | survkit SIMD GEMM GMAC/s | XNNPACK BatchMatMul GMAC/s | torch.mm 1 thread GMAC/s | SIMD time ÷ torch time |');
   console.log('|---|---|---|---|---|---|');
   for (const [label, m, n, k] of GEMMS) {
     const e = acc.get(label) as { simd: number[]; xnn: number[]; torch: number[] };
