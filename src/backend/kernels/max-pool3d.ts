@@ -121,16 +121,22 @@ const maxPool3dWasm: KernelFunc = ({ inputs, backend: be, attrs }) => {
   const info = poolInfo(x, a);
   const { batchSize: B, inDepth: D, inHeight: H, inWidth: W, inChannels: C, padInfo: p } = info;
   const frames = { dataId: x.dataId, shape: [B * D, H, W, C], dtype: x.dtype };
-  const z = callKernel('MaxPool', 'wasm', be, { x: frames }, {
-    filterSize: [info.filterHeight, info.filterWidth],
-    strides: [info.strideHeight, info.strideWidth],
-    pad: [
-      [0, 0],
-      [p.top, p.bottom],
-      [p.left, p.right],
-      [0, 0],
-    ],
-  });
+  const z = callKernel(
+    'MaxPool',
+    'wasm',
+    be,
+    { x: frames },
+    {
+      filterSize: [info.filterHeight, info.filterWidth],
+      strides: [info.strideHeight, info.strideWidth],
+      pad: [
+        [0, 0],
+        [p.top, p.bottom],
+        [p.left, p.right],
+        [0, 0],
+      ],
+    },
+  );
   const out = alloc(be, info.outShape, false);
   if (z.shape[1] === info.outHeight && z.shape[2] === info.outWidth) temporalMax(f32(be, z), info, f32(be, out));
   else maxPool3dValues(f32(be, x), info, f32(be, out));
