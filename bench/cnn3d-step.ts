@@ -1,7 +1,8 @@
 /**
  * Training-step time of the small 3D CNN from ../shared/reference/TFJS-NODE.md
  * on the wasm and cpu backends, with survkit's Conv3D kernels (one 2D
- * convolution per temporal tap; registered by survkit's backbones) and,
+ * convolution with the temporal taps folded into the channels; registered
+ * by survkit's backbones) and,
  * for comparison, TF.js's stock 3D kernels.
  *
  * Model: input 16×64×64×1 clips, batch 8;

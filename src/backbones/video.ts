@@ -5,7 +5,8 @@
  * temporal ones), after Tran et al. (2018) and torchvision's
  * `r3d_18` / `mc3_18` / `r2plus1d_18`, with tiny default widths so that they
  * train on the cpu and wasm backends (with survkit's Conv3D kernels, which
- * run every temporal tap as a 2D convolution).
+ * run each 3D convolution as one 2D convolution with the temporal taps folded
+ * into the channels).
  *
  * **Pretrained weights.** torchvision's Kinetics-400 weights (saved as
  * safetensors) load with `torchBackbone(file, { arch: 'r3d_18', inputShape:

@@ -1,19 +1,68 @@
 /**
- * A plain-JS matrix product for the cpu backend's convolution kernels.
+ * The one matrix product of survkit's convolution kernels.
  *
- * `gemmNT` computes C[M, N] = A[M, K] · B[N, K]ᵀ with all three row-major,
- * so every inner loop is a dot product over two contiguous runs. Blocks of
- * 4 rows × 2 columns keep eight float64 accumulators in registers; on V8 this
- * runs at about 2.5–3 GMAC/s on one core (measured on the project machine),
- * 4–8× the element-by-element stock TF.js cpu convolution kernels.
+ * `gemmNT` computes C[M, N] = A[M, K] · B[N, K]ᵀ with all three row-major.
+ * It runs on survkit's WebAssembly SIMD product (src/ops/wasm/gemm.ts: a 4×8
+ * f32x4 kernel, 15–19 G multiply-adds/s on the convolution shapes of the
+ * benchmark CNNs on the project machine) through one shared arena
+ * ({@link convArena}), copying the operands in and the result out; where the
+ * runtime has no WebAssembly SIMD it falls back to {@link gemmNTScalar}, a
+ * plain-JS 4×2-blocked float64 product (about 1–3 G multiply-adds/s).
+ * Kernels that can build their operands in place (the wasm filter gradient)
+ * write them into {@link convArena} and call its `gemm` directly.
  */
+import { SimdGemm, simdSupported } from '../../ops/wasm/gemm.js';
+
+let arena: SimdGemm | undefined;
+let simd: boolean | undefined;
+
+/** Whether the SIMD product is available (checked once). */
+export function convGemmIsSimd(): boolean {
+  simd ??= simdSupported();
+  return simd;
+}
+
+/** The arena shared by the convolution kernels (created on first use; requires {@link convGemmIsSimd}). */
+export function convArena(): SimdGemm {
+  arena ??= new SimdGemm();
+  return arena;
+}
 
 /**
  * C[i·N + j] = Σ_k A[aOff + i·K + k] · B[bOff + j·K + k] for i < M, j < N
- * (float64 accumulation, float32 result). When `accumulate` is true the
- * product is added to C instead of overwriting it.
+ * (float32 result). When `accumulate` is true the product is added to C
+ * instead of overwriting it. SIMD: each C value is one float32 sum over k in
+ * order (then + C); scalar fallback: float64 sums.
  */
 export function gemmNT(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number, accumulate = false, aOff = 0, bOff = 0): void {
+  if (!convGemmIsSimd() || m === 0 || n === 0) {
+    gemmNTScalar(a, b, c, m, n, k, accumulate, aOff, bOff);
+    return;
+  }
+  const g = convArena();
+  const mark = g.mark;
+  try {
+    const pa = g.alloc(m * k);
+    const pb = g.alloc(n * k);
+    const pc = g.alloc(m * n);
+    g.prepare(k);
+    const mem = g.f32;
+    mem.set(a.subarray(aOff, aOff + m * k), pa);
+    mem.set(b.subarray(bOff, bOff + n * k), pb);
+    if (accumulate) mem.set(c.subarray(0, m * n), pc);
+    g.matmul(m, n, k, pa, pb, pc, { transB: true, accumulate });
+    c.set(g.view(pc, m * n));
+  } finally {
+    g.release(mark);
+  }
+}
+
+/**
+ * The plain-JS fallback of {@link gemmNT}: blocks of 4 rows × 2 columns keep
+ * eight float64 accumulators in registers, every inner loop a dot product
+ * over two contiguous runs (float64 accumulation, float32 result).
+ */
+export function gemmNTScalar(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number, accumulate = false, aOff = 0, bOff = 0): void {
   const m4 = m - (m % 4);
   const n2 = n - (n % 2);
   for (let i = 0; i < m4; i += 4) {

@@ -30,6 +30,7 @@ import { fusedConv2dCpuConfig } from './fused-conv2d-cpu.js';
 import type { PatchedBackend } from './kernel-io.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { maxPool3dGradConfig } from './max-pool3d-grad.js';
+import { maxPool3dConfig } from './max-pool3d.js';
 import { padCpuConfig, sliceCpuConfig } from './slice-pad-cpu.js';
 import { sumCpuConfig } from './sum.js';
 import { sumWasmConfig } from './sum-wasm.js';
@@ -77,8 +78,8 @@ const kernel = (
 const conv3d = (backend: PatchedBackend, name: string): KernelConfig => conv3dConfigs(backend).find((c) => c.kernelName === name) as KernelConfig;
 
 const CONV3D_WHY = {
-  cpu: 'one 2D convolution per temporal tap instead of the stock scalar 3D loops',
-  wasm: "one 2D convolution per temporal tap; TF.js 4.22's wasm 3D gradients disagree with the definition (input gradient with > 1 input channel, filter gradient with strides)",
+  cpu: 'one 2D convolution with the temporal taps folded into the channels instead of the stock scalar 3D loops',
+  wasm: "one 2D convolution with the temporal taps folded into the channels; TF.js 4.22's wasm 3D gradients disagree with the definition (input gradient with > 1 input channel, filter gradient with strides)",
 } as const;
 
 /** Every patch, in installation order. */
@@ -123,6 +124,15 @@ export const PATCHES: readonly Patch[] = [
       () => maxPool3dGradConfig(b),
     ),
   ),
+  kernel(
+    'backbone',
+    tf.MaxPool3D,
+    'wasm',
+    'replaces',
+    'the stock kernel starts each window at FLT_MIN instead of −∞: 1.18e-38 for windows ≤ 0, and subnormal products (~40× slower) in the next convolution',
+    () => maxPool3dConfig('wasm'),
+  ),
+  kernel('backbone', tf.MaxPool3D, 'cpu', 'replaces', 'one pass over the windows instead of element-by-element buffer reads', () => maxPool3dConfig('cpu')),
   kernel('backbone', tf.Sum, 'wasm', 'wraps', 'rank ≥ 5 reductions not over the innermost axes: one pass instead of a generic 5D transpose', (s) =>
     sumWasmConfig(s),
   ),
