@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Random } from '../../core/random.js';
 import { CaseControlSampler } from '../../data/case-control.js';
 import { disposeAll, gatherRows, sourceBatches, type Batch } from './in-memory-data.js';
-import type { TrainingPlan, TrainStep } from './fit-loop.js';
+import type { HostLoss, TrainingPlan, TrainStep } from './fit-loop.js';
 import type { PlanContext, TrainSet } from './survival-plan.js';
 
 /**
@@ -18,6 +18,12 @@ export interface CaseControlPlanOptions {
   /** Passes over the validation cases, each with fresh controls (pycox's examples repeat the validation set 10 times). */
   validationRepeats: number;
   loss: CaseControlLoss;
+  /**
+   * The same training loss on host arrays, where the family has one (the dense engine then runs the step without
+   * TF.js): the network inputs of the step (`x`, plus any tensors of its own, freed with the step) and the loss of
+   * the network output on them.
+   */
+  host?: (x: tf.Tensor[], caseTime: Float64Array, b: number, k: number) => HostLoss;
 }
 
 /**
@@ -78,8 +84,10 @@ function timesOf(y: { time: ArrayLike<number> }, cases: ArrayLike<number>): Floa
   return t;
 }
 
-function stepOf(x: tf.Tensor[], caseTime: Float64Array, k: number, o: CaseControlPlanOptions, extra: tf.Tensor[] = []): TrainStep {
+function stepOf(x: tf.Tensor[], caseTime: Float64Array, k: number, o: CaseControlPlanOptions): TrainStep {
   const b = caseTime.length;
+  const host = o.host?.(x, caseTime, b, k);
+  const extra = host === undefined ? [] : host.inputs.filter((t) => !x.includes(t));
   return {
     loss: () => o.loss(x, caseTime, b, k, true),
     size: b,
@@ -87,6 +95,7 @@ function stepOf(x: tf.Tensor[], caseTime: Float64Array, k: number, o: CaseContro
       disposeAll(x);
       disposeAll(extra);
     },
+    ...(host === undefined ? {} : { host }),
   };
 }
 
