@@ -53,7 +53,20 @@ export function caseControlPlan(
   }
   if (val) {
     const rng = new Random(ctx.seed + 0x5bd1e995);
-    plan.validate = () => validationLoss(fn, count, val, ctx.validationBatchSize, rng, o);
+    plan.validate = () => validationLoss(fn, count, val, ctx.validationBatchSize, rng, o, tfValue(o));
+    const host = o.host;
+    if (host) {
+      // the same draws from the same stream: only one of validate / validateHost runs in a fit
+      plan.validateHost = (forward) =>
+        validationLoss(fn, count, val, ctx.validationBatchSize, rng, o, (x, caseTime) => {
+          const h = host(x, caseTime, caseTime.length, o.nControls);
+          try {
+            return Promise.resolve(h.loss(forward(h.inputs)).value);
+          } finally {
+            disposeAll(h.inputs.filter((t) => !x.includes(t)));
+          }
+        });
+    }
   }
   return plan;
 }
@@ -132,15 +145,36 @@ function batchStep(b: Batch, rng: Random, k: number, o: CaseControlPlanOptions):
   return stepOf(gatherRows(b.x, rowsOf(draw.cases, draw.controls, k)), timesOf(b, draw.cases), k, o);
 }
 
-async function validationLoss(fn: string, count: number, val: TrainSet, batchSize: number, rng: Random, o: CaseControlPlanOptions): Promise<number> {
+/** The loss of one validation case-control batch (rows [cases; control blocks]). */
+type CaseControlValue = (x: tf.Tensor[], caseTime: Float64Array) => Promise<number>;
+
+/** The TF.js loss in inference mode, read back. */
+function tfValue(o: CaseControlPlanOptions): CaseControlValue {
+  return async (x, caseTime) => {
+    const v = tf.tidy(() => o.loss(x, caseTime, caseTime.length, o.nControls, false));
+    try {
+      return (await v.data())[0] as number;
+    } finally {
+      v.dispose();
+    }
+  };
+}
+
+async function validationLoss(
+  fn: string,
+  count: number,
+  val: TrainSet,
+  batchSize: number,
+  rng: Random,
+  o: CaseControlPlanOptions,
+  value: CaseControlValue,
+): Promise<number> {
   const k = o.nControls;
   let sum = 0;
   let n = 0;
   const evaluate = async (x: tf.Tensor[], caseTime: Float64Array): Promise<void> => {
     try {
-      const v = tf.tidy(() => o.loss(x, caseTime, caseTime.length, k, false));
-      sum += (await v.data())[0] as number;
-      v.dispose();
+      sum += await value(x, caseTime);
       n++;
     } finally {
       disposeAll(x);

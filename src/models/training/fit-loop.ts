@@ -27,6 +27,9 @@ export interface HostLoss {
   loss: (out: Float32Array) => { value: number; gradient: ArrayLike<number> };
 }
 
+/** The network's inference forward on a batch's inputs, as host arrays (valid until the next call). */
+export type HostForward = (inputs: tf.Tensor[]) => Float32Array;
+
 /** What a model family gives the loop: the steps of an epoch and a validation loss. */
 export interface TrainingPlan {
   epoch: (epoch: number) => AsyncIterable<TrainStep> | Iterable<TrainStep>;
@@ -34,6 +37,11 @@ export interface TrainingPlan {
   stepsPerEpoch?: number;
   /** Mean validation loss (inference mode), or undefined without validation data. */
   validate?: () => Promise<number>;
+  /**
+   * The same validation loss from the host losses, given the network's inference forward on host arrays (the
+   * output, row-major; read before the next call); the dense engine uses it instead of `validate` where present.
+   */
+  validateHost?: (forward: HostForward) => Promise<number>;
   /** True when a step does more than one forward pass on the network's own weights (e.g. a momentum target pass): TF.js only. */
   tfjsOnly?: boolean;
 }
@@ -289,6 +297,23 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
     dirty = false;
     return previous.call(net, inputs as tf.Tensor | tf.Tensor[], kwargs) as tf.Tensor;
   };
+  const forward: HostForward = (xs) => {
+    const rows = xs[0]?.shape[0] as number;
+    if (rows < BULK_ROWS)
+      return engine.predict(
+        xs.map((t) => t.dataSync() as Float32Array),
+        rows,
+      );
+    const out = engineApply(xs, { training: false });
+    try {
+      return out.dataSync() as Float32Array;
+    } finally {
+      out.dispose();
+    }
+  };
+  // the validation loss from the host losses where the plan has them (the network runs as the engine either way)
+  const validateHost = plan.validateHost;
+  const epochPlan: TrainingPlan = validateHost === undefined ? plan : { ...plan, validate: () => validateHost(forward) };
   const own = net as unknown as { apply: Apply };
   const hadOwn = Object.prototype.hasOwnProperty.call(net, 'apply');
   const previous = own.apply;
@@ -335,7 +360,7 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
         progress.batch(epoch, count - 1, plan.stepsPerEpoch ?? 0, sum / count);
         for (const cb of o.callbacks) await cb.onBatchEnd?.(count - 1, { loss: value, size: step.size });
       }
-      const { loss, valLoss, ms } = await recordEpoch(history, plan, progress, epoch, count > 0 ? sum / count : NaN, t0, cpu0);
+      const { loss, valLoss, ms } = await recordEpoch(history, epochPlan, progress, epoch, count > 0 ? sum / count : NaN, t0, cpu0);
       let stop = false;
       if (o.earlyStopping) {
         const r = o.earlyStopping.update(valLoss);
