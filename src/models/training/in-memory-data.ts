@@ -67,7 +67,7 @@ function hostCopy(t: tf.Tensor): Float32Array | Int32Array | undefined {
 
 /** Rows of a tensor gathered from its host copy, as a new tensor (the same values as `tf.gather`). */
 function hostGather(t: tf.Tensor, a: Float32Array | Int32Array, rows: ArrayLike<number>): tf.Tensor {
-  const n = t.shape[0] as number;
+  const n = t.shape[0];
   const w = t.size / n;
   const out = a instanceof Float32Array ? new Float32Array(rows.length * w) : new Int32Array(rows.length * w);
   for (let r = 0; r < rows.length; r++) {
