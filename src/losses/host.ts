@@ -20,6 +20,9 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 /** softplus as the TF.js losses build it: relu(x) + log(1 + e^{−|x|}). */
 const softplus = (x: number): number => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 
+/** Scratch for one row's e^{ψ − γ} (grown as needed). */
+let rowExp = new Float64Array(64);
+
 /**
  * pycox `nll_pmf` on one row of m logits ψ (zero pad logit appended), added
  * into `grad` (scaled by `scale` = 1/n) — the single-cause branch of `nllOf`:
@@ -30,11 +33,13 @@ const softplus = (x: number): number => Math.max(x, 0) + Math.log1p(Math.exp(-Ma
 function pmfRow(psi: ArrayLike<number>, off: number, m: number, k: number, d: number, scale: number, grad: Float64Array, gOff: number): number {
   let gamma = 0;
   for (let j = 0; j < m; j++) gamma = Math.max(gamma, psi[off + j] as number);
+  if (rowExp.length < m) rowExp = new Float64Array(m);
   const ePad = Math.exp(-gamma);
   let sum = ePad;
   let tail = ePad;
   for (let j = 0; j < m; j++) {
     const e = Math.exp((psi[off + j] as number) - gamma);
+    rowExp[j] = e;
     sum += e;
     if (j > k) tail += e;
   }
@@ -44,7 +49,7 @@ function pmfRow(psi: ArrayLike<number>, off: number, m: number, k: number, d: nu
   const cGamma = -d + sum / sEps - ((1 - d) * tail) / tEps;
   for (let j = 0; j < m; j++) {
     const x = psi[off + j] as number;
-    const e = Math.exp(x - gamma);
+    const e = rowExp[j] as number;
     let g = -e / sEps;
     if (j === k) g += d;
     if (j > k) g += ((1 - d) * e) / tEps;
