@@ -45,7 +45,8 @@ export function caseControlPlan(
   fn: string,
   o: CaseControlPlanOptions,
 ): TrainingPlan {
-  const plan: TrainingPlan = { epoch: () => trainEpoch(fn, count, train, ctx, o) };
+  const cache: SamplerCache = new Map();
+  const plan: TrainingPlan = { epoch: () => trainEpoch(fn, count, train, ctx, o, cache) };
   if (train.kind === 'memory') {
     let cases = 0;
     for (const e of train.data.labels.event) if (e !== 0) cases++;
@@ -53,12 +54,12 @@ export function caseControlPlan(
   }
   if (val) {
     const rng = new Random(ctx.seed + 0x5bd1e995);
-    plan.validate = () => validationLoss(fn, count, val, ctx.validationBatchSize, rng, o, tfValue(o));
+    plan.validate = () => validationLoss(fn, count, val, ctx.validationBatchSize, rng, o, cache, tfValue(o));
     const host = o.host;
     if (host) {
       // the same draws from the same stream: only one of validate / validateHost runs in a fit
       plan.validateHost = (forward) =>
-        validationLoss(fn, count, val, ctx.validationBatchSize, rng, o, (x, caseTime) => {
+        validationLoss(fn, count, val, ctx.validationBatchSize, rng, o, cache, (x, caseTime) => {
           const h = host(x, caseTime, caseTime.length, o.nControls);
           try {
             return Promise.resolve(h.loss(forward(h.inputs)).value);
@@ -112,11 +113,18 @@ function stepOf(x: tf.Tensor[], caseTime: Float64Array, k: number, o: CaseContro
   };
 }
 
-async function* trainEpoch(fn: string, count: number, train: TrainSet, ctx: PlanContext, o: CaseControlPlanOptions): AsyncGenerator<TrainStep> {
+async function* trainEpoch(
+  fn: string,
+  count: number,
+  train: TrainSet,
+  ctx: PlanContext,
+  o: CaseControlPlanOptions,
+  cache: SamplerCache,
+): AsyncGenerator<TrainStep> {
   const k = o.nControls;
   if (train.kind === 'memory') {
     const d = train.data;
-    const sampler = samplerOf(d.labels, k);
+    const sampler = memorySampler(cache, d.labels, k);
     if (sampler === undefined) return;
     const perm = ctx.rng.permutation(sampler.cases.length);
     for (let s = 0; s < perm.length; s += ctx.batchSize) {
@@ -130,6 +138,14 @@ async function* trainEpoch(fn: string, count: number, train: TrainSet, ctx: Plan
     const step = batchStep(b, ctx.rng, k, o);
     if (step) yield step;
   }
+}
+
+/** The samplers of one plan's in-memory labels (training, validation), built in its first epoch: a sampler does not change after construction. */
+type SamplerCache = Map<object, CaseControlSampler | undefined>;
+
+function memorySampler(cache: SamplerCache, y: { time: ArrayLike<number>; event: ArrayLike<number> }, k: number): CaseControlSampler | undefined {
+  if (!cache.has(y)) cache.set(y, samplerOf(y, k));
+  return cache.get(y);
 }
 
 function samplerOf(y: { time: ArrayLike<number>; event: ArrayLike<number> }, k: number): CaseControlSampler | undefined {
@@ -167,6 +183,7 @@ async function validationLoss(
   batchSize: number,
   rng: Random,
   o: CaseControlPlanOptions,
+  cache: SamplerCache,
   value: CaseControlValue,
 ): Promise<number> {
   const k = o.nControls;
@@ -182,7 +199,7 @@ async function validationLoss(
   };
   if (val.kind === 'memory') {
     const d = val.data;
-    const sampler = samplerOf(d.labels, k);
+    const sampler = memorySampler(cache, d.labels, k);
     if (sampler === undefined) return NaN;
     const all = new Int32Array(sampler.cases.length * o.validationRepeats);
     for (let r = 0; r < o.validationRepeats; r++) all.set(sampler.cases, r * sampler.cases.length);
