@@ -43,21 +43,24 @@ export interface DeepHitLossOptions {
  */
 export function deepHitLoss(phi: tf.Tensor, idxDuration: ArrayLike<number>, event: ArrayLike<number>, opts: DeepHitLossOptions = {}): tf.Scalar {
   const fn = 'deepHitLoss';
+  const { alpha, beta, sigma, convention } = deepHitWeights(fn, opts);
+  const b = discreteBatch(fn, phi, idxDuration, event, convention === 'pycox');
+  assertFiniteTensor(fn, 'phi', phi, opts.validate);
+  return tf.tidy(() => tf.add(tf.mul(alpha, nllOf(phi, b, convention)), tf.mul(beta, rankOf(phi, b, sigma, convention))));
+}
+
+/** The weights of {@link deepHitLoss} resolved from its options, with its defaults and checks (also used by the host form). */
+export function deepHitWeights(fn: string, opts: DeepHitLossOptions): { alpha: number; beta: number; sigma: number; convention: DeepHitConvention } {
   const convention = assertChoice(fn, 'convention', opts.convention ?? 'pycox', ['pycox', 'paper'] as const);
   const sigma = assertNumberOption(fn, 'sigma', opts.sigma ?? 0.1, { min: 0, minExclusive: true });
-  let alpha: number;
-  let beta: number;
   if (convention === 'pycox') {
     if (opts.beta !== undefined) {
       throw survkitError('optionRange', fn, 'beta', "omitted with convention 'pycox' (the ranking weight is 1 − alpha)", opts.beta);
     }
-    alpha = assertNumberOption(fn, 'alpha', opts.alpha ?? 0.2, { min: 0, max: 1 });
-    beta = 1 - alpha;
-  } else {
-    alpha = assertNumberOption(fn, 'alpha', opts.alpha ?? 1, { min: 0 });
-    beta = assertNumberOption(fn, 'beta', opts.beta ?? 1, { min: 0 });
+    const alpha = assertNumberOption(fn, 'alpha', opts.alpha ?? 0.2, { min: 0, max: 1 });
+    return { alpha, beta: 1 - alpha, sigma, convention };
   }
-  const b = discreteBatch(fn, phi, idxDuration, event, convention === 'pycox');
-  assertFiniteTensor(fn, 'phi', phi, opts.validate);
-  return tf.tidy(() => tf.add(tf.mul(alpha, nllOf(phi, b, convention)), tf.mul(beta, rankOf(phi, b, sigma, convention))));
+  const alpha = assertNumberOption(fn, 'alpha', opts.alpha ?? 1, { min: 0 });
+  const beta = assertNumberOption(fn, 'beta', opts.beta ?? 1, { min: 0 });
+  return { alpha, beta, sigma, convention };
 }

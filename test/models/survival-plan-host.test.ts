@@ -80,12 +80,21 @@ describe('host batches of the generic plan', () => {
     const plan = genericPlan('t', 1, set, set, { rng: new Random(4), batchSize: 5, validationBatchSize: 8 }, tfLoss, () => true, { hostLoss });
     const viaTf = await (plan.validate as () => Promise<number>)();
     // the "network" is the identity: predict returns the inputs
-    const viaHost = plan.validateHost?.((inputs, rows) => (inputs[0] as Float32Array).subarray(0, rows * W));
+    let viaTensors = 0;
+    const identity = Object.assign(
+      (xs: tf.Tensor[]): Float32Array => {
+        viaTensors++;
+        return xs[0]?.dataSync() as Float32Array;
+      },
+      { arrays: (inputs: Float32Array[], rows: number): Float32Array => (inputs[0] as Float32Array).subarray(0, rows * W) },
+    );
+    const viaHost = await plan.validateHost?.(identity);
     expect(viaHost).toBeDefined();
+    expect(viaTensors).toBe(0); // host tables: the forward on arrays
     expect(Math.abs((viaHost as number) - viaTf)).toBeLessThanOrEqual(1e-6 * Math.abs(viaTf));
-    // a batch without a host loss: undefined (the loop then uses the TF.js loss)
+    // a batch without a host loss: the TF.js loss of that batch
     const none = genericPlan('t', 1, set, set, { rng: new Random(4), batchSize: 5, validationBatchSize: 8 }, tfLoss, () => true, { hostLoss: () => undefined });
-    expect(none.validateHost?.((inputs) => inputs[0] as Float32Array)).toBeUndefined();
+    expect(await none.validateHost?.(identity)).toBe(viaTf);
     d.x.dispose();
   });
 });

@@ -2,6 +2,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { bceSurvProbabilities, survivalFromBceLogits } from '../../estimators/discrete-families.js';
 import type { SurvivalCurves } from '../../estimators/survival-curves.js';
 import { bceSurvLoss } from '../../losses/bce-surv.js';
+import { bceSurvLossHost } from '../../losses/host.js';
+import type { HostLoss } from '../training/fit-loop.js';
 import { DiscreteBase, type DiscreteOptions } from './discrete-base.js';
 import { checkNetOptions } from '../training/network-options.js';
 import { registerModelFamily } from '../family-registry.js';
@@ -47,6 +49,10 @@ export class BCESurv extends DiscreteBase {
 
   protected discreteLoss(phi: tf.Tensor, idx: Int32Array, event: Int32Array): tf.Scalar {
     return bceSurvLoss(phi, idx, event, { validate: false });
+  }
+
+  protected override hostDiscreteLoss(n: number, idx: Int32Array, event: Int32Array): HostLoss['loss'] {
+    return bceSurvLossHost(n, this.outputWidth, idx, event);
   }
 
   protected curvesFromLogits(logits: Float64Array, cuts: Float64Array): SurvivalCurves {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../../core/assert.js';
 import { coxCcLoss } from '../../losses/cox-cc.js';
+import { coxCcLossHost } from '../../losses/host.js';
 import { caseControlPlan, fixedDraw } from '../training/case-control-plan.js';
 import { CoxBase } from './cox-base.js';
 import { StateReader, type CoxCCState } from './family-state.js';
@@ -71,6 +72,7 @@ export class CoxCC extends CoxBase {
       nControls: this.nControls,
       validationRepeats: this.validationRepeats,
       loss: (x, _t, b, k, training) => this.caseControlLoss(x, b, k, training),
+      host: (x, _t, b, k) => ({ inputs: x, loss: coxCcLossHost(b, k, this.shrink) }),
     });
   }
 

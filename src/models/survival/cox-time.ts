@@ -9,12 +9,13 @@ import { coxTimeBaselineFromLogSums, coxTimeBaselineMany, coxTimeSurvival, type 
 import { curvesFor, SurvivalCurves } from '../../estimators/survival-curves.js';
 import { CoxTimeHead, type CoxTimeHeadArgs } from '../../heads/cox-time-head.js';
 import { coxCcLoss } from '../../losses/cox-cc.js';
+import { coxCcLossHost } from '../../losses/host.js';
 import { caseControlPlan, fixedDraw } from '../training/case-control-plan.js';
 import { baselineToJSON, StateReader, type CoxTimeState } from './family-state.js';
 import { splitCaseControl } from './cox-cc.js';
 import { coxTimeSourceBaseline } from './cox-time-baseline-source.js';
 import { disposeAll, gatherRows, inMemory, isBatchSource, labelRows, sourceBatches, type Batch } from '../training/in-memory-data.js';
-import type { TrainingPlan } from '../training/fit-loop.js';
+import type { HostLoss, TrainingPlan } from '../training/fit-loop.js';
 import { forwardMemory } from '../training/batched-forward.js';
 import { FoldedTimeNet } from '../training/folded-time-net.js';
 import { buildNet, checkNetOptions, type NetOptions } from '../training/network-options.js';
@@ -152,7 +153,16 @@ export class CoxTime extends SurvivalModel {
       nControls: this.nControls,
       validationRepeats: this.validationRepeats,
       loss: (x, t, b, k, training) => this.caseControlLoss(x, t, b, k, training),
+      host: (x, t, b, k) => this.hostCaseControlLoss(x, t, b, k),
     });
+  }
+
+  /** {@link caseControlLoss} on host arrays (the dense engine): the inputs with the cases' time column, and `coxCcLossHost`. */
+  protected hostCaseControlLoss(x: tf.Tensor[], caseTime: Float64Array, b: number, k: number): HostLoss {
+    const z = this.scaler.transform(caseTime);
+    const col = new Float32Array(b * (1 + k));
+    for (let r = 0; r <= k; r++) for (let c = 0; c < b; c++) col[r * b + c] = z[c] as number;
+    return { inputs: [...x, tf.tensor2d(col, [b * (1 + k), 1])], loss: coxCcLossHost(b, k, this.shrink) };
   }
 
   /** For `loss()`: controls drawn within the batch with a fixed seed (0). */

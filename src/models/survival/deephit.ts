@@ -3,7 +3,9 @@ import { assertChoice, assertNumberOption } from '../../core/assert.js';
 import { survkitError } from '../../core/errors.js';
 import { cifFromLogits, survivalFromPmfLogits } from '../../estimators/discrete-time.js';
 import { curvesFor, SurvivalCurves } from '../../estimators/survival-curves.js';
-import { deepHitLoss, type DeepHitLossOptions } from '../../losses/deephit.js';
+import { deepHitLoss, deepHitWeights, type DeepHitLossOptions } from '../../losses/deephit.js';
+import { deepHitLossHost } from '../../losses/host.js';
+import type { HostLoss } from '../training/fit-loop.js';
 import type { DeepHitConvention } from '../../losses/deephit-nll.js';
 import { DiscreteBase, type DiscreteOptions } from './discrete-base.js';
 import { interpolateRows, subgrid } from '../../estimators/interpolate-curves.js';
@@ -74,6 +76,11 @@ export class DeepHit extends DiscreteBase {
 
   protected discreteLoss(phi: tf.Tensor, idx: Int32Array, event: Int32Array): tf.Scalar {
     return deepHitLoss(phi, idx, event, this.lossOptions);
+  }
+
+  protected override hostDiscreteLoss(n: number, idx: Int32Array, event: Int32Array): HostLoss['loss'] {
+    const layout = { n, causes: this.causes ?? 1, m: this.outputWidth, pad: this.pad };
+    return deepHitLossHost(layout, idx, event, deepHitWeights('deepHitLoss', this.lossOptions));
   }
 
   protected curvesFromLogits(logits: Float64Array, cuts: Float64Array): SurvivalCurves {

@@ -11,6 +11,7 @@ import { riskFromCurves } from '../../estimators/risk-from-curves.js';
 import { SurvivalModel, type FitContext, type PredictRiskOptions, type PredictSurvivalOptions } from './survival-model.js';
 import type { TrainSet } from '../training/survival-plan.js';
 import type { BatchSource, ModelInput } from '../training/fit-types.js';
+import type { HostLoss } from '../training/fit-loop.js';
 import type { DiscreteState, StateReader } from './family-state.js';
 
 /** Options shared by the discrete-time families. */
@@ -102,6 +103,16 @@ export abstract class DiscreteBase extends SurvivalModel {
       const phi = k > 1 ? tf.reshape(out, [n, k, this.outputWidth]) : tf.reshape(out, [n, this.outputWidth]);
       return this.discreteLoss(phi, d.idx, d.event);
     });
+  }
+
+  protected override hostBatchLoss(b: Batch): HostLoss['loss'] | undefined {
+    const d = this.transform.transform({ time: b.time, event: b.event });
+    return this.hostDiscreteLoss(b.time.length, d.idx, d.event);
+  }
+
+  /** {@link discreteLoss} on host arrays (the network output, row-major [b, causes · m]), where the family has one. */
+  protected hostDiscreteLoss(_n: number, _idx: Int32Array, _event: Int32Array): HostLoss['loss'] | undefined {
+    return undefined;
   }
 
   protected async finish(): Promise<void> {

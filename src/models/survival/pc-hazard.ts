@@ -4,6 +4,8 @@ import { PcHazardTransform } from '../../data/pc-hazard-transform.js';
 import { survivalFromPcHazardLogits } from '../../estimators/discrete-families.js';
 import type { SurvivalCurves } from '../../estimators/survival-curves.js';
 import { pcHazardLoss } from '../../losses/pc-hazard.js';
+import { pcHazardLossHost } from '../../losses/host.js';
+import type { HostLoss } from '../training/fit-loop.js';
 import { DiscreteBase, type DiscreteOptions } from './discrete-base.js';
 import { checkNetOptions } from '../training/network-options.js';
 import { registerModelFamily } from '../family-registry.js';
@@ -78,6 +80,11 @@ export class PCHazard extends DiscreteBase {
       const out = this.net.apply(b.x.length === 1 ? (b.x[0] as tf.Tensor) : b.x, { training }) as tf.Tensor;
       return pcHazardLoss(tf.reshape(out, [out.shape[0], this.outputWidth]), d.idx, d.event, d.frac, { validate: false });
     });
+  }
+
+  protected override hostBatchLoss(b: Batch): HostLoss['loss'] {
+    const d = this.labelTransform.transform({ time: b.time, event: b.event });
+    return pcHazardLossHost(b.time.length, this.outputWidth, d.idx, d.event, d.frac);
   }
 
   protected discreteLoss(): tf.Scalar {

@@ -8,6 +8,8 @@ import { registerModelFamily } from '../family-registry.js';
 import type { FitContext } from './survival-model.js';
 import type { TrainSet } from '../training/survival-plan.js';
 import type { JsonValue } from '../training/fit-types.js';
+import type { HostLoss } from '../training/fit-loop.js';
+import { pmfLossHost } from '../../losses/host.js';
 import { StateReader, type DiscreteState } from './family-state.js';
 import { assertSingleRisk } from './single-risk.js';
 
@@ -46,6 +48,10 @@ export class PMF extends DiscreteBase {
 
   protected discreteLoss(phi: tf.Tensor, idx: Int32Array, event: Int32Array): tf.Scalar {
     return pmfLoss(phi, idx, event, { validate: false });
+  }
+
+  protected override hostDiscreteLoss(n: number, idx: Int32Array, event: Int32Array): HostLoss['loss'] {
+    return pmfLossHost(n, this.outputWidth, idx, event);
   }
 
   protected curvesFromLogits(logits: Float64Array, cuts: Float64Array): SurvivalCurves {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Random } from '../../core/random.js';
 import { CaseControlSampler } from '../../data/case-control.js';
 import { disposeAll, gatherRows, sourceBatches, type Batch } from './in-memory-data.js';
-import type { TrainingPlan, TrainStep } from './fit-loop.js';
+import type { HostLoss, TrainingPlan, TrainStep } from './fit-loop.js';
 import type { PlanContext, TrainSet } from './survival-plan.js';
 
 /**
@@ -18,6 +18,12 @@ export interface CaseControlPlanOptions {
   /** Passes over the validation cases, each with fresh controls (pycox's examples repeat the validation set 10 times). */
   validationRepeats: number;
   loss: CaseControlLoss;
+  /**
+   * The same training loss on host arrays, where the family has one (the dense engine then runs the step without
+   * TF.js): the network inputs of the step (`x`, plus any tensors of its own, freed with the step) and the loss of
+   * the network output on them.
+   */
+  host?: (x: tf.Tensor[], caseTime: Float64Array, b: number, k: number) => HostLoss;
 }
 
 /**
@@ -39,7 +45,8 @@ export function caseControlPlan(
   fn: string,
   o: CaseControlPlanOptions,
 ): TrainingPlan {
-  const plan: TrainingPlan = { epoch: () => trainEpoch(fn, count, train, ctx, o) };
+  const cache: SamplerCache = new Map();
+  const plan: TrainingPlan = { epoch: () => trainEpoch(fn, count, train, ctx, o, cache) };
   if (train.kind === 'memory') {
     let cases = 0;
     for (const e of train.data.labels.event) if (e !== 0) cases++;
@@ -47,7 +54,20 @@ export function caseControlPlan(
   }
   if (val) {
     const rng = new Random(ctx.seed + 0x5bd1e995);
-    plan.validate = () => validationLoss(fn, count, val, ctx.validationBatchSize, rng, o);
+    plan.validate = () => validationLoss(fn, count, val, ctx.validationBatchSize, rng, o, cache, tfValue(o));
+    const host = o.host;
+    if (host) {
+      // the same draws from the same stream: only one of validate / validateHost runs in a fit
+      plan.validateHost = (forward) =>
+        validationLoss(fn, count, val, ctx.validationBatchSize, rng, o, cache, (x, caseTime) => {
+          const h = host(x, caseTime, caseTime.length, o.nControls);
+          try {
+            return Promise.resolve(h.loss(forward(h.inputs)).value);
+          } finally {
+            disposeAll(h.inputs.filter((t) => !x.includes(t)));
+          }
+        });
+    }
   }
   return plan;
 }
@@ -78,8 +98,10 @@ function timesOf(y: { time: ArrayLike<number> }, cases: ArrayLike<number>): Floa
   return t;
 }
 
-function stepOf(x: tf.Tensor[], caseTime: Float64Array, k: number, o: CaseControlPlanOptions, extra: tf.Tensor[] = []): TrainStep {
+function stepOf(x: tf.Tensor[], caseTime: Float64Array, k: number, o: CaseControlPlanOptions): TrainStep {
   const b = caseTime.length;
+  const host = o.host?.(x, caseTime, b, k);
+  const extra = host === undefined ? [] : host.inputs.filter((t) => !x.includes(t));
   return {
     loss: () => o.loss(x, caseTime, b, k, true),
     size: b,
@@ -87,14 +109,22 @@ function stepOf(x: tf.Tensor[], caseTime: Float64Array, k: number, o: CaseContro
       disposeAll(x);
       disposeAll(extra);
     },
+    ...(host === undefined ? {} : { host }),
   };
 }
 
-async function* trainEpoch(fn: string, count: number, train: TrainSet, ctx: PlanContext, o: CaseControlPlanOptions): AsyncGenerator<TrainStep> {
+async function* trainEpoch(
+  fn: string,
+  count: number,
+  train: TrainSet,
+  ctx: PlanContext,
+  o: CaseControlPlanOptions,
+  cache: SamplerCache,
+): AsyncGenerator<TrainStep> {
   const k = o.nControls;
   if (train.kind === 'memory') {
     const d = train.data;
-    const sampler = samplerOf(d.labels, k);
+    const sampler = memorySampler(cache, d.labels, k);
     if (sampler === undefined) return;
     const perm = ctx.rng.permutation(sampler.cases.length);
     for (let s = 0; s < perm.length; s += ctx.batchSize) {
@@ -110,6 +140,14 @@ async function* trainEpoch(fn: string, count: number, train: TrainSet, ctx: Plan
   }
 }
 
+/** The samplers of one plan's in-memory labels (training, validation), built in its first epoch: a sampler does not change after construction. */
+type SamplerCache = Map<object, CaseControlSampler | undefined>;
+
+function memorySampler(cache: SamplerCache, y: { time: ArrayLike<number>; event: ArrayLike<number> }, k: number): CaseControlSampler | undefined {
+  if (!cache.has(y)) cache.set(y, samplerOf(y, k));
+  return cache.get(y);
+}
+
 function samplerOf(y: { time: ArrayLike<number>; event: ArrayLike<number> }, k: number): CaseControlSampler | undefined {
   for (let i = 0; i < y.event.length; i++) if (y.event[i] !== 0) return new CaseControlSampler(y, { nControls: k });
   return undefined;
@@ -123,15 +161,37 @@ function batchStep(b: Batch, rng: Random, k: number, o: CaseControlPlanOptions):
   return stepOf(gatherRows(b.x, rowsOf(draw.cases, draw.controls, k)), timesOf(b, draw.cases), k, o);
 }
 
-async function validationLoss(fn: string, count: number, val: TrainSet, batchSize: number, rng: Random, o: CaseControlPlanOptions): Promise<number> {
+/** The loss of one validation case-control batch (rows [cases; control blocks]). */
+type CaseControlValue = (x: tf.Tensor[], caseTime: Float64Array) => Promise<number>;
+
+/** The TF.js loss in inference mode, read back. */
+function tfValue(o: CaseControlPlanOptions): CaseControlValue {
+  return async (x, caseTime) => {
+    const v = tf.tidy(() => o.loss(x, caseTime, caseTime.length, o.nControls, false));
+    try {
+      return (await v.data())[0] as number;
+    } finally {
+      v.dispose();
+    }
+  };
+}
+
+async function validationLoss(
+  fn: string,
+  count: number,
+  val: TrainSet,
+  batchSize: number,
+  rng: Random,
+  o: CaseControlPlanOptions,
+  cache: SamplerCache,
+  value: CaseControlValue,
+): Promise<number> {
   const k = o.nControls;
   let sum = 0;
   let n = 0;
   const evaluate = async (x: tf.Tensor[], caseTime: Float64Array): Promise<void> => {
     try {
-      const v = tf.tidy(() => o.loss(x, caseTime, caseTime.length, k, false));
-      sum += (await v.data())[0] as number;
-      v.dispose();
+      sum += await value(x, caseTime);
       n++;
     } finally {
       disposeAll(x);
@@ -139,7 +199,7 @@ async function validationLoss(fn: string, count: number, val: TrainSet, batchSiz
   };
   if (val.kind === 'memory') {
     const d = val.data;
-    const sampler = samplerOf(d.labels, k);
+    const sampler = memorySampler(cache, d.labels, k);
     if (sampler === undefined) return NaN;
     const all = new Int32Array(sampler.cases.length * o.validationRepeats);
     for (let r = 0; r < o.validationRepeats; r++) all.set(sampler.cases, r * sampler.cases.length);

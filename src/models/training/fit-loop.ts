@@ -29,6 +29,13 @@ export interface HostLoss {
   loss: (out: Float32Array) => { value: number; gradient: ArrayLike<number> };
 }
 
+/** The network's inference forward on a batch's inputs, as host arrays (valid until the next call). */
+export interface HostForward {
+  (inputs: tf.Tensor[]): Float32Array;
+  /** The same forward on host arrays (`rows` rows each, row-major). */
+  arrays: (inputs: Float32Array[], rows: number) => Float32Array;
+}
+
 /** What a model family gives the loop: the steps of an epoch and a validation loss. */
 export interface TrainingPlan {
   epoch: (epoch: number) => AsyncIterable<TrainStep> | Iterable<TrainStep>;
@@ -37,10 +44,10 @@ export interface TrainingPlan {
   /** Mean validation loss (inference mode), or undefined without validation data. */
   validate?: () => Promise<number>;
   /**
-   * The same mean validation loss from a host forward (`predict`: inputs as host arrays → output `[rows, width]`) and the
-   * family's host loss, where the plan can (undefined: use `validate`). The dense engine uses it.
+   * The same validation loss from the host losses, given the network's inference forward on host arrays (the
+   * output, row-major; read before the next call); the dense engine uses it instead of `validate` where present.
    */
-  validateHost?: (predict: (inputs: Float32Array[], rows: number) => Float32Array) => number | undefined;
+  validateHost?: (forward: HostForward) => Promise<number>;
   /** True when a step does more than one forward pass on the network's own weights (e.g. a momentum target pass): TF.js only. */
   tfjsOnly?: boolean;
 }
@@ -296,11 +303,26 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
     dirty = false;
     return previous.call(net, inputs as tf.Tensor | tf.Tensor[], kwargs) as tf.Tensor;
   };
-  // the validation loss from the engine's inference forward and the family's host loss, where the plan has them
+  const forward: HostForward = Object.assign(
+    (xs: tf.Tensor[]): Float32Array => {
+      const rows = xs[0]?.shape[0] as number;
+      if (rows < BULK_ROWS)
+        return engine.predict(
+          xs.map((t) => t.dataSync() as Float32Array),
+          rows,
+        );
+      const out = engineApply(xs, { training: false });
+      try {
+        return out.dataSync() as Float32Array;
+      } finally {
+        out.dispose();
+      }
+    },
+    { arrays: (inputs: Float32Array[], rows: number): Float32Array => engine.predict(inputs, rows) },
+  );
+  // the validation loss from the host losses where the plan has them (the network runs as the engine either way)
   const validateHost = plan.validateHost;
-  const validate = plan.validate;
-  const hostPlan: TrainingPlan =
-    validateHost && validate ? { ...plan, validate: async () => validateHost((inputs, rows) => engine.predict(inputs, rows)) ?? (await validate()) } : plan;
+  const epochPlan: TrainingPlan = validateHost === undefined ? plan : { ...plan, validate: () => validateHost(forward) };
   const own = net as unknown as { apply: Apply };
   const hadOwn = Object.prototype.hasOwnProperty.call(net, 'apply');
   const previous = own.apply;
@@ -316,8 +338,16 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
         let value: number;
         try {
           if (step.host) {
-            const arrays = step.host.arrays?.() ?? step.host.inputs.map((t) => t.dataSync() as Float32Array);
-            const r = engine.forwardTrain(arrays, step.size);
+            // host arrays (one row per subject) where the plan has them; else the input tensors (case-control: cases and controls)
+            const arrays = step.host.arrays?.();
+            const xs = step.host.inputs;
+            const r =
+              arrays === undefined
+                ? engine.forwardTrain(
+                    xs.map((t) => t.dataSync() as Float32Array),
+                    xs[0]?.shape[0] as number,
+                  )
+                : engine.forwardTrain(arrays, step.size);
             const l = step.host.loss(r.out);
             value = Math.fround(l.value);
             engine.backward(r.cache, Float32Array.from(l.gradient));
@@ -344,7 +374,7 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
         progress.batch(epoch, count - 1, plan.stepsPerEpoch ?? 0, sum / count);
         for (const cb of o.callbacks) await cb.onBatchEnd?.(count - 1, { loss: value, size: step.size });
       }
-      const { loss, valLoss, ms } = await recordEpoch(history, hostPlan, progress, epoch, count > 0 ? sum / count : NaN, t0, cpu0);
+      const { loss, valLoss, ms } = await recordEpoch(history, epochPlan, progress, epoch, count > 0 ? sum / count : NaN, t0, cpu0);
       let stop = false;
       if (o.earlyStopping) {
         const r = o.earlyStopping.update(valLoss);

@@ -54,8 +54,40 @@ export function inMemory(fn: string, x: ModelInput, labels: LabelsInput, count: 
   return { x: xs, labels: y, n };
 }
 
+/** Inputs up to this many values are gathered on the host from a copy read once (see {@link gatherRows}). */
+const HOST_GATHER_MAX = 1 << 22;
+const hostCopies = new WeakMap<tf.Tensor, Float32Array | Int32Array>();
+
+/** A host copy of a small numeric tensor, read once and kept while the tensor lives (tensors are immutable). */
+function hostCopy(t: tf.Tensor): Float32Array | Int32Array | undefined {
+  if (t.isDisposed || t.rank < 1 || (t.shape[0] ?? 0) === 0 || t.size > HOST_GATHER_MAX || (t.dtype !== 'float32' && t.dtype !== 'int32')) return undefined;
+  let a = hostCopies.get(t);
+  if (a === undefined) {
+    a = t.dataSync() as Float32Array | Int32Array;
+    hostCopies.set(t, a);
+  }
+  return a;
+}
+
+/** Rows of a tensor gathered from its host copy, as a new tensor (the same values as `tf.gather`). */
+function hostGather(t: tf.Tensor, a: Float32Array | Int32Array, rows: ArrayLike<number>): tf.Tensor {
+  const n = t.shape[0];
+  const w = t.size / n;
+  const out = a instanceof Float32Array ? new Float32Array(rows.length * w) : new Int32Array(rows.length * w);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r] as number;
+    if (!(i >= 0 && i < n)) throw new RangeError(`gatherRows: row ${i} outside [0, ${n})`);
+    const src = i * w;
+    const dst = r * w;
+    for (let j = 0; j < w; j++) out[dst + j] = a[src + j] as number;
+  }
+  return tf.tensor(out, [rows.length, ...t.shape.slice(1)], t.dtype);
+}
+
 /** The rows `rows` of every input tensor (new tensors; the caller disposes them). */
 export function gatherRows(xs: readonly tf.Tensor[], rows: ArrayLike<number>): tf.Tensor[] {
+  const host = xs.map(hostCopy);
+  if (host.every((a) => a !== undefined)) return xs.map((t, k) => hostGather(t, host[k] as Float32Array | Int32Array, rows));
   return tf.tidy(() => {
     const idx = tf.tensor1d(Int32Array.from(rows), 'int32');
     return xs.map((t) => tf.gather(t, idx));

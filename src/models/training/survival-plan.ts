@@ -85,7 +85,17 @@ export function genericPlan(
   };
   if (val) plan.validate = () => meanLoss(fn, count, val, ctx.validationBatchSize, loss, usable);
   const hostLoss = hooks.hostLoss;
-  if (val?.kind === 'memory' && hostLoss) plan.validateHost = (predict) => hostMeanLoss(val.data, ctx.validationBatchSize, usable, hostLoss, predict);
+  if (val && hostLoss) {
+    plan.validateHost = async (forward) => {
+      // in-memory tables: the engine's forward on host arrays; otherwise (or without host tables) batch tensors
+      const viaArrays = val.kind === 'memory' ? hostMeanLoss(val.data, ctx.validationBatchSize, usable, hostLoss, forward.arrays) : undefined;
+      if (viaArrays !== undefined) return viaArrays;
+      return meanValue(fn, count, val, ctx.validationBatchSize, usable, (b) => {
+        const lossOf = hostLoss(b);
+        return lossOf === undefined ? tfValue(loss, b) : lossOf(forward(b.x)).value;
+      });
+    };
+  }
   return plan;
 }
 
@@ -196,13 +206,33 @@ async function* sourceEpoch(
 
 /** Mean batch loss in inference mode over validation data. */
 export async function meanLoss(fn: string, count: number, val: TrainSet, batchSize: number, loss: BatchLoss, usable: (b: Batch) => boolean): Promise<number> {
+  return meanValue(fn, count, val, batchSize, usable, (b) => tfValue(loss, b));
+}
+
+/** A batch's loss in inference mode, read back. */
+async function tfValue(loss: BatchLoss, b: Batch): Promise<number> {
+  const v = tf.tidy(() => loss(b, false));
+  try {
+    return (await v.data())[0] as number;
+  } finally {
+    v.dispose();
+  }
+}
+
+/** Mean of a batch value over the usable validation batches (see {@link meanLoss}). */
+async function meanValue(
+  fn: string,
+  count: number,
+  val: TrainSet,
+  batchSize: number,
+  usable: (b: Batch) => boolean,
+  value: (b: Batch) => number | Promise<number>,
+): Promise<number> {
   let sum = 0;
   let k = 0;
   const add = async (b: Batch): Promise<void> => {
     if (!usable(b)) return;
-    const v = tf.tidy(() => loss(b, false));
-    sum += (await v.data())[0] as number;
-    v.dispose();
+    sum += await value(b);
     k++;
   };
   if (val.kind === 'memory') {
