@@ -190,17 +190,7 @@ export class FoldedTimeNet {
       const nq = Q[l + 1] as Float64Array;
       np.set(next.b);
       nq.fill(0);
-      for (let j = 0; j < layer.nOut; j++) {
-        if (s[j] === 0) continue;
-        const a = p[j] as number;
-        const c = q[j] as number;
-        const o = j * next.nOut;
-        for (let i = 0; i < next.nOut; i++) {
-          const w = next.w[o + i] as number;
-          np[i] = (np[i] as number) + a * w;
-          nq[i] = (nq[i] as number) + c * w;
-        }
-      }
+      for (let j = 0; j < layer.nOut; j++) if (s[j] !== 0) addRow(np, nq, p[j] as number, q[j] as number, next.w, j * next.nOut, next.nOut);
     };
     /** Unit j of layer l changes sign: its contribution ±(P_j + z·Q_j) enters or leaves the next layers. */
     const flip = (l: number, j: number): void => {
@@ -235,17 +225,7 @@ export class FoldedTimeNet {
         const nq = dQ[m + 1] as Float64Array;
         np.fill(0);
         nq.fill(0);
-        for (let u = 0; u < layer.nOut; u++) {
-          if (sm[u] === 0) continue;
-          const da = ddp[u] as number;
-          const dc = ddq[u] as number;
-          const ou = u * next.nOut;
-          for (let i = 0; i < next.nOut; i++) {
-            const w = next.w[ou + i] as number;
-            np[i] = (np[i] as number) + da * w;
-            nq[i] = (nq[i] as number) + dc * w;
-          }
-        }
+        for (let u = 0; u < layer.nOut; u++) if (sm[u] !== 0) addRow(np, nq, ddp[u] as number, ddq[u] as number, next.w, u * next.nOut, next.nOut);
         layer = next;
         ddp = np;
         ddq = nq;
@@ -297,5 +277,14 @@ export class FoldedTimeNet {
     const out = new Float64Array(K);
     for (let k = 0; k < K; k++) out[k] = (top[k] as number) + Math.log(sum[k] as number);
     return out;
+  }
+}
+
+/** p += a·w[o … o+n), q += c·w[o … o+n): one weight row into both the value and the time-slope parts. */
+function addRow(p: Float64Array, q: Float64Array, a: number, c: number, w: Float64Array, o: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = w[o + i] as number;
+    p[i] = (p[i] as number) + a * x;
+    q[i] = (q[i] as number) + c * x;
   }
 }
