@@ -12,20 +12,9 @@ import { resizeBilinear } from '../../src/io/image-transforms.js';
 import { torchBackbone } from '../../src/backbones/torch-weights.js';
 import { extractFeatures } from '../../src/models/features/extract-features.js';
 import { PRETRAINED } from '../pretrained/grid.js';
+import { npy } from '../pretrained/brightness-images.js';
 
 const F = join(import.meta.dirname, '..', 'fixtures');
-
-/** A NumPy .npy (format 1.0, little-endian float32, C order). */
-export function npy(data: Float32Array, shape: number[]): Buffer {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const pre = Buffer.alloc(10);
-  pre[0] = 0x93;
-  pre.write('NUMPY', 1, 'latin1');
-  pre[6] = 1;
-  pre.writeUInt16LE(header.length, 8);
-  return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]);
-}
 
 const CRC = Array.from({ length: 256 }, (_, n) => {
   let c = n;

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Random } from '../../src/core/random.js';
 import { SurvivalModel } from '../../src/models/index.js';
 import { fineTuneImages } from '../../src/tabular/image-finetune.js';
 import { loadFittedImage } from '../../src/tabular/image-items.js';
@@ -20,18 +19,7 @@ import type { TabularModelMeta } from '../../src/tabular/train.js';
 import type { SurvivalCurves } from '../../src/estimators/survival-curves.js';
 import { repoRoot } from '../fixtures/provenance.js';
 import { PRETRAINED } from './grid.js';
-
-/** A NumPy .npy (format 1.0, little-endian float32, C order). */
-function npy(data: Float32Array, shape: number[]): Buffer {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const pre = Buffer.alloc(10);
-  pre[0] = 0x93;
-  pre.write('NUMPY', 1, 'latin1');
-  pre[6] = 1;
-  pre.writeUInt16LE(header.length, 8);
-  return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]);
-}
+import { writeBrightnessCohort } from './brightness-images.js';
 
 const cli = join(repoRoot, 'dist', 'cli', 'main.js');
 const env = { ...process.env, SURVKIT_BACKEND: 'wasm' };
@@ -40,17 +28,7 @@ let dir = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'survkit-finetune-save-'));
   // 32 grey 24×24 images: brightness b in [0, 1] plus noise; hazard exp(3 b); a covariate 'age'.
-  const rng = new Random(5);
-  const rows = ['path,time,event,age'];
-  for (let i = 0; i < 32; i++) {
-    const b = rng.next();
-    const img = new Float32Array(24 * 24);
-    for (let k = 0; k < img.length; k++) img[k] = b + 0.1 * (rng.next() - 0.5);
-    writeFileSync(join(dir, `img${i}.npy`), npy(img, [24, 24]));
-    const t = -Math.log(1 - rng.next()) / Math.exp(3 * b);
-    rows.push(`img${i}.npy,${t.toFixed(6)},${rng.next() < 0.8 ? 1 : 0},${(50 + 10 * rng.next()).toFixed(1)}`);
-  }
-  writeFileSync(join(dir, 'manifest.csv'), `${rows.join('\n')}\n`);
+  writeBrightnessCohort(dir, 32, 24, 5);
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });

@@ -24,34 +24,13 @@ import { trainFile, type TabularModelMeta } from '../../src/tabular/train.js';
 import { SurvivalModel } from '../../src/models/index.js';
 import { repoRoot } from '../fixtures/provenance.js';
 import { PRETRAINED } from './grid.js';
-
-/** A NumPy .npy (format 1.0, little-endian float32, C order). */
-function npy(data: Float32Array, shape: number[]): Buffer {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const pre = Buffer.alloc(10);
-  pre[0] = 0x93;
-  pre.write('NUMPY', 1, 'latin1');
-  pre[6] = 1;
-  pre.writeUInt16LE(header.length, 8);
-  return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]);
-}
+import { npy, writeBrightnessCohort } from './brightness-images.js';
 
 let dir = '';
 const train = { model: 'coxph' as const, durationCol: 'time', eventCol: 'event', epochs: 3, seed: 1, backend: 'wasm' as const };
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'survkit-image-predict-'));
-  const rng = new Random(11);
-  const rows = ['path,time,event,age'];
-  for (let i = 0; i < 40; i++) {
-    const b = rng.next();
-    const img = new Float32Array(48 * 48);
-    for (let k = 0; k < img.length; k++) img[k] = b + 0.1 * (rng.next() - 0.5);
-    writeFileSync(join(dir, `img${i}.npy`), npy(img, [48, 48]));
-    const t = -Math.log(1 - rng.next()) / Math.exp(3 * b);
-    rows.push(`img${i}.npy,${t.toFixed(6)},${rng.next() < 0.8 ? 1 : 0},${(50 + 10 * rng.next()).toFixed(1)}`);
-  }
-  writeFileSync(join(dir, 'manifest.csv'), `${rows.join('\n')}\n`);
+  writeBrightnessCohort(dir, 40, 48, 11);
   // new subjects: no outcome columns
   writeFileSync(join(dir, 'new.csv'), `path,age\n${[0, 1, 2, 3, 4].map((i) => `img${i}.npy,${50 + i}`).join('\n')}\n`);
   copyFileSync(join(PRETRAINED, 'resnet18.safetensors'), join(dir, 'backbone.safetensors'));

@@ -8,9 +8,9 @@ import { UsageError } from '../../src/cli/usage.js';
 import { parseNpy } from '../../src/tabular/image-items.js';
 import { trainImagesFile } from '../../src/tabular/image-train.js';
 import { fineTuneImagesFile } from '../../src/tabular/image-finetune.js';
-import { Random } from '../../src/core/random.js';
 import { repoRoot } from '../fixtures/provenance.js';
 import { PRETRAINED } from './grid.js';
+import { npy, writeBrightnessCohort } from './brightness-images.js';
 
 let ortPresent = true;
 try {
@@ -19,33 +19,11 @@ try {
   ortPresent = false;
 }
 
-/** A NumPy .npy (format 1.0, little-endian float32, C order). */
-function npy(data: Float32Array, shape: number[]): Buffer {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const pre = Buffer.alloc(10);
-  pre[0] = 0x93;
-  pre.write('NUMPY', 1, 'latin1');
-  pre[6] = 1;
-  pre.writeUInt16LE(header.length, 8);
-  return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]);
-}
-
 let dir = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'survkit-images-'));
   // 60 grey 64×64 images: brightness b in [0, 1] plus noise; hazard exp(3 b); a covariate 'age' unrelated.
-  const rng = new Random(7);
-  const rows = ['path,time,event,age'];
-  for (let i = 0; i < 60; i++) {
-    const b = rng.next();
-    const img = new Float32Array(64 * 64);
-    for (let k = 0; k < img.length; k++) img[k] = b + 0.1 * (rng.next() - 0.5);
-    writeFileSync(join(dir, `img${i}.npy`), npy(img, [64, 64]));
-    const t = -Math.log(1 - rng.next()) / Math.exp(3 * b);
-    rows.push(`img${i}.npy,${t.toFixed(6)},${rng.next() < 0.8 ? 1 : 0},${(50 + 10 * rng.next()).toFixed(1)}`);
-  }
-  writeFileSync(join(dir, 'manifest.csv'), `${rows.join('\n')}\n`);
+  writeBrightnessCohort(dir, 60, 64, 7);
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
