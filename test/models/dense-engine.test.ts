@@ -117,7 +117,7 @@ describe('dense engine', () => {
     }, 120_000);
   }
 
-  it('a large inference batch (validation of 2100 rows in one call) runs TF.js on the written-back weights: same losses', async () => {
+  it('a large inference batch (validation of 2100 rows in one call): same losses as TF.js', async () => {
     const data = synthetic(2300, 4, 12, { round: 1 });
     const run = async (engine: 'auto' | 'tfjs') => {
       const model = new CoxPH({ inputDim: 4, hidden: [8], seed: 3 });
@@ -133,6 +133,39 @@ describe('dense engine', () => {
     const a = await run('tfjs');
     const b = await run('auto');
     expect(b.engine).toBe('dense');
+    expect(maxRelDiff(a.valLoss, b.valLoss)).toBeLessThan(1e-4);
+  }, 120_000);
+
+  it('Cox-CC validation batches of 2048 rows or more run on the engine, not on TF.js: same losses', async () => {
+    const data = synthetic(2300, 4, 12, { round: 1 });
+    /** Calls of the network's own (TF.js) apply with 2048 rows or more during the engine's fit. */
+    let bulkTfjsCalls = 0;
+    let largest = 0;
+    const run = async (engine: 'auto' | 'tfjs') => {
+      const model = new CoxCC({ inputDim: 4, hidden: [8], dropout: 0.1, seed: 3 });
+      const net = model.net as unknown as { apply: (inputs: tf.Tensor | tf.Tensor[], kwargs?: object) => unknown };
+      const tfjsApply = net.apply.bind(model.net);
+      net.apply = (inputs, kwargs) => {
+        const rows = (Array.isArray(inputs) ? inputs[0] : inputs)?.shape[0] ?? 0;
+        largest = Math.max(largest, rows);
+        if (engine === 'auto' && rows >= 2048) bulkTfjsCalls++;
+        return tfjsApply(inputs, kwargs);
+      };
+      const x = data.x.slice([0, 0], [200, 4]);
+      const xv = data.x.slice([200, 0], [2100, 4]);
+      const labels = { time: data.time.subarray(0, 200), event: data.event.subarray(0, 200) };
+      const validation = { x: xv, labels: { time: data.time.subarray(200), event: data.event.subarray(200) } };
+      const h = await model.fit(x, labels, { epochs: 3, batchSize: 64, learningRate: 0.01, seed: 1, validation, validationBatchSize: 4096, engine });
+      model.dispose();
+      tf.dispose([x, xv]);
+      return h;
+    };
+    const a = await run('tfjs');
+    // the TF.js path's validation calls hold every validation case and its control (≥ 2048 rows)
+    expect(largest).toBeGreaterThanOrEqual(2048);
+    const b = await run('auto');
+    expect(b.engine).toBe('dense');
+    expect(bulkTfjsCalls).toBe(0);
     expect(maxRelDiff(a.valLoss, b.valLoss)).toBeLessThan(1e-4);
   }, 120_000);
 
