@@ -603,9 +603,10 @@ export class DenseEngine {
       if (op.kind === 'cat') {
         const t = inputs[1] as Float32Array;
         const w = op.width;
-        for (let r = 0; r < rows; r++) {
-          y.set(h.subarray(r * w, (r + 1) * w), r * (w + 1));
-          y[r * (w + 1) + w] = t[r] as number;
+        // one plain loop (a subarray per row costs more than the copy at these widths)
+        for (let r = 0, src = 0, dst = 0; r < rows; r++) {
+          for (let j = 0; j < w; j++) y[dst++] = h[src++] as number;
+          y[dst++] = t[r] as number;
         }
       } else if (op.kind === 'dense') {
         const at = this.at[k] as (typeof this.at)[number];
@@ -752,7 +753,8 @@ export class DenseEngine {
       } else {
         if (k === 0) break;
         // the time column is data: only the features' part flows back
-        for (let r = 0; r < rows; r++) dx.set(d.subarray(r * (op.width + 1), r * (op.width + 1) + op.width), r * op.width);
+        const w = op.width;
+        for (let r = 0, src = 0, dst = 0; r < rows; r++, src++) for (let j = 0; j < w; j++) dx[dst++] = d[src++] as number;
       }
       cur = nxt;
     }
