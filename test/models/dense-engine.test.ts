@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { mlp } from '../../src/backbones/mlp.js';
 import { BCESurv, CoxCC, CoxPH, CoxTime, DeepHit, LogisticHazard, MTLR, PCHazard, PMF, type SurvivalModel } from '../../src/index.js';
-import { DenseEngine, parseDenseNet } from '../../src/models/training/dense-engine.js';
+import { DenseEngine, dropThreshold, parseDenseNet } from '../../src/models/training/dense-engine.js';
 import type { FitOptions } from '../../src/models/training/fit-types.js';
 import { synthetic } from './synthetic.js';
 
@@ -168,6 +168,24 @@ describe('dense engine', () => {
     expect(bulkTfjsCalls).toBe(0);
     expect(maxRelDiff(a.valLoss, b.valLoss)).toBeLessThan(1e-4);
   }, 120_000);
+
+  it("dropThreshold: a draw u = k/2³² is dropped exactly when tf.dropout's ⌊fround(fround(u) + keep)⌋ is 0", () => {
+    const f = Math.fround;
+    for (const rate of [0.01, 0.1, 0.2, 0.25, 0.5, 0.7, 0.9]) {
+      const keep = f(1 - rate);
+      const dropped = (u: number): boolean => Math.floor(f(f(u) + keep)) === 0;
+      const th = dropThreshold(rate);
+      const k0 = Math.round(th * 2 ** 32);
+      // every draw within 5000 grid steps of the threshold, and a spread over [0, 1)
+      for (let d = -5000; d <= 5000; d++) {
+        const u = (k0 + d) / 2 ** 32;
+        expect(u < th, `rate ${rate}, k ${k0 + d}`).toBe(dropped(u));
+      }
+      for (let k = 0; k < 2 ** 32; k += 1_000_003) expect(k / 2 ** 32 < th).toBe(dropped(k / 2 ** 32));
+      // the threshold sits near 1 − keep
+      expect(Math.abs(th - (1 - keep))).toBeLessThan(1e-6);
+    }
+  });
 
   it('early stopping restores the best epoch on both paths', async () => {
     const make = FAMILIES.logistichazard as Make;
