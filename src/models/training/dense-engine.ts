@@ -646,8 +646,9 @@ export class DenseEngine {
         if (training) this.bnTrain(op, hAt, rows, k, l, yAt);
         else this.bnInfer(op, hAt, rows, k, yAt);
       } else if (op.kind === 'drop') {
-        if (training) this.rk.mul(hAt, l.auxAt[k] as number, yAt, rows * width);
-        else y.set(h.subarray(0, rows * width));
+        // inference: the identity, so the next op reads the input in place (the width does not change)
+        if (!training) continue;
+        this.rk.mul(hAt, l.auxAt[k] as number, yAt, rows * width);
       }
       h = y;
       hAt = yAt;
