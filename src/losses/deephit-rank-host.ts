@@ -1,6 +1,9 @@
 import type { DeepHitConvention } from './deephit-nll.js';
 import { width, type DiscreteLayout } from './discrete-targets.js';
 
+/** Largest 1/σ for which the pair terms are computed as products of per-row exponentials (exp(±300) is far from overflow). */
+const FACTORED_MAX = 300;
+
 /**
  * The value and gradient of DeepHit's ranking loss with respect to the
  * (padded) softmax probabilities p, in float64 on the host — the float64
@@ -38,6 +41,11 @@ export function rankValueGrad(
   const grad = new Float64Array(n * w);
   const cdf = new Float64Array(n * m);
   const dCdf = new Float64Array(n * m);
+  // exp(−(F_i − F_j)/σ) = exp(−F_i/σ)·exp(F_j/σ): n·m exponentials per cause instead of one per pair, where both
+  // factors stay far inside float64's range (F ∈ [0, 1], so |F/σ| ≤ 1/σ ≤ 300); smaller σ takes one exponential per pair
+  const factored = 1 / sigma <= FACTORED_MAX;
+  const up = factored ? new Float64Array(n * m) : cdf;
+  const gScale = scale / sigma;
   let value = 0;
   for (let c = 0; c < causes; c++) {
     const cause = causes === 1 ? 0 : c + 1; // 0: any event (single risk)
@@ -46,6 +54,7 @@ export function rankValueGrad(
       for (let k = 0; k < m; k++) {
         s += p[j * w + c * m + k] as number;
         cdf[j * m + k] = s;
+        if (factored) up[j * m + k] = Math.exp(s / sigma);
       }
     }
     dCdf.fill(0);
@@ -54,17 +63,19 @@ export function rankValueGrad(
       if (ei === 0 || (cause !== 0 && ei !== cause)) continue;
       const ki = idx[i] as number;
       const own = cdf[i * m + ki] as number;
-      let gOwn = 0;
+      const down = Math.exp(-own / sigma);
+      const tiesCount = convention === 'pycox';
+      // Σ_j t_ij; each t_ij adds g_ij = −(scale/σ)·t_ij to ∂/∂F_i and subtracts it from ∂/∂F_j
+      let tSum = 0;
       for (let j = 0; j < n; j++) {
         const kj = idx[j] as number;
-        if (!(ki < kj || (convention === 'pycox' && ki === kj && event[j] === 0))) continue;
-        const t = Math.exp(-(own - (cdf[j * m + ki] as number)) / sigma);
-        value += t;
-        const g = (-scale * t) / sigma;
-        gOwn += g;
-        dCdf[j * m + ki] = (dCdf[j * m + ki] as number) - g;
+        if (!(ki < kj || (tiesCount && ki === kj && event[j] === 0))) continue;
+        const t = factored ? down * (up[j * m + ki] as number) : Math.exp(-(own - (cdf[j * m + ki] as number)) / sigma);
+        tSum += t;
+        dCdf[j * m + ki] = (dCdf[j * m + ki] as number) + gScale * t;
       }
-      dCdf[i * m + ki] = (dCdf[i * m + ki] as number) + gOwn;
+      value += tSum;
+      dCdf[i * m + ki] = (dCdf[i * m + ki] as number) - gScale * tSum;
     }
     for (let j = 0; j < n; j++) {
       let s = 0;

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { mlp } from '../../src/backbones/mlp.js';
 import { BCESurv, CoxCC, CoxPH, CoxTime, DeepHit, LogisticHazard, MTLR, PCHazard, PMF, type SurvivalModel } from '../../src/index.js';
-import { DenseEngine, parseDenseNet } from '../../src/models/training/dense-engine.js';
+import { DenseEngine, dropThreshold, parseDenseNet } from '../../src/models/training/dense-engine.js';
 import type { FitOptions } from '../../src/models/training/fit-types.js';
 import { synthetic } from './synthetic.js';
 
@@ -117,7 +117,7 @@ describe('dense engine', () => {
     }, 120_000);
   }
 
-  it('a large inference batch (validation of 2100 rows in one call) runs TF.js on the written-back weights: same losses', async () => {
+  it('a large inference batch (validation of 2100 rows in one call): same losses as TF.js', async () => {
     const data = synthetic(2300, 4, 12, { round: 1 });
     const run = async (engine: 'auto' | 'tfjs') => {
       const model = new CoxPH({ inputDim: 4, hidden: [8], seed: 3 });
@@ -135,6 +135,57 @@ describe('dense engine', () => {
     expect(b.engine).toBe('dense');
     expect(maxRelDiff(a.valLoss, b.valLoss)).toBeLessThan(1e-4);
   }, 120_000);
+
+  it('Cox-CC validation batches of 2048 rows or more run on the engine, not on TF.js: same losses', async () => {
+    const data = synthetic(2300, 4, 12, { round: 1 });
+    /** Calls of the network's own (TF.js) apply with 2048 rows or more during the engine's fit. */
+    let bulkTfjsCalls = 0;
+    let largest = 0;
+    const run = async (engine: 'auto' | 'tfjs') => {
+      const model = new CoxCC({ inputDim: 4, hidden: [8], dropout: 0.1, seed: 3 });
+      const net = model.net as unknown as { apply: (inputs: tf.Tensor | tf.Tensor[], kwargs?: object) => unknown };
+      const tfjsApply = net.apply.bind(model.net);
+      net.apply = (inputs, kwargs) => {
+        const rows = (Array.isArray(inputs) ? inputs[0] : inputs)?.shape[0] ?? 0;
+        largest = Math.max(largest, rows);
+        if (engine === 'auto' && rows >= 2048) bulkTfjsCalls++;
+        return tfjsApply(inputs, kwargs);
+      };
+      const x = data.x.slice([0, 0], [200, 4]);
+      const xv = data.x.slice([200, 0], [2100, 4]);
+      const labels = { time: data.time.subarray(0, 200), event: data.event.subarray(0, 200) };
+      const validation = { x: xv, labels: { time: data.time.subarray(200), event: data.event.subarray(200) } };
+      const h = await model.fit(x, labels, { epochs: 3, batchSize: 64, learningRate: 0.01, seed: 1, validation, validationBatchSize: 4096, engine });
+      model.dispose();
+      tf.dispose([x, xv]);
+      return h;
+    };
+    const a = await run('tfjs');
+    // the TF.js path's validation calls hold every validation case and its control (≥ 2048 rows)
+    expect(largest).toBeGreaterThanOrEqual(2048);
+    const b = await run('auto');
+    expect(b.engine).toBe('dense');
+    expect(bulkTfjsCalls).toBe(0);
+    expect(maxRelDiff(a.valLoss, b.valLoss)).toBeLessThan(1e-4);
+  }, 120_000);
+
+  it("dropThreshold: a draw u = k/2³² is dropped exactly when tf.dropout's ⌊fround(fround(u) + keep)⌋ is 0", () => {
+    const f = Math.fround;
+    for (const rate of [0.01, 0.1, 0.2, 0.25, 0.5, 0.7, 0.9]) {
+      const keep = f(1 - rate);
+      const dropped = (u: number): boolean => Math.floor(f(f(u) + keep)) === 0;
+      const th = dropThreshold(rate);
+      const k0 = Math.round(th * 2 ** 32);
+      // every draw within 5000 grid steps of the threshold, and a spread over [0, 1)
+      for (let d = -5000; d <= 5000; d++) {
+        const u = (k0 + d) / 2 ** 32;
+        expect(u < th, `rate ${rate}, k ${k0 + d}`).toBe(dropped(u));
+      }
+      for (let k = 0; k < 2 ** 32; k += 1_000_003) expect(k / 2 ** 32 < th).toBe(dropped(k / 2 ** 32));
+      // the threshold sits near 1 − keep
+      expect(Math.abs(th - (1 - keep))).toBeLessThan(1e-6);
+    }
+  });
 
   it('early stopping restores the best epoch on both paths', async () => {
     const make = FAMILIES.logistichazard as Make;

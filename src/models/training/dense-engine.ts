@@ -368,20 +368,48 @@ function aleaState(seed: number | undefined): Alea {
   return seedrandom.alea(String(seed ?? Math.random()), { state: true }).state() as unknown as Alea;
 }
 
+const TWO_32 = 4294967296;
+const thresholds = new Map<number, number>();
+
+/**
+ * The dropout rule of tf.dropout as a threshold on alea's draw: a value is dropped (multiplier 0) when
+ * ⌊fround(fround(u) + keep)⌋ = 0, u = k/2³² the draw. Both roundings are monotone in u, so the dropped draws are
+ * exactly those below the smallest k/2³² that is kept, found once per rate by bisection over the 2³² draws.
+ */
+export function dropThreshold(rate: number): number {
+  let th = thresholds.get(rate);
+  if (th === undefined) {
+    const keep = f(1 - rate);
+    const drop = (k: number): boolean => Math.floor(f(f(k / TWO_32) + keep)) === 0;
+    let lo = 0;
+    let hi = TWO_32;
+    if (!drop(0)) hi = 0;
+    else
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (drop(mid)) lo = mid;
+        else hi = mid;
+      }
+    th = hi / TWO_32;
+    thresholds.set(rate, th);
+  }
+  return th;
+}
+
 // alea's step, in locals: t = 2091639·s0 + c·2⁻³², (s0, s1) ← (s1, s2), c ← ⌊t⌋ (t ∈ [0, 2091640): alea's t | 0), s2 ← t − c;
-// the dropout multiplier as tf.dropout's: ⌊u + keep⌋ / keep with u = the float32 draw
+// the dropout multiplier as tf.dropout's, ⌊u + keep⌋ / keep with u = the float32 draw, through {@link dropThreshold}
 /** Multipliers [from, to) of one stream (the state advances). */
 function fillMask(st: Alea, rate: number, mult: Float32Array, from: number, to: number): void {
   let { c, s0, s1, s2 } = st;
-  const keep = f(1 - rate);
-  const scale = f(1 / keep);
+  const scale = f(1 / f(1 - rate));
+  const th = dropThreshold(rate);
   for (let i = from; i < to; i++) {
     const t = 2091639 * s0 + c * 2.3283064365386963e-10;
     s0 = s1;
     s1 = s2;
     c = Math.trunc(t);
     s2 = t - c;
-    mult[i] = Math.floor(f(f(s2) + keep)) === 0 ? 0 : scale;
+    mult[i] = s2 < th ? 0 : scale;
   }
   Object.assign(st, { c, s0, s1, s2 });
 }
@@ -390,10 +418,10 @@ function fillMask(st: Alea, rate: number, mult: Float32Array, from: number, to: 
 function fillMask2(sa: Alea, rateA: number, ma: Float32Array, sb: Alea, rateB: number, mb: Float32Array, len: number): void {
   let { c: ca, s0: a0, s1: a1, s2: a2 } = sa;
   let { c: cb, s0: b0, s1: b1, s2: b2 } = sb;
-  const keepA = f(1 - rateA);
-  const scaleA = f(1 / keepA);
-  const keepB = f(1 - rateB);
-  const scaleB = f(1 / keepB);
+  const scaleA = f(1 / f(1 - rateA));
+  const scaleB = f(1 / f(1 - rateB));
+  const thA = dropThreshold(rateA);
+  const thB = dropThreshold(rateB);
   for (let i = 0; i < len; i++) {
     const ta = 2091639 * a0 + ca * 2.3283064365386963e-10;
     const tb = 2091639 * b0 + cb * 2.3283064365386963e-10;
@@ -405,8 +433,8 @@ function fillMask2(sa: Alea, rateA: number, ma: Float32Array, sb: Alea, rateB: n
     b1 = b2;
     cb = Math.trunc(tb);
     b2 = tb - cb;
-    ma[i] = Math.floor(f(f(a2) + keepA)) === 0 ? 0 : scaleA;
-    mb[i] = Math.floor(f(f(b2) + keepB)) === 0 ? 0 : scaleB;
+    ma[i] = a2 < thA ? 0 : scaleA;
+    mb[i] = b2 < thB ? 0 : scaleB;
   }
   Object.assign(sa, { c: ca, s0: a0, s1: a1, s2: a2 });
   Object.assign(sb, { c: cb, s0: b0, s1: b1, s2: b2 });
@@ -603,9 +631,10 @@ export class DenseEngine {
       if (op.kind === 'cat') {
         const t = inputs[1] as Float32Array;
         const w = op.width;
-        for (let r = 0; r < rows; r++) {
-          y.set(h.subarray(r * w, (r + 1) * w), r * (w + 1));
-          y[r * (w + 1) + w] = t[r] as number;
+        // one plain loop (a subarray per row costs more than the copy at these widths)
+        for (let r = 0, src = 0, dst = 0; r < rows; r++) {
+          for (let j = 0; j < w; j++) y[dst++] = h[src++] as number;
+          y[dst++] = t[r] as number;
         }
       } else if (op.kind === 'dense') {
         const at = this.at[k] as (typeof this.at)[number];
@@ -617,8 +646,9 @@ export class DenseEngine {
         if (training) this.bnTrain(op, hAt, rows, k, l, yAt);
         else this.bnInfer(op, hAt, rows, k, yAt);
       } else if (op.kind === 'drop') {
-        if (training) this.rk.mul(hAt, l.auxAt[k] as number, yAt, rows * width);
-        else y.set(h.subarray(0, rows * width));
+        // inference: the identity, so the next op reads the input in place (the width does not change)
+        if (!training) continue;
+        this.rk.mul(hAt, l.auxAt[k] as number, yAt, rows * width);
       }
       h = y;
       hAt = yAt;
@@ -752,7 +782,8 @@ export class DenseEngine {
       } else {
         if (k === 0) break;
         // the time column is data: only the features' part flows back
-        for (let r = 0; r < rows; r++) dx.set(d.subarray(r * (op.width + 1), r * (op.width + 1) + op.width), r * op.width);
+        const w = op.width;
+        for (let r = 0, src = 0, dst = 0; r < rows; r++, src++) for (let j = 0; j < w; j++) dx[dst++] = d[src++] as number;
       }
       cur = nxt;
     }

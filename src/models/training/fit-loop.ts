@@ -246,17 +246,13 @@ function engineFor(net: tf.LayersModel, o: LoopOptions): DenseEngine | undefined
 
 type Apply = tf.LayersModel['apply'];
 
-/** From this many rows an inference call of the engine loop runs TF.js's kernels on the written-back weights. */
-const BULK_ROWS = 2048;
-
 /**
  * The loop of {@link runFitLoop} on the host dense engine: while it runs, the
  * network's `apply` is the engine's (a training call records the engine's
  * forward and returns the output as a leaf of the loss's gradient; an
- * inference call runs the engine with the moving statistics, or from
- * {@link BULK_ROWS} rows TF.js on the written-back weights), the loss's
- * gradient with respect to the output is taken once per step, and the
- * engine's backward and Adam step follow. The engine's weights go into the
+ * inference call, of any size, runs the engine with the moving statistics),
+ * the loss's gradient with respect to the output is taken once per step, and
+ * the engine's backward and Adam step follow. The engine's weights go into the
  * tf.layers model at the end (the best epoch's with early stopping), before
  * each epoch's callbacks, and if the loss throws.
  */
@@ -269,8 +265,6 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
   let recording = false;
   let cache: ReturnType<DenseEngine['forwardTrain']>['cache'] | undefined;
   let dOut: Float32Array | undefined;
-  /** Whether the engine's weights changed since they were last written into the tf.layers model. */
-  let dirty = true;
   const engineApply = (inputs: tf.Tensor | tf.SymbolicTensor | (tf.Tensor | tf.SymbolicTensor)[], kwargs?: { training?: boolean }): tf.Tensor => {
     const xs = (Array.isArray(inputs) ? inputs : [inputs]) as tf.Tensor[];
     const rows = xs[0]?.shape[0] as number;
@@ -288,36 +282,23 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
       }));
       return op(anchor);
     }
-    if (rows < BULK_ROWS)
-      return tf.tensor2d(
-        engine
-          .predict(
-            xs.map((t) => t.dataSync() as Float32Array),
-            rows,
-          )
-          .slice(),
-        [rows, width],
-      );
-    // large inference batches (the case-control families' validation): TF.js's SIMD kernels are faster than host loops
-    if (dirty) engine.writeBack();
-    dirty = false;
-    return previous.call(net, inputs as tf.Tensor | tf.Tensor[], kwargs) as tf.Tensor;
-  };
-  const forward: HostForward = Object.assign(
-    (xs: tf.Tensor[]): Float32Array => {
-      const rows = xs[0]?.shape[0] as number;
-      if (rows < BULK_ROWS)
-        return engine.predict(
+    // inference (validation) of any size on the engine: with the SIMD products it is faster than TF.js's kernels at every batch size measured
+    return tf.tensor2d(
+      engine
+        .predict(
           xs.map((t) => t.dataSync() as Float32Array),
           rows,
-        );
-      const out = engineApply(xs, { training: false });
-      try {
-        return out.dataSync() as Float32Array;
-      } finally {
-        out.dispose();
-      }
-    },
+        )
+        .slice(),
+      [rows, width],
+    );
+  };
+  const forward: HostForward = Object.assign(
+    (xs: tf.Tensor[]): Float32Array =>
+      engine.predict(
+        xs.map((t) => t.dataSync() as Float32Array),
+        xs[0]?.shape[0] as number,
+      ),
     { arrays: (inputs: Float32Array[], rows: number): Float32Array => engine.predict(inputs, rows) },
   );
   // the validation loss from the host losses where the plan has them (the network runs as the engine either way)
@@ -363,7 +344,6 @@ async function runEngineLoop(net: tf.LayersModel, plan: TrainingPlan, o: LoopOpt
             engine.backward(cache, dOut);
           }
           engine.adamStep();
-          dirty = true;
         } finally {
           recording = false;
           cache = undefined;
