@@ -62,5 +62,10 @@ describe('cpu Sum', () => {
     expect(Array.from(sumValues([1, 2, 3, 4, 5, 6], [3, 2], [1]))).toEqual([3, 7, 11]);
     expect(Array.from(sumValues([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2], [0, 2]))).toEqual([1 + 2 + 5 + 6, 3 + 4 + 7 + 8]);
     expect(Array.from(sumValues([5], [], []))).toEqual([5]);
+    // Every axis but the last (the row-order path), with zero-sized and duplicate-free odd shapes.
+    expect(Array.from(sumValues([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 2, 3], [0, 1]))).toEqual([1 + 4 + 7 + 10, 2 + 5 + 8 + 11, 3 + 6 + 9 + 12]);
+    expect(Array.from(sumValues([1, 2, 3, 4, 5, 6], [3, 1, 1, 2], [0, 1, 2]))).toEqual([9, 12]);
+    expect(Array.from(sumValues([], [2, 0], [0]))).toEqual([]);
+    expect(Array.from(sumValues([], [0, 3], [0]))).toEqual([0, 0, 0]);
   });
 });

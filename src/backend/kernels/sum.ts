@@ -30,6 +30,11 @@ export function sumValues(x: ArrayLike<number>, shape: readonly number[], axes: 
     }
   }
   const last = shape[rank - 1] as number;
+  if (reduced.size === rank - 1 && !reduced.has(rank - 1) && last > 0) {
+    // Every axis but the innermost (a conv bias gradient): the same row-order sums without index bookkeeping.
+    for (let i = 0; i + last <= x.length; i += last) for (let j = 0; j < last; j++) out[j] = (out[j] as number) + (x[i + j] as number);
+    return out;
+  }
   const lastKept = (oStride[rank - 1] as number) !== 0;
   const outer = last === 0 ? 0 : x.length / last;
   const idx = new Array<number>(rank).fill(0);
