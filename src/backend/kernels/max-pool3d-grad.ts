@@ -102,12 +102,63 @@ function maxPool3dGradFull(x: Float32Array, dy: Float32Array, info: tf.backend_u
   let t = 0;
   for (let d = 0; d < FD; d++) for (let r = 0; r < FH; r++) for (let q = 0; q < FW; q++) taps[t++] = d * planeStride + r * rowStride + q * C;
   const T = taps.length;
+  const [t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0] = T === 8 ? Array.from(taps) : [];
   let o = 0;
   for (let b = 0; b < B; b++) {
     for (let od = 0; od < OD; od++) {
       for (let oh = 0; oh < OH; oh++) {
         for (let ow = 0; ow < OW; ow++, o += C) {
           const s0 = b * D * planeStride + od * sd * planeStride + oh * sh * rowStride + ow * sw * C;
+          if (T === 8) {
+            // 2×2×2 windows unrolled (the usual pooling): the eight taps in scan order, no tap table.
+            for (let c = 0; c < C; c++) {
+              const i = s0 + c;
+              let best = -Infinity;
+              let at = -1;
+              let v = x[i + t0] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t0;
+              }
+              v = x[i + t1] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t1;
+              }
+              v = x[i + t2] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t2;
+              }
+              v = x[i + t3] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t3;
+              }
+              v = x[i + t4] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t4;
+              }
+              v = x[i + t5] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t5;
+              }
+              v = x[i + t6] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t6;
+              }
+              v = x[i + t7] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t7;
+              }
+              if (at >= 0) dx[at] = (dx[at] as number) + (dy[o + c] as number);
+            }
+            continue;
+          }
           for (let c = 0; c < C; c++) {
             let best = -Infinity;
             let at = -1;
