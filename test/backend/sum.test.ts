@@ -67,5 +67,12 @@ describe('cpu Sum', () => {
     expect(Array.from(sumValues([1, 2, 3, 4, 5, 6], [3, 1, 1, 2], [0, 1, 2]))).toEqual([9, 12]);
     expect(Array.from(sumValues([], [2, 0], [0]))).toEqual([]);
     expect(Array.from(sumValues([], [0, 3], [0]))).toEqual([0, 0, 0]);
+    // Rows across several cache blocks (32768 floats each): the column sums of the definition, in float64.
+    const [rows, cols] = [10007, 7];
+    const big = Float32Array.from({ length: rows * cols }, (_, i) => Math.fround(Math.sin(i) * 3));
+    const want = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) want[j] = (want[j] as number) + (big[r * cols + j] as number);
+    const got = sumValues(big, [rows, 1, cols], [0, 1]);
+    for (let j = 0; j < cols; j++) expect(got[j]).toBeCloseTo(want[j] as number, 9);
   });
 });
