@@ -211,6 +211,17 @@ describe('temporal taps as channels', () => {
     }
   });
 
+  it('stacking into an unfilled buffer writes zeros for the taps into the temporal padding', () => {
+    for (const c of [...cases, ...odd]) {
+      const info = tf.backend_util.computeConv3DInfo(c.x, c.f, c.strides, 1, c.pad);
+      const x = Float32Array.from(randomValues(rng, size(c.x)));
+      const stackedSize = info.batchSize * info.outDepth * info.inHeight * info.inWidth * info.filterDepth * info.inChannels;
+      const want = stackTemporalTaps(x, info, new Float32Array(stackedSize));
+      const got = stackTemporalTaps(x, info, new Float32Array(stackedSize).fill(Number.NaN), false);
+      expect(Array.from(got), c.name).toEqual(Array.from(want));
+    }
+  });
+
   it('the filter permutation and its inverse round-trip, and put W[kd, kh, kw, ci, co] at Ws[kh, kw, kd·Ci + ci, co]', () => {
     const shape: Shape5 = [2, 3, 1, 5, 7];
     const w = Float32Array.from({ length: size(shape) }, (_, i) => i);

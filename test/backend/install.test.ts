@@ -27,21 +27,21 @@ afterAll(async () => {
 });
 
 describe('the patch table', () => {
-  it('has 34 rows (32 kernels, 2 gradients), each with a reason, none twice', () => {
-    expect(PATCHES).toHaveLength(34);
+  it('has 36 rows (34 kernels, 2 gradients), each with a reason, none twice', () => {
+    expect(PATCHES).toHaveLength(36);
     expect(PATCHES.filter((p) => p.kind === 'gradient').map((p) => p.kernel)).toEqual(['Conv2D', 'FusedBatchNorm']);
     const names = PATCHES.map((p) => (p.kind === 'gradient' ? `grad:${p.kernel}` : `${p.kernel}@${p.backend}`));
-    expect(new Set(names).size).toBe(34);
+    expect(new Set(names).size).toBe(36);
     for (const p of PATCHES) expect(p.why.length, p.kernel).toBeGreaterThan(10);
     expect(PATCHES.filter((p) => p.kind === 'kernel' && p.backend === 'cpu')).toHaveLength(20);
   });
 
   it('survkit info lists every installed patch with what it does and why', async () => {
     const info = await backendInfo();
-    expect(info.kernelsPatched).toHaveLength(34);
+    expect(info.kernelsPatched).toHaveLength(36);
     expect(info.tfjsTested).toBe(true);
     const text = formatBackendInfo(info);
-    expect(text).toContain('kernel patches  34 installed (restoreStockKernels() undoes them)');
+    expect(text).toContain('kernel patches  36 installed (restoreStockKernels() undoes them)');
     expect(text).toContain('tfjs            4.22.0 (tested range ~4.22.0)');
     for (const p of installedPatches()) expect(text).toMatch(new RegExp(`\\n  ${p.name.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&')} +${p.action}: `));
     expect(text).toMatch(/Conv2DBackpropFilter@wasm +adds: TF.js has no wasm kernel/);
@@ -55,7 +55,7 @@ describe('the kernels TF.js runs', () => {
       await initBackend({ backend });
       await ensureBackend();
       const rows = installedPatches().filter((p) => !p.name.startsWith('grad:'));
-      expect(rows).toHaveLength(32);
+      expect(rows).toHaveLength(34);
       for (const { name } of rows) {
         const [kernel, on] = name.split('@') as [string, string];
         const config = installedKernelConfig(name);
@@ -82,7 +82,7 @@ describe('restoreStockKernels', () => {
     } finally {
       await initBackend({ backend: 'cpu' });
     }
-    expect(installedPatches()).toHaveLength(34);
+    expect(installedPatches()).toHaveLength(36);
     expect(tf.getKernel('Conv2D', 'cpu')).not.toBe(stockConv);
   });
 });

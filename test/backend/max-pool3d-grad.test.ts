@@ -26,6 +26,8 @@ const cases: Case[] = [
   { name: '2³ stride 2 valid', x: [2, 4, 6, 6, 3], filter: 2, strides: 2, pad: 'valid' },
   { name: '3³ stride 1 same (overlapping windows)', x: [1, 3, 5, 5, 2], filter: 3, strides: 1, pad: 'same' },
   { name: '3³ stride 2 same (odd sizes)', x: [2, 5, 7, 7, 2], filter: 3, strides: 2, pad: 'same' },
+  { name: '2³ stride 2 valid, odd sizes (trailing frame, row and column outside every window)', x: [2, 5, 7, 9, 3], filter: 2, strides: 2, pad: 'valid' },
+  { name: '2³ stride 1 valid (overlapping windows, all inside the input)', x: [1, 3, 4, 5, 2], filter: 2, strides: 1, pad: 'valid' },
 ];
 /** Windows whose height and width differ: the stock kernel's position arithmetic is wrong there; compared with the definition only. */
 const nonCubic: Case[] = [{ name: '1×2×3 stride [1, 2, 1] valid', x: [1, 3, 6, 5, 2], filter: [1, 2, 3], strides: [1, 2, 1], pad: 'valid' }];

@@ -62,5 +62,17 @@ describe('cpu Sum', () => {
     expect(Array.from(sumValues([1, 2, 3, 4, 5, 6], [3, 2], [1]))).toEqual([3, 7, 11]);
     expect(Array.from(sumValues([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2], [0, 2]))).toEqual([1 + 2 + 5 + 6, 3 + 4 + 7 + 8]);
     expect(Array.from(sumValues([5], [], []))).toEqual([5]);
+    // Every axis but the last (the row-order path), with zero-sized and duplicate-free odd shapes.
+    expect(Array.from(sumValues([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 2, 3], [0, 1]))).toEqual([1 + 4 + 7 + 10, 2 + 5 + 8 + 11, 3 + 6 + 9 + 12]);
+    expect(Array.from(sumValues([1, 2, 3, 4, 5, 6], [3, 1, 1, 2], [0, 1, 2]))).toEqual([9, 12]);
+    expect(Array.from(sumValues([], [2, 0], [0]))).toEqual([]);
+    expect(Array.from(sumValues([], [0, 3], [0]))).toEqual([0, 0, 0]);
+    // Rows across several cache blocks (32768 floats each): the column sums of the definition, in float64.
+    const [rows, cols] = [10007, 7];
+    const big = Float32Array.from({ length: rows * cols }, (_, i) => Math.fround(Math.sin(i) * 3));
+    const want = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) want[j] = (want[j] as number) + (big[r * cols + j] as number);
+    const got = sumValues(big, [rows, 1, cols], [0, 1]);
+    for (let j = 0; j < cols; j++) expect(got[j]).toBeCloseTo(want[j] as number, 9);
   });
 });

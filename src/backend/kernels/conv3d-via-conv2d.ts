@@ -69,10 +69,10 @@ function view4(info: TensorInfo, shape: number[]): TensorInfo {
 }
 
 /**
- * xs[b·OD + od, p, kd·Ci + ci] = x[b, id(od, kd), p, ci] for the HW pixels p
- * (the caller passes xs zero-filled: taps into the temporal padding are skipped).
+ * xs[b·OD + od, p, kd·Ci + ci] = x[b, id(od, kd), p, ci] for the HW pixels p, and 0 for taps into the
+ * temporal padding (left as they are when `zeroed`: the caller passed xs zero-filled).
  */
-export function stackTemporalTaps(x: Float32Array, c: tf.backend_util.Conv3DInfo, xs: Float32Array): Float32Array {
+export function stackTemporalTaps(x: Float32Array, c: tf.backend_util.Conv3DInfo, xs: Float32Array, zeroed = true): Float32Array {
   const { batchSize: B, inDepth: D, outDepth: OD, filterDepth: KD, inChannels: Ci } = c;
   const HW = c.inHeight * c.inWidth;
   const KC = KD * Ci;
@@ -81,9 +81,12 @@ export function stackTemporalTaps(x: Float32Array, c: tf.backend_util.Conv3DInfo
       const dFrame = (b * OD + od) * HW * KC;
       for (let kd = 0; kd < KD; kd++) {
         const id = inFrame(c, od, kd);
-        if (id < 0) continue;
-        const s0 = (b * D + id) * HW * Ci;
         const d0 = dFrame + kd * Ci;
+        if (id < 0) {
+          if (!zeroed) for (let p = 0; p < HW; p++) xs.fill(0, d0 + p * KC, d0 + p * KC + Ci);
+          continue;
+        }
+        const s0 = (b * D + id) * HW * Ci;
         if (Ci === 1) {
           for (let p = 0; p < HW; p++) xs[d0 + p * KC] = x[s0 + p] as number;
         } else if (KD === 1) {
@@ -158,8 +161,8 @@ function info(xShape: Shape5, filterShape: Shape5, a: Conv3DAttrs): tf.backend_u
 function stacked(be: AnyBackend, x: TensorInfo, c: tf.backend_util.Conv3DInfo): { xs: TensorInfo; owned: boolean } {
   const shape = [c.batchSize * c.outDepth, c.inHeight, c.inWidth, c.filterDepth * c.inChannels];
   if (isIdentity(c)) return { xs: view4(x, shape), owned: false };
-  const xs = alloc(be, shape, true);
-  stackTemporalTaps(f32(be, x), c, f32(be, xs));
+  const xs = alloc(be, shape, false); // every value is written: no zero fill of the whole copy
+  stackTemporalTaps(f32(be, x), c, f32(be, xs), false);
   return { xs, owned: true };
 }
 

@@ -37,6 +37,11 @@ export function maxPool3dGradValues(x: Float32Array, dy: Float32Array, info: tf.
   const { front: pf, top: pt, left: pl } = info.padInfo;
   const rowStride = W * C;
   const planeStride = H * W * C;
+  if (dd === 1 && dh === 1 && dw === 1 && pf === 0 && pt === 0 && pl === 0 && (OD - 1) * sd + FD <= D && (OH - 1) * sh + FH <= H && (OW - 1) * sw + FW <= W) {
+    return maxPool3dGradFull(x, dy, info, dx);
+  }
+  const best = new Float64Array(C);
+  const at = new Int32Array(C);
   let o = 0;
   for (let b = 0; b < B; b++) {
     const xb = b * D * planeStride;
@@ -55,20 +60,115 @@ export function maxPool3dGradValues(x: Float32Array, dy: Float32Array, info: tf.
           let cLo = c0;
           while (cLo < 0) cLo += dw;
           const cHi = Math.min(W, c0 + FW);
-          for (let c = 0; c < C; c++) {
-            let best = -Infinity;
-            let at = -1;
-            for (let d = dLo; d < dHi; d += dd) {
-              for (let r = rLo; r < rHi; r += dh) {
-                let s = xb + d * planeStride + r * rowStride + cLo * C + c;
-                for (let q = cLo; q < cHi; q += dw, s += dw * C) {
-                  const v = x[s] as number;
-                  if (v >= best) {
-                    best = v;
-                    at = s;
+          // All channels of the window at once: contiguous reads, the same (depth, row, column) scan order per channel.
+          best.fill(-Infinity);
+          at.fill(-1);
+          for (let d = dLo; d < dHi; d += dd) {
+            for (let r = rLo; r < rHi; r += dh) {
+              let s = xb + d * planeStride + r * rowStride + cLo * C;
+              for (let q = cLo; q < cHi; q += dw, s += dw * C) {
+                for (let c = 0; c < C; c++) {
+                  const v = x[s + c] as number;
+                  if (v >= (best[c] as number)) {
+                    best[c] = v;
+                    at[c] = s + c;
                   }
                 }
               }
+            }
+          }
+          for (let c = 0; c < C; c++) {
+            const a = at[c] as number;
+            if (a >= 0) dx[a] = (dx[a] as number) + (dy[o + c] as number);
+          }
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+/**
+ * {@link maxPool3dGradValues} where every window lies inside the input (no padding, no dilation; e.g. 2×2×2
+ * stride 2 'valid'): the taps as a list of offsets, the maximum per channel in scalar registers, the same
+ * scan order and tie rule.
+ */
+function maxPool3dGradFull(x: Float32Array, dy: Float32Array, info: tf.backend_util.Conv3DInfo, dx: Float32Array): Float32Array {
+  const { batchSize: B, inDepth: D, inHeight: H, inWidth: W, inChannels: C, outDepth: OD, outHeight: OH, outWidth: OW } = info;
+  const { strideDepth: sd, strideHeight: sh, strideWidth: sw, filterDepth: FD, filterHeight: FH, filterWidth: FW } = info;
+  const rowStride = W * C;
+  const planeStride = H * W * C;
+  const taps = new Int32Array(FD * FH * FW);
+  let t = 0;
+  for (let d = 0; d < FD; d++) for (let r = 0; r < FH; r++) for (let q = 0; q < FW; q++) taps[t++] = d * planeStride + r * rowStride + q * C;
+  const T = taps.length;
+  const [t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0] = T === 8 ? Array.from(taps) : [];
+  let o = 0;
+  for (let b = 0; b < B; b++) {
+    for (let od = 0; od < OD; od++) {
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++, o += C) {
+          const s0 = b * D * planeStride + od * sd * planeStride + oh * sh * rowStride + ow * sw * C;
+          if (T === 8) {
+            // 2×2×2 windows unrolled (the usual pooling): the eight taps in scan order, no tap table.
+            for (let c = 0; c < C; c++) {
+              const i = s0 + c;
+              let best = -Infinity;
+              let at = -1;
+              let v = x[i + t0] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t0;
+              }
+              v = x[i + t1] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t1;
+              }
+              v = x[i + t2] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t2;
+              }
+              v = x[i + t3] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t3;
+              }
+              v = x[i + t4] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t4;
+              }
+              v = x[i + t5] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t5;
+              }
+              v = x[i + t6] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t6;
+              }
+              v = x[i + t7] as number;
+              if (v >= best) {
+                best = v;
+                at = i + t7;
+              }
+              if (at >= 0) dx[at] = (dx[at] as number) + (dy[o + c] as number);
+            }
+            continue;
+          }
+          for (let c = 0; c < C; c++) {
+            let best = -Infinity;
+            let at = -1;
+            for (let k = 0; k < T; k++) {
+              const i = s0 + (taps[k] as number) + c;
+              const v = x[i] as number;
+              // Selects rather than a branch: the comparison is unpredictable on real activations.
+              const take = v >= best;
+              at = take ? i : at;
+              best = take ? v : best;
             }
             if (at >= 0) dx[at] = (dx[at] as number) + (dy[o + c] as number);
           }

@@ -18,6 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, KernelConfig } from '@tensorflow/tfjs';
+import { castWasmConfig, identityWasmConfig } from './alias-wasm.js';
 import { batchNormGradConfig } from './batch-norm-grad.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
@@ -146,5 +147,16 @@ export const PATCHES: readonly Patch[] = [
   kernel('backbone', tf.Step, 'cpu', 'wraps', 'float32 in one plain loop (gradient of Relu)', (s) => unaryCpuConfig('Step', s)),
   kernel('backbone', tf.Slice, 'cpu', 'wraps', 'row copies instead of element-by-element buffers', (s) => sliceCpuConfig(s)),
   kernel('backbone', tf.PadV2, 'cpu', 'wraps', 'row copies instead of element-by-element buffers', (s) => padCpuConfig(s)),
+  kernel(
+    'backbone',
+    tf.Identity,
+    'wasm',
+    'wraps',
+    'shares the heap block (reference counted) instead of copying it: the engine clones every tensor saved for a gradient',
+    (s) => identityWasmConfig(s),
+  ),
+  kernel('backbone', tf.Cast, 'wasm', 'wraps', 'a cast to the same dtype shares the heap block instead of copying it (gradient of ReLU)', (s) =>
+    castWasmConfig(s),
+  ),
   { kind: 'gradient', group: 'backbone', kernel: tf.FusedBatchNorm, why: 'no tf.tile to the full input shape', config: batchNormGradConfig },
 ];

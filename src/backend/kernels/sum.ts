@@ -10,6 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { stockKernel } from './stock.js';
 
+/** Floats per block of rows in the column sums over every axis but the last (128 KB). */
+const SUM_BLOCK_FLOATS = 1 << 15;
+
 /** Σ over `axes` of x (row-major, `shape`), as a float64 array over the kept axes in order. */
 export function sumValues(x: ArrayLike<number>, shape: readonly number[], axes: readonly number[]): Float64Array {
   const rank = shape.length;
@@ -30,6 +33,21 @@ export function sumValues(x: ArrayLike<number>, shape: readonly number[], axes: 
     }
   }
   const last = shape[rank - 1] as number;
+  if (reduced.size === rank - 1 && !reduced.has(rank - 1) && last > 0) {
+    // Every axis but the innermost (a conv bias gradient): column sums in a register over blocks of rows
+    // small enough for the cache (each column still summed in row order, in float64), no index bookkeeping.
+    const rows = x.length / last;
+    const block = Math.max(1, Math.floor(SUM_BLOCK_FLOATS / last));
+    for (let r0 = 0; r0 < rows; r0 += block) {
+      const end = Math.min(rows, r0 + block) * last;
+      for (let j = 0; j < last; j++) {
+        let acc = out[j] as number;
+        for (let i = r0 * last + j; i < end; i += last) acc += x[i] as number;
+        out[j] = acc;
+      }
+    }
+    return out;
+  }
   const lastKept = (oStride[rank - 1] as number) !== 0;
   const outer = last === 0 ? 0 : x.length / last;
   const idx = new Array<number>(rank).fill(0);
