@@ -79,6 +79,19 @@ describe('MaxPool3D', () => {
     expect(got).toEqual([-1, 0, 0]);
   });
 
+  it('a NaN is never the maximum, on cpu and wasm alike (also where it is the first element of a frame window)', async () => {
+    const x = [-3, -2, -1, 0, NaN, 1, 3, 4]; // [1, 2, 2, 2, 1]: NaN first in frame 1
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initBackend({ backend });
+      const got = tf.tidy(() => [
+        Array.from(tf.maxPool3d(tf.tensor5d(x, [1, 2, 2, 2, 1]), 2, 2, 'valid').dataSync()),
+        Array.from(tf.maxPool3d(tf.tensor5d(x, [1, 2, 2, 2, 1]), [1, 2, 2], [1, 2, 2], 'valid').dataSync()),
+      ]);
+      // the definition with NaN skipped: max of all 8 is 4; frame 0 max 0, frame 1 max of {1, 3, 4} = 4
+      expect(got, backend).toEqual([[4], [0, 4]]);
+    }
+  });
+
   it.each(cases.map((c) => [c.name, c] as const))('%s: the definition and the stock cpu kernel on cpu and wasm (half the inputs negative)', async (_n, c) => {
     const x = randomValues(rng, size(c.x)); // uniform on (−1, 1)
     const ref = Array.from(definition(x, c));

@@ -105,6 +105,14 @@ export function temporalMax(z: Float32Array, info: tf.backend_util.Conv3DInfo, y
   return y;
 }
 
+function hasNaNOrMinusInf(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i] as number;
+    if (!(v > -Infinity)) return true;
+  }
+  return false;
+}
+
 function poolInfo(x: TensorInfo, a: MaxPool3DAttrs): tf.backend_util.Conv3DInfo {
   return tf.backend_util.computePool3DInfo(x.shape as Shape5, a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
 }
@@ -138,7 +146,9 @@ const maxPool3dWasm: KernelFunc = ({ inputs, backend: be, attrs }) => {
     },
   );
   const out = alloc(be, info.outShape, false);
-  if (z.shape[1] === info.outHeight && z.shape[2] === info.outWidth) temporalMax(f32(be, z), info, f32(be, out));
+  // this module's rule (compare with >) skips NaN; the backend's 2D MaxPool gives −∞ (or NaN) for a window whose first
+  // element is NaN, so where a frame maximum is NaN or −∞ the one-pass kernel runs on x instead
+  if (z.shape[1] === info.outHeight && z.shape[2] === info.outWidth && !hasNaNOrMinusInf(f32(be, z))) temporalMax(f32(be, z), info, f32(be, out));
   else maxPool3dValues(f32(be, x), info, f32(be, out));
   release(be, z);
   return out;
