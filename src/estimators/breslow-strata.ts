@@ -42,12 +42,14 @@ export function strataKeys(fn: string, arg: string, strata: ArrayLike<number | s
  * ĥ0s(t_k) = d_k / Σ_{j in s: entry_j < t_k ≤ T_j} exp(g_j), Ĥ0s its cumulative sum; g is not centred. Equals R
  * `basehaz(coxph(Surv(entry, time, event) ~ lp + strata(s), ties = 'breslow', init = 1, iter.max = 0), centered = FALSE)`
  * (the log-risk as a covariate held at coefficient 1). Without `entry` and `strata` it is {@link breslowBaseline}.
- * Each risk-set sum is taken afresh with its own maximum (O(n·m) per stratum; no running sums to lose digits).
+ * The risk-set sums are running sums over the times in descending order (subjects join at their time and leave at their
+ * entry; O(n log n) per stratum), shifted by the stratum's largest log-risk and compensated (Neumaier); a sum that
+ * underflows or has cancelled to below 2⁻²⁰ of what passed through it is taken afresh with its own maximum.
  *
  * @example
  * const b = breslowBaselineStrata([0, 0.5, 0], { time: [2, 3, 4], event: [1, 1, 0] }, { entry: [0, 2.5, 1], strata: ['a', 'a', 'b'] });
  * b.levels; // ['a', 'b']
- * b.baselines[0].hazard; // Float64Array [1 / (1 + 1), 1 / e^0.5]: at t = 2 the second subject has not entered yet
+ * b.baselines[0].hazard; // Float64Array [1, e^-0.5]: at t = 2 the second subject (entry 2.5) has not entered yet
  * @throws {SurvkitError} on invalid labels, log-risks, entry times not below the time, unequal lengths, an empty or
  *   non-finite stratum
  * @see Breslow (1972) discussion of Cox, JRSS-B 34:216; Therneau & Grambsch (2000) Modeling Survival Data, §3.6, §3.7
@@ -73,30 +75,67 @@ export function breslowBaselineStrata(logRisk: ArrayLike<number>, labels: Labels
   const groups: number[][] = (levels ?? ['']).map(() => []);
   const index = new Map((levels ?? ['']).map((l, k) => [l, k]));
   for (let i = 0; i < n; i++) (groups[index.get(keys === null ? '' : (keys[i] as string)) as number] as number[]).push(i);
-  const baselines = groups.map((members) => {
-    const times = [...new Set(members.map((i) => y.time[i] as number))].sort((a, b) => a - b);
-    const hazard = new Float64Array(times.length);
-    const logHazard = new Float64Array(times.length);
-    for (let k = 0; k < times.length; k++) {
-      const t = times[k] as number;
-      let d = 0;
-      let top = -Infinity;
-      for (const i of members) {
-        if (y.time[i] === t && y.event[i] !== 0) d++;
-        if ((y.time[i] as number) >= t && (entry === undefined || (entry[i] as number) < t)) top = Math.max(top, g[i] as number);
-      }
-      if (d === 0) {
-        logHazard[k] = -Infinity;
-        continue;
-      }
-      let sum = 0;
-      for (const i of members) if ((y.time[i] as number) >= t && (entry === undefined || (entry[i] as number) < t)) sum += Math.exp((g[i] as number) - top);
-      logHazard[k] = Math.log(d) - top - Math.log(sum);
-      hazard[k] = Math.exp(logHazard[k] as number);
-    }
-    return makeBaseline(times, hazard, logHazard);
-  });
+  const baselines = groups.map((members) => stratumBaseline(members, y, g, entry));
   return Object.freeze({ levels, baselines });
+}
+
+/** One stratum's Breslow hazards at its distinct times (see {@link breslowBaselineStrata}). */
+function stratumBaseline(
+  members: number[],
+  y: { time: ArrayLike<number>; event: ArrayLike<number> },
+  g: Float64Array,
+  entry: Float64Array | undefined,
+): BreslowBaseline {
+  const m = members.length;
+  const time = (i: number): number => y.time[i] as number;
+  const times = [...new Set(members.map(time))].sort((a, b) => a - b);
+  const deaths = new Map<number, number>();
+  let top = -Infinity;
+  for (const i of members) {
+    if (y.event[i] !== 0) deaths.set(time(i), (deaths.get(time(i)) ?? 0) + 1);
+    top = Math.max(top, g[i] as number);
+  }
+  const w = new Float64Array(g.length);
+  for (const i of members) w[i] = Math.exp((g[i] as number) - top);
+  const byExit = [...members].sort((a, b) => time(b) - time(a));
+  const byEntry = entry === undefined ? [] : [...members].sort((a, b) => (entry[b] as number) - (entry[a] as number));
+  const atRisk = (i: number, t: number): boolean => time(i) >= t && (entry === undefined || (entry[i] as number) < t);
+  const hazard = new Float64Array(times.length);
+  const logHazard = new Float64Array(times.length);
+  // Neumaier-compensated running sum of w over the risk set, and the total that has passed through it
+  let sum = 0;
+  let comp = 0;
+  let through = 0;
+  const add = (v: number): void => {
+    const t = sum + v;
+    comp += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
+    through += Math.abs(v);
+  };
+  let pe = 0;
+  let pn = 0;
+  for (let k = times.length - 1; k >= 0; k--) {
+    const t = times[k] as number;
+    for (; pe < m && time(byExit[pe] as number) >= t; pe++) add(w[byExit[pe] as number] as number);
+    if (entry !== undefined) for (; pn < m && (entry[byEntry[pn] as number] as number) >= t; pn++) add(-(w[byEntry[pn] as number] as number));
+    const d = deaths.get(t) ?? 0;
+    if (d === 0) {
+      logHazard[k] = -Infinity;
+      continue;
+    }
+    let total = sum + comp;
+    let shift = top;
+    if (!(total > 2 ** -20 * through) || !(total > 1e-280)) {
+      // cancelled or underflowed: this risk set afresh, shifted by its own maximum
+      shift = -Infinity;
+      for (const i of members) if (atRisk(i, t)) shift = Math.max(shift, g[i] as number);
+      total = 0;
+      for (const i of members) if (atRisk(i, t)) total += Math.exp((g[i] as number) - shift);
+    }
+    logHazard[k] = Math.log(d) - shift - Math.log(total);
+    hazard[k] = Math.exp(logHazard[k] as number);
+  }
+  return makeBaseline(times, hazard, logHazard);
 }
 
 /**
