@@ -288,9 +288,10 @@ export async function trainTable(table: CsvTable, o: TrainOptions): Promise<{ re
       ...(counts.trainStrata === undefined ? {} : { strata: counts.trainStrata }),
       ...(counts.trainEntry === undefined ? {} : { entry: counts.trainEntry }),
     };
-    history = await model.fit(xTrain as NonNullable<typeof xTrain>, train.labels, fitOptions);
+    // a stratum only the test rows have cannot be predicted: said before the fit, not after it
     if (counts.testStrata !== undefined)
-      checkStrata(FN, prep.table, o.strataCol as string, split.test, counts.testStrata, (model as CoxPH).strataBaseline?.levels ?? []);
+      checkStrata(FN, prep.table, o.strataCol as string, split.test, counts.testStrata, [...new Set(counts.trainStrata ?? [])].sort());
+    history = await model.fit(xTrain as NonNullable<typeof xTrain>, train.labels, fitOptions);
     curves = await (model as CoxPH).predictSurvival(xTest as NonNullable<typeof xTest>, {
       interpolation: settings.interpolation ?? 1,
       ...(counts.testStrata === undefined ? {} : { strata: counts.testStrata }),

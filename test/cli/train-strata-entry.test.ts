@@ -204,3 +204,21 @@ describe('survkit train --strata-col / --entry-col (coxph)', () => {
     expect(u.err).toBe(`${messages.predictStratumUnseen('survkit train', unseen, 2, 'sex', '9', '1, 2')}\n`);
   }, 120_000);
 });
+
+describe('survkit train --strata-col: a stratum only the test rows have', () => {
+  it('is refused before the fit, naming the file, row and column, and nothing is saved', async () => {
+    // sex 3 on every test row (every 5th row): no training row has it
+    const file = join(dir, 'lung-test-stratum.csv');
+    const rows = ['time,event,entry,sex,lp,z,split,val'];
+    for (let i = 0; i < f.n; i++) rows.push([f.time[i], f.event[i], f.entry[i], i % 5 === 0 ? 3 : f.sex[i], f.lp[i], z(i), ...part(i)].join(','));
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    const out = join(dir, 'never-saved');
+    let epochs = 0;
+    const r = await runCli('train', '--data', file, ...common, '--strata-col', 'sex', '--hidden', '4', '--verbose', '--out', out);
+    epochs = (r.err.match(/epoch/gi) ?? []).length;
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(messages.predictStratumUnseen('survkit train', file, 2, 'sex', '3', '1, 2'));
+    expect(epochs).toBe(0); // no epoch ran
+    expect(() => readFileSync(join(out, 'survkit.json'))).toThrow();
+  });
+});
