@@ -148,7 +148,12 @@ function stratumBaseline(
  * @throws {SurvkitError} `coxStrataMissing` without `strata` for a stratified baseline; `coxStratumUnseen` for a stratum
  *   the baseline does not have
  */
-export function strataSurvival(
+export function strataSurvival(base: StrataBaseline, logRisk: ArrayLike<number>, strata?: ArrayLike<number | string>): SurvivalCurves {
+  return strataSurvivalIn('strataSurvival', base, logRisk, strata);
+}
+
+/** {@link strataSurvival} with errors named after `fn` and the strata argument `arg` (for models that call it). */
+export function strataSurvivalIn(
   fn: string,
   base: StrataBaseline,
   logRisk: ArrayLike<number>,

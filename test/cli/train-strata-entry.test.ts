@@ -121,7 +121,7 @@ describe('survkit train --strata-col / --entry-col (coxph)', () => {
     const xa = tf.tensor2d(Float32Array.from(std.transform(Float64Array.from(f.lp.flatMap((v, i) => [v, z(i)])), f.n)), [f.n, 2]);
     const ga = await model.predictRisk(xa);
     xa.dispose();
-    const curves = strataSurvival('t', model.strataBaseline!, ga, f.sex);
+    const curves = strataSurvival(model.strataBaseline!, ga, f.sex);
     expect(grid).toEqual(Array.from(curves.times));
     let worst = 0;
     lines.slice(1).forEach((line, i) => {

@@ -53,7 +53,7 @@ describe('breslowBaselineStrata = R basehaz / survfit (lung, synthetic entry; 1e
         expect(Array.from(got.times)).toEqual(want.times);
         want.cumulativeHazard.forEach((h, j) => (worst = Math.max(worst, rel(got.cumulativeHazard[j] as number, h))));
       });
-      const curves = strataSurvival('t', base, f.newdata.lp, 'strata' in opts ? f.newdata.sex : undefined);
+      const curves = strataSurvival(base, f.newdata.lp, 'strata' in opts ? f.newdata.sex : undefined);
       fit.newdata.forEach((want, i) => {
         want.times.forEach((t, j) => (worst = Math.max(worst, rel(curves.stepAt(i, t), want.survival[j] as number))));
       });
@@ -76,8 +76,8 @@ describe('breslowBaselineStrata = R basehaz / survfit (lung, synthetic entry; 1e
     s[5] = ' ';
     expect(() => breslowBaselineStrata(f.lp, labels, { strata: s })).toThrow(messages.coxStratumValue('breslowBaselineStrata', 'strata', 5, ' '));
     const base = breslowBaselineStrata(f.lp, labels, { strata: f.sex });
-    expect(() => strataSurvival('fn', base, [0, 0], undefined)).toThrow(messages.coxStrataMissing('fn', 'strata', '1, 2'));
-    expect(() => strataSurvival('fn', base, [0, 0], [1, 3])).toThrow(messages.coxStratumUnseen('fn', 'strata', 1, '3', '1, 2'));
+    expect(() => strataSurvival(base, [0, 0], undefined)).toThrow(messages.coxStrataMissing('strataSurvival', 'strata', '1, 2'));
+    expect(() => strataSurvival(base, [0, 0], [1, 3])).toThrow(messages.coxStratumUnseen('strataSurvival', 'strata', 1, '3', '1, 2'));
   });
 });
 
@@ -93,7 +93,7 @@ describe('CoxPH fitted with strata and entry: the per-stratum baseline of its lo
     expect(model.strataBaseline?.levels).toEqual(['1', '2']);
     want.baselines.forEach((b, k) => expect(Array.from(model.strataBaseline!.baselines[k]!.cumulativeHazard)).toEqual(Array.from(b.cumulativeHazard)));
     const curves = await model.predictSurvival(x, { strata: f.sex });
-    const direct = strataSurvival('t', want, g, f.sex);
+    const direct = strataSurvival(want, g, f.sex);
     expect(Array.from(curves.values)).toEqual(Array.from(direct.values));
     await expect(model.predictRisk(x, { at: 100 })).rejects.toThrow(messages.coxStrataMissing('CoxPH.predictRisk', 'strata', '1, 2'));
     const dir = mkdtempSync(join(tmpdir(), 'survkit-cox-strata-'));

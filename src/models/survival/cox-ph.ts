@@ -3,7 +3,7 @@ import { assertChoice } from '../../core/assert.js';
 import type { CoxConvention, CoxTies } from '../../losses/cox-partial-likelihood.js';
 import { coxPhLoss, coxPhLossHost, type CoxPhLossOptions } from '../../losses/cox-ph.js';
 import type { BreslowBaseline } from '../../estimators/breslow.js';
-import { breslowBaselineStrata, strataSurvival, type StrataBaseline } from '../../estimators/breslow-strata.js';
+import { breslowBaselineStrata, strataSurvivalIn, type StrataBaseline } from '../../estimators/breslow-strata.js';
 import type { SurvivalCurves } from '../../estimators/survival-curves.js';
 import { CoxBase } from './cox-base.js';
 import { baselineToJSON, StateReader, type CoxPHState } from './family-state.js';
@@ -226,7 +226,7 @@ export class CoxPH extends CoxBase {
     const fn = 'CoxPH.predictSurvival';
     if (opts.strata === undefined) throw survkitError('coxStrataMissing', fn, 'strata', sb.levels?.join(', ') ?? '');
     const out = await forward(fn, this.net, this.inputsOf(fn, x), this.inputCount);
-    return strataSurvival(fn, sb, out.values, opts.strata);
+    return strataSurvivalIn(fn, sb, out.values, opts.strata);
   }
 
   /**
@@ -241,7 +241,7 @@ export class CoxPH extends CoxBase {
     const fn = 'CoxPH.predictRisk';
     if (opts.strata === undefined) throw survkitError('coxStrataMissing', fn, 'strata', sb.levels?.join(', ') ?? '');
     const out = await forward(fn, this.net, this.inputsOf(fn, x), this.inputCount);
-    const curves = strataSurvival(fn, sb, out.values, opts.strata);
+    const curves = strataSurvivalIn(fn, sb, out.values, opts.strata);
     const r = new Float64Array(out.n);
     for (let i = 0; i < out.n; i++) r[i] = 1 - curves.stepAt(i, opts.at);
     return r;
