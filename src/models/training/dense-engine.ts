@@ -26,7 +26,7 @@ import type { ActivationName } from '../../ops/init.js';
 import { adamConstants, adamUpdate } from './adam-kernel.js';
 import seedrandom from 'seedrandom';
 import { deriveSeed, mixSeed } from '../../core/seed.js';
-import { SimdGemm } from '../../ops/wasm/gemm.js';
+import { SimdGemm, simdSupported } from '../../ops/wasm/gemm.js';
 import { rowKernels, type RowKernels } from '../../ops/wasm/rows.js';
 
 const f = Math.fround;
@@ -543,6 +543,8 @@ export class DenseEngine {
 
   /** An engine for `net`, or the reason it is not eligible. */
   static of(net: tf.LayersModel, adam: EngineAdam): DenseEngine | string {
+    // the engine's kernels are WebAssembly SIMD: without it, training stays on TF.js
+    if (!simdSupported()) return 'this JavaScript engine has no WebAssembly SIMD';
     const spec = parseDenseNet(net);
     return typeof spec === 'string' ? spec : new DenseEngine(spec, adam);
   }
