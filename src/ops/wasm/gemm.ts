@@ -70,7 +70,7 @@ export function simdSupported(): boolean {
 function module(): WasmModule {
   if (compiled === undefined) {
     const api = wasmApi();
-    if (api === undefined) throw new Error('no WebAssembly in this runtime');
+    if (api === undefined) throw new Error('SimdGemm: this runtime has no WebAssembly');
     compiled = new api.Module(GEMM_WASM);
   }
   return compiled;
@@ -208,12 +208,13 @@ export class SimdGemm {
       ] as const)
         checkCount(name, x);
     if (m === 0 || n === 0) return;
-    const work = this.workFor(k);
+    // operands checked against the caller's allocations before the scratch is reserved (it may lie just above them)
     this.inRange('a', a, m, sam, k, sak);
     this.inRange('b', b, k, sbk, n, sbn);
     this.inRange('c', c, m, ldc, n, 1);
     const bias = opts.bias ?? 0;
     if (opts.bias !== undefined) this.inRange('bias', bias, 1, 0, n, 1);
+    const work = this.workFor(k);
     this.fn(m, n, k, a, sam, sak, b, sbk, sbn, c, ldc, (opts.accumulate === true ? 1 : 0) | (opts.bias !== undefined ? 2 : 0), bias, work);
   }
 

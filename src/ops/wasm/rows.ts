@@ -36,7 +36,7 @@ let compiled: WasmModule | undefined;
 /** The row kernels on `g`'s memory. */
 export function rowKernels(g: SimdGemm): RowKernels {
   const api = wasmApi();
-  if (api === undefined) throw new Error('no WebAssembly in this runtime');
+  if (api === undefined) throw new Error('rowKernels: this runtime has no WebAssembly');
   compiled ??= new api.Module(ROWS_WASM);
   const e = new api.Instance(compiled, { env: { memory: g.memory } }).exports as Record<string, (...a: number[]) => void>;
   const fn = (name: string): ((...a: number[]) => void) => e[name] as (...a: number[]) => void;

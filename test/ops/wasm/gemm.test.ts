@@ -189,4 +189,12 @@ describe('SimdGemm (WebAssembly SIMD matrix product)', () => {
     expect(() => g.gemm(2, 2, 2, 0, 2, 1, a, 2, 1, a, 2)).toThrow(/option 'a'/);
     expect(() => simdMatmul(new Float32Array(3), new Float32Array(4), 2, 2, 2)).toThrow(/simdMatmul: 'a' has 3 values but 'm·k' has 4/);
   });
+
+  it("checks operands against the caller's allocations before it reserves scratch for a larger inner size", () => {
+    const g = new SimdGemm();
+    const a = g.alloc(4); // 4 floats: a 1×4 row; the first product with k = 1000 reserves scratch above it
+    const c = g.alloc(4);
+    // B as 1000×1 at c reaches ~1000 floats past the last allocation: refused (it would have landed in the new scratch)
+    expect(() => g.gemm(1, 1, 1000, a, 1000, 1, c, 1, 1, c, 1)).toThrow(/SimdGemm.gemm: option 'a' must be an operand inside the arena/);
+  });
 });
