@@ -71,3 +71,14 @@ export function outShape(g: ConvGeometry): [number, number, number, number] {
 export function filterShape(g: ConvGeometry): [number, number, number, number] {
   return [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels];
 }
+
+/**
+ * The valid input range [lo, hi) of the pooling window of output index `o` along one axis: the window starts at
+ * o·stride − pad (stepping by `dilation` past 0) and spans `effective` = (filter − 1)·dilation + 1 inputs, cut at `size`.
+ */
+export function windowRange(o: number, stride: number, pad: number, dilation: number, effective: number, size: number): [number, number] {
+  const start = o * stride - pad;
+  let lo = start;
+  while (lo < 0) lo += dilation;
+  return [lo, Math.min(size, start + effective)];
+}

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { alloc, f32, fromValues, type PatchedBackend } from './kernel-io.js';
+import { windowRange } from './conv-geometry.js';
 
 /** Attributes of the MaxPoolGrad kernel. */
 export interface MaxPoolGradAttrs {
@@ -30,15 +31,9 @@ export function maxPoolGradValues(x: Float32Array, dy: Float32Array, info: tf.ba
   for (let b = 0; b < B; b++) {
     const xb = b * H * W * C;
     for (let oh = 0; oh < OH; oh++) {
-      const r0 = oh * sh - pt;
-      let rLo = r0;
-      while (rLo < 0) rLo += dh;
-      const rHi = Math.min(H, r0 + FH);
+      const [rLo, rHi] = windowRange(oh, sh, pt, dh, FH, H);
       for (let ow = 0; ow < OW; ow++, o += C) {
-        const c0 = ow * sw - pl;
-        let cLo = c0;
-        while (cLo < 0) cLo += dw;
-        const cHi = Math.min(W, c0 + FW);
+        const [cLo, cHi] = windowRange(ow, sw, pl, dw, FW, W);
         for (let c = 0; c < C; c++) {
           let best = -Infinity;
           let at = -1;

@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { alloc, f32, fromValues, type PatchedBackend } from './kernel-io.js';
+import { windowRange } from './conv-geometry.js';
 
 /** Attributes of the MaxPool3DGrad kernel. */
 export interface MaxPool3DGradAttrs {
@@ -46,20 +47,11 @@ export function maxPool3dGradValues(x: Float32Array, dy: Float32Array, info: tf.
   for (let b = 0; b < B; b++) {
     const xb = b * D * planeStride;
     for (let od = 0; od < OD; od++) {
-      const d0 = od * sd - pf;
-      let dLo = d0;
-      while (dLo < 0) dLo += dd;
-      const dHi = Math.min(D, d0 + FD);
+      const [dLo, dHi] = windowRange(od, sd, pf, dd, FD, D);
       for (let oh = 0; oh < OH; oh++) {
-        const r0 = oh * sh - pt;
-        let rLo = r0;
-        while (rLo < 0) rLo += dh;
-        const rHi = Math.min(H, r0 + FH);
+        const [rLo, rHi] = windowRange(oh, sh, pt, dh, FH, H);
         for (let ow = 0; ow < OW; ow++, o += C) {
-          const c0 = ow * sw - pl;
-          let cLo = c0;
-          while (cLo < 0) cLo += dw;
-          const cHi = Math.min(W, c0 + FW);
+          const [cLo, cHi] = windowRange(ow, sw, pl, dw, FW, W);
           // All channels of the window at once: contiguous reads, the same (depth, row, column) scan order per channel.
           best.fill(-Infinity);
           at.fill(-1);

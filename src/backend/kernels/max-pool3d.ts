@@ -20,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { alloc, callKernel, f32, release, type PatchedBackend } from './kernel-io.js';
+import { windowRange } from './conv-geometry.js';
 
 /** Attributes of the MaxPool3D kernel. */
 export interface MaxPool3DAttrs {
@@ -45,20 +46,11 @@ export function maxPool3dValues(x: Float32Array, info: tf.backend_util.Conv3DInf
   for (let b = 0; b < B; b++) {
     const xb = b * D * planeStride;
     for (let od = 0; od < OD; od++) {
-      const d0 = od * sd - pf;
-      let dLo = d0;
-      while (dLo < 0) dLo += dd;
-      const dHi = Math.min(D, d0 + FD);
+      const [dLo, dHi] = windowRange(od, sd, pf, dd, FD, D);
       for (let oh = 0; oh < OH; oh++) {
-        const r0 = oh * sh - pt;
-        let rLo = r0;
-        while (rLo < 0) rLo += dh;
-        const rHi = Math.min(H, r0 + FH);
+        const [rLo, rHi] = windowRange(oh, sh, pt, dh, FH, H);
         for (let ow = 0; ow < OW; ow++, o += C) {
-          const c0 = ow * sw - pl;
-          let cLo = c0;
-          while (cLo < 0) cLo += dw;
-          const cHi = Math.min(W, c0 + FW);
+          const [cLo, cHi] = windowRange(ow, sw, pl, dw, FW, W);
           y.fill(-Infinity, o, o + C);
           for (let d = dLo; d < dHi; d += dd) {
             for (let r = rLo; r < rHi; r += dh) {
@@ -88,10 +80,7 @@ export function temporalMax(z: Float32Array, info: tf.backend_util.Conv3DInfo, y
   for (let b = 0; b < B; b++) {
     for (let od = 0; od < OD; od++) {
       const o = (b * OD + od) * frame;
-      const d0 = od * sd - info.padInfo.front;
-      let dLo = d0;
-      while (dLo < 0) dLo += dd;
-      const dHi = Math.min(D, d0 + FD);
+      const [dLo, dHi] = windowRange(od, sd, info.padInfo.front, dd, FD, D);
       y.fill(-Infinity, o, o + frame);
       for (let d = dLo; d < dHi; d += dd) {
         const s = (b * D + d) * frame;
