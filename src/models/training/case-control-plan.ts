@@ -3,7 +3,7 @@ import { Random } from '../../core/random.js';
 import { CaseControlSampler } from '../../data/case-control.js';
 import { disposeAll, gatherRows, sourceBatches, type Batch } from './in-memory-data.js';
 import type { HostLoss, TrainingPlan, TrainStep } from './fit-loop.js';
-import type { PlanContext, TrainSet } from './survival-plan.js';
+import { readLoss, type PlanContext, type TrainSet } from './survival-plan.js';
 
 /**
  * The loss of one case-control batch: `x` holds b cases then k blocks of b
@@ -166,14 +166,7 @@ type CaseControlValue = (x: tf.Tensor[], caseTime: Float64Array) => Promise<numb
 
 /** The TF.js loss in inference mode, read back. */
 function tfValue(o: CaseControlPlanOptions): CaseControlValue {
-  return async (x, caseTime) => {
-    const v = tf.tidy(() => o.loss(x, caseTime, caseTime.length, o.nControls, false));
-    try {
-      return (await v.data())[0] as number;
-    } finally {
-      v.dispose();
-    }
-  };
+  return (x, caseTime) => readLoss(() => o.loss(x, caseTime, caseTime.length, o.nControls, false));
 }
 
 async function validationLoss(

@@ -55,11 +55,14 @@ export function inMemory(fn: string, x: ModelInput, labels: LabelsInput, count: 
 }
 
 /** Inputs up to this many values are gathered on the host from a copy read once (see {@link gatherRows}). */
-const HOST_GATHER_MAX = 1 << 22;
+const HOST_GATHER_MAX = 1 << 24;
 const hostCopies = new WeakMap<tf.Tensor, Float32Array | Int32Array>();
 
-/** A host copy of a small numeric tensor, read once and kept while the tensor lives (tensors are immutable). */
-function hostCopy(t: tf.Tensor): Float32Array | Int32Array | undefined {
+/**
+ * A host copy of a numeric tensor of at most 2²⁴ values, read once and kept while the tensor lives (tensors are
+ * immutable): the one copy every host path of training (batches, case-control draws, validation) reads.
+ */
+export function hostCopy(t: tf.Tensor): Float32Array | Int32Array | undefined {
   if (t.isDisposed || t.rank < 1 || (t.shape[0] ?? 0) === 0 || t.size > HOST_GATHER_MAX || (t.dtype !== 'float32' && t.dtype !== 'int32')) return undefined;
   let a = hostCopies.get(t);
   if (a === undefined) {

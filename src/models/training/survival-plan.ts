@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../../core/random.js';
-import { disposeAll, forEachSourceBatch, gatherRows, labelRows, sourceBatches, type Batch, type InMemoryData } from './in-memory-data.js';
+import { disposeAll, forEachSourceBatch, gatherRows, hostCopy, labelRows, sourceBatches, type Batch, type InMemoryData } from './in-memory-data.js';
 import type { HostLoss, TrainingPlan, TrainStep } from './fit-loop.js';
 import type { BatchSource } from './fit-types.js';
 
@@ -113,21 +113,11 @@ function* memoryEpoch(d: InMemoryData, ctx: PlanContext, usable: (b: Batch) => b
   }
 }
 
-/** Host copies of in-memory float32 tables (2-D, at most HOST_GATHER_MAX values each), by tensor. */
-const hostCopies = new WeakMap<tf.Tensor, Float32Array>();
-const HOST_GATHER_MAX = 1 << 24;
-
-/** The training data's rows as host arrays, when every input is a 2-D float32 table that is not too large (else undefined). */
+/** The training data's rows as host arrays ({@link hostCopy}), when every input is a 2-D float32 table (else undefined). */
 function hostColumns(d: InMemoryData): Float32Array[] | undefined {
-  if (!d.x.every((t) => t.rank === 2 && t.dtype === 'float32' && t.size <= HOST_GATHER_MAX)) return undefined;
-  return d.x.map((t) => {
-    let a = hostCopies.get(t);
-    if (a === undefined) {
-      a = t.dataSync() as Float32Array;
-      hostCopies.set(t, a);
-    }
-    return a;
-  });
+  if (!d.x.every((t) => t.rank === 2 && t.dtype === 'float32')) return undefined;
+  const host = d.x.map(hostCopy);
+  return host.every((a): a is Float32Array => a instanceof Float32Array) ? host : undefined;
 }
 
 /** Gathers the batch's rows on the host into `b.xHost`; `b.x` becomes tensors of them on first read (disposed by `b.release`). */
@@ -210,8 +200,13 @@ export async function meanLoss(fn: string, count: number, val: TrainSet, batchSi
 }
 
 /** A batch's loss in inference mode, read back. */
-async function tfValue(loss: BatchLoss, b: Batch): Promise<number> {
-  const v = tf.tidy(() => loss(b, false));
+function tfValue(loss: BatchLoss, b: Batch): Promise<number> {
+  return readLoss(() => loss(b, false));
+}
+
+/** A loss computed in a tidy scope, read back and freed (the TF.js validation value of every plan). */
+export async function readLoss(loss: () => tf.Tensor): Promise<number> {
+  const v = tf.tidy(loss);
   try {
     return (await v.data())[0] as number;
   } finally {
