@@ -13,8 +13,7 @@ import { assertChoice, assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 import { ChannelPadShortcut } from './channel-pad-shortcut.js';
 import { apply, inputShapeOf, kaimingFanOut, resNetPlan, SeedStream, type ResNetCommonOptions, type ResNetPlan } from './resnet-options.js';
-import { norm5d, relu, type Triple } from './video-blocks.js';
-import { ZeroPadding3D } from './zero-padding3d.js';
+import { norm5d, relu, zeroPad3d, type Triple } from './video-blocks.js';
 
 /** Options of {@link resnet3d}. */
 export interface ResNet3dOptions extends ResNetCommonOptions {
@@ -53,18 +52,7 @@ function conv(
   const strides = typeof stride === 'number' ? [stride, stride, stride] : stride;
   const pad = kernel.map((k) => Math.floor(k / 2)) as Triple;
   let h = x;
-  if (pad.some((p) => p > 0))
-    h = apply(
-      new ZeroPadding3D({
-        padding: [
-          [pad[0], pad[0]],
-          [pad[1], pad[1]],
-          [pad[2], pad[2]],
-        ],
-        name: `${name}_pad`,
-      }),
-      h,
-    );
+  if (pad.some((p) => p > 0)) h = zeroPad3d(h, pad, `${name}_pad`);
   return apply(
     tf.layers.conv3d({
       filters,
@@ -147,17 +135,7 @@ export function resnet3d(opts: ResNet3dOptions): tf.LayersModel {
   h = relu(norm5d({ plan, seeds: c.seeds }, h, `${p}_bn1`), `${p}_act`);
   if (opts.noMaxPool !== true) {
     // After a ReLU the values are >= 0, so zero padding = PyTorch's -inf padding of MaxPool3d(3, 2, padding=1).
-    h = apply(
-      new ZeroPadding3D({
-        padding: [
-          [1, 1],
-          [1, 1],
-          [1, 1],
-        ],
-        name: `${p}_maxpool_pad`,
-      }),
-      h,
-    );
+    h = zeroPad3d(h, [1, 1, 1], `${p}_maxpool_pad`);
     h = apply(tf.layers.maxPooling3d({ poolSize: 3, strides: 2, padding: 'valid', name: `${p}_maxpool` }), h);
   }
   let channels = w0;

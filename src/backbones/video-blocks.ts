@@ -27,18 +27,7 @@ export function conv3d(ctx: Ctx, x: tf.SymbolicTensor, filters: number, kernel: 
   let padding: 'same' | 'valid' = 'same';
   if (strides.some((s) => s > 1)) {
     padding = 'valid';
-    if (pad.some((p) => p > 0))
-      h = apply(
-        new ZeroPadding3D({
-          padding: [
-            [pad[0], pad[0]],
-            [pad[1], pad[1]],
-            [pad[2], pad[2]],
-          ],
-          name: `${name}_pad`,
-        }),
-        h,
-      );
+    if (pad.some((p) => p > 0)) h = zeroPad3d(h, pad, `${name}_pad`);
   }
   return apply(
     tf.layers.conv3d({
@@ -131,4 +120,19 @@ export function videoStem(
   h = relu(norm5d(ctx, h, `${p}_stem_1`), `${p}_stem_2`);
   h = conv3d(ctx, h, width, [3, 1, 1], [1, 1, 1], `${p}_stem_3`);
   return relu(norm5d(ctx, h, `${p}_stem_4`), `${p}_stem_5`);
+}
+
+/** `pad` zeros before and after each of the frame, row and column axes (a {@link ZeroPadding3D} layer named `name`). */
+export function zeroPad3d(x: tf.SymbolicTensor, pad: Triple, name: string): tf.SymbolicTensor {
+  return apply(
+    new ZeroPadding3D({
+      padding: [
+        [pad[0], pad[0]],
+        [pad[1], pad[1]],
+        [pad[2], pad[2]],
+      ],
+      name,
+    }),
+    x,
+  );
 }
