@@ -62,7 +62,7 @@ export function caseControlPlan(
         validationLoss(fn, count, val, ctx.validationBatchSize, rng, o, cache, (x, caseTime) => {
           const h = host(x, caseTime, caseTime.length, o.nControls);
           try {
-            return Promise.resolve(h.loss(forward(h.inputs)).value);
+            return Promise.resolve(Math.fround(h.loss(forward(h.inputs)).value)); // float32, as the TF.js scalar
           } finally {
             disposeAll(h.inputs.filter((t) => !x.includes(t)));
           }

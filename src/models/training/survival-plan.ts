@@ -92,7 +92,7 @@ export function genericPlan(
       if (viaArrays !== undefined) return viaArrays;
       return meanValue(fn, count, val, ctx.validationBatchSize, usable, (b) => {
         const lossOf = hostLoss(b);
-        return lossOf === undefined ? tfValue(loss, b) : lossOf(forward(b.x)).value;
+        return lossOf === undefined ? tfValue(loss, b) : Math.fround(lossOf(forward(b.x)).value); // float32, as the TF.js scalar
       });
     };
   }
