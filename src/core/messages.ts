@@ -463,6 +463,22 @@ export const messages = {
   predictStratumUnseen: (fn: string, file: string, row: number, col: string, got: string, levels: string) =>
     `${fn}: ${file}: row ${row}, column ${JSON.stringify(col)}: the stratum ${JSON.stringify(got)} was not in the training rows (strata ${levels}); ` +
     'the model has no baseline hazard for it',
+  // ONNX model encoder (io/onnx-model.ts)
+  onnxOpset: (fn: string, arg: string, supported: readonly number[], got: unknown) =>
+    `${fn}: '${arg}' must be an ai.onnx opset survkit encodes, an integer in ${supported[0]} … ${supported[supported.length - 1]}; got ${show(got)}`,
+  onnxOpName: (fn: string, arg: string, got: unknown) => `${fn}: '${arg}' must be a non-empty ONNX operator name (e.g. 'Relu'); got ${show(got)}`,
+  onnxProducedTwice: (fn: string, arg: string, name: string, first: string) =>
+    `${fn}: '${arg}' names the value ${quote(name)}, which ${first} already produces; every value of an ONNX graph has one producer: rename one of them`,
+  onnxNodeInput: (fn: string, arg: string, node: number, op: string, input: string) =>
+    `${fn}: node ${node} (${op}) reads ${quote(input)} ('${arg}'), which is neither a graph input, an initializer nor an output of an earlier node; ` +
+    "list the nodes in execution order, or pass '' for an omitted optional input",
+  onnxGraphOutput: (fn: string, arg: string, name: string) =>
+    `${fn}: '${arg}' is ${quote(name)}, which no node, graph input or initializer produces; name an output of a node`,
+  onnxDType: (fn: string, arg: string, allowed: readonly string[], got: unknown) =>
+    `${fn}: '${arg}' must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${show(got)}`,
+  onnxTensorSize: (fn: string, arg: string, dims: readonly number[], expected: number, got: number) =>
+    `${fn}: '${arg}' must hold ${expected} value${expected === 1 ? '' : 's'} (the product of dims [${dims.join(', ')}]); got ${got}`,
+  onnxGraphValue: (fn: string, arg: string, expected: string, got: unknown) => `${fn}: '${arg}' must be ${expected}; got ${show(got)}`,
 } as const;
 
 /**
