@@ -16,6 +16,8 @@ import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/index.js';
 import { DataParallelTrainer } from '../src/models/training/data-parallel.js';
+import { OnnxTrainer } from '../src/models/training/onnx-trainer.js';
+import { importOnnxRuntime } from '../src/backbones/onnx-backbone.js';
 import { benchCnn } from './cnn-step.js';
 import { benchCnn3d } from './cnn3d-step.js';
 
@@ -71,9 +73,16 @@ async function torch(c: Case, threads: number): Promise<{ wall: number[]; cpu: n
 }
 
 const loads: number[] = [];
-console.log(
-  `| case | survkit 1 thread | survkit 2 workers | PyTorch 1 thread | PyTorch 2 threads | ratio 1 thr | ratio 2 thr | (wall ms / CPU ms per step, medians over ${rounds}×${steps} steps)`,
+const hasOrt = await importOnnxRuntime('bench', 'onnxruntime-node').then(
+  () => true,
+  () => false,
 );
+console.log(`wall ms / CPU ms per step, medians over ${rounds}×${steps} steps; ratios of wall time to PyTorch's with the same threads`);
+console.log(
+  '| case | survkit TF.js 1 thread | survkit TF.js 2 workers | survkit onnxruntime 1 thread | survkit onnxruntime 2 threads | PyTorch 1 thread | PyTorch 2 threads | ' +
+    'TF.js 1 ÷ PyTorch 1 | 2 workers ÷ PyTorch 2 | onnxruntime 1 ÷ PyTorch 1 | onnxruntime 2 ÷ PyTorch 2 |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const c of cases) {
   const three = c.startsWith('cnn3d');
   const x = three ? tf.randomNormal([8, 16, 64, 64, 1], 0, 1, 'float32', 11) : tf.randomNormal([32, 64, 64, 1], 0, 1, 'float32', 11);
@@ -84,6 +93,8 @@ for (const c of cases) {
   const par = benchNet(c);
   const optP = tf.train.adam(1e-3);
   const trainer = await DataParallelTrainer.create(par, { workers: 2 });
+  const native = hasOrt ? [1, 2].map((threads) => ({ net: benchNet(c), opt: tf.train.adam(1e-3), threads })) : [];
+  const ortTrainers = await Promise.all(native.map((n) => OnnxTrainer.create(n.net, { threads: n.threads })));
   const acc: Record<string, { wall: number[]; cpu: number[] }> = {};
   const add = (k: string, r: { wall: number[]; cpu: number[] } | undefined): void => {
     if (!r) return;
@@ -108,18 +119,32 @@ for (const c of cases) {
           await trainer.step(x, loss, optP);
         }),
       );
+      for (const [i, t] of ortTrainers.entries()) {
+        const n = native[i] as { opt: tf.Optimizer; threads: number };
+        add(
+          `o${n.threads}`,
+          await timed(steps, async () => {
+            await t.step(x, loss, n.opt);
+          }),
+        );
+      }
       add('t1', await torch(c, 1));
       add('t2', await torch(c, 2));
     }
   } finally {
     await trainer.close();
+    for (const t of ortTrainers) await t.close();
+    for (const n of native) n.net.dispose();
     tf.dispose([x, y]);
     single.dispose();
     par.dispose();
   }
   const cell = (k: string): string => (acc[k] ? `${median(acc[k].wall).toFixed(1)} / ${median(acc[k].cpu).toFixed(1)}` : 'not measured');
   const ratio = (a: string, b: string): string => (acc[a] && acc[b] ? (median(acc[a].wall) / median(acc[b].wall)).toFixed(2) : '—');
-  console.log(`| ${c} | ${cell('s1')} | ${cell('s2')} | ${cell('t1')} | ${cell('t2')} | ${ratio('s1', 't1')} | ${ratio('s2', 't2')} |`);
+  console.log(
+    `| ${c} | ${cell('s1')} | ${cell('s2')} | ${cell('o1')} | ${cell('o2')} | ${cell('t1')} | ${cell('t2')} | ` +
+      `${ratio('s1', 't1')} | ${ratio('s2', 't2')} | ${ratio('o1', 't1')} | ${ratio('o2', 't2')} |`,
+  );
 }
 py?.stdin.end();
 console.log(`load average (1 min) during the rounds: ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}; ${new Date().toISOString()}`);

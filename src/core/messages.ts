@@ -479,6 +479,14 @@ export const messages = {
   onnxTensorSize: (fn: string, arg: string, dims: readonly number[], expected: number, got: number) =>
     `${fn}: '${arg}' must hold ${expected} value${expected === 1 ? '' : 's'} (the product of dims [${dims.join(', ')}]); got ${got}`,
   onnxGraphValue: (fn: string, arg: string, expected: string, got: unknown) => `${fn}: '${arg}' must be ${expected}; got ${show(got)}`,
+  // native training steps through onnxruntime (models/training/onnx-step-graph.ts, onnx-trainer.ts)
+  onnxStepLayer: (fn: string, layer: string, cls: string, why: string) =>
+    `${fn}: layer '${layer}' (${cls}) cannot be compiled to an onnxruntime training step: ${why}; train this network with engine 'tfjs'`,
+  onnxStepModel: (fn: string, arg: string, problem: string) => `${fn}: '${arg}' cannot be trained with engine 'onnxruntime': ${problem}; train it with engine 'tfjs'`,
+  onnxTrainMissing: (fn: string) =>
+    `${fn}: engine 'onnxruntime' needs the optional package onnxruntime-node, which is not installed; run \`npm install onnxruntime-node\` ` +
+    "(an .npmrc line onnxruntime-node-install=skip avoids its GPU download), or train with engine 'tfjs'",
+  onnxTrainStep: (fn: string, step: string, problem: string) => `${fn}: ${step} failed: ${problem}`,
 } as const;
 
 /**
