@@ -124,7 +124,7 @@ describe.skipIf(!ort)('OnnxTrainer', () => {
       const x = tf.randomNormal([5, size, size, 2], 0, 1, 'float32', 4);
       const y = tf.randomNormal([5, 2], 0, 1, 'float32', 5);
       await compare(net, [x], mse(y));
-      await compare(net, [x], mse(y), { filterGrad: 'conv' });
+      await compare(net, [x], mse(y), { filterGrad: 'im2col' });
       tf.dispose([x, y]);
       net.dispose();
     }

@@ -66,7 +66,7 @@ export interface StepGraphs {
 
 /** Options of {@link compileStepGraphs}. */
 export interface StepGraphOptions {
-  /** Filter gradients of convolutions: 'im2col' (patches + one matrix product; default) or 'conv' (a dilated convolution). */
+  /** Filter gradients of convolutions: 'conv' (one dilated convolution of the input by the output gradient; default) or 'im2col' (patches + one matrix product). */
   filterGrad?: 'im2col' | 'conv';
   /** Seed of the dropout masks (onnxruntime's generator). */
   seed?: number;
@@ -154,7 +154,7 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   const g = new Builder();
   const trainable = new Set(net.trainableWeights);
   const frozenBn = batchNormModesOf(net).frozen;
-  const filterGrad = opts.filterGrad ?? 'im2col';
+  const filterGrad = opts.filterGrad ?? 'conv';
   let seed = opts.seed ?? 0;
   const weights: StepWeight[] = net.weights.map((v, i) => ({
     variable: v,
@@ -225,7 +225,7 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
     if (z.grad)
       onGrad(y, (dy) => {
         let dz: string;
-        if (a === 'relu') dz = g.op('Mul', [dy, g.op('Sign', [y.name])]);
+        if (a === 'relu') dz = g.op('Mul', [dy, g.op('Cast', [g.op('Greater', [y.name, g.float(0)])], { to: { i: 1 } })]);
         else if (a === 'sigmoid') dz = g.op('Mul', [dy, g.op('Mul', [y.name, g.op('Sub', [g.float(1), y.name])])]);
         else dz = g.op('Mul', [dy, g.op('Sub', [g.float(1), g.op('Mul', [y.name, y.name])])]);
         addGrad(z, dz);

@@ -44,7 +44,7 @@ export interface OnnxTrainerOptions {
   threads?: number;
   /** Seed of the dropout masks (onnxruntime's generator; default 0). */
   seed?: number;
-  /** Filter-gradient formulation of the convolutions (default 'im2col'; 'conv' is a dilated convolution). */
+  /** Filter-gradient formulation of the convolutions (default 'conv', a dilated convolution; 'im2col': patches and a matrix product). */
   filterGrad?: 'im2col' | 'conv';
   /** For tests: imports onnxruntime-node. */
   importer?: () => Promise<unknown>;
