@@ -3,7 +3,9 @@
  * side by side with PyTorch (Debian's /usr/bin/python3, bench/dataparallel_torch.py)
  * at the same thread counts, in interleaved rounds in one invocation:
  * survkit on the calling thread (1 thread), survkit with `DataParallelTrainer`
- * on 2 worker threads, PyTorch with torch.set_num_threads(1) and (2).
+ * on 2 worker threads, survkit's `OnnxTrainer` (onnxruntime-node, when installed)
+ * with 1 and 2 threads and `DataParallelTrainer` with engine 'onnxruntime' on 2
+ * workers, PyTorch with torch.set_num_threads(1) and (2).
  * One step = forward + backward + Adam (MSE on random targets), read back.
  * Reports the median wall and process-CPU ms per step and the load average.
  *
@@ -79,10 +81,11 @@ const hasOrt = await importOnnxRuntime('bench', 'onnxruntime-node').then(
 );
 console.log(`wall ms / CPU ms per step, medians over ${rounds}×${steps} steps; ratios of wall time to PyTorch's with the same threads`);
 console.log(
-  '| case | survkit TF.js 1 thread | survkit TF.js 2 workers | survkit onnxruntime 1 thread | survkit onnxruntime 2 threads | PyTorch 1 thread | PyTorch 2 threads | ' +
-    'TF.js 1 ÷ PyTorch 1 | 2 workers ÷ PyTorch 2 | onnxruntime 1 ÷ PyTorch 1 | onnxruntime 2 ÷ PyTorch 2 |',
+  '| case | survkit TF.js 1 thread | survkit TF.js 2 workers | survkit onnxruntime 1 thread | survkit onnxruntime 2 threads | survkit onnxruntime 2 workers | ' +
+    'PyTorch 1 thread | PyTorch 2 threads | TF.js 1 ÷ PyTorch 1 | TF.js 2 workers ÷ PyTorch 2 | onnxruntime 1 ÷ PyTorch 1 | onnxruntime 2 threads ÷ PyTorch 2 | ' +
+    'onnxruntime 2 workers ÷ PyTorch 2 |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const c of cases) {
   const three = c.startsWith('cnn3d');
   const x = three ? tf.randomNormal([8, 16, 64, 64, 1], 0, 1, 'float32', 11) : tf.randomNormal([32, 64, 64, 1], 0, 1, 'float32', 11);
@@ -95,6 +98,8 @@ for (const c of cases) {
   const trainer = await DataParallelTrainer.create(par, { workers: 2 });
   const native = hasOrt ? [1, 2].map((threads) => ({ net: benchNet(c), opt: tf.train.adam(1e-3), threads })) : [];
   const ortTrainers = await Promise.all(native.map((n) => OnnxTrainer.create(n.net, { threads: n.threads })));
+  const ortPar = hasOrt ? { net: benchNet(c), opt: tf.train.adam(1e-3) } : undefined;
+  const ortWorkers = ortPar ? await DataParallelTrainer.create(ortPar.net, { workers: 2, engine: 'onnxruntime' }) : undefined;
   const acc: Record<string, { wall: number[]; cpu: number[] }> = {};
   const add = (k: string, r: { wall: number[]; cpu: number[] } | undefined): void => {
     if (!r) return;
@@ -128,12 +133,21 @@ for (const c of cases) {
           }),
         );
       }
+      if (ortWorkers && ortPar)
+        add(
+          'ow',
+          await timed(steps, async () => {
+            await ortWorkers.step(x, loss, ortPar.opt);
+          }),
+        );
       add('t1', await torch(c, 1));
       add('t2', await torch(c, 2));
     }
   } finally {
     await trainer.close();
     for (const t of ortTrainers) await t.close();
+    await ortWorkers?.close();
+    ortPar?.net.dispose();
     for (const n of native) n.net.dispose();
     tf.dispose([x, y]);
     single.dispose();
@@ -142,8 +156,8 @@ for (const c of cases) {
   const cell = (k: string): string => (acc[k] ? `${median(acc[k].wall).toFixed(1)} / ${median(acc[k].cpu).toFixed(1)}` : 'not measured');
   const ratio = (a: string, b: string): string => (acc[a] && acc[b] ? (median(acc[a].wall) / median(acc[b].wall)).toFixed(2) : '—');
   console.log(
-    `| ${c} | ${cell('s1')} | ${cell('s2')} | ${cell('o1')} | ${cell('o2')} | ${cell('t1')} | ${cell('t2')} | ` +
-      `${ratio('s1', 't1')} | ${ratio('s2', 't2')} | ${ratio('o1', 't1')} | ${ratio('o2', 't2')} |`,
+    `| ${c} | ${cell('s1')} | ${cell('s2')} | ${cell('o1')} | ${cell('o2')} | ${cell('ow')} | ${cell('t1')} | ${cell('t2')} | ` +
+      `${ratio('s1', 't1')} | ${ratio('s2', 't2')} | ${ratio('o1', 't1')} | ${ratio('o2', 't2')} | ${ratio('ow', 't2')} |`,
   );
 }
 py?.stdin.end();

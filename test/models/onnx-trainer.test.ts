@@ -10,6 +10,7 @@ import { DiscreteHead } from '../../src/heads/discrete-head.js';
 import { SurvkitError } from '../../src/core/errors.js';
 import { OnnxTrainer } from '../../src/models/training/onnx-trainer.js';
 import { compileStepGraphs } from '../../src/models/training/onnx-step-graph.js';
+import { DataParallelTrainer } from '../../src/models/training/data-parallel.js';
 
 const ort = await importOnnxRuntime('test', 'onnxruntime-node').then(
   () => true,
@@ -261,11 +262,84 @@ describe.skipIf(!ort)('OnnxTrainer', () => {
     ).rejects.toThrow(/engine 'onnxruntime' needs the optional package onnxruntime-node/);
     const t = await OnnxTrainer.create(ok, { threads: 1 });
     await t.close();
-    await expect(t.step(tf.ones([2, 3]), (o) => tf.sum<tf.Scalar>(o), tf.train.sgd(0.1))).rejects.toThrow(
-      /OnnxTrainer: step 1 failed: the trainer was closed/,
-    );
+    await expect(t.step(tf.ones([2, 3]), (o) => tf.sum<tf.Scalar>(o), tf.train.sgd(0.1))).rejects.toThrow(/OnnxTrainer: step 1 failed: the trainer was closed/);
     net.dispose();
     lstm.dispose();
     ok.dispose();
   }, 60_000);
+
+  it("DataParallelTrainer with engine 'onnxruntime': the weights of single-thread TF.js training on the same batches (1 and 2 workers; uneven shards)", async () => {
+    const cnn = (): tf.LayersModel =>
+      tf.sequential({
+        layers: [
+          tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init(31) }),
+          tf.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(32) }),
+          tf.layers.globalAveragePooling2d({}),
+          tf.layers.dense({ units: 1, kernelInitializer: init(33) }),
+        ],
+      });
+    const batches = [10, 7, 1].map((n, k) => ({
+      x: tf.randomNormal([n, 8, 8, 1], 0, 1, 'float32', 40 + k),
+      y: tf.randomNormal([n, 1], 0, 1, 'float32', 50 + k),
+    }));
+    const ref = cnn();
+    const opt = tf.train.sgd(0.1);
+    for (const b of batches) tf.dispose(opt.minimize(() => mse(b.y)(ref.predict(b.x) as tf.Tensor), true) as tf.Scalar);
+    const want = ref.getWeights().map((w) => w.dataSync());
+    const init0 = cnn()
+      .getWeights()
+      .map((w) => w.dataSync());
+    for (const workers of [1, 2]) {
+      const net = cnn();
+      const o = tf.train.sgd(0.1);
+      const t = await DataParallelTrainer.create(net, { workers, engine: 'onnxruntime' });
+      try {
+        for (const b of batches) await t.step(b.x, mse(b.y), o);
+      } finally {
+        await t.close();
+      }
+      const got = net.getWeights().map((w) => w.dataSync());
+      let diff = 0;
+      let moved = 0;
+      got.forEach((w, i) => {
+        for (let j = 0; j < w.length; j++) {
+          diff = Math.max(diff, Math.abs(w[j]! - want[i]![j]!));
+          moved = Math.max(moved, Math.abs(w[j]! - init0[i]![j]!));
+        }
+      });
+      expect(diff).toBeLessThan(2e-5);
+      expect(moved).toBeGreaterThan(1e-3);
+      net.dispose();
+      o.dispose();
+    }
+    for (const b of batches) tf.dispose([b.x, b.y]);
+    ref.dispose();
+    opt.dispose();
+  }, 120_000);
+
+  it("DataParallelTrainer with engine 'onnxruntime' averages batch-norm moving means by rows, and names a layer it cannot compile before starting workers", async () => {
+    const make = (): tf.LayersModel =>
+      tf.sequential({
+        layers: [tf.layers.batchNormalization({ inputShape: [3], momentum: 0.5 }), tf.layers.dense({ units: 1, kernelInitializer: init(60) })],
+      });
+    const x = tf.randomNormal([9, 3], 2, 1, 'float32', 61);
+    const y = tf.randomNormal([9, 1], 0, 1, 'float32', 62);
+    // the definition: moving mean = momentum · 0 + (1 − momentum) · column mean of the batch
+    const expected = Array.from(tf.mean(x, 0).dataSync(), (v) => 0.5 * v);
+    const net = make();
+    const t = await DataParallelTrainer.create(net, { workers: 2, engine: 'onnxruntime' });
+    try {
+      await t.step(x, mse(y), tf.train.sgd(0.01));
+    } finally {
+      await t.close();
+    }
+    const mean = Array.from(net.layers[0]!.getWeights()[2]!.dataSync());
+    expect(mean).toHaveLength(3);
+    mean.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-5));
+    const lstm = tf.sequential({ layers: [tf.layers.lstm({ inputShape: [4, 2], units: 2, name: 'rnn2' })] });
+    await expect(DataParallelTrainer.create(lstm, { workers: 2, engine: 'onnxruntime' })).rejects.toThrow(/layer 'rnn2' \(LSTM\)/);
+    tf.dispose([x, y]);
+    net.dispose();
+    lstm.dispose();
+  }, 120_000);
 });

@@ -14,6 +14,10 @@ export interface InitMessage {
   cmd: 'init';
   topology: string;
   backend: BackendName;
+  /** 'onnxruntime': the replica runs its shard's forward and backward passes through onnxruntime (one thread), not TF.js. */
+  engine: 'tfjs' | 'onnxruntime';
+  /** Replica index (seeds its dropout masks under onnxruntime). */
+  replica: number;
   timeoutMs: number;
   /** survkit's batch-norm behaviours set on the network (set again on the replica: they are not part of the topology). */
   batchNorm: { frozen: boolean; fast: boolean };

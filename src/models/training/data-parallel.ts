@@ -26,7 +26,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { assertNumberOption } from '../../core/assert.js';
+import { assertChoice, assertNumberOption } from '../../core/assert.js';
+import { importOnnxRuntime } from '../../backbones/onnx-backbone.js';
+import { compileStepGraphs } from './onnx-step-graph.js';
 import { survkitError, SurvkitError } from '../../core/errors.js';
 import type { BackendName } from '../../backend/index.js';
 import { batchNormModesOf } from '../../backbones/batch-norm-modes.js';
@@ -40,6 +42,12 @@ export interface DataParallelOptions {
   backend?: BackendName;
   /** Longest wait for a worker's answer, ms (default 600 000); past it the step fails and the workers stop. */
   timeoutMs?: number;
+  /**
+   * Replica engine (default 'tfjs'). 'onnxruntime': each replica runs its shard's forward and backward passes through
+   * the optional package onnxruntime-node on one thread (native kernels; see `OnnxTrainer`); the loss, the optimiser
+   * and the weights stay on the main thread as with TF.js replicas.
+   */
+  engine?: 'tfjs' | 'onnxruntime';
 }
 
 type Waiter = { cmd: 'ready' | 'out' | 'done'; resolve: (r: WorkerReply) => void };
@@ -116,6 +124,14 @@ export class DataParallelTrainer {
     if (net.outputs.length !== 1) throw survkitError('dataParallelModel', FN, 'net', `it has ${net.outputs.length} outputs; one is supported`);
     const outShape = (net.outputs[0] as tf.SymbolicTensor).shape.slice(1);
     if (outShape.some((s) => s === null)) throw survkitError('dataParallelModel', FN, 'net', `its output shape [${outShape.join(', ')}] is not fixed`);
+    const engine = assertChoice(FN, 'engine', opts.engine ?? 'tfjs', ['tfjs', 'onnxruntime'] as const);
+    if (engine === 'onnxruntime') {
+      // Fail here, naming the layer or the missing package, rather than in every replica.
+      compileStepGraphs(net);
+      await importOnnxRuntime(FN, 'onnxruntime-node').catch(() => {
+        throw survkitError('onnxTrainMissing', FN);
+      });
+    }
     const t = new DataParallelTrainer(net, timeoutMs, sizeOf(outShape));
     const topology = JSON.stringify(net.toJSON(null, false));
     const batchNorm = batchNormModesOf(net);
@@ -130,6 +146,8 @@ export class DataParallelTrainer {
           cmd: 'init',
           topology,
           backend,
+          engine,
+          replica: k,
           timeoutMs,
           batchNorm,
           weights: t.weights.buffer as SharedArrayBuffer,

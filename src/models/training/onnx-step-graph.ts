@@ -369,7 +369,7 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
     if (axis !== -1 && axis !== r - 1) unsupported(layer, `axis ${axis} (the channel axis, last, is supported)`);
     const eps = Number(c.epsilon ?? 1e-3);
     const momentum = Number(c.momentum ?? 0.99);
-    const byName = (suffix: string): tf.LayerVariable | undefined => (layer.weights).find((w) => w.originalName.endsWith(`/${suffix}`));
+    const byName = (suffix: string): tf.LayerVariable | undefined => layer.weights.find((w) => w.originalName.endsWith(`/${suffix}`));
     const gamma = byName('gamma');
     const beta = byName('beta');
     const mm = byName('moving_mean');

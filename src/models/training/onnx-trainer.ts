@@ -18,7 +18,7 @@ import { assertNumberOption } from '../../core/assert.js';
 import { SurvkitError, survkitError } from '../../core/errors.js';
 import { importOnnxRuntime } from '../../backbones/onnx-backbone.js';
 import { encodeOnnxModel } from '../../io/onnx-model.js';
-import { compileStepGraphs, type StepGraphs } from './onnx-step-graph.js';
+import { compileStepGraphs, type StepGraphs, type StepWeight } from './onnx-step-graph.js';
 
 const FN = 'OnnxTrainer';
 
@@ -51,6 +51,100 @@ export interface OnnxTrainerOptions {
 }
 
 /**
+ * One network's compiled training step on two onnxruntime sessions: the
+ * forward pass keeps what the backward pass needs; the backward pass turns a
+ * loss gradient of the output into weight gradients. Shared by
+ * {@link OnnxTrainer} and the replicas of `DataParallelTrainer` with
+ * `engine: 'onnxruntime'`. Not public.
+ */
+export class OnnxStep {
+  private readonly feeds: Record<string, OrtValue> = {};
+  private outDims: readonly number[] = [];
+
+  private constructor(
+    readonly graphs: StepGraphs,
+    private readonly ort: Ort,
+    private readonly fwd: OrtSession,
+    private readonly bwd: OrtSession,
+  ) {}
+
+  /**
+   * Compiles `net`'s step and opens the sessions (`fn` names the caller in errors).
+   * @throws {SurvkitError} `onnxTrainMissing`, `onnxStepLayer`, `onnxStepModel`
+   */
+  static async open(fn: string, net: tf.LayersModel, opts: OnnxTrainerOptions & { threads: number }): Promise<OnnxStep> {
+    const graphs = compileStepGraphs(net, {
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...(opts.filterGrad ? { filterGrad: opts.filterGrad } : {}),
+    });
+    let ort: Ort;
+    try {
+      ort = await importOnnxRuntime(fn, 'onnxruntime-node', opts.importer);
+    } catch {
+      throw survkitError('onnxTrainMissing', fn);
+    }
+    const options = { intraOpNumThreads: opts.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
+    const open = async (graph: StepGraphs['forward'], which: string): Promise<OrtSession> => {
+      try {
+        return await ort.InferenceSession.create(encodeOnnxModel(graph), options);
+      } catch (e) {
+        throw survkitError('onnxStepModel', fn, 'net', `onnxruntime refused its ${which} graph: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    const fwd = await open(graphs.forward, 'forward');
+    const bwd = await open(graphs.backward, 'backward');
+    return new OnnxStep(graphs, ort, fwd, bwd);
+  }
+
+  /** Sets the value of weight `k` (`graphs.weights` order) for the next steps; the array is read, not copied, until replaced. */
+  setWeight(k: number, data: Float32Array): void {
+    const w = this.graphs.weights[k] as StepWeight;
+    this.feeds[w.input] = new this.ort.Tensor('float32', data, w.variable.shape as number[]);
+  }
+
+  private pick(s: OrtSession): Record<string, OrtValue> {
+    const out: Record<string, OrtValue> = {};
+    for (const n of s.inputNames) {
+      const v = this.feeds[n];
+      if (v === undefined) throw new Error(`no value for the graph input ${n}`);
+      out[n] = v;
+    }
+    return out;
+  }
+
+  /**
+   * The forward pass on one batch (one array per network input, channels-last, rows first): the network's output and the
+   * new values of the batch-norm moving statistics (by `graphs.stats` order). Keeps what `backward` needs.
+   */
+  async forward(xs: readonly { data: Float32Array; shape: readonly number[] }[]): Promise<{ out: Float32Array; dims: number[]; stats: Float32Array[] }> {
+    const g = this.graphs;
+    if (xs.length !== g.inputs.length) throw new Error(`the network takes ${g.inputs.length} inputs, the batch has ${xs.length}`);
+    xs.forEach((x, i) => {
+      this.feeds[g.inputs[i] as string] = new this.ort.Tensor('float32', x.data, x.shape);
+    });
+    const f = await this.fwd.run(this.pick(this.fwd));
+    for (const s of g.saved) this.feeds[s] = f[s] as OrtValue;
+    const out = f[g.output] as OrtValue;
+    this.outDims = out.dims;
+    return { out: out.data as Float32Array, dims: [...out.dims], stats: g.stats.map((s) => (f[s.output] as OrtValue).data as Float32Array) };
+  }
+
+  /** The backward pass of the last forward pass: weight gradients (by `graphs.weights` order, undefined where not trainable). */
+  async backward(dy: Float32Array): Promise<(Float32Array | undefined)[]> {
+    const g = this.graphs;
+    this.feeds[g.outputGrad] = new this.ort.Tensor('float32', dy, this.outDims);
+    const b = await this.bwd.run(this.pick(this.bwd));
+    for (const s of g.saved) delete this.feeds[s];
+    return g.weights.map((w) => (w.grad === undefined ? undefined : ((b[w.grad] as OrtValue).data as Float32Array)));
+  }
+
+  /** Releases both sessions. */
+  async release(): Promise<void> {
+    await Promise.all([this.fwd.release(), this.bwd.release()]);
+  }
+}
+
+/**
  * Trains a TF.js Layers network with onnxruntime's native CPU kernels (see the
  * module notes). The same interface as `DataParallelTrainer`: `step` takes
  * the batch, a loss of the network's output and a TF.js optimiser; the
@@ -72,46 +166,20 @@ export interface OnnxTrainerOptions {
  *   cannot compile (naming the layer), `onnxTrainStep` when a step fails (naming the step)
  */
 export class OnnxTrainer {
-  private readonly host = new Map<tf.LayerVariable, Float32Array>();
   private readonly changing: Set<tf.LayerVariable>;
   private full = true;
   private steps = 0;
   private closed = false;
 
-  private constructor(
-    private readonly net: tf.LayersModel,
-    private readonly ort: Ort,
-    private readonly graphs: StepGraphs,
-    private readonly fwd: OrtSession,
-    private readonly bwd: OrtSession,
-  ) {
-    this.changing = new Set([...graphs.weights.filter((w) => w.grad !== undefined).map((w) => w.variable), ...graphs.stats.map((s) => s.variable)]);
+  private constructor(private readonly core: OnnxStep) {
+    const g = core.graphs;
+    this.changing = new Set([...g.weights.filter((w) => w.grad !== undefined).map((w) => w.variable), ...g.stats.map((s) => s.variable)]);
   }
 
   /** Compiles `net`'s training step and opens the two onnxruntime sessions. */
   static async create(net: tf.LayersModel, opts: OnnxTrainerOptions = {}): Promise<OnnxTrainer> {
     const threads = assertNumberOption(FN, 'threads', opts.threads ?? availableParallelism(), { min: 1, integer: true });
-    const graphs = compileStepGraphs(net, {
-      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
-      ...(opts.filterGrad ? { filterGrad: opts.filterGrad } : {}),
-    });
-    let ort: Ort;
-    try {
-      ort = await importOnnxRuntime(FN, 'onnxruntime-node', opts.importer);
-    } catch {
-      throw survkitError('onnxTrainMissing', FN);
-    }
-    const options = { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
-    const open = async (graph: StepGraphs['forward'], which: string): Promise<OrtSession> => {
-      try {
-        return await ort.InferenceSession.create(encodeOnnxModel(graph), options);
-      } catch (e) {
-        throw survkitError('onnxStepModel', FN, 'net', `onnxruntime refused its ${which} graph: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    };
-    const fwd = await open(graphs.forward, 'forward');
-    const bwd = await open(graphs.backward, 'backward');
-    return new OnnxTrainer(net, ort, graphs, fwd, bwd);
+    return new OnnxTrainer(await OnnxStep.open(FN, net, { ...opts, threads }));
   }
 
   /** Marks the network's weights as changed outside the trainer (e.g. restored from a snapshot): the next step reads all of them. */
@@ -137,53 +205,35 @@ export class OnnxTrainer {
     }
   }
 
-  private weightFeeds(): Record<string, OrtValue> {
-    const feeds: Record<string, OrtValue> = {};
-    for (const w of this.graphs.weights) {
-      let data = this.host.get(w.variable);
-      if (data === undefined || this.full || this.changing.has(w.variable)) {
-        data = w.variable.read().dataSync() as Float32Array;
-        this.host.set(w.variable, data);
-      }
-      feeds[w.input] = new this.ort.Tensor('float32', data, w.variable.shape as number[]);
-    }
-    this.full = false;
-    return feeds;
-  }
-
   private async run(xs: tf.Tensor[], loss: (out: tf.Tensor) => tf.Scalar, optimizer: tf.Optimizer): Promise<number> {
-    const g = this.graphs;
-    if (xs.length !== g.inputs.length) throw new Error(`the network takes ${g.inputs.length} inputs, the batch has ${xs.length}`);
-    const all: Record<string, OrtValue> = this.weightFeeds();
-    xs.forEach((t, i) => {
-      all[g.inputs[i] as string] = new this.ort.Tensor(
-        'float32',
-        (t.dtype === 'float32' ? t.dataSync() : t.cast('float32').dataSync()) as Float32Array,
-        t.shape,
-      );
+    const core = this.core;
+    const g = core.graphs;
+    g.weights.forEach((w, k) => {
+      if (this.full || this.changing.has(w.variable)) core.setWeight(k, w.variable.read().dataSync() as Float32Array);
     });
-    const pick = (s: OrtSession): Record<string, OrtValue> => Object.fromEntries(s.inputNames.filter((n) => n in all).map((n) => [n, all[n] as OrtValue]));
-    const f = await this.fwd.run(pick(this.fwd));
-    const out = f[g.output] as OrtValue;
+    this.full = false;
+    const f = await core.forward(
+      xs.map((t) => ({ data: (t.dtype === 'float32' ? t.dataSync() : tf.tidy(() => t.cast('float32').dataSync())) as Float32Array, shape: t.shape })),
+    );
     const { value, dy } = tf.tidy(() => {
-      const vg = tf.valueAndGrad(loss)(tf.tensor(out.data as Float32Array, out.dims as number[]));
+      const vg = tf.valueAndGrad(loss)(tf.tensor(f.out, f.dims));
       return { value: vg.value, dy: vg.grad };
     });
-    all[g.outputGrad] = new this.ort.Tensor('float32', dy.dataSync() as Float32Array, dy.shape);
+    const dyv = dy.dataSync() as Float32Array;
     dy.dispose();
-    for (const s of g.saved) all[s] = f[s] as OrtValue;
-    const b = await this.bwd.run(pick(this.bwd));
+    const gs = await core.backward(dyv);
     const grads: tf.NamedTensorMap = {};
-    for (const w of g.weights)
-      if (w.grad !== undefined) grads[(w.variable.read() as tf.Variable).name] = tf.tensor(b[w.grad]?.data as Float32Array, w.variable.shape as number[]);
+    g.weights.forEach((w, k) => {
+      const d = gs[k];
+      if (d !== undefined) grads[(w.variable.read() as tf.Variable).name] = tf.tensor(d, w.variable.shape as number[]);
+    });
     optimizer.applyGradients(grads);
     tf.dispose(Object.values(grads));
-    for (const s of g.stats) {
-      const v = f[s.output] as OrtValue;
+    g.stats.forEach((s, i) => {
       tf.tidy(() => {
-        s.variable.write(tf.tensor(v.data as Float32Array, s.variable.shape as number[]));
+        s.variable.write(tf.tensor(f.stats[i] as Float32Array, s.variable.shape as number[]));
       });
-    }
+    });
     const v = (await value.data())[0] as number;
     value.dispose();
     return v;
@@ -193,11 +243,6 @@ export class OnnxTrainer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.fwd.release(), this.bwd.release()]);
-  }
-
-  /** Size of the compiled graphs, for diagnostics: nodes of the forward and backward graphs, values saved between them. */
-  get graphSize(): { forward: number; backward: number; saved: number } {
-    return { forward: this.graphs.forward.nodes.length, backward: this.graphs.backward.nodes.length, saved: this.graphs.saved.length };
+    await this.core.release();
   }
 }
