@@ -66,7 +66,10 @@ export interface StepGraphs {
 
 /** Options of {@link compileStepGraphs}. */
 export interface StepGraphOptions {
-  /** Filter gradients of convolutions: 'conv' (one dilated convolution of the input by the output gradient; default) or 'im2col' (patches + one matrix product). */
+  /**
+   * Filter gradients of convolutions: 'conv' (one dilated convolution of the input by the output gradient; default)
+   * or 'im2col' (patches and one matrix product).
+   */
   filterGrad?: 'im2col' | 'conv';
   /** Seed of the dropout masks (onnxruntime's generator). */
   seed?: number;
