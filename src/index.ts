@@ -737,6 +737,7 @@ export {
 } from './uncertainty/index.js';
 // Data-parallel training on worker threads (fit's `workers` option uses it)
 export { DataParallelTrainer, type DataParallelOptions } from './models/index.js';
+export { OnnxTrainer, type OnnxTrainerOptions } from './models/index.js';
 // Cox extras: small-batch (memory-bank / momentum) Cox training
 export { coxMemoryBankLoss, type CoxMemoryBankEntries } from './losses/cox-memory-bank.js';
 export type { CoxPHFitOptions } from './models/survival/cox-ph.js';

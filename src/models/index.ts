@@ -73,6 +73,7 @@ export { ParametricAFT, type ParametricAFTOptions } from './survival/aft.js';
 export type { AftState } from './survival/family-state.js';
 // data-parallel training on worker threads
 export { DataParallelTrainer, outputLoss, type DataParallelOptions } from './training/data-parallel.js';
+export { OnnxTrainer, type OnnxTrainerOptions } from './training/onnx-trainer.js';
 // small-batch Cox training (memory bank / momentum)
 export type { CoxPHFitOptions } from './survival/cox-ph.js';
 export type { MemoryBankOptions } from './training/memory-bank.js';
