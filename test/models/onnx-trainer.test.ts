@@ -11,6 +11,11 @@ import { SurvkitError } from '../../src/core/errors.js';
 import { OnnxTrainer } from '../../src/models/training/onnx-trainer.js';
 import { compileStepGraphs } from '../../src/models/training/onnx-step-graph.js';
 import { DataParallelTrainer } from '../../src/models/training/data-parallel.js';
+import { resnet2d } from '../../src/backbones/resnet2d.js';
+import { r2plus1d, r3d } from '../../src/backbones/video.js';
+import { attachHead } from '../../src/backbones/attach.js';
+import { lastBlockLayers } from '../../src/tabular/image-finetune.js';
+import { coxPhLoss } from '../../src/losses/cox-ph.js';
 
 const ort = await importOnnxRuntime('test', 'onnxruntime-node').then(
   () => true,
@@ -342,4 +347,28 @@ describe.skipIf(!ort)('OnnxTrainer', () => {
     net.dispose();
     lstm.dispose();
   }, 120_000);
+
+  it("survkit's ResNet and video backbones with only the last block trainable (frozen batch norm below), a Cox head and the Cox partial likelihood: gradients equal TF.js", async () => {
+    const time = [5, 3, 9, 3, 7, 1];
+    const event = [1, 0, 1, 1, 0, 1];
+    const cox = (out: tf.Tensor): tf.Scalar => coxPhLoss(out, time, event);
+    const nets = [
+      { backbone: resnet2d({ inputShape: [16, 16, 1], widths: [4, 8], seed: 70 }), x: [6, 16, 16, 1] },
+      { backbone: r3d({ inputShape: [4, 8, 8, 1], widths: [4, 6], seed: 71 }), x: [6, 4, 8, 8, 1] },
+      { backbone: r2plus1d({ inputShape: [4, 8, 8, 1], widths: [4, 6], seed: 72 }), x: [6, 4, 8, 8, 1] },
+      { backbone: resnet2d({ inputShape: [16, 16, 1], widths: [4, 8], seed: 74 }), x: [6, 16, 16, 1], all: true },
+    ];
+    for (const [i, { backbone, x, all }] of nets.entries()) {
+      const keep = new Set(lastBlockLayers(backbone));
+      expect(keep.size).toBeGreaterThan(0);
+      // The last network trains every layer: batch norm in training mode throughout.
+      for (const l of backbone.layers) l.trainable = all === true || keep.has(l.name);
+      const net = attachHead(backbone, new CoxHead({ seed: 73 + i }), { pool: 'avg' });
+      inferenceModeForFrozenBatchNorm(net);
+      const input = tf.randomNormal(x, 0, 1, 'float32', 80 + i);
+      await compare(net, [input], cox, { rel: 5e-5 });
+      input.dispose();
+      net.dispose();
+    }
+  }, 180_000);
 });
