@@ -9,7 +9,8 @@
  * One step = forward + backward + Adam (MSE on random targets), read back.
  * Reports the median wall and process-CPU ms per step and the load average.
  *
- * Run alone: `npx tsx bench/dataparallel-step.ts [--rounds 3] [--steps 3] [--cases cnn2d-stride2,cnn3d-stride2,cnn3d-maxpool]`.
+ * Run alone: `npx tsx bench/dataparallel-step.ts [--rounds 3] [--steps 3] [--cases cnn2d-stride2,cnn3d-stride2,cnn3d-maxpool,resnet18-lastblock]`
+ * (resnet18-lastblock: torchvision's resnet18 at 112×112×3, batch 16, only the last residual block and a one-unit head train).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,11 +23,25 @@ import { OnnxTrainer } from '../src/models/training/onnx-trainer.js';
 import { importOnnxRuntime } from '../src/backbones/onnx-backbone.js';
 import { benchCnn } from './cnn-step.js';
 import { benchCnn3d } from './cnn3d-step.js';
+import { resnet2d } from '../src/backbones/resnet2d.js';
+import { attachHead } from '../src/backbones/attach.js';
+import { inferenceModeForFrozenBatchNorm } from '../src/backbones/batch-norm-modes.js';
+import { CoxHead } from '../src/heads/cox-head.js';
+import { lastBlockLayers } from '../src/tabular/image-finetune.js';
 
-type Case = 'cnn2d-stride2' | 'cnn2d-maxpool' | 'cnn3d-stride2' | 'cnn3d-maxpool';
+type Case = 'cnn2d-stride2' | 'cnn2d-maxpool' | 'cnn3d-stride2' | 'cnn3d-maxpool' | 'resnet18-lastblock';
 
 /** The benchmark network of `c` as one Layers model (3D: the global average pool as reshape + 1D pooling). */
 export function benchNet(c: Case): tf.LayersModel {
+  if (c === 'resnet18-lastblock') {
+    // torchvision's resnet18 at 112×112×3, only its last residual block and the head trainable (frozen batch norm below).
+    const backbone = resnet2d({ inputShape: [112, 112, 3], widths: [64, 128, 256, 512], blocksPerStage: 2, stem: 'conv7', seed: 1 });
+    const keep = new Set(lastBlockLayers(backbone));
+    for (const l of backbone.layers) l.trainable = keep.has(l.name);
+    const net = attachHead(backbone, new CoxHead({ seed: 2 }), { pool: 'avg' });
+    inferenceModeForFrozenBatchNorm(net);
+    return net;
+  }
   const variant = c.endsWith('maxpool') ? 'maxpool' : 'stride2';
   if (c.startsWith('cnn2d')) return benchCnn(variant);
   const m = benchCnn3d(variant);
@@ -88,7 +103,8 @@ console.log(
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const c of cases) {
   const three = c.startsWith('cnn3d');
-  const x = three ? tf.randomNormal([8, 16, 64, 64, 1], 0, 1, 'float32', 11) : tf.randomNormal([32, 64, 64, 1], 0, 1, 'float32', 11);
+  const shape = c === 'resnet18-lastblock' ? [16, 112, 112, 3] : three ? [8, 16, 64, 64, 1] : [32, 64, 64, 1];
+  const x = tf.randomNormal(shape, 0, 1, 'float32', 11);
   const y = tf.randomNormal([x.shape[0], 1], 0, 1, 'float32', 12);
   const loss = (out: tf.Tensor): tf.Scalar => tf.losses.meanSquaredError<tf.Tensor, tf.Scalar>(y, out);
   const single = benchNet(c);
@@ -113,7 +129,7 @@ for (const c of cases) {
       add(
         's1',
         await timed(steps, async () => {
-          const l = optS.minimize(() => loss(single.predict(x) as tf.Tensor), true) as tf.Scalar;
+          const l = optS.minimize(() => loss(single.apply(x, { training: true }) as tf.Tensor), true) as tf.Scalar;
           await l.data();
           l.dispose();
         }),

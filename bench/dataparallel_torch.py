@@ -1,6 +1,7 @@
 """PyTorch side of bench/dataparallel-step.ts: the same small 2D / 3D CNNs, one training step =
 forward + backward + Adam (MSE on random targets). Reads commands from stdin, one per line:
-`<case> <threads> <steps>` with case in cnn2d-stride2, cnn3d-stride2, cnn3d-maxpool; answers one JSON
+`<case> <threads> <steps>` with case in cnn2d-stride2, cnn3d-stride2, cnn3d-maxpool, resnet18-lastblock
+(torchvision resnet18 at 112x112, only layer4[1] and fc trainable, the other batch norms in eval mode); answers one JSON
 line {"wall": [ms per step], "cpu": [process CPU ms per step]} after one warm-up step.
 Usage (driven by the TypeScript bench): /usr/bin/python3 bench/dataparallel_torch.py"""
 import json
@@ -9,6 +10,17 @@ import time
 
 import torch
 import torch.nn as nn
+
+
+def resnet18_lastblock():
+    import torchvision
+
+    m = torchvision.models.resnet18(num_classes=1)
+    for p in m.parameters():
+        p.requires_grad = False
+    for p in list(m.layer4[1].parameters()) + list(m.fc.parameters()):
+        p.requires_grad = True
+    return m
 
 
 def net(case):
@@ -32,6 +44,28 @@ torch.manual_seed(0)
 for line in sys.stdin:
     case, threads, steps = line.split()
     torch.set_num_threads(int(threads))
+    if case == "resnet18-lastblock":
+        if case not in models:
+            m = resnet18_lastblock()
+            x = torch.randn(16, 3, 112, 112)
+            y = torch.randn(16, 1)
+            models[case] = (m, torch.optim.Adam([p for p in m.parameters() if p.requires_grad], 1e-3), x, y)
+        m, opt, x, y = models[case]
+        m.eval()  # frozen batch norm keeps its statistics ...
+        m.layer4[1].train()  # ... the trained block's normalises by the batch
+        wall, cpu = [], []
+        for i in range(int(steps) + 1):
+            t0, c0 = time.perf_counter(), time.process_time()
+            opt.zero_grad()
+            loss = ((m(x) - y) ** 2).mean()
+            loss.backward()
+            opt.step()
+            loss.item()
+            if i > 0:
+                wall.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
+        print(json.dumps({"wall": wall, "cpu": cpu, "threads": torch.get_num_threads()}), flush=True)
+        continue
     if case not in models:
         body, head, three = net(case)
         x = torch.randn(8, 1, 16, 64, 64) if three else torch.randn(32, 1, 64, 64)

@@ -371,4 +371,42 @@ describe.skipIf(!ort)('OnnxTrainer', () => {
       net.dispose();
     }
   }, 180_000);
+
+  it('compiles frozen weights in as constants, and compiles again when one changes (DataParallelTrainer refuses instead)', async () => {
+    const net = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 3, kernelSize: 3, padding: 'same', kernelInitializer: init(90), trainable: false, name: 'frozen' }),
+        tf.layers.batchNormalization({ trainable: false, name: 'frozen_bn' }),
+        tf.layers.globalAveragePooling2d({}),
+        tf.layers.dense({ units: 1, kernelInitializer: init(91) }),
+      ],
+    });
+    inferenceModeForFrozenBatchNorm(net);
+    const g = compileStepGraphs(net);
+    const frozen = net.getLayer('frozen').weights.concat(net.getLayer('frozen_bn').weights);
+    expect(g.baked.map((b) => b.variable)).toEqual(frozen);
+    const inputs = new Set(g.forward.inputs.map((i) => i.name));
+    for (const w of g.weights) expect(inputs.has(w.input)).toBe(w.constant !== true);
+    const all = compileStepGraphs(net, { constants: false });
+    expect(all.baked).toHaveLength(0);
+    const x = tf.randomNormal([4, 6, 6, 1], 0, 1, 'float32', 92);
+    const y = tf.randomNormal([4, 1], 0, 1, 'float32', 93);
+    const trainer = await OnnxTrainer.create(net, { threads: 1 });
+    const dp = await DataParallelTrainer.create(net, { workers: 1, engine: 'onnxruntime' });
+    try {
+      const kernel = net.getLayer('frozen').weights[0]!;
+      kernel.write(tf.mul(kernel.read(), 2));
+      trainer.weightsChanged();
+      const cap = new Capture();
+      await trainer.step(x, mse(y), cap);
+      expectClose(cap.grads, tfjsGrads(net, [x], mse(y)));
+      dp.weightsChanged();
+      await expect(dp.step(x, mse(y), tf.train.sgd(0.1))).rejects.toThrow(/frozen\/kernel.*changed after the trainer started/);
+    } finally {
+      await trainer.close();
+      await dp.close();
+    }
+    tf.dispose([x, y]);
+    net.dispose();
+  }, 120_000);
 });

@@ -31,7 +31,10 @@ async function start(m: InitMessage): Promise<void> {
   model = await tf.models.modelFromJSON(JSON.parse(m.topology) as tf.io.ModelJSON);
   if (m.batchNorm.frozen) setBatchNormMode(model, 'frozen');
   if (m.batchNorm.fast) setBatchNormMode(model, 'fast');
-  if (m.engine === 'onnxruntime') native = await OnnxStep.open('DataParallelTrainer', model, { threads: 1, seed: 1 + 7919 * m.replica });
+  if (m.engine === 'onnxruntime') {
+    loadWeights(model, m.weights, undefined); // the frozen layers' weights are compiled in
+    native = await OnnxStep.open('DataParallelTrainer', model, { threads: 1, seed: 1 + 7919 * m.replica });
+  }
   init = m;
   post({ cmd: 'ready', trainable: model.trainableWeights.map((w) => w.shape as number[]), all: model.weights.map((w) => w.shape as number[]) });
 }
@@ -71,7 +74,7 @@ async function nativeStep(m: StepMessage, core: OnnxStep): Promise<void> {
     let off = 0;
     core.graphs.weights.forEach((w, k) => {
       const n = tf.util.sizeFromShape(w.variable.shape as number[]);
-      if (only === undefined || only.has(w.variable)) core.setWeight(k, view.slice(off, off + n));
+      if (w.constant !== true && (only === undefined || only.has(w.variable))) core.setWeight(k, view.slice(off, off + n));
       off += n;
     });
     version = m.version;

@@ -28,7 +28,7 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../../core/assert.js';
 import { importOnnxRuntime } from '../../backbones/onnx-backbone.js';
-import { compileStepGraphs } from './onnx-step-graph.js';
+import { compileStepGraphs, constantChanged } from './onnx-step-graph.js';
 import { survkitError, SurvkitError } from '../../core/errors.js';
 import type { BackendName } from '../../backend/index.js';
 import { batchNormModesOf } from '../../backbones/batch-norm-modes.js';
@@ -110,6 +110,8 @@ export class DataParallelTrainer {
     private readonly net: tf.LayersModel,
     private readonly timeoutMs: number,
     private readonly outSize: number,
+    /** onnxruntime replicas: the weights they compiled in as constants, and their values. */
+    private readonly baked: { variable: tf.LayerVariable; data: Float32Array }[],
   ) {
     this.weights = new Float32Array(new SharedArrayBuffer(4 * net.weights.reduce((a, w) => a + sizeOf(w.shape), 0)));
     this.changing = changingWeights(net);
@@ -125,14 +127,14 @@ export class DataParallelTrainer {
     const outShape = (net.outputs[0] as tf.SymbolicTensor).shape.slice(1);
     if (outShape.some((s) => s === null)) throw survkitError('dataParallelModel', FN, 'net', `its output shape [${outShape.join(', ')}] is not fixed`);
     const engine = assertChoice(FN, 'engine', opts.engine ?? 'tfjs', ['tfjs', 'onnxruntime'] as const);
-    if (engine === 'onnxruntime') {
-      // Fail here, naming the layer or the missing package, rather than in every replica.
-      compileStepGraphs(net);
+    // onnxruntime: fail here, naming the layer or the missing package, rather than in every replica.
+    const baked = engine === 'onnxruntime' ? compileStepGraphs(net).baked : [];
+    if (engine === 'onnxruntime')
       await importOnnxRuntime(FN, 'onnxruntime-node').catch(() => {
         throw survkitError('onnxTrainMissing', FN);
       });
-    }
-    const t = new DataParallelTrainer(net, timeoutMs, sizeOf(outShape));
+    const t = new DataParallelTrainer(net, timeoutMs, sizeOf(outShape), baked);
+    t.writeWeights(); // the replicas start from the network's weights (onnxruntime replicas compile the frozen ones in)
     const topology = JSON.stringify(net.toJSON(null, false));
     const batchNorm = batchNormModesOf(net);
     const nTrain = net.trainableWeights.reduce((a, w) => a + sizeOf(w.shape), 0);
@@ -261,6 +263,16 @@ export class DataParallelTrainer {
   }
 
   private async run(xs: tf.Tensor[], loss: (out: tf.Tensor) => tf.Scalar, optimizer: tf.Optimizer, what: string): Promise<number> {
+    if (this.full) {
+      const changed = this.baked.find((b) => constantChanged(b.variable, b.data));
+      if (changed)
+        throw survkitError(
+          'onnxStepModel',
+          FN,
+          'net',
+          `the weight ${changed.variable.name} of a layer that does not train changed after the trainer started (onnxruntime replicas compile such weights in); create a new trainer`,
+        );
+    }
     const n = xs[0]?.shape[0] ?? 0;
     const k = Math.min(this.slots.length, n);
     const rows = Array.from({ length: k }, (_, i) => Math.floor(n / k) + (i < n % k ? 1 : 0));

@@ -44,6 +44,8 @@ export interface StepWeight {
   input: string;
   /** Trainable: the backward graph outputs its gradient under `grad`. */
   grad?: string;
+  /** Compiled into the graphs as a constant (neither trained nor updated by the step): not fed. */
+  constant?: boolean;
 }
 
 /** The compiled training step. */
@@ -62,6 +64,8 @@ export interface StepGraphs {
   outputGrad: string;
   /** Forward outputs fed to the backward graph under the same names. */
   saved: string[];
+  /** The weights compiled in as constants, with the values compiled in. */
+  baked: { variable: tf.LayerVariable; data: Float32Array }[];
 }
 
 /** Options of {@link compileStepGraphs}. */
@@ -73,6 +77,11 @@ export interface StepGraphOptions {
   filterGrad?: 'im2col' | 'conv';
   /** Seed of the dropout masks (onnxruntime's generator). */
   seed?: number;
+  /**
+   * Compile the weights that neither train nor change in a step (frozen layers, frozen batch-norm statistics) into the
+   * graphs as constants (default true): onnxruntime then folds batch norm into the convolutions and packs their weights once.
+   */
+  constants?: boolean;
 }
 
 const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
@@ -94,6 +103,14 @@ function padOf(mode: string, size: number, k: number, s: number, d = 1): { pads:
   const total = Math.max((out - 1) * s + ek - size, 0);
   const b = Math.floor(total / 2);
   return { pads: [b, total - b], out };
+}
+
+/** Whether `v`'s current values differ from `data` (a weight compiled in as a constant). */
+export function constantChanged(v: tf.LayerVariable, data: Float32Array): boolean {
+  const now = v.read().dataSync();
+  if (now.length !== data.length) return true;
+  for (let i = 0; i < now.length; i++) if (!Object.is(now[i], data[i])) return true;
+  return false;
 }
 
 /** A config value as text (strings as they are, anything else as JSON). */
@@ -167,9 +184,18 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   const refOf = new Map<tf.LayerVariable, WeightRef>(
     weights.map((w) => [w.variable, { name: w.input, trains: w.grad !== undefined, ...(w.grad ? { grad: w.grad } : {}) }]),
   );
-  const ref = (v: tf.LayerVariable): WeightRef => {
+  const constants = opts.constants ?? true;
+  const weightIndex = new Map(net.weights.map((v, i) => [v, i]));
+  /** A weight's graph name; one that neither trains nor is updated (`mutable`) is compiled in as a constant. */
+  const ref = (v: tf.LayerVariable, mutable = false): WeightRef => {
     const r = refOf.get(v);
     if (!r) throw new Error(`weight ${v.name} is not one of the network's weights`);
+    const w = weights[weightIndex.get(v) as number] as StepWeight;
+    if (mutable && w.constant) throw new Error(`weight ${v.name} is both constant and updated`);
+    if (constants && !r.trains && !mutable && !g.inits.has(`weight:${r.name}`)) {
+      g.inits.set(`weight:${r.name}`, { name: r.name, dtype: 'float32', dims: v.shape as number[], data: v.read().dataSync() as Float32Array });
+      w.constant = true;
+    }
     return r;
   };
   const stats: StepGraphs['stats'] = [];
@@ -398,13 +424,22 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
         [mm, mean],
         [mv, variance],
       ] as const) {
-        const w = ref(v).name;
+        const w = ref(v, true).name;
         const flatBatch = g.op('Reshape', [batch, g.ints([C])]);
         stats.push({ variable: v, output: g.op('Sub', [w, g.op('Mul', [g.op('Sub', [w, flatBatch]), decay])], {}, 'stat') });
       }
     } else {
-      mean = bc(ref(mm).name);
-      variance = bc(ref(mv).name);
+      // Inference mode (moving statistics): one BatchNormalization node; its input gradient is dy·γ/√(σ² + ε).
+      const scale = G ? G.name : g.op('Add', [g.op('Mul', [ref(mm).name, g.float(0)]), g.float(1)]);
+      const shift = Bt ? Bt.name : g.op('Mul', [ref(mm).name, g.float(0)]);
+      const y = g.op('BatchNormalization', [x.name, scale, shift, ref(mm).name, ref(mv).name], { epsilon: { f: eps } });
+      const out: Val = { name: y, shape: xin.shape, cf: r > 2, grad: xin.grad };
+      if (xin.grad)
+        onGrad(out, (dy) => {
+          const k = g.op('Div', [scale, g.op('Sqrt', [g.op('Add', [ref(mv).name, g.float(eps)])])]);
+          addGradFrom(xin, true, g.op('Mul', [dy, bc(k)]));
+        });
+      return out;
     }
     const inv = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [variance, g.float(eps)])])]);
     const xhat = g.op('Mul', [g.op('Sub', [x.name, mean]), inv]);
@@ -418,10 +453,6 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
       if (G?.trains) addParamGrad(G, sum(g.op('Mul', [dy, xhat])));
       if (!xin.grad) return;
       const dxhat = G ? g.op('Mul', [dy, bc(G.name)]) : dy;
-      if (!training) {
-        addGradFrom(xin, true, g.op('Mul', [dxhat, inv]));
-        return;
-      }
       // dx = inv·(dxhat − mean(dxhat) − xhat·mean(dxhat·xhat)), means over the normalised axes.
       const meanOf = (t: string): string => g.op('ReduceMean', [t], { axes: { ints: axes }, keepdims: { i: 1 } });
       const inner = g.op('Sub', [g.op('Sub', [dxhat, meanOf(dxhat)]), g.op('Mul', [xhat, meanOf(g.op('Mul', [dxhat, xhat]))])]);
@@ -687,5 +718,8 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
     ...backwardBase,
     inputs: backwardBase.inputs.map((i) => (saved.includes(i.name) ? savedInfo(i.name) : i.name === outputGrad ? { name: outputGrad, dtype: 'float32' } : i)),
   };
-  return { forward, backward, inputs, weights, stats, output, outputGrad, saved };
+  const baked = weights
+    .filter((w) => w.constant === true)
+    .map((w) => ({ variable: w.variable, data: (g.inits.get(`weight:${w.input}`) as OnnxTensorData).data as Float32Array }));
+  return { forward, backward, inputs, weights, stats, output, outputGrad, saved, baked };
 }

@@ -18,7 +18,7 @@ import { assertNumberOption } from '../../core/assert.js';
 import { SurvkitError, survkitError } from '../../core/errors.js';
 import { importOnnxRuntime } from '../../backbones/onnx-backbone.js';
 import { encodeOnnxModel } from '../../io/onnx-model.js';
-import { compileStepGraphs, type StepGraphs, type StepWeight } from './onnx-step-graph.js';
+import { compileStepGraphs, constantChanged, type StepGraphs, type StepWeight } from './onnx-step-graph.js';
 
 const FN = 'OnnxTrainer';
 
@@ -166,23 +166,35 @@ export class OnnxStep {
  *   cannot compile (naming the layer), `onnxTrainStep` when a step fails (naming the step)
  */
 export class OnnxTrainer {
-  private readonly changing: Set<tf.LayerVariable>;
+  private changing: Set<tf.LayerVariable>;
   private full = true;
   private steps = 0;
   private closed = false;
 
-  private constructor(private readonly core: OnnxStep) {
+  private constructor(
+    private core: OnnxStep,
+    private readonly net: tf.LayersModel,
+    private readonly opts: OnnxTrainerOptions & { threads: number },
+  ) {
+    this.changing = OnnxTrainer.changingOf(core);
+  }
+
+  private static changingOf(core: OnnxStep): Set<tf.LayerVariable> {
     const g = core.graphs;
-    this.changing = new Set([...g.weights.filter((w) => w.grad !== undefined).map((w) => w.variable), ...g.stats.map((s) => s.variable)]);
+    return new Set([...g.weights.filter((w) => w.grad !== undefined).map((w) => w.variable), ...g.stats.map((s) => s.variable)]);
   }
 
   /** Compiles `net`'s training step and opens the two onnxruntime sessions. */
   static async create(net: tf.LayersModel, opts: OnnxTrainerOptions = {}): Promise<OnnxTrainer> {
     const threads = assertNumberOption(FN, 'threads', opts.threads ?? availableParallelism(), { min: 1, integer: true });
-    return new OnnxTrainer(await OnnxStep.open(FN, net, { ...opts, threads }));
+    const o = { ...opts, threads };
+    return new OnnxTrainer(await OnnxStep.open(FN, net, o), net, o);
   }
 
-  /** Marks the network's weights as changed outside the trainer (e.g. restored from a snapshot): the next step reads all of them. */
+  /**
+   * Marks the network's weights as changed outside the trainer (e.g. restored from a snapshot): the next step reads all
+   * of them, and compiles the step again if a weight compiled in as a constant (a frozen layer's) changed.
+   */
   weightsChanged(): void {
     this.full = true;
   }
@@ -206,10 +218,16 @@ export class OnnxTrainer {
   }
 
   private async run(xs: tf.Tensor[], loss: (out: tf.Tensor) => tf.Scalar, optimizer: tf.Optimizer): Promise<number> {
+    if (this.full && this.core.graphs.baked.some((b) => constantChanged(b.variable, b.data))) {
+      // A weight compiled in as a constant was changed outside the trainer: compile again.
+      await this.core.release();
+      this.core = await OnnxStep.open(FN, this.net, this.opts);
+      this.changing = OnnxTrainer.changingOf(this.core);
+    }
     const core = this.core;
     const g = core.graphs;
     g.weights.forEach((w, k) => {
-      if (this.full || this.changing.has(w.variable)) core.setWeight(k, w.variable.read().dataSync() as Float32Array);
+      if (w.constant !== true && (this.full || this.changing.has(w.variable))) core.setWeight(k, w.variable.read().dataSync() as Float32Array);
     });
     this.full = false;
     const f = await core.forward(
