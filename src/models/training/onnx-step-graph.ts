@@ -296,7 +296,15 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
     const ci = channels(xin);
     const co = Number(c.filters);
     const x = inLayout(xin, true);
-    const W = g.op('Transpose', [K.name], { perm: { ints: [d + 1, d, ...range(0, d)] } });
+    // [k…, ci, co] → [co, ci, k…] as two 2-D/3-D transposes between reshapes (onnxruntime's fast kernels; its direct
+    // 4-D/5-D transpose of this permutation is ≈ 5× slower, and it merges adjacent transposes into it).
+    const kk = prod(k);
+    const W = g.op('Reshape', [
+      g.op('Transpose', [g.op('Reshape', [g.op('Transpose', [g.op('Reshape', [K.name, g.ints([kk * ci, co])])], { perm: { ints: [1, 0] } }), g.ints([co, kk, ci])])], {
+        perm: { ints: [0, 2, 1] },
+      }),
+      g.ints([co, ci, ...k]),
+    ]);
     const attrs = { kernel_shape: { ints: k }, strides: { ints: s }, pads: { ints: pads } };
     const z: Val = {
       name: g.op('Conv', B ? [x.name, W, B.name] : [x.name, W], attrs),
@@ -333,7 +341,10 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
           let gw = g.op('Conv', [xt, dzt], { pads: { ints: pads }, dilations: { ints: s } });
           const got = inSp.map((n, i) => n + pads[i]! + pads[i + d]! - (s[i] as number) * ((outSp[i] as number) - 1));
           if (got.some((v, i) => v !== k[i])) gw = g.op('Slice', [gw, g.ints(range(0, d).map(() => 0)), g.ints(k), g.ints(range(2, d + 2))]);
-          addParamGrad(K, g.op('Transpose', [gw], { perm: { ints: [...range(2, d + 2), 0, 1] } }));
+          // [ci, co, k…] → [k…, ci, co] as two 3-D transposes between reshapes (see the forward's kernel).
+          const kk = prod(k);
+          const kci = g.op('Transpose', [g.op('Reshape', [gw, g.ints([ci * co, kk])])], { perm: { ints: [1, 0] } }); // [k, ci·co]
+          addParamGrad(K, g.op('Reshape', [kci, g.ints([...k, ci, co])]));
         }
       }
       if (xin.grad) {
@@ -356,8 +367,11 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
     const pads = [...geo.map((p) => p.pads[0]), ...geo.map((p) => p.pads[1])];
     const x = inLayout(xin, true);
     const attrs = { kernel_shape: { ints: k }, strides: { ints: s }, pads: { ints: pads } };
+    const shape = [null, ...geo.map((p) => p.out), channels(xin)];
+    // The argmax indices only where a gradient flows back (pooling without them is onnxruntime's faster kernel).
+    if (!xin.grad) return { name: g.op('MaxPool', [x.name], attrs), shape, cf: true, grad: false };
     const [y, idx] = g.ops('MaxPool', [x.name], 2, attrs) as [string, string];
-    const out: Val = { name: y, shape: [null, ...geo.map((p) => p.out), channels(xin)], cf: true, grad: xin.grad };
+    const out: Val = { name: y, shape, cf: true, grad: true };
     if (xin.grad)
       onGrad(out, (dy) => {
         const disjoint = k.every((v, i) => v <= (s[i] as number)) && pads.every((p) => p === 0);
