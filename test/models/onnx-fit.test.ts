@@ -148,6 +148,23 @@ describe.skipIf(!ort)("fit({ engine: 'onnxruntime' }) on a small CNN with a surv
     expect(maxAbsDiff(nat.w, auto.w)).toBeLessThan(1e-4);
   }, 60_000);
 
+  it('names a layer it cannot compile, before the first step', async () => {
+    const backbone = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4 }), tf.layers.layerNormalization({ name: 'norm_here' })] });
+    const m = new CoxPH({ backbone, seed: 1 });
+    const d = synthetic(20, 3, 2);
+    const batches: number[] = [];
+    try {
+      await expect(
+        m.fit(d.x, d, { epochs: 1, batchSize: 10, verbose: false, engine: 'onnxruntime', callbacks: { onBatchEnd: (b) => void batches.push(b) } }),
+      ).rejects.toThrow(
+        /^OnnxTrainer: layer 'norm_here' \(LayerNormalization\) cannot be compiled to an onnxruntime training step: .*train this network with engine 'tfjs'$/,
+      );
+      expect(batches).toEqual([]);
+    } finally {
+      m.dispose();
+    }
+  }, 60_000);
+
   it("refuses a family that runs the network more than once per batch (Cox-CC), naming option 'engine'", async () => {
     const d = synthetic(30, 4, 3);
     const m = new CoxCC({ inputDim: 4, hidden: [4], dropout: 0, seed: 1 });
