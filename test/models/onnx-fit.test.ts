@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { importOnnxRuntime } from '../../src/backbones/onnx-backbone.js';
-import { CoxCC, CoxPH, LogisticHazard, type SurvivalModel } from '../../src/models/index.js';
+import { CoxCC, CoxPH, LogisticHazard, SoftmaxClassifier, type SurvivalModel } from '../../src/models/index.js';
 import type { FitOptions, History } from '../../src/models/training/fit-types.js';
 import { synthetic, weightsOf } from './synthetic.js';
 
@@ -146,6 +146,25 @@ describe.skipIf(!ort)("fit({ engine: 'onnxruntime' }) on a small CNN with a surv
     expect(auto.h.engine).toBe('dense');
     expect(nat.h.engine).toBe('onnxruntime');
     expect(maxAbsDiff(nat.w, auto.w)).toBeLessThan(1e-4);
+  }, 60_000);
+
+  it('a classifier (SoftmaxClassifier) trains on onnxruntime to within 1e-4 of engine tfjs', async () => {
+    const d = synthetic(30, 3, 6);
+    const y = Int32Array.from(d.event);
+    const fit = async (engine: FitOptions['engine']): Promise<{ h: History; w: number[][] }> => {
+      const m = new SoftmaxClassifier({ inputDim: 3, hidden: [5], dropout: 0, batchNorm: false, classes: 2, seed: 2 });
+      try {
+        const h = await m.fit(d.x, y, { epochs: 2, batchSize: 10, seed: 1, learningRate: 0.01, verbose: false, engine });
+        return { h, w: weightsOf(m.net) };
+      } finally {
+        m.dispose();
+      }
+    };
+    const ref = await fit('tfjs');
+    const nat = await fit('onnxruntime');
+    expect(nat.h.engine).toBe('onnxruntime');
+    nat.h.loss.forEach((l, i) => expect(Math.abs(l - (ref.h.loss[i] as number))).toBeLessThan(1e-4));
+    expect(maxAbsDiff(nat.w, ref.w)).toBeLessThan(1e-4);
   }, 60_000);
 
   it('names a layer it cannot compile, before the first step', async () => {
