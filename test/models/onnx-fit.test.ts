@@ -88,6 +88,14 @@ describe.skipIf(!ort)("fit({ engine: 'onnxruntime' }) on a small CNN with a surv
     }, 180_000);
   }
 
+  it("workers: 2 with engine 'onnxruntime' (replicas on onnxruntime) ends within 1e-4 of one thread on TF.js", async () => {
+    const ref = await fitWith('coxph', { engine: 'tfjs' });
+    const two = await fitWith('coxph', { engine: 'onnxruntime', workers: 2 });
+    expect(two.h.engine).toBe('onnxruntime');
+    two.h.loss.forEach((l, i) => expect(Math.abs(l - (ref.h.loss[i] as number))).toBeLessThan(1e-4));
+    expect(maxAbsDiff(two.w, ref.w)).toBeLessThan(1e-4);
+  }, 180_000);
+
   it('early stopping restores the best epoch: the same weights and best epoch as engine tfjs', async () => {
     const stop: FitOptions = {
       epochs: 6,
