@@ -166,7 +166,8 @@ Ctrl-C stops the server.
 export const TRAIN_HELP = `Usage:
   survkit train --model coxph|coxcc|coxtime|deephit|logistichazard|pmf|mtlr|pchazard|bcesurv|weibull|lognormal --data <file.csv>
   survkit train --model … --images <manifest.csv> --backbone <model.onnx | model.json | weights.safetensors [--arch resnet18]>
-                [--freeze | --fine-tune last-block [--train-workers k]] [--normalize none|imagenet|kinetics] [--cache-dir <dir>] [--path-col path]
+                [--freeze | --fine-tune last-block [--train-workers k] [--train-engine onnxruntime|tfjs [--train-threads k]]]
+                [--normalize none|imagenet|kinetics] [--cache-dir <dir>] [--path-col path]
                 [--intensity none|zscore|minmax|window:C,W] [--workers N] [--input-shape [T,]H,W] [--conv1-stride s]
                 [--duration-col duration] [--event-col event] [--features x0,x1,…]
                 [--split-col split [--val-col val] | --test-frac 0.2 --val-frac 0.2]
@@ -251,6 +252,11 @@ Data:
                          deephit; default 20 epochs, batch 16, lr 1e-3)
   --train-workers <k>    with --fine-tune: split each batch across k worker
                          threads, one network replica each (default 1)
+  --train-engine <e>     with --fine-tune: tfjs (default) or onnxruntime: each
+                         step's forward and backward passes on onnxruntime's
+                         native kernels (needs the optional onnxruntime-node)
+  --train-threads <k>    with --train-engine onnxruntime: onnxruntime's threads
+                         (default: all cores)
   --normalize <n>        per-channel normalisation of images in [0, 1]: none
                          (default), imagenet, kinetics
   --intensity <i>        intensity scaling of each item before --normalize:

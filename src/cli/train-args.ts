@@ -62,6 +62,8 @@ export const TRAIN_FLAGS = {
   threads: { type: 'string' },
   'feature-batch-size': { type: 'string' },
   'train-workers': { type: 'string' },
+  'train-engine': { type: 'string' },
+  'train-threads': { type: 'string' },
   intensity: { type: 'string' },
   workers: { type: 'string' },
   'input-shape': { type: 'string' },
@@ -247,6 +249,8 @@ export function imageTrainOptions(v: Values): ImageTrainOptions | undefined {
       'input-shape',
       'conv1-stride',
       'train-workers',
+      'train-engine',
+      'train-threads',
     ] as const
   ).filter((k) => v[k] !== undefined);
   if (str('images') === undefined) {
@@ -282,6 +286,19 @@ export function imageTrainOptions(v: Values): ImageTrainOptions | undefined {
   if (tw !== undefined) {
     if (o.fineTune === undefined) throw new UsageError('--train-workers applies to --fine-tune last-block (frozen features train a head on one thread)');
     o.trainWorkers = int('train-workers', tw, 1);
+  }
+  const te = str('train-engine');
+  if (te !== undefined) {
+    if (o.fineTune === undefined) throw new UsageError('--train-engine applies to --fine-tune last-block (frozen features train a head on one thread)');
+    o.trainEngine = choiceFlag('train-engine', te, ['onnxruntime', 'tfjs'] as const);
+  }
+  const tt = str('train-threads');
+  if (tt !== undefined) {
+    if (o.fineTune === undefined) throw new UsageError('--train-threads applies to --fine-tune last-block --train-engine onnxruntime');
+    if (o.trainEngine !== 'onnxruntime') throw new UsageError("--train-threads applies to --train-engine onnxruntime (onnxruntime's kernel threads)");
+    if ((o.trainWorkers ?? 1) > 1)
+      throw new UsageError('--train-threads cannot be used with --train-workers > 1 (it sets the threads of training on one thread)');
+    o.trainThreads = int('train-threads', tt, 1);
   }
   const intensity = str('intensity');
   if (intensity !== undefined) o.intensity = intensityFlag(intensity);

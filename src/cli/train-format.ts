@@ -100,6 +100,7 @@ export function formatFineTuneTable(r: FineTuneReport): string {
     `  model        ${m.model}; covariates ${m.covariateColumns.length > 0 ? m.covariateColumns.join(', ') : 'none'}`,
     `  rows         ${m.rows.train} training, ${m.rows.validation} validation, ${m.rows.test} test`,
     `  training     ${r.epochs} epochs (best ${r.bestEpoch} restored), ${fmt(r.msPerEpoch, 1)} ms per epoch; ${fmt(r.seconds, 1)} s in all`,
+    `  engine       ${m.trainEngine}${m.trainThreads === null ? '' : ` (${m.trainThreads} thread${m.trainThreads === 1 ? '' : 's'})`}`,
     ...(m.savedTo === null ? [] : [`  saved to     ${m.savedTo} (fine-tuned backbone and head)`]),
     '',
     'test rows: metrics as survkit evaluate computes them',

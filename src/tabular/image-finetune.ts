@@ -9,12 +9,14 @@
  * and the family's baseline or cuts are saved, so that `survkit predict
  * --images` (and `predictFile`) predict exactly as the trained model.
  */
+import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { survkitError } from '../core/errors.js';
 import { countEvents, labelsArg } from '../data/labels.js';
 import { Standardizer } from '../data/standardize.js';
 import { initBackend } from '../backend/index.js';
+import { importOnnxRuntime } from '../backbones/onnx-backbone.js';
 import { readCsv, type CsvOptions, type CsvTable } from '../io/csv.js';
 import { CoxPH, DeepHit, LogisticHazard, type SurvivalModel } from '../models/index.js';
 import { evaluatePredictions, type EvaluateMeta, type MetricReports } from '../report/evaluate.js';
@@ -42,6 +44,10 @@ export type FineTuneReport = {
     evaluation: EvaluateMeta;
     /** The model directory written (`out`), or null. */
     savedTo: string | null;
+    /** The engine that ran the training steps ('tfjs', or 'onnxruntime': native kernels; `fit`'s `engine`). */
+    trainEngine: 'tfjs' | 'onnxruntime';
+    /** onnxruntime's kernel threads with `trainEngine` 'onnxruntime' on the calling thread (`fit`'s `threads`), else null. */
+    trainThreads: number | null;
   };
   epochs: number;
   bestEpoch: number;
@@ -73,7 +79,8 @@ export function lastBlockLayers(net: tf.LayersModel): string[] {
  * const { report } = await fineTuneImagesFile('cohort.csv', { backbone: 'resnet18.safetensors', arch: 'resnet18' },
  *   { model: 'coxph', durationCol: 'time', epochs: 5 });
  * @throws {SurvkitError} `imageManifest` for an ONNX or Graph backbone (frozen only), a network without torchvision
- *   block names, rows dropped for missing values; as {@link trainImagesFile}
+ *   block names, rows dropped for missing values; `onnxTrainMissing` for `trainEngine` 'onnxruntime' without
+ *   onnxruntime-node (before any image is read); as {@link trainImagesFile}
  */
 export async function fineTuneImagesFile(
   manifest: string,
@@ -121,6 +128,13 @@ export async function fineTuneImages(
       manifest,
       `${prep.droppedRows} row(s) were dropped for missing values; fine-tuning needs every row (--missing error or impute)`,
     );
+  const engine = img.trainEngine ?? 'tfjs';
+  // said before the images are read and the network built, not after
+  if (engine === 'onnxruntime')
+    await importOnnxRuntime(FN, manifest).catch(() => {
+      throw survkitError('onnxTrainMissing', FN);
+    });
+  const threads = engine === 'onnxruntime' && (img.trainWorkers ?? 1) === 1 ? (img.trainThreads ?? availableParallelism()) : null;
   await initBackend(o.backend === undefined ? {} : { backend: o.backend });
   const base = dirname(resolve(manifest));
   const paths = table.rows.map((r) => (isAbsolute(r[pc] as string) ? (r[pc] as string) : join(base, r[pc] as string)));
@@ -211,6 +225,8 @@ export async function fineTuneImages(
       seed,
       verbose: o.verbose ?? false,
       ...(img.trainWorkers === undefined ? {} : { workers: img.trainWorkers }),
+      engine,
+      ...(threads === null ? {} : { threads }),
       ...(val.n > 0 ? { validation: { x: val.x, labels: val.labels }, earlyStopping: { patience: o.patience ?? 5 } } : {}),
     });
     const curves = await net.predictSurvival(test.x);
@@ -233,6 +249,8 @@ export async function fineTuneImages(
         covariateColumns: prep.columns,
         evaluation,
         savedTo: o.out ?? null,
+        trainEngine: engine,
+        trainThreads: threads,
       },
       ...metrics,
       epochs: history.epochs,

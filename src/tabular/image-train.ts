@@ -61,6 +61,10 @@ export interface ImageTrainOptions {
   fineTune?: 'last-block';
   /** Training worker threads of `fineTuneImagesFile` (data-parallel, `fit`'s `workers`; default 1: the calling thread). */
   trainWorkers?: number;
+  /** Training engine of `fineTuneImagesFile` (`fit`'s `engine`): 'tfjs' (default) or 'onnxruntime' (native kernels; onnxruntime-node). */
+  trainEngine?: 'tfjs' | 'onnxruntime';
+  /** onnxruntime's kernel threads with `trainEngine` 'onnxruntime' (`fit`'s `threads`; default: the machine's cores). */
+  trainThreads?: number;
 }
 
 /**

@@ -67,7 +67,7 @@ export interface TrainOptions extends Partial<Omit<ModelSettings, 'seed' | 'mode
   /** TF.js backend (default: `initBackend`'s choice, i.e. SURVKIT_BACKEND or the fastest available). */
   backend?: BackendName;
   /** Training engine (see `FitOptions.engine`; default 'auto'). */
-  engine?: 'auto' | 'tfjs';
+  engine?: 'auto' | 'tfjs' | 'onnxruntime';
   /** Progress on a TTY ('auto', default false). */
   verbose?: boolean | 'auto';
   /** Also compute the data of the test-set report figures (`figures` of the report; see `EvaluateOptions.figures`). */

@@ -95,7 +95,8 @@ export function classPlan(train: ClassData, val: ClassData | undefined, ctx: Cla
         const rows = perm.subarray(s, Math.min(train.n, s + ctx.batchSize));
         const y = Int32Array.from(rows, (r) => train.y[r] as number);
         const x = gatherRows(train.x, rows);
-        yield { loss: () => loss(x, y, epoch, true), size: rows.length, release: () => disposeAll(x) };
+        // `inputs`: the loss runs the network once on exactly them (worker threads and engine 'onnxruntime' train from them)
+        yield { loss: () => loss(x, y, epoch, true), size: rows.length, release: () => disposeAll(x), inputs: x };
       }
     },
     stepsPerEpoch: Math.ceil(train.n / ctx.batchSize),

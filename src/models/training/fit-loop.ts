@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../../core/assert.js';
-import { survkitError } from '../../core/errors.js';
+import { SurvkitError, survkitError } from '../../core/errors.js';
 import { DataParallelTrainer, outputLoss } from './data-parallel.js';
+import { OnnxTrainer } from './onnx-trainer.js';
 import { EarlyStopping } from './early-stopping.js';
 import { FusedAdam } from './fused-adam.js';
 import { DenseEngine } from './dense-engine.js';
@@ -60,8 +61,12 @@ export interface LoopOptions {
   verbose: boolean | 'auto';
   learningRate: number;
   optimizer: FitOptions['optimizer'];
-  /** 'auto': the host dense engine where the network is eligible; 'tfjs': always TF.js. */
-  engine: 'auto' | 'tfjs';
+  /** 'auto': the host dense engine where the network is eligible; 'tfjs': always TF.js; 'onnxruntime': native steps (`OnnxTrainer`). */
+  engine: 'auto' | 'tfjs' | 'onnxruntime';
+  /** onnxruntime's kernel threads (engine 'onnxruntime'; default: the machine's cores). */
+  threads?: number;
+  /** Seed of the dropout masks drawn by onnxruntime (engine 'onnxruntime'; default 0). */
+  seed?: number;
   progressStream?: ProgressStream;
   /** Worker threads of data-parallel training (default 1: the calling thread). */
   workers?: number;
@@ -87,8 +92,58 @@ export function loopOptions(fn: string, opts: FitOptions, hasValidation: boolean
   }
   const workers = assertNumberOption(fn, 'workers', opts.workers ?? 1, { min: 1, integer: true });
   const timeout = opts.workerTimeoutMs === undefined ? {} : { workerTimeoutMs: assertNumberOption(fn, 'workerTimeoutMs', opts.workerTimeoutMs, { min: 1 }) };
-  const engine = assertChoice(fn, 'engine', opts.engine ?? 'auto', ['auto', 'tfjs'] as const);
-  return { epochs, earlyStopping, callbacks, verbose, learningRate, optimizer: opts.optimizer, engine, workers, ...timeout };
+  const engine = assertChoice(fn, 'engine', opts.engine ?? 'auto', ['auto', 'tfjs', 'onnxruntime'] as const);
+  const native: Pick<LoopOptions, 'threads' | 'seed'> = {};
+  if (opts.threads !== undefined) {
+    if (engine !== 'onnxruntime')
+      throw survkitError('optionRange', fn, 'threads', "used with engine 'onnxruntime' (it sets onnxruntime's kernel threads)", opts.threads);
+    if (workers > 1)
+      throw survkitError('optionRange', fn, 'threads', "left out when 'workers' > 1 (it applies to training on the calling thread)", opts.threads);
+    native.threads = assertNumberOption(fn, 'threads', opts.threads, { min: 1, integer: true });
+  }
+  if (engine === 'onnxruntime' && opts.seed !== undefined) native.seed = opts.seed;
+  return { epochs, earlyStopping, callbacks, verbose, learningRate, optimizer: opts.optimizer, engine, workers, ...timeout, ...native };
+}
+
+/** What the loop needs of a trainer that runs the steps off TF.js's own kernels ({@link DataParallelTrainer}, {@link OnnxTrainer}). */
+type StepTrainer = Pick<DataParallelTrainer, 'step' | 'weightsChanged' | 'close'>;
+
+/** Starts the trainer of `o` (worker threads, onnxruntime, or both), or undefined for TF.js on the calling thread. */
+async function startTrainer(net: tf.LayersModel, o: LoopOptions): Promise<StepTrainer | undefined> {
+  const workers = o.workers ?? 1;
+  if (workers > 1)
+    return DataParallelTrainer.create(net, {
+      workers,
+      ...(o.engine === 'onnxruntime' ? { engine: 'onnxruntime' as const } : {}),
+      ...(o.workerTimeoutMs === undefined ? {} : { timeoutMs: o.workerTimeoutMs }),
+    });
+  if (o.engine === 'onnxruntime')
+    return OnnxTrainer.create(net, { ...(o.threads === undefined ? {} : { threads: o.threads }), ...(o.seed === undefined ? {} : { seed: o.seed }) });
+  return undefined;
+}
+
+/**
+ * The batch loss as a function of the network output ({@link outputLoss}); with engine 'onnxruntime' on the calling
+ * thread its error names the option 'engine' (the one to change) instead of 'workers'.
+ */
+function stepLoss(net: tf.LayersModel, loss: () => tf.Scalar, o: LoopOptions): (out: tf.Tensor) => tf.Scalar {
+  const f = outputLoss(net, loss);
+  if ((o.workers ?? 1) > 1) return f;
+  return (out) => {
+    try {
+      return f(out);
+    } catch (e) {
+      if (e instanceof SurvkitError && e.code === 'optionRange' && e.arg === 'workers') throw onceOnly(o);
+      throw e;
+    }
+  };
+}
+
+/** The error for a model family whose loss runs the network more than once per batch, naming the option that asked for a trainer. */
+function onceOnly(o: LoopOptions): SurvkitError {
+  return (o.workers ?? 1) > 1
+    ? survkitError('optionRange', 'fit', 'workers', '1 for this model family (it runs the network more than once per batch)', o.workers)
+    : survkitError('optionRange', 'fit', 'engine', "'auto' or 'tfjs' for this model family (it runs the network more than once per batch)", o.engine);
 }
 
 function isOptimizer(x: unknown): x is tf.Optimizer {
@@ -157,20 +212,16 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
   const engine = plan.tfjsOnly === true || (o.workers ?? 1) > 1 ? undefined : engineFor(net, o);
   if (engine) return runEngineLoop(net, plan, o, engine);
   const { optimizer, owned } = makeOptimizer(o);
-  let trainer: DataParallelTrainer | undefined;
+  let trainer: StepTrainer | undefined;
   const progress = new Progress(o.verbose, o.epochs, o.progressStream);
-  const history = newHistory('tfjs');
+  const history = newHistory(o.engine === 'onnxruntime' ? 'onnxruntime' : 'tfjs');
   let best: tf.Tensor[] | undefined;
   const dropBest = (): void => {
     if (best) for (const t of best) t.dispose();
     best = undefined;
   };
   try {
-    if ((o.workers ?? 1) > 1)
-      trainer = await DataParallelTrainer.create(net, {
-        workers: o.workers as number,
-        ...(o.workerTimeoutMs === undefined ? {} : { timeoutMs: o.workerTimeoutMs }),
-      });
+    trainer = await startTrainer(net, o);
     for (const cb of o.callbacks) await cb.onTrainBegin?.();
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const t0 = performance.now();
@@ -182,9 +233,8 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
         let value: number;
         try {
           if (trainer !== undefined) {
-            if (step.inputs === undefined)
-              throw survkitError('optionRange', 'fit', 'workers', '1 for this model family (it runs the network more than once per batch)', o.workers);
-            value = await trainer.step(step.inputs, outputLoss(net, step.loss), optimizer);
+            if (step.inputs === undefined) throw onceOnly(o);
+            value = await trainer.step(step.inputs, stepLoss(net, step.loss, o), optimizer);
           } else {
             const cost = optimizer.minimize(step.loss, true, vars);
             value = cost === null ? NaN : ((await cost.data())[0] as number);
@@ -212,7 +262,10 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
       for (const cb of o.callbacks) if ((await cb.onEpochEnd?.(epoch, { loss, valLoss, ms })) === true) stop = true;
       if (stop) break;
     }
-    if (o.earlyStopping && best) net.setWeights(best);
+    if (o.earlyStopping && best) {
+      net.setWeights(best);
+      trainer?.weightsChanged();
+    }
     return await finishHistory(history, plan, o, progress);
   } finally {
     await trainer?.close();
@@ -237,7 +290,7 @@ async function finishHistory(history: History, plan: TrainingPlan, o: LoopOption
   return history;
 }
 
-/** The host dense engine when `engine` is 'auto', the optimiser is the built-in Adam and the network an eligible dense stack. */
+/** The host dense engine when `engine` is 'auto' (never with 'tfjs' or 'onnxruntime'), the optimiser is the built-in Adam and the network a dense stack. */
 function engineFor(net: tf.LayersModel, o: LoopOptions): DenseEngine | undefined {
   if (o.engine !== 'auto' || (o.optimizer !== undefined && o.optimizer !== 'adam')) return undefined;
   const e = DenseEngine.of(net, { learningRate: o.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });

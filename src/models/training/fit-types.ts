@@ -101,8 +101,13 @@ export interface FitOptions {
    * 'auto' (default): networks that are pycox's dense stacks (survkit's tabular MLP with a Cox, discrete-time or
    * Cox-Time head, all layers trainable) trained with the built-in Adam run on survkit's host dense engine — the same
    * arithmetic without TF.js's per-op overhead; the weights end in the tf.layers model as usual. 'tfjs': always TF.js.
+   * 'onnxruntime': each step's forward and backward passes compiled to ONNX graphs and run by onnxruntime's native CPU
+   * kernels on `threads` cores (the optional package onnxruntime-node; see `OnnxTrainer`); the loss, the optimiser and
+   * the validation loss stay with TF.js. For the families that run the network once per batch (as `workers`).
    */
-  engine?: 'auto' | 'tfjs';
+  engine?: 'auto' | 'tfjs' | 'onnxruntime';
+  /** Threads of onnxruntime's kernels with engine 'onnxruntime' (an integer ≥ 1; default: the machine's cores). Only with that engine. */
+  threads?: number;
 }
 
 /** What `fit` returns. */
@@ -121,8 +126,8 @@ export interface History {
   epochMs: number[];
   /** CPU time of the process during each epoch (user + system, all its threads), ms: less sensitive than wall time to other jobs on the machine. */
   epochCpuMs?: number[];
-  /** Which engine trained: 'dense' (survkit's host dense engine) or 'tfjs'. */
-  engine?: 'dense' | 'tfjs';
+  /** Which engine trained: 'dense' (survkit's host dense engine), 'tfjs', or 'onnxruntime' (native steps, `OnnxTrainer`). */
+  engine?: 'dense' | 'tfjs' | 'onnxruntime';
   /** Whether early stopping ended training before `epochs`. */
   stoppedEarly: boolean;
   /** Wall time of what the family computes after training (e.g. the Breslow / Cox-Time baseline hazards), ms; absent where nothing is. */
