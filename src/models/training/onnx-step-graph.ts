@@ -46,6 +46,11 @@ export interface StepWeight {
   grad?: string;
   /** Compiled into the graphs as a constant (neither trained nor updated by the step): not fed. */
   constant?: boolean;
+  /**
+   * The graphs take this weight transposed by `perm` (a convolution kernel in ONNX's [co, ci, k…] layout): feed
+   * `transpose(value, perm)`. Its gradient is in the weight's own (TF.js) layout.
+   */
+  perm?: number[];
 }
 
 /** The compiled training step. */
@@ -187,13 +192,19 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   const constants = opts.constants ?? true;
   const weightIndex = new Map(net.weights.map((v, i) => [v, i]));
   /** A weight's graph name; one that neither trains nor is updated (`mutable`) is compiled in as a constant. */
-  const ref = (v: tf.LayerVariable, mutable = false): WeightRef => {
+  const ref = (v: tf.LayerVariable, mutable = false, perm?: number[]): WeightRef => {
     const r = refOf.get(v);
     if (!r) throw new Error(`weight ${v.name} is not one of the network's weights`);
     const w = weights[weightIndex.get(v) as number] as StepWeight;
     if (mutable && w.constant) throw new Error(`weight ${v.name} is both constant and updated`);
+    if (perm !== undefined) {
+      if (w.perm !== undefined && w.perm.join() !== perm.join()) throw new Error(`weight ${v.name} is used in two layouts`);
+      w.perm = perm;
+    }
     if (constants && !r.trains && !mutable && !g.inits.has(`weight:${r.name}`)) {
-      g.inits.set(`weight:${r.name}`, { name: r.name, dtype: 'float32', dims: v.shape as number[], data: v.read().dataSync() as Float32Array });
+      const value = tf.tidy(() => (perm ? tf.transpose(v.read(), perm) : v.read()).dataSync() as Float32Array);
+      const dims = perm ? perm.map((a) => v.shape[a] as number) : (v.shape as number[]);
+      g.inits.set(`weight:${r.name}`, { name: r.name, dtype: 'float32', dims, data: value });
       w.constant = true;
     }
     return r;
@@ -287,7 +298,7 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
     if (dil.some((v) => v !== 1)) unsupported(layer, `dilation rate [${dil.join(', ')}]`);
     if ((c.groups ?? 1) !== 1) unsupported(layer, 'grouped convolution');
     const [kernel, bias] = layer.weights as [tf.LayerVariable, tf.LayerVariable | undefined];
-    const K = ref(kernel);
+    const K = ref(kernel, false, [d + 1, d, ...range(0, d)]); // fed as [co, ci, k…]
     const B = c.useBias === false || bias === undefined ? undefined : ref(bias);
     const inSp = spatial(xin);
     const geo = inSp.map((n, i) => padOf(str(c.padding ?? 'valid'), n, k[i] as number, s[i] as number));
@@ -296,15 +307,8 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
     const ci = channels(xin);
     const co = Number(c.filters);
     const x = inLayout(xin, true);
-    // [k…, ci, co] → [co, ci, k…] as two 2-D/3-D transposes between reshapes (onnxruntime's fast kernels; its direct
-    // 4-D/5-D transpose of this permutation is ≈ 5× slower, and it merges adjacent transposes into it).
-    const kk = prod(k);
-    const W = g.op('Reshape', [
-      g.op('Transpose', [g.op('Reshape', [g.op('Transpose', [g.op('Reshape', [K.name, g.ints([kk * ci, co])])], { perm: { ints: [1, 0] } }), g.ints([co, kk, ci])])], {
-        perm: { ints: [0, 2, 1] },
-      }),
-      g.ints([co, ci, ...k]),
-    ]);
+    // The kernel is fed in ONNX's layout (onnxruntime's 4-D/5-D transpose of it in the graph costs more than the convolution).
+    const W = K.name;
     const attrs = { kernel_shape: { ints: k }, strides: { ints: s }, pads: { ints: pads } };
     const z: Val = {
       name: g.op('Conv', B ? [x.name, W, B.name] : [x.name, W], attrs),
@@ -693,7 +697,7 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   const xShape = new Map(net.inputs.map((t, i) => [inputs[i] as string, t.shape]));
   const infoOf = (name: string): OnnxValueInfo => {
     const w = weightInput.get(name);
-    if (w) return { name, dtype: 'float32', dims: w.variable.shape as number[] };
+    if (w) return { name, dtype: 'float32', dims: w.perm ? w.perm.map((a) => w.variable.shape[a] as number) : (w.variable.shape as number[]) };
     const s = xShape.get(name);
     if (s) return { name, dtype: 'float32', dims: s.map((v) => (v === null ? 'n' : v)) };
     return { name, dtype: 'float32' };

@@ -96,10 +96,24 @@ export class OnnxStep {
     return new OnnxStep(graphs, ort, fwd, bwd);
   }
 
-  /** Sets the value of weight `k` (`graphs.weights` order) for the next steps; the array is read, not copied, until replaced. */
-  setWeight(k: number, data: Float32Array): void {
+  /**
+   * Sets the value of weight `k` (`graphs.weights` order, in the weight's own layout) for the next steps: a weight the
+   * graphs take in another layout is transposed here (TF.js), any other array is read, not copied, until replaced.
+   */
+  setWeight(k: number, data: Float32Array | tf.Tensor): void {
     const w = this.graphs.weights[k] as StepWeight;
-    this.feeds[w.input] = new this.ort.Tensor('float32', data, w.variable.shape as number[]);
+    const shape = w.variable.shape as number[];
+    if (w.perm === undefined) {
+      this.feeds[w.input] = new this.ort.Tensor('float32', data instanceof tf.Tensor ? (data.dataSync() as Float32Array) : data, shape);
+      return;
+    }
+    const perm = w.perm;
+    const moved = tf.tidy(() => tf.transpose(data instanceof tf.Tensor ? data : tf.tensor(data, shape), perm).dataSync() as Float32Array);
+    this.feeds[w.input] = new this.ort.Tensor(
+      'float32',
+      moved,
+      perm.map((a) => shape[a] as number),
+    );
   }
 
   private pick(s: OrtSession): Record<string, OrtValue> {
@@ -227,7 +241,7 @@ export class OnnxTrainer {
     const core = this.core;
     const g = core.graphs;
     g.weights.forEach((w, k) => {
-      if (w.constant !== true && (this.full || this.changing.has(w.variable))) core.setWeight(k, w.variable.read().dataSync() as Float32Array);
+      if (w.constant !== true && (this.full || this.changing.has(w.variable))) core.setWeight(k, w.variable.read());
     });
     this.full = false;
     const f = await core.forward(
