@@ -292,8 +292,41 @@ export class CoxTime extends SurvivalModel {
   }
 
   /**
+   * {@link coxTimeSurvival} of the rows of `x` with g from the folded network: each
+   * row walked once through the baseline times with ĥ0 > 0 (the only times
+   * `coxTimeSurvival` asks for), their network time input the scaled time
+   * rounded to float32 as on the TF.js route ({@link logRiskAt}); float64, equal
+   * to `net.predict`'s g up to float32 rounding.
+   */
+  private hostCurves(folded: FoldedTimeNet, base: BreslowBaseline, x: tf.Tensor): SurvivalCurves {
+    const n = x.shape[0];
+    const at: number[] = [];
+    base.hazard.forEach((h, k) => {
+      if (h > 0) at.push(k);
+    });
+    const times = Float64Array.from(at, (k) => base.times[k] as number);
+    const z = Float64Array.from(this.scaler.transform(times), Math.fround);
+    const grid = folded.logRiskGrid(x.dataSync(), n, z);
+    const K = times.length;
+    const column = new Map(Array.from(times, (t, k) => [t, k]));
+    return coxTimeSurvival(
+      base,
+      (t) => {
+        const k = column.get(t) as number;
+        const g = new Float64Array(n);
+        for (let i = 0; i < n; i++) g[i] = grid[i * K + k] as number;
+        return g;
+      },
+      n,
+    );
+  }
+
+  /**
    * Survival curves on the distinct training times (original scale), float64
-   * (pycox `CoxTime.predict_surv_df`).
+   * (pycox `CoxTime.predict_surv_df`). A dense ReLU network ({@link FoldedTimeNet})
+   * is evaluated on the host, each subject walked once through the baseline times
+   * (float64; equal to `net.predict`'s values up to float32 rounding); any other
+   * network through TF.js, one `net.predict` per baseline time.
    *
    * @throws {SurvkitError} before `fit`
    */
@@ -302,7 +335,9 @@ export class CoxTime extends SurvivalModel {
     const base = this.baseline;
     if (base === null) throw survkitError('notFitted', fn, 'the baseline hazard');
     const inputs = this.inputsOf(fn, x);
-    const curvesOf = (xs: readonly tf.Tensor[]): SurvivalCurves => coxTimeSurvival(base, (t) => this.logRiskAt(xs, t), xs[0]?.shape[0] as number);
+    const folded = this.inputCount === 1 ? FoldedTimeNet.of(this.net) : undefined;
+    const curvesOf = (xs: readonly tf.Tensor[]): SurvivalCurves =>
+      folded ? this.hostCurves(folded, base, xs[0] as tf.Tensor) : coxTimeSurvival(base, (t) => this.logRiskAt(xs, t), xs[0]?.shape[0] as number);
     if (!isBatchSource(inputs)) return curvesOf(inputs);
     const parts: Float64Array[] = [];
     for await (const b of sourceBatches(fn, inputs, this.inputCount, false)) parts.push(curvesOf(b.x).values);

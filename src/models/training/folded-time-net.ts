@@ -18,6 +18,10 @@
  *   changes the next layers' (P, Q) by a rank-one update; g at an event time
  *   between two such points is α + β·z_k.
  *
+ * The predicted curves need g(z_k, x_j) for every subject j at every baseline
+ * time z_k: the same walk through all the times (`logRiskGrid`), n·K values at
+ * O(1) each instead of K forwards of n rows.
+ *
  * All of it runs in float64 on the float32 weights, so g is the real-valued
  * network to about 1e-15 relative; `net.predict` rounds every layer to
  * float32, so the two differ by float32 rounding (|Δg| of order 1e-7·Σ|terms|).
@@ -138,6 +142,50 @@ export class FoldedTimeNet {
    */
   riskSetLogSums(x: ArrayLike<number>, order: Int32Array, z: Float64Array, starts: Int32Array): Float64Array {
     const K = z.length;
+    const walk = this.walker(x, z);
+    const g = new Float64Array(K);
+    const top = new Float64Array(K).fill(-Infinity);
+    const sum = new Float64Array(K);
+    let kEnd = 0;
+    for (let pos = 0; pos < order.length; pos++) {
+      while (kEnd < K && (starts[kEnd] as number) <= pos) kEnd++;
+      if (kEnd === 0) continue;
+      walk(order[pos] as number, kEnd, g);
+      for (let k = 0; k < kEnd; k++) {
+        const v = g[k] as number;
+        const t = top[k] as number;
+        if (v > t) {
+          sum[k] = (sum[k] as number) * Math.exp(t - v) + 1;
+          top[k] = v;
+        } else sum[k] = (sum[k] as number) + Math.exp(v - t);
+      }
+    }
+    const out = new Float64Array(K);
+    for (let k = 0; k < K; k++) out[k] = (top[k] as number) + Math.log(sum[k] as number);
+    return out;
+  }
+
+  /**
+   * g(z[k], x_r) for every row r of `x` (row-major `[rows, width]`) and every
+   * (scaled) time z[k], z ascending: row-major `[rows, z.length]`. Each row
+   * walks all the times once (the walk of {@link riskSetLogSums} without the
+   * at-risk restriction), for Cox-Time's predicted curves.
+   */
+  logRiskGrid(x: ArrayLike<number>, rows: number, z: Float64Array): Float64Array {
+    const K = z.length;
+    const out = new Float64Array(rows * K);
+    if (K === 0) return out;
+    const walk = this.walker(x, z);
+    for (let r = 0; r < rows; r++) walk(r, K, out.subarray(r * K, (r + 1) * K));
+    return out;
+  }
+
+  /**
+   * The walk of one subject: `walk(row, kEnd, g)` sets g[k] = g(z[k], x_row)
+   * for k < kEnd, moving up through z (ascending) from z[0] and updating the
+   * active units where one changes sign (see the module notes).
+   */
+  private walker(x: ArrayLike<number>, z: Float64Array): (row: number, kEnd: number, g: Float64Array) => void {
     const { width, layers } = this;
     const L = layers.length;
     const first = layers[0] as Layer;
@@ -149,8 +197,6 @@ export class FoldedTimeNet {
     const cross = layers.map((l) => new Float64Array(l.nOut));
     const minZ = new Float64Array(L).fill(Infinity);
     const minI = new Int32Array(L);
-    const top = new Float64Array(K).fill(-Infinity);
-    const sum = new Float64Array(K);
     const outP = P[L - 1] as Float64Array;
     const outQ = Q[L - 1] as Float64Array;
 
@@ -234,11 +280,7 @@ export class FoldedTimeNet {
 
     const h0 = first.nOut;
     const wt = first.w.subarray(width * h0, (width + 1) * h0);
-    let kEnd = 0;
-    for (let pos = 0; pos < order.length; pos++) {
-      while (kEnd < K && (starts[kEnd] as number) <= pos) kEnd++;
-      if (kEnd === 0) continue;
-      const row = order[pos] as number;
+    return (row, kEnd, g) => {
       // the first layer: the covariate part once, the slope is the time column's weights
       const p0 = P[0] as Float64Array;
       p0.set(first.b);
@@ -266,17 +308,9 @@ export class FoldedTimeNet {
           if (!(m <= zk)) break;
           flip(ml, minI[ml] as number);
         }
-        const v = (outP[0] as number) + zk * (outQ[0] as number);
-        const t = top[k] as number;
-        if (v > t) {
-          sum[k] = (sum[k] as number) * Math.exp(t - v) + 1;
-          top[k] = v;
-        } else sum[k] = (sum[k] as number) + Math.exp(v - t);
+        g[k] = (outP[0] as number) + zk * (outQ[0] as number);
       }
-    }
-    const out = new Float64Array(K);
-    for (let k = 0; k < K; k++) out[k] = (top[k] as number) + Math.log(sum[k] as number);
-    return out;
+    };
   }
 }
 
