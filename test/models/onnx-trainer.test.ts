@@ -394,6 +394,8 @@ describe.skipIf(!ort)('OnnxTrainer', () => {
     const trainer = await OnnxTrainer.create(net, { threads: 1 });
     const dp = await DataParallelTrainer.create(net, { workers: 1, engine: 'onnxruntime' });
     try {
+      // Unchanged frozen weights: the data-parallel step runs (and OnnxTrainer keeps its sessions).
+      await dp.step(x, mse(y), tf.train.sgd(0));
       const kernel = net.getLayer('frozen').weights[0]!;
       kernel.write(tf.mul(kernel.read(), 2));
       trainer.weightsChanged();

@@ -69,7 +69,7 @@ export interface StepGraphs {
   outputGrad: string;
   /** Forward outputs fed to the backward graph under the same names. */
   saved: string[];
-  /** The weights compiled in as constants, with the values compiled in. */
+  /** The weights compiled in as constants, with the values they had (in their own layout). */
   baked: { variable: tf.LayerVariable; data: Float32Array }[];
 }
 
@@ -192,6 +192,8 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   const constants = opts.constants ?? true;
   const weightIndex = new Map(net.weights.map((v, i) => [v, i]));
   /** A weight's graph name; one that neither trains nor is updated (`mutable`) is compiled in as a constant. */
+  /** The values (own layout) of the weights compiled in as constants. */
+  const compiledFrom = new Map<tf.LayerVariable, Float32Array>();
   const ref = (v: tf.LayerVariable, mutable = false, perm?: number[]): WeightRef => {
     const r = refOf.get(v);
     if (!r) throw new Error(`weight ${v.name} is not one of the network's weights`);
@@ -202,6 +204,7 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
       w.perm = perm;
     }
     if (constants && !r.trains && !mutable && !g.inits.has(`weight:${r.name}`)) {
+      compiledFrom.set(v, v.read().dataSync() as Float32Array);
       const value = tf.tidy(() => (perm ? tf.transpose(v.read(), perm) : v.read()).dataSync() as Float32Array);
       const dims = perm ? perm.map((a) => v.shape[a] as number) : (v.shape as number[]);
       g.inits.set(`weight:${r.name}`, { name: r.name, dtype: 'float32', dims, data: value });
@@ -736,8 +739,6 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
     ...backwardBase,
     inputs: backwardBase.inputs.map((i) => (saved.includes(i.name) ? savedInfo(i.name) : i.name === outputGrad ? { name: outputGrad, dtype: 'float32' } : i)),
   };
-  const baked = weights
-    .filter((w) => w.constant === true)
-    .map((w) => ({ variable: w.variable, data: (g.inits.get(`weight:${w.input}`) as OnnxTensorData).data as Float32Array }));
+  const baked = weights.filter((w) => w.constant === true).map((w) => ({ variable: w.variable, data: compiledFrom.get(w.variable) as Float32Array }));
   return { forward, backward, inputs, weights, stats, output, outputGrad, saved, baked };
 }
