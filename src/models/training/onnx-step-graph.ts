@@ -110,6 +110,26 @@ function padOf(mode: string, size: number, k: number, s: number, d = 1): { pads:
   return { pads: [b, total - b], out };
 }
 
+/**
+ * A convolution kernel from TF.js's layout [k…, ci, co] to ONNX's [co, ci, k…] (`perm` = [d+1, d, 0, …, d−1]) on the
+ * host: per input channel one [K, co] → [co, K] block (TF.js's own transpose of this permutation takes seconds on the
+ * wasm backend for a 3×3×512×512 kernel).
+ */
+export function kernelToOnnx(data: Float32Array, shape: readonly number[]): Float32Array {
+  const d = shape.length - 2;
+  const ci = shape[d] as number;
+  const co = shape[d + 1] as number;
+  const K = data.length / (ci * co);
+  const out = new Float32Array(data.length);
+  for (let c = 0; c < ci; c++)
+    for (let t = 0; t < K; t++) {
+      const src = (t * ci + c) * co;
+      let dst = c * K + t;
+      for (let o = 0; o < co; o++, dst += ci * K) out[dst] = data[src + o] as number;
+    }
+  return out;
+}
+
 /** Whether `v`'s current values differ from `data` (a weight compiled in as a constant). */
 export function constantChanged(v: tf.LayerVariable, data: Float32Array): boolean {
   const now = v.read().dataSync();
@@ -205,7 +225,8 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
     }
     if (constants && !r.trains && !mutable && !g.inits.has(`weight:${r.name}`)) {
       compiledFrom.set(v, v.read().dataSync() as Float32Array);
-      const value = tf.tidy(() => (perm ? tf.transpose(v.read(), perm) : v.read()).dataSync() as Float32Array);
+      const own = compiledFrom.get(v) as Float32Array;
+      const value = perm ? kernelToOnnx(own, v.shape as number[]) : own;
       const dims = perm ? perm.map((a) => v.shape[a] as number) : (v.shape as number[]);
       g.inits.set(`weight:${r.name}`, { name: r.name, dtype: 'float32', dims, data: value });
       w.constant = true;

@@ -18,7 +18,7 @@ import { assertNumberOption } from '../../core/assert.js';
 import { SurvkitError, survkitError } from '../../core/errors.js';
 import { importOnnxRuntime } from '../../backbones/onnx-backbone.js';
 import { encodeOnnxModel } from '../../io/onnx-model.js';
-import { compileStepGraphs, constantChanged, type StepGraphs, type StepWeight } from './onnx-step-graph.js';
+import { compileStepGraphs, constantChanged, kernelToOnnx, type StepGraphs, type StepWeight } from './onnx-step-graph.js';
 
 const FN = 'OnnxTrainer';
 
@@ -98,7 +98,7 @@ export class OnnxStep {
 
   /**
    * Sets the value of weight `k` (`graphs.weights` order, in the weight's own layout) for the next steps: a weight the
-   * graphs take in another layout is transposed here (TF.js), any other array is read, not copied, until replaced.
+   * graphs take in another layout (a convolution kernel) is transposed here, any other array is read, not copied, until replaced.
    */
   setWeight(k: number, data: Float32Array | tf.Tensor): void {
     const w = this.graphs.weights[k] as StepWeight;
@@ -107,12 +107,11 @@ export class OnnxStep {
       this.feeds[w.input] = new this.ort.Tensor('float32', data instanceof tf.Tensor ? (data.dataSync() as Float32Array) : data, shape);
       return;
     }
-    const perm = w.perm;
-    const moved = tf.tidy(() => tf.transpose(data instanceof tf.Tensor ? data : tf.tensor(data, shape), perm).dataSync() as Float32Array);
+    const moved = kernelToOnnx(data instanceof tf.Tensor ? (data.dataSync() as Float32Array) : data, shape);
     this.feeds[w.input] = new this.ort.Tensor(
       'float32',
       moved,
-      perm.map((a) => shape[a] as number),
+      w.perm.map((a) => shape[a] as number),
     );
   }
 
