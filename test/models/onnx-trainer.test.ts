@@ -9,7 +9,7 @@ import { CoxHead } from '../../src/heads/cox-head.js';
 import { DiscreteHead } from '../../src/heads/discrete-head.js';
 import { SurvkitError } from '../../src/core/errors.js';
 import { OnnxTrainer } from '../../src/models/training/onnx-trainer.js';
-import { compileStepGraphs } from '../../src/models/training/onnx-step-graph.js';
+import { compileStepGraphs, kernelToOnnx } from '../../src/models/training/onnx-step-graph.js';
 import { DataParallelTrainer } from '../../src/models/training/data-parallel.js';
 import { resnet2d } from '../../src/backbones/resnet2d.js';
 import { r2plus1d, r3d } from '../../src/backbones/video.js';
@@ -411,4 +411,18 @@ describe.skipIf(!ort)('OnnxTrainer', () => {
     tf.dispose([x, y]);
     net.dispose();
   }, 120_000);
+
+  it('kernelToOnnx equals the transpose [k…, ci, co] → [co, ci, k…]', () => {
+    for (const shape of [
+      [3, 3, 2, 5],
+      [1, 1, 4, 3],
+      [2, 3, 3, 2, 4],
+    ]) {
+      const x = tf.randomNormal(shape, 0, 1, 'float32', 99);
+      const d = shape.length - 2;
+      const want = tf.transpose(x, [d + 1, d, ...Array.from({ length: d }, (_, i) => i)]).dataSync();
+      expect(Array.from(kernelToOnnx(x.dataSync() as Float32Array, shape))).toEqual(Array.from(want));
+      x.dispose();
+    }
+  });
 });
