@@ -6,7 +6,8 @@
  * on 2 worker threads, survkit's `OnnxTrainer` (onnxruntime-node, when installed)
  * with 1 and 2 threads and `DataParallelTrainer` with engine 'onnxruntime' on 2
  * workers, PyTorch with torch.set_num_threads(1) and (2).
- * One step = forward + backward + Adam (MSE on random targets), read back.
+ * One step = forward + backward + Adam (MSE on random targets), read back; survkit's routes use the optimiser
+ * `fit` uses (FusedAdam: tf.train.adam's arithmetic in one kernel call).
  * Reports the median wall and process-CPU ms per step and the load average.
  *
  * Run alone: `npx tsx bench/dataparallel-step.ts [--rounds 3] [--steps 3] [--cases cnn2d-stride2,cnn3d-stride2,cnn3d-maxpool,resnet18-lastblock]`
@@ -20,6 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/index.js';
 import { DataParallelTrainer } from '../src/models/training/data-parallel.js';
 import { OnnxTrainer } from '../src/models/training/onnx-trainer.js';
+import { FusedAdam } from '../src/models/training/fused-adam.js';
 import { importOnnxRuntime } from '../src/backbones/onnx-backbone.js';
 import { benchCnn } from './cnn-step.js';
 import { benchCnn3d } from './cnn3d-step.js';
@@ -108,13 +110,13 @@ for (const c of cases) {
   const y = tf.randomNormal([x.shape[0], 1], 0, 1, 'float32', 12);
   const loss = (out: tf.Tensor): tf.Scalar => tf.losses.meanSquaredError<tf.Tensor, tf.Scalar>(y, out);
   const single = benchNet(c);
-  const optS = tf.train.adam(1e-3);
+  const optS = new FusedAdam(1e-3, 0.9, 0.999, 1e-8);
   const par = benchNet(c);
-  const optP = tf.train.adam(1e-3);
+  const optP = new FusedAdam(1e-3, 0.9, 0.999, 1e-8);
   const trainer = await DataParallelTrainer.create(par, { workers: 2 });
-  const native = hasOrt ? [1, 2].map((threads) => ({ net: benchNet(c), opt: tf.train.adam(1e-3), threads })) : [];
+  const native = hasOrt ? [1, 2].map((threads) => ({ net: benchNet(c), opt: new FusedAdam(1e-3, 0.9, 0.999, 1e-8), threads })) : [];
   const ortTrainers = await Promise.all(native.map((n) => OnnxTrainer.create(n.net, { threads: n.threads })));
-  const ortPar = hasOrt ? { net: benchNet(c), opt: tf.train.adam(1e-3) } : undefined;
+  const ortPar = hasOrt ? { net: benchNet(c), opt: new FusedAdam(1e-3, 0.9, 0.999, 1e-8) } : undefined;
   const ortWorkers = ortPar ? await DataParallelTrainer.create(ortPar.net, { workers: 2, engine: 'onnxruntime' }) : undefined;
   const acc: Record<string, { wall: number[]; cpu: number[] }> = {};
   const add = (k: string, r: { wall: number[]; cpu: number[] } | undefined): void => {

@@ -131,6 +131,7 @@ describe.skipIf(!ort)('OnnxTrainer', () => {
       const y = tf.randomNormal([5, 2], 0, 1, 'float32', 5);
       await compare(net, [x], mse(y));
       await compare(net, [x], mse(y), { filterGrad: 'im2col' });
+      await compare(net, [x], mse(y), { filterGrad: 'conv' });
       tf.dispose([x, y]);
       net.dispose();
     }

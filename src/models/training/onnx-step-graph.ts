@@ -76,10 +76,11 @@ export interface StepGraphs {
 /** Options of {@link compileStepGraphs}. */
 export interface StepGraphOptions {
   /**
-   * Filter gradients of convolutions: 'conv' (one dilated convolution of the input by the output gradient; default)
-   * or 'im2col' (patches and one matrix product).
+   * Filter gradients of convolutions: 'conv' (one dilated convolution of the input by the output gradient), 'im2col'
+   * (patches and one matrix product, which onnxruntime runs on several threads), or 'auto' (default): 'im2col' for
+   * layers with at least 64 input channels (patch rows of ≥ 256 bytes), 'conv' below (measured in bench/dataparallel-step.ts).
    */
-  filterGrad?: 'im2col' | 'conv';
+  filterGrad?: 'im2col' | 'conv' | 'auto';
   /** Seed of the dropout masks (onnxruntime's generator). */
   seed?: number;
   /**
@@ -199,7 +200,7 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   const g = new Builder();
   const trainable = new Set(net.trainableWeights);
   const frozenBn = batchNormModesOf(net).frozen;
-  const filterGrad = opts.filterGrad ?? 'conv';
+  const filterGrad = opts.filterGrad ?? 'auto';
   let seed = opts.seed ?? 0;
   const weights: StepWeight[] = net.weights.map((v, i) => ({
     variable: v,
@@ -345,7 +346,7 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
     onGrad(z, (dz) => {
       if (B?.trains) addParamGrad(B, g.op('ReduceSum', [dz, g.ints([0, ...range(2, d + 2)])], { keepdims: { i: 0 } }));
       if (K.trains) {
-        if (filterGrad === 'im2col') {
+        if (filterGrad === 'im2col' || (filterGrad === 'auto' && ci >= 64)) {
           // Patches of the padded channels-last input, tap-major then channel: [n·P, k…·ci]; dK = colsᵀ·dz = [k…·ci, co].
           const xl = inLayout(xin, false).name;
           const padded = pads.some((p) => p > 0) ? g.op('Pad', [xl, g.ints([0, ...pads.slice(0, d), 0, 0, ...pads.slice(d), 0])]) : xl;
