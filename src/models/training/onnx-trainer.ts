@@ -44,7 +44,7 @@ export interface OnnxTrainerOptions {
   threads?: number;
   /** Seed of the dropout masks (onnxruntime's generator; default 0). */
   seed?: number;
-  /** Filter-gradient formulation of the convolutions: 'conv' (a dilated convolution), 'im2col' (patches and a matrix product), 'auto' (default; by layer width). */
+  /** Filter-gradient formulation: 'conv' (a dilated convolution), 'im2col' (patches and a matrix product), 'auto' (default; by layer width). */
   filterGrad?: 'im2col' | 'conv' | 'auto';
   /** For tests: imports onnxruntime-node. */
   importer?: () => Promise<unknown>;
