@@ -11,6 +11,7 @@ import { SurvkitError } from '../../src/core/errors.js';
 import { OnnxTrainer } from '../../src/models/training/onnx-trainer.js';
 import { compileStepGraphs, kernelToOnnx } from '../../src/models/training/onnx-step-graph.js';
 import { DataParallelTrainer } from '../../src/models/training/data-parallel.js';
+import { FusedAdam } from '../../src/models/training/fused-adam.js';
 import { resnet2d } from '../../src/backbones/resnet2d.js';
 import { r2plus1d, r3d } from '../../src/backbones/video.js';
 import { attachHead } from '../../src/backbones/attach.js';
@@ -426,4 +427,62 @@ describe.skipIf(!ort)('OnnxTrainer', () => {
       x.dispose();
     }
   });
+
+  it("survkit's Adam runs inside onnxruntime: five steps end where FusedAdam on TF.js ends; the network's variables are written by sync() and close()", async () => {
+    const build = (): tf.LayersModel =>
+      tf.sequential({
+        layers: [
+          tf.layers.conv2d({
+            inputShape: [10, 10, 2],
+            filters: 4,
+            kernelSize: 3,
+            strides: 2,
+            padding: 'same',
+            activation: 'relu',
+            kernelInitializer: init(101),
+          }),
+          tf.layers.batchNormalization({ momentum: 0.8 }),
+          tf.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', kernelInitializer: init(102) }),
+          tf.layers.flatten({}),
+          tf.layers.dense({ units: 2, kernelInitializer: init(103) }),
+        ],
+      });
+    const a = build();
+    const b = build();
+    const x = tf.randomNormal([6, 10, 10, 2], 0, 1, 'float32', 104);
+    const y = tf.randomNormal([6, 2], 0, 1, 'float32', 105);
+    const oa = new FusedAdam(1e-2);
+    const ob = new FusedAdam(1e-2);
+    const start = a.getWeights().map((w) => w.dataSync().slice());
+    const trainer = await OnnxTrainer.create(a, { threads: 1 });
+    try {
+      for (let i = 0; i < 5; i++) {
+        await trainer.step(x, mse(y), oa);
+        ob.minimize(
+          () => mse(y)(b.apply(x, { training: true }) as tf.Tensor),
+          false,
+          b.trainableWeights.map((w) => w.read() as tf.Variable),
+        );
+      }
+      // Trainable weights wait in onnxruntime until sync(); the moving statistics are written every step.
+      const kernel0 = a.getWeights()[0]!.dataSync();
+      expect(Array.from(kernel0)).toEqual(Array.from(start[0]!));
+      trainer.sync();
+      expect(Array.from(a.getWeights()[0]!.dataSync())).not.toEqual(Array.from(start[0]!));
+    } finally {
+      await trainer.close();
+    }
+    const wa = a.getWeights();
+    const wb = b.getWeights();
+    wa.forEach((t, i) => {
+      const p = t.dataSync();
+      const q = wb[i]!.dataSync();
+      for (let j = 0; j < p.length; j++) expect(Math.abs(p[j]! - q[j]!), a.weights[i]!.name).toBeLessThanOrEqual(1e-5);
+    });
+    tf.dispose([x, y]);
+    oa.dispose();
+    ob.dispose();
+    a.dispose();
+    b.dispose();
+  }, 120_000);
 });

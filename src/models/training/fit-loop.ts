@@ -106,7 +106,7 @@ export function loopOptions(fn: string, opts: FitOptions, hasValidation: boolean
 }
 
 /** What the loop needs of a trainer that runs the steps off TF.js's own kernels ({@link DataParallelTrainer}, {@link OnnxTrainer}). */
-type StepTrainer = Pick<DataParallelTrainer, 'step' | 'weightsChanged' | 'close'>;
+type StepTrainer = Pick<DataParallelTrainer, 'step' | 'weightsChanged' | 'close'> & { sync?: () => void };
 
 /** Starts the trainer of `o` (worker threads, onnxruntime, or both), or undefined for TF.js on the calling thread. */
 async function startTrainer(net: tf.LayersModel, o: LoopOptions): Promise<StepTrainer | undefined> {
@@ -248,6 +248,7 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
         progress.batch(epoch, count - 1, plan.stepsPerEpoch ?? 0, sum / count);
         for (const cb of o.callbacks) await cb.onBatchEnd?.(count - 1, { loss: value, size: step.size });
       }
+      trainer?.sync?.(); // weights trained inside onnxruntime reach the network before validation, snapshots and callbacks
       const { loss, valLoss, ms } = await recordEpoch(history, plan, progress, epoch, count > 0 ? sum / count : NaN, t0, cpu0);
       let stop = false;
       if (o.earlyStopping) {

@@ -103,3 +103,11 @@ export class FusedAdam extends tf.Optimizer {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }
+
+/**
+ * Whether `o` is a {@link FusedAdam}. (`instanceof` answers true for every optimiser: tf.Optimizer defines a
+ * duck-typed `Symbol.hasInstance`, which its subclasses inherit.)
+ */
+export function isFusedAdam(o: unknown): o is FusedAdam {
+  return typeof o === 'object' && o !== null && Object.prototype.isPrototypeOf.call(FusedAdam.prototype, o);
+}

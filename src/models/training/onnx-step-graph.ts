@@ -46,6 +46,8 @@ export interface StepWeight {
   grad?: string;
   /** Compiled into the graphs as a constant (neither trained nor updated by the step): not fed. */
   constant?: boolean;
+  /** With `adam`: the backward graph's inputs (moments) and outputs (new weight and moments), in the graphs' layout. */
+  adam?: { m: string; v: string; w2: string; m2: string; v2: string };
   /**
    * The graphs take this weight transposed by `perm` (a convolution kernel in ONNX's [co, ci, k…] layout): feed
    * `transpose(value, perm)`. Its gradient is in the weight's own (TF.js) layout.
@@ -83,6 +85,11 @@ export interface StepGraphOptions {
   filterGrad?: 'im2col' | 'conv' | 'auto';
   /** Seed of the dropout masks (onnxruntime's generator). */
   seed?: number;
+  /**
+   * Apply Adam in the backward graph (see `StepWeight.adam`): inputs `m<i>`, `v<i>` and the scalars `adamS` = lr/(1 − β1ᵗ),
+   * `adamC2` = 1/(1 − β2ᵗ); outputs the new weight, m and v in the graphs' layout instead of gradients.
+   */
+  adam?: { beta1: number; beta2: number; epsilon: number };
   /**
    * Compile the weights that neither train nor change in a step (frozen layers, frozen batch-norm statistics) into the
    * graphs as constants (default true): onnxruntime then folds batch norm into the convolutions and packs their weights once.
@@ -127,6 +134,22 @@ export function kernelToOnnx(data: Float32Array, shape: readonly number[]): Floa
       const src = (t * ci + c) * co;
       let dst = c * K + t;
       for (let o = 0; o < co; o++, dst += ci * K) out[dst] = data[src + o] as number;
+    }
+  return out;
+}
+
+/** The inverse of {@link kernelToOnnx}: [co, ci, k…] back to TF.js's [k…, ci, co] (`shape` is the TF.js shape). */
+export function kernelFromOnnx(data: Float32Array, shape: readonly number[]): Float32Array {
+  const d = shape.length - 2;
+  const ci = shape[d] as number;
+  const co = shape[d + 1] as number;
+  const K = data.length / (ci * co);
+  const out = new Float32Array(data.length);
+  for (let c = 0; c < ci; c++)
+    for (let t = 0; t < K; t++) {
+      const dst = (t * ci + c) * co;
+      let src = c * K + t;
+      for (let o = 0; o < co; o++, src += ci * K) out[dst + o] = data[src] as number;
     }
   return out;
 }
@@ -201,6 +224,7 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   const trainable = new Set(net.trainableWeights);
   const frozenBn = batchNormModesOf(net).frozen;
   const filterGrad = opts.filterGrad ?? 'auto';
+  const adam = opts.adam;
   let seed = opts.seed ?? 0;
   const weights: StepWeight[] = net.weights.map((v, i) => ({
     variable: v,
@@ -362,7 +386,11 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
           visit(0, []);
           const cols = g.op('Reshape', [taps.length === 1 ? (taps[0] as string) : g.op('Concat', taps, { axis: { i: d + 1 } }), g.ints([-1, prod(k) * ci])]);
           const dzl = g.op('Reshape', [g.op('Transpose', [dz], { perm: { ints: toLast(d + 2) } }), g.ints([-1, co])]);
-          addParamGrad(K, g.op('Reshape', [g.op('Gemm', [cols, dzl], { transA: { i: 1 } }), g.ints([...k, ci, co])]));
+          if (adam) {
+            // The gradient in the graphs' layout [co, ci, k…]: dzᵀ·cols = [co, k…·ci], then ci before the taps.
+            const ckk = g.op('Reshape', [g.op('Gemm', [dzl, cols], { transA: { i: 1 } }), g.ints([co, prod(k), ci])]);
+            addParamGrad(K, g.op('Reshape', [g.op('Transpose', [ckk], { perm: { ints: [0, 2, 1] } }), g.ints([co, ci, ...k])]));
+          } else addParamGrad(K, g.op('Reshape', [g.op('Gemm', [cols, dzl], { transA: { i: 1 } }), g.ints([...k, ci, co])]));
         } else {
           const swap = [1, 0, ...range(2, d + 2)];
           const xt = g.op('Transpose', [x.name], { perm: { ints: swap } });
@@ -370,10 +398,13 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
           let gw = g.op('Conv', [xt, dzt], { pads: { ints: pads }, dilations: { ints: s } });
           const got = inSp.map((n, i) => n + pads[i]! + pads[i + d]! - (s[i] as number) * ((outSp[i] as number) - 1));
           if (got.some((v, i) => v !== k[i])) gw = g.op('Slice', [gw, g.ints(range(0, d).map(() => 0)), g.ints(k), g.ints(range(2, d + 2))]);
-          // [ci, co, k…] → [k…, ci, co] as two 3-D transposes between reshapes (see the forward's kernel).
-          const kk = prod(k);
-          const kci = g.op('Transpose', [g.op('Reshape', [gw, g.ints([ci * co, kk])])], { perm: { ints: [1, 0] } }); // [k, ci·co]
-          addParamGrad(K, g.op('Reshape', [kci, g.ints([...k, ci, co])]));
+          if (adam)
+            addParamGrad(K, g.op('Transpose', [gw], { perm: { ints: swap } })); // [co, ci, k…], the graphs' layout
+          else {
+            // [ci, co, k…] → [k…, ci, co]: one 2-D transpose (onnxruntime's general 4-D/5-D transpose is far slower).
+            const kci = g.op('Transpose', [g.op('Reshape', [gw, g.ints([ci * co, prod(k)])])], { perm: { ints: [1, 0] } }); // [k, ci·co]
+            addParamGrad(K, g.op('Reshape', [kci, g.ints([...k, ci, co])]));
+          }
         }
       }
       if (xin.grad) {
@@ -702,15 +733,35 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   grads.set(y.name, outputGrad);
   if (y !== outVal) grads.set(outVal.name, gradIn(outputGrad, y, outVal.cf));
   for (let i = tape.length - 1; i >= 0; i--) (tape[i] as () => void)();
+  const weightInput = new Map(weights.map((w) => [w.input, w]));
   const gradOutputs: OnnxValueInfo[] = [];
-  for (const w of weights) {
+  const adamInputs: string[] = [];
+  const fr = Math.fround;
+  for (const [i, w] of weights.entries()) {
     if (w.grad === undefined) continue;
-    const gname = paramGrads.get(w.grad);
-    if (gname === undefined) {
-      // A trainable weight the output does not depend on: its gradient is zero.
-      g.nodes.push({ op: 'Sub', inputs: [w.input, w.input], outputs: [w.grad] });
-    } else g.nodes.push({ op: 'Identity', inputs: [gname], outputs: [w.grad] });
-    gradOutputs.push({ name: w.grad, dtype: 'float32', dims: w.variable.shape as number[] });
+    const own = w.variable.shape as number[];
+    const dims = adam && w.perm ? w.perm.map((a) => own[a] as number) : own;
+    // A trainable weight the output does not depend on has a zero gradient.
+    const gname = paramGrads.get(w.grad) ?? g.op('ConstantOfShape', [g.ints(dims)]);
+    if (adam === undefined) {
+      g.nodes.push({ op: 'Identity', inputs: [gname], outputs: [w.grad] });
+      gradOutputs.push({ name: w.grad, dtype: 'float32', dims });
+      continue;
+    }
+    // Adam in the graph, FusedAdam's float32 arithmetic operation by operation:
+    // m' = m·β1 + g·(1 − β1), v' = v·β2 + g²·(1 − β2), w' = w − (m'·S) / (√(v'·C2) + ε).
+    const io = { m: `m${i}`, v: `v${i}`, w2: `nw${i}`, m2: `nm${i}`, v2: `nv${i}` };
+    w.adam = io;
+    adamInputs.push(io.m, io.v);
+    const m2 = g.op('Add', [g.op('Mul', [io.m, g.float(fr(adam.beta1))]), g.op('Mul', [gname, g.float(fr(1 - adam.beta1))])]);
+    const v2 = g.op('Add', [g.op('Mul', [io.v, g.float(fr(adam.beta2))]), g.op('Mul', [g.op('Mul', [gname, gname]), g.float(fr(1 - adam.beta2))])]);
+    const step = g.op('Div', [g.op('Mul', [m2, 'adamS']), g.op('Add', [g.op('Sqrt', [g.op('Mul', [v2, 'adamC2'])]), g.float(fr(adam.epsilon))])]);
+    g.nodes.push({ op: 'Sub', inputs: [w.input, step], outputs: [io.w2] });
+    g.nodes.push({ op: 'Identity', inputs: [m2], outputs: [io.m2] });
+    g.nodes.push({ op: 'Identity', inputs: [v2], outputs: [io.v2] });
+    for (const o of [io.w2, io.m2, io.v2]) gradOutputs.push({ name: o, dtype: 'float32', dims });
+    weightInput.set(io.m, { ...w, input: io.m });
+    weightInput.set(io.v, { ...w, input: io.v });
   }
 
   // Split: what the backward nodes read from the forward part is saved.
@@ -718,7 +769,6 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   const bwdNodes = g.nodes.slice(forwardCount);
   const produced = new Set(fwdNodes.flatMap((n) => n.outputs));
   const initByName = new Map([...g.inits.values()].map((t) => [t.name, t]));
-  const weightInput = new Map(weights.map((w) => [w.input, w]));
   const xShape = new Map(net.inputs.map((t, i) => [inputs[i] as string, t.shape]));
   const infoOf = (name: string): OnnxValueInfo => {
     const w = weightInput.get(name);

@@ -18,7 +18,8 @@ import { assertNumberOption } from '../../core/assert.js';
 import { SurvkitError, survkitError } from '../../core/errors.js';
 import { importOnnxRuntime } from '../../backbones/onnx-backbone.js';
 import { encodeOnnxModel } from '../../io/onnx-model.js';
-import { compileStepGraphs, constantChanged, kernelToOnnx, type StepGraphs, type StepWeight } from './onnx-step-graph.js';
+import { compileStepGraphs, constantChanged, kernelFromOnnx, kernelToOnnx, type StepGraphs, type StepWeight } from './onnx-step-graph.js';
+import { isFusedAdam, type FusedAdam } from './fused-adam.js';
 
 const FN = 'OnnxTrainer';
 
@@ -72,8 +73,13 @@ export class OnnxStep {
    * Compiles `net`'s step and opens the sessions (`fn` names the caller in errors).
    * @throws {SurvkitError} `onnxTrainMissing`, `onnxStepLayer`, `onnxStepModel`
    */
-  static async open(fn: string, net: tf.LayersModel, opts: OnnxTrainerOptions & { threads: number }): Promise<OnnxStep> {
+  static async open(
+    fn: string,
+    net: tf.LayersModel,
+    opts: OnnxTrainerOptions & { threads: number; adam?: { beta1: number; beta2: number; epsilon: number } },
+  ): Promise<OnnxStep> {
     const graphs = compileStepGraphs(net, {
+      ...(opts.adam === undefined ? {} : { adam: opts.adam }),
       ...(opts.seed === undefined ? {} : { seed: opts.seed }),
       ...(opts.filterGrad ? { filterGrad: opts.filterGrad } : {}),
     });
@@ -158,6 +164,41 @@ export class OnnxStep {
     return g.weights.map((w) => (w.grad === undefined ? undefined : ((b[w.grad] as OrtValue).data as Float32Array)));
   }
 
+  /**
+   * The backward pass of the last forward pass with Adam in the graph (compiled with `adam`): the new weights and
+   * moments replace the fed ones; `S` = lr/(1 − β1ᵗ), `C2` = 1/(1 − β2ᵗ), rounded to float32 by the caller.
+   */
+  async backwardAdam(dy: Float32Array, S: number, C2: number): Promise<void> {
+    const g = this.graphs;
+    this.feeds[g.outputGrad] = new this.ort.Tensor('float32', dy, this.outDims);
+    this.feeds.adamS = new this.ort.Tensor('float32', Float32Array.of(S), []);
+    this.feeds.adamC2 = new this.ort.Tensor('float32', Float32Array.of(C2), []);
+    for (const w of g.weights) {
+      if (w.adam === undefined || this.feeds[w.adam.m] !== undefined) continue;
+      const dims = w.perm ? w.perm.map((a) => w.variable.shape[a] as number) : (w.variable.shape as number[]);
+      const zeros = (): OrtValue => new this.ort.Tensor('float32', new Float32Array(w.variable.shape.reduce<number>((a, b) => a * (b as number), 1)), dims);
+      this.feeds[w.adam.m] = zeros();
+      this.feeds[w.adam.v] = zeros();
+    }
+    const b = await this.bwd.run(this.pick(this.bwd));
+    for (const s of g.saved) delete this.feeds[s];
+    for (const w of g.weights) {
+      if (w.adam === undefined) continue;
+      this.feeds[w.input] = b[w.adam.w2] as OrtValue;
+      this.feeds[w.adam.m] = b[w.adam.m2] as OrtValue;
+      this.feeds[w.adam.v] = b[w.adam.v2] as OrtValue;
+    }
+  }
+
+  /** The current value of weight `k` as fed to the graphs, in the weight's own layout (undefined when not fed). */
+  weightValue(k: number): Float32Array | undefined {
+    const w = this.graphs.weights[k] as StepWeight;
+    const v = this.feeds[w.input];
+    if (v === undefined) return undefined;
+    const data = v.data as Float32Array;
+    return w.perm ? kernelFromOnnx(data, w.variable.shape as number[]) : data;
+  }
+
   /** Releases both sessions. */
   async release(): Promise<void> {
     await Promise.all([this.fwd.release(), this.bwd.release()]);
@@ -190,6 +231,12 @@ export class OnnxTrainer {
   private full = true;
   private steps = 0;
   private closed = false;
+  /** The survkit Adam whose update runs in the backward graph (undefined: gradients go to `optimizer.applyGradients`). */
+  private adamOf: FusedAdam | undefined;
+  /** Adam steps taken in the graph. */
+  private t = 0;
+  /** onnxruntime holds newer trainable weights than the network's variables (Adam in the graph; see `sync`). */
+  private dirty = false;
 
   private constructor(
     private core: OnnxStep,
@@ -217,13 +264,35 @@ export class OnnxTrainer {
    */
   weightsChanged(): void {
     this.full = true;
+    this.dirty = false; // the caller's weights win over those onnxruntime holds
+  }
+
+  /**
+   * Writes the weights trained inside onnxruntime into the network's variables. With survkit's Adam (`FusedAdam`,
+   * `fit`'s default) the update runs in the backward graph and the variables are written here, by `close()`, and by
+   * `fit` at the end of every epoch — not after every step. Without pending weights it does nothing.
+   */
+  sync(): void {
+    if (!this.dirty) return;
+    this.core.graphs.weights.forEach((w, k) => {
+      if (w.adam === undefined) return;
+      const data = this.core.weightValue(k);
+      if (data !== undefined)
+        tf.tidy(() => {
+          w.variable.write(tf.tensor(data, w.variable.shape as number[]));
+        });
+    });
+    this.dirty = false;
   }
 
   /**
    * One optimisation step on a batch: `x` (one tensor, or one per network
    * input, rows first), `loss` maps the batch's network output to the scalar
    * batch loss, `optimizer` applies the gradient to the network's trainable
-   * weights. Returns the loss.
+   * weights — except survkit's `FusedAdam` (what `fit` uses for 'adam'), whose
+   * update (its arithmetic, its hyper-parameters; moments kept by the trainer,
+   * from zero at the first step) runs inside onnxruntime; then the network's
+   * variables are written by {@link OnnxTrainer.sync}. Returns the loss.
    * @throws {SurvkitError} `onnxTrainStep` naming the step when onnxruntime or the loss fails
    */
   async step(x: tf.Tensor | tf.Tensor[], loss: (out: tf.Tensor) => tf.Scalar, optimizer: tf.Optimizer): Promise<number> {
@@ -237,17 +306,30 @@ export class OnnxTrainer {
     }
   }
 
+  /** Compiles and opens the step again (Adam in the graph for `adam`, or not). */
+  private async reopen(adam: FusedAdam | undefined): Promise<void> {
+    this.sync();
+    await this.core.release();
+    this.core = await OnnxStep.open(FN, this.net, {
+      ...this.opts,
+      ...(adam ? { adam: { beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon } } : {}),
+    });
+    this.changing = OnnxTrainer.changingOf(this.core);
+    this.adamOf = adam;
+    this.t = 0;
+    this.full = true;
+  }
+
   private async run(xs: tf.Tensor[], loss: (out: tf.Tensor) => tf.Scalar, optimizer: tf.Optimizer): Promise<number> {
-    if (this.full && this.core.graphs.baked.some((b) => constantChanged(b.variable, b.data))) {
-      // A weight compiled in as a constant was changed outside the trainer: compile again.
-      await this.core.release();
-      this.core = await OnnxStep.open(FN, this.net, this.opts);
-      this.changing = OnnxTrainer.changingOf(this.core);
-    }
+    const adam = isFusedAdam(optimizer) ? optimizer : undefined;
+    if (adam !== this.adamOf) await this.reopen(adam);
+    else if (this.full && this.core.graphs.baked.some((b) => constantChanged(b.variable, b.data))) await this.reopen(adam); // a frozen weight changed
     const core = this.core;
     const g = core.graphs;
     g.weights.forEach((w, k) => {
-      if (w.constant !== true && (this.full || this.changing.has(w.variable))) core.setWeight(k, w.variable.read());
+      if (w.constant === true) return;
+      // With Adam in the graph the trained weights stay in onnxruntime between steps; statistics come from the network.
+      if (this.full || (this.changing.has(w.variable) && w.adam === undefined)) core.setWeight(k, w.variable.read());
     });
     this.full = false;
     const f = await core.forward(
@@ -259,14 +341,21 @@ export class OnnxTrainer {
     });
     const dyv = dy.dataSync() as Float32Array;
     dy.dispose();
-    const gs = await core.backward(dyv);
-    const grads: tf.NamedTensorMap = {};
-    g.weights.forEach((w, k) => {
-      const d = gs[k];
-      if (d !== undefined) grads[(w.variable.read() as tf.Variable).name] = tf.tensor(d, w.variable.shape as number[]);
-    });
-    optimizer.applyGradients(grads);
-    tf.dispose(Object.values(grads));
+    if (adam !== undefined) {
+      this.t++;
+      // FusedAdam's constants: computed in float64, rounded to float32 once.
+      await core.backwardAdam(dyv, Math.fround(adam.learningRate / (1 - adam.beta1 ** this.t)), Math.fround(1 / (1 - adam.beta2 ** this.t)));
+      this.dirty = true;
+    } else {
+      const gs = await core.backward(dyv);
+      const grads: tf.NamedTensorMap = {};
+      g.weights.forEach((w, k) => {
+        const d = gs[k];
+        if (d !== undefined) grads[(w.variable.read() as tf.Variable).name] = tf.tensor(d, w.variable.shape as number[]);
+      });
+      optimizer.applyGradients(grads);
+      tf.dispose(Object.values(grads));
+    }
     g.stats.forEach((s, i) => {
       tf.tidy(() => {
         s.variable.write(tf.tensor(f.stats[i] as Float32Array, s.variable.shape as number[]));
@@ -277,10 +366,11 @@ export class OnnxTrainer {
     return v;
   }
 
-  /** Releases the onnxruntime sessions (idempotent). The network keeps the trained weights. */
+  /** Writes pending weights into the network ({@link OnnxTrainer.sync}) and releases the onnxruntime sessions (idempotent). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.sync();
     await this.core.release();
   }
 }
