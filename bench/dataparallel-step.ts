@@ -10,8 +10,9 @@
  * `fit` uses (FusedAdam: tf.train.adam's arithmetic in one kernel call).
  * Reports the median wall and process-CPU ms per step and the load average.
  *
- * Run alone: `npx tsx bench/dataparallel-step.ts [--rounds 3] [--steps 3] [--cases cnn2d-stride2,cnn3d-stride2,cnn3d-maxpool,resnet18-lastblock]`
- * (resnet18-lastblock: torchvision's resnet18 at 112×112×3, batch 16, only the last residual block and a one-unit head train).
+ * Run alone: `npx tsx bench/dataparallel-step.ts [--rounds 3] [--steps 3] [--cases cnn2d-stride2,cnn3d-stride2,cnn3d-maxpool,resnet18-lastblock,r3d18-lastblock]`
+ * (resnet18-lastblock: torchvision's resnet18 at 112×112×3, batch 16; r3d18-lastblock: r3d_18 at 8×56×56×3, batch 4; only
+ * the last residual block and a one-unit head train).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -26,18 +27,23 @@ import { importOnnxRuntime } from '../src/backbones/onnx-backbone.js';
 import { benchCnn } from './cnn-step.js';
 import { benchCnn3d } from './cnn3d-step.js';
 import { resnet2d } from '../src/backbones/resnet2d.js';
+import { r3d } from '../src/backbones/video.js';
 import { attachHead } from '../src/backbones/attach.js';
 import { inferenceModeForFrozenBatchNorm } from '../src/backbones/batch-norm-modes.js';
 import { CoxHead } from '../src/heads/cox-head.js';
 import { lastBlockLayers } from '../src/tabular/image-finetune.js';
 
-type Case = 'cnn2d-stride2' | 'cnn2d-maxpool' | 'cnn3d-stride2' | 'cnn3d-maxpool' | 'resnet18-lastblock';
+type Case = 'cnn2d-stride2' | 'cnn2d-maxpool' | 'cnn3d-stride2' | 'cnn3d-maxpool' | 'resnet18-lastblock' | 'r3d18-lastblock';
 
 /** The benchmark network of `c` as one Layers model (3D: the global average pool as reshape + 1D pooling). */
 export function benchNet(c: Case): tf.LayersModel {
-  if (c === 'resnet18-lastblock') {
-    // torchvision's resnet18 at 112×112×3, only its last residual block and the head trainable (frozen batch norm below).
-    const backbone = resnet2d({ inputShape: [112, 112, 3], widths: [64, 128, 256, 512], blocksPerStage: 2, stem: 'conv7', seed: 1 });
+  if (c === 'resnet18-lastblock' || c === 'r3d18-lastblock') {
+    // torchvision's resnet18 at 112×112×3 / r3d_18 at 8×56×56×3, only the last residual block and the head trainable
+    // (frozen batch norm below).
+    const backbone =
+      c === 'resnet18-lastblock'
+        ? resnet2d({ inputShape: [112, 112, 3], widths: [64, 128, 256, 512], blocksPerStage: 2, stem: 'conv7', seed: 1 })
+        : r3d({ inputShape: [8, 56, 56, 3], widths: [64, 128, 256, 512], blocksPerStage: 2, stem: 'conv7', seed: 1 });
     const keep = new Set(lastBlockLayers(backbone));
     for (const l of backbone.layers) l.trainable = keep.has(l.name);
     const net = attachHead(backbone, new CoxHead({ seed: 2 }), { pool: 'avg' });
@@ -105,7 +111,7 @@ console.log(
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const c of cases) {
   const three = c.startsWith('cnn3d');
-  const shape = c === 'resnet18-lastblock' ? [16, 112, 112, 3] : three ? [8, 16, 64, 64, 1] : [32, 64, 64, 1];
+  const shape = c === 'resnet18-lastblock' ? [16, 112, 112, 3] : c === 'r3d18-lastblock' ? [4, 8, 56, 56, 3] : three ? [8, 16, 64, 64, 1] : [32, 64, 64, 1];
   const x = tf.randomNormal(shape, 0, 1, 'float32', 11);
   const y = tf.randomNormal([x.shape[0], 1], 0, 1, 'float32', 12);
   const loss = (out: tf.Tensor): tf.Scalar => tf.losses.meanSquaredError<tf.Tensor, tf.Scalar>(y, out);

@@ -1,7 +1,7 @@
 """PyTorch side of bench/dataparallel-step.ts: the same small 2D / 3D CNNs, one training step =
 forward + backward + Adam (MSE on random targets). Reads commands from stdin, one per line:
-`<case> <threads> <steps>` with case in cnn2d-stride2, cnn3d-stride2, cnn3d-maxpool, resnet18-lastblock
-(torchvision resnet18 at 112x112, only layer4[1] and fc trainable, the other batch norms in eval mode); answers one JSON
+`<case> <threads> <steps>` with case in cnn2d-stride2, cnn3d-stride2, cnn3d-maxpool, resnet18-lastblock, r3d18-lastblock
+(torchvision resnet18 at 112x112 / r3d_18 at 8x56x56, only layer4[1] and fc trainable, the other batch norms in eval mode); answers one JSON
 line {"wall": [ms per step], "cpu": [process CPU ms per step]} after one warm-up step.
 Usage (driven by the TypeScript bench): /usr/bin/python3 bench/dataparallel_torch.py"""
 import json
@@ -12,10 +12,10 @@ import torch
 import torch.nn as nn
 
 
-def resnet18_lastblock():
+def lastblock(case):
     import torchvision
 
-    m = torchvision.models.resnet18(num_classes=1)
+    m = torchvision.models.resnet18(num_classes=1) if case == "resnet18-lastblock" else torchvision.models.video.r3d_18(num_classes=1)
     for p in m.parameters():
         p.requires_grad = False
     for p in list(m.layer4[1].parameters()) + list(m.fc.parameters()):
@@ -44,11 +44,11 @@ torch.manual_seed(0)
 for line in sys.stdin:
     case, threads, steps = line.split()
     torch.set_num_threads(int(threads))
-    if case == "resnet18-lastblock":
+    if case in ("resnet18-lastblock", "r3d18-lastblock"):
         if case not in models:
-            m = resnet18_lastblock()
-            x = torch.randn(16, 3, 112, 112)
-            y = torch.randn(16, 1)
+            m = lastblock(case)
+            x = torch.randn(16, 3, 112, 112) if case == "resnet18-lastblock" else torch.randn(4, 3, 8, 56, 56)
+            y = torch.randn(x.shape[0], 1)
             models[case] = (m, torch.optim.Adam([p for p in m.parameters() if p.requires_grad], 1e-3), x, y)
         m, opt, x, y = models[case]
         m.eval()  # frozen batch norm keeps its statistics ...

@@ -548,13 +548,21 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   };
 
   const reshapeTo = (layer: tf.layers.Layer, xin: Val, declared: readonly (number | null)[]): Val => {
-    const x = inLayout(xin, false);
     const size = prod(xin.shape.slice(1) as number[]);
     const known = prod(declared.slice(1).filter((v): v is number => v !== null));
     const open = declared.slice(1).filter((v) => v === null).length;
     if (open > 1 || (open === 0 && known !== size) || (open === 1 && size % known !== 0))
       unsupported(layer, `a target shape [${declared.join(', ')}] for an input of shape [${xin.shape.join(', ')}]`);
     const target = [null, ...declared.slice(1).map((v) => v ?? size / known)];
+    if (xin.cf && target.length >= 3 && target[target.length - 1] === channels(xin)) {
+      // Only the spatial axes fold or unfold (the channels stay last): the same reshape of the channels-first layout,
+      // without transposing (survkit's video networks fold time into height around each batch norm).
+      const c = channels(xin);
+      const yc: Val = { name: g.op('Reshape', [xin.name, g.ints([-1, c, ...(target.slice(1, -1) as number[])])]), shape: target, cf: true, grad: xin.grad };
+      if (xin.grad) onGrad(yc, (dy) => addGrad(xin, g.op('Reshape', [dy, g.op('Shape', [xin.name])])));
+      return yc;
+    }
+    const x = inLayout(xin, false);
     const y: Val = { name: g.op('Reshape', [x.name, g.ints([-1, ...(target.slice(1) as number[])])]), shape: target, cf: false, grad: xin.grad };
     if (xin.grad) onGrad(y, (dy) => addGradFrom(xin, false, g.op('Reshape', [dy, g.op('Shape', [x.name])])));
     return y;
