@@ -248,7 +248,7 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
         progress.batch(epoch, count - 1, plan.stepsPerEpoch ?? 0, sum / count);
         for (const cb of o.callbacks) await cb.onBatchEnd?.(count - 1, { loss: value, size: step.size });
       }
-      trainer?.sync?.(); // weights trained inside onnxruntime reach the network before validation, snapshots and callbacks
+      trainer?.sync?.(); // weights an onnxruntime trainer holds reach the network before validation, snapshots and callbacks
       const { loss, valLoss, ms } = await recordEpoch(history, plan, progress, epoch, count > 0 ? sum / count : NaN, t0, cpu0);
       let stop = false;
       if (o.earlyStopping) {

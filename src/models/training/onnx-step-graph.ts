@@ -46,8 +46,6 @@ export interface StepWeight {
   grad?: string;
   /** Compiled into the graphs as a constant (neither trained nor updated by the step): not fed. */
   constant?: boolean;
-  /** With `adam`: the backward graph's inputs (moments) and outputs (new weight and moments), in the graphs' layout. */
-  adam?: { m: string; v: string; w2: string; m2: string; v2: string };
   /**
    * The graphs take this weight transposed by `perm` (a convolution kernel in ONNX's [co, ci, k…] layout): feed
    * `transpose(value, perm)`. Its gradient is in the weight's own (TF.js) layout.
@@ -86,10 +84,10 @@ export interface StepGraphOptions {
   /** Seed of the dropout masks (onnxruntime's generator). */
   seed?: number;
   /**
-   * Apply Adam in the backward graph (see `StepWeight.adam`): inputs `m<i>`, `v<i>` and the scalars `adamS` = lr/(1 − β1ᵗ),
-   * `adamC2` = 1/(1 − β2ᵗ); outputs the new weight, m and v in the graphs' layout instead of gradients.
+   * Gradients of the weights the graphs take in another layout (convolution kernels) in that layout ([co, ci, k…])
+   * instead of the weights' own: for an optimiser that keeps the weights in the graphs' layout (`OnnxStep.backwardAdam`).
    */
-  adam?: { beta1: number; beta2: number; epsilon: number };
+  graphLayoutGrads?: boolean;
   /**
    * Compile the weights that neither train nor change in a step (frozen layers, frozen batch-norm statistics) into the
    * graphs as constants (default true): onnxruntime then folds batch norm into the convolutions and packs their weights once.
@@ -224,7 +222,7 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   const trainable = new Set(net.trainableWeights);
   const frozenBn = batchNormModesOf(net).frozen;
   const filterGrad = opts.filterGrad ?? 'auto';
-  const adam = opts.adam;
+  const adam = opts.graphLayoutGrads === true;
   let seed = opts.seed ?? 0;
   const weights: StepWeight[] = net.weights.map((v, i) => ({
     variable: v,
@@ -743,33 +741,14 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   for (let i = tape.length - 1; i >= 0; i--) (tape[i] as () => void)();
   const weightInput = new Map(weights.map((w) => [w.input, w]));
   const gradOutputs: OnnxValueInfo[] = [];
-  const adamInputs: string[] = [];
-  const fr = Math.fround;
-  for (const [i, w] of weights.entries()) {
+  for (const w of weights) {
     if (w.grad === undefined) continue;
     const own = w.variable.shape as number[];
     const dims = adam && w.perm ? w.perm.map((a) => own[a] as number) : own;
     // A trainable weight the output does not depend on has a zero gradient.
     const gname = paramGrads.get(w.grad) ?? g.op('ConstantOfShape', [g.ints(dims)]);
-    if (adam === undefined) {
-      g.nodes.push({ op: 'Identity', inputs: [gname], outputs: [w.grad] });
-      gradOutputs.push({ name: w.grad, dtype: 'float32', dims });
-      continue;
-    }
-    // Adam in the graph, FusedAdam's float32 arithmetic operation by operation:
-    // m' = m·β1 + g·(1 − β1), v' = v·β2 + g²·(1 − β2), w' = w − (m'·S) / (√(v'·C2) + ε).
-    const io = { m: `m${i}`, v: `v${i}`, w2: `nw${i}`, m2: `nm${i}`, v2: `nv${i}` };
-    w.adam = io;
-    adamInputs.push(io.m, io.v);
-    const m2 = g.op('Add', [g.op('Mul', [io.m, g.float(fr(adam.beta1))]), g.op('Mul', [gname, g.float(fr(1 - adam.beta1))])]);
-    const v2 = g.op('Add', [g.op('Mul', [io.v, g.float(fr(adam.beta2))]), g.op('Mul', [g.op('Mul', [gname, gname]), g.float(fr(1 - adam.beta2))])]);
-    const step = g.op('Div', [g.op('Mul', [m2, 'adamS']), g.op('Add', [g.op('Sqrt', [g.op('Mul', [v2, 'adamC2'])]), g.float(fr(adam.epsilon))])]);
-    g.nodes.push({ op: 'Sub', inputs: [w.input, step], outputs: [io.w2] });
-    g.nodes.push({ op: 'Identity', inputs: [m2], outputs: [io.m2] });
-    g.nodes.push({ op: 'Identity', inputs: [v2], outputs: [io.v2] });
-    for (const o of [io.w2, io.m2, io.v2]) gradOutputs.push({ name: o, dtype: 'float32', dims });
-    weightInput.set(io.m, { ...w, input: io.m });
-    weightInput.set(io.v, { ...w, input: io.v });
+    g.nodes.push({ op: 'Identity', inputs: [gname], outputs: [w.grad] });
+    gradOutputs.push({ name: w.grad, dtype: 'float32', dims });
   }
 
   // Split: what the backward nodes read from the forward part is saved.

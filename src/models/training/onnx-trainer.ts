@@ -20,6 +20,9 @@ import { importOnnxRuntime } from '../../backbones/onnx-backbone.js';
 import { encodeOnnxModel } from '../../io/onnx-model.js';
 import { compileStepGraphs, constantChanged, kernelFromOnnx, kernelToOnnx, type StepGraphs, type StepWeight } from './onnx-step-graph.js';
 import { isFusedAdam, type FusedAdam } from './fused-adam.js';
+import { adamConstants, adamUpdate } from './adam-kernel.js';
+import { SimdGemm, simdSupported } from '../../ops/wasm/gemm.js';
+import { rowKernels, type RowKernels } from '../../ops/wasm/rows.js';
 
 const FN = 'OnnxTrainer';
 
@@ -62,12 +65,39 @@ export class OnnxStep {
   private readonly feeds: Record<string, OrtValue> = {};
   private outDims: readonly number[] = [];
 
+  /**
+   * With Adam: each trainable weight (by index) in the graphs' layout and its moments, updated in place — views of one
+   * WebAssembly arena (allocated once, never grown) where SIMD is available, so the update runs as one SIMD loop.
+   */
+  private readonly state = new Map<number, { w: Float32Array; m: Float32Array; v: Float32Array; at?: { w: number; m: number; v: number } }>();
+  private arena: { gemm: SimdGemm; rows: RowKernels; grad: number; gradView: Float32Array } | undefined;
+
   private constructor(
     readonly graphs: StepGraphs,
     private readonly ort: Ort,
     private readonly fwd: OrtSession,
     private readonly bwd: OrtSession,
-  ) {}
+    private readonly adam: { beta1: number; beta2: number; epsilon: number } | undefined,
+  ) {
+    if (adam === undefined) return;
+    const trained = graphs.weights.map((w, k) => [w, k] as const).filter(([w]) => w.grad !== undefined);
+    const sizes = trained.map(([w]) => w.variable.shape.reduce<number>((a, b) => a * (b as number), 1));
+    const zero = (n: number): Float32Array => new Float32Array(n);
+    if (simdSupported() && sizes.length > 0) {
+      const most = Math.max(...sizes);
+      const gemm = new SimdGemm(3 * sizes.reduce((a, b) => a + b + 4, 0) + most + 64);
+      const rows = rowKernels(gemm);
+      const slots = trained.map((_, i) => ({ w: gemm.alloc(sizes[i] as number), m: gemm.alloc(sizes[i] as number), v: gemm.alloc(sizes[i] as number) }));
+      const grad = gemm.alloc(most);
+      // Views taken after every allocation (an allocation may grow the memory, which detaches older views).
+      trained.forEach(([, k], i) => {
+        const at = slots[i] as { w: number; m: number; v: number };
+        const n = sizes[i] as number;
+        this.state.set(k, { w: gemm.view(at.w, n), m: gemm.view(at.m, n), v: gemm.view(at.v, n), at });
+      });
+      this.arena = { gemm, rows, grad, gradView: gemm.view(grad, most) };
+    } else trained.forEach(([, k], i) => this.state.set(k, { w: zero(sizes[i] as number), m: zero(sizes[i] as number), v: zero(sizes[i] as number) }));
+  }
 
   /**
    * Compiles `net`'s step and opens the sessions (`fn` names the caller in errors).
@@ -79,7 +109,7 @@ export class OnnxStep {
     opts: OnnxTrainerOptions & { threads: number; adam?: { beta1: number; beta2: number; epsilon: number } },
   ): Promise<OnnxStep> {
     const graphs = compileStepGraphs(net, {
-      ...(opts.adam === undefined ? {} : { adam: opts.adam }),
+      ...(opts.adam === undefined ? {} : { graphLayoutGrads: true }),
       ...(opts.seed === undefined ? {} : { seed: opts.seed }),
       ...(opts.filterGrad ? { filterGrad: opts.filterGrad } : {}),
     });
@@ -106,7 +136,7 @@ export class OnnxStep {
     };
     const fwd = await open(graphs.forward, 'forward');
     const bwd = await open(graphs.backward, 'backward');
-    return new OnnxStep(graphs, ort, fwd, bwd);
+    return new OnnxStep(graphs, ort, fwd, bwd, opts.adam);
   }
 
   /**
@@ -116,6 +146,14 @@ export class OnnxStep {
   setWeight(k: number, data: Float32Array | tf.Tensor): void {
     const w = this.graphs.weights[k] as StepWeight;
     const shape = w.variable.shape as number[];
+    const st = this.state.get(k);
+    if (st !== undefined) {
+      // Adam on the host: the weight is kept (a copy, in the graphs' layout) next to its moments.
+      const own = data instanceof tf.Tensor ? (data.dataSync() as Float32Array) : data;
+      st.w.set(w.perm ? kernelToOnnx(own, shape) : own);
+      this.feeds[w.input] = new this.ort.Tensor('float32', st.w, w.perm ? w.perm.map((a) => shape[a] as number) : shape);
+      return;
+    }
     if (w.perm === undefined) {
       this.feeds[w.input] = new this.ort.Tensor('float32', data instanceof tf.Tensor ? (data.dataSync() as Float32Array) : data, shape);
       return;
@@ -165,29 +203,29 @@ export class OnnxStep {
   }
 
   /**
-   * The backward pass of the last forward pass with Adam in the graph (compiled with `adam`): the new weights and
-   * moments replace the fed ones; `S` = lr/(1 − β1ᵗ), `C2` = 1/(1 − β2ᵗ), rounded to float32 by the caller.
+   * The backward pass of the last forward pass followed by survkit's Adam on the kept weights (opened with `adam`):
+   * FusedAdam's float32 arithmetic (`adamUpdate`), in place, on the graphs' layout; `stepSize` = lr/(1 − β1ᵗ),
+   * `c2` = 1/(1 − β2ᵗ).
    */
-  async backwardAdam(dy: Float32Array, S: number, C2: number): Promise<void> {
+  async backwardAdam(dy: Float32Array, stepSize: number, c2: number): Promise<void> {
+    const a = this.adam;
+    if (a === undefined) throw new Error('the step was not opened with Adam');
     const g = this.graphs;
     this.feeds[g.outputGrad] = new this.ort.Tensor('float32', dy, this.outDims);
-    this.feeds.adamS = new this.ort.Tensor('float32', Float32Array.of(S), []);
-    this.feeds.adamC2 = new this.ort.Tensor('float32', Float32Array.of(C2), []);
-    for (const w of g.weights) {
-      if (w.adam === undefined || this.feeds[w.adam.m] !== undefined) continue;
-      const dims = w.perm ? w.perm.map((a) => w.variable.shape[a] as number) : (w.variable.shape as number[]);
-      const zeros = (): OrtValue => new this.ort.Tensor('float32', new Float32Array(w.variable.shape.reduce<number>((a, b) => a * (b as number), 1)), dims);
-      this.feeds[w.adam.m] = zeros();
-      this.feeds[w.adam.v] = zeros();
-    }
     const b = await this.bwd.run(this.pick(this.bwd));
     for (const s of g.saved) delete this.feeds[s];
-    for (const w of g.weights) {
-      if (w.adam === undefined) continue;
-      this.feeds[w.input] = b[w.adam.w2] as OrtValue;
-      this.feeds[w.adam.m] = b[w.adam.m2] as OrtValue;
-      this.feeds[w.adam.v] = b[w.adam.v2] as OrtValue;
-    }
+    const c = adamConstants({ beta1: a.beta1, beta2: a.beta2, stepSize, c2, epsilon: a.epsilon });
+    g.weights.forEach((w, k) => {
+      const st = this.state.get(k);
+      if (w.grad === undefined || st === undefined) return;
+      const grad = (b[w.grad] as OrtValue).data as Float32Array;
+      const ar = this.arena;
+      if (ar !== undefined && st.at !== undefined) {
+        ar.gradView.set(grad);
+        ar.rows.adam(ar.grad, st.at.m, st.at.v, st.at.w, grad.length, c.B1, c.A1, c.B2, c.A2, c.S, c.C2, c.E);
+      } else adamUpdate(c, grad, st.m, st.v, st.w, 0, st.m, st.v, st.w);
+      this.feeds[w.input] = new this.ort.Tensor('float32', st.w, (this.feeds[w.input] as OrtValue).dims);
+    });
   }
 
   /** The current value of weight `k` as fed to the graphs, in the weight's own layout (undefined when not fed). */
@@ -195,8 +233,8 @@ export class OnnxStep {
     const w = this.graphs.weights[k] as StepWeight;
     const v = this.feeds[w.input];
     if (v === undefined) return undefined;
-    const data = v.data as Float32Array;
-    return w.perm ? kernelFromOnnx(data, w.variable.shape as number[]) : data;
+    const data = this.state.get(k)?.w ?? (v.data as Float32Array);
+    return w.perm ? kernelFromOnnx(data, w.variable.shape as number[]) : data.slice();
   }
 
   /** Releases both sessions. */
@@ -231,11 +269,11 @@ export class OnnxTrainer {
   private full = true;
   private steps = 0;
   private closed = false;
-  /** The survkit Adam whose update runs in the backward graph (undefined: gradients go to `optimizer.applyGradients`). */
+  /** The survkit Adam the trainer applies itself, next to onnxruntime (undefined: gradients go to `optimizer.applyGradients`). */
   private adamOf: FusedAdam | undefined;
-  /** Adam steps taken in the graph. */
+  /** Adam steps taken by the trainer. */
   private t = 0;
-  /** onnxruntime holds newer trainable weights than the network's variables (Adam in the graph; see `sync`). */
+  /** The trainer holds newer trainable weights than the network's variables (its own Adam; see `sync`). */
   private dirty = false;
 
   private constructor(
@@ -268,14 +306,15 @@ export class OnnxTrainer {
   }
 
   /**
-   * Writes the weights trained inside onnxruntime into the network's variables. With survkit's Adam (`FusedAdam`,
-   * `fit`'s default) the update runs in the backward graph and the variables are written here, by `close()`, and by
+   * Writes the weights the trainer holds into the network's variables. With survkit's Adam (`FusedAdam`, `fit`'s
+   * default) the trainer keeps the trained weights next to onnxruntime (in the graphs' layout, updated by one
+   * WebAssembly SIMD loop with FusedAdam's float32 arithmetic) and the variables are written here, by `close()`, and by
    * `fit` at the end of every epoch — not after every step. Without pending weights it does nothing.
    */
   sync(): void {
     if (!this.dirty) return;
     this.core.graphs.weights.forEach((w, k) => {
-      if (w.adam === undefined) return;
+      if (w.grad === undefined) return;
       const data = this.core.weightValue(k);
       if (data !== undefined)
         tf.tidy(() => {
@@ -291,7 +330,7 @@ export class OnnxTrainer {
    * batch loss, `optimizer` applies the gradient to the network's trainable
    * weights — except survkit's `FusedAdam` (what `fit` uses for 'adam'), whose
    * update (its arithmetic, its hyper-parameters; moments kept by the trainer,
-   * from zero at the first step) runs inside onnxruntime; then the network's
+   * from zero at the first step) the trainer applies itself, next to onnxruntime; then the network's
    * variables are written by {@link OnnxTrainer.sync}. Returns the loss.
    * @throws {SurvkitError} `onnxTrainStep` naming the step when onnxruntime or the loss fails
    */
@@ -306,7 +345,7 @@ export class OnnxTrainer {
     }
   }
 
-  /** Compiles and opens the step again (Adam in the graph for `adam`, or not). */
+  /** Compiles and opens the step again (with the trainer's own Adam for `adam`, or not). */
   private async reopen(adam: FusedAdam | undefined): Promise<void> {
     this.sync();
     await this.core.release();
@@ -328,8 +367,8 @@ export class OnnxTrainer {
     const g = core.graphs;
     g.weights.forEach((w, k) => {
       if (w.constant === true) return;
-      // With Adam in the graph the trained weights stay in onnxruntime between steps; statistics come from the network.
-      if (this.full || (this.changing.has(w.variable) && w.adam === undefined)) core.setWeight(k, w.variable.read());
+      // With the trainer's Adam the trained weights stay with the trainer between steps; statistics come from the network.
+      if (this.full || (this.changing.has(w.variable) && (adam === undefined || w.grad === undefined))) core.setWeight(k, w.variable.read());
     });
     this.full = false;
     const f = await core.forward(
@@ -343,8 +382,8 @@ export class OnnxTrainer {
     dy.dispose();
     if (adam !== undefined) {
       this.t++;
-      // FusedAdam's constants: computed in float64, rounded to float32 once.
-      await core.backwardAdam(dyv, Math.fround(adam.learningRate / (1 - adam.beta1 ** this.t)), Math.fround(1 / (1 - adam.beta2 ** this.t)));
+      // FusedAdam's constants, in float64 (rounded to float32 once by adamConstants).
+      await core.backwardAdam(dyv, adam.learningRate / (1 - adam.beta1 ** this.t), 1 / (1 - adam.beta2 ** this.t));
       this.dirty = true;
     } else {
       const gs = await core.backward(dyv);

@@ -29,6 +29,11 @@ export interface RowKernels {
   bnScale(c: number, rows: number, n: number, inv: number, gamma: number, beta: number, xhat: number, y: number): void;
   /** dx = ((d − mb[j]) − xhat·mg[j])·kk[j] in float64 (mb, mg, kk float64 arrays), rounded to float32. */
   bnGrad(d: number, xhat: number, rows: number, n: number, mb: number, mg: number, kk: number, dx: number): void;
+  /**
+   * Adam on `len` values in place, FusedAdam's float32 operation order (`adamUpdate`'s, value for value):
+   * m = m·b1 + g·a1, v = v·b2 + (g·g)·a2, w = w − (m·s)/(√(v·c2) + e); the constants as `adamConstants` rounds them.
+   */
+  adam(g: number, m: number, v: number, w: number, len: number, b1: number, a1: number, b2: number, a2: number, s: number, c2: number, e: number): void;
 }
 
 let compiled: WasmModule | undefined;
@@ -48,5 +53,6 @@ export function rowKernels(g: SimdGemm): RowKernels {
     bnCenter: fn('bn_center'),
     bnScale: fn('bn_scale'),
     bnGrad: fn('bn_grad'),
+    adam: fn('adam'),
   };
 }

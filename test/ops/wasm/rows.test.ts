@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SimdGemm } from '../../../src/ops/wasm/gemm.js';
 import { rowKernels } from '../../../src/ops/wasm/rows.js';
+import { adamConstants, adamUpdate } from '../../../src/models/training/adam-kernel.js';
 
 const f = Math.fround;
 
@@ -124,6 +125,28 @@ describe('row kernels (WebAssembly SIMD)', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it("adam equals FusedAdam's scalar update (adamUpdate) value for value, moments and weights", () => {
+    fc.assert(
+      fc.property(shape, fc.integer({ min: 1, max: 5000 }), fc.constantFrom(1e-3, 0.1, 3), ({ rows, n, seed }, t, lr) => {
+        const { g, rk, len, arr } = setup(rows, n, seed);
+        const grad = arr(len);
+        const m = arr(len);
+        const w = arr(len);
+        const v = arr(len);
+        for (let i = 0; i < len; i++) g.f32[v + i] = Math.abs(g.f32[v + i] as number) * 1e-3; // second moments ≥ 0
+        g.f32[grad] = 0; // a zero gradient
+        const c = adamConstants({ beta1: 0.9, beta2: 0.999, stepSize: lr / (1 - 0.9 ** t), c2: 1 / (1 - 0.999 ** t), epsilon: 1e-8 });
+        const want = { m: g.f32.slice(m, m + len), v: g.f32.slice(v, v + len), w: g.f32.slice(w, w + len) };
+        adamUpdate(c, g.f32.slice(grad, grad + len), want.m, want.v, want.w, 0, want.m, want.v, want.w);
+        rk.adam(grad, m, v, w, len, c.B1, c.A1, c.B2, c.A2, c.S, c.C2, c.E);
+        expect(Array.from(g.f32.slice(m, m + len))).toEqual(Array.from(want.m));
+        expect(Array.from(g.f32.slice(v, v + len))).toEqual(Array.from(want.v));
+        expect(Array.from(g.f32.slice(w, w + len))).toEqual(Array.from(want.w));
+      }),
+      { numRuns: 80 },
     );
   });
 });
