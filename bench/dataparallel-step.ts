@@ -10,7 +10,8 @@
  * `fit` uses (FusedAdam: tf.train.adam's arithmetic in one kernel call).
  * Reports the median wall and process-CPU ms per step and the load average.
  *
- * Run alone: `npx tsx bench/dataparallel-step.ts [--rounds 3] [--steps 3] [--cases cnn2d-stride2,cnn3d-stride2,cnn3d-maxpool,resnet18-lastblock,r3d18-lastblock]`
+ * Run alone: `npx tsx bench/dataparallel-step.ts [--rounds 3] [--steps 3] [--cases <list>]`, cases among cnn2d-stride2,
+ * cnn3d-stride2, cnn3d-maxpool (default: these three), resnet18-lastblock, r3d18-lastblock
  * (resnet18-lastblock: torchvision's resnet18 at 112×112×3, batch 16; r3d18-lastblock: r3d_18 at 8×56×56×3, batch 4; only
  * the last residual block and a one-unit head train).
  */

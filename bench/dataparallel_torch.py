@@ -39,6 +39,22 @@ def net(case):
     return nn.Sequential(*layers), nn.Linear(64, 1), three
 
 
+def timed(loss_of, opt, steps):
+    """One warm-up step, then `steps` timed steps (zero_grad, loss, backward, Adam, read back); prints the JSON line."""
+    wall, cpu = [], []
+    for i in range(steps + 1):
+        t0, c0 = time.perf_counter(), time.process_time()
+        opt.zero_grad()
+        loss = loss_of()
+        loss.backward()
+        opt.step()
+        loss.item()
+        if i > 0:
+            wall.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+    print(json.dumps({"wall": wall, "cpu": cpu, "threads": torch.get_num_threads()}), flush=True)
+
+
 models = {}
 torch.manual_seed(0)
 for line in sys.stdin:
@@ -53,18 +69,7 @@ for line in sys.stdin:
         m, opt, x, y = models[case]
         m.eval()  # frozen batch norm keeps its statistics ...
         m.layer4[1].train()  # ... the trained block's normalises by the batch
-        wall, cpu = [], []
-        for i in range(int(steps) + 1):
-            t0, c0 = time.perf_counter(), time.process_time()
-            opt.zero_grad()
-            loss = ((m(x) - y) ** 2).mean()
-            loss.backward()
-            opt.step()
-            loss.item()
-            if i > 0:
-                wall.append((time.perf_counter() - t0) * 1000)
-                cpu.append((time.process_time() - c0) * 1000)
-        print(json.dumps({"wall": wall, "cpu": cpu, "threads": torch.get_num_threads()}), flush=True)
+        timed(lambda: ((m(x) - y) ** 2).mean(), opt, int(steps))
         continue
     if case not in models:
         body, head, three = net(case)
@@ -72,15 +77,4 @@ for line in sys.stdin:
         y = torch.randn(x.shape[0], 1)
         models[case] = (body, head, torch.optim.Adam(list(body.parameters()) + list(head.parameters()), 1e-3), x, y)
     body, head, opt, x, y = models[case]
-    wall, cpu = [], []
-    for i in range(int(steps) + 1):
-        t0, c0 = time.perf_counter(), time.process_time()
-        opt.zero_grad()
-        loss = ((head(body(x).mean(2)) - y) ** 2).mean()
-        loss.backward()
-        opt.step()
-        loss.item()
-        if i > 0:
-            wall.append((time.perf_counter() - t0) * 1000)
-            cpu.append((time.process_time() - c0) * 1000)
-    print(json.dumps({"wall": wall, "cpu": cpu, "threads": torch.get_num_threads()}), flush=True)
+    timed(lambda: ((head(body(x).mean(2)) - y) ** 2).mean(), opt, int(steps))

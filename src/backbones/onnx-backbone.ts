@@ -10,18 +10,18 @@ import { assertNumberOption } from '../core/assert.js';
 import { survkitError } from '../core/errors.js';
 
 /** The parts of onnxruntime-node survkit uses (kept local so that survkit builds without the optional package). */
-interface OrtTensor {
+export interface OrtTensor {
   readonly data: unknown;
   readonly dims: readonly number[];
 }
-interface OrtSession {
+export interface OrtSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   readonly inputMetadata?: readonly { name: string; isTensor: boolean; shape?: readonly (number | string)[] }[];
   run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
   release(): Promise<void>;
 }
-interface OrtModule {
+export interface OrtModule {
   InferenceSession: { create(buffer: Uint8Array, options?: Record<string, unknown>): Promise<OrtSession> };
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
 }

@@ -117,11 +117,11 @@ function padOf(mode: string, size: number, k: number, s: number, d = 1): { pads:
 }
 
 /**
- * A convolution kernel from TF.js's layout [k…, ci, co] to ONNX's [co, ci, k…] (`perm` = [d+1, d, 0, …, d−1]) on the
- * host: per input channel one [K, co] → [co, K] block (TF.js's own transpose of this permutation takes seconds on the
- * wasm backend for a 3×3×512×512 kernel).
+ * A convolution kernel between TF.js's layout [k…, ci, co] and ONNX's [co, ci, k…] (`perm` = [d+1, d, 0, …, d−1]) on
+ * the host, `shape` being the TF.js shape: per input channel one [K, co] ↔ [co, K] block (TF.js's own transpose of
+ * this permutation takes seconds on the wasm backend for a 3×3×512×512 kernel).
  */
-export function kernelToOnnx(data: Float32Array, shape: readonly number[]): Float32Array {
+function moveKernel(data: Float32Array, shape: readonly number[], toOnnx: boolean): Float32Array {
   const d = shape.length - 2;
   const ci = shape[d] as number;
   const co = shape[d + 1] as number;
@@ -129,28 +129,19 @@ export function kernelToOnnx(data: Float32Array, shape: readonly number[]): Floa
   const out = new Float32Array(data.length);
   for (let c = 0; c < ci; c++)
     for (let t = 0; t < K; t++) {
-      const src = (t * ci + c) * co;
-      let dst = c * K + t;
-      for (let o = 0; o < co; o++, dst += ci * K) out[dst] = data[src + o] as number;
+      const tl = (t * ci + c) * co; // TF.js index of (t, c, 0)
+      let ox = c * K + t; // ONNX index of (0, c, t)
+      if (toOnnx) for (let o = 0; o < co; o++, ox += ci * K) out[ox] = data[tl + o] as number;
+      else for (let o = 0; o < co; o++, ox += ci * K) out[tl + o] = data[ox] as number;
     }
   return out;
 }
 
+/** A convolution kernel from TF.js's layout [k…, ci, co] to ONNX's [co, ci, k…] (see {@link moveKernel}). */
+export const kernelToOnnx = (data: Float32Array, shape: readonly number[]): Float32Array => moveKernel(data, shape, true);
+
 /** The inverse of {@link kernelToOnnx}: [co, ci, k…] back to TF.js's [k…, ci, co] (`shape` is the TF.js shape). */
-export function kernelFromOnnx(data: Float32Array, shape: readonly number[]): Float32Array {
-  const d = shape.length - 2;
-  const ci = shape[d] as number;
-  const co = shape[d + 1] as number;
-  const K = data.length / (ci * co);
-  const out = new Float32Array(data.length);
-  for (let c = 0; c < ci; c++)
-    for (let t = 0; t < K; t++) {
-      const dst = (t * ci + c) * co;
-      let src = c * K + t;
-      for (let o = 0; o < co; o++, src += ci * K) out[dst + o] = data[src] as number;
-    }
-  return out;
-}
+export const kernelFromOnnx = (data: Float32Array, shape: readonly number[]): Float32Array => moveKernel(data, shape, false);
 
 /** Whether `v`'s current values differ from `data` (a weight compiled in as a constant). */
 export function constantChanged(v: tf.LayerVariable, data: Float32Array): boolean {

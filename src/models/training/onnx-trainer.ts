@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { assertNumberOption } from '../../core/assert.js';
 import { SurvkitError, survkitError } from '../../core/errors.js';
-import { importOnnxRuntime } from '../../backbones/onnx-backbone.js';
+import { importOnnxRuntime, type OrtModule, type OrtSession, type OrtTensor } from '../../backbones/onnx-backbone.js';
 import { encodeOnnxModel } from '../../io/onnx-model.js';
 import { compileStepGraphs, constantChanged, kernelFromOnnx, kernelToOnnx, type StepGraphs, type StepWeight } from './onnx-step-graph.js';
 import { isFusedAdam, type FusedAdam } from './fused-adam.js';
@@ -26,21 +26,8 @@ import { rowKernels, type RowKernels } from '../../ops/wasm/rows.js';
 
 const FN = 'OnnxTrainer';
 
-/** The parts of onnxruntime-node used here (kept local: survkit builds without the optional package). */
-interface OrtValue {
-  readonly data: unknown;
-  readonly dims: readonly number[];
-}
-interface OrtSession {
-  readonly inputNames: readonly string[];
-  readonly outputNames: readonly string[];
-  run(feeds: Record<string, OrtValue>): Promise<Record<string, OrtValue>>;
-  release(): Promise<void>;
-}
-interface Ort {
-  InferenceSession: { create(buffer: Uint8Array, options?: Record<string, unknown>): Promise<OrtSession> };
-  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtValue;
-}
+type OrtValue = OrtTensor;
+type Ort = OrtModule;
 
 /** Options of {@link OnnxTrainer.create}. */
 export interface OnnxTrainerOptions {
