@@ -482,7 +482,8 @@ export const messages = {
   // native training steps through onnxruntime (models/training/onnx-step-graph.ts, onnx-trainer.ts)
   onnxStepLayer: (fn: string, layer: string, cls: string, why: string) =>
     `${fn}: layer '${layer}' (${cls}) cannot be compiled to an onnxruntime training step: ${why}; train this network with engine 'tfjs'`,
-  onnxStepModel: (fn: string, arg: string, problem: string) => `${fn}: '${arg}' cannot be trained with engine 'onnxruntime': ${problem}; train it with engine 'tfjs'`,
+  onnxStepModel: (fn: string, arg: string, problem: string) =>
+    `${fn}: '${arg}' cannot be trained with engine 'onnxruntime': ${problem}; train it with engine 'tfjs'`,
   onnxTrainMissing: (fn: string) =>
     `${fn}: engine 'onnxruntime' needs the optional package onnxruntime-node, which is not installed; run \`npm install onnxruntime-node\` ` +
     "(an .npmrc line onnxruntime-node-install=skip avoids its GPU download), or train with engine 'tfjs'",
