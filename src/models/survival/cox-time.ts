@@ -323,7 +323,7 @@ export class CoxTime extends SurvivalModel {
 
   /**
    * Survival curves on the distinct training times (original scale), float64
-   * (pycox `CoxTime.predict_surv_df`). A dense ReLU network ({@link FoldedTimeNet})
+   * (pycox `CoxTime.predict_surv_df`). A dense ReLU network (folded, see folded-time-net.ts)
    * is evaluated on the host, each subject walked once through the baseline times
    * (float64; equal to `net.predict`'s values up to float32 rounding); any other
    * network through TF.js, one `net.predict` per baseline time.
