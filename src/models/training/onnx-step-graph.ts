@@ -172,11 +172,11 @@ class Builder {
     this.nodes.push({ op, inputs, outputs: outs, ...(attrs ? { attrs } : {}) });
     return outs;
   }
-  ints(vals: readonly number[], scalar = false): string {
-    const key = `i64:${scalar ? 's' : ''}${vals.join(',')}`;
+  ints(vals: readonly number[]): string {
+    const key = `i64:${vals.join(',')}`;
     if (!this.inits.has(key)) {
       const name = this.fresh('c');
-      this.inits.set(key, { name, dtype: 'int64', dims: scalar ? [] : [vals.length], data: BigInt64Array.from(vals.map((v) => BigInt(v))) });
+      this.inits.set(key, { name, dtype: 'int64', dims: [vals.length], data: BigInt64Array.from(vals.map((v) => BigInt(v))) });
     }
     return (this.inits.get(key) as OnnxTensorData).name;
   }
@@ -205,7 +205,7 @@ interface WeightRef {
  * tanh), Dropout / survkit's SeededDropout, Flatten, Reshape, Add,
  * Concatenate, ZeroPadding2D / survkit's ZeroPadding3D, survkit's linear
  * heads (CoxHead, DiscreteHead, LogitsHead), nested models.
- * @throws {SurvkitError} `onnxStepLayer` naming the first layer it cannot compile, `dataParallelModel` for several outputs
+ * @throws {SurvkitError} `onnxStepLayer` naming the first layer it cannot compile, `onnxStepModel` for several outputs
  */
 export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = {}): StepGraphs {
   if (net.outputs.length !== 1) throw survkitError('onnxStepModel', FN, 'net', `it has ${net.outputs.length} outputs; one is supported`);
@@ -213,7 +213,7 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   const trainable = new Set(net.trainableWeights);
   const frozenBn = batchNormModesOf(net).frozen;
   const filterGrad = opts.filterGrad ?? 'auto';
-  const adam = opts.graphLayoutGrads === true;
+  const graphLayout = opts.graphLayoutGrads === true;
   let seed = opts.seed ?? 0;
   const weights: StepWeight[] = net.weights.map((v, i) => ({
     variable: v,
@@ -225,9 +225,9 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   );
   const constants = opts.constants ?? true;
   const weightIndex = new Map(net.weights.map((v, i) => [v, i]));
-  /** A weight's graph name; one that neither trains nor is updated (`mutable`) is compiled in as a constant. */
   /** The values (own layout) of the weights compiled in as constants. */
   const compiledFrom = new Map<tf.LayerVariable, Float32Array>();
+  /** A weight's graph name; one that neither trains nor is updated (`mutable`) is compiled in as a constant. */
   const ref = (v: tf.LayerVariable, mutable = false, perm?: number[]): WeightRef => {
     const r = refOf.get(v);
     if (!r) throw new Error(`weight ${v.name} is not one of the network's weights`);
@@ -238,8 +238,8 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
       w.perm = perm;
     }
     if (constants && !r.trains && !mutable && !g.inits.has(`weight:${r.name}`)) {
-      compiledFrom.set(v, v.read().dataSync() as Float32Array);
-      const own = compiledFrom.get(v) as Float32Array;
+      const own = v.read().dataSync() as Float32Array;
+      compiledFrom.set(v, own);
       const value = perm ? kernelToOnnx(own, v.shape as number[]) : own;
       const dims = perm ? perm.map((a) => v.shape[a] as number) : (v.shape as number[]);
       g.inits.set(`weight:${r.name}`, { name: r.name, dtype: 'float32', dims, data: value });
@@ -276,12 +276,6 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
       layoutCache.set(key, name);
     }
     return { ...v, name, cf };
-  };
-  /** The gradient of `v` (in v's layout) moved to `cf` layout. */
-  const gradIn = (gname: string, v: Val, cf: boolean): string => {
-    const r = v.shape.length;
-    if (r <= 2 || v.cf === cf) return gname;
-    return g.op('Transpose', [gname], { perm: { ints: cf ? toFirst(r) : toLast(r) } });
   };
   /** Registers a backward step for `out`: `back(dy)` runs when `out` has a gradient. */
   const onGrad = (out: Val, back: (dy: string) => void): void => {
@@ -375,7 +369,7 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
           visit(0, []);
           const cols = g.op('Reshape', [taps.length === 1 ? (taps[0] as string) : g.op('Concat', taps, { axis: { i: d + 1 } }), g.ints([-1, prod(k) * ci])]);
           const dzl = g.op('Reshape', [g.op('Transpose', [dz], { perm: { ints: toLast(d + 2) } }), g.ints([-1, co])]);
-          if (adam) {
+          if (graphLayout) {
             // The gradient in the graphs' layout [co, ci, k…]: dzᵀ·cols = [co, k…·ci], then ci before the taps.
             const ckk = g.op('Reshape', [g.op('Gemm', [dzl, cols], { transA: { i: 1 } }), g.ints([co, prod(k), ci])]);
             addParamGrad(K, g.op('Reshape', [g.op('Transpose', [ckk], { perm: { ints: [0, 2, 1] } }), g.ints([co, ci, ...k])]));
@@ -387,7 +381,7 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
           let gw = g.op('Conv', [xt, dzt], { pads: { ints: pads }, dilations: { ints: s } });
           const got = inSp.map((n, i) => n + pads[i]! + pads[i + d]! - (s[i] as number) * ((outSp[i] as number) - 1));
           if (got.some((v, i) => v !== k[i])) gw = g.op('Slice', [gw, g.ints(range(0, d).map(() => 0)), g.ints(k), g.ints(range(2, d + 2))]);
-          if (adam)
+          if (graphLayout)
             addParamGrad(K, g.op('Transpose', [gw], { perm: { ints: swap } })); // [co, ci, k…], the graphs' layout
           else {
             // [ci, co, k…] → [k…, ci, co]: one 2-D transpose (onnxruntime's general 4-D/5-D transpose is far slower).
@@ -421,17 +415,16 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
     if (!xin.grad) return { name: g.op('MaxPool', [x.name], attrs), shape, cf: true, grad: false };
     const [y, idx] = g.ops('MaxPool', [x.name], 2, attrs) as [string, string];
     const out: Val = { name: y, shape, cf: true, grad: true };
-    if (xin.grad)
-      onGrad(out, (dy) => {
-        const disjoint = k.every((v, i) => v <= (s[i] as number)) && pads.every((p) => p === 0);
-        if (disjoint) addGradFrom(xin, true, g.op('MaxUnpool', [dy, idx, g.op('Shape', [x.name])], { kernel_shape: { ints: k }, strides: { ints: s } }));
-        else {
-          const flat = g.ints([-1]);
-          const zeros = g.op('ConstantOfShape', [g.op('Shape', [g.op('Reshape', [x.name, flat])])]);
-          const sc = g.op('ScatterElements', [zeros, g.op('Reshape', [idx, flat]), g.op('Reshape', [dy, flat])], { axis: { i: 0 }, reduction: { s: 'add' } });
-          addGradFrom(xin, true, g.op('Reshape', [sc, g.op('Shape', [x.name])]));
-        }
-      });
+    onGrad(out, (dy) => {
+      const disjoint = k.every((v, i) => v <= (s[i] as number)) && pads.every((p) => p === 0);
+      if (disjoint) addGradFrom(xin, true, g.op('MaxUnpool', [dy, idx, g.op('Shape', [x.name])], { kernel_shape: { ints: k }, strides: { ints: s } }));
+      else {
+        const flat = g.ints([-1]);
+        const zeros = g.op('ConstantOfShape', [g.op('Shape', [g.op('Reshape', [x.name, flat])])]);
+        const sc = g.op('ScatterElements', [zeros, g.op('Reshape', [idx, flat]), g.op('Reshape', [dy, flat])], { axis: { i: 0 }, reduction: { s: 'add' } });
+        addGradFrom(xin, true, g.op('Reshape', [sc, g.op('Shape', [x.name])]));
+      }
+    });
     return out;
   };
 
@@ -640,9 +633,9 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
     switch (cls) {
       case 'Conv2D':
       case 'Conv3D':
-      case 'Conv1D':
-        if (cls === 'Conv1D') unsupported(layer, '1-D convolution');
         return conv(layer, one(), outShape);
+      case 'Conv1D':
+        return unsupported(layer, '1-D convolution');
       case 'Dense': {
         const [kernel, bias] = layer.weights as [tf.LayerVariable, tf.LayerVariable | undefined];
         const z = linear(layer, inLayout(one(), false), kernel, c.useBias === false ? undefined : bias, Number(c.units));
@@ -727,15 +720,14 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
 
   // Backward.
   const outputGrad = 'dy';
-  grads.set(y.name, outputGrad);
-  if (y !== outVal) grads.set(outVal.name, gradIn(outputGrad, y, outVal.cf));
+  addGradFrom(outVal, false, outputGrad); // dy comes channels-last, as the output leaves
   for (let i = tape.length - 1; i >= 0; i--) (tape[i] as () => void)();
   const weightInput = new Map(weights.map((w) => [w.input, w]));
   const gradOutputs: OnnxValueInfo[] = [];
   for (const w of weights) {
     if (w.grad === undefined) continue;
     const own = w.variable.shape as number[];
-    const dims = adam && w.perm ? w.perm.map((a) => own[a] as number) : own;
+    const dims = graphLayout && w.perm ? w.perm.map((a) => own[a] as number) : own;
     // A trainable weight the output does not depend on has a zero gradient.
     const gname = paramGrads.get(w.grad) ?? g.op('ConstantOfShape', [g.ints(dims)]);
     g.nodes.push({ op: 'Identity', inputs: [gname], outputs: [w.grad] });
@@ -748,47 +740,35 @@ export function compileStepGraphs(net: tf.LayersModel, opts: StepGraphOptions = 
   const produced = new Set(fwdNodes.flatMap((n) => n.outputs));
   const initByName = new Map([...g.inits.values()].map((t) => [t.name, t]));
   const xShape = new Map(net.inputs.map((t, i) => [inputs[i] as string, t.shape]));
+  const int64 = new Set(fwdNodes.flatMap((n) => (n.op === 'MaxPool' && n.outputs[1] ? [n.outputs[1]] : []))); // argmax indices
   const infoOf = (name: string): OnnxValueInfo => {
     const w = weightInput.get(name);
     if (w) return { name, dtype: 'float32', dims: w.perm ? w.perm.map((a) => w.variable.shape[a] as number) : (w.variable.shape as number[]) };
     const s = xShape.get(name);
     if (s) return { name, dtype: 'float32', dims: s.map((v) => (v === null ? 'n' : v)) };
-    return { name, dtype: 'float32' };
+    return { name, dtype: int64.has(name) ? 'int64' : 'float32' };
   };
-  const graphOf = (nodes: OnnxNode[], extraInputs: string[], outputs: OnnxValueInfo[], name: string): OnnxGraph => {
+  /** A graph of `nodes`: its inputs are what the nodes read and nothing before them made (constants are initializers). */
+  const graphOf = (nodes: OnnxNode[], outputs: OnnxValueInfo[], name: string): OnnxGraph => {
     const made = new Set(nodes.flatMap((n) => n.outputs));
-    const used = new Set(nodes.flatMap((n) => n.inputs).filter((s) => s !== '' && !made.has(s)));
-    const inits = [...used].filter((s) => initByName.has(s)).map((s) => initByName.get(s) as OnnxTensorData);
-    const ins = [...used].filter((s) => !initByName.has(s) && !extraInputs.includes(s));
+    const used = [...new Set(nodes.flatMap((n) => n.inputs).filter((s) => s !== '' && !made.has(s)))];
     return {
       name,
       nodes,
-      initializers: inits,
-      inputs: [...ins.map(infoOf), ...extraInputs.map((s) => ({ name: s, dtype: 'float32' as const }))],
+      initializers: used.filter((s) => initByName.has(s)).map((s) => initByName.get(s) as OnnxTensorData),
+      inputs: used.filter((s) => !initByName.has(s)).map(infoOf),
       outputs,
       opset: STEP_OPSET,
     };
   };
   const bwdMade = new Set(bwdNodes.flatMap((n) => n.outputs));
   const saved = [...new Set(bwdNodes.flatMap((n) => n.inputs))].filter((s) => produced.has(s) && !bwdMade.has(s));
-  const savedDtype = new Map<string, 'float32' | 'int64'>();
-  for (const n of fwdNodes) if (n.op === 'MaxPool' && n.outputs[1]) savedDtype.set(n.outputs[1], 'int64');
-  const savedInfo = (s: string): OnnxValueInfo => ({ name: s, dtype: savedDtype.get(s) ?? 'float32' });
   const forward = graphOf(
     fwdNodes,
-    [],
-    [
-      { name: output, dtype: 'float32' },
-      ...stats.map((s) => ({ name: s.output, dtype: 'float32' as const })),
-      ...saved.filter((s) => s !== output).map(savedInfo),
-    ],
+    [infoOf(output), ...stats.map((s) => infoOf(s.output)), ...saved.filter((s) => s !== output).map(infoOf)],
     'survkit_forward',
   );
-  const backwardBase = graphOf(bwdNodes, [], gradOutputs, 'survkit_backward');
-  const backward: OnnxGraph = {
-    ...backwardBase,
-    inputs: backwardBase.inputs.map((i) => (saved.includes(i.name) ? savedInfo(i.name) : i.name === outputGrad ? { name: outputGrad, dtype: 'float32' } : i)),
-  };
+  const backward = graphOf(bwdNodes, gradOutputs, 'survkit_backward');
   const baked = weights.filter((w) => w.constant === true).map((w) => ({ variable: w.variable, data: compiledFrom.get(w.variable) as Float32Array }));
   return { forward, backward, inputs, weights, stats, output, outputGrad, saved, baked };
 }
