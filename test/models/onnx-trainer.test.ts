@@ -346,6 +346,7 @@ describe.skipIf(!ort)('OnnxTrainer', () => {
     try {
       // Unchanged frozen weights: the data-parallel step runs (and OnnxTrainer keeps its sessions).
       await dp.step(x, mse(y), tf.train.sgd(0));
+      await trainer.step(x, mse(y), new Capture()); // the sessions open with the kernel as it is now
       const kernel = net.getLayer('frozen').weights[0]!;
       kernel.write(tf.mul(kernel.read(), 2));
       trainer.weightsChanged();

@@ -57,7 +57,7 @@ export class OnnxStep {
    * WebAssembly arena (allocated once, never grown) where SIMD is available, so the update runs as one SIMD loop.
    */
   private readonly state = new Map<number, { w: Float32Array; m: Float32Array; v: Float32Array; at?: { w: number; m: number; v: number } }>();
-  private arena: { gemm: SimdGemm; rows: RowKernels; grad: number; gradView: Float32Array } | undefined;
+  private arena: { rows: RowKernels; grad: number; gradView: Float32Array } | undefined;
 
   private constructor(
     readonly graphs: StepGraphs,
@@ -82,7 +82,7 @@ export class OnnxStep {
         const n = sizes[i] as number;
         this.state.set(k, { w: gemm.view(at.w, n), m: gemm.view(at.m, n), v: gemm.view(at.v, n), at });
       });
-      this.arena = { gemm, rows, grad, gradView: gemm.view(grad, most) };
+      this.arena = { rows, grad, gradView: gemm.view(grad, most) };
     } else trained.forEach(([, k], i) => this.state.set(k, { w: zero(sizes[i] as number), m: zero(sizes[i] as number), v: zero(sizes[i] as number) }));
   }
 
@@ -263,12 +263,16 @@ export class OnnxTrainer {
   /** The trainer holds newer trainable weights than the network's variables (its own Adam; see `sync`). */
   private dirty = false;
 
+  /** The compiled step and its sessions, opened at the first step (when the optimiser is known). */
+  private core: OnnxStep | undefined;
+  /** `weightsChanged` was called: compare the constants compiled in with the network's weights before the next step. */
+  private recheck = false;
+
   private constructor(
-    private core: OnnxStep,
     private readonly net: tf.LayersModel,
     private readonly opts: OnnxTrainerOptions & { threads: number },
   ) {
-    this.changing = OnnxTrainer.changingOf(core);
+    this.changing = new Set();
   }
 
   private static changingOf(core: OnnxStep): Set<tf.LayerVariable> {
@@ -276,11 +280,17 @@ export class OnnxTrainer {
     return new Set([...g.weights.filter((w) => w.grad !== undefined).map((w) => w.variable), ...g.stats.map((s) => s.variable)]);
   }
 
-  /** Compiles `net`'s training step and opens the two onnxruntime sessions. */
+  /**
+   * Checks that `net` compiles and that onnxruntime-node is there; the sessions open at the first step, compiled for
+   * its optimiser (survkit's Adam or another).
+   */
   static async create(net: tf.LayersModel, opts: OnnxTrainerOptions = {}): Promise<OnnxTrainer> {
     const threads = assertNumberOption(FN, 'threads', opts.threads ?? availableParallelism(), { min: 1, integer: true });
-    const o = { ...opts, threads };
-    return new OnnxTrainer(await OnnxStep.open(FN, net, o), net, o);
+    compileStepGraphs(net, { constants: false });
+    await importOnnxRuntime(FN, 'onnxruntime-node', opts.importer).catch(() => {
+      throw survkitError('onnxTrainMissing', FN);
+    });
+    return new OnnxTrainer(net, { ...opts, threads });
   }
 
   /**
@@ -289,7 +299,8 @@ export class OnnxTrainer {
    */
   weightsChanged(): void {
     this.full = true;
-    this.dirty = false; // the caller's weights win over those onnxruntime holds
+    this.recheck = true;
+    this.dirty = false; // the caller's weights win over those the trainer holds
   }
 
   /**
@@ -299,10 +310,11 @@ export class OnnxTrainer {
    * `fit` at the end of every epoch — not after every step. Without pending weights it does nothing.
    */
   sync(): void {
-    if (!this.dirty) return;
-    this.core.graphs.weights.forEach((w, k) => {
+    const core = this.core;
+    if (!this.dirty || core === undefined) return;
+    core.graphs.weights.forEach((w, k) => {
       if (w.grad === undefined) return;
-      const data = this.core.weightValue(k);
+      const data = core.weightValue(k);
       if (data !== undefined)
         tf.tidy(() => {
           w.variable.write(tf.tensor(data, w.variable.shape as number[]));
@@ -332,25 +344,30 @@ export class OnnxTrainer {
     }
   }
 
-  /** Compiles and opens the step again (with the trainer's own Adam for `adam`, or not). */
-  private async reopen(adam: FusedAdam | undefined): Promise<void> {
+  /** Compiles and opens the step (again), with the trainer's own Adam for `adam` or without. */
+  private async open(adam: FusedAdam | undefined): Promise<OnnxStep> {
     this.sync();
-    await this.core.release();
-    this.core = await OnnxStep.open(FN, this.net, {
+    await this.core?.release();
+    this.core = undefined;
+    const core = await OnnxStep.open(FN, this.net, {
       ...this.opts,
       ...(adam ? { adam: { beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon } } : {}),
     });
-    this.changing = OnnxTrainer.changingOf(this.core);
+    this.core = core;
+    this.changing = OnnxTrainer.changingOf(core);
     this.adamOf = adam;
     this.t = 0;
     this.full = true;
+    return core;
   }
 
   private async run(xs: tf.Tensor[], loss: (out: tf.Tensor) => tf.Scalar, optimizer: tf.Optimizer): Promise<number> {
     const adam = isFusedAdam(optimizer) ? optimizer : undefined;
-    if (adam !== this.adamOf) await this.reopen(adam);
-    else if (this.full && this.core.graphs.baked.some((b) => constantChanged(b.variable, b.data))) await this.reopen(adam); // a frozen weight changed
-    const core = this.core;
+    let core = this.core;
+    // Open at the first step, for another optimiser, or when a weight compiled in as a constant (a frozen one) changed.
+    if (core === undefined || adam !== this.adamOf || (this.recheck && core.graphs.baked.some((b) => constantChanged(b.variable, b.data))))
+      core = await this.open(adam);
+    this.recheck = false;
     const g = core.graphs;
     g.weights.forEach((w, k) => {
       if (w.constant === true) return;
@@ -397,6 +414,6 @@ export class OnnxTrainer {
     if (this.closed) return;
     this.closed = true;
     this.sync();
-    await this.core.release();
+    await this.core?.release();
   }
 }
