@@ -120,7 +120,6 @@ function step(m: StepMessage): void {
     version = m.version;
   }
   if (m.dy !== undefined) it.dy = m.dy;
-  const ctl = new Int32Array(it.ctl);
   const xs = m.x.map((t) => tf.tensor(t.data, t.shape));
   const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
   try {
@@ -129,12 +128,7 @@ function step(m: StepMessage): void {
       if (Array.isArray(out)) throw new Error('the network has several outputs; data-parallel training needs one');
       const data = out.dataSync() as Float32Array;
       post({ cmd: 'out', step: m.step, data: data.slice(), shape: out.shape });
-      const r = Atomics.wait(ctl, 0, CTL.wait, it.timeoutMs);
-      const state = Atomics.load(ctl, 0);
-      Atomics.store(ctl, 0, CTL.wait);
-      if (r === 'timed-out') throw new Error(`no loss gradient from the main thread within ${it.timeoutMs} ms`);
-      if (state === CTL.abort) throw new Error('aborted by the main thread');
-      const dy = tf.tensor(new Float32Array(it.dy, 0, data.length).slice(), out.shape);
+      const dy = tf.tensor(awaitDy(it, data.length), out.shape);
       return tf.sum(tf.mul(out, dy));
     }, vars);
     value.dispose();
