@@ -375,9 +375,10 @@ export class DataParallelTrainer {
  * The batch loss as a function of the network's output: runs `loss` (which
  * calls `net.apply` once, on the batch) with `net.apply` answering `out`.
  * What the fit loop hands to {@link DataParallelTrainer.step}.
- * @throws {SurvkitError} `optionRange` ('workers') when `loss` runs the network other than once
+ * @throws {SurvkitError} `optionRange` ('workers') when `loss` runs the network other than once, or what `refuse`
+ *   builds (the caller names the option that asked for a trainer)
  */
-export function outputLoss(net: tf.LayersModel, loss: () => tf.Scalar): (out: tf.Tensor) => tf.Scalar {
+export function outputLoss(net: tf.LayersModel, loss: () => tf.Scalar, refuse?: (calls: number) => Error): (out: tf.Tensor) => tf.Scalar {
   return (out) => {
     const holder = net as unknown as { apply: unknown };
     const own = Object.getOwnPropertyDescriptor(net, 'apply');
@@ -394,7 +395,10 @@ export function outputLoss(net: tf.LayersModel, loss: () => tf.Scalar): (out: tf
       else delete (holder as { apply?: unknown }).apply;
     }
     if (calls !== 1)
-      throw survkitError('optionRange', 'fit', 'workers', `1 for this model family (its loss ran the network ${calls} times per batch)`, 'more than 1');
+      throw (
+        refuse?.(calls) ??
+        survkitError('optionRange', 'fit', 'workers', `1 for this model family (its loss ran the network ${calls} times per batch)`, 'more than 1')
+      );
     return value;
   };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertChoice, assertNumberOption } from '../../core/assert.js';
-import { SurvkitError, survkitError } from '../../core/errors.js';
+import { survkitError, type SurvkitError } from '../../core/errors.js';
 import { DataParallelTrainer, outputLoss } from './data-parallel.js';
 import { OnnxTrainer } from './onnx-trainer.js';
 import { EarlyStopping } from './early-stopping.js';
@@ -122,23 +122,6 @@ async function startTrainer(net: tf.LayersModel, o: LoopOptions): Promise<StepTr
   return undefined;
 }
 
-/**
- * The batch loss as a function of the network output ({@link outputLoss}); with engine 'onnxruntime' on the calling
- * thread its error names the option 'engine' (the one to change) instead of 'workers'.
- */
-function stepLoss(net: tf.LayersModel, loss: () => tf.Scalar, o: LoopOptions): (out: tf.Tensor) => tf.Scalar {
-  const f = outputLoss(net, loss);
-  if ((o.workers ?? 1) > 1) return f;
-  return (out) => {
-    try {
-      return f(out);
-    } catch (e) {
-      if (e instanceof SurvkitError && e.code === 'optionRange' && e.arg === 'workers') throw onceOnly(o);
-      throw e;
-    }
-  };
-}
-
 /** The error for a model family whose loss runs the network more than once per batch, naming the option that asked for a trainer. */
 function onceOnly(o: LoopOptions): SurvkitError {
   return (o.workers ?? 1) > 1
@@ -222,6 +205,8 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
   };
   try {
     trainer = await startTrainer(net, o);
+    // With engine 'onnxruntime' on the calling thread, a loss that runs the network twice names the option 'engine'.
+    const refuse = (o.workers ?? 1) > 1 ? undefined : (): SurvkitError => onceOnly(o);
     for (const cb of o.callbacks) await cb.onTrainBegin?.();
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const t0 = performance.now();
@@ -234,7 +219,7 @@ export async function runFitLoop(net: tf.LayersModel, plan: TrainingPlan, o: Loo
         try {
           if (trainer !== undefined) {
             if (step.inputs === undefined) throw onceOnly(o);
-            value = await trainer.step(step.inputs, stepLoss(net, step.loss, o), optimizer);
+            value = await trainer.step(step.inputs, outputLoss(net, step.loss, refuse), optimizer);
           } else {
             const cost = optimizer.minimize(step.loss, true, vars);
             value = cost === null ? NaN : ((await cost.data())[0] as number);
