@@ -312,7 +312,8 @@ export class CoxTime extends SurvivalModel {
     return coxTimeSurvival(
       base,
       (t) => {
-        const k = column.get(t) as number;
+        const k = column.get(t);
+        if (k === undefined) throw new Error(`CoxTime.predictSurvival: g asked at ${t}, not a baseline time with a positive hazard`);
         const g = new Float64Array(n);
         for (let i = 0; i < n; i++) g[i] = grid[i * K + k] as number;
         return g;
